@@ -1,0 +1,3 @@
+-- The test suite's user: creates and drops a scratch database per test (names start with t_).
+CREATE USER IF NOT EXISTS 'shop_test'@'%' IDENTIFIED BY 'shop_test';
+GRANT ALL PRIVILEGES ON *.* TO 'shop_test'@'%';

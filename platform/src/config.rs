@@ -1,0 +1,138 @@
+//! Configuration from environment variables, with documented defaults for local development.
+//!
+//! Each service builds its own config struct from these helpers; [`CommonConfig`] is the part every service
+//! has. The README's configuration table lists every variable read here.
+
+use std::{fmt::Display, net::SocketAddr, str::FromStr, time::Duration};
+
+use secrecy::SecretString;
+
+use crate::{runtime::ServiceSpec, streams::StreamSettings};
+
+/// A variable that is set but cannot be used. Names the variable and says what was wrong.
+#[derive(Debug, thiserror::Error)]
+#[error("environment variable {name}={value:?} is invalid: {reason}")]
+pub struct ConfigError {
+    pub name: String,
+    pub value: String,
+    pub reason: String,
+}
+
+/// Reads `name` and parses it, or returns `default` when it is unset or empty.
+pub fn var<T>(name: &str, default: T) -> Result<T, ConfigError>
+where
+    T: FromStr,
+    T::Err: Display,
+{
+    Ok(optional_var(name)?.unwrap_or(default))
+}
+
+/// Reads `name` and parses it; `None` when it is unset or empty.
+pub fn optional_var<T>(name: &str) -> Result<Option<T>, ConfigError>
+where
+    T: FromStr,
+    T::Err: Display,
+{
+    match std::env::var(name) {
+        Ok(value) if value.trim().is_empty() => Ok(None),
+        Ok(value) => value
+            .trim()
+            .parse()
+            .map(Some)
+            .map_err(|err: T::Err| ConfigError {
+                name: name.to_owned(),
+                value,
+                reason: err.to_string(),
+            }),
+        Err(std::env::VarError::NotPresent) => Ok(None),
+        Err(std::env::VarError::NotUnicode(value)) => Err(ConfigError {
+            name: name.to_owned(),
+            value: value.to_string_lossy().into_owned(),
+            reason: "not valid UTF-8".to_owned(),
+        }),
+    }
+}
+
+/// A number of seconds, read from a variable whose name ends in `_SECS`.
+pub fn secs_var(name: &str, default_secs: u64) -> Result<Duration, ConfigError> {
+    var(name, default_secs).map(Duration::from_secs)
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Human-friendly, coloured when writing to a terminal. The local default.
+    Pretty,
+    /// One JSON object per line, for log shippers. Use in production.
+    Json,
+}
+
+impl FromStr for LogFormat {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "pretty" => Ok(Self::Pretty),
+            "json" => Ok(Self::Json),
+            _ => Err("expected `pretty` or `json`".to_owned()),
+        }
+    }
+}
+
+/// What every service reads from its environment.
+#[derive(Debug, Clone)]
+pub struct CommonConfig {
+    /// `HTTP_ADDR`: where health, readiness, metrics (and the service's own API) listen.
+    pub http_addr: SocketAddr,
+    /// `DATABASE_URL`: this service's own schema, with its own user.
+    pub database_url: SecretString,
+    /// `DATABASE_MAX_CONNECTIONS`: pool size.
+    pub database_max_connections: u32,
+    /// `NATS_URL`: one or more comma-separated server URLs.
+    pub nats_url: String,
+    /// `NATS_CONNECT_TIMEOUT_SECS`: how long start-up waits for NATS before giving up.
+    pub nats_connect_timeout: Duration,
+    /// `DATABASE_CONNECT_TIMEOUT_SECS`: how long start-up waits for the database before giving up.
+    pub database_connect_timeout: Duration,
+    /// `SHUTDOWN_GRACE_SECS`: how long in-flight work may take to finish after SIGTERM.
+    pub shutdown_grace: Duration,
+    /// `LOG_FORMAT`: `pretty` (default) or `json`.
+    pub log_format: LogFormat,
+    /// JetStream stream limits, see [`StreamSettings::from_env`].
+    pub streams: StreamSettings,
+}
+
+impl CommonConfig {
+    /// Reads the common variables; defaults point at a local MariaDB and NATS as the README's run command
+    /// sets them up.
+    pub fn from_env(spec: &ServiceSpec) -> Result<Self, ConfigError> {
+        let default_database_url =
+            format!("mysql://{db}:{db}@127.0.0.1:3306/{db}", db = spec.database);
+        Ok(Self {
+            http_addr: var(
+                "HTTP_ADDR",
+                SocketAddr::from(([127, 0, 0, 1], spec.default_http_port)),
+            )?,
+            database_url: SecretString::from(var("DATABASE_URL", default_database_url)?),
+            database_max_connections: var("DATABASE_MAX_CONNECTIONS", 10)?,
+            nats_url: var("NATS_URL", "nats://127.0.0.1:4222".to_owned())?,
+            nats_connect_timeout: secs_var("NATS_CONNECT_TIMEOUT_SECS", 30)?,
+            database_connect_timeout: secs_var("DATABASE_CONNECT_TIMEOUT_SECS", 30)?,
+            shutdown_grace: secs_var("SHUTDOWN_GRACE_SECS", 20)?,
+            log_format: var("LOG_FORMAT", LogFormat::Pretty)?,
+            streams: StreamSettings::from_env()?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn log_format_accepts_known_names_in_any_case() {
+        assert_eq!("JSON".parse::<LogFormat>(), Ok(LogFormat::Json));
+        assert_eq!("pretty".parse::<LogFormat>(), Ok(LogFormat::Pretty));
+        assert!("yaml".parse::<LogFormat>().is_err());
+    }
+}

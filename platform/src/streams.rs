@@ -1,0 +1,164 @@
+//! JetStream streams: their names, subjects and limits, and the idempotent bootstrap that creates or updates
+//! them at every service start.
+//!
+//! | stream    | subjects     | what is in it                                             |
+//! |-----------|--------------|-----------------------------------------------------------|
+//! | `CATALOG` | `catalog.>`  | product upserted/deleted, stock changed (from `catalog`)  |
+//! | `ORDERS`  | `orders.>`   | order created, paid, cancelled, status changed (`checkout`) |
+
+use std::time::Duration;
+
+use anyhow::Context as _;
+use async_nats::jetstream::{
+    self,
+    stream::{self, DiscardPolicy, RetentionPolicy, StorageType},
+};
+
+use crate::config::{ConfigError, secs_var, var};
+
+/// The catalog's event stream.
+pub const CATALOG_STREAM: &str = "CATALOG";
+/// Subjects captured by [`CATALOG_STREAM`].
+pub const CATALOG_SUBJECTS: &str = "catalog.>";
+/// The order event stream.
+pub const ORDERS_STREAM: &str = "ORDERS";
+/// Subjects captured by [`ORDERS_STREAM`].
+pub const ORDERS_SUBJECTS: &str = "orders.>";
+
+/// Limits applied to every event stream, from the environment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StreamSettings {
+    /// `STREAM_REPLICAS` (default 1): 3 on a NATS cluster.
+    pub replicas: usize,
+    /// `STREAM_MAX_AGE_SECS` (default 30 days): events older than this are removed.
+    pub max_age: Duration,
+    /// `STREAM_MAX_BYTES` (default 1 GiB): when full, new publishes are refused (never old events dropped),
+    /// so outbox relays keep their rows and retry instead of losing anything.
+    pub max_bytes: i64,
+    /// `STREAM_MAX_MSG_SIZE` (default 1 MiB): the largest single event.
+    pub max_message_size: i32,
+    /// `STREAM_DUPLICATE_WINDOW_SECS` (default 10 minutes): how long JetStream remembers `Nats-Msg-Id`s to drop
+    /// a re-published event. Must exceed the longest gap between an outbox relay's publish and its retry.
+    pub duplicate_window: Duration,
+}
+
+impl StreamSettings {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Ok(Self {
+            replicas: var("STREAM_REPLICAS", 1)?,
+            max_age: secs_var("STREAM_MAX_AGE_SECS", 30 * 24 * 3600)?,
+            max_bytes: var("STREAM_MAX_BYTES", 1024 * 1024 * 1024)?,
+            max_message_size: var("STREAM_MAX_MSG_SIZE", 1024 * 1024)?,
+            duplicate_window: secs_var("STREAM_DUPLICATE_WINDOW_SECS", 600)?,
+        })
+    }
+
+    /// The full configuration of one event stream.
+    pub fn stream_config(&self, name: &str, subjects: &str, description: &str) -> stream::Config {
+        stream::Config {
+            name: name.to_owned(),
+            description: Some(description.to_owned()),
+            subjects: vec![subjects.to_owned()],
+            retention: RetentionPolicy::Limits,
+            storage: StorageType::File,
+            discard: DiscardPolicy::New,
+            num_replicas: self.replicas,
+            max_age: self.max_age,
+            max_bytes: self.max_bytes,
+            max_message_size: self.max_message_size,
+            duplicate_window: self.duplicate_window,
+            ..Default::default()
+        }
+    }
+
+    /// Every event stream the shop uses.
+    pub fn event_streams(&self) -> Vec<stream::Config> {
+        vec![
+            self.stream_config(
+                CATALOG_STREAM,
+                CATALOG_SUBJECTS,
+                "Catalog events: products upserted and deleted, stock changed",
+            ),
+            self.stream_config(
+                ORDERS_STREAM,
+                ORDERS_SUBJECTS,
+                "Order events: created, paid, cancelled, status changed",
+            ),
+        ]
+    }
+}
+
+/// Creates each stream, or updates it in place when its configuration differs. Safe to run from every
+/// service at every start, and from several at once.
+pub async fn ensure_streams(
+    jetstream: &jetstream::Context,
+    configs: &[stream::Config],
+) -> anyhow::Result<()> {
+    for config in configs {
+        ensure_stream(jetstream, config.clone())
+            .await
+            .with_context(|| format!("ensuring JetStream stream {}", config.name))?;
+    }
+    Ok(())
+}
+
+async fn ensure_stream(
+    jetstream: &jetstream::Context,
+    config: stream::Config,
+) -> anyhow::Result<()> {
+    // Two services starting together can both find the stream missing; the loser of the create race sees
+    // "already in use" and goes round once more to compare and update.
+    for _ in 0..3 {
+        match jetstream.get_stream(&config.name).await {
+            Ok(mut stream) => {
+                let current = &stream.info().await?.config;
+                if !same_limits(current, &config) {
+                    jetstream.update_stream(config.clone()).await?;
+                    tracing::info!(stream = %config.name, "updated JetStream stream configuration");
+                }
+                return Ok(());
+            }
+            Err(err) if is_stream_not_found(&err) => {
+                match jetstream.create_stream(config.clone()).await {
+                    Ok(_) => {
+                        tracing::info!(stream = %config.name, "created JetStream stream");
+                        return Ok(());
+                    }
+                    Err(err) if is_name_taken(&err) => continue,
+                    Err(err) => return Err(err.into()),
+                }
+            }
+            Err(err) => return Err(err.into()),
+        }
+    }
+    anyhow::bail!("stream {} kept changing while being ensured", config.name)
+}
+
+fn is_stream_not_found(err: &jetstream::context::GetStreamError) -> bool {
+    matches!(
+        err.kind(),
+        jetstream::context::GetStreamErrorKind::JetStream(inner)
+            if inner.error_code() == jetstream::ErrorCode::STREAM_NOT_FOUND
+    )
+}
+
+fn is_name_taken(err: &jetstream::context::CreateStreamError) -> bool {
+    matches!(
+        err.kind(),
+        jetstream::context::CreateStreamErrorKind::JetStream(inner)
+            if inner.error_code() == jetstream::ErrorCode::STREAM_NAME_EXIST
+    )
+}
+
+fn same_limits(current: &stream::Config, wanted: &stream::Config) -> bool {
+    current.subjects == wanted.subjects
+        && current.description == wanted.description
+        && current.storage == wanted.storage
+        && current.retention == wanted.retention
+        && current.discard == wanted.discard
+        && current.num_replicas == wanted.num_replicas
+        && current.max_age == wanted.max_age
+        && current.max_bytes == wanted.max_bytes
+        && current.max_message_size == wanted.max_message_size
+        && current.duplicate_window == wanted.duplicate_window
+}

@@ -1,0 +1,170 @@
+//! Helpers for integration tests that need real dependencies: a private nats-server process (so a test can
+//! stop and restart it) and a scratch MariaDB database per test.
+//!
+//! `TEST_DATABASE_URL` (default `mysql://shop_test:shop_test@127.0.0.1:3306`) must name a user that may
+//! create databases; the README's set-up creates it. `NATS_SERVER_BIN` overrides where nats-server is found.
+
+use std::{
+    net::{SocketAddr, TcpListener, TcpStream},
+    path::PathBuf,
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use sqlx::{Connection as _, MySqlConnection, MySqlPool, migrate::Migrator};
+
+/// Default administrative URL for test databases.
+pub const DEFAULT_TEST_DATABASE_URL: &str = "mysql://shop_test:shop_test@127.0.0.1:3306";
+
+/// A free TCP port on 127.0.0.1 (free when asked; tests take it right away).
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|addr| addr.port())
+        .expect("no free local port")
+}
+
+/// A nats-server with JetStream, on its own port and store directory, killed on drop.
+#[derive(Debug)]
+pub struct NatsServer {
+    port: u16,
+    store: PathBuf,
+    child: Option<Child>,
+}
+
+impl NatsServer {
+    pub fn start() -> Self {
+        let store = std::env::temp_dir().join(format!("shop-nats-{}", uuid::Uuid::new_v4()));
+        let mut server = Self {
+            port: free_port(),
+            store,
+            child: None,
+        };
+        server.start_again();
+        server
+    }
+
+    pub fn url(&self) -> String {
+        format!("nats://127.0.0.1:{}", self.port)
+    }
+
+    /// Kills the server (an outage, as far as clients can tell) and waits until the port is closed.
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Starts the server again on the same port and store, keeping its streams.
+    pub fn start_again(&mut self) {
+        assert!(self.child.is_none(), "nats-server is already running");
+        let bin = std::env::var("NATS_SERVER_BIN").unwrap_or_else(|_| find_nats_server());
+        let child = Command::new(&bin)
+            .args([
+                "-a",
+                "127.0.0.1",
+                "-p",
+                &self.port.to_string(),
+                "-js",
+                "-sd",
+            ])
+            .arg(&self.store)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|err| panic!("cannot start {bin}: {err} (install nats-server)"));
+        self.child = Some(child);
+        wait_for_port(self.port, Duration::from_secs(10));
+    }
+}
+
+impl Drop for NatsServer {
+    fn drop(&mut self) {
+        self.stop();
+        let _ = std::fs::remove_dir_all(&self.store);
+    }
+}
+
+fn find_nats_server() -> String {
+    [
+        "/usr/sbin/nats-server",
+        "/usr/local/bin/nats-server",
+        "/usr/bin/nats-server",
+    ]
+    .into_iter()
+    .find(|path| std::path::Path::new(path).exists())
+    .unwrap_or("nats-server")
+    .to_owned()
+}
+
+/// Waits until something accepts connections on 127.0.0.1:`port`.
+pub fn wait_for_port(port: u16, timeout: Duration) {
+    let addr = SocketAddr::from(([127, 0, 0, 1], port));
+    let deadline = Instant::now() + timeout;
+    while TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "nothing listens on {addr} after {timeout:?}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// A freshly created, empty database named after the test; dropped by [`TestDatabase::drop_database`] or
+/// by the next run of the test command, which removes every leftover `t_%` database.
+#[derive(Debug, Clone)]
+pub struct TestDatabase {
+    pub name: String,
+    admin_url: String,
+}
+
+impl TestDatabase {
+    /// Creates database `t_<label>_<random>`.
+    pub async fn create(label: &str) -> Self {
+        let admin_url = std::env::var("TEST_DATABASE_URL")
+            .unwrap_or_else(|_| DEFAULT_TEST_DATABASE_URL.to_owned());
+        let admin_url = admin_url.trim_end_matches('/').to_owned();
+        let suffix = uuid::Uuid::new_v4().simple().to_string();
+        let name = format!("t_{}_{}", label.replace('-', "_"), &suffix[..12]);
+        let mut admin = MySqlConnection::connect(&admin_url)
+            .await
+            .unwrap_or_else(|err| {
+                panic!("cannot connect to {admin_url} (TEST_DATABASE_URL): {err}")
+            });
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+            "CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+        )))
+        .execute(&mut admin)
+        .await
+        .expect("cannot create test database");
+        Self { name, admin_url }
+    }
+
+    /// The URL of this database, as the admin user.
+    pub fn url(&self) -> String {
+        format!("{}/{}", self.admin_url, self.name)
+    }
+
+    /// A pool on this database, migrated with `migrator` when given.
+    pub async fn pool(&self, migrator: Option<&Migrator>) -> MySqlPool {
+        let pool = MySqlPool::connect(&self.url())
+            .await
+            .expect("cannot connect to test database");
+        if let Some(migrator) = migrator {
+            migrator.run(&pool).await.expect("migrations failed");
+        }
+        pool
+    }
+
+    pub async fn drop_database(self) {
+        if let Ok(mut admin) = MySqlConnection::connect(&self.admin_url).await {
+            let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS `{}`",
+                self.name
+            )))
+            .execute(&mut admin)
+            .await;
+        }
+    }
+}

@@ -1,0 +1,142 @@
+//! Starting and stopping the service binaries as processes.
+
+use std::{
+    path::PathBuf,
+    process::Stdio,
+    time::{Duration, Instant},
+};
+
+use platform::testing::{TestDatabase, free_port};
+use tokio::process::{Child, Command};
+
+/// Every service binary, by NATS service name.
+pub(crate) const SERVICES: [&str; 5] =
+    ["catalog", "checkout", "mailer", "search-indexer", "bridge"];
+
+/// Where cargo put the workspace's binaries: the test binary runs from `target/<profile>/deps`.
+fn bin_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("current exe");
+    exe.parent()
+        .and_then(|deps| deps.parent())
+        .expect("target dir")
+        .to_path_buf()
+}
+
+/// One running service process, killed on drop.
+pub(crate) struct ServiceProcess {
+    pub(crate) name: &'static str,
+    pub(crate) http: String,
+    pub(crate) log: PathBuf,
+    child: Child,
+    database: TestDatabase,
+}
+
+impl ServiceProcess {
+    /// Starts `name` with a fresh database, on a free port, against `nats_url`, with `env` on top.
+    pub(crate) async fn start(name: &'static str, nats_url: &str, env: &[(&str, &str)]) -> Self {
+        let bin = bin_dir().join(name);
+        assert!(
+            bin.exists(),
+            "{} is missing: run `cargo build --workspace` before the system tests",
+            bin.display()
+        );
+        let database = TestDatabase::create(name).await;
+        let port = free_port();
+        let log = bin_dir().join(format!("system-test-{name}-{port}.log"));
+        let log_file = std::fs::File::create(&log).expect("log file");
+        let child = Command::new(&bin)
+            .env("HTTP_ADDR", format!("127.0.0.1:{port}"))
+            .env("DATABASE_URL", database.url())
+            .env("NATS_URL", nats_url)
+            .env("LOG_FORMAT", "json")
+            .envs(env.iter().copied())
+            .stdout(Stdio::from(log_file.try_clone().expect("log file")))
+            .stderr(Stdio::from(log_file))
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap_or_else(|err| panic!("cannot start {}: {err}", bin.display()));
+        Self {
+            name,
+            http: format!("http://127.0.0.1:{port}"),
+            log,
+            child,
+            database,
+        }
+    }
+
+    /// The status of `GET /readyz`, or `None` when the process does not answer.
+    pub(crate) async fn readyz(&self, client: &reqwest::Client) -> Option<u16> {
+        client
+            .get(format!("{}/readyz", self.http))
+            .timeout(Duration::from_secs(3))
+            .send()
+            .await
+            .ok()
+            .map(|response| response.status().as_u16())
+    }
+
+    /// Waits until `/readyz` answers `status`, or fails naming the log to read.
+    pub(crate) async fn wait_for_readyz(
+        &self,
+        client: &reqwest::Client,
+        status: u16,
+        within: Duration,
+    ) {
+        let deadline = Instant::now() + within;
+        loop {
+            let seen = self.readyz(client).await;
+            if seen == Some(status) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{}: /readyz was {seen:?}, not {status}, after {within:?}; see {}",
+                self.name,
+                self.log.display()
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Sends SIGTERM and waits for a clean exit.
+    pub(crate) async fn terminate(mut self, within: Duration) -> std::process::ExitStatus {
+        let pid = self.child.id().expect("process still running");
+        let sent = Command::new("kill")
+            .args(["-TERM", &pid.to_string()])
+            .status()
+            .await;
+        assert!(
+            sent.is_ok_and(|status| status.success()),
+            "cannot signal {}",
+            self.name
+        );
+        let status = tokio::time::timeout(within, self.child.wait())
+            .await
+            .unwrap_or_else(|_| panic!("{} did not stop within {within:?} of SIGTERM", self.name))
+            .expect("wait for process");
+        self.database.clone().drop_database().await;
+        status
+    }
+}
+
+/// Asks `$SRV.<verb>` and collects every answer that arrives within `window`.
+pub(crate) async fn discover(
+    client: &async_nats::Client,
+    subject: &str,
+    window: Duration,
+) -> Vec<serde_json::Value> {
+    use futures::StreamExt as _;
+
+    let inbox = client.new_inbox();
+    let mut answers = client.subscribe(inbox.clone()).await.expect("subscribe");
+    client
+        .publish_with_reply(subject.to_owned(), inbox, "".into())
+        .await
+        .expect("publish");
+    let mut found = Vec::new();
+    let deadline = tokio::time::Instant::now() + window;
+    while let Ok(Some(message)) = tokio::time::timeout_at(deadline, answers.next()).await {
+        found.push(serde_json::from_slice(&message.payload).expect("service answers are JSON"));
+    }
+    found
+}

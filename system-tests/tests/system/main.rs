@@ -1,0 +1,4 @@
+//! One test binary for every system test.
+
+mod helpers;
+mod smoke;
