@@ -2,6 +2,9 @@
 //! search, answers quote and stock reservation requests over NATS, and emits product events through its
 //! outbox.
 
+pub mod domain;
+pub mod seed;
+
 use axum::Router;
 use platform::ServiceSpec;
 use sqlx::migrate::Migrator;
