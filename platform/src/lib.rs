@@ -7,9 +7,12 @@
 //! services share ([`events`], [`streams`]). It holds no domain logic, queries or handlers of any service.
 
 pub mod config;
+pub mod contracts;
 pub mod events;
 pub mod http;
 pub mod nats;
+pub mod outbox;
+pub mod rpc;
 pub mod runtime;
 pub mod streams;
 pub mod telemetry;

@@ -177,7 +177,7 @@ impl Runtime {
     }
 }
 
-async fn connect_database(config: &CommonConfig) -> anyhow::Result<MySqlPool> {
+pub async fn connect_database(config: &CommonConfig) -> anyhow::Result<MySqlPool> {
     let options = MySqlConnectOptions::from_str(config.database_url.expose_secret())
         .context("DATABASE_URL is not a valid MySQL URL")?;
     let pool_options = MySqlPoolOptions::new()

@@ -1,0 +1,218 @@
+//! What the catalog publishes (product and stock events on the `CATALOG` stream) and answers (quote and
+//! stock reservations on `rpc.catalog.*` through the NATS services API).
+//!
+//! | subject                          | event                        |
+//! |----------------------------------|------------------------------|
+//! | `catalog.product.<SKU>.upserted` | [`ProductUpserted`]          |
+//! | `catalog.product.<SKU>.deleted`  | [`ProductDeleted`]           |
+//! | `catalog.stock.<SKU>.changed`    | [`StockChanged`]             |
+//!
+//! Request/reply subjects live outside `catalog.>` on purpose: a request published on a subject the
+//! `CATALOG` stream captures would be stored as an event and answered with a publish ack.
+
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::events::Event;
+
+/// Filter for every product document event (upserted and deleted).
+pub const PRODUCT_EVENTS: &str = "catalog.product.>";
+/// Filter for every stock event.
+pub const STOCK_EVENTS: &str = "catalog.stock.>";
+
+/// The NATS services API group of the catalog's endpoints.
+pub const RPC_GROUP: &str = "rpc.catalog";
+/// Current name, price and availability for SKUs.
+pub const QUOTE: &str = "rpc.catalog.quote";
+/// Reserve stock for every line of an order, or none.
+pub const RESERVE: &str = "rpc.catalog.reserve";
+/// Give reserved (or, after a commit, sold) units of an order back to stock.
+pub const RELEASE: &str = "rpc.catalog.release";
+/// Turn an order's reservation into a sale.
+pub const COMMIT: &str = "rpc.catalog.commit";
+
+/// A category on a product's path, root first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CategoryRef {
+    pub slug: String,
+    pub name: String,
+}
+
+/// The full document a search index or any read model needs for one product.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProductUpserted {
+    pub sku: String,
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub brand: String,
+    /// `draft`, `active` or `archived`: only active products are for sale and search.
+    pub status: String,
+    /// The product's main category path, root first.
+    pub category_path: Vec<CategoryRef>,
+    /// Every category the product is in, with ancestors (for facets and filters).
+    #[serde(default)]
+    pub categories: Vec<CategoryRef>,
+    pub price: Decimal,
+    pub currency: String,
+    /// Units that can be sold now (on hand minus reserved).
+    pub available: u32,
+    pub in_stock: bool,
+    pub popularity: u32,
+    pub image: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Grows with every change of the product: a consumer never applies an older version over a newer one.
+    pub version: u64,
+}
+
+impl Event for ProductUpserted {
+    const TYPE: &'static str = "ProductUpserted";
+    const VERSION: u16 = 1;
+
+    fn subject(&self) -> String {
+        format!("catalog.product.{}.upserted", self.sku)
+    }
+}
+
+/// The product is gone from the catalog.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductDeleted {
+    pub sku: String,
+    pub version: u64,
+    pub deleted_at: DateTime<Utc>,
+}
+
+impl Event for ProductDeleted {
+    const TYPE: &'static str = "ProductDeleted";
+    const VERSION: u16 = 1;
+
+    fn subject(&self) -> String {
+        format!("catalog.product.{}.deleted", self.sku)
+    }
+}
+
+/// Stock of one product changed (reserved, released, sold, restocked, adjusted).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StockChanged {
+    pub sku: String,
+    pub on_hand: u32,
+    pub reserved: u32,
+    pub available: u32,
+    pub in_stock: bool,
+    /// Why: `reserved`, `released`, `committed`, `restocked`, `expired`, `adjusted`.
+    pub reason: String,
+    pub order_number: Option<String>,
+    /// The product version at the time; stock changes do not bump it.
+    pub product_version: u64,
+    pub changed_at: DateTime<Utc>,
+}
+
+impl Event for StockChanged {
+    const TYPE: &'static str = "StockChanged";
+    const VERSION: u16 = 1;
+
+    fn subject(&self) -> String {
+        format!("catalog.stock.{}.changed", self.sku)
+    }
+}
+
+/// `rpc.catalog.quote` request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuoteRequest {
+    pub skus: Vec<String>,
+}
+
+/// One quoted SKU.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuoteItem {
+    pub sku: String,
+    pub slug: String,
+    pub name: String,
+    pub price: Decimal,
+    pub currency: String,
+    pub available: u32,
+    /// Active and so for sale; an archived or draft product is quoted but not sellable.
+    pub sellable: bool,
+    pub image: Option<String>,
+}
+
+/// `rpc.catalog.quote` reply: every known SKU quoted, the others listed as unknown.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuoteResponse {
+    pub items: Vec<QuoteItem>,
+    pub unknown: Vec<String>,
+}
+
+/// One order line to reserve.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StockLine {
+    pub sku: String,
+    pub quantity: u32,
+}
+
+/// `rpc.catalog.reserve` request: all lines or none. Idempotent on `order_number`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReserveRequest {
+    pub order_number: String,
+    pub lines: Vec<StockLine>,
+    /// How long the reservation holds before the sweeper releases it; the catalog's default when absent.
+    #[serde(default)]
+    pub ttl_secs: Option<u32>,
+}
+
+/// `rpc.catalog.release` and `rpc.catalog.commit` request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderStockRequest {
+    pub order_number: String,
+}
+
+/// The state of an order's stock after a reserve, release or commit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StockOutcome {
+    pub order_number: String,
+    /// `reserved`, `committed`, `released` or `none` (nothing was ever reserved for the order).
+    pub state: String,
+    pub lines: Vec<StockLine>,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// A line that cannot be reserved, with what is available now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShortLine {
+    pub sku: String,
+    pub requested: u32,
+    pub available: u32,
+}
+
+/// Why the catalog refused a request: a business answer, not an outage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum StockRejection {
+    #[error("unknown SKUs: {}", skus.join(", "))]
+    UnknownSku { skus: Vec<String> },
+    #[error("not for sale: {}", skus.join(", "))]
+    NotSellable { skus: Vec<String> },
+    #[error("insufficient stock")]
+    InsufficientStock { lines: Vec<ShortLine> },
+    #[error("order {order_number} already reserved other lines")]
+    ConflictingReservation { order_number: String },
+    #[error("order {order_number}'s reservation was released ({reason})")]
+    ReservationReleased {
+        order_number: String,
+        reason: String,
+    },
+    #[error("order {order_number} has no reservation")]
+    NoReservation { order_number: String },
+    #[error("invalid request: {field}: {reason}")]
+    InvalidRequest { field: String, reason: String },
+}
+
+/// The body of every stock reply: `{"ok": ...}` or `{"rejected": {"code": ..., ...}}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StockReply {
+    Ok(StockOutcome),
+    Rejected(StockRejection),
+}

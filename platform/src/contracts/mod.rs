@@ -1,0 +1,4 @@
+//! The messages services exchange: event payloads and their subjects, and request/reply bodies. Payloads only
+//! ever grow (new optional fields); a breaking change is a new event version.
+
+pub mod catalog;

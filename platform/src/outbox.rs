@@ -1,0 +1,493 @@
+//! The transactional outbox: how a service publishes an event *because of* a database change without ever
+//! publishing one for a change that was rolled back, or losing one for a change that was committed.
+//!
+//! A handler writes the event with [`enqueue`] inside the same transaction as the change, commits, and pokes
+//! the [`OutboxNotifier`]. The [`OutboxRelay`], a background task of the same service, takes committed rows
+//! in id order, publishes each to JetStream with header `Nats-Msg-Id` = event id, and marks a row published
+//! only after JetStream has acknowledged it. The table is the relay's only state, so it survives restarts.
+//!
+//! # Guarantees
+//!
+//! - **Nothing committed is lost.** A row stays pending until its publish is acknowledged. When NATS or the
+//!   database fails, the relay logs, backs off exponentially (100 ms doubling up to
+//!   [`OutboxRelay::max_backoff`]) and retries forever; no row is ever skipped.
+//! - **Effectively once.** Publishing is at-least-once; JetStream drops a message whose `Nats-Msg-Id` it has
+//!   already stored within the stream's duplicate window (`STREAM_DUPLICATE_WINDOW_SECS`, 10 minutes by
+//!   default). If the process dies after the ack but before its transaction commits, the rows are still
+//!   pending and are published again at the next start, and JetStream drops them, *as long as that happens
+//!   within the duplicate window*. After a longer outage a duplicate can reach the stream, which is why
+//!   consumers record event ids and are idempotent too.
+//! - **Several replicas, no double publishing.** Rows are claimed with `SELECT … FOR UPDATE SKIP LOCKED`
+//!   (MariaDB 10.6+) in a `READ COMMITTED` transaction held across publish and ack, so two relays never take the
+//!   same row, and neither blocks the service's own inserts into the table with gap locks.
+//! - **Order.** Events reach the stream in outbox id order. A relay that finds older pending rows held by
+//!   another replica backs off instead of publishing past them, so replicas take turns rather than
+//!   interleave. Within a batch publishes are pipelined and then every ack is awaited; if one row fails, the
+//!   acked rows are still marked published, the failed ones get `attempts + 1` and `last_error`, and the
+//!   batch ends there. A row that has failed before is then retried on its own, ahead of everything after
+//!   it, until it succeeds. The only overtaking possible is inside the batch in which a row is refused for
+//!   the first time on its own (no stream for its subject, larger than the stream's message size limit):
+//!   the rows pipelined behind it in that batch were already stored. Ids follow insert order, not commit
+//!   order, so two transactions committing at the same moment may see their events in either order.
+//!
+//! Published rows older than [`OutboxRelay::retention`] are deleted in small batches so that no delete
+//! holds locks for long.
+//!
+//! # Metrics
+//!
+//! `outbox_published_total` and `outbox_publish_failures_total` (counters), `outbox_pending` (pending
+//! rows) and `outbox_oldest_pending_age_seconds` (gauges, refreshed whenever the relay is not busy, and at
+//! least every few seconds while it is).
+
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use async_nats::{
+    HeaderMap,
+    header::NATS_MESSAGE_ID,
+    jetstream::{self, message::PublishMessage},
+};
+use sqlx::{Connection as _, MySql, MySqlConnection, MySqlPool, Transaction, pool::PoolConnection};
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+
+use crate::events::{Envelope, Event};
+
+/// `last_error` is a `VARCHAR(1000)`.
+const LAST_ERROR_MAX_CHARS: usize = 1000;
+/// Rows per retention delete: small enough that no delete holds locks for long.
+const DELETE_BATCH: u64 = 1000;
+/// Largest batch the relay accepts: one `IN (…)` list, and far below JetStream's in-flight ack limit.
+const MAX_BATCH_SIZE: usize = 1000;
+const FIRST_BACKOFF: Duration = Duration::from_millis(100);
+/// How stale the gauges may get while the relay is busy draining a backlog.
+const GAUGES_MAX_AGE: Duration = Duration::from_secs(5);
+
+/// Writes `event` to the outbox in its envelope, on `conn`, which should be the transaction that makes the
+/// change the event describes; the event is published only if that transaction commits. Call
+/// [`OutboxNotifier::notify`] after the commit so the relay does not wait for its next poll.
+pub async fn enqueue<E: Event>(
+    conn: &mut MySqlConnection,
+    source: &str,
+    event: E,
+) -> Result<Envelope<E>, sqlx::Error> {
+    let subject = event.subject();
+    let envelope = Envelope::new(source, event);
+    let payload =
+        serde_json::to_vec(&envelope).map_err(|err| sqlx::Error::Encode(Box::new(err)))?;
+    sqlx::query("INSERT INTO outbox (event_id, subject, payload) VALUES (?, ?, ?)")
+        .bind(envelope.id.to_string())
+        .bind(subject)
+        .bind(payload)
+        .execute(conn)
+        .await?;
+    Ok(envelope)
+}
+
+/// Wakes the relay right after a commit that wrote outbox rows. Cheap to clone; a notification sent while
+/// the relay is busy is kept, so none is lost.
+#[derive(Debug, Clone, Default)]
+pub struct OutboxNotifier(Arc<Notify>);
+
+impl OutboxNotifier {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Tells the relay there are new rows. Call it after the commit: before, the rows are not visible yet.
+    pub fn notify(&self) {
+        self.0.notify_one();
+    }
+}
+
+/// Publishes the outbox table of one service to JetStream; see the [module docs](self) for its guarantees.
+#[derive(Debug)]
+pub struct OutboxRelay {
+    db: MySqlPool,
+    jetstream: jetstream::Context,
+    notifier: OutboxNotifier,
+    batch_size: usize,
+    poll_interval: Duration,
+    max_backoff: Duration,
+    ack_timeout: Duration,
+    retention: Duration,
+    cleanup_interval: Duration,
+}
+
+impl OutboxRelay {
+    /// A relay for the `outbox` table reachable through `db`, publishing through `jetstream`.
+    pub fn new(db: MySqlPool, jetstream: jetstream::Context) -> Self {
+        Self {
+            db,
+            jetstream,
+            notifier: OutboxNotifier::new(),
+            batch_size: 100,
+            poll_interval: Duration::from_millis(250),
+            max_backoff: Duration::from_secs(30),
+            ack_timeout: Duration::from_secs(10),
+            retention: Duration::from_secs(7 * 24 * 3600),
+            cleanup_interval: Duration::from_secs(600),
+        }
+    }
+
+    /// Rows claimed and published per transaction (default 100, at most 1000).
+    pub fn batch_size(mut self, rows: usize) -> Self {
+        self.batch_size = rows.clamp(1, MAX_BATCH_SIZE);
+        self
+    }
+
+    /// How often an idle relay looks for rows nobody notified it about, e.g. written by another replica
+    /// (default 250 ms).
+    pub fn poll_interval(mut self, interval: Duration) -> Self {
+        self.poll_interval = interval;
+        self
+    }
+
+    /// The longest wait between retries after a failure (default 30 s). Keep it well below the streams'
+    /// duplicate window.
+    pub fn max_backoff(mut self, backoff: Duration) -> Self {
+        self.max_backoff = backoff.max(FIRST_BACKOFF);
+        self
+    }
+
+    /// How long a batch may wait to send its publishes and to receive their acks (default 10 s); a row
+    /// without an ack by then counts as failed and is retried.
+    pub fn ack_timeout(mut self, timeout: Duration) -> Self {
+        self.ack_timeout = timeout;
+        self
+    }
+
+    /// How long published rows are kept before they are deleted (default 7 days).
+    pub fn retention(mut self, retention: Duration) -> Self {
+        self.retention = retention;
+        self
+    }
+
+    /// How often published rows past their retention are deleted (default 10 minutes; the first time soon
+    /// after start).
+    pub fn cleanup_interval(mut self, interval: Duration) -> Self {
+        self.cleanup_interval = interval;
+        self
+    }
+
+    /// Makes the relay listen to `notifier`, for a service that hands out its notifier before the relay is
+    /// built.
+    pub fn with_notifier(mut self, notifier: OutboxNotifier) -> Self {
+        self.notifier = notifier;
+        self
+    }
+
+    /// The notifier to call after each commit that wrote outbox rows.
+    pub fn notifier(&self) -> OutboxNotifier {
+        self.notifier.clone()
+    }
+
+    /// Publishes until `shutdown` is cancelled; a batch in flight finishes (and commits) first. Failures are
+    /// logged and retried, never returned.
+    pub async fn run(self, shutdown: CancellationToken) {
+        tracing::info!(batch_size = self.batch_size, "outbox relay started");
+        let mut backoff = FIRST_BACKOFF;
+        // `None` when the interval is too long to schedule: then it never comes round.
+        let mut next_cleanup = Some(Instant::now());
+        let mut gauges_refreshed = Instant::now();
+        while !shutdown.is_cancelled() {
+            let wait = match self.publish_batch().await {
+                Ok(Batch::More) => {
+                    backoff = FIRST_BACKOFF;
+                    if gauges_refreshed.elapsed() >= GAUGES_MAX_AGE {
+                        self.refresh_gauges().await;
+                        gauges_refreshed = Instant::now();
+                    }
+                    continue;
+                }
+                Ok(Batch::Drained) => {
+                    backoff = FIRST_BACKOFF;
+                    Wait::Idle
+                }
+                Ok(Batch::HeldByAnotherRelay) => Wait::Poll,
+                Ok(Batch::Failed) => Wait::Backoff,
+                Err(err) => {
+                    tracing::warn!(error = %err, "outbox relay: database error, will retry");
+                    Wait::Backoff
+                }
+            };
+
+            self.refresh_gauges().await;
+            gauges_refreshed = Instant::now();
+            if next_cleanup.is_some_and(|due| Instant::now() >= due) {
+                self.delete_old_rows(&shutdown).await;
+                next_cleanup = Instant::now().checked_add(self.cleanup_interval);
+            }
+
+            tokio::select! {
+                biased;
+                () = shutdown.cancelled() => {}
+                () = self.notifier.0.notified(), if matches!(wait, Wait::Idle) => {}
+                () = tokio::time::sleep(match wait {
+                    Wait::Idle | Wait::Poll => self.poll_interval,
+                    Wait::Backoff => backoff,
+                }) => {}
+            }
+            if matches!(wait, Wait::Backoff) {
+                backoff = backoff.saturating_mul(2).min(self.max_backoff);
+            }
+        }
+        tracing::info!("outbox relay stopped");
+    }
+
+    /// Claims the oldest pending rows, publishes them and records the outcome, in one transaction.
+    async fn publish_batch(&self) -> Result<Batch, sqlx::Error> {
+        let mut conn = self.db.acquire().await?;
+        let mut tx = begin_read_committed(&mut conn).await?;
+        let mut rows: Vec<PendingRow> = sqlx::query_as(
+            "SELECT id, event_id, subject, payload, attempts FROM outbox \
+             WHERE published_at IS NULL ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED",
+        )
+        .bind(self.batch_size as u64)
+        .fetch_all(&mut *tx)
+        .await?;
+        let Some(first) = rows.first() else {
+            tx.rollback().await?;
+            return Ok(Batch::Drained);
+        };
+
+        // Rows older than ours that we could not lock belong to another replica's batch in flight:
+        // publishing ours now would put them in the stream ahead of older events.
+        let older: Option<u64> = sqlx::query_scalar(
+            "SELECT id FROM outbox WHERE published_at IS NULL AND id < ? LIMIT 1",
+        )
+        .bind(first.id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if older.is_some() {
+            tx.rollback().await?;
+            tracing::debug!("outbox relay: another replica is publishing older rows, waiting");
+            return Ok(Batch::HeldByAnotherRelay);
+        }
+
+        // A row that failed before may be one the stream refuses; alone, it cannot drag later rows ahead.
+        let mut more = rows.len() == self.batch_size;
+        if first.attempts > 0 && rows.len() > 1 {
+            rows.truncate(1);
+            more = true;
+        }
+
+        let outcomes = self.publish(&mut rows).await;
+        let mut published = Vec::with_capacity(outcomes.len());
+        let mut failures = 0_u64;
+        for (row, outcome) in rows.iter().zip(outcomes) {
+            match outcome {
+                Ok(()) => published.push(row.id),
+                Err(error) => {
+                    // One warning per batch is enough to see an outage; the rest only at debug level.
+                    let attempts = row.attempts.saturating_add(1);
+                    if failures == 0 {
+                        tracing::warn!(
+                            event_id = %row.event_id, subject = %row.subject, attempts, %error,
+                            "outbox relay: publish failed, will retry"
+                        );
+                    } else {
+                        tracing::debug!(
+                            event_id = %row.event_id, subject = %row.subject, attempts, %error,
+                            "outbox relay: publish failed, will retry"
+                        );
+                    }
+                    failures += 1;
+                    record_failure(&mut tx, row.id, &error).await?;
+                }
+            }
+        }
+        mark_published(&mut tx, &published).await?;
+        if failures > 0 {
+            metrics::counter!("outbox_publish_failures_total").increment(failures);
+        }
+        tx.commit().await?;
+        metrics::counter!("outbox_published_total").increment(published.len() as u64);
+
+        Ok(if failures > 0 {
+            Batch::Failed
+        } else if more {
+            Batch::More
+        } else {
+            Batch::Drained
+        })
+    }
+
+    /// Sends every row, in order, then awaits all acks together. Returns one outcome per row it got to:
+    /// sending stops at the first row that could not be sent, and the rows after it are left untouched.
+    async fn publish(&self, rows: &mut [PendingRow]) -> Vec<Result<(), String>> {
+        let mut acks = Vec::with_capacity(rows.len());
+        let mut send_failure = None;
+        for row in rows.iter_mut() {
+            let mut headers = HeaderMap::new();
+            headers.insert(NATS_MESSAGE_ID, row.event_id.as_str());
+            let message = PublishMessage::build()
+                .payload(std::mem::take(&mut row.payload).into())
+                .headers(headers);
+            let send = self.jetstream.send_publish(row.subject.clone(), message);
+            match tokio::time::timeout(self.ack_timeout, send).await {
+                Ok(Ok(ack)) => acks.push(ack.into_future()),
+                Ok(Err(err)) => {
+                    send_failure = Some(format!("sending the publish: {err}"));
+                    break;
+                }
+                Err(_elapsed) => {
+                    send_failure = Some("sending the publish: timed out".to_owned());
+                    break;
+                }
+            }
+        }
+
+        let sent = acks.len();
+        let mut outcomes: Vec<Result<(), String>> =
+            match tokio::time::timeout(self.ack_timeout, futures::future::join_all(acks)).await {
+                Ok(acks) => acks
+                    .into_iter()
+                    .map(|ack| match ack {
+                        Ok(ack) => {
+                            if ack.duplicate {
+                                tracing::debug!(
+                                    stream = %ack.stream,
+                                    sequence = ack.sequence,
+                                    "outbox relay: JetStream dropped an already stored event"
+                                );
+                            }
+                            Ok(())
+                        }
+                        Err(err) => Err(format!("awaiting the publish ack: {err}")),
+                    })
+                    .collect(),
+                Err(_elapsed) => vec![Err("awaiting the publish ack: timed out".to_owned()); sent],
+            };
+        if let Some(error) = send_failure {
+            outcomes.push(Err(error));
+        }
+        outcomes
+    }
+
+    async fn refresh_gauges(&self) {
+        let stats: Result<(i64, Option<i64>), _> = sqlx::query_as(
+            "SELECT COUNT(*), TIMESTAMPDIFF(MICROSECOND, MIN(created_at), CURRENT_TIMESTAMP(6)) \
+             FROM outbox WHERE published_at IS NULL",
+        )
+        .fetch_one(&self.db)
+        .await;
+        match stats {
+            Ok((pending, oldest_micros)) => {
+                metrics::gauge!("outbox_pending").set(pending as f64);
+                let age = oldest_micros.unwrap_or(0).max(0) as f64 / 1e6;
+                metrics::gauge!("outbox_oldest_pending_age_seconds").set(age);
+            }
+            Err(err) => tracing::debug!(error = %err, "outbox relay: cannot count pending rows"),
+        }
+    }
+
+    /// Deletes published rows past the retention, a small batch per transaction, until none is left.
+    async fn delete_old_rows(&self, shutdown: &CancellationToken) {
+        let retention_micros = i64::try_from(self.retention.as_micros()).unwrap_or(i64::MAX);
+        let mut deleted = 0;
+        while !shutdown.is_cancelled() {
+            match self.delete_old_batch(retention_micros).await {
+                Ok(rows) => {
+                    deleted += rows;
+                    if rows < DELETE_BATCH {
+                        break;
+                    }
+                }
+                Err(err) => {
+                    tracing::warn!(error = %err, "outbox relay: cannot delete old published rows");
+                    break;
+                }
+            }
+        }
+        if deleted > 0 {
+            tracing::info!(
+                deleted,
+                "outbox relay: deleted published rows past their retention"
+            );
+        }
+    }
+
+    async fn delete_old_batch(&self, retention_micros: i64) -> Result<u64, sqlx::Error> {
+        let mut conn = self.db.acquire().await?;
+        let mut tx = begin_read_committed(&mut conn).await?;
+        let deleted = sqlx::query(
+            "DELETE FROM outbox \
+             WHERE published_at < CURRENT_TIMESTAMP(6) - INTERVAL ? MICROSECOND LIMIT 1000",
+        )
+        .bind(retention_micros)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        tx.commit().await?;
+        Ok(deleted)
+    }
+}
+
+/// What a batch found, deciding what the relay does next.
+enum Batch {
+    /// Everything claimed was published and more rows may be waiting: go again at once.
+    More,
+    /// Nothing (more) to publish right now.
+    Drained,
+    /// Older rows are being published by another replica: let it finish.
+    HeldByAnotherRelay,
+    /// A publish failed: back off.
+    Failed,
+}
+
+enum Wait {
+    Idle,
+    Poll,
+    Backoff,
+}
+
+#[derive(sqlx::FromRow)]
+struct PendingRow {
+    id: u64,
+    event_id: String,
+    subject: String,
+    payload: Vec<u8>,
+    attempts: u32,
+}
+
+/// A `READ COMMITTED` transaction: row locks only, so the relay's scans never gap-lock the end of the table
+/// where the service inserts new rows.
+async fn begin_read_committed(
+    conn: &mut PoolConnection<MySql>,
+) -> Result<Transaction<'_, MySql>, sqlx::Error> {
+    // Applies to the next transaction on this connection only, so the pool's other users are unaffected.
+    sqlx::query("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+        .execute(&mut **conn)
+        .await?;
+    conn.begin().await
+}
+
+async fn record_failure(tx: &mut MySqlConnection, id: u64, error: &str) -> Result<(), sqlx::Error> {
+    let error: String = error.chars().take(LAST_ERROR_MAX_CHARS).collect();
+    sqlx::query("UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?")
+        .bind(error)
+        .bind(id)
+        .execute(tx)
+        .await?;
+    Ok(())
+}
+
+async fn mark_published(tx: &mut MySqlConnection, ids: &[u64]) -> Result<(), sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let placeholders = vec!["?"; ids.len()].join(", ");
+    // Only `?` placeholders are spliced in; the ids themselves are bound.
+    let sql = format!(
+        "UPDATE outbox SET published_at = CURRENT_TIMESTAMP(6) WHERE id IN ({placeholders})"
+    );
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for id in ids {
+        query = query.bind(*id);
+    }
+    query.execute(tx).await?;
+    Ok(())
+}
