@@ -34,6 +34,8 @@ CREATE TABLE products (
     in_stock    BOOLEAN       NOT NULL DEFAULT FALSE,
     -- Bumped on every change; carried in ProductUpserted so consumers never apply an older document.
     version     BIGINT UNSIGNED NOT NULL DEFAULT 1,
+    -- Hash of everything an import sets: re-importing an unchanged product writes nothing and emits no event.
+    content_hash BIGINT UNSIGNED NOT NULL DEFAULT 0,
     created_at  DATETIME(6)   NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
     updated_at  DATETIME(6)   NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
     UNIQUE KEY uq_products_sku (sku),
@@ -50,8 +52,9 @@ CREATE TABLE products (
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci;
 
 -- A product is linked to its categories and to every ancestor of them, so "this category including its
--- descendants" is one equality on category_id. The listing's sort keys are copied here (kept in step in the same
--- transaction as the product) so a category page is an ordered index range, not a sort of the whole category.
+-- descendants" is one equality on category_id. The listing's filter and sort keys are copied here (kept in step
+-- in the same transaction as the product or its stock) so a category page, its count and its facets read one
+-- index range of this table, never a sort or scan of the whole catalog.
 CREATE TABLE product_categories (
     category_id INT UNSIGNED   NOT NULL,
     product_id  INT UNSIGNED   NOT NULL,
@@ -61,11 +64,14 @@ CREATE TABLE product_categories (
     price       DECIMAL(12, 2) NOT NULL,
     popularity  INT UNSIGNED   NOT NULL,
     created_at  DATETIME(6)    NOT NULL,
+    brand       VARCHAR(128)   NOT NULL,
+    in_stock    BOOLEAN        NOT NULL,
     PRIMARY KEY (category_id, product_id),
     KEY ix_product_categories_product (product_id),
     KEY ix_product_categories_popularity (category_id, active, popularity, product_id),
     KEY ix_product_categories_price (category_id, active, price, product_id),
     KEY ix_product_categories_created (category_id, active, created_at, product_id),
+    KEY ix_product_categories_brand (category_id, active, brand, popularity, product_id),
     CONSTRAINT fk_product_categories_category FOREIGN KEY (category_id) REFERENCES categories (id),
     CONSTRAINT fk_product_categories_product FOREIGN KEY (product_id) REFERENCES products (id) ON DELETE CASCADE
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci;
@@ -91,22 +97,30 @@ CREATE TABLE inventory (
     CONSTRAINT fk_inventory_product FOREIGN KEY (product_id) REFERENCES products (id) ON DELETE CASCADE
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci;
 
--- One row per order line. reserved -> committed (sold) or released (cancelled, failed, expired).
+-- Stock held for an order, all lines or none. The header row is inserted first: a second reserve for the same
+-- order waits on its primary key and then finds it, which makes reserve idempotent even under concurrency.
+-- reserved -> committed (sold) or released (cancelled, failed, expired; after a commit, restocked).
 CREATE TABLE reservations (
-    id           BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
-    order_number VARCHAR(64)     NOT NULL,
-    product_id   INT UNSIGNED    NOT NULL,
-    sku          VARCHAR(32)     NOT NULL,
-    quantity     INT UNSIGNED    NOT NULL,
-    state        ENUM ('reserved', 'committed', 'released') NOT NULL DEFAULT 'reserved',
-    expires_at   DATETIME(6)     NOT NULL,
-    created_at   DATETIME(6)     NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
-    updated_at   DATETIME(6)     NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
-    UNIQUE KEY uq_reservations_order_product (order_number, product_id),
+    order_number   VARCHAR(64)  NOT NULL PRIMARY KEY,
+    state          ENUM ('reserved', 'committed', 'released') NOT NULL DEFAULT 'reserved',
+    release_reason VARCHAR(32)  NULL,
+    expires_at     DATETIME(6)  NOT NULL,
+    created_at     DATETIME(6)  NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
+    updated_at     DATETIME(6)  NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
     -- The sweeper's scan: live reservations past their expiry.
-    KEY ix_reservations_expiry (state, expires_at),
-    CONSTRAINT ck_reservations_quantity CHECK (quantity > 0),
-    CONSTRAINT fk_reservations_product FOREIGN KEY (product_id) REFERENCES products (id)
+    KEY ix_reservations_expiry (state, expires_at)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci;
+
+CREATE TABLE reservation_lines (
+    order_number VARCHAR(64)  NOT NULL,
+    product_id   INT UNSIGNED NOT NULL,
+    sku          VARCHAR(32)  NOT NULL,
+    quantity     INT UNSIGNED NOT NULL,
+    PRIMARY KEY (order_number, product_id),
+    KEY ix_reservation_lines_product (product_id),
+    CONSTRAINT ck_reservation_lines_quantity CHECK (quantity > 0),
+    CONSTRAINT fk_reservation_lines_order FOREIGN KEY (order_number) REFERENCES reservations (order_number),
+    CONSTRAINT fk_reservation_lines_product FOREIGN KEY (product_id) REFERENCES products (id)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci;
 
 -- Search-as-you-type: every leading prefix (1 to 20 characters) of every word of an active product's name and
@@ -118,6 +132,6 @@ CREATE TABLE search_prefixes (
     score      BIGINT UNSIGNED NOT NULL,
     product_id INT UNSIGNED    NOT NULL,
     PRIMARY KEY (prefix, score, product_id),
-    KEY ix_search_prefixes_product (product_id),
+    KEY ix_search_prefixes_product (product_id, prefix),
     CONSTRAINT fk_search_prefixes_product FOREIGN KEY (product_id) REFERENCES products (id) ON DELETE CASCADE
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;

@@ -15,7 +15,10 @@ pub struct InvalidValue {
 
 impl InvalidValue {
     pub fn new(field: &'static str, reason: impl Into<String>) -> Self {
-        Self { field, reason: reason.into() }
+        Self {
+            field,
+            reason: reason.into(),
+        }
     }
 }
 
@@ -29,11 +32,16 @@ impl Sku {
         let value = value.trim();
         let valid = !value.is_empty()
             && value.len() <= 32
-            && value.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-');
+            && value
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-');
         if valid {
             Ok(Self(value.to_owned()))
         } else {
-            Err(InvalidValue::new("sku", "must be 1 to 32 characters of A-Z, 0-9 and -"))
+            Err(InvalidValue::new(
+                "sku",
+                "must be 1 to 32 characters of A-Z, 0-9 and -",
+            ))
         }
     }
 
@@ -71,14 +79,19 @@ impl Slug {
     pub fn parse(value: &str) -> Result<Self, InvalidValue> {
         let valid = !value.is_empty()
             && value.len() <= 191
-            && value.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && value
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
             && !value.starts_with('-')
             && !value.ends_with('-')
             && !value.contains("--");
         if valid {
             Ok(Self(value.to_owned()))
         } else {
-            Err(InvalidValue::new("slug", "must be lowercase letters and digits separated by single dashes"))
+            Err(InvalidValue::new(
+                "slug",
+                "must be lowercase letters and digits separated by single dashes",
+            ))
         }
     }
 
@@ -94,11 +107,18 @@ impl Slug {
             }
         }
         if slug.len() > max {
-            let cut = slug[..max].rfind('-').filter(|&at| at > max / 2).unwrap_or(max);
+            let cut = slug[..max]
+                .rfind('-')
+                .filter(|&at| at > max / 2)
+                .unwrap_or(max);
             slug.truncate(cut);
         }
         let slug = slug.trim_end_matches('-');
-        Self(if slug.is_empty() { "item".to_owned() } else { slug.to_owned() })
+        Self(if slug.is_empty() {
+            "item".to_owned()
+        } else {
+            slug.to_owned()
+        })
     }
 
     pub fn as_str(&self) -> &str {
@@ -200,7 +220,10 @@ mod tests {
 
     #[test]
     fn slugs_fold_accents_and_collapse_punctuation() {
-        assert_eq!(Slug::from_text("Café  Crème -- 2L (Blue)!", 191).as_str(), "cafe-creme-2l-blue");
+        assert_eq!(
+            Slug::from_text("Café  Crème -- 2L (Blue)!", 191).as_str(),
+            "cafe-creme-2l-blue"
+        );
         assert_eq!(Slug::from_text("***", 191).as_str(), "item");
     }
 

@@ -1,12 +1,22 @@
 //! The catalog service: owns products, categories, images and inventory, serves the public catalog API and
-//! search, answers quote and stock reservation requests over NATS, and emits product events through its
-//! outbox.
+//! search-as-you-type, answers quote and stock reservation requests over NATS (`rpc.catalog.*`), and emits
+//! product and stock events through its outbox to the `CATALOG` stream.
 
+pub mod config;
+pub mod db;
 pub mod domain;
+pub mod events;
+pub mod http;
+pub mod import;
+pub mod rpc;
+pub mod search;
 pub mod seed;
+pub mod sweeper;
 
-use axum::Router;
-use platform::ServiceSpec;
+use platform::{
+    Runtime, ServiceSpec,
+    outbox::{OutboxNotifier, OutboxRelay},
+};
 use sqlx::migrate::Migrator;
 
 /// Who this service is on NATS and where it listens by default.
@@ -21,7 +31,18 @@ pub const SERVICE: ServiceSpec = ServiceSpec {
 /// This service's schema, applied at start-up.
 pub static MIGRATOR: Migrator = sqlx::migrate!();
 
-/// The service's own HTTP routes (the operational ones are added by the runtime).
-pub fn router() -> Router {
-    Router::new()
+/// Starts the catalog's workers (outbox relay, reservation sweeper, NATS endpoints) on `runtime` and returns
+/// its HTTP routes.
+pub async fn start(runtime: &mut Runtime, config: config::Config) -> anyhow::Result<axum::Router> {
+    let notifier = OutboxNotifier::new();
+    let relay = OutboxRelay::new(runtime.db.clone(), runtime.jetstream.clone())
+        .with_notifier(notifier.clone());
+    runtime.spawn(relay.run(runtime.shutdown.clone()));
+    runtime.spawn(sweeper::run(
+        runtime.db.clone(),
+        config.sweep_every,
+        runtime.shutdown.clone(),
+    ));
+    rpc::start(runtime, &config).await?;
+    Ok(http::router(http::AppState::new(runtime.db.clone())))
 }

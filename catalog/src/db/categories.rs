@@ -1,0 +1,210 @@
+//! The category tree. Each category stores the path of ids from the root (`/3/17/`), so a subtree is one index
+//! range; products are linked to their categories and every ancestor (see `products`).
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use sqlx::{MySqlConnection, MySqlPool, Row as _};
+
+use crate::domain::Slug;
+
+/// One category with its ancestry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Category {
+    pub id: u32,
+    pub parent_id: Option<u32>,
+    pub name: String,
+    pub slug: String,
+    pub depth: u8,
+    /// Ids from the root to this category, inclusive.
+    #[serde(skip)]
+    pub path_ids: Vec<u32>,
+}
+
+/// Category ids by path of names, so an import resolves each path once.
+#[derive(Debug, Default)]
+pub struct CategoryCache {
+    by_path: HashMap<Vec<String>, Vec<u32>>,
+}
+
+impl CategoryCache {
+    /// The ids from root to leaf of `names`, creating the categories that do not exist yet.
+    pub async fn ensure_path(
+        &mut self,
+        conn: &mut MySqlConnection,
+        names: &[String],
+    ) -> Result<Vec<u32>, sqlx::Error> {
+        if let Some(ids) = self.by_path.get(names) {
+            return Ok(ids.clone());
+        }
+        let mut ids: Vec<u32> = Vec::with_capacity(names.len());
+        for depth in 0..names.len() {
+            let prefix = &names[..=depth];
+            if let Some(known) = self.by_path.get(prefix) {
+                ids = known.clone();
+                continue;
+            }
+            let id = ensure_one(conn, ids.last().copied(), prefix, &ids).await?;
+            ids.push(id);
+            self.by_path.insert(prefix.to_vec(), ids.clone());
+        }
+        Ok(ids)
+    }
+}
+
+fn slug_of_path(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|name| Slug::from_text(name, 60).to_string())
+        .collect::<Vec<_>>()
+        .join("--")
+}
+
+fn path_string(ids: &[u32]) -> String {
+    let mut path = String::from("/");
+    for id in ids {
+        path.push_str(&id.to_string());
+        path.push('/');
+    }
+    path
+}
+
+async fn ensure_one(
+    conn: &mut MySqlConnection,
+    parent_id: Option<u32>,
+    names: &[String],
+    parent_ids: &[u32],
+) -> Result<u32, sqlx::Error> {
+    let slug = slug_of_path(names);
+    let name = names.last().map(String::as_str).unwrap_or_default();
+    // LAST_INSERT_ID(id) makes an existing row report its own id, so one statement finds or creates it.
+    let result = sqlx::query(
+        "INSERT INTO categories (parent_id, name, slug, path, depth) VALUES (?, ?, ?, '', ?) \
+         ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)",
+    )
+    .bind(parent_id)
+    .bind(name)
+    .bind(&slug)
+    .bind(names.len() as u8 - 1)
+    .execute(&mut *conn)
+    .await?;
+    let id = result.last_insert_id() as u32;
+    let mut ids = parent_ids.to_vec();
+    ids.push(id);
+    sqlx::query("UPDATE categories SET path = ? WHERE id = ? AND path = ''")
+        .bind(path_string(&ids))
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(id)
+}
+
+fn parse_path(path: &str) -> Vec<u32> {
+    path.split('/').filter_map(|id| id.parse().ok()).collect()
+}
+
+fn category_from_row(row: &sqlx::mysql::MySqlRow) -> Result<Category, sqlx::Error> {
+    let path: String = row.try_get("path")?;
+    Ok(Category {
+        id: row.try_get("id")?,
+        parent_id: row.try_get("parent_id")?,
+        name: row.try_get("name")?,
+        slug: row.try_get("slug")?,
+        depth: row.try_get("depth")?,
+        path_ids: parse_path(&path),
+    })
+}
+
+/// The category with this slug.
+pub async fn by_slug(pool: &MySqlPool, slug: &str) -> Result<Option<Category>, sqlx::Error> {
+    let row =
+        sqlx::query("SELECT id, parent_id, name, slug, depth, path FROM categories WHERE slug = ?")
+            .bind(slug)
+            .fetch_optional(pool)
+            .await?;
+    row.as_ref().map(category_from_row).transpose()
+}
+
+/// Every category, keyed by id (the tree is small: hundreds to a few thousand rows).
+pub async fn all(pool: &MySqlPool) -> Result<HashMap<u32, Category>, sqlx::Error> {
+    let rows = sqlx::query("SELECT id, parent_id, name, slug, depth, path FROM categories")
+        .fetch_all(pool)
+        .await?;
+    rows.iter()
+        .map(|row| category_from_row(row).map(|c| (c.id, c)))
+        .collect()
+}
+
+/// A category and all of its descendants, in one range read of the path index.
+pub async fn subtree(pool: &MySqlPool, category: &Category) -> Result<Vec<Category>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT id, parent_id, name, slug, depth, path FROM categories WHERE path LIKE CONCAT(?, '%') ORDER BY path",
+    )
+    .bind(path_string(&category.path_ids))
+    .fetch_all(pool)
+    .await?;
+    rows.iter().map(category_from_row).collect()
+}
+
+/// Active products per category (counting descendants' products too), for the tree.
+pub async fn active_product_counts(pool: &MySqlPool) -> Result<HashMap<u32, u64>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT category_id, COUNT(*) AS products FROM product_categories WHERE active GROUP BY category_id",
+    )
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok((
+                row.try_get("category_id")?,
+                row.try_get::<i64, _>("products")? as u64,
+            ))
+        })
+        .collect()
+}
+
+/// A node of the category tree with its children.
+#[derive(Debug, Clone, Serialize)]
+pub struct TreeNode {
+    pub slug: String,
+    pub name: String,
+    pub depth: u8,
+    /// Active products in this category and its descendants.
+    pub product_count: u64,
+    pub children: Vec<TreeNode>,
+}
+
+/// Builds the tree from the flat list, children sorted by name.
+pub fn build_tree(
+    categories: &HashMap<u32, Category>,
+    counts: &HashMap<u32, u64>,
+) -> Vec<TreeNode> {
+    let mut children_of: HashMap<Option<u32>, Vec<&Category>> = HashMap::new();
+    for category in categories.values() {
+        children_of
+            .entry(category.parent_id)
+            .or_default()
+            .push(category);
+    }
+    fn build(
+        parent: Option<u32>,
+        children_of: &HashMap<Option<u32>, Vec<&Category>>,
+        counts: &HashMap<u32, u64>,
+    ) -> Vec<TreeNode> {
+        let mut nodes: Vec<TreeNode> = children_of
+            .get(&parent)
+            .into_iter()
+            .flatten()
+            .map(|category| TreeNode {
+                slug: category.slug.clone(),
+                name: category.name.clone(),
+                depth: category.depth,
+                product_count: counts.get(&category.id).copied().unwrap_or(0),
+                children: build(Some(category.id), children_of, counts),
+            })
+            .collect();
+        nodes.sort_by(|a, b| a.name.cmp(&b.name));
+        nodes
+    }
+    build(None, &children_of, counts)
+}

@@ -1,0 +1,134 @@
+//! Reads products back as the documents events carry ([`ProductUpserted`]) and the API shows.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use platform::contracts::catalog::{CategoryRef, ProductUpserted};
+use rust_decimal::Decimal;
+use sqlx::{AssertSqlSafe, MySqlConnection, Row as _};
+
+use super::placeholders;
+
+/// The shop's currency; prices are stored in it.
+pub const CURRENCY: &str = "USD";
+
+/// The full documents of `ids` (in no particular order; unknown ids are skipped).
+pub async fn load(
+    conn: &mut MySqlConnection,
+    ids: &[u32],
+) -> Result<Vec<ProductUpserted>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = placeholders(ids.len());
+    let sql = format!(
+        "SELECT p.id, p.sku, p.slug, p.name, p.description, p.brand, p.status, p.price, p.popularity, \
+                p.created_at, p.updated_at, p.version, \
+                CAST(COALESCE(i.on_hand, 0) AS UNSIGNED) AS on_hand, CAST(COALESCE(i.reserved, 0) AS UNSIGNED) AS reserved, \
+                (SELECT url FROM product_images im WHERE im.product_id = p.id ORDER BY im.position LIMIT 1) AS image \
+         FROM products p LEFT JOIN inventory i ON i.product_id = p.id WHERE p.id IN ({list})"
+    );
+    let mut query = sqlx::query(AssertSqlSafe(sql));
+    for id in ids {
+        query = query.bind(*id);
+    }
+    let rows = query.fetch_all(&mut *conn).await?;
+    let mut categories = categories_of(conn, ids).await?;
+
+    rows.iter()
+        .map(|row| {
+            let id: u32 = row.try_get("id")?;
+            let on_hand = row.try_get::<u64, _>("on_hand")? as u32;
+            let reserved = row.try_get::<u64, _>("reserved")? as u32;
+            let (category_path, all) = categories.remove(&id).unwrap_or_default();
+            let available = on_hand.saturating_sub(reserved);
+            Ok(ProductUpserted {
+                sku: row.try_get("sku")?,
+                slug: row.try_get("slug")?,
+                name: row.try_get("name")?,
+                description: row.try_get("description")?,
+                brand: row.try_get("brand")?,
+                status: row.try_get("status")?,
+                category_path,
+                categories: all,
+                price: row.try_get::<Decimal, _>("price")?,
+                currency: CURRENCY.to_owned(),
+                available,
+                in_stock: available > 0,
+                popularity: row.try_get("popularity")?,
+                image: row.try_get("image")?,
+                created_at: row.try_get::<DateTime<Utc>, _>("created_at")?,
+                updated_at: row.try_get::<DateTime<Utc>, _>("updated_at")?,
+                version: row.try_get("version")?,
+            })
+        })
+        .collect()
+}
+
+/// Per product: its main category path (the deepest category it was put in, root first) and every category
+/// it is in, ancestors included.
+async fn categories_of(
+    conn: &mut MySqlConnection,
+    ids: &[u32],
+) -> Result<HashMap<u32, (Vec<CategoryRef>, Vec<CategoryRef>)>, sqlx::Error> {
+    let sql = format!(
+        "SELECT pc.product_id, pc.direct, c.id, c.slug, c.name, c.path, c.depth \
+         FROM product_categories pc JOIN categories c ON c.id = pc.category_id \
+         WHERE pc.product_id IN ({}) ORDER BY pc.product_id, c.depth, c.id",
+        placeholders(ids.len())
+    );
+    let mut query = sqlx::query(AssertSqlSafe(sql));
+    for id in ids {
+        query = query.bind(*id);
+    }
+    let rows = query.fetch_all(&mut *conn).await?;
+
+    struct Linked {
+        id: u32,
+        direct: bool,
+        depth: u8,
+        path: String,
+        category: CategoryRef,
+    }
+    let mut by_product: HashMap<u32, Vec<Linked>> = HashMap::new();
+    for row in &rows {
+        by_product
+            .entry(row.try_get("product_id")?)
+            .or_default()
+            .push(Linked {
+                id: row.try_get("id")?,
+                direct: row.try_get("direct")?,
+                depth: row.try_get("depth")?,
+                path: row.try_get("path")?,
+                category: CategoryRef {
+                    slug: row.try_get("slug")?,
+                    name: row.try_get("name")?,
+                },
+            });
+    }
+    Ok(by_product
+        .into_iter()
+        .map(|(product_id, linked)| {
+            let main = linked
+                .iter()
+                .filter(|l| l.direct)
+                .max_by_key(|l| (l.depth, std::cmp::Reverse(l.id)));
+            let path = main
+                .map(|main| {
+                    main.path
+                        .split('/')
+                        .filter_map(|id| id.parse::<u32>().ok())
+                        .filter_map(|id| {
+                            linked
+                                .iter()
+                                .find(|l| l.id == id)
+                                .map(|l| l.category.clone())
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let all = linked.into_iter().map(|l| l.category).collect();
+            (product_id, (path, all))
+        })
+        .collect())
+}

@@ -1,0 +1,361 @@
+//! The product write path: a batch of [`NewProduct`]s becomes products, category links (with ancestors and
+//! the listing's sort keys), images, initial inventory and search prefixes, in the caller's transaction.
+//! Unchanged products (same content hash) are skipped, so re-importing a file writes nothing new.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::{DateTime, Utc};
+use sqlx::{AssertSqlSafe, MySqlConnection, QueryBuilder, Row as _};
+
+use super::{categories::CategoryCache, placeholders};
+use crate::{
+    domain::{NewProduct, ProductStatus},
+    search::text::{MAX_PREFIX, index_prefixes},
+};
+
+/// What a batch upsert did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct UpsertCounts {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+impl std::ops::AddAssign for UpsertCounts {
+    fn add_assign(&mut self, other: Self) {
+        self.created += other.created;
+        self.updated += other.updated;
+        self.unchanged += other.unchanged;
+    }
+}
+
+/// Rows per multi-row INSERT, below MariaDB's 65,535 placeholders per statement.
+const ROWS_PER_INSERT: usize = 5_000;
+
+/// Stable 64-bit FNV-1a of everything an import sets (not the stock, which the shop owns after creation).
+pub fn content_hash(product: &NewProduct) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut feed = |bytes: &[u8]| {
+        for byte in bytes.iter().chain(&[0xff]) {
+            hash ^= u64::from(*byte);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    };
+    feed(product.slug.as_str().as_bytes());
+    feed(product.name.as_bytes());
+    feed(product.description.as_bytes());
+    feed(product.brand.as_bytes());
+    feed(product.price.normalize().to_string().as_bytes());
+    feed(format!("{:?}", product.status).as_bytes());
+    feed(&product.popularity.to_le_bytes());
+    for path in &product.category_paths {
+        for name in path {
+            feed(name.as_bytes());
+        }
+        feed(b"/");
+    }
+    for image in &product.images {
+        feed(image.url.as_bytes());
+        feed(image.alt_text.as_bytes());
+    }
+    hash
+}
+
+/// Creates or updates `products` (SKU is the key). Returns the counts and the ids of products that changed,
+/// whose events the caller writes to the outbox in the same transaction.
+pub async fn upsert(
+    conn: &mut MySqlConnection,
+    categories: &mut CategoryCache,
+    products: &[NewProduct],
+) -> Result<(UpsertCounts, Vec<u32>), sqlx::Error> {
+    let mut counts = UpsertCounts::default();
+    if products.is_empty() {
+        return Ok((counts, Vec::new()));
+    }
+    let skus: Vec<&str> = products.iter().map(|p| p.sku.as_str()).collect();
+    let existing = existing_hashes(conn, &skus).await?;
+    let changed: Vec<&NewProduct> = products
+        .iter()
+        .filter(|product| existing.get(product.sku.as_str()) != Some(&content_hash(product)))
+        .collect();
+    for product in &changed {
+        if existing.contains_key(product.sku.as_str()) {
+            counts.updated += 1;
+        } else {
+            counts.created += 1;
+        }
+    }
+    counts.unchanged = products.len() - changed.len();
+    if changed.is_empty() {
+        return Ok((counts, Vec::new()));
+    }
+
+    write_products(conn, &changed).await?;
+    let ids = ids_by_sku(conn, &changed).await?;
+    let id_list: Vec<u32> = changed.iter().map(|p| ids[p.sku.as_str()].0).collect();
+
+    write_links(conn, categories, &changed, &ids).await?;
+    write_images(conn, &changed, &ids).await?;
+    let mut inventory = QueryBuilder::new("INSERT IGNORE INTO inventory (product_id, on_hand) ");
+    inventory.push_values(&changed, |mut row, product| {
+        row.push_bind(ids[product.sku.as_str()].0)
+            .push_bind(product.initial_stock);
+    });
+    inventory.build().execute(&mut *conn).await?;
+    refresh_in_stock(conn, &id_list).await?;
+    write_search_prefixes(conn, &changed, &ids).await?;
+    Ok((counts, id_list))
+}
+
+async fn existing_hashes(
+    conn: &mut MySqlConnection,
+    skus: &[&str],
+) -> Result<HashMap<String, u64>, sqlx::Error> {
+    let sql = format!(
+        "SELECT sku, content_hash FROM products WHERE sku IN ({}) FOR UPDATE",
+        placeholders(skus.len())
+    );
+    let mut query = sqlx::query(AssertSqlSafe(sql));
+    for sku in skus {
+        query = query.bind(*sku);
+    }
+    let rows = query.fetch_all(&mut *conn).await?;
+    rows.iter()
+        .map(|row| Ok((row.try_get("sku")?, row.try_get("content_hash")?)))
+        .collect()
+}
+
+async fn write_products(
+    conn: &mut MySqlConnection,
+    products: &[&NewProduct],
+) -> Result<(), sqlx::Error> {
+    let mut insert = QueryBuilder::new(
+        "INSERT INTO products (sku, slug, name, description, brand, price, status, popularity, content_hash) ",
+    );
+    insert.push_values(products, |mut row, product| {
+        row.push_bind(product.sku.as_str())
+            .push_bind(product.slug.as_str())
+            .push_bind(&product.name)
+            .push_bind(&product.description)
+            .push_bind(&product.brand)
+            .push_bind(product.price)
+            .push_bind(product.status)
+            .push_bind(product.popularity)
+            .push_bind(content_hash(product));
+    });
+    insert.push(
+        " ON DUPLICATE KEY UPDATE slug = VALUES(slug), name = VALUES(name), \
+         description = VALUES(description), brand = VALUES(brand), price = VALUES(price), \
+         status = VALUES(status), popularity = VALUES(popularity), content_hash = VALUES(content_hash), \
+         version = version + 1, updated_at = CURRENT_TIMESTAMP(6)",
+    );
+    insert.build().execute(&mut *conn).await?;
+    Ok(())
+}
+
+async fn ids_by_sku(
+    conn: &mut MySqlConnection,
+    products: &[&NewProduct],
+) -> Result<HashMap<String, (u32, DateTime<Utc>)>, sqlx::Error> {
+    let sql = format!(
+        "SELECT id, sku, created_at FROM products WHERE sku IN ({})",
+        placeholders(products.len())
+    );
+    let mut query = sqlx::query(AssertSqlSafe(sql));
+    for product in products {
+        query = query.bind(product.sku.as_str());
+    }
+    let rows = query.fetch_all(&mut *conn).await?;
+    rows.iter()
+        .map(|row| {
+            Ok((
+                row.try_get("sku")?,
+                (row.try_get("id")?, row.try_get("created_at")?),
+            ))
+        })
+        .collect()
+}
+
+async fn delete_for(
+    conn: &mut MySqlConnection,
+    table: &str,
+    ids: &[u32],
+) -> Result<(), sqlx::Error> {
+    let sql = format!(
+        "DELETE FROM {table} WHERE product_id IN ({})",
+        placeholders(ids.len())
+    );
+    let mut query = sqlx::query(AssertSqlSafe(sql));
+    for id in ids {
+        query = query.bind(*id);
+    }
+    query.execute(&mut *conn).await?;
+    Ok(())
+}
+
+struct Link {
+    category_id: u32,
+    product_id: u32,
+    direct: bool,
+}
+
+async fn write_links(
+    conn: &mut MySqlConnection,
+    categories: &mut CategoryCache,
+    products: &[&NewProduct],
+    ids: &HashMap<String, (u32, DateTime<Utc>)>,
+) -> Result<(), sqlx::Error> {
+    let mut links = Vec::new();
+    let mut by_product: HashMap<u32, &NewProduct> = HashMap::new();
+    for product in products {
+        let product_id = ids[product.sku.as_str()].0;
+        by_product.insert(product_id, product);
+        // direct wins over ancestor when a category is both (one path inside another).
+        let mut linked: BTreeMap<u32, bool> = BTreeMap::new();
+        for path in &product.category_paths {
+            let chain = categories.ensure_path(conn, path).await?;
+            for (depth, category_id) in chain.iter().enumerate() {
+                let direct = depth + 1 == chain.len();
+                *linked.entry(*category_id).or_default() |= direct;
+            }
+        }
+        links.extend(linked.into_iter().map(|(category_id, direct)| Link {
+            category_id,
+            product_id,
+            direct,
+        }));
+    }
+    let product_ids: Vec<u32> = by_product.keys().copied().collect();
+    delete_for(conn, "product_categories", &product_ids).await?;
+    for chunk in links.chunks(ROWS_PER_INSERT / 2) {
+        let mut insert = QueryBuilder::new(
+            "INSERT INTO product_categories \
+             (category_id, product_id, direct, active, price, popularity, created_at, brand, in_stock) ",
+        );
+        insert.push_values(chunk, |mut row, link| {
+            let product = by_product[&link.product_id];
+            row.push_bind(link.category_id)
+                .push_bind(link.product_id)
+                .push_bind(link.direct)
+                .push_bind(product.status == ProductStatus::Active)
+                .push_bind(product.price)
+                .push_bind(product.popularity)
+                .push_bind(ids[product.sku.as_str()].1)
+                .push_bind(&product.brand)
+                .push_bind(false);
+        });
+        insert.build().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+async fn write_images(
+    conn: &mut MySqlConnection,
+    products: &[&NewProduct],
+    ids: &HashMap<String, (u32, DateTime<Utc>)>,
+) -> Result<(), sqlx::Error> {
+    let product_ids: Vec<u32> = products.iter().map(|p| ids[p.sku.as_str()].0).collect();
+    delete_for(conn, "product_images", &product_ids).await?;
+    let images: Vec<_> = products
+        .iter()
+        .flat_map(|product| {
+            let product_id = ids[product.sku.as_str()].0;
+            product
+                .images
+                .iter()
+                .enumerate()
+                .map(move |(position, image)| (product_id, position, image))
+        })
+        .collect();
+    for chunk in images.chunks(ROWS_PER_INSERT) {
+        let mut insert =
+            QueryBuilder::new("INSERT INTO product_images (product_id, url, alt_text, position) ");
+        insert.push_values(chunk, |mut row, (product_id, position, image)| {
+            row.push_bind(*product_id)
+                .push_bind(&image.url)
+                .push_bind(&image.alt_text)
+                .push_bind(*position as u16);
+        });
+        insert.build().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Recomputes the denormalized `in_stock` flags of `ids` from inventory, on products and their links.
+pub async fn refresh_in_stock(conn: &mut MySqlConnection, ids: &[u32]) -> Result<(), sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let list = placeholders(ids.len());
+    for sql in [
+        format!(
+            "UPDATE products p JOIN inventory i ON i.product_id = p.id \
+             SET p.in_stock = (i.on_hand > i.reserved) WHERE p.id IN ({list})"
+        ),
+        format!(
+            "UPDATE product_categories pc JOIN inventory i ON i.product_id = pc.product_id \
+             SET pc.in_stock = (i.on_hand > i.reserved) WHERE pc.product_id IN ({list})"
+        ),
+    ] {
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for id in ids {
+            query = query.bind(*id);
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Search score: the field weight above popularity, so a name match always ranks above a brand-only one.
+fn prefix_score(weight: u64, popularity: u32) -> u64 {
+    (weight << 32) | u64::from(popularity)
+}
+
+async fn write_search_prefixes(
+    conn: &mut MySqlConnection,
+    products: &[&NewProduct],
+    ids: &HashMap<String, (u32, DateTime<Utc>)>,
+) -> Result<(), sqlx::Error> {
+    let product_ids: Vec<u32> = products.iter().map(|p| ids[p.sku.as_str()].0).collect();
+    delete_for(conn, "search_prefixes", &product_ids).await?;
+    let mut rows: Vec<(String, u64, u32)> = Vec::new();
+    for product in products
+        .iter()
+        .filter(|p| p.status == ProductStatus::Active)
+    {
+        let product_id = ids[product.sku.as_str()].0;
+        let mut name = BTreeSet::new();
+        index_prefixes(&product.name, &mut name);
+        let mut brand = BTreeSet::new();
+        index_prefixes(&product.brand, &mut brand);
+        for prefix in &name {
+            rows.push((
+                prefix.clone(),
+                prefix_score(2, product.popularity),
+                product_id,
+            ));
+        }
+        for prefix in brand.difference(&name) {
+            rows.push((
+                prefix.clone(),
+                prefix_score(1, product.popularity),
+                product_id,
+            ));
+        }
+    }
+    debug_assert!(
+        rows.iter()
+            .all(|(prefix, _, _)| prefix.chars().count() <= MAX_PREFIX)
+    );
+    for chunk in rows.chunks(ROWS_PER_INSERT * 3) {
+        let mut insert =
+            QueryBuilder::new("INSERT INTO search_prefixes (prefix, score, product_id) ");
+        insert.push_values(chunk, |mut row, (prefix, score, product_id)| {
+            row.push_bind(prefix)
+                .push_bind(*score)
+                .push_bind(*product_id);
+        });
+        insert.build().execute(&mut *conn).await?;
+    }
+    Ok(())
+}

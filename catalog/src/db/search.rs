@@ -1,0 +1,236 @@
+//! The SQL side of search-as-you-type. Name and brand words are found through `search_prefixes`, reading at
+//! most `cap` rows of the most selective term (or of the filtered category, when that is smaller), so a
+//! keystroke costs the same whether the prefix matches ten products or the whole catalog. Description words
+//! come from InnoDB FULLTEXT, only when the name and brand matches do not fill the page.
+
+use std::collections::HashMap;
+
+use sqlx::{AssertSqlSafe, MySqlPool, Row as _};
+
+use super::{
+    listing::{Filter, ProductSummary, SUMMARY_COLUMNS, bind_filter, conditions, summary_from_row},
+    placeholders,
+};
+use crate::search::text::Query;
+
+/// Query words whose matches are counted to pick the driving one.
+const MAX_COUNTED_KEYS: usize = 6;
+/// Query words joined in SQL besides the driving one.
+const MAX_JOINED_KEYS: usize = 3;
+
+/// Candidate product ids in index order (best prefix score first), and whether the scan was cut at `cap`.
+#[derive(Debug, Default)]
+pub struct Candidates {
+    pub ids: Vec<u32>,
+    pub capped: bool,
+}
+
+/// How many products each key matches, counting at most `cap + 1`.
+async fn bounded_counts(
+    pool: &MySqlPool,
+    keys: &[&String],
+    cap: u32,
+) -> Result<Vec<u64>, sqlx::Error> {
+    let one = "SELECT COUNT(*) FROM (SELECT 1 FROM search_prefixes WHERE prefix = ? LIMIT ?) t";
+    let sql = vec![one; keys.len()].join(" UNION ALL ");
+    let mut query = sqlx::query(AssertSqlSafe(sql));
+    for key in keys {
+        query = query.bind(*key).bind(cap + 1);
+    }
+    let rows = query.fetch_all(pool).await?;
+    // UNION ALL keeps duplicates and order, one row per key.
+    rows.iter()
+        .map(|row| Ok(row.try_get::<i64, _>(0)? as u64))
+        .collect()
+}
+
+/// The SQL of [`prefix_candidates`]. Binds: (category, cap, driver key) when driving by category, else
+/// (driver key, cap); then the other keys; then the filter.
+pub fn prefix_candidates_sql(
+    other_keys: usize,
+    filter: &Filter,
+    drive_by_category: bool,
+) -> String {
+    let must_have: String = (0..other_keys)
+        .map(|i| {
+            format!(
+                " JOIN search_prefixes s{i} ON s{i}.product_id = d.product_id AND s{i}.prefix = ?"
+            )
+        })
+        .collect();
+    if drive_by_category {
+        format!(
+            "SELECT d.product_id FROM (SELECT product_id, popularity FROM product_categories \
+             WHERE category_id = ? AND active ORDER BY popularity DESC LIMIT ?) d \
+             JOIN search_prefixes s ON s.product_id = d.product_id AND s.prefix = ?{must_have} \
+             JOIN product_categories f ON f.category_id = ? AND f.product_id = d.product_id \
+             WHERE TRUE{conditions} ORDER BY d.popularity DESC",
+            conditions = conditions(filter),
+        )
+    } else {
+        let filter_join = if filter.category.is_some() {
+            "JOIN product_categories f ON f.category_id = ? AND f.product_id = d.product_id AND f.active"
+        } else {
+            "JOIN products f ON f.id = d.product_id AND f.status = 'active'"
+        };
+        format!(
+            "SELECT d.product_id FROM (SELECT product_id, score FROM search_prefixes WHERE prefix = ? \
+             ORDER BY score DESC LIMIT ?) d{must_have} {filter_join} WHERE TRUE{conditions} ORDER BY d.score DESC",
+            conditions = conditions(filter),
+        )
+    }
+}
+
+/// Products whose name or brand has a word starting with every key, passing `filter`.
+pub async fn prefix_candidates(
+    pool: &MySqlPool,
+    keys: &[String],
+    filter: &Filter,
+    cap: u32,
+) -> Result<Candidates, sqlx::Error> {
+    if keys.is_empty() {
+        return Ok(Candidates::default());
+    }
+    // Longer words are rarer: count the longest few and drive from the rarest of those. Every other word is
+    // still matched by the caller against the candidates' names and brands.
+    let mut keys: Vec<&String> = keys.iter().collect();
+    keys.sort_by_key(|key| std::cmp::Reverse(key.chars().count()));
+    keys.truncate(MAX_COUNTED_KEYS);
+    let counts = bounded_counts(pool, &keys, cap).await?;
+    let mut by_rarity: Vec<(u64, &String)> = counts.iter().copied().zip(keys).collect();
+    by_rarity.sort_by_key(|(count, _)| *count);
+    let (driver_count, driver_key) = by_rarity[0];
+    if driver_count == 0 {
+        return Ok(Candidates::default());
+    }
+    let category_size = match filter.category {
+        Some(category) => Some(
+            sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM (SELECT 1 FROM product_categories WHERE category_id = ? AND active LIMIT ?) t",
+            )
+            .bind(category)
+            .bind(cap + 1)
+            .fetch_one(pool)
+            .await? as u64,
+        ),
+        None => None,
+    };
+    // The next rarest keys narrow the candidates in SQL; any further ones are checked by the caller, which
+    // ranks the (bounded) candidates against every query word anyway.
+    let other_keys: Vec<&String> = by_rarity
+        .iter()
+        .skip(1)
+        .take(MAX_JOINED_KEYS)
+        .map(|(_, key)| *key)
+        .collect();
+    // Drive from whichever is smaller: the rarest term's prefix rows, or the filtered category's rows.
+    let drive_by_category = category_size.is_some_and(|size| size < driver_count);
+    let capped = if drive_by_category {
+        category_size.unwrap_or(0)
+    } else {
+        driver_count
+    } > u64::from(cap);
+    let sql = prefix_candidates_sql(other_keys.len(), filter, drive_by_category);
+
+    let mut query = sqlx::query(AssertSqlSafe(sql));
+    if drive_by_category {
+        query = query.bind(filter.category).bind(cap).bind(driver_key);
+    } else {
+        query = query.bind(driver_key).bind(cap);
+    }
+    for key in &other_keys {
+        query = query.bind(*key);
+    }
+    let rows = bind_filter(query, filter).fetch_all(pool).await?;
+    let mut ids: Vec<u32> = rows
+        .iter()
+        .map(|row| row.try_get(0))
+        .collect::<Result<_, _>>()?;
+    ids.dedup();
+    Ok(Candidates { ids, capped })
+}
+
+/// Products whose description (or name/brand) contains every term of 3+ characters, by InnoDB FULLTEXT,
+/// at most `limit` of them. Shorter terms are below InnoDB's token size and left to the prefix index.
+pub async fn fulltext_candidates(
+    pool: &MySqlPool,
+    query: &Query,
+    filter: &Filter,
+    limit: u32,
+) -> Result<Vec<u32>, sqlx::Error> {
+    let terms: Vec<String> = query
+        .terms
+        .iter()
+        .enumerate()
+        .filter(|(_, term)| term.chars().count() >= 3)
+        .map(|(i, term)| {
+            if query.is_prefix(i) {
+                format!("+{term}*")
+            } else {
+                format!("+{term}")
+            }
+        })
+        .collect();
+    if terms.is_empty() {
+        return Ok(Vec::new());
+    }
+    let category = if filter.category.is_some() {
+        " AND EXISTS (SELECT 1 FROM product_categories pc WHERE pc.category_id = ? AND pc.product_id = f.id)"
+    } else {
+        ""
+    };
+    let sql = format!(
+        "SELECT f.id FROM products f WHERE MATCH (f.name, f.brand, f.description) AGAINST (? IN BOOLEAN MODE) \
+         AND f.status = 'active'{category}{conditions} LIMIT ?",
+        conditions = conditions(filter),
+    );
+    let rows = bind_filter(
+        sqlx::query(AssertSqlSafe(sql)).bind(terms.join(" ")),
+        filter,
+    )
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    rows.iter().map(|row| row.try_get(0)).collect()
+}
+
+/// Summaries of `ids`, keyed by id.
+pub async fn summaries(
+    pool: &MySqlPool,
+    ids: &[u32],
+) -> Result<HashMap<u32, ProductSummary>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let sql = format!(
+        "SELECT {SUMMARY_COLUMNS} FROM products p LEFT JOIN inventory i ON i.product_id = p.id WHERE p.id IN ({})",
+        placeholders(ids.len())
+    );
+    let mut query = sqlx::query(AssertSqlSafe(sql));
+    for id in ids {
+        query = query.bind(*id);
+    }
+    let rows = query.fetch_all(pool).await?;
+    rows.iter()
+        .map(|row| summary_from_row(row).map(|s| (s.id, s)))
+        .collect()
+}
+
+/// The category links of `ids`: `(product_id, category_id)`.
+pub async fn category_links(pool: &MySqlPool, ids: &[u32]) -> Result<Vec<(u32, u32)>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT product_id, category_id FROM product_categories WHERE product_id IN ({})",
+        placeholders(ids.len())
+    );
+    let mut query = sqlx::query(AssertSqlSafe(sql));
+    for id in ids {
+        query = query.bind(*id);
+    }
+    let rows = query.fetch_all(pool).await?;
+    rows.iter()
+        .map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
+        .collect()
+}

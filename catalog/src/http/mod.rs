@@ -1,0 +1,46 @@
+//! The public catalog API (JSON). Routes: `GET /api/products`, `GET /api/products/{slug}`,
+//! `GET /api/categories`, `GET /api/search`, `GET /api/openapi.json`.
+
+mod categories;
+pub mod error;
+mod openapi;
+pub mod params;
+mod products;
+mod search;
+mod state;
+
+use axum::{
+    Router,
+    extract::{Query, rejection::QueryRejection},
+    http::StatusCode,
+    routing::get,
+};
+pub use state::AppState;
+
+use self::{error::ApiError, params::Params};
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/api/products", get(products::list))
+        .route("/api/products/{slug}", get(products::detail))
+        .route("/api/categories", get(categories::tree))
+        .route("/api/search", get(search::search))
+        .route("/api/openapi.json", get(openapi::document))
+        .fallback(|| async {
+            error::problem(
+                StatusCode::NOT_FOUND,
+                "Not found",
+                "no such endpoint",
+                serde_json::Value::Null,
+            )
+        })
+        .with_state(state)
+}
+
+/// The query string as [`Params`]; a malformed one is a 400 rather than axum's plain-text rejection.
+fn params(query: Result<Query<Vec<(String, String)>>, QueryRejection>) -> Result<Params, ApiError> {
+    match query {
+        Ok(Query(pairs)) => Ok(Params::new(pairs)),
+        Err(rejection) => Err(ApiError::field("query", rejection.body_text())),
+    }
+}

@@ -1,0 +1,177 @@
+//! Query-string parameters parsed into validated values; every refusal names its parameter.
+
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+
+use super::error::ApiError;
+use crate::db::listing::Sort;
+
+/// Most results per page, and how deep pagination may go (page × limit).
+pub const MAX_LIMIT: u32 = 100;
+pub const MAX_WINDOW: u32 = 10_000;
+/// Longest search query, in characters.
+pub const MAX_QUERY_CHARS: usize = 200;
+const MAX_PRICE: u32 = 1_000_000_000;
+
+/// The raw pairs of a query string; the last value of a repeated key wins.
+#[derive(Debug, Default)]
+pub struct Params(Vec<(String, String)>);
+
+impl Params {
+    pub fn new(pairs: Vec<(String, String)>) -> Self {
+        Self(pairs)
+    }
+
+    /// The value of `key`, `None` when absent or empty.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.trim())
+            .filter(|v| !v.is_empty())
+    }
+
+    pub fn text(&self, key: &str, max_chars: usize) -> Result<Option<String>, ApiError> {
+        match self.get(key) {
+            Some(value) if value.chars().count() > max_chars => Err(ApiError::field(
+                key,
+                format!("at most {max_chars} characters"),
+            )),
+            other => Ok(other.map(str::to_owned)),
+        }
+    }
+
+    pub fn number(&self, key: &str, default: u32, min: u32, max: u32) -> Result<u32, ApiError> {
+        let Some(value) = self.get(key) else {
+            return Ok(default);
+        };
+        match u32::from_str(value) {
+            Ok(n) if (min..=max).contains(&n) => Ok(n),
+            _ => Err(ApiError::field(
+                key,
+                format!("must be a whole number from {min} to {max}"),
+            )),
+        }
+    }
+
+    pub fn flag(&self, key: &str) -> Result<bool, ApiError> {
+        match self.get(key) {
+            None | Some("false" | "0") => Ok(false),
+            Some("true" | "1") => Ok(true),
+            Some(_) => Err(ApiError::field(key, "must be true or false")),
+        }
+    }
+
+    pub fn price(&self, key: &str) -> Result<Option<Decimal>, ApiError> {
+        let Some(value) = self.get(key) else {
+            return Ok(None);
+        };
+        let price = Decimal::from_str(value)
+            .map_err(|_| ApiError::field(key, "must be a decimal number like 19.99"))?;
+        if price.is_sign_negative() {
+            return Err(ApiError::field(key, "must not be negative"));
+        }
+        if price > Decimal::from(MAX_PRICE) {
+            return Err(ApiError::field(key, format!("must be at most {MAX_PRICE}")));
+        }
+        if price.normalize().scale() > 2 {
+            return Err(ApiError::field(key, "at most two decimal places"));
+        }
+        Ok(Some(price))
+    }
+
+    pub fn sort(&self, default: Sort) -> Result<Sort, ApiError> {
+        match self.get("sort") {
+            None => Ok(default),
+            Some(value) => Sort::parse(value)
+                .ok_or_else(|| ApiError::field("sort", format!("must be one of {}", Sort::NAMES))),
+        }
+    }
+
+    /// `page` and `limit`, with the window they open bounded by [`MAX_WINDOW`].
+    pub fn pagination(&self, default_limit: u32) -> Result<(u32, u32), ApiError> {
+        let limit = self.number("limit", default_limit, 1, MAX_LIMIT)?;
+        let page = self.number("page", 1, 1, MAX_WINDOW / limit)?;
+        Ok((page, limit))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(pairs: &[(&str, &str)]) -> Params {
+        Params::new(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
+    }
+
+    fn field_of(err: ApiError) -> String {
+        match err {
+            ApiError::InvalidField { field, .. } => field,
+            other => panic!("not a field error: {other}"),
+        }
+    }
+
+    #[test]
+    fn prices_must_be_non_negative_with_at_most_two_decimals() {
+        assert_eq!(
+            params(&[("min_price", "19.99")])
+                .price("min_price")
+                .unwrap(),
+            Some(Decimal::new(1999, 2))
+        );
+        assert_eq!(
+            field_of(
+                params(&[("min_price", "-1")])
+                    .price("min_price")
+                    .unwrap_err()
+            ),
+            "min_price"
+        );
+        assert!(
+            params(&[("max_price", "1.999")])
+                .price("max_price")
+                .is_err()
+        );
+        assert!(params(&[("max_price", "abc")]).price("max_price").is_err());
+    }
+
+    #[test]
+    fn page_size_and_depth_are_bounded() {
+        assert_eq!(params(&[]).pagination(24).unwrap(), (1, 24));
+        assert_eq!(
+            field_of(params(&[("limit", "0")]).pagination(24).unwrap_err()),
+            "limit"
+        );
+        assert_eq!(
+            field_of(params(&[("limit", "101")]).pagination(24).unwrap_err()),
+            "limit"
+        );
+        assert_eq!(
+            field_of(
+                params(&[("page", "10000"), ("limit", "50")])
+                    .pagination(24)
+                    .unwrap_err()
+            ),
+            "page"
+        );
+    }
+
+    #[test]
+    fn unknown_sorts_are_refused_by_name() {
+        assert_eq!(
+            field_of(
+                params(&[("sort", "cheapest")])
+                    .sort(Sort::Relevance)
+                    .unwrap_err()
+            ),
+            "sort"
+        );
+    }
+}

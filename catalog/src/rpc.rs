@@ -1,0 +1,134 @@
+//! The catalog's NATS service endpoints (`nats micro info catalog`): quote, reserve, release and commit, under
+//! `rpc.catalog.*`. Business refusals are reply bodies; database failures are 503 service errors.
+
+use chrono::Duration;
+use platform::{
+    Runtime,
+    contracts::catalog::{
+        OrderStockRequest, QuoteRequest, RPC_GROUP, ReserveRequest, StockRejection,
+    },
+    rpc::{HandlerFailure, serve},
+};
+use serde::{Deserialize, Serialize};
+
+use crate::{config::Config, db};
+
+/// Requests handled at once per endpoint.
+const CONCURRENCY: usize = 64;
+
+/// The quote reply: the quote, or why it was refused.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuoteReply {
+    Ok(platform::contracts::catalog::QuoteResponse),
+    Rejected(StockRejection),
+}
+
+async fn endpoint(
+    group: &async_nats::service::Group,
+    name: &'static str,
+    description: &'static str,
+) -> anyhow::Result<async_nats::service::endpoint::Endpoint> {
+    group
+        .endpoint_builder()
+        .name(name)
+        .metadata(std::collections::HashMap::from([(
+            "description".to_owned(),
+            description.to_owned(),
+        )]))
+        .add(name)
+        .await
+        .map_err(|err| anyhow::anyhow!("adding endpoint {name}: {err}"))
+}
+
+/// Adds the endpoints to the service and answers them until shutdown.
+pub async fn start(runtime: &Runtime, config: &Config) -> anyhow::Result<()> {
+    let group = runtime.service.group(RPC_GROUP);
+    let quote = endpoint(
+        &group,
+        "quote",
+        "Current name, price and availability of SKUs",
+    )
+    .await?;
+    let reserve = endpoint(
+        &group,
+        "reserve",
+        "Reserve stock for all lines of an order, or none",
+    )
+    .await?;
+    let release = endpoint(
+        &group,
+        "release",
+        "Give an order's reserved or sold stock back",
+    )
+    .await?;
+    let commit = endpoint(&group, "commit", "Turn an order's reservation into a sale").await?;
+
+    let shutdown = runtime.shutdown.clone();
+    let pool = runtime.db.clone();
+    runtime.spawn(serve(
+        quote,
+        CONCURRENCY,
+        shutdown.clone(),
+        move |request: QuoteRequest| {
+            let pool = pool.clone();
+            async move {
+                Ok(
+                    match db::stock::quote(&pool, &request.skus)
+                        .await
+                        .map_err(HandlerFailure::unavailable)?
+                    {
+                        Ok(quote) => QuoteReply::Ok(quote),
+                        Err(rejection) => QuoteReply::Rejected(rejection),
+                    },
+                )
+            }
+        },
+    ));
+    let pool = runtime.db.clone();
+    let default_ttl = config.reservation_ttl;
+    runtime.spawn(serve(
+        reserve,
+        CONCURRENCY,
+        shutdown.clone(),
+        move |request: ReserveRequest| {
+            let pool = pool.clone();
+            async move {
+                let ttl = request.ttl_secs.map_or(default_ttl, |secs| {
+                    Duration::seconds(secs.clamp(1, 86_400).into())
+                });
+                let reply =
+                    db::stock::reserve(&pool, &request.order_number, &request.lines, ttl).await;
+                reply.map_err(HandlerFailure::unavailable)
+            }
+        },
+    ));
+    let pool = runtime.db.clone();
+    runtime.spawn(serve(
+        release,
+        CONCURRENCY,
+        shutdown.clone(),
+        move |request: OrderStockRequest| {
+            let pool = pool.clone();
+            async move {
+                let reply = db::stock::release(&pool, &request.order_number, "released").await;
+                reply.map_err(HandlerFailure::unavailable)
+            }
+        },
+    ));
+    let pool = runtime.db.clone();
+    runtime.spawn(serve(
+        commit,
+        CONCURRENCY,
+        shutdown,
+        move |request: OrderStockRequest| {
+            let pool = pool.clone();
+            async move {
+                db::stock::commit(&pool, &request.order_number)
+                    .await
+                    .map_err(HandlerFailure::unavailable)
+            }
+        },
+    ));
+    Ok(())
+}

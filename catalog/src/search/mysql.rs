@@ -1,0 +1,249 @@
+//! The MySQL engine: candidates from the prefix index (bounded per keystroke) and FULLTEXT, ranked in
+//! process by how well name and brand match, popularity breaking ties; facets counted over the candidates.
+
+use std::{collections::HashMap, time::Instant};
+
+use sqlx::MySqlPool;
+
+use super::{
+    Highlight, Hit, SearchRequest, SearchResponse,
+    text::{Query, highlight, relevance, words},
+};
+use crate::db::{
+    self,
+    categories::Category,
+    listing::{
+        BrandCount, CategoryCount, Facets, MAX_BRANDS, PRICE_RANGES, PriceRangeCount,
+        ProductSummary, Sort,
+    },
+};
+
+/// Most query words considered.
+pub const MAX_TERMS: usize = 32;
+/// Most prefix-index rows read per keystroke; beyond it totals and facets are lower bounds.
+pub const CANDIDATE_CAP: u32 = 1_000;
+/// Most description-only matches added when name and brand matches do not fill the page.
+const FULLTEXT_LIMIT: u32 = 200;
+
+/// Answers `request` from MySQL. `categories` is the whole tree by id, for facets.
+pub async fn search(
+    pool: &MySqlPool,
+    categories: &HashMap<u32, Category>,
+    request: &SearchRequest,
+) -> Result<SearchResponse, sqlx::Error> {
+    let started = Instant::now();
+    let query = Query::parse(&request.q, MAX_TERMS);
+    let offset = (request.page - 1) * request.limit;
+    let children = child_categories(categories, request.filter.category);
+
+    if query.is_empty() {
+        // Nothing typed yet: the listing, most popular first.
+        let sort = if request.sort == Sort::Relevance {
+            Sort::Popularity
+        } else {
+            request.sort
+        };
+        let (products, total, facets) = tokio::try_join!(
+            db::listing::page(pool, &request.filter, sort, offset, request.limit),
+            db::listing::count(pool, &request.filter),
+            db::listing::facets(pool, &request.filter, &children),
+        )?;
+        let hits = products
+            .into_iter()
+            .map(|product| hit(product, &query))
+            .collect();
+        return Ok(response(request, total, true, hits, facets, started));
+    }
+
+    let keys = query.lookup_keys();
+    let prefix = db::search::prefix_candidates(pool, &keys, &request.filter, CANDIDATE_CAP).await?;
+    let mut ids = prefix.ids;
+    let from_name = ids.len();
+    if ids.len() < (offset + request.limit) as usize {
+        let described =
+            db::search::fulltext_candidates(pool, &query, &request.filter, FULLTEXT_LIMIT).await?;
+        for id in described {
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+    }
+    let (summaries, links) = tokio::try_join!(
+        db::search::summaries(pool, &ids),
+        db::search::category_links(pool, &ids)
+    )?;
+    let mut ranked: Vec<(u32, ProductSummary)> = ids
+        .iter()
+        .enumerate()
+        .filter_map(|(position, id)| summaries.get(id).map(|s| (position, s.clone())))
+        // SQL matched the rarest few words by their first MAX_PREFIX characters; every word must match in full.
+        .filter(|(position, summary)| *position >= from_name || all_terms_match(&query, summary))
+        .map(|(position, summary)| {
+            let score = relevance(&query, &summary.name, &summary.brand);
+            // Description-only matches rank after every name or brand match.
+            let score = if position < from_name {
+                score + 1_000
+            } else {
+                score
+            };
+            (score, summary)
+        })
+        .collect();
+    sort_hits(&mut ranked, request.sort);
+
+    let facets = facets_of(&ranked, &links, &children);
+    let total = ranked.len() as u64;
+    let hits = ranked
+        .into_iter()
+        .skip(offset as usize)
+        .take(request.limit as usize)
+        .map(|(_, product)| hit(product, &query))
+        .collect();
+    Ok(response(
+        request,
+        total,
+        !prefix.capped,
+        hits,
+        facets,
+        started,
+    ))
+}
+
+fn all_terms_match(query: &Query, product: &ProductSummary) -> bool {
+    let words: Vec<String> = words(&product.name)
+        .into_iter()
+        .chain(words(&product.brand))
+        .collect();
+    query
+        .terms
+        .iter()
+        .all(|term| words.iter().any(|word| word.starts_with(term.as_str())))
+}
+
+fn sort_hits(ranked: &mut [(u32, ProductSummary)], sort: Sort) {
+    match sort {
+        Sort::Relevance => ranked.sort_by(|(a_score, a), (b_score, b)| {
+            b_score
+                .cmp(a_score)
+                .then(b.popularity.cmp(&a.popularity))
+                .then(b.id.cmp(&a.id))
+        }),
+        Sort::Popularity => {
+            ranked.sort_by(|(_, a), (_, b)| b.popularity.cmp(&a.popularity).then(b.id.cmp(&a.id)))
+        }
+        Sort::PriceAsc => {
+            ranked.sort_by(|(_, a), (_, b)| a.price.cmp(&b.price).then(a.id.cmp(&b.id)))
+        }
+        Sort::PriceDesc => {
+            ranked.sort_by(|(_, a), (_, b)| b.price.cmp(&a.price).then(b.id.cmp(&a.id)))
+        }
+        Sort::Newest => {
+            ranked.sort_by(|(_, a), (_, b)| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id)))
+        }
+    }
+}
+
+fn hit(product: ProductSummary, query: &Query) -> Hit {
+    let highlight = Highlight {
+        name: highlight(&product.name, query),
+        brand: highlight(&product.brand, query),
+    };
+    Hit { product, highlight }
+}
+
+fn response(
+    request: &SearchRequest,
+    total: u64,
+    total_is_exact: bool,
+    hits: Vec<Hit>,
+    facets: Facets,
+    started: Instant,
+) -> SearchResponse {
+    SearchResponse {
+        engine: "mysql",
+        query: request.q.clone(),
+        total,
+        total_is_exact,
+        page: request.page,
+        limit: request.limit,
+        hits,
+        facets,
+        took_ms: started.elapsed().as_secs_f64() * 1000.0,
+    }
+}
+
+/// The categories a shopper can narrow to: the children of the filtered category, or the top level.
+pub fn child_categories(
+    categories: &HashMap<u32, Category>,
+    parent: Option<u32>,
+) -> Vec<(u32, String, String)> {
+    let mut children: Vec<_> = categories
+        .values()
+        .filter(|category| category.parent_id == parent)
+        .map(|category| (category.id, category.slug.clone(), category.name.clone()))
+        .collect();
+    children.sort_by(|a, b| a.2.cmp(&b.2));
+    children
+}
+
+fn facets_of(
+    ranked: &[(u32, ProductSummary)],
+    links: &[(u32, u32)],
+    children: &[(u32, String, String)],
+) -> Facets {
+    let mut brands: HashMap<&str, u64> = HashMap::new();
+    let mut prices = [0u64; PRICE_RANGES.len()];
+    for (_, product) in ranked {
+        *brands.entry(product.brand.as_str()).or_default() += 1;
+        let bucket = PRICE_RANGES.iter().position(|(min, max)| {
+            product.price >= (*min).into() && max.is_none_or(|max| product.price < max.into())
+        });
+        if let Some(bucket) = bucket {
+            prices[bucket] += 1;
+        }
+    }
+    let mut brands: Vec<BrandCount> = brands
+        .into_iter()
+        .map(|(value, count)| BrandCount {
+            value: value.to_owned(),
+            count,
+        })
+        .collect();
+    brands.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+    brands.truncate(MAX_BRANDS);
+
+    let price_ranges = PRICE_RANGES
+        .iter()
+        .zip(prices)
+        .filter(|(_, count)| *count > 0)
+        .map(|((min, max), count)| PriceRangeCount {
+            min: (*min).into(),
+            max: max.map(Into::into),
+            count,
+        })
+        .collect();
+
+    let matched: std::collections::HashSet<u32> = ranked.iter().map(|(_, p)| p.id).collect();
+    let mut per_category: HashMap<u32, u64> = HashMap::new();
+    for (product_id, category_id) in links {
+        if matched.contains(product_id) {
+            *per_category.entry(*category_id).or_default() += 1;
+        }
+    }
+    let mut categories: Vec<CategoryCount> = children
+        .iter()
+        .filter_map(|(id, slug, name)| {
+            per_category.get(id).map(|count| CategoryCount {
+                slug: slug.clone(),
+                name: name.clone(),
+                count: *count,
+            })
+        })
+        .collect();
+    categories.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+    Facets {
+        categories,
+        brands,
+        price_ranges,
+    }
+}

@@ -1,0 +1,153 @@
+//! `spawn_app`: the catalog running in-process on port 0, with its own scratch database and nats-server.
+
+use std::{sync::OnceLock, time::Duration};
+
+use catalog::{MIGRATOR, SERVICE, config::Config, domain::NewProduct};
+use platform::{
+    Runtime,
+    config::{CommonConfig, LogFormat},
+    streams::StreamSettings,
+    testing::{NatsServer, TestDatabase},
+};
+use secrecy::SecretString;
+use serde_json::Value;
+use sqlx::MySqlPool;
+use tokio_util::sync::CancellationToken;
+
+pub(crate) struct TestApp {
+    pub(crate) address: String,
+    pub(crate) pool: MySqlPool,
+    pub(crate) nats: NatsServer,
+    pub(crate) client: async_nats::Client,
+    pub(crate) http: reqwest::Client,
+    shutdown: CancellationToken,
+    database: TestDatabase,
+}
+
+pub(crate) async fn spawn_app() -> TestApp {
+    spawn_app_with(Config {
+        reservation_ttl: chrono::Duration::minutes(15),
+        sweep_every: Duration::from_secs(3600),
+    })
+    .await
+}
+
+pub(crate) async fn spawn_app_with(config: Config) -> TestApp {
+    platform::telemetry::init_logging(LogFormat::Pretty);
+    let database = TestDatabase::create("catalog").await;
+    let nats = NatsServer::start();
+    let common = CommonConfig {
+        http_addr: "127.0.0.1:0".parse().unwrap(),
+        database_url: SecretString::from(database.url()),
+        database_max_connections: 20,
+        nats_url: nats.url(),
+        nats_connect_timeout: Duration::from_secs(5),
+        database_connect_timeout: Duration::from_secs(5),
+        shutdown_grace: Duration::from_secs(5),
+        log_format: LogFormat::Pretty,
+        streams: StreamSettings::from_env().unwrap(),
+    };
+    let shutdown = CancellationToken::new();
+    let mut runtime = Runtime::start_with_shutdown(SERVICE, common, &MIGRATOR, shutdown.clone())
+        .await
+        .unwrap();
+    let router = catalog::start(&mut runtime, config).await.unwrap();
+    let pool = runtime.db.clone();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(runtime.serve_on(listener, router));
+    let client = async_nats::connect(nats.url()).await.unwrap();
+    TestApp {
+        address,
+        pool,
+        nats,
+        client,
+        http: reqwest::Client::new(),
+        shutdown,
+        database,
+    }
+}
+
+impl TestApp {
+    pub(crate) async fn load(&self, products: Vec<NewProduct>) {
+        catalog::import::import(&self.pool, None, products)
+            .await
+            .unwrap();
+    }
+
+    pub(crate) async fn get(&self, path_and_query: &str) -> (u16, Value) {
+        let response = self
+            .http
+            .get(format!("{}{path_and_query}", self.address))
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let body = response.json().await.unwrap_or(Value::Null);
+        (status, body)
+    }
+
+    pub(crate) async fn get_ok(&self, path_and_query: &str) -> Value {
+        let (status, body) = self.get(path_and_query).await;
+        assert_eq!(status, 200, "GET {path_and_query}: {body}");
+        body
+    }
+
+    pub(crate) async fn stop(self) {
+        self.shutdown.cancel();
+        self.pool.close().await;
+        self.database.drop_database().await;
+    }
+}
+
+/// The shared real catalog (../shared/data/products-bestbuy.json), parsed once; `None` when the file is not
+/// beside the repository (the tests that need it say so loudly).
+pub(crate) fn real_catalog() -> Option<&'static Vec<NewProduct>> {
+    static CATALOG: OnceLock<Option<Vec<NewProduct>>> = OnceLock::new();
+    CATALOG
+        .get_or_init(|| {
+            let path = concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../shared/data/products-bestbuy.json"
+            );
+            match std::fs::read(path) {
+                Ok(bytes) => Some(
+                    catalog::seed::parse_bestbuy_json(&bytes, 42)
+                        .expect("the shared catalog parses"),
+                ),
+                Err(_) => {
+                    eprintln!("SKIPPED: {path} not found; tests on the real catalog did not run");
+                    None
+                }
+            }
+        })
+        .as_ref()
+}
+
+/// A small hand-made catalog for listing tests.
+pub(crate) fn product(
+    sku: &str,
+    name: &str,
+    brand: &str,
+    price: &str,
+    path: &[&str],
+    stock: u32,
+) -> NewProduct {
+    use catalog::domain::{ImageInput, ProductStatus, Sku, Slug};
+    NewProduct {
+        sku: Sku::parse(sku).unwrap(),
+        slug: Slug::from_text(name, 120),
+        name: name.to_owned(),
+        description: format!("{name} by {brand}, a fine product."),
+        brand: brand.to_owned(),
+        price: price.parse().unwrap(),
+        status: ProductStatus::Active,
+        popularity: 100,
+        category_paths: vec![path.iter().map(|s| s.to_string()).collect()],
+        images: vec![ImageInput {
+            url: format!("/images/{sku}.jpg"),
+            alt_text: name.to_owned(),
+        }],
+        initial_stock: stock,
+    }
+}

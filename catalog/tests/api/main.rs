@@ -1,0 +1,9 @@
+//! The catalog's integration tests: one binary, real MariaDB and a private nats-server per test.
+
+mod helpers;
+
+mod explain;
+mod listing;
+mod outbox;
+mod rpc;
+mod search;

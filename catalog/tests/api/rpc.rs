@@ -1,0 +1,294 @@
+//! Quote and stock reservations over NATS, as checkout will call them.
+
+use std::time::Duration;
+
+use catalog::config::Config;
+use futures::future::join_all;
+use platform::contracts::catalog::{
+    COMMIT, OrderStockRequest, QUOTE, QuoteRequest, RELEASE, RESERVE, ReserveRequest, StockLine,
+    StockRejection, StockReply,
+};
+use serde_json::Value;
+
+use crate::helpers::{TestApp, product, spawn_app, spawn_app_with};
+
+const TIMEOUT: Duration = Duration::from_secs(10);
+
+async fn reserve(app: &TestApp, order: &str, lines: &[(&str, u32)]) -> StockReply {
+    let request = ReserveRequest {
+        order_number: order.to_owned(),
+        lines: lines
+            .iter()
+            .map(|(sku, quantity)| StockLine {
+                sku: sku.to_string(),
+                quantity: *quantity,
+            })
+            .collect(),
+        ttl_secs: None,
+    };
+    platform::rpc::call(&app.client, RESERVE, &request, TIMEOUT)
+        .await
+        .unwrap()
+}
+
+async fn order_call(app: &TestApp, subject: &str, order: &str) -> StockReply {
+    platform::rpc::call(
+        &app.client,
+        subject,
+        &OrderStockRequest {
+            order_number: order.to_owned(),
+        },
+        TIMEOUT,
+    )
+    .await
+    .unwrap()
+}
+
+async fn inventory(app: &TestApp, sku: &str) -> (u32, u32) {
+    sqlx::query_as("SELECT i.on_hand, i.reserved FROM inventory i JOIN products p ON p.id = i.product_id WHERE p.sku = ?")
+        .bind(sku)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+async fn with_stock(stock: &[(&str, u32)]) -> TestApp {
+    let app = spawn_app().await;
+    app.load(
+        stock
+            .iter()
+            .map(|(sku, n)| {
+                product(
+                    sku,
+                    &format!("Product {sku}"),
+                    "Acme",
+                    "10.00",
+                    &["Things"],
+                    *n,
+                )
+            })
+            .collect(),
+    )
+    .await;
+    app
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_quote_gives_current_price_and_availability_and_lists_unknown_skus() {
+    let app = with_stock(&[("A-1", 4)]).await;
+    let reply: Value = platform::rpc::call(
+        &app.client,
+        QUOTE,
+        &QuoteRequest {
+            skus: vec!["A-1".into(), "NOPE".into()],
+        },
+        TIMEOUT,
+    )
+    .await
+    .unwrap();
+    assert_eq!(reply["ok"]["items"][0]["sku"], "A-1");
+    assert_eq!(reply["ok"]["items"][0]["price"], "10.00");
+    assert_eq!(reply["ok"]["items"][0]["available"], 4);
+    assert_eq!(reply["ok"]["items"][0]["sellable"], true);
+    assert_eq!(reply["ok"]["unknown"][0], "NOPE");
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn reserve_commit_and_release_are_idempotent_on_the_order_number() {
+    let app = with_stock(&[("A-1", 10), ("B-2", 5)]).await;
+    let first = reserve(&app, "ORD-1", &[("A-1", 3), ("B-2", 2)]).await;
+    let StockReply::Ok(outcome) = &first else {
+        panic!("{first:?}")
+    };
+    assert_eq!(outcome.state, "reserved");
+    assert_eq!(
+        reserve(&app, "ORD-1", &[("B-2", 2), ("A-1", 3)]).await,
+        first,
+        "same lines, same answer"
+    );
+    assert_eq!(inventory(&app, "A-1").await, (10, 3), "reserved once");
+
+    let conflicting = reserve(&app, "ORD-1", &[("A-1", 4)]).await;
+    assert!(
+        matches!(
+            conflicting,
+            StockReply::Rejected(StockRejection::ConflictingReservation { .. })
+        ),
+        "{conflicting:?}"
+    );
+
+    for _ in 0..2 {
+        let StockReply::Ok(committed) = order_call(&app, COMMIT, "ORD-1").await else {
+            panic!("commit")
+        };
+        assert_eq!(committed.state, "committed");
+    }
+    assert_eq!(inventory(&app, "A-1").await, (7, 0), "sold once");
+
+    // Cancelling after the sale puts the units back on hand, once.
+    for _ in 0..2 {
+        let StockReply::Ok(released) = order_call(&app, RELEASE, "ORD-1").await else {
+            panic!("release")
+        };
+        assert_eq!(released.state, "released");
+    }
+    assert_eq!(inventory(&app, "A-1").await, (10, 0));
+    assert_eq!(inventory(&app, "B-2").await, (5, 0));
+
+    let StockReply::Ok(none) = order_call(&app, RELEASE, "NEVER-RESERVED").await else {
+        panic!("release")
+    };
+    assert_eq!(none.state, "none");
+    assert!(matches!(
+        order_call(&app, COMMIT, "NEVER-RESERVED").await,
+        StockReply::Rejected(StockRejection::NoReservation { .. })
+    ));
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reservation_is_all_or_nothing_and_says_what_is_available() {
+    let app = with_stock(&[("A-1", 10), ("B-2", 1)]).await;
+    let reply = reserve(&app, "ORD-2", &[("A-1", 2), ("B-2", 3)]).await;
+    let StockReply::Rejected(StockRejection::InsufficientStock { lines }) = reply else {
+        panic!("{reply:?}")
+    };
+    assert_eq!(
+        (
+            lines[0].sku.as_str(),
+            lines[0].requested,
+            lines[0].available
+        ),
+        ("B-2", 3, 1)
+    );
+    assert_eq!(inventory(&app, "A-1").await, (10, 0), "nothing reserved");
+
+    let unknown = reserve(&app, "ORD-3", &[("A-1", 1), ("ZZ-9", 1)]).await;
+    assert!(
+        matches!(unknown, StockReply::Rejected(StockRejection::UnknownSku { ref skus }) if skus == &["ZZ-9"])
+    );
+    let invalid = reserve(&app, "ORD-4", &[("A-1", 0)]).await;
+    assert!(
+        matches!(invalid, StockReply::Rejected(StockRejection::InvalidRequest { ref field, .. }) if field == "lines[0].quantity")
+    );
+    // A rejected order number can try again once stock allows.
+    assert!(matches!(
+        reserve(&app, "ORD-2", &[("A-1", 2)]).await,
+        StockReply::Ok(_)
+    ));
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_hundred_concurrent_reserves_for_fifty_units_reserve_exactly_fifty() {
+    let app = with_stock(&[("HOT-1", 50)]).await;
+    let attempts = (0..200).map(|i| {
+        let app = &app;
+        async move { reserve(app, &format!("RUSH-{i}"), &[("HOT-1", 1)]).await }
+    });
+    let replies = join_all(attempts).await;
+    let reserved = replies
+        .iter()
+        .filter(|reply| matches!(reply, StockReply::Ok(_)))
+        .count();
+    let refused = replies
+        .iter()
+        .filter(|reply| {
+            matches!(
+                reply,
+                StockReply::Rejected(StockRejection::InsufficientStock { .. })
+            )
+        })
+        .count();
+    assert_eq!((reserved, refused), (50, 150));
+    assert_eq!(inventory(&app, "HOT-1").await, (50, 50));
+    let lines: i64 = sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(quantity), 0) AS SIGNED) FROM reservation_lines",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(lines, 50);
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn concurrent_multi_sku_orders_in_any_line_order_never_oversell_or_fail() {
+    let app = with_stock(&[("M-1", 30), ("M-2", 30), ("M-3", 30)]).await;
+    let attempts = (0..90).map(|i| {
+        let app = &app;
+        // Lines in different orders: the catalog must lock in its own order, not the request's.
+        let lines: &[(&str, u32)] = match i % 3 {
+            0 => &[("M-1", 1), ("M-2", 1), ("M-3", 1)],
+            1 => &[("M-3", 1), ("M-1", 1), ("M-2", 1)],
+            _ => &[("M-2", 1), ("M-3", 1), ("M-1", 1)],
+        };
+        async move { reserve(app, &format!("MIX-{i}"), lines).await }
+    });
+    let replies = join_all(attempts).await;
+    assert_eq!(
+        replies
+            .iter()
+            .filter(|reply| matches!(reply, StockReply::Ok(_)))
+            .count(),
+        30
+    );
+    for sku in ["M-1", "M-2", "M-3"] {
+        assert_eq!(inventory(&app, sku).await, (30, 30), "{sku}");
+    }
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn expired_reservations_are_released_by_the_sweeper() {
+    let app = spawn_app_with(Config {
+        reservation_ttl: chrono::Duration::seconds(1),
+        sweep_every: Duration::from_millis(200),
+    })
+    .await;
+    app.load(vec![product(
+        "EXP-1",
+        "Expiring thing",
+        "Acme",
+        "5.00",
+        &["Things"],
+        3,
+    )])
+    .await;
+    assert!(matches!(
+        reserve(&app, "LATE-1", &[("EXP-1", 2)]).await,
+        StockReply::Ok(_)
+    ));
+    assert_eq!(inventory(&app, "EXP-1").await, (3, 2));
+
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while inventory(&app, "EXP-1").await != (3, 0) {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the reservation was never released"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let reply = order_call(&app, COMMIT, "LATE-1").await;
+    assert!(
+        matches!(reply, StockReply::Rejected(StockRejection::ReservationReleased { ref reason, .. }) if reason == "expired")
+    );
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_malformed_request_gets_a_400_service_error_not_silence() {
+    let app = spawn_app().await;
+    let reply = app
+        .client
+        .request(RESERVE.to_owned(), "not json".into())
+        .await
+        .unwrap();
+    let headers = reply.headers.expect("error headers");
+    assert_eq!(
+        headers.get("Nats-Service-Error-Code").unwrap().as_str(),
+        "400"
+    );
+    app.stop().await;
+}
