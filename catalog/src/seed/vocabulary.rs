@@ -24,6 +24,8 @@ pub(super) struct Kind {
     pub(super) paths: &'static [&'static [&'static str]],
     /// Most popular first: brands early in the list are picked more often.
     pub(super) brands: &'static [&'static str],
+    /// Product lines; "Brand: Line" is a line of that brand only ("Apple: iPhone 15"), and picking it picks the
+    /// brand too, so names never pair a famous line with someone else's brand.
     pub(super) lines: &'static [&'static str],
     /// Sizes or capacities written before the product line (`65" Class`), none when empty.
     pub(super) sizes: &'static [&'static str],
@@ -37,16 +39,16 @@ pub(super) struct Kind {
     pub(super) features: &'static [Feature],
 }
 
-/// Last sentences of descriptions, after "This <brand> <noun> ".
+/// Last sentences of descriptions; `{brand}` is replaced by the product's brand.
 pub(super) static CLOSINGS: &[&str] = &[
-    "comes with a 1-year limited manufacturer warranty",
-    "ships with everything you need to get started",
-    "is backed by responsive customer support",
-    "fits neatly into your space",
-    "is built to last for years of everyday use",
-    "has a clean, modern design that suits any room",
-    "sets up in minutes with step-by-step instructions",
-    "is a thoughtful gift for friends and family",
+    "Backed by a 1-year limited {brand} warranty.",
+    "Everything you need to get started is in the box.",
+    "Responsive {brand} customer support is a call away.",
+    "A clean, modern design suits any room.",
+    "Built to last for years of everyday use.",
+    "Setup takes minutes with step-by-step instructions.",
+    "A thoughtful gift for friends and family.",
+    "Works with the devices you already own.",
 ];
 
 const TECH_COLORS: &[&str] = &["Black", "White", "Silver", "Space Gray", "Midnight Blue", "Graphite", "Rose Gold", "Red", "Blue", "Green"];
@@ -94,7 +96,7 @@ pub(super) static KINDS: &[Kind] = &[
             &["TV & Home Theater", "TVs", "85-Inch & Larger TVs"], &["TV & Home Theater", "TVs", "32-Inch & Smaller TVs"],
         ],
         brands: TV_BRANDS,
-        lines: &["7 Series", "Crystal UHD", "Neo QLED", "QNED", "OLED evo", "Bravia XR", "The Frame", "Q6 Class", "U8 Series", "F30 Series", "S5 Class", "Omni Series", "Quantum Pro", "M-Series", "C3 Class"],
+        lines: &["Samsung: Crystal UHD", "Samsung: Neo QLED", "Samsung: The Frame", "Samsung: QLED Q60", "LG: OLED evo", "LG: QNED", "LG: UQ75 Series", "Sony: Bravia XR", "Sony: Bravia 7", "TCL: Q6 Class", "TCL: S5 Class", "Hisense: U8 Series", "Hisense: A6 Series", "Insignia™: F30 Series", "Amazon: Fire TV Omni Series", "VIZIO: M-Series Quantum", "Roku: Pro Series", "7 Series", "Class 4K", "Smart LED", "Quantum Pro", "Ultra HD Series"],
         sizes: &["24\" Class", "32\" Class", "40\" Class", "43\" Class", "50\" Class", "55\" Class", "58\" Class", "65\" Class", "70\" Class", "75\" Class", "77\" Class", "85\" Class", "98\" Class"],
         specs: &[],
         colors: &[],
@@ -118,7 +120,7 @@ pub(super) static KINDS: &[Kind] = &[
             &["TV & Home Theater", "Projectors & Screens", "4K Projectors"], &["TV & Home Theater", "Projectors & Screens", "Short Throw Projectors"],
         ],
         brands: &["Epson", "BenQ", "Optoma", "ViewSonic", "LG", "Samsung", "Anker Nebula", "XGIMI", "Hisense", "Sony", "JVC", "Vankyo", "Insignia™", "Yaber"],
-        lines: &["Home Cinema", "CineBeam", "Pro Cinema", "Capsule", "Horizon", "Freestyle", "Mogo", "EpiqVision", "UHD", "Halo"],
+        lines: &["Epson: Home Cinema", "Epson: EpiqVision", "LG: CineBeam", "Samsung: Freestyle", "Anker Nebula: Capsule", "XGIMI: Horizon", "XGIMI: Mogo", "BenQ: HT Series", "Optoma: UHD Series", "Home Theater", "Pro Cinema", "Mini Portable", "Smart"],
         sizes: &[], specs: &[&["1080p", "4K UHD", "4K PRO-UHD", "WXGA"]],
         colors: &["White", "Black", "Gray"],
         uses: &["backyard movie nights", "a home cinema on any wall", "presentations on the go", "big-screen gaming"],
@@ -134,7 +136,7 @@ pub(super) static KINDS: &[Kind] = &[
         weight: 1, noun: "Projector Screen", short_noun: "screen", price: (49, 1499),
         paths: &[&["TV & Home Theater", "Projectors & Screens", "Projector Screens"], &["TV & Home Theater", "Projectors & Screens", "Projector Screens", "Outdoor Projector Screens"]],
         brands: &["Elite Screens", "Da-Lite", "Silver Ticket", "Vamvo", "Stewart Filmscreen", "Insignia™", "Akia Screens"],
-        lines: &["Sable Frame", "Manual Pull-Down", "Yard Master", "Spectrum", "Aeon", "Cinema Pro"],
+        lines: &["Elite Screens: Sable Frame", "Elite Screens: Yard Master", "Manual Pull-Down", "Spectrum", "Cinema Pro", "Fixed Frame"],
         sizes: &["84\"", "100\"", "120\"", "135\"", "150\""], specs: &[], colors: &["White", "Gray"],
         uses: &["a dedicated home theater", "outdoor movie nights", "classrooms and conference rooms"],
         features: &[
@@ -150,7 +152,7 @@ pub(super) static KINDS: &[Kind] = &[
             &["TV & Home Theater", "Home Audio", "Sound Bars"], &["TV & Home Theater", "Home Audio", "Sound Bars", "Dolby Atmos Sound Bars"],
         ],
         brands: AUDIO_BRANDS,
-        lines: &["Arc", "Beam", "Smart Soundbar 900", "HW-Q Series", "HT-A Series", "Cinema", "Bar 1000", "SB Series", "Ray", "Cinema 600"],
+        lines: &["Sonos: Arc", "Sonos: Beam", "Sonos: Ray", "Bose: Smart Soundbar 900", "Samsung: HW-Q Series", "Sony: HT-A Series", "JBL: Bar 1000", "Vizio: SB Series", "Cinema", "Cinema 600", "Studio", "Compact"],
         sizes: &["2.0-Channel", "2.1-Channel", "3.1-Channel", "5.1-Channel", "5.1.2-Channel", "7.1.4-Channel", "9.1.4-Channel"],
         specs: &[], colors: &["Black", "White"],
         uses: &["cinematic sound from your TV", "clearer dialogue in every show", "game nights with room-filling sound"],
@@ -168,7 +170,7 @@ pub(super) static KINDS: &[Kind] = &[
             &["TV & Home Theater", "Home Audio", "AV Receivers & Amplifiers"], &["TV & Home Theater", "Home Audio", "AV Receivers & Amplifiers", "Stereo Receivers"],
         ],
         brands: &["Denon", "Marantz", "Yamaha", "Onkyo", "Sony", "Pioneer", "Integra", "Anthem", "Cambridge Audio", "NAD"],
-        lines: &["AVR-X", "RX-V", "STR-DH", "TX-NR", "SR Series", "Cinema 70s", "VSX", "AVR-S"],
+        lines: &["Denon: AVR-X", "Denon: AVR-S", "Yamaha: RX-V", "Sony: STR-DH", "Onkyo: TX-NR", "Marantz: Cinema 70s", "Marantz: SR Series", "Pioneer: VSX", "Network", "Home Theater"],
         sizes: &["5.2-Channel", "7.2-Channel", "9.2-Channel", "11.2-Channel"], specs: &[], colors: &["Black", "Silver Gold"],
         uses: &["a full surround sound setup", "powering your speaker system", "the heart of your home theater"],
         features: &[
@@ -185,7 +187,7 @@ pub(super) static KINDS: &[Kind] = &[
             &["TV & Home Theater", "Home Audio", "Speakers", "Subwoofers"], &["TV & Home Theater", "Home Audio", "Speakers", "In-Wall & In-Ceiling Speakers"],
         ],
         brands: AUDIO_BRANDS,
-        lines: &["Reference", "Signature Series", "Monitor XT", "Premiere", "Studio", "Classic", "R Series", "Debut", "Origin", "Sub-2000"],
+        lines: &["Klipsch: Reference", "Klipsch: Reference Premiere", "Polk Audio: Monitor XT", "Polk Audio: Signature Elite", "SVS: SB-2000 Pro", "KEF: Q Series", "Bose: Virtually Invisible", "Sonos: In-Ceiling", "Studio", "Classic", "Bookshelf", "Tower"],
         sizes: &["5-1/4\"", "6-1/2\"", "8\"", "10\"", "12\""], specs: &[&["Passive 2-Way", "Powered", "Dual", "3-Way"]],
         colors: &["Black", "Walnut", "White", "Piano Black", "Natural Cherry"],
         uses: &["a detailed stereo setup", "deep home theater bass", "music in every room"],
@@ -200,7 +202,7 @@ pub(super) static KINDS: &[Kind] = &[
         weight: 5, noun: "Streaming Media Player", short_noun: "streaming player", price: (24, 199),
         paths: &[&["TV & Home Theater", "Streaming Media Players"], &["TV & Home Theater", "Streaming Media Players", "4K Streaming Players"]],
         brands: &["Roku", "Amazon", "Apple", "Google", "NVIDIA", "Chromecast", "Onn", "TiVo"],
-        lines: &["Express", "Streaming Stick", "Ultra", "Fire TV Stick", "TV 4K", "Shield", "Cube", "Stream 4K"],
+        lines: &["Roku: Express", "Roku: Streaming Stick 4K", "Roku: Ultra", "Amazon: Fire TV Stick 4K Max", "Amazon: Fire TV Cube", "Apple: TV 4K", "NVIDIA: Shield TV Pro", "Google: TV Streamer", "Chromecast: with Google TV", "Onn: 4K Pro", "Streaming Stick", "HD Streaming"],
         sizes: &[], specs: &[], colors: &["Black", "White", "Snow"],
         uses: &["streaming on any TV", "cord-cutting without compromise", "a smarter living room TV"],
         features: &[
@@ -217,7 +219,7 @@ pub(super) static KINDS: &[Kind] = &[
             &["TV & Home Theater", "Blu-ray & DVD Players", "DVD Players"],
         ],
         brands: &["Sony", "Panasonic", "LG", "Samsung", "Insignia™", "Magnavox", "Sylvania", "Philips", "Reavon"],
-        lines: &["UBP-X", "DP-UB", "BDP-S", "Streaming", "UB Series"], sizes: &[], specs: &[], colors: &["Black"],
+        lines: &["Sony: UBP-X700", "Sony: BDP-S6700", "Panasonic: DP-UB820", "Streaming", "Slim", "Upscaling"], sizes: &[], specs: &[], colors: &["Black"],
         uses: &["your disc collection", "reference-quality movie nights", "collectors who want the best picture"],
         features: &[
             ("4K Ultra HD", "4K Ultra HD playback", "shows discs at their full resolution"),
@@ -262,7 +264,7 @@ pub(super) static KINDS: &[Kind] = &[
         weight: 1, noun: "Universal Remote", short_noun: "remote", price: (14, 349),
         paths: &[&["TV & Home Theater", "Home Theater Accessories", "Universal Remotes"]],
         brands: &["Logitech", "GE", "Philips", "Sofabaton", "Insignia™", "One For All", "Caavo"],
-        lines: &["Harmony", "Backlit", "Smart", "Simple", "Pro"],
+        lines: &["Logitech: Harmony", "Sofabaton: X1S", "Backlit", "Smart", "Simple", "Pro"],
         sizes: &["4-Device", "6-Device", "8-Device", "15-Device"], specs: &[], colors: &["Black", "Silver"],
         uses: &["a simpler living room", "controlling every device with one remote"],
         features: &[
@@ -275,7 +277,7 @@ pub(super) static KINDS: &[Kind] = &[
         weight: 2, noun: "Surge Protector", short_noun: "surge protector", price: (14, 299),
         paths: &[&["TV & Home Theater", "Home Theater Accessories", "Surge Protectors & Power"]],
         brands: &["Rocketfish™", "Insignia™", "Belkin", "APC", "Monster", "Panamax", "Tripp Lite", "CyberPower", "Furman"],
-        lines: &["Home Theater", "SurgeArrest", "Pivot Plug", "Power Center", "Essential"],
+        lines: &["APC: SurgeArrest", "Belkin: Pivot Plug", "Panamax: Power Center", "Home Theater", "Essential", "Slim"],
         sizes: &["6-Outlet", "8-Outlet", "10-Outlet", "12-Outlet"], specs: &[], colors: &["Black", "White"],
         uses: &["protecting expensive electronics", "a tidy entertainment center"],
         features: &[
@@ -293,7 +295,7 @@ pub(super) static KINDS: &[Kind] = &[
             &["Computers & Tablets", "Laptops", "2-in-1 Laptops"],
         ],
         brands: COMPUTER_BRANDS,
-        lines: &["Inspiron", "XPS", "Pavilion", "Envy", "Spectre x360", "IdeaPad Slim 5", "Yoga 7i", "ThinkPad", "Zenbook", "Vivobook", "Swift Go", "Aspire 5", "Galaxy Book4", "MacBook Air", "MacBook Pro", "Surface Laptop", "Nitro V", "Predator Helios", "TUF Gaming", "ROG Strix", "Katana", "Blade 15", "Chromebook Plus"],
+        lines: &["Dell: Inspiron", "Dell: XPS", "HP: Pavilion", "HP: Envy", "HP: Spectre x360", "Lenovo: IdeaPad Slim 5", "Lenovo: Yoga 7i", "Lenovo: ThinkPad", "ASUS: Zenbook", "ASUS: Vivobook", "ASUS ROG: Strix G16", "Acer: Swift Go", "Acer: Aspire 5", "Acer: Nitro V", "Samsung: Galaxy Book4", "Apple: MacBook Air", "Apple: MacBook Pro", "Microsoft: Surface Laptop", "MSI: Katana", "Razer: Blade 15", "HP OMEN: Transcend", "Lenovo Legion: Pro 5i", "Alienware: m16", "Chromebook Plus", "Thin & Light", "Creator", "Gaming", "Essential"],
         sizes: &["13.3\"", "13.6\"", "14\"", "15.6\"", "16\"", "17.3\""],
         specs: &[
             &["Intel Core i3", "Intel Core i5", "Intel Core i7", "Intel Core Ultra 5", "Intel Core Ultra 7", "AMD Ryzen 5", "AMD Ryzen 7", "AMD Ryzen 9", "Apple M3 chip", "Snapdragon X Plus"],
@@ -320,7 +322,7 @@ pub(super) static KINDS: &[Kind] = &[
             &["Computers & Tablets", "Desktop Computers", "Tower Desktops"], &["Computers & Tablets", "Desktop Computers", "Mini PCs"],
         ],
         brands: COMPUTER_BRANDS,
-        lines: &["iMac", "Mac mini", "OptiPlex", "Inspiron", "Pavilion", "OMEN 45L", "IdeaCentre", "Legion Tower 5", "Aspire C", "Aurora R16", "ROG Strix G16CH", "NUC", "Gamer Xtreme", "Slate"],
+        lines: &["Apple: iMac", "Apple: Mac mini", "Dell: OptiPlex", "Dell: Inspiron", "HP: Pavilion", "HP OMEN: 45L", "Lenovo: IdeaCentre", "Lenovo Legion: Tower 5", "Acer: Aspire C", "Alienware: Aurora R16", "ASUS ROG: Strix G16CH", "CyberPowerPC: Gamer Xtreme", "iBUYPOWER: Slate", "Gaming", "Home & Office", "Creator"],
         sizes: &["23.8\" Touch-Screen All-In-One", "27\" All-In-One", "Tower", "Mini", "Small Form Factor"],
         specs: &[
             &["Intel Core i5", "Intel Core i7", "Intel Core i9", "AMD Ryzen 5", "AMD Ryzen 7", "AMD Ryzen 9", "Apple M3 chip"],
@@ -344,7 +346,7 @@ pub(super) static KINDS: &[Kind] = &[
             &["Computers & Tablets", "Tablets", "E-Readers"],
         ],
         brands: &["Apple", "Samsung", "Amazon", "Microsoft", "Lenovo", "Google", "OnePlus", "TCL", "Kobo", "reMarkable", "Onn", "Insignia™"],
-        lines: &["iPad", "iPad Air", "iPad Pro", "iPad mini", "Galaxy Tab S9", "Galaxy Tab A9+", "Fire HD 10", "Fire Max 11", "Surface Pro", "Tab P12", "Pixel Tablet", "Kindle Paperwhite", "Clara"],
+        lines: &["Apple: iPad", "Apple: iPad Air", "Apple: iPad Pro", "Apple: iPad mini", "Samsung: Galaxy Tab S9", "Samsung: Galaxy Tab A9+", "Amazon: Fire HD 10", "Amazon: Fire Max 11", "Microsoft: Surface Pro", "Lenovo: Tab P12", "Google: Pixel Tablet", "OnePlus: Pad", "TCL: Tab 10", "Onn: Pro", "Kids", "Plus"],
         sizes: &["7\"", "8\"", "10.1\"", "10.9\"", "11\"", "12.4\"", "13\""],
         specs: &[&["64GB", "128GB", "256GB", "512GB", "1TB"], &["Wi-Fi", "Wi-Fi + Cellular"]],
         colors: TECH_COLORS,
@@ -365,7 +367,7 @@ pub(super) static KINDS: &[Kind] = &[
             &["Computers & Tablets", "Monitors", "Office Monitors"],
         ],
         brands: MONITOR_BRANDS,
-        lines: &["Odyssey G5", "Odyssey OLED G8", "UltraGear", "UltraSharp", "ProArt", "TUF Gaming", "Nitro", "Predator", "Mobiuz", "ViewFinity", "Smart Monitor M8", "Optix", "Studio Display"],
+        lines: &["Samsung: Odyssey G5", "Samsung: Odyssey OLED G8", "Samsung: ViewFinity", "Samsung: Smart Monitor M8", "LG: UltraGear", "LG: UltraFine", "Dell: UltraSharp", "ASUS: ProArt", "ASUS: TUF Gaming", "Acer: Nitro", "Acer: Predator", "BenQ: Mobiuz", "MSI: Optix", "Apple: Studio Display", "Alienware: AW Series", "Gaming", "Essential", "Pro"],
         sizes: &["15.6\"", "24\"", "27\"", "32\"", "34\"", "38\"", "49\""],
         specs: &[&["FHD", "QHD", "4K UHD", "WQHD", "5K"], &["75Hz", "144Hz", "165Hz", "240Hz", "360Hz"]],
         colors: &["Black", "White", "Silver"],
@@ -386,7 +388,7 @@ pub(super) static KINDS: &[Kind] = &[
             &["Computers & Tablets", "Computer Accessories & Peripherals", "Keyboards & Mice", "Keyboards", "Mechanical Keyboards"],
         ],
         brands: PERIPHERAL_BRANDS,
-        lines: &["MX Keys", "G915", "BlackWidow V4", "K70 RGB", "Apex Pro", "Alloy Origins", "Magic Keyboard", "Q1 Pro", "Huntsman Mini", "Pop Keys", "Ergo K860"],
+        lines: &["Logitech: MX Keys", "Logitech: Pop Keys", "Logitech: Ergo K860", "Logitech G: G915", "Razer: BlackWidow V4", "Razer: Huntsman Mini", "Corsair: K70 RGB", "SteelSeries: Apex Pro", "HyperX: Alloy Origins", "Apple: Magic Keyboard", "Keychron: Q1 Pro", "Wireless", "Mechanical", "Slim", "Gaming"],
         sizes: &["Full-Size", "TKL", "75%", "60%", "Compact"],
         specs: &[&["Wired", "Wireless", "Bluetooth"]], colors: &["Black", "White", "Graphite", "Pale Gray", "Mercury White"],
         uses: &["marathon gaming sessions", "all-day typing comfort", "a clean desk setup"],
@@ -405,7 +407,7 @@ pub(super) static KINDS: &[Kind] = &[
             &["Computers & Tablets", "Computer Accessories & Peripherals", "Keyboards & Mice", "Mice", "Trackballs"],
         ],
         brands: PERIPHERAL_BRANDS,
-        lines: &["MX Master 3S", "G502 X", "DeathAdder V3", "Viper V2 Pro", "Aerox 5", "Pulsefire Haste", "M720 Triathlon", "Magic Mouse", "Lift", "Basilisk"],
+        lines: &["Logitech: MX Master 3S", "Logitech: M720 Triathlon", "Logitech: Lift", "Logitech G: G502 X", "Razer: DeathAdder V3", "Razer: Viper V2 Pro", "Razer: Basilisk", "SteelSeries: Aerox 5", "HyperX: Pulsefire Haste", "Apple: Magic Mouse", "Wireless", "Ergonomic", "Gaming", "Compact"],
         sizes: &[], specs: &[&["Wired", "Wireless", "Bluetooth", "Lightspeed Wireless"]],
         colors: &["Black", "White", "Graphite", "Pink", "Pale Gray"],
         uses: &["fast-paced shooters", "precise everyday work", "a comfortable grip all day"],
@@ -423,7 +425,7 @@ pub(super) static KINDS: &[Kind] = &[
             &["Computers & Tablets", "Printers, Ink & Toner", "Printers", "Photo Printers"], &["Computers & Tablets", "Printers, Ink & Toner", "Printers", "3D Printers"],
         ],
         brands: PRINTER_BRANDS,
-        lines: &["OfficeJet Pro", "ENVY", "LaserJet", "PIXMA", "imageCLASS", "EcoTank", "Expression", "SELPHY", "Ender", "A1 mini", "Adventurer"],
+        lines: &["HP: OfficeJet Pro", "HP: ENVY", "HP: LaserJet", "Canon: PIXMA", "Canon: imageCLASS", "Canon: SELPHY", "Epson: EcoTank", "Epson: Expression", "Brother: MFC", "Creality: Ender", "Bambu Lab: A1 mini", "FlashForge: Adventurer", "Home", "Office", "Photo"],
         sizes: &[], specs: &[&["Wireless", "Wireless Color", "Black-and-White", "Duplex"]],
         colors: &["White", "Black", "Gray"],
         uses: &["a busy home office", "school projects and photos", "printing prototypes at home"],
@@ -440,7 +442,7 @@ pub(super) static KINDS: &[Kind] = &[
             &["Computers & Tablets", "Printers, Ink & Toner", "Ink & Toner", "Ink Cartridges"], &["Computers & Tablets", "Printers, Ink & Toner", "Ink & Toner", "Toner Cartridges"],
         ],
         brands: PRINTER_BRANDS,
-        lines: &["67XL", "910XL", "PG-245XL", "T502", "TN760", "952", "CLI-281", "202XL"],
+        lines: &["HP: 67XL", "HP: 910XL", "HP: 952", "Canon: PG-245XL", "Canon: CLI-281", "Epson: T502", "Brother: TN760", "Original", "Remanufactured", "Combo Pack"],
         sizes: &["Standard Capacity", "High-Yield", "Extra High-Yield"], specs: &[], colors: &["Black", "Tri-Color", "Cyan", "Magenta", "Yellow", "Multipack"],
         uses: &["crisp documents and vivid photos", "keeping your printer running"],
         features: &[
@@ -453,7 +455,7 @@ pub(super) static KINDS: &[Kind] = &[
         weight: 5, noun: "External Drive", short_noun: "drive", price: (39, 599),
         paths: &[&["Computers & Tablets", "Hard Drives & Storage", "External Hard Drives"], &["Computers & Tablets", "Hard Drives & Storage", "Portable SSDs"]],
         brands: STORAGE_BRANDS,
-        lines: &["T7 Shield", "Extreme Pro", "My Passport", "Expansion", "X9 Pro", "990 PRO", "Rugged", "P3 Plus", "Elements", "Game Drive"],
+        lines: &["Samsung: T7 Shield", "SanDisk: Extreme Pro", "WD: My Passport", "WD: Elements", "Seagate: Expansion", "Seagate: Game Drive", "Crucial: X9 Pro", "LaCie: Rugged", "Portable", "Desktop", "Rugged"],
         sizes: &["500GB", "1TB", "2TB", "4TB", "5TB", "8TB"], specs: &[&["USB 3.2 Gen 2", "USB-C", "PCIe Gen 4 NVMe", "Thunderbolt 3"]],
         colors: &["Black", "Blue", "Gray", "Orange", "Red"],
         uses: &["backing up photos and files", "editing video on the go", "expanding your console's library"],
@@ -470,7 +472,7 @@ pub(super) static KINDS: &[Kind] = &[
             &["Computers & Tablets", "Hard Drives & Storage", "Memory Cards"], &["Computers & Tablets", "Hard Drives & Storage", "Memory Cards", "microSD Cards"],
         ],
         brands: STORAGE_BRANDS,
-        lines: &["Extreme", "Ultra", "EVO Select", "PRO Plus", "Canvas Go!", "Professional 1667x", "Elite-X", "DataTraveler"],
+        lines: &["SanDisk: Extreme", "SanDisk: Ultra", "Samsung: EVO Select", "Samsung: PRO Plus", "Kingston: Canvas Go!", "Lexar: Professional 1667x", "PNY: Elite-X", "High Endurance", "Pro", "Plus"],
         sizes: &["32GB", "64GB", "128GB", "256GB", "512GB", "1TB"], specs: &[&["microSDXC", "SDXC", "UHS-I", "UHS-II", "USB 3.2"]],
         colors: &[],
         uses: &["4K video recording", "more space on your phone and Switch", "carrying files everywhere"],
@@ -487,7 +489,7 @@ pub(super) static KINDS: &[Kind] = &[
             &["Computers & Tablets", "Networking", "Gaming Routers"], &["Computers & Tablets", "Networking", "Range Extenders"],
         ],
         brands: NETWORK_BRANDS,
-        lines: &["Nighthawk", "Orbi", "Archer", "Deco", "RT-AX", "ROG Rapture", "eero Pro 6E", "Nest Wifi Pro", "Velop", "ZenWiFi"],
+        lines: &["NETGEAR: Nighthawk", "NETGEAR: Orbi", "TP-Link: Archer", "TP-Link: Deco", "ASUS: RT-AX", "ASUS: ROG Rapture", "ASUS: ZenWiFi", "eero: Pro 6E", "Google: Nest Wifi Pro", "Linksys: Velop", "Motorola: Q11", "Mesh", "Gaming", "Dual-Band Smart"],
         sizes: &["AX1800", "AX3000", "AX5400", "AXE7800", "BE9300", "AC1200"], specs: &[&["Dual-Band", "Tri-Band", "Quad-Band"]],
         colors: &["Black", "White"],
         uses: &["whole-home coverage", "lag-free online gaming", "busy households with dozens of devices"],
@@ -502,7 +504,7 @@ pub(super) static KINDS: &[Kind] = &[
         weight: 1, noun: "Cable Modem", short_noun: "modem", price: (79, 299),
         paths: &[&["Computers & Tablets", "Networking", "Modems"]],
         brands: &["NETGEAR", "ARRIS", "Motorola", "TP-Link", "Linksys"],
-        lines: &["Nighthawk CM", "SURFboard", "MB8611", "Archer CR"], sizes: &["DOCSIS 3.1", "DOCSIS 3.0"], specs: &[], colors: &["Black", "White"],
+        lines: &["NETGEAR: Nighthawk CM", "ARRIS: SURFboard", "Motorola: MB8611", "TP-Link: Archer CR", "Cable", "High-Speed"], sizes: &["DOCSIS 3.1", "DOCSIS 3.0"], specs: &[], colors: &["Black", "White"],
         uses: &["ending monthly modem rental fees", "gigabit internet plans"],
         features: &[
             ("2.5Gbps", "multi-gig Ethernet port", "unlocks your plan's full speed"),
@@ -514,7 +516,7 @@ pub(super) static KINDS: &[Kind] = &[
         weight: 2, noun: "Graphics Card", short_noun: "graphics card", price: (199, 1999),
         paths: &[&["Computers & Tablets", "Computer Cards & Components", "Graphics Cards"]],
         brands: &["NVIDIA", "ASUS", "MSI", "Gigabyte", "PNY", "ZOTAC", "EVGA", "XFX", "Sapphire", "PowerColor", "Intel"],
-        lines: &["GeForce RTX 4060", "GeForce RTX 4070 SUPER", "GeForce RTX 4080 SUPER", "GeForce RTX 4090", "Radeon RX 7800 XT", "Radeon RX 7900 XTX", "Arc A770"],
+        lines: &["NVIDIA: GeForce RTX 4070 SUPER Founders Edition", "NVIDIA: GeForce RTX 4090 Founders Edition", "Intel: Arc A770", "GeForce RTX 4060", "GeForce RTX 4070 SUPER", "GeForce RTX 4080 SUPER", "Radeon RX 7800 XT", "Radeon RX 7900 XTX"],
         sizes: &["8GB GDDR6", "12GB GDDR6X", "16GB GDDR6", "24GB GDDR6X"], specs: &[&["PCIe 4.0", "Overclocked", "Founders Edition"]], colors: &[],
         uses: &["high-refresh 1440p gaming", "ray-traced 4K gaming", "3D rendering and AI workloads"],
         features: &[
@@ -527,7 +529,7 @@ pub(super) static KINDS: &[Kind] = &[
         weight: 2, noun: "Desktop Memory Kit", short_noun: "memory kit", price: (29, 399),
         paths: &[&["Computers & Tablets", "Computer Cards & Components", "Computer Memory (RAM)"]],
         brands: &["Corsair", "Crucial", "Kingston FURY", "G.SKILL", "TEAMGROUP", "PNY", "Patriot"],
-        lines: &["Vengeance RGB", "Dominator Titanium", "Pro", "Beast", "Trident Z5", "T-Force Delta"],
+        lines: &["Corsair: Vengeance RGB", "Corsair: Dominator Titanium", "Crucial: Pro", "Kingston FURY: Beast", "G.SKILL: Trident Z5", "TEAMGROUP: T-Force Delta", "Desktop", "Gaming"],
         sizes: &["16GB (2x8GB)", "32GB (2x16GB)", "64GB (2x32GB)"], specs: &[&["DDR4 3200MHz", "DDR5 5600MHz", "DDR5 6000MHz", "DDR5 7200MHz"]], colors: &["Black", "White"],
         uses: &["faster multitasking", "a smoother gaming build"],
         features: &[
@@ -540,7 +542,7 @@ pub(super) static KINDS: &[Kind] = &[
         weight: 2, noun: "Webcam", short_noun: "webcam", price: (29, 299),
         paths: &[&["Computers & Tablets", "Computer Accessories & Peripherals", "Webcams"]],
         brands: &["Logitech", "Razer", "Insignia™", "Elgato", "Microsoft", "Anker", "OBSBOT", "Dell"],
-        lines: &["Brio", "C920s", "StreamCam", "Kiyo Pro", "Facecam", "Tiny 2", "PowerConf"],
+        lines: &["Logitech: Brio", "Logitech: C920s", "Logitech: StreamCam", "Razer: Kiyo Pro", "Elgato: Facecam", "OBSBOT: Tiny 2", "Anker: PowerConf", "HD", "Pro", "Streaming"],
         sizes: &["1080p", "2K", "4K"], specs: &[], colors: &["Black", "White", "Graphite"],
         uses: &["clear video calls", "live streaming", "online classes"],
         features: &[
@@ -574,7 +576,7 @@ pub(super) static KINDS: &[Kind] = &[
             &["Computers & Tablets", "Computer Accessories & Peripherals", "Docking Stations"], &["Computers & Tablets", "Computer Accessories & Peripherals", "USB Hubs"],
         ],
         brands: &["Anker", "Belkin", "CalDigit", "Satechi", "Insignia™", "Dell", "Kensington", "Plugable", "OWC", "HP", "Lenovo", "UGREEN"],
-        lines: &["PowerExpand", "Connect Pro", "TS4", "Multiport", "Thunderbolt Dock", "Universal Dock"],
+        lines: &["Anker: PowerExpand", "Belkin: Connect Pro", "CalDigit: TS4", "Satechi: Multiport", "Dell: Universal Dock", "Thunderbolt Dock", "Multiport Adapter", "Travel"],
         sizes: &["4-Port", "7-in-1", "8-in-1", "11-in-1", "13-Port", "18-Port"], specs: &[], colors: &["Space Gray", "Silver", "Black"],
         uses: &["a one-cable desk setup", "connecting more accessories to your laptop"],
         features: &[
@@ -592,8 +594,8 @@ pub(super) static KINDS: &[Kind] = &[
             &["Cell Phones", "Refurbished Phones"], &["Cell Phones", "All Cell Phones with Plans"], &["Cell Phones"],
         ],
         brands: PHONE_BRANDS,
-        lines: &["iPhone 15", "iPhone 15 Pro Max", "iPhone SE", "Galaxy S24", "Galaxy S24 Ultra", "Galaxy A15", "Galaxy Z Flip5", "Pixel 8", "Pixel 8a", "moto g play", "moto g stylus", "razr+", "OnePlus 12", "Galaxy J1", "Galaxy Express 3", "Xperia 1 V"],
-        sizes: &[], specs: &[&["64GB", "128GB", "256GB", "512GB", "1TB"], &["Unlocked", "Prepaid", "Verizon", "AT&T", "T-Mobile"]],
+        lines: &["Apple: iPhone 15", "Apple: iPhone 15 Pro Max", "Apple: iPhone SE", "Samsung: Galaxy S24", "Samsung: Galaxy S24 Ultra", "Samsung: Galaxy A15 5G", "Samsung: Galaxy Z Flip5", "Google: Pixel 8", "Google: Pixel 8a", "Motorola: moto g play", "Motorola: moto g stylus", "Motorola: razr+", "OnePlus: 12", "Sony: Xperia 1 V", "Nothing: Phone (2)", "AT&T GoPhone: Samsung Galaxy Express 3", "Verizon Prepaid: Samsung Galaxy J1", "Boost Mobile: moto g play", "Cricket Wireless: iPhone 13", "TracFone: Samsung Galaxy A03s", "Straight Talk: Apple iPhone 12", "Total Wireless: moto g 5G", "Simple Mobile: Samsung Galaxy A14", "Jitterbug: Smart4", "Kyocera: DuraXV Extreme", "Alcatel: Go Flip 4", "BLU: View 5 Pro", "TCL: 40 XL", "ZTE: Blade A3"],
+        sizes: &[], specs: &[&["64GB", "128GB", "256GB", "512GB", "1TB"]],
         colors: &["Black", "Midnight", "Blue", "Titanium Gray", "Phantom Black", "Cream", "Mint", "Lavender", "Obsidian", "Hazel", "Starlight"],
         uses: &["staying connected all day", "photos, video and social media", "a first phone for your teen", "work on the go"],
         features: &[
@@ -618,7 +620,7 @@ pub(super) static KINDS: &[Kind] = &[
             &["Cell Phones", "Samsung Galaxy", "Samsung Galaxy Accessories", "Samsung Galaxy Cases"],
         ],
         brands: ACCESSORY_BRANDS,
-        lines: &["Defender Series", "Commuter Series", "Symmetry Series", "Presidio", "CandyShell Grip", "iGlaze", "Evo Check", "Tough Armor", "Hard Shell", "Soft Shell", "Folio", "Wallet", "Clip Case Executive", "Slim Armor", "Ultra Hybrid", "Pathfinder"],
+        lines: &["OtterBox: Defender Series", "OtterBox: Commuter Series", "OtterBox: Symmetry Series", "Speck: Presidio", "Speck: CandyShell Grip", "Moshi: iGlaze", "Tech21: Evo Check", "Spigen: Tough Armor", "Spigen: Ultra Hybrid", "Nite Ize: Clip Case Executive", "UAG: Pathfinder", "LifeProof: FRĒ", "Hard Shell", "Soft Shell", "Folio", "Wallet", "Slim Armor", "Clear", "Glitter", "Rugged", "Leather Folio"],
         sizes: &[],
         specs: &[&["for Apple® iPhone® 15", "for Apple® iPhone® 15 Pro Max", "for Apple® iPhone® 14", "for Apple® iPhone® 7 Plus", "for Apple® iPhone® 6 and 6s", "for Samsung Galaxy S24", "for Samsung Galaxy S24 Ultra", "for Samsung Galaxy A15 5G", "for Google Pixel 8", "for Motorola moto g play", "for Most Cell Phones"]],
         colors: CASE_COLORS,
@@ -639,7 +641,7 @@ pub(super) static KINDS: &[Kind] = &[
             &["Cell Phones", "Cell Phone Accessories", "Screen Protectors"], &["Cell Phones", "Cell Phone Accessories", "iPhone Accessories", "iPhone Screen Protectors"],
         ],
         brands: ACCESSORY_BRANDS,
-        lines: &["InvisibleShield Glass Elite", "HD Glass", "Glass XTR3", "Ultra Clear", "Privacy Guard", "Anti-Glare", "Sapphire Defense"],
+        lines: &["ZAGG: InvisibleShield Glass Elite", "InvisibleShield: Glass XTR3", "Gadget Guard: Black Ice", "HD Glass", "Ultra Clear", "Privacy Guard", "Anti-Glare", "Sapphire Defense", "Tempered Glass"],
         sizes: &[],
         specs: &[&["for Apple® iPhone® 15", "for Apple® iPhone® 15 Pro", "for Apple® iPhone® 14 Plus", "for Samsung Galaxy S24", "for Samsung Galaxy S6", "for Google Pixel 8 Pro", "for LG G5"]],
         colors: &["Clear", "Transparent", "Privacy"],
@@ -659,7 +661,7 @@ pub(super) static KINDS: &[Kind] = &[
             &["Cell Phones", "Cell Phone Accessories"],
         ],
         brands: ACCESSORY_BRANDS,
-        lines: &["BoostCharge Pro", "Nano", "PowerWave", "3-in-1 MagSafe", "Adaptive Fast Charging", "Dual USB", "GaN", "Qi2", "Vehicle", "Wall"],
+        lines: &["Belkin: BoostCharge Pro", "Anker: Nano", "Anker: PowerWave", "Samsung: Adaptive Fast Charging", "Apple: 20W USB-C", "mophie: 3-in-1 MagSafe", "Dual USB", "GaN", "Qi2", "Vehicle", "Wall", "Travel"],
         sizes: &["10W", "15W", "20W", "30W", "45W", "65W", "100W"], specs: &[&["USB-C", "USB-A", "Lightning", "Micro USB"]],
         colors: &["Black", "White", "Space Gray", "Silver"],
         uses: &["topping up in the car", "charging on your nightstand", "travel with fewer cables"],
@@ -676,7 +678,7 @@ pub(super) static KINDS: &[Kind] = &[
             &["Cell Phones", "Cell Phone Accessories", "Portable Power Banks"], &["Cell Phones", "Cell Phone Accessories", "Battery Charger Cases"],
         ],
         brands: ACCESSORY_BRANDS,
-        lines: &["PowerCore", "PocketJuice", "Powerstation", "Juice Pack", "MagGo", "Charge", "Boost Up"],
+        lines: &["Anker: PowerCore", "Anker: MagGo", "Tzumi: PocketJuice", "mophie: Powerstation", "mophie: Juice Pack", "Belkin: Boost Up", "myCharge: HubPlus", "Slim", "Magnetic", "Compact"],
         sizes: &["5,000mAh", "10,000mAh", "20,000mAh", "26,800mAh"], specs: &[], colors: &["Black", "White", "Blue", "Pink"],
         uses: &["long days away from an outlet", "camping trips and flights"],
         features: &[
@@ -692,7 +694,7 @@ pub(super) static KINDS: &[Kind] = &[
             &["Cell Phones", "Cell Phone Accessories", "Adapters"],
         ],
         brands: ACCESSORY_BRANDS,
-        lines: &["Premium Braided", "DuraTek", "PowerLine III", "Boost Charge", "Tangle-Free", "Flat"],
+        lines: &["Anker: PowerLine III", "Belkin: Boost Charge", "Native Union: Belt", "Premium Braided", "DuraTek", "Tangle-Free", "Flat", "Right-Angle"],
         sizes: &["3'", "3.9'", "6'", "10'"], specs: &[&["USB-C to USB-C", "USB-C to Lightning", "Micro USB-to-USB Type A", "USB-A to USB-C"]],
         colors: &["Black", "White", "Space Gray", "Blue", "Red"],
         uses: &["charging and syncing at your desk", "a spare cable for the car"],
@@ -709,7 +711,7 @@ pub(super) static KINDS: &[Kind] = &[
             &["Cell Phones", "Cell Phone Accessories", "Car & Travel Accessories"],
         ],
         brands: ACCESSORY_BRANDS,
-        lines: &["TripGrip", "Easy One Touch", "iTap", "MagicMount", "Vent Mount", "Dash Mount"],
+        lines: &["Bracketron: TripGrip", "iOttie: Easy One Touch", "iOttie: iTap", "Scosche: MagicMount", "Vent Mount", "Dash Mount", "Cup Holder Mount"],
         sizes: &[], specs: &[&["for Mobile Phones", "for Most Cell Phones", "for iPhone with MagSafe"]],
         colors: &["Black", "Silver"],
         uses: &["safe hands-free navigation", "long road trips"],
@@ -726,7 +728,7 @@ pub(super) static KINDS: &[Kind] = &[
             &["Cell Phones", "Cell Phone Accessories", "Smartwatches & Accessories", "Smartwatch Accessories"],
         ],
         brands: ACCESSORY_BRANDS,
-        lines: &["Sport Loop", "Milanese Loop", "Leather Link", "Nylon", "Silicone Sport", "Stainless Steel Link"],
+        lines: &["Sport Loop", "Milanese Loop", "Leather Link", "Nylon", "Silicone Sport", "Stainless Steel Link", "Braided Solo Loop"],
         sizes: &["38mm", "40mm", "41mm", "44mm", "45mm", "49mm"],
         specs: &[&["for Apple Watch", "for Fitbit Blaze", "for Samsung Galaxy Watch6", "for Garmin Venu"]],
         colors: CASE_COLORS,
@@ -744,7 +746,7 @@ pub(super) static KINDS: &[Kind] = &[
             &["Cell Phones", "Cell Phone Accessories", "Photography Accessories"],
         ],
         brands: ACCESSORY_BRANDS,
-        lines: &["GripTight", "Pocket", "Tripod", "Gimbal", "Extendable", "Mini"],
+        lines: &["Joby: GripTight", "Pocket", "Tripod", "Gimbal", "Extendable", "Mini"],
         sizes: &[], specs: &[], colors: &["Black", "White", "Pink", "Blue"],
         uses: &["group photos on vacation", "vlogging and video calls"],
         features: &[
@@ -773,7 +775,7 @@ pub(super) static KINDS: &[Kind] = &[
             &["Cell Phones", "Cell Phone Accessories", "Mobile Hotspots", "No-Contract Hotspots"], &["Cell Phones", "Mobile Broadband"],
         ],
         brands: &["NETGEAR", "Franklin Wireless", "Inseego", "Orbic", "Novatel", "Verizon", "AT&T", "Alcatel"],
-        lines: &["Nighthawk M6", "MiFi", "Jetpack", "Speed", "Unite Express"], sizes: &[], specs: &[&["5G", "4G LTE"]], colors: &["Black", "White"],
+        lines: &["NETGEAR: Nighthawk M6", "Inseego: MiFi", "Verizon: Jetpack", "Orbic: Speed", "Franklin Wireless: A50", "Unite Express"], sizes: &[], specs: &[&["5G", "4G LTE"]], colors: &["Black", "White"],
         uses: &["internet anywhere you travel", "backup internet at home"],
         features: &[
             ("Wi-Fi 6", "Wi-Fi 6 hotspot", "shares a fast connection with up to 32 devices"),
@@ -785,7 +787,7 @@ pub(super) static KINDS: &[Kind] = &[
         weight: 2, noun: "Signal Booster", short_noun: "signal booster", price: (99, 999),
         paths: &[&["Cell Phones", "Cell Phone Accessories", "Signal Boosters"], &["Cell Phones", "Cell Phone Accessories", "Cell Phone Add-Ons"]],
         brands: &["weBoost", "zBoost", "SureCall", "Cel-Fi", "HiBoost"],
-        lines: &["Home Complete", "Drive Reach", "TRIO SOHO", "Fusion4Home", "Installed Home"], sizes: &[], specs: &[], colors: &["Black", "White"],
+        lines: &["weBoost: Home Complete", "weBoost: Drive Reach", "zBoost: TRIO SOHO", "SureCall: Fusion4Home", "Cel-Fi: GO", "Home", "Vehicle"], sizes: &[], specs: &[], colors: &["Black", "White"],
         uses: &["dropped calls in rural areas", "better reception in the car"],
         features: &[
             ("All Carrier", "support for all major carriers", "boosts every phone in the house"),
@@ -797,7 +799,7 @@ pub(super) static KINDS: &[Kind] = &[
         weight: 3, noun: "Bluetooth Tracker", short_noun: "tracker", price: (19, 99),
         paths: &[&["Cell Phones", "Cell Phone Accessories", "Smart Tracker Tags"]],
         brands: &["Tile", "Apple", "Samsung", "Chipolo", "Pebblebee", "TrackR", "Eufy"],
-        lines: &["Mate", "Pro", "Slim", "Sticker", "AirTag", "SmartTag2", "ONE Spot", "Clip"],
+        lines: &["Tile: Mate", "Tile: Pro", "Tile: Slim", "Tile: Sticker", "Apple: AirTag", "Samsung: SmartTag2", "Chipolo: ONE Spot", "Pebblebee: Clip", "Key Finder"],
         sizes: &["1-Pack", "2-Pack", "4-Pack"], specs: &[], colors: &["Black", "White", "Black/White"],
         uses: &["finding keys, wallets and bags", "peace of mind when traveling"],
         features: &[
@@ -814,7 +816,7 @@ pub(super) static KINDS: &[Kind] = &[
             &["Cell Phones", "Cell Phone Accessories", "Car & Travel Accessories", "Bluetooth Speakerphones"],
         ],
         brands: &["Plantronics", "Jabra", "BlueParrott", "Poly", "Samsung", "Motorola", "Insignia™", "Mpow"],
-        lines: &["Voyager", "Talk", "B450-XT", "Explorer", "Elite", "Boost"], sizes: &[], specs: &[], colors: &["Black", "Gray", "White"],
+        lines: &["Plantronics: Voyager", "Jabra: Talk", "BlueParrott: B450-XT", "Poly: Voyager Legend", "Mono", "Wireless", "Trucker"], sizes: &[], specs: &[], colors: &["Black", "Gray", "White"],
         uses: &["hands-free calls while driving", "long conference calls"],
         features: &[
             ("Noise Canceling", "noise-canceling microphone", "keeps your voice clear in loud places"),
@@ -831,7 +833,7 @@ pub(super) static KINDS: &[Kind] = &[
             &["Appliances", "Refrigerators", "Mini Fridges"],
         ],
         brands: APPLIANCE_BRANDS,
-        lines: &["Bespoke", "InstaView", "Family Hub", "Counter-Depth", "Flex", "Gallery", "Standard-Depth", "PrintShield", "Craft Ice", "Door-in-Door"],
+        lines: &["Samsung: Bespoke", "Samsung: Family Hub", "LG: InstaView", "LG: Door-in-Door", "LG: Craft Ice", "Frigidaire Gallery: Counter-Depth", "GE: PrintShield", "GE Profile: Smart", "Whirlpool: Counter-Depth", "Counter-Depth", "Standard-Depth", "Flex", "Garage Ready"],
         sizes: &["3.1 Cu. Ft.", "18.2 Cu. Ft.", "20.6 Cu. Ft.", "22.1 Cu. Ft.", "25.5 Cu. Ft.", "27.6 Cu. Ft.", "28.6 Cu. Ft.", "30 Cu. Ft."],
         specs: &[], colors: APPLIANCE_COLORS,
         uses: &["a busy family kitchen", "keeping groceries fresher for longer", "entertaining and holiday gatherings"],
@@ -848,7 +850,7 @@ pub(super) static KINDS: &[Kind] = &[
         weight: 3, noun: "Washer", short_noun: "washer", price: (449, 1899),
         paths: &[&["Appliances", "Washers & Dryers", "Washers", "Front-Load Washers"], &["Appliances", "Washers & Dryers", "Washers", "Top-Load Washers"]],
         brands: APPLIANCE_BRANDS,
-        lines: &["Bespoke AI", "WashTower", "Smart Dial", "ColdWave", "UltraFresh Vent", "Pet Pro", "Load & Go"],
+        lines: &["Samsung: Bespoke AI", "LG: WashTower", "Whirlpool: Load & Go", "Maytag: Pet Pro", "GE: UltraFresh Vent", "Electrolux: Perfect Steam", "Smart Dial", "ColdWave", "High-Efficiency"],
         sizes: &["4.5 Cu. Ft.", "5.0 Cu. Ft.", "5.3 Cu. Ft.", "5.8 Cu. Ft."], specs: &[&["High Efficiency", "Stackable"]],
         colors: &["White", "Champagne", "Brushed Black", "Graphite Steel", "Volcano Black"],
         uses: &["family laundry days", "bulky bedding and towels"],
@@ -863,7 +865,7 @@ pub(super) static KINDS: &[Kind] = &[
         weight: 3, noun: "Dryer", short_noun: "dryer", price: (399, 1799),
         paths: &[&["Appliances", "Washers & Dryers", "Dryers", "Electric Dryers"], &["Appliances", "Washers & Dryers", "Dryers", "Gas Dryers"]],
         brands: APPLIANCE_BRANDS,
-        lines: &["Bespoke AI", "TurboSteam", "Smart Dial", "Pet Pro", "Wrinkle Shield", "Sensor Dry"],
+        lines: &["Samsung: Bespoke AI", "LG: TurboSteam", "Maytag: Pet Pro", "Whirlpool: Wrinkle Shield", "Smart Dial", "Sensor Dry", "Quick Dry"],
         sizes: &["7.3 Cu. Ft.", "7.4 Cu. Ft.", "7.8 Cu. Ft.", "9.0 Cu. Ft."], specs: &[&["Stackable", "Smart", "Vented"]],
         colors: &["White", "Champagne", "Brushed Black", "Graphite Steel"],
         uses: &["quick turnaround on laundry day", "delicates and everyday loads alike"],
@@ -877,7 +879,7 @@ pub(super) static KINDS: &[Kind] = &[
         weight: 3, noun: "Dishwasher", short_noun: "dishwasher", price: (299, 1999),
         paths: &[&["Appliances", "Dishwashers", "Built-In Dishwashers"], &["Appliances", "Dishwashers", "Portable Dishwashers"]],
         brands: APPLIANCE_BRANDS,
-        lines: &["300 Series", "500 Series", "800 Series", "QuadWash", "CrossWash", "FreeFlex", "StormWash+"],
+        lines: &["Bosch: 300 Series", "Bosch: 500 Series", "Bosch: 800 Series", "Whirlpool: QuadWash", "LG: QuadWash", "Samsung: StormWash+", "Frigidaire: Gallery", "Top Control", "Front Control", "Quiet"],
         sizes: &["18\"", "24\""], specs: &[&["Top Control", "Front Control", "Pocket Handle"]],
         colors: APPLIANCE_COLORS,
         uses: &["a kitchen that cleans up after itself", "big dinner parties"],
@@ -895,7 +897,7 @@ pub(super) static KINDS: &[Kind] = &[
             &["Appliances", "Ranges, Cooktops & Ovens", "Induction Ranges"],
         ],
         brands: APPLIANCE_BRANDS,
-        lines: &["Slide-In", "Freestanding", "True Convection", "Air Fry", "ProHarmony", "Bespoke"],
+        lines: &["Samsung: Bespoke", "LG: ProBake", "Frigidaire Gallery: Air Fry", "GE Profile: Smart", "Café: Slide-In", "Slide-In", "Freestanding", "True Convection", "Air Fry"],
         sizes: &["30\"", "36\""], specs: &[&["5.3 Cu. Ft.", "5.8 Cu. Ft.", "6.3 Cu. Ft.", "6.9 Cu. Ft."]],
         colors: APPLIANCE_COLORS,
         uses: &["weeknight dinners and holiday feasts", "home cooks who love to bake"],
@@ -910,7 +912,7 @@ pub(super) static KINDS: &[Kind] = &[
         weight: 3, noun: "Microwave", short_noun: "microwave", price: (59, 999),
         paths: &[&["Appliances", "Microwaves", "Countertop Microwaves"], &["Appliances", "Microwaves", "Over-the-Range Microwaves"]],
         brands: APPLIANCE_BRANDS,
-        lines: &["Smart Inverter", "Sensor Cook", "Convection", "Countertop", "Over-the-Range"],
+        lines: &["LG: NeoChef", "Panasonic: Smart Inverter", "GE: Sensor Cook", "Sensor Cook", "Convection", "Countertop", "Over-the-Range"],
         sizes: &["0.7 Cu. Ft.", "1.1 Cu. Ft.", "1.6 Cu. Ft.", "1.9 Cu. Ft.", "2.2 Cu. Ft."], specs: &[],
         colors: APPLIANCE_COLORS,
         uses: &["quick meals and leftovers", "dorm rooms and small kitchens"],
@@ -927,7 +929,7 @@ pub(super) static KINDS: &[Kind] = &[
             &["Appliances", "Vacuums & Floor Care", "Upright Vacuums"], &["Appliances", "Vacuums & Floor Care", "Wet/Dry Vacuums"],
         ],
         brands: FLOORCARE_BRANDS,
-        lines: &["V15 Detect", "Roomba j7+", "Navigator", "Stratos", "CrossWave", "Q7 Max+", "Deebot X2", "Floor One S5", "ONEPWR"],
+        lines: &["Dyson: V15 Detect", "Dyson: Ball Animal 3", "iRobot: Roomba j7+", "iRobot: Roomba Combo", "Shark: Navigator", "Shark: Stratos", "Bissell: CrossWave", "Roborock: Q7 Max+", "Ecovacs: Deebot X2", "Tineco: Floor One S5", "Cordless Stick", "Upright", "Robot"],
         sizes: &[], specs: &[&["Cordless", "Corded", "Self-Emptying", "Bagless"]],
         colors: &["Nickel/Yellow", "Gray", "Black", "Purple", "White"],
         uses: &["homes with pets", "keeping floors clean every day", "quick cleanups between deep cleans"],
@@ -946,7 +948,7 @@ pub(super) static KINDS: &[Kind] = &[
             &["Appliances", "Small Kitchen Appliances", "Coffee, Tea & Espresso", "Espresso Machines"],
         ],
         brands: SMALL_APPLIANCE_BRANDS,
-        lines: &["K-Elite", "K-Mini", "Barista Express", "VertuoPlus", "Specialty Brewer", "Perfecta", "Programmable", "Dual Brew"],
+        lines: &["Keurig: K-Elite", "Keurig: K-Mini", "Breville: Barista Express", "Nespresso: VertuoPlus", "Ninja: Specialty Brewer", "De'Longhi: Magnifica", "Cuisinart: Perfecta", "Programmable", "Dual Brew", "Thermal Carafe"],
         sizes: &["Single Serve", "10-Cup", "12-Cup", "14-Cup"], specs: &[],
         colors: KITCHEN_COLORS,
         uses: &["your morning coffee routine", "café drinks at home"],
@@ -965,7 +967,7 @@ pub(super) static KINDS: &[Kind] = &[
             &["Appliances", "Small Kitchen Appliances", "Blenders & Juicers", "Juicers"],
         ],
         brands: SMALL_APPLIANCE_BRANDS,
-        lines: &["Professional", "A3500", "Explorian", "Pro 900", "Auto-iQ", "Nutri", "Classic"],
+        lines: &["Vitamix: A3500", "Vitamix: Explorian", "Ninja: Professional", "Ninja: Auto-iQ", "NutriBullet: Pro 900", "Professional", "Personal", "Classic"],
         sizes: &["24-Oz.", "48-Oz.", "64-Oz.", "72-Oz."], specs: &[], colors: KITCHEN_COLORS,
         uses: &["smoothies and shakes", "soups, sauces and frozen drinks"],
         features: &[
@@ -980,7 +982,7 @@ pub(super) static KINDS: &[Kind] = &[
             &["Appliances", "Small Kitchen Appliances", "Air Fryers"], &["Appliances", "Small Kitchen Appliances", "Air Fryers", "Dual-Basket Air Fryers"],
         ],
         brands: SMALL_APPLIANCE_BRANDS,
-        lines: &["Foodi", "Duo Crisp", "Vortex Plus", "Smart Oven Air Fryer Pro", "Pro LE", "Dual Zone", "Crisp"],
+        lines: &["Ninja: Foodi", "Instant Pot: Vortex Plus", "Instant Pot: Duo Crisp", "Cosori: Pro LE", "Breville: Smart Oven Air Fryer Pro", "Dual Zone", "Crisp", "Digital", "Compact"],
         sizes: &["2-Qt.", "4-Qt.", "5.5-Qt.", "6-Qt.", "8-Qt.", "10-Qt."], specs: &[], colors: KITCHEN_COLORS,
         uses: &["crispy weeknight dinners", "healthier versions of your favorite fried foods"],
         features: &[
@@ -993,7 +995,7 @@ pub(super) static KINDS: &[Kind] = &[
         weight: 2, noun: "Stand Mixer", short_noun: "mixer", price: (49, 699),
         paths: &[&["Appliances", "Small Kitchen Appliances", "Mixers", "Stand Mixers"]],
         brands: SMALL_APPLIANCE_BRANDS,
-        lines: &["Artisan", "Classic Series", "Professional 600", "Artisan Mini", "Precision Master"],
+        lines: &["KitchenAid: Artisan", "KitchenAid: Classic Series", "KitchenAid: Professional 600", "KitchenAid: Artisan Mini", "Cuisinart: Precision Master", "Tilt-Head", "Bowl-Lift"],
         sizes: &["3.5-Qt.", "4.5-Qt.", "5-Qt.", "6-Qt."], specs: &[&["Tilt-Head", "Bowl-Lift"]], colors: KITCHEN_COLORS,
         uses: &["holiday baking", "fresh bread and pasta dough"],
         features: &[
@@ -1008,7 +1010,7 @@ pub(super) static KINDS: &[Kind] = &[
             &["Appliances", "Heating, Cooling & Air Quality", "Air Purifiers"], &["Appliances", "Heating, Cooling & Air Quality", "Air Purifiers", "HEPA Air Purifiers"],
         ],
         brands: AIR_BRANDS,
-        lines: &["Core 300", "Airmega", "Blue Pure", "Purifier Cool", "HPA300", "5500-2", "Vital 200S"],
+        lines: &["Levoit: Core 300", "Levoit: Vital 200S", "Coway: Airmega", "Blueair: Blue Pure", "Dyson: Purifier Cool", "Honeywell: HPA300", "Winix: 5500-2", "HEPA", "Smart", "Compact"],
         sizes: &[], specs: &[&["for Rooms up to 219 Sq. Ft.", "for Rooms up to 465 Sq. Ft.", "for Rooms up to 1,000 Sq. Ft."]],
         colors: &["White", "Black", "Gray", "White/Silver"],
         uses: &["allergy season", "homes with pets and smoke", "cleaner air in the bedroom"],
@@ -1025,7 +1027,7 @@ pub(super) static KINDS: &[Kind] = &[
             &["Appliances", "Heating, Cooling & Air Quality", "Air Conditioners", "Portable Air Conditioners"],
         ],
         brands: AIR_BRANDS,
-        lines: &["Dual Inverter", "Gallery", "Cool Connect", "U-Shaped", "Pure Cool", "Energy Saver"],
+        lines: &["LG: Dual Inverter", "Frigidaire Gallery: Cool Connect", "Midea: U-Shaped", "GE: Profile", "Window", "Portable", "Energy Saver", "Smart"],
         sizes: &["6,000 BTU", "8,000 BTU", "10,000 BTU", "12,000 BTU", "14,000 BTU"], specs: &[], colors: &["White", "Black", "Silver"],
         uses: &["hot summer nights", "cooling a bedroom or home office"],
         features: &[
@@ -1043,7 +1045,7 @@ pub(super) static KINDS: &[Kind] = &[
             &["Audio", "Headphones", "Kids' Headphones"], &["Audio", "Headphones", "Sports Headphones"],
         ],
         brands: HEADPHONE_BRANDS,
-        lines: &["AirPods Pro", "AirPods Max", "WH-1000XM5", "WF-1000XM5", "QuietComfort Ultra", "Studio Pro", "Solo 4", "Tune 760NC", "Galaxy Buds2 Pro", "Momentum 4", "Crusher Evo", "Pixel Buds Pro", "Elite 85t", "Powerbeats Pro", "Liberty 4"],
+        lines: &["Apple: AirPods Pro", "Apple: AirPods Max", "Sony: WH-1000XM5", "Sony: WF-1000XM5", "Bose: QuietComfort Ultra", "Beats: Studio Pro", "Beats: Solo 4", "Beats: Powerbeats Pro", "JBL: Tune 760NC", "Samsung: Galaxy Buds2 Pro", "Sennheiser: Momentum 4", "Skullcandy: Crusher Evo", "Google: Pixel Buds Pro", "Jabra: Elite 85t", "Anker Soundcore: Liberty 4", "Wireless", "True Wireless", "Sport", "Studio", "Kids"],
         sizes: &[], specs: &[&["Over-the-Ear", "On-Ear", "In-Ear", "True Wireless"]],
         colors: AUDIO_COLORS,
         uses: &["commutes and long flights", "workouts and runs", "focused work in noisy places", "late-night gaming"],
@@ -1064,7 +1066,7 @@ pub(super) static KINDS: &[Kind] = &[
             &["Cell Phones", "Cell Phone Accessories", "Cell Phone Speakers", "Portable Speakers"],
         ],
         brands: AUDIO_BRANDS,
-        lines: &["Flip 6", "Charge 5", "Boombox 3", "SoundLink Flex", "Roam 2", "Move 2", "Era 100", "Wonderboom 4", "XE300", "PartyBox 310", "Echo Pop", "Nest Audio"],
+        lines: &["JBL: Flip 6", "JBL: Charge 5", "JBL: Boombox 3", "JBL: PartyBox 310", "Bose: SoundLink Flex", "Sonos: Roam 2", "Sonos: Move 2", "Ultimate Ears: Wonderboom 4", "Sony: XE300", "Marshall: Emberton II", "Portable", "Rugged", "Mini", "Party"],
         sizes: &[], specs: &[], colors: AUDIO_COLORS,
         uses: &["pool parties and beach days", "music in the kitchen", "tailgates and camping trips"],
         features: &[
@@ -1078,7 +1080,7 @@ pub(super) static KINDS: &[Kind] = &[
         weight: 2, noun: "Turntable", short_noun: "turntable", price: (59, 999),
         paths: &[&["Audio", "Turntables & Record Players"]],
         brands: &["Audio-Technica", "Victrola", "Crosley", "Fluance", "Pro-Ject", "Rega", "Sony", "Denon", "U-Turn", "Insignia™"],
-        lines: &["AT-LP60X", "AT-LP120XUSB", "Stream Carbon", "RT85", "Debut Carbon", "Planar 1", "Cruiser"],
+        lines: &["Audio-Technica: AT-LP60X", "Audio-Technica: AT-LP120XUSB", "Victrola: Stream Carbon", "Fluance: RT85", "Pro-Ject: Debut Carbon", "Rega: Planar 1", "Crosley: Cruiser", "Bluetooth", "Hi-Fi"],
         sizes: &[], specs: &[&["Belt-Drive", "Direct-Drive"]], colors: &["Black", "Walnut", "White", "Natural"],
         uses: &["rediscovering your vinyl collection", "a warm analog listening setup"],
         features: &[
@@ -1091,7 +1093,7 @@ pub(super) static KINDS: &[Kind] = &[
         weight: 2, noun: "USB Microphone", short_noun: "microphone", price: (29, 399),
         paths: &[&["Audio", "Microphones & Recording", "USB Microphones"], &["Audio", "Microphones & Recording", "Podcast Microphones"]],
         brands: &["Blue Yeti", "Shure", "Rode", "HyperX", "Elgato", "Audio-Technica", "Razer", "Logitech G", "Fifine", "Samson"],
-        lines: &["Yeti", "MV7+", "PodMic", "QuadCast S", "Wave:3", "AT2020USB", "Seiren V3"],
+        lines: &["Blue Yeti: Yeti", "Shure: MV7+", "Rode: PodMic", "HyperX: QuadCast S", "Elgato: Wave:3", "Audio-Technica: AT2020USB", "Razer: Seiren V3", "Streaming", "Podcast"],
         sizes: &[], specs: &[&["USB-C", "USB/XLR"]], colors: &["Black", "White", "Blackout"],
         uses: &["podcasting and streaming", "crystal-clear video calls"],
         features: &[
@@ -1105,7 +1107,7 @@ pub(super) static KINDS: &[Kind] = &[
         weight: 2, noun: "Car Stereo Receiver", short_noun: "receiver", price: (79, 1499),
         paths: &[&["Car Electronics & GPS", "Car Audio", "Car Stereos"], &["Car Electronics & GPS", "Car Audio", "Car Stereos", "CarPlay & Android Auto Receivers"]],
         brands: CAR_BRANDS,
-        lines: &["DMH-W4660NEX", "DDX", "XAV-AX4000", "KW-M", "iLX-W670", "Digital Media"],
+        lines: &["Pioneer: DMH-W4660NEX", "Kenwood: DDX", "Sony: XAV-AX4000", "JVC: KW-M", "Alpine: iLX-W670", "Digital Media", "Multimedia", "In-Dash"],
         sizes: &["6.8\"", "7\"", "9\"", "Single-DIN", "Double-DIN"], specs: &[&["Built-In Bluetooth", "Wireless Apple CarPlay", "Android Auto"]],
         colors: &["Black"],
         uses: &["a modern dashboard in an older car", "safer hands-free driving"],
@@ -1121,7 +1123,7 @@ pub(super) static KINDS: &[Kind] = &[
             &["Car Electronics & GPS", "Car Audio", "Car Speakers"], &["Car Electronics & GPS", "Car Audio", "Car Speakers", "Component Speakers"],
         ],
         brands: CAR_BRANDS,
-        lines: &["Champion Series", "Punch", "KS Series", "Reference", "Prime", "Alpha"],
+        lines: &["Rockford Fosgate: Punch", "Kicker: KS Series", "Pioneer: Champion Series", "Infinity: Reference", "JL Audio: C1", "Coaxial", "Component", "Marine"],
         sizes: &["6-1/2\"", "6\" x 9\"", "8\"", "10\"", "12\""], specs: &[&["2-Way", "3-Way", "Component", "Single 4-Ohm"]], colors: &["Black"],
         uses: &["a serious upgrade over factory audio", "bass you can feel on the road"],
         features: &[
@@ -1134,7 +1136,7 @@ pub(super) static KINDS: &[Kind] = &[
         weight: 2, noun: "Dash Cam", short_noun: "dash cam", price: (49, 499),
         paths: &[&["Car Electronics & GPS", "Dash Cameras"], &["Car Electronics & GPS", "Dash Cameras", "Front & Rear Dash Cameras"]],
         brands: CAR_BRANDS,
-        lines: &["Mini 2", "622GW", "N4 Pro", "DriveSmart 66", "Max 360c", "Redline"],
+        lines: &["Garmin: Mini 2", "Nextbase: 622GW", "Vantrue: N4 Pro", "Rexing: V1", "Cobra: SC 400D", "Front and Rear", "Mini", "Smart"],
         sizes: &[], specs: &[&["1080p", "1440p", "4K", "Front and Rear"]], colors: &["Black"],
         uses: &["peace of mind on every drive", "rideshare drivers"],
         features: &[
@@ -1151,7 +1153,7 @@ pub(super) static KINDS: &[Kind] = &[
             &["Cameras & Camcorders", "Digital Cameras", "Point & Shoot Cameras"], &["Cameras & Camcorders", "Digital Cameras", "Instant Cameras"],
         ],
         brands: CAMERA_BRANDS,
-        lines: &["EOS R6 Mark II", "EOS Rebel T7", "Z6 III", "Z fc", "Alpha 7 IV", "ZV-E10", "X-T5", "X100VI", "Lumix GH6", "PowerShot G7 X", "instax mini 12", "Cyber-shot RX100"],
+        lines: &["Canon: EOS R6 Mark II", "Canon: EOS Rebel T7", "Canon: PowerShot G7 X Mark III", "Nikon: Z6 III", "Nikon: Z fc", "Nikon: D7500", "Sony: Alpha 7 IV", "Sony: ZV-E10", "Sony: Cyber-shot RX100 VII", "Fujifilm: X-T5", "Fujifilm: X100VI", "Fujifilm: instax mini 12", "Panasonic: Lumix GH6", "Kodak: PIXPRO", "Polaroid: Now+", "Mirrorless", "Point & Shoot", "Instant"],
         sizes: &[], specs: &[&["Body Only", "with 18-55mm Lens", "with 24-105mm Lens", "Kit"]],
         colors: &["Black", "Silver", "Mint Green", "Pastel Blue", "Blossom Pink"],
         uses: &["travel photography", "vlogging and content creation", "capturing family moments"],
@@ -1167,7 +1169,7 @@ pub(super) static KINDS: &[Kind] = &[
         weight: 3, noun: "Lens", short_noun: "lens", price: (99, 2999),
         paths: &[&["Cameras & Camcorders", "Camera Lenses", "Mirrorless Lenses"], &["Cameras & Camcorders", "Camera Lenses", "DSLR Lenses"]],
         brands: CAMERA_BRANDS,
-        lines: &["RF", "EF", "NIKKOR Z", "FE", "XF", "Art", "Contemporary", "Di III"],
+        lines: &["Canon: RF", "Canon: EF", "Nikon: NIKKOR Z", "Sony: FE", "Fujifilm: XF", "Sigma: Art", "Sigma: Contemporary", "Tamron: Di III", "Zoom", "Prime", "Telephoto"],
         sizes: &["16-35mm f/4", "24-70mm f/2.8", "50mm f/1.8", "70-200mm f/2.8", "85mm f/1.4", "100-400mm f/4.5-5.6"], specs: &[], colors: &["Black"],
         uses: &["portraits with creamy background blur", "wildlife and sports", "sweeping landscapes"],
         features: &[
@@ -1182,7 +1184,7 @@ pub(super) static KINDS: &[Kind] = &[
             &["Cameras & Camcorders", "Drones & Accessories", "Camera Drones"], &["Cameras & Camcorders", "Drones & Accessories", "FPV Drones"],
         ],
         brands: DRONE_BRANDS,
-        lines: &["Mini 4 Pro", "Air 3", "Avata 2", "Mavic 3 Classic", "EVO Lite+", "Tello", "Anafi"],
+        lines: &["DJI: Mini 4 Pro", "DJI: Air 3", "DJI: Avata 2", "DJI: Mavic 3 Classic", "Autel Robotics: EVO Lite+", "Ryze: Tello", "Parrot: Anafi", "Holy Stone: HS720", "Potensic: Atom", "Foldable", "Mini", "FPV"],
         sizes: &[], specs: &[&["Fly More Combo", "with RC-N2 Controller", "Standard"]], colors: &["Gray", "Black", "White"],
         uses: &["aerial photography", "action sports and adventures"],
         features: &[
@@ -1197,7 +1199,7 @@ pub(super) static KINDS: &[Kind] = &[
             &["Cameras & Camcorders", "Camera Accessories", "Camera Bags & Cases"], &["Cameras & Camcorders", "Camera Accessories", "Camera Bags & Cases", "Camera Backpacks"],
         ],
         brands: CAMERA_ACCESSORY_BRANDS,
-        lines: &["Everyday Sling", "Travel Backpack", "ProTactic", "Alta Sky", "Field Pack", "Adventura"],
+        lines: &["Peak Design: Everyday Sling", "Peak Design: Travel Backpack", "Lowepro: ProTactic", "Vanguard: Alta Sky", "Think Tank Photo: Airport", "Sling", "Backpack", "Shoulder Bag"],
         sizes: &["6L", "10L", "20L", "30L"], specs: &[], colors: &["Black", "Charcoal", "Midnight", "Sage"],
         uses: &["photo walks and travel", "carrying a full kit on shoots"],
         features: &[
@@ -1213,7 +1215,7 @@ pub(super) static KINDS: &[Kind] = &[
             &["Smart Home", "Security Cameras & Systems", "Video Doorbells"],
         ],
         brands: SMART_HOME_BRANDS,
-        lines: &["Stick Up Cam", "Spotlight Cam Plus", "Video Doorbell Pro 2", "Essential", "Pro 5S", "Cam v4", "Nest Cam", "Outdoor 4th Gen"],
+        lines: &["Ring: Stick Up Cam", "Ring: Spotlight Cam Plus", "Ring: Video Doorbell Pro 2", "Arlo: Essential", "Arlo: Pro 5S", "Wyze: Cam v4", "Google: Nest Cam", "Blink: Outdoor 4th Gen", "eufy: SoloCam", "Indoor", "Outdoor", "Floodlight"],
         sizes: &["1-Pack", "2-Pack", "3-Pack", "4-Camera System"], specs: &[&["Wired", "Battery", "Solar"]], colors: &["White", "Black", "Satin Nickel"],
         uses: &["keeping an eye on home while you are away", "checking on pets and packages"],
         features: &[
@@ -1231,7 +1233,7 @@ pub(super) static KINDS: &[Kind] = &[
             &["Video Games", "Nintendo Switch", "Nintendo Switch Consoles"], &["Video Games", "PC Gaming", "Handheld Gaming PCs"],
         ],
         brands: GAMING_BRANDS,
-        lines: &["PlayStation 5 Slim", "PlayStation 5 Pro", "Xbox Series X", "Xbox Series S", "Switch OLED Model", "Switch Lite", "Steam Deck OLED", "ROG Ally", "Legion Go"],
+        lines: &["Sony: PlayStation 5 Slim", "Sony: PlayStation 5 Pro", "Microsoft: Xbox Series X", "Microsoft: Xbox Series S", "Nintendo: Switch OLED Model", "Nintendo: Switch Lite", "Valve: Steam Deck OLED", "ASUS ROG: Ally", "Lenovo Legion: Go"],
         sizes: &["512GB", "1TB", "2TB", "64GB"], specs: &[&["Digital Edition", "Disc Edition", "Bundle", "Standard"]],
         colors: &["White", "Black", "Robot White", "Neon Red/Neon Blue", "Carbon Black"],
         uses: &["next-gen gaming", "couch co-op with the family", "gaming on the go"],
@@ -1248,7 +1250,7 @@ pub(super) static KINDS: &[Kind] = &[
             &["Video Games", "Nintendo Switch", "Nintendo Switch Controllers"], &["Video Games", "PC Gaming", "PC Gaming Controllers"],
         ],
         brands: GAMING_BRANDS,
-        lines: &["DualSense", "DualSense Edge", "Elite Series 2", "Wireless", "Pro Controller", "Joy-Con", "Enhanced Wired", "Ultimate"],
+        lines: &["Sony: DualSense", "Sony: DualSense Edge", "Microsoft: Elite Series 2", "Microsoft: Wireless", "Nintendo: Pro Controller", "Nintendo: Joy-Con", "PowerA: Enhanced Wired", "8BitDo: Ultimate", "SCUF: Reflex", "Turtle Beach: Stealth Ultra", "Wireless", "Wired", "Pro"],
         sizes: &[], specs: &[&["Wireless", "Wired"]], colors: &["White", "Midnight Black", "Cobalt Blue", "Volcanic Red", "Carbon Black", "Neon Red/Neon Blue"],
         uses: &["competitive online matches", "a second player on the couch"],
         features: &[
@@ -1261,7 +1263,7 @@ pub(super) static KINDS: &[Kind] = &[
         weight: 2, noun: "VR Headset", short_noun: "headset", price: (299, 3499),
         paths: &[&["Video Games", "Virtual Reality", "VR Headsets"], &["Video Games", "Virtual Reality", "VR Accessories"]],
         brands: &["Meta", "Sony", "Apple", "HTC", "Valve", "Pico", "HP"],
-        lines: &["Quest 3", "Quest 3S", "PlayStation VR2", "Vision Pro", "VIVE XR Elite", "Index"],
+        lines: &["Meta: Quest 3", "Meta: Quest 3S", "Sony: PlayStation VR2", "Apple: Vision Pro", "HTC: VIVE XR Elite", "Valve: Index", "Pico: 4"],
         sizes: &["128GB", "256GB", "512GB"], specs: &[], colors: &["White", "Black"],
         uses: &["immersive gaming", "fitness workouts in virtual worlds"],
         features: &[
@@ -1274,7 +1276,7 @@ pub(super) static KINDS: &[Kind] = &[
         weight: 2, noun: "Gaming Chair", short_noun: "chair", price: (99, 699),
         paths: &[&["Video Games", "Gaming Accessories", "Gaming Chairs"]],
         brands: &["Secretlab", "Corsair", "Razer", "Cooler Master", "DXRacer", "Respawn", "Insignia™", "Noblechairs"],
-        lines: &["TITAN Evo", "Iskur", "TC100", "Caliber", "Formula", "Hero"], sizes: &["Regular", "XL"], specs: &[], colors: &["Black", "Gray", "White", "Black/Red"],
+        lines: &["Secretlab: TITAN Evo", "Corsair: TC100", "Razer: Iskur", "Cooler Master: Caliber", "DXRacer: Formula", "Respawn: 110", "Ergonomic", "Racing Style"], sizes: &["Regular", "XL"], specs: &[], colors: &["Black", "Gray", "White", "Black/Red"],
         uses: &["long gaming sessions", "a comfortable home office"],
         features: &[
             ("Lumbar Support", "adjustable lumbar support", "keeps your back supported for hours"),
@@ -1301,7 +1303,7 @@ pub(super) static KINDS: &[Kind] = &[
             &["Smart Home", "Smart Lighting", "Smart Light Bulbs"], &["Smart Home", "Smart Lighting", "Smart Light Strips"],
         ],
         brands: SMART_HOME_BRANDS,
-        lines: &["White and Color Ambiance", "Lightstrip Plus", "Color", "Essentials", "Tunable White", "Smart Wi-Fi"],
+        lines: &["Philips Hue: White and Color Ambiance", "Philips Hue: Lightstrip Plus", "LIFX: Color", "Govee: Smart Wi-Fi", "Nanoleaf: Essentials", "Kasa Smart: Color", "Wyze: Bulb Color", "Tunable White", "Smart Wi-Fi", "Color"],
         sizes: &["A19", "BR30", "1-Pack", "2-Pack", "4-Pack", "6.5'", "16.4'"], specs: &[], colors: &["White", "Multicolor"],
         uses: &["setting the mood at home", "automating your lights"],
         features: &[
@@ -1314,7 +1316,7 @@ pub(super) static KINDS: &[Kind] = &[
         weight: 2, noun: "Smart Thermostat", short_noun: "thermostat", price: (79, 279),
         paths: &[&["Smart Home", "Smart Thermostats"]],
         brands: SMART_HOME_BRANDS,
-        lines: &["Learning Thermostat", "Premium", "Enhanced", "Lyric T5", "Smart Thermostat Pro", "Vision"],
+        lines: &["Google: Nest Learning Thermostat", "Nest: Thermostat", "ecobee: Smart Thermostat Premium", "ecobee: Enhanced", "Honeywell: Lyric T5", "Amazon: Smart Thermostat", "Programmable", "Smart"],
         sizes: &[], specs: &[], colors: &["White", "Black", "Polished Steel", "Mirror", "Charcoal"],
         uses: &["a smarter, more efficient home", "comfort without thinking about it"],
         features: &[
@@ -1329,7 +1331,7 @@ pub(super) static KINDS: &[Kind] = &[
             &["Wearable Technology", "Smartwatches", "Apple Watch"], &["Wearable Technology", "Smartwatches", "Android Smartwatches"],
         ],
         brands: WEARABLE_BRANDS,
-        lines: &["Apple Watch Series 9", "Apple Watch Ultra 2", "Apple Watch SE", "Galaxy Watch6", "Pixel Watch 2", "Forerunner 265", "Venu 3", "fenix 7", "Versa 4", "Gen 6"],
+        lines: &["Apple: Watch Series 9", "Apple: Watch Ultra 2", "Apple: Watch SE", "Samsung: Galaxy Watch6", "Google: Pixel Watch 2", "Garmin: Forerunner 265", "Garmin: Venu 3", "Garmin: fenix 7", "Fitbit: Versa 4", "Fossil: Gen 6", "Amazfit: GTR 4", "Sport", "Classic", "Hybrid"],
         sizes: &["40mm", "41mm", "44mm", "45mm", "47mm", "49mm"], specs: &[&["GPS", "GPS + Cellular", "Bluetooth"]],
         colors: &["Midnight Aluminum", "Starlight", "Silver", "Black", "Graphite", "Pink", "Slate"],
         uses: &["tracking workouts and sleep", "staying connected from your wrist"],
@@ -1345,7 +1347,7 @@ pub(super) static KINDS: &[Kind] = &[
         weight: 3, noun: "Electric Toothbrush", short_noun: "toothbrush", price: (19, 299),
         paths: &[&["Health, Fitness & Beauty", "Oral Care", "Electric Toothbrushes"]],
         brands: PERSONAL_CARE_BRANDS,
-        lines: &["DiamondClean", "ProtectiveClean 6100", "iO Series 9", "Pro 1000", "Genius X", "Aquarius"],
+        lines: &["Philips Sonicare: DiamondClean", "Philips Sonicare: ProtectiveClean 6100", "Oral-B: iO Series 9", "Oral-B: Pro 1000", "Oral-B: Genius X", "Quip: Smart", "Sonic", "Rechargeable"],
         sizes: &[], specs: &[&["Rechargeable", "Travel"]], colors: &["White", "Black", "Pink", "Blue", "Rose Gold"],
         uses: &["a dentist-clean feeling every day", "better brushing habits"],
         features: &[
@@ -1360,7 +1362,7 @@ pub(super) static KINDS: &[Kind] = &[
             &["Health, Fitness & Beauty", "Personal Care", "Hair Care", "Hair Dryers"], &["Health, Fitness & Beauty", "Personal Care", "Hair Care"],
         ],
         brands: PERSONAL_CARE_BRANDS,
-        lines: &["Supersonic", "Airwrap", "Ionic Pro", "Featherweight", "Infinitipro", "Hair Volumizer"],
+        lines: &["Dyson: Supersonic", "Dyson: Airwrap", "Conair: Infinitipro", "Revlon: One-Step Hair Volumizer", "T3: Featherweight", "Shark Beauty: FlexStyle", "Ionic Pro", "Professional", "Travel"],
         sizes: &[], specs: &[&["1875W", "Compact", "Travel"]], colors: &["Black", "White", "Nickel/Copper", "Rose", "Blue"],
         uses: &["a quick morning routine", "salon results at home"],
         features: &[
@@ -1373,7 +1375,7 @@ pub(super) static KINDS: &[Kind] = &[
         weight: 2, noun: "Massage Gun", short_noun: "massager", price: (49, 599),
         paths: &[&["Health, Fitness & Beauty", "Fitness & Recovery", "Massagers"]],
         brands: PERSONAL_CARE_BRANDS,
-        lines: &["Theragun Prime", "Theragun Mini", "Hypervolt 2 Pro", "Pro Plus", "Recovery Air"], sizes: &[], specs: &[], colors: &["Black", "White", "Desert Rose"],
+        lines: &["Therabody: Theragun Prime", "Therabody: Theragun Mini", "Hypervolt: 2 Pro", "Renpho: Active", "Homedics: Pro Physio", "Deep Tissue", "Mini", "Pro"], sizes: &[], specs: &[], colors: &["Black", "White", "Desert Rose"],
         uses: &["post-workout recovery", "loosening tight muscles"],
         features: &[
             ("Percussive", "percussive therapy", "eases soreness after tough workouts"),
@@ -1387,7 +1389,7 @@ pub(super) static KINDS: &[Kind] = &[
             &["Health, Fitness & Beauty", "Electric Transportation", "Electric Scooters"],
         ],
         brands: RIDE_BRANDS,
-        lines: &["Max G2", "F40", "G4", "XR Ultra", "Unagi Model One", "Eclipse"],
+        lines: &["Segway: Ninebot Max G2", "Segway: Ninebot F40", "GOTRAX: G4", "Hiboy: S2 Pro", "Unagi: Model One", "Jetson: Eclipse", "Commuter", "Foldable", "Kids"],
         sizes: &[], specs: &[&["Foldable", "Commuter", "Long Range"]], colors: &["Black", "Gray", "White", "Blue"],
         uses: &["a greener commute", "weekend rides around town"],
         features: &[
@@ -1401,7 +1403,7 @@ pub(super) static KINDS: &[Kind] = &[
         weight: 2, noun: "Internal Solid State Drive", short_noun: "SSD", price: (39, 499),
         paths: &[&["Computers & Tablets", "Hard Drives & Storage", "Internal SSDs"], &["Computers & Tablets", "Hard Drives & Storage", "Internal SSDs", "NVMe SSDs"]],
         brands: STORAGE_BRANDS,
-        lines: &["990 PRO", "980", "SN850X", "SN770", "P5 Plus", "T500", "FireCuda 530", "KC3000", "MP600"],
+        lines: &["Samsung: 990 PRO", "Samsung: 980", "WD: Black SN850X", "WD: Blue SN580", "Crucial: P5 Plus", "Crucial: T500", "Seagate: FireCuda 530", "Kingston: KC3000", "Corsair: MP600", "NVMe", "SATA"],
         sizes: &["500GB", "1TB", "2TB", "4TB"], specs: &[&["PCIe Gen 4 x4 NVMe M.2", "PCIe Gen 5 NVMe M.2", "SATA 2.5\""]], colors: &[],
         uses: &["faster boot and load times", "upgrading a laptop or PS5"],
         features: &[
@@ -1414,7 +1416,7 @@ pub(super) static KINDS: &[Kind] = &[
         weight: 2, noun: "USB Flash Drive", short_noun: "flash drive", price: (5, 99),
         paths: &[&["Computers & Tablets", "Hard Drives & Storage", "USB Flash Drives"]],
         brands: STORAGE_BRANDS,
-        lines: &["Ultra Flair", "Cruzer Glide", "DataTraveler Exodia", "BAR Plus", "Turbo Attaché", "Dual Drive"],
+        lines: &["SanDisk: Ultra Flair", "SanDisk: Cruzer Glide", "Kingston: DataTraveler Exodia", "Samsung: BAR Plus", "PNY: Turbo Attaché", "Dual Drive", "Metal", "Mini"],
         sizes: &["32GB", "64GB", "128GB", "256GB", "512GB"], specs: &[&["USB 3.2 Gen 1", "USB-C", "USB-A/USB-C"]], colors: &["Black", "Silver", "Blue", "Red"],
         uses: &["moving files between computers", "carrying presentations"],
         features: &[
@@ -1427,7 +1429,7 @@ pub(super) static KINDS: &[Kind] = &[
         weight: 1, noun: "Wine Cooler", short_noun: "wine cooler", price: (199, 2499),
         paths: &[&["Appliances", "Refrigerators", "Wine & Beverage Coolers"]],
         brands: APPLIANCE_BRANDS,
-        lines: &["Dual Zone", "Built-In", "Freestanding", "Designer Series"],
+        lines: &["Dual Zone", "Built-In", "Freestanding", "Designer Series", "Beverage Center"],
         sizes: &["18-Bottle", "24-Bottle", "46-Bottle", "120-Can"], specs: &[], colors: &["Stainless Steel", "Black", "Black Stainless Steel"],
         uses: &["keeping wine at serving temperature", "a home bar"],
         features: &[
@@ -1440,7 +1442,7 @@ pub(super) static KINDS: &[Kind] = &[
         weight: 2, noun: "Multi-Cooker", short_noun: "multi-cooker", price: (49, 299),
         paths: &[&["Appliances", "Small Kitchen Appliances", "Multi-Cookers & Pressure Cookers"], &["Appliances", "Small Kitchen Appliances", "Slow Cookers"]],
         brands: SMALL_APPLIANCE_BRANDS,
-        lines: &["Duo", "Pro Plus", "Foodi PossibleCooker", "Express Crock", "Rio"],
+        lines: &["Instant Pot: Duo", "Instant Pot: Pro Plus", "Ninja: Foodi PossibleCooker", "Crock-Pot: Express Crock", "Instant Pot: Rio", "Programmable", "Pressure"],
         sizes: &["3-Qt.", "6-Qt.", "8-Qt."], specs: &[&["9-in-1", "11-in-1", "14-in-1"]], colors: KITCHEN_COLORS,
         uses: &["one-pot weeknight dinners", "meal prep for the week"],
         features: &[
@@ -1453,7 +1455,7 @@ pub(super) static KINDS: &[Kind] = &[
         weight: 2, noun: "Toaster Oven", short_noun: "toaster oven", price: (29, 499),
         paths: &[&["Appliances", "Small Kitchen Appliances", "Toaster Ovens"], &["Appliances", "Small Kitchen Appliances", "Toasters"]],
         brands: SMALL_APPLIANCE_BRANDS,
-        lines: &["Smart Oven", "Chef's Convection", "Countertop", "Digital", "French Door"],
+        lines: &["Breville: Smart Oven", "Cuisinart: Chef's Convection", "Hamilton Beach: Easy Reach", "Ninja: Flip", "Countertop", "Digital", "French Door"],
         sizes: &["4-Slice", "6-Slice", "12-Inch Pizza"], specs: &[], colors: KITCHEN_COLORS,
         uses: &["quick breakfasts and snacks", "small kitchens without a wall oven"],
         features: &[
@@ -1466,7 +1468,7 @@ pub(super) static KINDS: &[Kind] = &[
         weight: 1, noun: "Hand Mixer", short_noun: "hand mixer", price: (19, 129),
         paths: &[&["Appliances", "Small Kitchen Appliances", "Mixers", "Hand Mixers"]],
         brands: SMALL_APPLIANCE_BRANDS,
-        lines: &["Ultra Power", "Cordless", "Easy Clean", "Power Advantage"], sizes: &["5-Speed", "7-Speed", "9-Speed"], specs: &[], colors: KITCHEN_COLORS,
+        lines: &["KitchenAid: Cordless", "Cuisinart: Power Advantage", "Hamilton Beach: Ultra Power", "Easy Clean", "Classic"], sizes: &["5-Speed", "7-Speed", "9-Speed"], specs: &[], colors: KITCHEN_COLORS,
         uses: &["quick batters and whipped cream", "bakers with small kitchens"],
         features: &[
             ("Cordless", "rechargeable battery", "mixes anywhere in the kitchen"),
@@ -1478,7 +1480,7 @@ pub(super) static KINDS: &[Kind] = &[
         weight: 2, noun: "Humidifier", short_noun: "humidifier", price: (29, 399),
         paths: &[&["Appliances", "Heating, Cooling & Air Quality", "Humidifiers"], &["Appliances", "Heating, Cooling & Air Quality", "Dehumidifiers"]],
         brands: AIR_BRANDS,
-        lines: &["Cool Mist", "Warm Mist", "OasisMist", "Classic", "Smart"], sizes: &["1.5-Gallon", "4-Liter", "35-Pint", "50-Pint"], specs: &[],
+        lines: &["Levoit: OasisMist", "Honeywell: Cool Mist", "Vornado: Evap40", "Frigidaire: Dehumidifier", "Cool Mist", "Warm Mist", "Classic", "Smart"], sizes: &["1.5-Gallon", "4-Liter", "35-Pint", "50-Pint"], specs: &[],
         colors: &["White", "Gray", "Black"],
         uses: &["dry winter air", "damp basements"],
         features: &[
@@ -1491,7 +1493,7 @@ pub(super) static KINDS: &[Kind] = &[
         weight: 2, noun: "Tower Fan", short_noun: "fan", price: (24, 649),
         paths: &[&["Appliances", "Heating, Cooling & Air Quality", "Fans"], &["Appliances", "Heating, Cooling & Air Quality", "Space Heaters"]],
         brands: AIR_BRANDS,
-        lines: &["Cool", "Hot+Cool", "Whole Room", "Oscillating", "Ceramic"], sizes: &["36\"", "40\"", "42\""], specs: &[], colors: &["White", "Black", "Silver"],
+        lines: &["Dyson: Purifier Hot+Cool", "Vornado: Whole Room", "Lasko: Oscillating Ceramic", "Honeywell: QuietSet", "Oscillating", "Ceramic", "Tower", "Pedestal"], sizes: &["36\"", "40\"", "42\""], specs: &[], colors: &["White", "Black", "Silver"],
         uses: &["year-round comfort", "home offices and bedrooms"],
         features: &[
             ("Bladeless", "bladeless design", "is safe around kids and pets"),
@@ -1503,7 +1505,7 @@ pub(super) static KINDS: &[Kind] = &[
         weight: 3, noun: "Smart Speaker", short_noun: "smart speaker", price: (29, 299),
         paths: &[&["Audio", "Smart Speakers"], &["Smart Home", "Smart Speakers & Displays", "Smart Displays"]],
         brands: &["Amazon", "Google", "Apple", "Sonos", "Bose", "JBL", "Marshall", "Harman Kardon"],
-        lines: &["Echo Dot", "Echo Show 8", "Echo Studio", "Nest Mini", "Nest Hub Max", "HomePod mini", "HomePod", "Era 100"],
+        lines: &["Amazon: Echo Dot", "Amazon: Echo Show 8", "Amazon: Echo Studio", "Google: Nest Mini", "Google: Nest Hub Max", "Apple: HomePod mini", "Apple: HomePod", "Sonos: Era 100", "Bose: Smart Speaker 500"],
         sizes: &[], specs: &[], colors: &["Charcoal", "Glacier White", "Midnight", "Chalk", "Sage"],
         uses: &["hands-free help around the house", "music and news in the kitchen"],
         features: &[
@@ -1516,7 +1518,7 @@ pub(super) static KINDS: &[Kind] = &[
         weight: 1, noun: "Radar Detector", short_noun: "radar detector", price: (99, 699),
         paths: &[&["Car Electronics & GPS", "Radar Detectors"], &["Car Electronics & GPS", "GPS Navigation", "Car GPS"]],
         brands: CAR_BRANDS,
-        lines: &["Max 360c", "Redline 360c", "R3", "Passport", "DriveSmart 66"], sizes: &[], specs: &[], colors: &["Black"],
+        lines: &["Escort: Max 360c", "Escort: Redline 360c", "Uniden: R3", "Cobra: RAD 480i", "Garmin: DriveSmart 66", "Rand McNally: TND 750", "Long Range", "GPS"], sizes: &[], specs: &[], colors: &["Black"],
         uses: &["long highway drives", "commuters who want fewer surprises"],
         features: &[
             ("Long Range", "long-range detection", "gives early warnings"),
@@ -1528,7 +1530,7 @@ pub(super) static KINDS: &[Kind] = &[
         weight: 1, noun: "Car Subwoofer", short_noun: "subwoofer", price: (79, 999),
         paths: &[&["Car Electronics & GPS", "Car Audio", "Car Subwoofers"], &["Car Electronics & GPS", "Car Audio", "Car Amplifiers"]],
         brands: CAR_BRANDS,
-        lines: &["CompR", "Punch P3", "W3v3", "Type-R", "Hideaway"], sizes: &["8\"", "10\"", "12\"", "15\""], specs: &[&["Single 4-Ohm", "Dual 2-Ohm", "Dual 4-Ohm"]], colors: &["Black"],
+        lines: &["Kicker: CompR", "Rockford Fosgate: Punch P3", "JL Audio: W3v3", "Alpine: Type-R", "Boss Audio: Armor", "Shallow Mount", "Hideaway", "Loaded Enclosure"], sizes: &["8\"", "10\"", "12\"", "15\""], specs: &[&["Single 4-Ohm", "Dual 2-Ohm", "Dual 4-Ohm"]], colors: &["Black"],
         uses: &["bass you can feel on the road", "a full car audio build"],
         features: &[
             ("High Excursion", "high-excursion cone", "moves more air for deeper bass"),
@@ -1540,7 +1542,7 @@ pub(super) static KINDS: &[Kind] = &[
         weight: 2, noun: "Action Camera", short_noun: "action camera", price: (99, 549),
         paths: &[&["Cameras & Camcorders", "Action Cameras & Accessories", "Action Cameras"], &["Cameras & Camcorders", "Action Cameras & Accessories", "360 Cameras"]],
         brands: DRONE_BRANDS,
-        lines: &["HERO12 Black", "HERO11 Black Mini", "X4", "Ace Pro", "Osmo Action 4", "Brave 7"], sizes: &[], specs: &[&["Bundle", "Creator Edition", "Standard"]], colors: &["Black", "Gray"],
+        lines: &["GoPro: HERO12 Black", "GoPro: HERO11 Black Mini", "Insta360: X4", "Insta360: Ace Pro", "DJI: Osmo Action 4", "Akaso: Brave 7", "4K", "Waterproof"], sizes: &[], specs: &[&["Bundle", "Creator Edition", "Standard"]], colors: &["Black", "Gray"],
         uses: &["action sports and adventures", "underwater video"],
         features: &[
             ("Waterproof", "waterproof body", "goes diving and surfing with you"),
@@ -1552,7 +1554,7 @@ pub(super) static KINDS: &[Kind] = &[
         weight: 1, noun: "Tripod", short_noun: "tripod", price: (19, 499),
         paths: &[&["Cameras & Camcorders", "Camera Accessories", "Tripods & Monopods"]],
         brands: CAMERA_ACCESSORY_BRANDS,
-        lines: &["GorillaPod", "Befree", "Travel Tripod", "VEO 3", "Element"], sizes: &["50\"", "60\"", "65\""], specs: &[&["Aluminum", "Carbon Fiber"]], colors: &["Black", "Red", "Blue"],
+        lines: &["Joby: GorillaPod", "Manfrotto: Befree", "Peak Design: Travel Tripod", "Vanguard: VEO 3", "Travel", "Video", "Compact"], sizes: &["50\"", "60\"", "65\""], specs: &[&["Aluminum", "Carbon Fiber"]], colors: &["Black", "Red", "Blue"],
         uses: &["sharp long exposures", "steady video"],
         features: &[
             ("Ball Head", "ball head", "aims the camera smoothly"),
@@ -1564,7 +1566,7 @@ pub(super) static KINDS: &[Kind] = &[
         weight: 1, noun: "Camera Battery", short_noun: "battery", price: (19, 129),
         paths: &[&["Cameras & Camcorders", "Camera Accessories", "Camera Batteries & Power"]],
         brands: CAMERA_ACCESSORY_BRANDS,
-        lines: &["LP-E6NH", "EN-EL15c", "NP-FZ100", "NP-W235", "Dual Charger Kit"], sizes: &[], specs: &[&["Rechargeable Lithium-Ion", "2-Pack"]], colors: &["Black"],
+        lines: &["Canon: LP-E6NH", "Nikon: EN-EL15c", "Sony: NP-FZ100", "Fujifilm: NP-W235", "Wasabi Power: Dual Charger Kit", "Watson: Pro", "Replacement", "Extended Life"], sizes: &[], specs: &[&["Rechargeable Lithium-Ion", "2-Pack"]], colors: &["Black"],
         uses: &["long shooting days", "a spare in your camera bag"],
         features: &[
             ("High Capacity", "high-capacity cells", "shoot hundreds more frames"),
@@ -1576,7 +1578,7 @@ pub(super) static KINDS: &[Kind] = &[
         weight: 1, noun: "Camcorder", short_noun: "camcorder", price: (149, 1999),
         paths: &[&["Cameras & Camcorders", "Camcorders"], &["Cameras & Camcorders", "Camcorders", "4K Camcorders"]],
         brands: CAMERA_BRANDS,
-        lines: &["VIXIA HF G70", "HC-V800", "FDR-AX43A", "HC-X1500"], sizes: &[], specs: &[&["4K", "Full HD"]], colors: &["Black"],
+        lines: &["Canon: VIXIA HF G70", "Panasonic: HC-V800", "Sony: FDR-AX43A", "Panasonic: HC-X1500", "HD", "4K"], sizes: &[], specs: &[&["4K", "Full HD"]], colors: &["Black"],
         uses: &["recording school plays and sports", "family events"],
         features: &[
             ("Optical Zoom", "20x optical zoom", "brings distant action close"),
@@ -1587,7 +1589,7 @@ pub(super) static KINDS: &[Kind] = &[
     Kind {
         weight: 2, noun: "eReader", short_noun: "eReader", price: (99, 399),
         paths: &[&["Computers & Tablets", "E-Readers"]],
-        brands: &["Amazon", "Kobo", "reMarkable", "Boox", "Barnes & Noble"], lines: &["Kindle", "Kindle Paperwhite", "Kindle Scribe", "Clara BW", "Libra Colour", "Nook GlowLight 4"],
+        brands: &["Amazon", "Kobo", "reMarkable", "Boox", "Barnes & Noble"], lines: &["Amazon: Kindle", "Amazon: Kindle Paperwhite", "Amazon: Kindle Scribe", "Kobo: Clara BW", "Kobo: Libra Colour", "Barnes & Noble: Nook GlowLight 4", "reMarkable: 2", "Boox: Note Air3"],
         sizes: &["6\"", "6.8\"", "7\"", "10.2\""], specs: &[&["16GB", "32GB", "64GB"]], colors: &["Black", "Agave Green", "Denim", "White"],
         uses: &["reading at the beach", "bedtime reading without eye strain"],
         features: &[
@@ -1610,7 +1612,7 @@ pub(super) static KINDS: &[Kind] = &[
     Kind {
         weight: 2, noun: "Smart Plug", short_noun: "smart plug", price: (9, 59),
         paths: &[&["Smart Home", "Smart Plugs & Switches"], &["Smart Home", "Smart Plugs & Switches", "Smart Light Switches"]],
-        brands: SMART_HOME_BRANDS, lines: &["Mini", "Matter", "Dimmer", "Outdoor", "Energy Monitoring"], sizes: &["1-Pack", "2-Pack", "4-Pack"], specs: &[], colors: &["White", "Black"],
+        brands: SMART_HOME_BRANDS, lines: &["Kasa Smart: Mini", "Meross: Matter", "Wemo: Mini", "Lutron: Caseta Dimmer", "TP-Link: Tapo", "Mini", "Matter", "Dimmer", "Outdoor", "Energy Monitoring"], sizes: &["1-Pack", "2-Pack", "4-Pack"], specs: &[], colors: &["White", "Black"],
         uses: &["automating lamps and fans", "making any outlet smart"],
         features: &[
             ("Matter", "Matter support", "works with every major smart home platform"),
@@ -1621,7 +1623,7 @@ pub(super) static KINDS: &[Kind] = &[
     Kind {
         weight: 1, noun: "Smart Lock", short_noun: "smart lock", price: (99, 399),
         paths: &[&["Smart Home", "Smart Locks"], &["Smart Home", "Smart Locks", "Keypad Locks"]],
-        brands: SMART_HOME_BRANDS, lines: &["Wi-Fi Smart Lock", "Encode Plus", "Assure Lock 2", "Halo", "Level Lock+"], sizes: &[], specs: &[&["Deadbolt", "Keypad", "Fingerprint"]],
+        brands: SMART_HOME_BRANDS, lines: &["August: Wi-Fi Smart Lock", "Schlage: Encode Plus", "Yale: Assure Lock 2", "Kwikset: Halo", "Level: Lock+", "Eufy: Video Smart Lock", "Wi-Fi", "Keypad"], sizes: &[], specs: &[&["Deadbolt", "Keypad", "Fingerprint"]],
         colors: &["Satin Nickel", "Matte Black", "Venetian Bronze", "Polished Brass"],
         uses: &["keyless entry for the whole family", "letting in guests while you are away"],
         features: &[
@@ -1633,7 +1635,7 @@ pub(super) static KINDS: &[Kind] = &[
     Kind {
         weight: 2, noun: "Fitness Tracker", short_noun: "fitness tracker", price: (29, 449),
         paths: &[&["Wearable Technology", "Fitness Trackers"], &["Wearable Technology", "Smart Rings"]],
-        brands: WEARABLE_BRANDS, lines: &["Charge 6", "Inspire 3", "Vivosmart 5", "Band 4", "Ring Gen3", "Galaxy Ring", "4.0"], sizes: &[], specs: &[],
+        brands: WEARABLE_BRANDS, lines: &["Fitbit: Charge 6", "Fitbit: Inspire 3", "Garmin: Vivosmart 5", "Amazfit: Band 7", "Oura: Ring Gen3", "Samsung: Galaxy Ring", "WHOOP: 4.0", "Activity", "Slim"], sizes: &[], specs: &[],
         colors: &["Black", "Silver", "Gold", "Coral", "Obsidian"],
         uses: &["tracking steps, sleep and recovery", "reaching your fitness goals"],
         features: &[
@@ -1645,7 +1647,7 @@ pub(super) static KINDS: &[Kind] = &[
     Kind {
         weight: 1, noun: "Water Flosser", short_noun: "water flosser", price: (29, 129),
         paths: &[&["Health, Fitness & Beauty", "Oral Care", "Water Flossers"]],
-        brands: PERSONAL_CARE_BRANDS, lines: &["Aquarius", "Cordless Advanced", "Power Flosser 3000", "Ultra Plus"], sizes: &[], specs: &[&["Countertop", "Cordless"]],
+        brands: PERSONAL_CARE_BRANDS, lines: &["Waterpik: Aquarius", "Waterpik: Cordless Advanced", "Philips Sonicare: Power Flosser 3000", "Waterpik: Ultra Plus", "Cordless", "Countertop"], sizes: &[], specs: &[&["Countertop", "Cordless"]],
         colors: &["White", "Black", "Blue"],
         uses: &["healthier gums", "braces and implants"],
         features: &[
@@ -1660,7 +1662,7 @@ pub(super) static KINDS: &[Kind] = &[
             &["Health, Fitness & Beauty", "Personal Care", "Shaving & Grooming", "Electric Shavers"],
             &["Health, Fitness & Beauty", "Personal Care", "Shaving & Grooming", "Beard Trimmers"],
         ],
-        brands: PERSONAL_CARE_BRANDS, lines: &["Series 9 Pro", "OneBlade", "Multigroom 7000", "Arc5", "Norelco 9500"], sizes: &[], specs: &[&["Wet & Dry", "Cordless"]],
+        brands: PERSONAL_CARE_BRANDS, lines: &["Braun: Series 9 Pro", "Philips Norelco: OneBlade", "Philips Norelco: Multigroom 7000", "Panasonic: Arc5", "Philips Norelco: 9500", "Remington: F5", "Wahl: Stainless Steel", "Rotary", "Foil"], sizes: &[], specs: &[&["Wet & Dry", "Cordless"]],
         colors: &["Black", "Silver", "Graphite", "Chrome"],
         uses: &["a close shave every morning", "keeping your beard in shape"],
         features: &[
@@ -1672,7 +1674,7 @@ pub(super) static KINDS: &[Kind] = &[
     Kind {
         weight: 1, noun: "Hair Straightener", short_noun: "straightener", price: (29, 499),
         paths: &[&["Health, Fitness & Beauty", "Personal Care", "Hair Care", "Hair Straighteners"], &["Health, Fitness & Beauty", "Personal Care", "Hair Care", "Curling Irons"]],
-        brands: PERSONAL_CARE_BRANDS, lines: &["Corrale", "Nano Titanium", "Pro Ceramic", "Platinum+"], sizes: &["1\"", "1.25\"", "1.5\""], specs: &[], colors: &["Black", "Rose Gold", "Nickel/Fuchsia"],
+        brands: PERSONAL_CARE_BRANDS, lines: &["Ghd: Platinum+", "Chi: Original", "BaBylissPRO: Nano Titanium", "Hot Tools: Pro Signature", "Conair: Double Ceramic", "Ceramic", "Titanium", "Travel"], sizes: &["1\"", "1.25\"", "1.5\""], specs: &[], colors: &["Black", "Rose Gold", "Nickel/Fuchsia"],
         uses: &["sleek styles at home", "quick touch-ups"],
         features: &[
             ("Ceramic", "ceramic plates", "glide smoothly without snagging"),
@@ -1683,7 +1685,7 @@ pub(super) static KINDS: &[Kind] = &[
     Kind {
         weight: 1, noun: "Smart Scale", short_noun: "smart scale", price: (19, 199),
         paths: &[&["Health, Fitness & Beauty", "Fitness & Recovery", "Smart Scales"]],
-        brands: &["Withings", "Renpho", "eufy", "Fitbit", "Garmin", "Etekcity", "Wyze"], lines: &["Body+", "Body Comp", "Aria Air", "Index S2", "Smart Scale P2"], sizes: &[], specs: &[], colors: &["Black", "White"],
+        brands: &["Withings", "Renpho", "eufy", "Fitbit", "Garmin", "Etekcity", "Wyze"], lines: &["Withings: Body+", "Withings: Body Comp", "Fitbit: Aria Air", "Garmin: Index S2", "eufy: Smart Scale P2", "Renpho: Elis", "Wi-Fi", "Bluetooth"], sizes: &[], specs: &[], colors: &["Black", "White"],
         uses: &["tracking your progress", "a healthier family routine"],
         features: &[
             ("Body Composition", "body composition analysis", "tracks fat, muscle and water"),
@@ -1694,7 +1696,7 @@ pub(super) static KINDS: &[Kind] = &[
     Kind {
         weight: 1, noun: "Electric Bike", short_noun: "e-bike", price: (699, 3999),
         paths: &[&["Health, Fitness & Beauty", "Electric Transportation", "Electric Bikes"], &["Health, Fitness & Beauty", "Electric Transportation", "Hoverboards"]],
-        brands: RIDE_BRANDS, lines: &["Level 2", "Aventure.2", "XP 3.0", "RadWagon 4", "Ride 1Up", "Jetson Nova"], sizes: &[], specs: &[&["Step-Through", "Step-Over", "Folding"]], colors: &["Black", "Gray", "White", "Sage"],
+        brands: RIDE_BRANDS, lines: &["Aventon: Level 2", "Aventon: Aventure.2", "Lectric eBikes: XP 3.0", "Rad Power Bikes: RadWagon 4", "Jetson: Nova", "Super73: Z Miami", "Commuter", "Folding", "Cruiser"], sizes: &[], specs: &[&["Step-Through", "Step-Over", "Folding"]], colors: &["Black", "Gray", "White", "Sage"],
         uses: &["a greener commute", "weekend rides around town"],
         features: &[
             ("Pedal Assist", "five levels of pedal assist", "flatten hills"),
@@ -1705,7 +1707,7 @@ pub(super) static KINDS: &[Kind] = &[
     Kind {
         weight: 2, noun: "Phone Camera Lens", short_noun: "lens kit", price: (19, 129),
         paths: &[&["Cell Phones", "Cell Phone Accessories", "Photography Accessories", "Cell Phone Camera Lenses"]],
-        brands: &["Olloclip", "ExoLens", "Moment", "Sandmarc", "PolarPro", "Zeiss", "Ztylus"], lines: &["Multi-Lens", "Macro Pro", "Telephoto", "Fisheye", "Anamorphic"], sizes: &[], specs: &[&["for Apple® iPhone® 15 Pro", "for Most Cell Phones"]],
+        brands: &["Olloclip", "ExoLens", "Moment", "Sandmarc", "PolarPro", "Zeiss", "Ztylus"], lines: &["Olloclip: Multi-Lens", "Moment: Macro", "Sandmarc: Telephoto", "ExoLens: Pro", "Macro", "Fisheye", "Wide-Angle"], sizes: &[], specs: &[&["for Apple® iPhone® 15 Pro", "for Most Cell Phones"]],
         colors: &["Black", "Silver"],
         uses: &["creative mobile photography", "close-ups and wide landscapes"],
         features: &[
@@ -1718,7 +1720,7 @@ pub(super) static KINDS: &[Kind] = &[
         weight: 2, noun: "Prepaid Phone Card", short_noun: "phone card", price: (10, 100),
         paths: &[&["Cell Phones", "Cell Phone Accessories", "Prepaid Minutes"]],
         brands: &["Boost Mobile", "Cricket Wireless", "TracFone", "Straight Talk", "Verizon Prepaid", "AT&T PREPAID", "Total Wireless", "Simple Mobile", "Net10"],
-        lines: &["Re-Boost", "Airtime", "Refill", "Unlimited Talk & Text"], sizes: &["$10", "$25", "$35", "$50", "$60", "$100"], specs: &[], colors: &[],
+        lines: &["Boost Mobile: Re-Boost", "TracFone: Airtime", "Straight Talk: Refill", "Cricket Wireless: Refill", "Airtime", "Refill", "Unlimited Talk & Text"], sizes: &["$10", "$25", "$35", "$50", "$60", "$100"], specs: &[], colors: &[],
         uses: &["topping up without a contract", "a prepaid plan for the kids"],
         features: &[
             ("Instant Refill", "instant PIN delivery", "adds minutes right away"),
@@ -1734,7 +1736,7 @@ pub(super) static KINDS: &[Kind] = &[
             &["Musical Instruments", "Keyboards & Pianos", "MIDI Controllers"],
         ],
         brands: &["Yamaha", "Casio", "Roland", "Korg", "Alesis", "Kawai", "Williams", "Akai Professional", "Novation", "Arturia"],
-        lines: &["Arius", "Privia", "FP-30X", "P-145", "Recital Pro", "CT-S1", "MPK Mini", "Launchkey"],
+        lines: &["Yamaha: Arius", "Yamaha: P-145", "Casio: Privia", "Casio: CT-S1", "Roland: FP-30X", "Williams: Legato", "Alesis: Recital Pro", "Akai Professional: MPK Mini", "Novation: Launchkey", "Portable", "Home"],
         sizes: &["25-Key", "49-Key", "61-Key", "88-Key"], specs: &[&["Weighted", "Semi-Weighted", "Velocity-Sensitive"]], colors: &["Black", "White", "Rosewood"],
         uses: &["learning to play at home", "songwriting and production"],
         features: &[
@@ -1750,7 +1752,7 @@ pub(super) static KINDS: &[Kind] = &[
             &["Musical Instruments", "Guitars", "Guitar Amplifiers"],
         ],
         brands: &["Fender", "Squier", "Gibson", "Epiphone", "Yamaha", "Ibanez", "Gretsch", "PRS", "Taylor", "Martin", "Boss", "Positive Grid"],
-        lines: &["Stratocaster", "Telecaster", "Les Paul Standard", "SG Special", "Pacifica", "GS Mini", "Player Series", "Katana"],
+        lines: &["Fender: Stratocaster", "Fender: Telecaster", "Squier: Classic Vibe", "Gibson: Les Paul Standard", "Epiphone: SG Special", "Yamaha: Pacifica", "Taylor: GS Mini", "Boss: Katana", "Positive Grid: Spark", "Player Series", "Starter Pack"],
         sizes: &["Full-Size", "3/4-Size"], specs: &[&["Maple Fingerboard", "Rosewood Fingerboard", "Solid Spruce Top"]], colors: &["Sunburst", "Black", "Olympic White", "Cherry", "Natural"],
         uses: &["beginners and seasoned players", "practice, gigs and recording"],
         features: &[
@@ -1763,7 +1765,7 @@ pub(super) static KINDS: &[Kind] = &[
         weight: 1, noun: "DJ Controller", short_noun: "DJ controller", price: (99, 1499),
         paths: &[&["Musical Instruments", "DJ Equipment", "DJ Controllers"]],
         brands: &["Pioneer DJ", "Numark", "Rane", "Native Instruments", "Hercules", "Denon DJ", "Roland"],
-        lines: &["DDJ-FLX4", "Mixtrack Pro FX", "Traktor Kontrol S2", "Prime Go+", "Inpulse 500"], sizes: &["2-Channel", "4-Channel"], specs: &[], colors: &["Black"],
+        lines: &["Pioneer DJ: DDJ-FLX4", "Numark: Mixtrack Pro FX", "Native Instruments: Traktor Kontrol S2", "Denon DJ: Prime Go+", "Hercules: Inpulse 500", "Starter", "Pro"], sizes: &["2-Channel", "4-Channel"], specs: &[], colors: &["Black"],
         uses: &["learning to mix", "house parties and small gigs"],
         features: &[
             ("Jog Wheels", "large jog wheels", "make scratching and nudging precise"),
@@ -1775,7 +1777,7 @@ pub(super) static KINDS: &[Kind] = &[
         weight: 1, noun: "Paper Shredder", short_noun: "shredder", price: (29, 499),
         paths: &[&["Office & School Supplies", "Office Electronics", "Shredders"]],
         brands: &["Fellowes", "Aurora", "Bonsaii", "AmazonBasics", "Royal", "Insignia™"],
-        lines: &["Powershred", "AutoMax", "Micro-Cut", "Cross-Cut", "Pro Series"], sizes: &["8-Sheet", "12-Sheet", "18-Sheet", "150-Sheet Auto Feed"], specs: &[], colors: &["Black", "Silver"],
+        lines: &["Fellowes: Powershred", "Fellowes: AutoMax", "Micro-Cut", "Cross-Cut", "Pro Series"], sizes: &["8-Sheet", "12-Sheet", "18-Sheet", "150-Sheet Auto Feed"], specs: &[], colors: &["Black", "Silver"],
         uses: &["keeping paperwork under control", "a secure home office"],
         features: &[
             ("Micro-Cut", "micro-cut shredding", "protects sensitive documents"),
@@ -1786,7 +1788,7 @@ pub(super) static KINDS: &[Kind] = &[
     Kind {
         weight: 1, noun: "Label Maker", short_noun: "label maker", price: (19, 199),
         paths: &[&["Office & School Supplies", "Office Electronics", "Label Makers"]],
-        brands: &["DYMO", "Brother", "Phomemo", "Epson"], lines: &["LabelManager", "P-touch", "LetraTag", "LabelWorks"], sizes: &[], specs: &[&["Handheld", "Bluetooth", "Desktop"]], colors: &["Black", "White", "Blue"],
+        brands: &["DYMO", "Brother", "Phomemo", "Epson"], lines: &["DYMO: LabelManager", "DYMO: LetraTag", "Brother: P-touch", "Epson: LabelWorks", "Handheld", "Portable"], sizes: &[], specs: &[&["Handheld", "Bluetooth", "Desktop"]], colors: &["Black", "White", "Blue"],
         uses: &["an organized pantry and garage", "filing and shipping"],
         features: &[
             ("Bluetooth", "Bluetooth printing", "designs labels on your phone"),
@@ -1798,7 +1800,7 @@ pub(super) static KINDS: &[Kind] = &[
         weight: 2, noun: "Office Chair", short_noun: "chair", price: (99, 1499),
         paths: &[&["Office & School Supplies", "Office Furniture", "Office Chairs"]],
         brands: &["Steelcase", "Herman Miller", "Branch", "Autonomous", "Insignia™", "Serta", "La-Z-Boy", "Flash Furniture"],
-        lines: &["Series 1", "Aeron", "Ergonomic", "Executive", "Mesh Task"], sizes: &[], specs: &[&["Mesh", "Bonded Leather", "Fabric"]], colors: &["Black", "Gray", "Navy", "White"],
+        lines: &["Steelcase: Series 1", "Herman Miller: Aeron", "Branch: Ergonomic", "La-Z-Boy: Executive", "Mesh Task", "Executive", "Ergonomic"], sizes: &[], specs: &[&["Mesh", "Bonded Leather", "Fabric"]], colors: &["Black", "Gray", "Navy", "White"],
         uses: &["long workdays at home", "a comfortable study space"],
         features: &[
             ("Lumbar Support", "adjustable lumbar support", "keeps your back supported for hours"),
@@ -1810,7 +1812,7 @@ pub(super) static KINDS: &[Kind] = &[
         weight: 1, noun: "Standing Desk", short_noun: "desk", price: (149, 1299),
         paths: &[&["Office & School Supplies", "Office Furniture", "Standing Desks"]],
         brands: &["Flexispot", "Branch", "Autonomous", "Uplift", "Bush Business Furniture", "Insignia™", "Vari"],
-        lines: &["E7", "Duo", "SmartDesk Core", "V2 Commercial", "Electric"], sizes: &["48\" x 30\"", "55\" x 28\"", "60\" x 30\"", "72\" x 30\""], specs: &[&["Dual Motor", "Single Motor"]],
+        lines: &["Flexispot: E7", "Branch: Duo", "Autonomous: SmartDesk Core", "Uplift: V2 Commercial", "Vari: Electric", "Electric", "L-Shaped"], sizes: &["48\" x 30\"", "55\" x 28\"", "60\" x 30\"", "72\" x 30\""], specs: &[&["Dual Motor", "Single Motor"]],
         colors: &["Black", "White", "Walnut", "Oak"],
         uses: &["a healthier workday", "a flexible home office"],
         features: &[
@@ -1823,7 +1825,7 @@ pub(super) static KINDS: &[Kind] = &[
         weight: 2, noun: "Portable Power Station", short_noun: "power station", price: (149, 2999),
         paths: &[&["Outdoor Living", "Portable Power", "Portable Power Stations"], &["Outdoor Living", "Portable Power", "Solar Generators"]],
         brands: &["Jackery", "EcoFlow", "Anker SOLIX", "Goal Zero", "Bluetti"],
-        lines: &["Explorer 1000 Plus", "DELTA 2", "RIVER 2 Pro", "C1000", "Yeti 1500X", "AC180"], sizes: &["300Wh", "1,000Wh", "1,264Wh", "2,000Wh"], specs: &[], colors: &["Gray", "Black", "Orange"],
+        lines: &["Jackery: Explorer 1000 Plus", "EcoFlow: DELTA 2", "EcoFlow: RIVER 2 Pro", "Anker SOLIX: C1000", "Goal Zero: Yeti 1500X", "Bluetti: AC180", "Portable"], sizes: &["300Wh", "1,000Wh", "1,264Wh", "2,000Wh"], specs: &[], colors: &["Gray", "Black", "Orange"],
         uses: &["camping and power outages", "off-grid weekends"],
         features: &[
             ("Solar Charging", "solar charging input", "recharges off the grid"),
@@ -1834,7 +1836,7 @@ pub(super) static KINDS: &[Kind] = &[
     Kind {
         weight: 1, noun: "Pellet Grill", short_noun: "grill", price: (299, 1999),
         paths: &[&["Outdoor Living", "Grills & Outdoor Cooking", "Pellet Grills"], &["Outdoor Living", "Grills & Outdoor Cooking", "Gas Grills"]],
-        brands: &["Traeger", "Weber", "Ninja", "Pit Boss", "Char-Broil", "Z Grills"], lines: &["Ironwood", "Pro 780", "Spirit", "Woodfire", "Genesis"], sizes: &["22\"", "34\"", "575 Sq. In."], specs: &[], colors: &["Black", "Bronze"],
+        brands: &["Traeger", "Weber", "Ninja", "Pit Boss", "Char-Broil", "Z Grills"], lines: &["Traeger: Ironwood", "Traeger: Pro 780", "Weber: Spirit", "Weber: Genesis", "Ninja: Woodfire", "Pit Boss: Navigator", "Smart"], sizes: &["22\"", "34\"", "575 Sq. In."], specs: &[], colors: &["Black", "Bronze"],
         uses: &["backyard cookouts", "low-and-slow barbecue"],
         features: &[
             ("WiFIRE", "Wi-Fi temperature control", "lets you check the cook from your couch"),
@@ -1845,7 +1847,7 @@ pub(super) static KINDS: &[Kind] = &[
     Kind {
         weight: 1, noun: "Cordless Lawn Mower", short_noun: "mower", price: (199, 999),
         paths: &[&["Outdoor Living", "Lawn & Garden", "Cordless Lawn Mowers"], &["Outdoor Living", "Lawn & Garden", "Robotic Lawn Mowers"]],
-        brands: &["EGO", "Greenworks", "Ryobi", "DeWalt", "Husqvarna", "Worx", "Segway"], lines: &["Power+", "Select Cut", "Automower", "Navimow", "Landroid"], sizes: &["21\"", "20\"", "56V", "80V"], specs: &[], colors: &["Black", "Green", "Orange"],
+        brands: &["EGO", "Greenworks", "Ryobi", "DeWalt", "Husqvarna", "Worx", "Segway"], lines: &["EGO: Power+ Select Cut", "Greenworks: Pro", "Ryobi: 40V HP", "Husqvarna: Automower", "Segway: Navimow", "Worx: Landroid", "Self-Propelled", "Push"], sizes: &["21\"", "20\"", "56V", "80V"], specs: &[], colors: &["Black", "Green", "Orange"],
         uses: &["weekend yard work", "a quieter, gas-free lawn"],
         features: &[
             ("Self-Propelled", "self-propelled drive", "makes hills easy"),
@@ -1857,7 +1859,7 @@ pub(super) static KINDS: &[Kind] = &[
         weight: 1, noun: "Baby Monitor", short_noun: "baby monitor", price: (39, 399),
         paths: &[&["Baby & Family", "Baby Monitors"], &["Baby & Family", "Baby Monitors", "Video Baby Monitors"]],
         brands: &["Nanit", "Owlet", "Infant Optics", "Motorola", "VTech", "Eufy", "Hatch"],
-        lines: &["Pro", "Dream Sock", "DXR-8 Pro", "Rest", "SpaceView"], sizes: &["5\" Screen", "720p", "1080p"], specs: &[], colors: &["White", "Gray", "Blue"],
+        lines: &["Nanit: Pro", "Owlet: Dream Sock", "Infant Optics: DXR-8 Pro", "Hatch: Rest", "Motorola: VM44", "VTech: SpaceView", "Video", "Audio"], sizes: &["5\" Screen", "720p", "1080p"], specs: &[], colors: &["White", "Gray", "Blue"],
         uses: &["peace of mind at bedtime", "keeping an eye on the nursery"],
         features: &[
             ("Night Vision", "infrared night vision", "shows a clear picture in the dark"),
@@ -1868,7 +1870,7 @@ pub(super) static KINDS: &[Kind] = &[
     Kind {
         weight: 1, noun: "Coding Robot", short_noun: "robot", price: (29, 399),
         paths: &[&["Toys, Games & Drones", "STEM Toys"], &["Toys, Games & Drones", "STEM Toys", "Coding Robots"]],
-        brands: &["Sphero", "LEGO", "Wonder Workshop", "Snap Circuits", "Makeblock", "UBTECH"], lines: &["BOLT", "Mini", "Dash", "mBot2", "Jimu"], sizes: &[], specs: &[], colors: &["Clear", "Blue", "White"],
+        brands: &["Sphero", "LEGO", "Wonder Workshop", "Snap Circuits", "Makeblock", "UBTECH"], lines: &["Sphero: BOLT", "Sphero: Mini", "Wonder Workshop: Dash", "Makeblock: mBot2", "UBTECH: Jimu", "Programmable", "Building"], sizes: &[], specs: &[], colors: &["Clear", "Blue", "White"],
         uses: &["learning through play", "young inventors"],
         features: &[
             ("App Coding", "block-based coding app", "teaches programming step by step"),
@@ -1879,7 +1881,7 @@ pub(super) static KINDS: &[Kind] = &[
     Kind {
         weight: 1, noun: "RC Car", short_noun: "RC car", price: (29, 699),
         paths: &[&["Toys, Games & Drones", "Remote Control Cars"]],
-        brands: &["Traxxas", "Arrma", "Sharper Image", "Losi", "Redcat"], lines: &["Slash", "Rustler", "Granite", "Maxx", "Stunt"], sizes: &["1/10 Scale", "1/16 Scale", "1/24 Scale"], specs: &[], colors: &["Red", "Blue", "Green", "Orange"],
+        brands: &["Traxxas", "Arrma", "Sharper Image", "Losi", "Redcat"], lines: &["Traxxas: Slash", "Traxxas: Rustler", "Arrma: Granite", "Traxxas: Maxx", "Sharper Image: Stunt", "Off-Road", "Monster Truck"], sizes: &["1/10 Scale", "1/16 Scale", "1/24 Scale"], specs: &[], colors: &["Red", "Blue", "Green", "Orange"],
         uses: &["backyard racing", "weekend fun for all ages"],
         features: &[
             ("4WD", "four-wheel drive", "tackles dirt, grass and gravel"),
