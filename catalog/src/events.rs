@@ -1,7 +1,7 @@
 //! What the catalog publishes: product documents and deletions, written to the outbox in the transaction that
 //! changed them (stock events are written by `db::stock`). The relay in `platform::outbox` publishes them.
 
-use platform::contracts::catalog::ProductUpserted;
+use platform::contracts::catalog::{ProductDeleted, ProductUpserted};
 use sqlx::MySqlConnection;
 
 use crate::{SERVICE, db};
@@ -16,4 +16,20 @@ pub async fn product_upserted(
         platform::outbox::enqueue(conn, SERVICE.name, document.clone()).await?;
     }
     Ok(documents)
+}
+
+/// Deletes or archives the product with `sku` and writes the matching event, in the caller's transaction.
+pub async fn remove_product(conn: &mut MySqlConnection, sku: &str) -> Result<db::products::Removal, sqlx::Error> {
+    let removal = db::products::remove(conn, sku).await?;
+    match removal {
+        db::products::Removal::Deleted { version, .. } => {
+            let event = ProductDeleted { sku: sku.to_owned(), version, deleted_at: chrono::Utc::now() };
+            platform::outbox::enqueue(conn, SERVICE.name, event).await?;
+        }
+        db::products::Removal::Archived { id } => {
+            product_upserted(conn, &[id]).await?;
+        }
+        db::products::Removal::NotFound => {}
+    }
+    Ok(removal)
 }

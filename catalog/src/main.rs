@@ -3,7 +3,9 @@ use catalog::{MIGRATOR, SERVICE, config::Config};
 
 const USAGE: &str = "usage: catalog [serve]
        catalog import <products.json>   load a file shaped like shared/data/products-bestbuy.json
-       catalog seed [--synthetic N]     load the built-in demo catalog, or N generated products";
+       catalog seed [--synthetic N]     load the built-in demo catalog, or N generated products
+       catalog delete <SKU>             delete a product (archived instead when orders reference it)
+       catalog stock <SKU> <ON_HAND>    set the units on hand (never below what is reserved)";
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -31,6 +33,24 @@ async fn main() -> anyhow::Result<()> {
             let n: usize = n.parse().context("N must be a number")?;
             load(catalog::seed::synthetic(n, 42).collect()).await
         }
+        ["delete", sku] => {
+            let pool = connect().await?;
+            let mut tx = pool.begin().await?;
+            let removal = catalog::events::remove_product(&mut tx, sku).await?;
+            tx.commit().await?;
+            tracing::info!(sku, ?removal, "product removed");
+            anyhow::ensure!(removal != catalog::db::products::Removal::NotFound, "no product with SKU {sku}");
+            Ok(())
+        }
+        ["stock", sku, on_hand] => {
+            let on_hand: u32 = on_hand.parse().context("ON_HAND must be a whole number")?;
+            let pool = connect().await?;
+            match catalog::db::stock::set_on_hand(&pool, sku, on_hand).await? {
+                Ok(on_hand) => tracing::info!(sku, on_hand, "stock set"),
+                Err(rejection) => anyhow::bail!("refused: {rejection}"),
+            }
+            Ok(())
+        }
         _ => {
             eprintln!("{USAGE}");
             std::process::exit(2);
@@ -38,12 +58,19 @@ async fn main() -> anyhow::Result<()> {
     }
 }
 
-/// Migrates and loads products; the running service's outbox relay publishes their events.
-async fn load(products: Vec<catalog::domain::NewProduct>) -> anyhow::Result<()> {
+/// Logging and a migrated pool, for the one-shot commands. Their events wait in the outbox until the running
+/// service's relay publishes them.
+async fn connect() -> anyhow::Result<sqlx::MySqlPool> {
     let config = platform::config::CommonConfig::from_env(&SERVICE)?;
     platform::telemetry::init_logging(config.log_format);
     let pool = platform::runtime::connect_database(&config).await?;
     MIGRATOR.run(&pool).await.context("running migrations")?;
+    Ok(pool)
+}
+
+/// Migrates and loads products.
+async fn load(products: Vec<catalog::domain::NewProduct>) -> anyhow::Result<()> {
+    let pool = connect().await?;
     let started = std::time::Instant::now();
     let count = products.len();
     let counts = catalog::import::import(&pool, None, products).await?;

@@ -359,3 +359,48 @@ async fn write_search_prefixes(
     }
     Ok(())
 }
+
+/// What happened to a product asked to be deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Removal {
+    /// Gone, with its links, images, stock and search entries; ProductDeleted is due.
+    Deleted { id: u32, version: u64 },
+    /// Orders reference it, so it was archived instead (no longer listed or sold); ProductUpserted is due.
+    Archived { id: u32 },
+    NotFound,
+}
+
+/// Deletes the product with `sku`, or archives it when reservations reference it (order history must keep
+/// pointing at something).
+pub async fn remove(conn: &mut MySqlConnection, sku: &str) -> Result<Removal, sqlx::Error> {
+    let row = sqlx::query("SELECT id, version FROM products WHERE sku = ? FOR UPDATE")
+        .bind(sku)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let Some(row) = row else { return Ok(Removal::NotFound) };
+    let id: u32 = row.try_get("id")?;
+    let version: u64 = row.try_get("version")?;
+    let referenced: Option<u32> =
+        sqlx::query_scalar("SELECT product_id FROM reservation_lines WHERE product_id = ? LIMIT 1")
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    if referenced.is_some() {
+        sqlx::query(
+            "UPDATE products SET status = 'archived', version = version + 1, updated_at = CURRENT_TIMESTAMP(6) \
+             WHERE id = ?",
+        )
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+        sqlx::query("UPDATE product_categories SET active = FALSE WHERE product_id = ?")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query("DELETE FROM search_prefixes WHERE product_id = ?").bind(id).execute(&mut *conn).await?;
+        return Ok(Removal::Archived { id });
+    }
+    // Links, images, inventory and search entries go with it (ON DELETE CASCADE).
+    sqlx::query("DELETE FROM products WHERE id = ?").bind(id).execute(&mut *conn).await?;
+    Ok(Removal::Deleted { id, version: version + 1 })
+}

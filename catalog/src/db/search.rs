@@ -18,10 +18,35 @@ const MAX_COUNTED_KEYS: usize = 6;
 /// Query words joined in SQL besides the driving one.
 const MAX_JOINED_KEYS: usize = 3;
 
-/// Candidate product ids in index order (best prefix score first), and whether the scan was cut at `cap`.
+/// What ranking, sorting and facets need of a candidate; the page's hits are completed by [`summaries`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    pub id: u32,
+    pub name: String,
+    pub brand: String,
+    pub price: rust_decimal::Decimal,
+    pub popularity: u32,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// The columns of [`Candidate`], from `products p`.
+const CANDIDATE_COLUMNS: &str = "p.id, p.name, p.brand, p.price, p.popularity, p.created_at";
+
+fn candidate_from_row(row: &sqlx::mysql::MySqlRow) -> Result<Candidate, sqlx::Error> {
+    Ok(Candidate {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        brand: row.try_get("brand")?,
+        price: row.try_get("price")?,
+        popularity: row.try_get("popularity")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+/// Candidates in index order (best prefix score first), and whether the scan was cut at `cap`.
 #[derive(Debug, Default)]
 pub struct Candidates {
-    pub ids: Vec<u32>,
+    pub found: Vec<Candidate>,
     pub capped: bool,
 }
 
@@ -60,10 +85,11 @@ pub fn prefix_candidates_sql(
         .collect();
     if drive_by_category {
         format!(
-            "SELECT d.product_id FROM (SELECT product_id, popularity FROM product_categories \
+            "SELECT {CANDIDATE_COLUMNS} FROM (SELECT product_id, popularity FROM product_categories \
              WHERE category_id = ? AND active ORDER BY popularity DESC LIMIT ?) d \
              JOIN search_prefixes s ON s.product_id = d.product_id AND s.prefix = ?{must_have} \
              JOIN product_categories f ON f.category_id = ? AND f.product_id = d.product_id \
+             JOIN products p ON p.id = d.product_id \
              WHERE TRUE{conditions} ORDER BY d.popularity DESC",
             conditions = conditions(filter),
         )
@@ -74,8 +100,9 @@ pub fn prefix_candidates_sql(
             "JOIN products f ON f.id = d.product_id AND f.status = 'active'"
         };
         format!(
-            "SELECT d.product_id FROM (SELECT product_id, score FROM search_prefixes WHERE prefix = ? \
-             ORDER BY score DESC LIMIT ?) d{must_have} {filter_join} WHERE TRUE{conditions} ORDER BY d.score DESC",
+            "SELECT {CANDIDATE_COLUMNS} FROM (SELECT product_id, score FROM search_prefixes WHERE prefix = ? \
+             ORDER BY score DESC LIMIT ?) d{must_have} {filter_join} JOIN products p ON p.id = d.product_id \
+             WHERE TRUE{conditions} ORDER BY d.score DESC",
             conditions = conditions(filter),
         )
     }
@@ -142,12 +169,8 @@ pub async fn prefix_candidates(
         query = query.bind(*key);
     }
     let rows = bind_filter(query, filter).fetch_all(pool).await?;
-    let mut ids: Vec<u32> = rows
-        .iter()
-        .map(|row| row.try_get(0))
-        .collect::<Result<_, _>>()?;
-    ids.dedup();
-    Ok(Candidates { ids, capped })
+    let found = rows.iter().map(candidate_from_row).collect::<Result<_, _>>()?;
+    Ok(Candidates { found, capped })
 }
 
 /// Products whose description (or name/brand) contains every term of 3+ characters, by InnoDB FULLTEXT,
@@ -157,7 +180,7 @@ pub async fn fulltext_candidates(
     query: &Query,
     filter: &Filter,
     limit: u32,
-) -> Result<Vec<u32>, sqlx::Error> {
+) -> Result<Vec<Candidate>, sqlx::Error> {
     let terms: Vec<String> = query
         .terms
         .iter()
@@ -180,8 +203,10 @@ pub async fn fulltext_candidates(
         ""
     };
     let sql = format!(
-        "SELECT f.id FROM products f WHERE MATCH (f.name, f.brand, f.description) AGAINST (? IN BOOLEAN MODE) \
+        "SELECT {columns} FROM products f \
+         WHERE MATCH (f.name, f.brand, f.description) AGAINST (? IN BOOLEAN MODE) \
          AND f.status = 'active'{category}{conditions} LIMIT ?",
+        columns = CANDIDATE_COLUMNS.replace("p.", "f."),
         conditions = conditions(filter),
     );
     let rows = bind_filter(
@@ -191,7 +216,7 @@ pub async fn fulltext_candidates(
     .bind(limit)
     .fetch_all(pool)
     .await?;
-    rows.iter().map(|row| row.try_get(0)).collect()
+    rows.iter().map(candidate_from_row).collect()
 }
 
 /// Summaries of `ids`, keyed by id.
@@ -216,21 +241,27 @@ pub async fn summaries(
         .collect()
 }
 
-/// The category links of `ids`: `(product_id, category_id)`.
-pub async fn category_links(pool: &MySqlPool, ids: &[u32]) -> Result<Vec<(u32, u32)>, sqlx::Error> {
-    if ids.is_empty() {
+/// How many of `ids` each of `categories` holds (descendants included), as `(category_id, count)`.
+pub async fn category_counts(
+    pool: &MySqlPool,
+    ids: &[u32],
+    categories: &[u32],
+) -> Result<Vec<(u32, u64)>, sqlx::Error> {
+    if ids.is_empty() || categories.is_empty() {
         return Ok(Vec::new());
     }
     let sql = format!(
-        "SELECT product_id, category_id FROM product_categories WHERE product_id IN ({})",
+        "SELECT category_id, COUNT(*) FROM product_categories WHERE category_id IN ({}) AND product_id IN ({}) \
+         GROUP BY category_id",
+        placeholders(categories.len()),
         placeholders(ids.len())
     );
     let mut query = sqlx::query(AssertSqlSafe(sql));
-    for id in ids {
+    for id in categories.iter().chain(ids) {
         query = query.bind(*id);
     }
     let rows = query.fetch_all(pool).await?;
     rows.iter()
-        .map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
+        .map(|row| Ok((row.try_get(0)?, row.try_get::<i64, _>(1)? as u64)))
         .collect()
 }

@@ -16,6 +16,7 @@ use crate::db::{
         BrandCount, CategoryCount, Facets, MAX_BRANDS, PRICE_RANGES, PriceRangeCount,
         ProductSummary, Sort,
     },
+    search::Candidate,
 };
 
 /// Most query words considered.
@@ -57,59 +58,37 @@ pub async fn search(
 
     let keys = query.lookup_keys();
     let prefix = db::search::prefix_candidates(pool, &keys, &request.filter, CANDIDATE_CAP).await?;
-    let mut ids = prefix.ids;
-    let from_name = ids.len();
-    if ids.len() < (offset + request.limit) as usize {
-        let described =
-            db::search::fulltext_candidates(pool, &query, &request.filter, FULLTEXT_LIMIT).await?;
-        for id in described {
-            if !ids.contains(&id) {
-                ids.push(id);
+    // SQL matched the rarest few words by their first MAX_PREFIX characters; every word must match in full.
+    let mut ranked: Vec<(u32, Candidate)> = prefix
+        .found
+        .into_iter()
+        .filter(|candidate| all_terms_match(&query, candidate))
+        // Name and brand matches rank above every description-only match.
+        .map(|candidate| (relevance(&query, &candidate.name, &candidate.brand) + 1_000, candidate))
+        .collect();
+    if ranked.len() < (offset + request.limit) as usize {
+        let described = db::search::fulltext_candidates(pool, &query, &request.filter, FULLTEXT_LIMIT).await?;
+        for candidate in described {
+            if !ranked.iter().any(|(_, known)| known.id == candidate.id) {
+                ranked.push((relevance(&query, &candidate.name, &candidate.brand), candidate));
             }
         }
     }
-    let (summaries, links) = tokio::try_join!(
-        db::search::summaries(pool, &ids),
-        db::search::category_links(pool, &ids)
-    )?;
-    let mut ranked: Vec<(u32, ProductSummary)> = ids
-        .iter()
-        .enumerate()
-        .filter_map(|(position, id)| summaries.get(id).map(|s| (position, s.clone())))
-        // SQL matched the rarest few words by their first MAX_PREFIX characters; every word must match in full.
-        .filter(|(position, summary)| *position >= from_name || all_terms_match(&query, summary))
-        .map(|(position, summary)| {
-            let score = relevance(&query, &summary.name, &summary.brand);
-            // Description-only matches rank after every name or brand match.
-            let score = if position < from_name {
-                score + 1_000
-            } else {
-                score
-            };
-            (score, summary)
-        })
-        .collect();
     sort_hits(&mut ranked, request.sort);
 
-    let facets = facets_of(&ranked, &links, &children);
-    let total = ranked.len() as u64;
-    let hits = ranked
-        .into_iter()
-        .skip(offset as usize)
-        .take(request.limit as usize)
-        .map(|(_, product)| hit(product, &query))
-        .collect();
-    Ok(response(
-        request,
-        total,
-        !prefix.capped,
-        hits,
-        facets,
-        started,
-    ))
+    let ids: Vec<u32> = ranked.iter().map(|(_, candidate)| candidate.id).collect();
+    let page_ids: Vec<u32> = ids.iter().skip(offset as usize).take(request.limit as usize).copied().collect();
+    let child_ids: Vec<u32> = children.iter().map(|(id, _, _)| *id).collect();
+    let (mut summaries, category_counts) = tokio::try_join!(
+        db::search::summaries(pool, &page_ids),
+        db::search::category_counts(pool, &ids, &child_ids),
+    )?;
+    let facets = facets_of(&ranked, &category_counts, &children);
+    let hits = page_ids.iter().filter_map(|id| summaries.remove(id)).map(|product| hit(product, &query)).collect();
+    Ok(response(request, ranked.len() as u64, !prefix.capped, hits, facets, started))
 }
 
-fn all_terms_match(query: &Query, product: &ProductSummary) -> bool {
+fn all_terms_match(query: &Query, product: &Candidate) -> bool {
     let words: Vec<String> = words(&product.name)
         .into_iter()
         .chain(words(&product.brand))
@@ -120,7 +99,7 @@ fn all_terms_match(query: &Query, product: &ProductSummary) -> bool {
         .all(|term| words.iter().any(|word| word.starts_with(term.as_str())))
 }
 
-fn sort_hits(ranked: &mut [(u32, ProductSummary)], sort: Sort) {
+fn sort_hits(ranked: &mut [(u32, Candidate)], sort: Sort) {
     match sort {
         Sort::Relevance => ranked.sort_by(|(a_score, a), (b_score, b)| {
             b_score
@@ -187,8 +166,8 @@ pub fn child_categories(
 }
 
 fn facets_of(
-    ranked: &[(u32, ProductSummary)],
-    links: &[(u32, u32)],
+    ranked: &[(u32, Candidate)],
+    category_counts: &[(u32, u64)],
     children: &[(u32, String, String)],
 ) -> Facets {
     let mut brands: HashMap<&str, u64> = HashMap::new();
@@ -202,13 +181,8 @@ fn facets_of(
             prices[bucket] += 1;
         }
     }
-    let mut brands: Vec<BrandCount> = brands
-        .into_iter()
-        .map(|(value, count)| BrandCount {
-            value: value.to_owned(),
-            count,
-        })
-        .collect();
+    let mut brands: Vec<BrandCount> =
+        brands.into_iter().map(|(value, count)| BrandCount { value: value.to_owned(), count }).collect();
     brands.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
     brands.truncate(MAX_BRANDS);
 
@@ -216,34 +190,18 @@ fn facets_of(
         .iter()
         .zip(prices)
         .filter(|(_, count)| *count > 0)
-        .map(|((min, max), count)| PriceRangeCount {
-            min: (*min).into(),
-            max: max.map(Into::into),
-            count,
-        })
+        .map(|((min, max), count)| PriceRangeCount { min: (*min).into(), max: max.map(Into::into), count })
         .collect();
 
-    let matched: std::collections::HashSet<u32> = ranked.iter().map(|(_, p)| p.id).collect();
-    let mut per_category: HashMap<u32, u64> = HashMap::new();
-    for (product_id, category_id) in links {
-        if matched.contains(product_id) {
-            *per_category.entry(*category_id).or_default() += 1;
-        }
-    }
-    let mut categories: Vec<CategoryCount> = children
+    let mut categories: Vec<CategoryCount> = category_counts
         .iter()
-        .filter_map(|(id, slug, name)| {
-            per_category.get(id).map(|count| CategoryCount {
-                slug: slug.clone(),
-                name: name.clone(),
-                count: *count,
-            })
+        .filter_map(|(id, count)| {
+            children
+                .iter()
+                .find(|(child, _, _)| child == id)
+                .map(|(_, slug, name)| CategoryCount { slug: slug.clone(), name: name.clone(), count: *count })
         })
         .collect();
     categories.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
-    Facets {
-        categories,
-        brands,
-        price_ranges,
-    }
+    Facets { categories, brands, price_ranges }
 }

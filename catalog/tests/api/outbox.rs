@@ -186,3 +186,57 @@ async fn a_reservation_publishes_stock_changed_with_the_new_availability() {
     assert_eq!(stock[0].data.order_number.as_deref(), Some("ORD-ST"));
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn deleting_a_product_publishes_product_deleted_and_archives_one_that_orders_reference() {
+    use catalog::db::products::Removal;
+    use platform::contracts::catalog::ProductDeleted;
+
+    let app = spawn_app().await;
+    app.load(vec![
+        product("DEL-1", "Short lived", "Acme", "1.00", &["Things"], 2),
+        product("DEL-2", "Ordered once", "Acme", "1.00", &["Things"], 2),
+    ])
+    .await;
+    let request = ReserveRequest {
+        order_number: "ORD-DEL".into(),
+        lines: vec![StockLine { sku: "DEL-2".into(), quantity: 1 }],
+        ttl_secs: None,
+    };
+    let _: serde_json::Value = platform::rpc::call(&app.client, RESERVE, &request, Duration::from_secs(5)).await.unwrap();
+
+    for (sku, expected) in [("DEL-1", "deleted"), ("DEL-2", "archived"), ("NONE-1", "not found")] {
+        let mut tx = app.pool.begin().await.unwrap();
+        let removal = catalog::events::remove_product(&mut tx, sku).await.unwrap();
+        tx.commit().await.unwrap();
+        let seen = match removal {
+            Removal::Deleted { .. } => "deleted",
+            Removal::Archived { .. } => "archived",
+            Removal::NotFound => "not found",
+        };
+        assert_eq!(seen, expected, "{sku}");
+    }
+    let (status, _) = app.get("/api/products/short-lived").await;
+    assert_eq!(status, 404);
+    let (status, _) = app.get("/api/products/ordered-once").await;
+    assert_eq!(status, 404, "archived products are not shown");
+
+    // 2 created + 1 stock change + 1 deleted + 1 archived document.
+    wait_for_messages(&app.client, 5).await;
+    let messages = stream_messages(&app.client).await;
+    let deleted: Vec<Envelope<ProductDeleted>> = messages
+        .iter()
+        .filter(|m| m.subject.ends_with(".deleted"))
+        .map(|m| serde_json::from_slice(&m.payload).unwrap())
+        .collect();
+    assert_eq!(deleted.len(), 1);
+    assert_eq!((deleted[0].data.sku.as_str(), deleted[0].data.version), ("DEL-1", 2));
+    let archived: Envelope<ProductUpserted> = messages
+        .iter()
+        .filter(|m| m.subject.as_str() == "catalog.product.DEL-2.upserted")
+        .map(|m| serde_json::from_slice(&m.payload).unwrap())
+        .next_back()
+        .unwrap();
+    assert_eq!((archived.data.status.as_str(), archived.data.version), ("archived", 2));
+    app.stop().await;
+}
