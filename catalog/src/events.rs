@@ -19,11 +19,18 @@ pub async fn product_upserted(
 }
 
 /// Deletes or archives the product with `sku` and writes the matching event, in the caller's transaction.
-pub async fn remove_product(conn: &mut MySqlConnection, sku: &str) -> Result<db::products::Removal, sqlx::Error> {
+pub async fn remove_product(
+    conn: &mut MySqlConnection,
+    sku: &str,
+) -> Result<db::products::Removal, sqlx::Error> {
     let removal = db::products::remove(conn, sku).await?;
     match removal {
         db::products::Removal::Deleted { version, .. } => {
-            let event = ProductDeleted { sku: sku.to_owned(), version, deleted_at: chrono::Utc::now() };
+            let event = ProductDeleted {
+                sku: sku.to_owned(),
+                version,
+                deleted_at: chrono::Utc::now(),
+            };
             platform::outbox::enqueue(conn, SERVICE.name, event).await?;
         }
         db::products::Removal::Archived { id } => {

@@ -39,7 +39,10 @@ async fn main() -> anyhow::Result<()> {
             let removal = catalog::events::remove_product(&mut tx, sku).await?;
             tx.commit().await?;
             tracing::info!(sku, ?removal, "product removed");
-            anyhow::ensure!(removal != catalog::db::products::Removal::NotFound, "no product with SKU {sku}");
+            anyhow::ensure!(
+                removal != catalog::db::products::Removal::NotFound,
+                "no product with SKU {sku}"
+            );
             Ok(())
         }
         ["stock", sku, on_hand] => {

@@ -12,7 +12,7 @@ use async_nats::service::{Service, ServiceExt as _};
 use axum::Router;
 use secrecy::ExposeSecret as _;
 use sqlx::{
-    MySqlPool,
+    ConnectOptions as _, MySqlPool,
     migrate::Migrator,
     mysql::{MySqlConnectOptions, MySqlPoolOptions},
 };
@@ -179,7 +179,10 @@ impl Runtime {
 
 pub async fn connect_database(config: &CommonConfig) -> anyhow::Result<MySqlPool> {
     let options = MySqlConnectOptions::from_str(config.database_url.expose_secret())
-        .context("DATABASE_URL is not a valid MySQL URL")?;
+        .context("DATABASE_URL is not a valid MySQL URL")?
+        // sqlx would log every statement over a second at WARN with its whole text (a bulk insert is pages
+        // of placeholders); slow queries show in the request metrics instead.
+        .log_slow_statements(log::LevelFilter::Debug, Duration::from_secs(1));
     let pool_options = MySqlPoolOptions::new()
         .max_connections(config.database_max_connections)
         .acquire_timeout(Duration::from_secs(5));

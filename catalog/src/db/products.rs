@@ -364,9 +364,14 @@ async fn write_search_prefixes(
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Removal {
     /// Gone, with its links, images, stock and search entries; ProductDeleted is due.
-    Deleted { id: u32, version: u64 },
+    Deleted {
+        id: u32,
+        version: u64,
+    },
     /// Orders reference it, so it was archived instead (no longer listed or sold); ProductUpserted is due.
-    Archived { id: u32 },
+    Archived {
+        id: u32,
+    },
     NotFound,
 }
 
@@ -377,7 +382,9 @@ pub async fn remove(conn: &mut MySqlConnection, sku: &str) -> Result<Removal, sq
         .bind(sku)
         .fetch_optional(&mut *conn)
         .await?;
-    let Some(row) = row else { return Ok(Removal::NotFound) };
+    let Some(row) = row else {
+        return Ok(Removal::NotFound);
+    };
     let id: u32 = row.try_get("id")?;
     let version: u64 = row.try_get("version")?;
     let referenced: Option<u32> =
@@ -397,10 +404,19 @@ pub async fn remove(conn: &mut MySqlConnection, sku: &str) -> Result<Removal, sq
             .bind(id)
             .execute(&mut *conn)
             .await?;
-        sqlx::query("DELETE FROM search_prefixes WHERE product_id = ?").bind(id).execute(&mut *conn).await?;
+        sqlx::query("DELETE FROM search_prefixes WHERE product_id = ?")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
         return Ok(Removal::Archived { id });
     }
     // Links, images, inventory and search entries go with it (ON DELETE CASCADE).
-    sqlx::query("DELETE FROM products WHERE id = ?").bind(id).execute(&mut *conn).await?;
-    Ok(Removal::Deleted { id, version: version + 1 })
+    sqlx::query("DELETE FROM products WHERE id = ?")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(Removal::Deleted {
+        id,
+        version: version + 1,
+    })
 }

@@ -13,6 +13,17 @@ use super::{
 };
 use crate::search::text::Query;
 
+/// The most time a description (FULLTEXT) lookup may take per keystroke.
+const FULLTEXT_BUDGET_SECS: &str = "0.015";
+
+fn is_statement_timeout(err: &sqlx::Error) -> bool {
+    // 1969 ER_STATEMENT_TIMEOUT, 1317 ER_QUERY_INTERRUPTED; InnoDB's FULLTEXT scan reports the interruption as
+    // handler error 188 (HA_ERR_ABORTED_BY_USER) instead.
+    err.as_database_error()
+        .and_then(|db| db.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>())
+        .is_some_and(|db| matches!(db.number(), 1969 | 1317 | 188))
+}
+
 /// Query words whose matches are counted to pick the driving one.
 const MAX_COUNTED_KEYS: usize = 6;
 /// Query words joined in SQL besides the driving one.
@@ -27,10 +38,14 @@ pub struct Candidate {
     pub price: rust_decimal::Decimal,
     pub popularity: u32,
     pub created_at: chrono::DateTime<chrono::Utc>,
+    /// Every category the product is in, ancestors included (for the category facet).
+    pub categories: Vec<u32>,
 }
 
-/// The columns of [`Candidate`], from `products p`.
-const CANDIDATE_COLUMNS: &str = "p.id, p.name, p.brand, p.price, p.popularity, p.created_at";
+/// The columns of [`Candidate`], from `products p`. The categories come along in the same query (one index
+/// lookup per candidate) rather than in a second query with an `IN` list of every candidate.
+const CANDIDATE_COLUMNS: &str = "p.id, p.name, p.brand, p.price, p.popularity, p.created_at, \
+     (SELECT GROUP_CONCAT(pc.category_id) FROM product_categories pc WHERE pc.product_id = p.id) AS categories";
 
 fn candidate_from_row(row: &sqlx::mysql::MySqlRow) -> Result<Candidate, sqlx::Error> {
     Ok(Candidate {
@@ -40,6 +55,12 @@ fn candidate_from_row(row: &sqlx::mysql::MySqlRow) -> Result<Candidate, sqlx::Er
         price: row.try_get("price")?,
         popularity: row.try_get("popularity")?,
         created_at: row.try_get("created_at")?,
+        categories: row
+            .try_get::<Option<String>, _>("categories")?
+            .unwrap_or_default()
+            .split(',')
+            .filter_map(|id| id.parse().ok())
+            .collect(),
     })
 }
 
@@ -169,7 +190,10 @@ pub async fn prefix_candidates(
         query = query.bind(*key);
     }
     let rows = bind_filter(query, filter).fetch_all(pool).await?;
-    let found = rows.iter().map(candidate_from_row).collect::<Result<_, _>>()?;
+    let found = rows
+        .iter()
+        .map(candidate_from_row)
+        .collect::<Result<_, _>>()?;
     Ok(Candidates { found, capped })
 }
 
@@ -202,20 +226,31 @@ pub async fn fulltext_candidates(
     } else {
         ""
     };
+    // FULLTEXT cost grows with the number of matching documents, which no LIMIT bounds; MariaDB's statement
+    // time limit does. A keystroke whose description search would take longer simply shows the name matches.
     let sql = format!(
-        "SELECT {columns} FROM products f \
+        "SET STATEMENT max_statement_time = {FULLTEXT_BUDGET_SECS} FOR \
+         SELECT {columns} FROM products f \
          WHERE MATCH (f.name, f.brand, f.description) AGAINST (? IN BOOLEAN MODE) \
          AND f.status = 'active'{category}{conditions} LIMIT ?",
         columns = CANDIDATE_COLUMNS.replace("p.", "f."),
         conditions = conditions(filter),
     );
-    let rows = bind_filter(
+    let result = bind_filter(
         sqlx::query(AssertSqlSafe(sql)).bind(terms.join(" ")),
         filter,
     )
     .bind(limit)
     .fetch_all(pool)
-    .await?;
+    .await;
+    let rows = match result {
+        Ok(rows) => rows,
+        Err(err) if is_statement_timeout(&err) => {
+            metrics::counter!("catalog_search_fulltext_timeouts_total").increment(1);
+            return Ok(Vec::new());
+        }
+        Err(err) => return Err(err),
+    };
     rows.iter().map(candidate_from_row).collect()
 }
 
@@ -238,30 +273,5 @@ pub async fn summaries(
     let rows = query.fetch_all(pool).await?;
     rows.iter()
         .map(|row| summary_from_row(row).map(|s| (s.id, s)))
-        .collect()
-}
-
-/// How many of `ids` each of `categories` holds (descendants included), as `(category_id, count)`.
-pub async fn category_counts(
-    pool: &MySqlPool,
-    ids: &[u32],
-    categories: &[u32],
-) -> Result<Vec<(u32, u64)>, sqlx::Error> {
-    if ids.is_empty() || categories.is_empty() {
-        return Ok(Vec::new());
-    }
-    let sql = format!(
-        "SELECT category_id, COUNT(*) FROM product_categories WHERE category_id IN ({}) AND product_id IN ({}) \
-         GROUP BY category_id",
-        placeholders(categories.len()),
-        placeholders(ids.len())
-    );
-    let mut query = sqlx::query(AssertSqlSafe(sql));
-    for id in categories.iter().chain(ids) {
-        query = query.bind(*id);
-    }
-    let rows = query.fetch_all(pool).await?;
-    rows.iter()
-        .map(|row| Ok((row.try_get(0)?, row.try_get::<i64, _>(1)? as u64)))
         .collect()
 }

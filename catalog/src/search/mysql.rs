@@ -22,7 +22,7 @@ use crate::db::{
 /// Most query words considered.
 pub const MAX_TERMS: usize = 32;
 /// Most prefix-index rows read per keystroke; beyond it totals and facets are lower bounds.
-pub const CANDIDATE_CAP: u32 = 1_000;
+pub const CANDIDATE_CAP: u32 = 500;
 /// Most description-only matches added when name and brand matches do not fill the page.
 const FULLTEXT_LIMIT: u32 = 200;
 
@@ -58,34 +58,64 @@ pub async fn search(
 
     let keys = query.lookup_keys();
     let prefix = db::search::prefix_candidates(pool, &keys, &request.filter, CANDIDATE_CAP).await?;
+    let t_candidates = started.elapsed();
     // SQL matched the rarest few words by their first MAX_PREFIX characters; every word must match in full.
     let mut ranked: Vec<(u32, Candidate)> = prefix
         .found
         .into_iter()
         .filter(|candidate| all_terms_match(&query, candidate))
         // Name and brand matches rank above every description-only match.
-        .map(|candidate| (relevance(&query, &candidate.name, &candidate.brand) + 1_000, candidate))
+        .map(|candidate| {
+            (
+                relevance(&query, &candidate.name, &candidate.brand) + 1_000,
+                candidate,
+            )
+        })
         .collect();
     if ranked.len() < (offset + request.limit) as usize {
-        let described = db::search::fulltext_candidates(pool, &query, &request.filter, FULLTEXT_LIMIT).await?;
+        let described =
+            db::search::fulltext_candidates(pool, &query, &request.filter, FULLTEXT_LIMIT).await?;
         for candidate in described {
             if !ranked.iter().any(|(_, known)| known.id == candidate.id) {
-                ranked.push((relevance(&query, &candidate.name, &candidate.brand), candidate));
+                ranked.push((
+                    relevance(&query, &candidate.name, &candidate.brand),
+                    candidate,
+                ));
             }
         }
     }
     sort_hits(&mut ranked, request.sort);
+    let t_ranked = started.elapsed();
 
-    let ids: Vec<u32> = ranked.iter().map(|(_, candidate)| candidate.id).collect();
-    let page_ids: Vec<u32> = ids.iter().skip(offset as usize).take(request.limit as usize).copied().collect();
-    let child_ids: Vec<u32> = children.iter().map(|(id, _, _)| *id).collect();
-    let (mut summaries, category_counts) = tokio::try_join!(
-        db::search::summaries(pool, &page_ids),
-        db::search::category_counts(pool, &ids, &child_ids),
-    )?;
-    let facets = facets_of(&ranked, &category_counts, &children);
-    let hits = page_ids.iter().filter_map(|id| summaries.remove(id)).map(|product| hit(product, &query)).collect();
-    Ok(response(request, ranked.len() as u64, !prefix.capped, hits, facets, started))
+    let page_ids: Vec<u32> = ranked
+        .iter()
+        .skip(offset as usize)
+        .take(request.limit as usize)
+        .map(|(_, c)| c.id)
+        .collect();
+    let mut summaries = db::search::summaries(pool, &page_ids).await?;
+    let t_page = started.elapsed();
+    tracing::debug!(
+        ?t_candidates,
+        ?t_ranked,
+        ?t_page,
+        candidates = ranked.len(),
+        "search timings"
+    );
+    let facets = facets_of(&ranked, &children);
+    let hits = page_ids
+        .iter()
+        .filter_map(|id| summaries.remove(id))
+        .map(|product| hit(product, &query))
+        .collect();
+    Ok(response(
+        request,
+        ranked.len() as u64,
+        !prefix.capped,
+        hits,
+        facets,
+        started,
+    ))
 }
 
 fn all_terms_match(query: &Query, product: &Candidate) -> bool {
@@ -165,14 +195,14 @@ pub fn child_categories(
     children
 }
 
-fn facets_of(
-    ranked: &[(u32, Candidate)],
-    category_counts: &[(u32, u64)],
-    children: &[(u32, String, String)],
-) -> Facets {
+fn facets_of(ranked: &[(u32, Candidate)], children: &[(u32, String, String)]) -> Facets {
     let mut brands: HashMap<&str, u64> = HashMap::new();
     let mut prices = [0u64; PRICE_RANGES.len()];
+    let mut per_category: HashMap<u32, u64> = HashMap::new();
     for (_, product) in ranked {
+        for category in &product.categories {
+            *per_category.entry(*category).or_default() += 1;
+        }
         *brands.entry(product.brand.as_str()).or_default() += 1;
         let bucket = PRICE_RANGES.iter().position(|(min, max)| {
             product.price >= (*min).into() && max.is_none_or(|max| product.price < max.into())
@@ -181,8 +211,13 @@ fn facets_of(
             prices[bucket] += 1;
         }
     }
-    let mut brands: Vec<BrandCount> =
-        brands.into_iter().map(|(value, count)| BrandCount { value: value.to_owned(), count }).collect();
+    let mut brands: Vec<BrandCount> = brands
+        .into_iter()
+        .map(|(value, count)| BrandCount {
+            value: value.to_owned(),
+            count,
+        })
+        .collect();
     brands.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
     brands.truncate(MAX_BRANDS);
 
@@ -190,18 +225,27 @@ fn facets_of(
         .iter()
         .zip(prices)
         .filter(|(_, count)| *count > 0)
-        .map(|((min, max), count)| PriceRangeCount { min: (*min).into(), max: max.map(Into::into), count })
+        .map(|((min, max), count)| PriceRangeCount {
+            min: (*min).into(),
+            max: max.map(Into::into),
+            count,
+        })
         .collect();
 
-    let mut categories: Vec<CategoryCount> = category_counts
+    let mut categories: Vec<CategoryCount> = children
         .iter()
-        .filter_map(|(id, count)| {
-            children
-                .iter()
-                .find(|(child, _, _)| child == id)
-                .map(|(_, slug, name)| CategoryCount { slug: slug.clone(), name: name.clone(), count: *count })
+        .filter_map(|(id, slug, name)| {
+            per_category.get(id).map(|count| CategoryCount {
+                slug: slug.clone(),
+                name: name.clone(),
+                count: *count,
+            })
         })
         .collect();
     categories.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
-    Facets { categories, brands, price_ranges }
+    Facets {
+        categories,
+        brands,
+        price_ranges,
+    }
 }

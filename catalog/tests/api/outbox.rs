@@ -200,12 +200,22 @@ async fn deleting_a_product_publishes_product_deleted_and_archives_one_that_orde
     .await;
     let request = ReserveRequest {
         order_number: "ORD-DEL".into(),
-        lines: vec![StockLine { sku: "DEL-2".into(), quantity: 1 }],
+        lines: vec![StockLine {
+            sku: "DEL-2".into(),
+            quantity: 1,
+        }],
         ttl_secs: None,
     };
-    let _: serde_json::Value = platform::rpc::call(&app.client, RESERVE, &request, Duration::from_secs(5)).await.unwrap();
+    let _: serde_json::Value =
+        platform::rpc::call(&app.client, RESERVE, &request, Duration::from_secs(5))
+            .await
+            .unwrap();
 
-    for (sku, expected) in [("DEL-1", "deleted"), ("DEL-2", "archived"), ("NONE-1", "not found")] {
+    for (sku, expected) in [
+        ("DEL-1", "deleted"),
+        ("DEL-2", "archived"),
+        ("NONE-1", "not found"),
+    ] {
         let mut tx = app.pool.begin().await.unwrap();
         let removal = catalog::events::remove_product(&mut tx, sku).await.unwrap();
         tx.commit().await.unwrap();
@@ -230,13 +240,19 @@ async fn deleting_a_product_publishes_product_deleted_and_archives_one_that_orde
         .map(|m| serde_json::from_slice(&m.payload).unwrap())
         .collect();
     assert_eq!(deleted.len(), 1);
-    assert_eq!((deleted[0].data.sku.as_str(), deleted[0].data.version), ("DEL-1", 2));
+    assert_eq!(
+        (deleted[0].data.sku.as_str(), deleted[0].data.version),
+        ("DEL-1", 2)
+    );
     let archived: Envelope<ProductUpserted> = messages
         .iter()
         .filter(|m| m.subject.as_str() == "catalog.product.DEL-2.upserted")
         .map(|m| serde_json::from_slice(&m.payload).unwrap())
         .next_back()
         .unwrap();
-    assert_eq!((archived.data.status.as_str(), archived.data.version), ("archived", 2));
+    assert_eq!(
+        (archived.data.status.as_str(), archived.data.version),
+        ("archived", 2)
+    );
     app.stop().await;
 }
