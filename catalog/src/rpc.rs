@@ -4,25 +4,14 @@
 use chrono::Duration;
 use platform::{
     Runtime,
-    contracts::catalog::{
-        OrderStockRequest, QuoteRequest, RPC_GROUP, ReserveRequest, StockRejection,
-    },
+    contracts::catalog::{OrderStockRequest, QuoteReply, QuoteRequest, RPC_GROUP, ReserveRequest},
     rpc::{HandlerFailure, serve},
 };
-use serde::{Deserialize, Serialize};
 
 use crate::{config::Config, db};
 
 /// Requests handled at once per endpoint.
 const CONCURRENCY: usize = 64;
-
-/// The quote reply: the quote, or why it was refused.
-#[derive(Debug, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum QuoteReply {
-    Ok(platform::contracts::catalog::QuoteResponse),
-    Rejected(StockRejection),
-}
 
 async fn endpoint(
     group: &async_nats::service::Group,

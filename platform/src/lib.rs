@@ -10,6 +10,7 @@ pub mod config;
 pub mod contracts;
 pub mod events;
 pub mod http;
+pub mod http_error;
 pub mod nats;
 pub mod outbox;
 pub mod rpc;

@@ -3,7 +3,9 @@
 use axum::{Json, extract::State};
 use serde::Serialize;
 
-use super::{AppState, error::ApiError};
+use platform::http_error::ApiError;
+
+use super::AppState;
 use crate::db::categories::{TreeNode, active_product_counts, build_tree};
 
 #[derive(Debug, Serialize)]

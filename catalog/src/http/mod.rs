@@ -2,7 +2,6 @@
 //! `GET /api/categories`, `GET /api/search`, `GET /api/openapi.json`.
 
 mod categories;
-pub mod error;
 mod openapi;
 pub mod params;
 mod products;
@@ -17,7 +16,9 @@ use axum::{
 };
 pub use state::AppState;
 
-use self::{error::ApiError, params::Params};
+use platform::http_error::{ApiError, problem};
+
+use self::params::Params;
 
 pub fn router(state: AppState) -> Router {
     Router::new()
@@ -27,11 +28,11 @@ pub fn router(state: AppState) -> Router {
         .route("/api/search", get(search::search))
         .route("/api/openapi.json", get(openapi::document))
         .fallback(|| async {
-            error::problem(
+            problem(
                 StatusCode::NOT_FOUND,
                 "Not found",
                 "no such endpoint",
-                serde_json::Value::Null,
+                serde_json::Map::new(),
             )
         })
         .with_state(state)

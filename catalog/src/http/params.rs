@@ -4,8 +4,8 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 
-use super::error::ApiError;
 use crate::db::listing::Sort;
+use platform::http_error::ApiError;
 
 /// Most results per page, and how deep pagination may go (page × limit).
 pub const MAX_LIMIT: u32 = 100;

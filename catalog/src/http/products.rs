@@ -5,10 +5,11 @@ use axum::{
     extract::{Path, Query, State, rejection::QueryRejection},
 };
 use platform::contracts::catalog::{CategoryRef, ProductUpserted};
+use platform::http_error::ApiError;
 use serde::Serialize;
 use sqlx::Row as _;
 
-use super::{AppState, error::ApiError, params, params::Params};
+use super::{AppState, params, params::Params};
 use crate::{
     db::{
         self,

@@ -4,8 +4,9 @@ use axum::{
     Json,
     extract::{Query, State, rejection::QueryRejection},
 };
+use platform::http_error::ApiError;
 
-use super::{AppState, error::ApiError, params, params::MAX_QUERY_CHARS, products::filter_from};
+use super::{AppState, params, params::MAX_QUERY_CHARS, products::filter_from};
 use crate::{
     db::listing::Sort,
     search::{SearchRequest, SearchResponse, mysql},

@@ -145,6 +145,14 @@ pub struct QuoteResponse {
     pub unknown: Vec<String>,
 }
 
+/// `rpc.catalog.quote` reply: the quote, or why it was refused.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuoteReply {
+    Ok(QuoteResponse),
+    Rejected(StockRejection),
+}
+
 /// One order line to reserve.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StockLine {

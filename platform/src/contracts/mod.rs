@@ -2,3 +2,4 @@
 //! ever grow (new optional fields); a breaking change is a new event version.
 
 pub mod catalog;
+pub mod orders;

@@ -1,0 +1,35 @@
+//! Checkout's own settings, beside the common ones.
+
+use std::time::Duration;
+
+use platform::config::{ConfigError, secs_var, var};
+use rust_decimal::Decimal;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `TAX_RATE` (default `0.08`): applied to the subtotal, rounded half up to the cent.
+    pub tax_rate: Decimal,
+    /// `CART_TTL_DAYS` (default 30): an untouched cart expires after this.
+    pub cart_ttl_days: i64,
+    /// `CATALOG_TIMEOUT_MS` (default 3000): the most a call to the catalog over NATS may take.
+    pub catalog_timeout: Duration,
+    /// `PUBLIC_BASE_URL` (default `http://127.0.0.1:8080`): where shoppers open the storefront (order links).
+    pub public_base_url: String,
+    /// `RECONCILE_EVERY_SECS` (default 10): how often orders whose stock outcome is unconfirmed are retried.
+    pub reconcile_every: Duration,
+    /// `ABANDONED_ORDER_SECS` (default 900): a pending order older than this (its request died) is cancelled.
+    pub abandoned_after: Duration,
+}
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Ok(Self {
+            tax_rate: var("TAX_RATE", Decimal::new(8, 2))?,
+            cart_ttl_days: var("CART_TTL_DAYS", 30)?,
+            catalog_timeout: Duration::from_millis(var("CATALOG_TIMEOUT_MS", 3000)?),
+            public_base_url: var("PUBLIC_BASE_URL", "http://127.0.0.1:8080".to_owned())?,
+            reconcile_every: secs_var("RECONCILE_EVERY_SECS", 10)?,
+            abandoned_after: secs_var("ABANDONED_ORDER_SECS", 900)?,
+        })
+    }
+}

@@ -1,0 +1,259 @@
+//! Orders, their lines, payments and state history.
+
+use chrono::{DateTime, Utc};
+use platform::contracts::orders::{Address, OrderLine};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use sqlx::{MySqlConnection, Row as _};
+
+use crate::domain::{OrderState, ShippingMethod, Totals};
+
+/// Everything stored about a new order.
+#[derive(Debug, Clone)]
+pub struct NewOrder<'a> {
+    pub number: &'a str,
+    pub lookup_token_hash: &'a [u8; 32],
+    pub cart_id: u64,
+    pub email: &'a str,
+    pub customer_name: &'a str,
+    pub address: &'a Address,
+    pub shipping_method: ShippingMethod,
+    pub totals: Totals,
+    pub currency: &'a str,
+    pub lines: &'a [OrderLine],
+}
+
+/// Inserts the order (pending), its lines and its first history entry; returns its id.
+pub async fn insert(conn: &mut MySqlConnection, order: &NewOrder<'_>) -> Result<u64, sqlx::Error> {
+    let result = sqlx::query(
+        "INSERT INTO orders (number, lookup_token_hash, cart_id, email, customer_name, address_line1, address_line2, \
+         city, region, postal_code, country, shipping_method, subtotal, shipping, tax, total, currency, state) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')",
+    )
+    .bind(order.number)
+    .bind(&order.lookup_token_hash[..])
+    .bind(order.cart_id)
+    .bind(order.email)
+    .bind(order.customer_name)
+    .bind(&order.address.line1)
+    .bind(&order.address.line2)
+    .bind(&order.address.city)
+    .bind(&order.address.region)
+    .bind(&order.address.postal_code)
+    .bind(&order.address.country)
+    .bind(order.shipping_method.as_str())
+    .bind(order.totals.subtotal)
+    .bind(order.totals.shipping)
+    .bind(order.totals.tax)
+    .bind(order.totals.total)
+    .bind(order.currency)
+    .execute(&mut *conn)
+    .await?;
+    let order_id = result.last_insert_id();
+    let mut insert = sqlx::QueryBuilder::new(
+        "INSERT INTO order_items (order_id, line_no, sku, name, unit_price, quantity, line_total) ",
+    );
+    insert.push_values(order.lines.iter().enumerate(), |mut row, (i, line)| {
+        row.push_bind(order_id)
+            .push_bind(i as u16 + 1)
+            .push_bind(&line.sku)
+            .push_bind(&line.name)
+            .push_bind(line.unit_price)
+            .push_bind(line.quantity)
+            .push_bind(line.line_total);
+    });
+    insert.build().execute(&mut *conn).await?;
+    record_history(conn, order_id, None, OrderState::Pending, None).await?;
+    Ok(order_id)
+}
+
+pub async fn record_history(
+    conn: &mut MySqlConnection,
+    order_id: u64,
+    from: Option<OrderState>,
+    to: OrderState,
+    reason: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO order_state_history (order_id, from_state, to_state, reason) VALUES (?, ?, ?, ?)")
+        .bind(order_id)
+        .bind(from.map(OrderState::as_str))
+        .bind(to.as_str())
+        .bind(reason)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Sets the state (the caller checked the transition under the row lock) and whether the catalog has settled
+/// the order's stock.
+pub async fn set_state(
+    conn: &mut MySqlConnection,
+    order_id: u64,
+    state: OrderState,
+    stock_settled: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE orders SET state = ?, stock_settled = ?, updated_at = CURRENT_TIMESTAMP(6) WHERE id = ?")
+        .bind(state.as_str())
+        .bind(stock_settled)
+        .bind(order_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn mark_stock_settled(
+    conn: &mut MySqlConnection,
+    number: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE orders SET stock_settled = TRUE WHERE number = ?")
+        .bind(number)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn insert_payment(
+    conn: &mut MySqlConnection,
+    order_id: u64,
+    provider: &str,
+    reference: &str,
+    amount: Decimal,
+    currency: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO payments (order_id, provider, reference, amount, currency) VALUES (?, ?, ?, ?, ?)")
+        .bind(order_id)
+        .bind(provider)
+        .bind(reference)
+        .bind(amount)
+        .bind(currency)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn settle_payment(
+    conn: &mut MySqlConnection,
+    provider: &str,
+    reference: &str,
+    state: &str,
+    error: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE payments SET state = ?, error = ?, updated_at = CURRENT_TIMESTAMP(6) WHERE provider = ? AND reference = ?",
+    )
+    .bind(state)
+    .bind(error)
+    .bind(provider)
+    .bind(reference)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// An order as stored, with its lines.
+#[derive(Debug, Clone, Serialize)]
+pub struct Order {
+    #[serde(skip)]
+    pub id: u64,
+    pub number: String,
+    #[serde(skip)]
+    pub lookup_token_hash: Vec<u8>,
+    #[serde(skip)]
+    pub cart_id: u64,
+    pub email: String,
+    pub customer_name: String,
+    pub shipping_address: Address,
+    pub shipping_method: String,
+    pub subtotal: Decimal,
+    pub shipping: Decimal,
+    pub tax: Decimal,
+    pub total: Decimal,
+    pub currency: String,
+    pub state: String,
+    #[serde(skip)]
+    pub stock_settled: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub lines: Vec<OrderLine>,
+}
+
+/// The order with `number`; `lock` takes its row lock (inside a transaction).
+pub async fn by_number(
+    conn: &mut MySqlConnection,
+    number: &str,
+    lock: bool,
+) -> Result<Option<Order>, sqlx::Error> {
+    let sql = if lock {
+        "SELECT * FROM orders WHERE number = ? FOR UPDATE"
+    } else {
+        "SELECT * FROM orders WHERE number = ?"
+    };
+    let Some(row) = sqlx::query(sql)
+        .bind(number)
+        .fetch_optional(&mut *conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let id: u64 = row.try_get("id")?;
+    let lines = sqlx::query(
+        "SELECT sku, name, unit_price, quantity, line_total FROM order_items WHERE order_id = ? ORDER BY line_no",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|line| {
+        Ok(OrderLine {
+            sku: line.try_get("sku")?,
+            name: line.try_get("name")?,
+            unit_price: line.try_get("unit_price")?,
+            quantity: line.try_get("quantity")?,
+            line_total: line.try_get("line_total")?,
+        })
+    })
+    .collect::<Result<_, sqlx::Error>>()?;
+    Ok(Some(Order {
+        id,
+        number: row.try_get("number")?,
+        lookup_token_hash: row.try_get("lookup_token_hash")?,
+        cart_id: row.try_get("cart_id")?,
+        email: row.try_get("email")?,
+        customer_name: row.try_get("customer_name")?,
+        shipping_address: Address {
+            line1: row.try_get("address_line1")?,
+            line2: row.try_get("address_line2")?,
+            city: row.try_get("city")?,
+            region: row.try_get("region")?,
+            postal_code: row.try_get("postal_code")?,
+            country: row.try_get("country")?,
+        },
+        shipping_method: row.try_get("shipping_method")?,
+        subtotal: row.try_get("subtotal")?,
+        shipping: row.try_get("shipping")?,
+        tax: row.try_get("tax")?,
+        total: row.try_get("total")?,
+        currency: row.try_get("currency")?,
+        state: row.try_get("state")?,
+        stock_settled: row.try_get("stock_settled")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+        lines,
+    }))
+}
+
+/// Orders whose stock outcome the catalog has not confirmed, with their state and age.
+pub async fn unsettled(
+    pool: &sqlx::MySqlPool,
+    limit: u32,
+) -> Result<Vec<(String, String, DateTime<Utc>)>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT number, state, created_at FROM orders WHERE stock_settled = FALSE ORDER BY id LIMIT ?",
+    )
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|row| Ok((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?)))
+        .collect()
+}

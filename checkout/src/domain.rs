@@ -1,0 +1,391 @@
+//! Checkout's values and rules: quantities, shipping methods, exact totals, test cards, customer details,
+//! and the order state machine — the one place that says which state may follow which.
+
+use std::fmt;
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::{Deserialize, Serialize};
+
+pub use platform::contracts::orders::Address;
+
+/// Most units of one SKU in a cart.
+pub const MAX_QUANTITY: u32 = 10;
+/// Most distinct SKUs in a cart.
+pub const MAX_LINES: usize = 50;
+/// The shop's currency.
+pub const CURRENCY: &str = "USD";
+
+/// A field the client sent that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {reason}")]
+pub struct InvalidField {
+    pub field: String,
+    pub reason: String,
+}
+
+fn invalid(field: &str, reason: impl Into<String>) -> InvalidField {
+    InvalidField {
+        field: field.to_owned(),
+        reason: reason.into(),
+    }
+}
+
+pub fn parse_quantity(field: &str, quantity: i64) -> Result<u32, InvalidField> {
+    if (1..=i64::from(MAX_QUANTITY)).contains(&quantity) {
+        Ok(quantity as u32)
+    } else {
+        Err(invalid(
+            field,
+            format!("must be between 1 and {MAX_QUANTITY}"),
+        ))
+    }
+}
+
+pub fn parse_sku(field: &str, sku: &str) -> Result<String, InvalidField> {
+    let valid = !sku.is_empty()
+        && sku.len() <= 32
+        && sku
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-');
+    if valid {
+        Ok(sku.to_owned())
+    } else {
+        Err(invalid(field, "not a SKU (A-Z, 0-9 and -, at most 32)"))
+    }
+}
+
+/// How the order travels, at a flat rate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ShippingMethod {
+    Standard,
+    Express,
+}
+
+impl ShippingMethod {
+    pub const NAMES: &'static str = "standard (4.99), express (14.99)";
+
+    pub fn parse(value: &str) -> Result<Self, InvalidField> {
+        match value {
+            "standard" => Ok(Self::Standard),
+            "express" => Ok(Self::Express),
+            _ => Err(invalid(
+                "shipping_method",
+                format!("must be one of {}", Self::NAMES),
+            )),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Standard => "standard",
+            Self::Express => "express",
+        }
+    }
+
+    pub fn price(self) -> Decimal {
+        match self {
+            Self::Standard => Decimal::new(499, 2),
+            Self::Express => Decimal::new(1499, 2),
+        }
+    }
+}
+
+/// An order's money, exact to the cent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Totals {
+    pub subtotal: Decimal,
+    pub shipping: Decimal,
+    pub tax: Decimal,
+    pub total: Decimal,
+}
+
+impl Totals {
+    /// `lines` are (unit price, quantity). Tax is on the subtotal, rounded half away from zero to the cent.
+    pub fn compute(lines: &[(Decimal, u32)], shipping: ShippingMethod, tax_rate: Decimal) -> Self {
+        let subtotal: Decimal = lines
+            .iter()
+            .map(|(price, quantity)| *price * Decimal::from(*quantity))
+            .sum();
+        let subtotal = subtotal.round_dp(2);
+        let tax =
+            (subtotal * tax_rate).round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+        let shipping = shipping.price();
+        Self {
+            subtotal,
+            shipping,
+            tax,
+            total: subtotal + shipping + tax,
+        }
+    }
+}
+
+/// The documented test cards of the mock payment provider.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TestCard {
+    /// `tok_visa`: the payment succeeds.
+    Succeeds,
+    /// `tok_declined`: the bank declines.
+    Declined,
+    /// `tok_provider_outage`: the provider does not answer.
+    ProviderOutage,
+}
+
+impl TestCard {
+    pub const NAMES: &'static str =
+        "tok_visa (succeeds), tok_declined (declined), tok_provider_outage (outage)";
+
+    pub fn parse(token: &str) -> Result<Self, InvalidField> {
+        match token {
+            "tok_visa" => Ok(Self::Succeeds),
+            "tok_declined" => Ok(Self::Declined),
+            "tok_provider_outage" => Ok(Self::ProviderOutage),
+            _ => Err(invalid(
+                "card_token",
+                format!("unknown test card; use one of {}", Self::NAMES),
+            )),
+        }
+    }
+}
+
+/// A plausible email address: one `@`, something on both sides, a dot in the domain, no spaces.
+pub fn parse_email(value: &str) -> Result<String, InvalidField> {
+    let value = value.trim();
+    let valid = value.len() <= 254
+        && !value.chars().any(char::is_whitespace)
+        && value.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains('@')
+        });
+    if valid {
+        Ok(value.to_owned())
+    } else {
+        Err(invalid("email", "not a valid email address"))
+    }
+}
+
+/// Required text: trimmed, not empty, at most `max` characters, no control characters.
+pub fn parse_text(field: &str, value: &str, max: usize) -> Result<String, InvalidField> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(invalid(field, "is required"));
+    }
+    if value.chars().count() > max {
+        return Err(invalid(field, format!("at most {max} characters")));
+    }
+    if value.chars().any(char::is_control) {
+        return Err(invalid(field, "must not contain control characters"));
+    }
+    Ok(value.to_owned())
+}
+
+fn optional_text(
+    field: &str,
+    value: Option<&str>,
+    max: usize,
+) -> Result<Option<String>, InvalidField> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        Some(value) => parse_text(field, value, max).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// A shipping address with every field checked.
+pub fn parse_address(address: &Address) -> Result<Address, InvalidField> {
+    let country = address.country.trim().to_ascii_uppercase();
+    if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
+        return Err(invalid(
+            "shipping_address.country",
+            "an ISO 3166-1 alpha-2 code like US",
+        ));
+    }
+    Ok(Address {
+        line1: parse_text("shipping_address.line1", &address.line1, 200)?,
+        line2: optional_text("shipping_address.line2", address.line2.as_deref(), 200)?,
+        city: parse_text("shipping_address.city", &address.city, 100)?,
+        region: optional_text("shipping_address.region", address.region.as_deref(), 100)?,
+        postal_code: parse_text("shipping_address.postal_code", &address.postal_code, 20)?,
+        country,
+    })
+}
+
+/// Where an order is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OrderState {
+    Pending,
+    Paid,
+    Processing,
+    Shipped,
+    Delivered,
+    Cancelled,
+    PaymentFailed,
+    Refunded,
+}
+
+/// A move the state machine does not allow.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("an order cannot go from {from} to {to}")]
+pub struct IllegalTransition {
+    pub from: OrderState,
+    pub to: OrderState,
+}
+
+impl OrderState {
+    pub const ALL: [Self; 8] = [
+        Self::Pending,
+        Self::Paid,
+        Self::Processing,
+        Self::Shipped,
+        Self::Delivered,
+        Self::Cancelled,
+        Self::PaymentFailed,
+        Self::Refunded,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Paid => "paid",
+            Self::Processing => "processing",
+            Self::Shipped => "shipped",
+            Self::Delivered => "delivered",
+            Self::Cancelled => "cancelled",
+            Self::PaymentFailed => "payment_failed",
+            Self::Refunded => "refunded",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|state| state.as_str() == value)
+    }
+
+    /// pending -> paid -> processing -> shipped -> delivered; cancelled before shipping; payment_failed from
+    /// pending; refunded after payment (paid, processing, shipped or delivered).
+    pub fn can_move_to(self, to: Self) -> bool {
+        use OrderState::*;
+        matches!(
+            (self, to),
+            (Pending, Paid | PaymentFailed | Cancelled)
+                | (Paid, Processing | Cancelled | Refunded)
+                | (Processing, Shipped | Cancelled | Refunded)
+                | (Shipped, Delivered | Refunded)
+                | (Delivered, Refunded)
+        )
+    }
+
+    pub fn transition(self, to: Self) -> Result<Self, IllegalTransition> {
+        if self.can_move_to(to) {
+            Ok(to)
+        } else {
+            Err(IllegalTransition { from: self, to })
+        }
+    }
+
+    /// Stock for this order is in the catalog's hands as sold (not to be given back by a cancel).
+    pub fn stock_was_sold(self) -> bool {
+        matches!(self, Self::Paid | Self::Processing)
+    }
+}
+
+impl fmt::Display for OrderState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn totals_are_exact_and_tax_rounds_half_up_to_the_cent() {
+        let totals = Totals::compute(
+            &[(Decimal::new(1999, 2), 3), (Decimal::new(5, 2), 1)],
+            ShippingMethod::Standard,
+            Decimal::new(8, 2),
+        );
+        assert_eq!(totals.subtotal, Decimal::new(6002, 2));
+        assert_eq!(totals.tax, Decimal::new(480, 2), "60.02 * 0.08 = 4.8016");
+        assert_eq!(totals.total, Decimal::new(6002 + 499 + 480, 2));
+        let half = Totals::compute(
+            &[(Decimal::new(1, 2) * Decimal::from(25), 1)],
+            ShippingMethod::Express,
+            Decimal::new(1, 1),
+        );
+        assert_eq!(half.tax, Decimal::new(3, 2), "0.025 rounds to 0.03");
+    }
+
+    #[test]
+    fn the_state_machine_allows_the_documented_path_and_refuses_the_rest() {
+        use OrderState::*;
+        let happy = [Pending, Paid, Processing, Shipped, Delivered, Refunded];
+        for pair in happy.windows(2) {
+            assert!(
+                pair[0].transition(pair[1]).is_ok(),
+                "{} -> {}",
+                pair[0],
+                pair[1]
+            );
+        }
+        for (from, to) in [
+            (Shipped, Cancelled),
+            (Delivered, Cancelled),
+            (Pending, Shipped),
+            (Cancelled, Paid),
+            (PaymentFailed, Paid),
+            (Refunded, Paid),
+            (Paid, Pending),
+            (Pending, Refunded),
+        ] {
+            assert_eq!(from.transition(to), Err(IllegalTransition { from, to }));
+        }
+        for state in OrderState::ALL {
+            assert_eq!(OrderState::parse(state.as_str()), Some(state));
+            assert!(!state.can_move_to(state), "{state} -> itself");
+        }
+    }
+
+    #[test]
+    fn customer_details_are_checked_field_by_field() {
+        assert!(parse_email("ana@example.com").is_ok());
+        for bad in [
+            "",
+            "ana",
+            "ana@",
+            "@example.com",
+            "ana@example",
+            "a na@example.com",
+        ] {
+            assert_eq!(parse_email(bad).unwrap_err().field, "email", "{bad:?}");
+        }
+        let address = Address {
+            line1: " 1 Main St ".into(),
+            line2: Some("  ".into()),
+            city: "Springfield".into(),
+            region: None,
+            postal_code: "12345".into(),
+            country: "us".into(),
+        };
+        let parsed = parse_address(&address).unwrap();
+        assert_eq!(
+            (parsed.line1.as_str(), parsed.line2, parsed.country.as_str()),
+            ("1 Main St", None, "US")
+        );
+        let no_city = Address {
+            city: " ".into(),
+            ..address
+        };
+        assert_eq!(
+            parse_address(&no_city).unwrap_err().field,
+            "shipping_address.city"
+        );
+        assert_eq!(
+            parse_quantity("quantity", 11).unwrap_err().field,
+            "quantity"
+        );
+        assert_eq!(TestCard::parse("4242").unwrap_err().field, "card_token");
+    }
+}

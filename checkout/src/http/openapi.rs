@@ -1,0 +1,80 @@
+//! The OpenAPI 3.1 document of the checkout API, served at `/api/checkout/openapi.json`.
+
+use axum::Json;
+use serde_json::{Value, json};
+
+use crate::domain::{MAX_QUANTITY, ShippingMethod, TestCard};
+
+pub(super) async fn document() -> Json<Value> {
+    let problem = json!({"description": "Problem document (RFC 9457); `errors[].field` names the invalid field",
+        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}});
+    let unavailable = json!({"description": "The catalog, database or payment provider is unavailable; retry after Retry-After. Nothing was ordered or charged.",
+        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}});
+    let token =
+        json!({"name": "token", "in": "path", "required": true, "schema": {"type": "string"}});
+    let cart = json!({"description": "The cart; each line flags a changed price or availability",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Cart"}}}});
+    Json(json!({
+        "openapi": "3.1.0",
+        "info": {"title": "Shop checkout API", "version": env!("CARGO_PKG_VERSION"),
+                 "description": format!("Guest carts, place-order and order lookup. Money is a decimal string. Test cards: {}.", TestCard::NAMES)},
+        "paths": {
+            "/api/carts": {"post": {"summary": "Create a guest cart; keep its token", "responses": {"201": cart}}},
+            "/api/carts/{token}": {"get": {"summary": "The cart with current prices and stock", "parameters": [token],
+                "responses": {"200": cart, "404": problem}}},
+            "/api/carts/{token}/items": {"post": {"summary": "Add units of a product",
+                "parameters": [token],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object",
+                    "required": ["sku", "quantity"], "properties": {"sku": {"type": "string"},
+                    "quantity": {"type": "integer", "minimum": 1, "maximum": MAX_QUANTITY}}}}}},
+                "responses": {"200": cart, "400": problem, "404": problem, "409": problem, "422": problem, "503": unavailable}}},
+            "/api/carts/{token}/items/{sku}": {
+                "put": {"summary": "Change a line's quantity", "parameters": [token, {"name": "sku", "in": "path", "required": true, "schema": {"type": "string"}}],
+                    "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object",
+                        "required": ["quantity"], "properties": {"quantity": {"type": "integer", "minimum": 1, "maximum": MAX_QUANTITY}}}}}},
+                    "responses": {"200": cart, "400": problem, "404": problem, "409": problem, "503": unavailable}},
+                "delete": {"summary": "Remove a line", "parameters": [token, {"name": "sku", "in": "path", "required": true, "schema": {"type": "string"}}],
+                    "responses": {"200": cart, "404": problem}}},
+            "/api/orders": {"post": {
+                "summary": "Place the order for a cart. The same Idempotency-Key and body replay the first response byte for byte; the same key with another body is 422; while the first is running, 409.",
+                "parameters": [{"name": "Idempotency-Key", "in": "header", "required": true, "schema": {"type": "string", "maxLength": 255}}],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PlaceOrder"}}}},
+                "responses": {
+                    "201": {"description": "Placed and paid", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Order"}}}},
+                    "400": problem, "402": problem, "404": problem,
+                    "409": {"description": "price_changed (the cart now shows the new prices), out_of_stock (lines with available quantities), cart_converted or in_progress",
+                        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
+                    "422": problem, "503": unavailable}}},
+            "/api/orders/{number}": {"get": {"summary": "An order, with the lookup token from its confirmation",
+                "parameters": [{"name": "number", "in": "path", "required": true, "schema": {"type": "string"}},
+                               {"name": "token", "in": "query", "required": true, "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "The order", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Order"}}}},
+                              "404": problem}}}
+        },
+        "components": {"schemas": {
+            "Problem": {"type": "object", "properties": {"type": {"type": "string"}, "title": {"type": "string"},
+                "status": {"type": "integer"}, "detail": {"type": "string"}, "code": {"type": "string"},
+                "errors": {"type": "array", "items": {"type": "object", "properties": {"field": {"type": "string"}, "reason": {"type": "string"}}}},
+                "lines": {"type": "array", "items": {"type": "object"}}}},
+            "Cart": {"type": "object", "properties": {"token": {"type": "string"}, "state": {"type": "string"},
+                "items": {"type": "array", "items": {"type": "object", "properties": {
+                    "sku": {"type": "string"}, "name": {"type": "string"}, "quantity": {"type": "integer"},
+                    "unit_price": {"type": "string"}, "line_total": {"type": "string"}, "current_price": {"type": ["string", "null"]},
+                    "available": {"type": ["integer", "null"]}, "price_changed": {"type": "boolean"}, "availability_changed": {"type": "boolean"}}}},
+                "subtotal": {"type": "string"}, "item_count": {"type": "integer"}, "checked": {"type": "boolean"}, "has_changes": {"type": "boolean"}}},
+            "Address": {"type": "object", "required": ["line1", "city", "postal_code", "country"], "properties": {
+                "line1": {"type": "string"}, "line2": {"type": "string"}, "city": {"type": "string"}, "region": {"type": "string"},
+                "postal_code": {"type": "string"}, "country": {"type": "string", "description": "ISO 3166-1 alpha-2"}}},
+            "PlaceOrder": {"type": "object", "required": ["cart_token", "email", "customer_name", "shipping_address", "shipping_method", "card_token"],
+                "properties": {"cart_token": {"type": "string"}, "email": {"type": "string", "format": "email"},
+                    "customer_name": {"type": "string"}, "shipping_address": {"$ref": "#/components/schemas/Address"},
+                    "shipping_method": {"type": "string", "description": ShippingMethod::NAMES},
+                    "card_token": {"type": "string", "description": TestCard::NAMES}}},
+            "Order": {"type": "object", "properties": {"number": {"type": "string"}, "state": {"type": "string"},
+                "email": {"type": "string"}, "customer_name": {"type": "string"},
+                "lines": {"type": "array", "items": {"type": "object"}}, "subtotal": {"type": "string"}, "shipping": {"type": "string"},
+                "tax": {"type": "string"}, "total": {"type": "string"}, "currency": {"type": "string"},
+                "shipping_address": {"$ref": "#/components/schemas/Address"}, "lookup_token": {"type": "string"}, "order_url": {"type": "string"}}}
+        }}
+    }))
+}

@@ -1,0 +1,62 @@
+//! Cart lines: quantities, removal, and what the cart shows.
+
+use serde_json::json;
+
+use crate::helpers::{product, spawn_shop};
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_cart_keeps_snapshots_changes_quantities_and_removes_lines() {
+    let shop = spawn_shop().await;
+    shop.load(vec![product("C-1", "2.50", 10), product("C-2", "1.00", 10)])
+        .await;
+    let cart = shop.new_cart().await;
+    shop.add(&cart, "C-1", 2).await;
+    let with_two = shop.add(&cart, "C-2", 1).await.body;
+    assert_eq!(
+        (
+            with_two["item_count"].as_u64(),
+            with_two["subtotal"].as_str()
+        ),
+        (Some(3), Some("6.00"))
+    );
+    assert_eq!(with_two["items"][0]["name"], "Product C-1");
+    assert_eq!(with_two["checked"], true);
+
+    let url = format!("{}/api/carts/{cart}/items/C-1", shop.checkout.address);
+    let changed = shop
+        .send(shop.http.put(&url).json(&json!({"quantity": 5})))
+        .await;
+    assert_eq!(
+        (changed.status, changed.body["subtotal"].as_str()),
+        (200, Some("13.50"))
+    );
+    let too_many = shop
+        .send(shop.http.put(&url).json(&json!({"quantity": 11})))
+        .await;
+    assert_eq!(
+        (
+            too_many.status,
+            too_many.body["errors"][0]["field"].as_str()
+        ),
+        (400, Some("quantity"))
+    );
+    let removed = shop.send(shop.http.delete(&url)).await;
+    assert_eq!(
+        (
+            removed.status,
+            removed.body["items"].as_array().unwrap().len()
+        ),
+        (200, 1)
+    );
+    assert_eq!(shop.send(shop.http.delete(&url)).await.status, 404);
+    assert_eq!(
+        shop.send(
+            shop.http
+                .get(format!("{}/api/carts/nope", shop.checkout.address))
+        )
+        .await
+        .status,
+        404
+    );
+    shop.stop().await;
+}

@@ -1,0 +1,115 @@
+//! Many shoppers at once: one Idempotency-Key sent fifty times, and five hundred buyers for a hundred units.
+
+use futures::future::join_all;
+
+use crate::helpers::{order_body, product, spawn_shop};
+
+#[tokio::test(flavor = "multi_thread")]
+async fn fifty_concurrent_requests_with_one_key_make_one_order_and_the_same_answer() {
+    let shop = spawn_shop().await;
+    shop.load(vec![product("K-1", "7.00", 100)]).await;
+    let cart = shop.new_cart().await;
+    shop.add(&cart, "K-1", 2).await;
+    let body = order_body(&cart, "tok_visa");
+    let replies = join_all((0..50).map(|_| shop.place("key-burst", &body))).await;
+
+    let created: Vec<_> = replies.iter().filter(|reply| reply.status == 201).collect();
+    let in_progress = replies
+        .iter()
+        .filter(|reply| reply.status == 409 && reply.body["code"] == "in_progress")
+        .count();
+    let statuses: Vec<_> = replies
+        .iter()
+        .map(|r| (r.status, r.body.to_string()))
+        .filter(|(s, _)| *s != 201 && *s != 409)
+        .take(3)
+        .collect();
+    assert_eq!(
+        created.len() + in_progress,
+        50,
+        "every answer is the order or still in progress: {statuses:?}"
+    );
+    assert!(!created.is_empty());
+    assert!(
+        created.iter().all(|reply| reply.bytes == created[0].bytes),
+        "identical responses"
+    );
+    assert!(
+        replies
+            .iter()
+            .filter(|r| r.status == 409)
+            .all(|r| r.retry_after.is_some())
+    );
+    // Once it finished, every retry gets that same answer.
+    let retry = shop.place("key-burst", &body).await;
+    assert_eq!((retry.status, &retry.bytes), (201, &created[0].bytes));
+
+    assert_eq!(shop.count("SELECT COUNT(*) FROM orders").await, 1);
+    let reservations: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM reservations")
+        .fetch_one(&shop.catalog.pool)
+        .await
+        .unwrap();
+    assert_eq!(reservations, 1);
+    shop.eventually("the sale reaches the catalog", || async {
+        shop.stock("K-1").await == (98, 0)
+    })
+    .await;
+    shop.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn five_hundred_buyers_for_a_hundred_units_buy_exactly_a_hundred_without_errors() {
+    let shop = spawn_shop().await;
+    shop.load(vec![
+        product("HOT-1", "99.00", 100),
+        product("SIDE-1", "1.00", 1000),
+        product("SIDE-2", "1.00", 1000),
+    ])
+    .await;
+    let mut carts = Vec::new();
+    for i in 0..500 {
+        let cart = shop.new_cart().await;
+        // Multi-SKU carts, lines added in different orders.
+        let skus: &[&str] = match i % 3 {
+            0 => &["HOT-1"],
+            1 => &["SIDE-1", "HOT-1"],
+            _ => &["HOT-1", "SIDE-2", "SIDE-1"],
+        };
+        for sku in skus {
+            assert_eq!(shop.add(&cart, sku, 1).await.status, 200);
+        }
+        carts.push(cart);
+    }
+    let bodies: Vec<_> = carts
+        .iter()
+        .map(|cart| order_body(cart, "tok_visa"))
+        .collect();
+    let replies = join_all(bodies.iter().enumerate().map(|(i, body)| {
+        let shop = &shop;
+        async move { shop.place(&format!("buyer-{i}"), body).await }
+    }))
+    .await;
+
+    let sold = replies.iter().filter(|reply| reply.status == 201).count();
+    let refused = replies
+        .iter()
+        .filter(|reply| reply.status == 409 && reply.body["code"] == "out_of_stock")
+        .count();
+    let errors: Vec<_> = replies
+        .iter()
+        .filter(|reply| reply.status >= 500)
+        .map(|reply| reply.body.to_string())
+        .collect();
+    assert!(errors.is_empty(), "5xx: {errors:?}");
+    assert_eq!((sold, refused), (100, 400));
+    shop.eventually("every sale reaches the catalog", || async {
+        shop.stock("HOT-1").await == (0, 0)
+    })
+    .await;
+    assert_eq!(
+        shop.count("SELECT COUNT(*) FROM orders WHERE state = 'paid'")
+            .await,
+        100
+    );
+    shop.stop().await;
+}

@@ -1,0 +1,265 @@
+//! `spawn_shop`: the catalog and checkout running in-process on port 0 against one private nats-server.
+
+use std::time::Duration;
+
+use catalog::domain::{ImageInput, NewProduct, ProductStatus, Sku, Slug};
+use platform::{
+    Runtime, ServiceSpec,
+    config::{CommonConfig, LogFormat},
+    streams::StreamSettings,
+    testing::{NatsServer, TestDatabase},
+};
+use secrecy::SecretString;
+use serde_json::{Value, json};
+use sqlx::{MySqlPool, migrate::Migrator};
+use tokio_util::sync::CancellationToken;
+
+pub(crate) struct Service {
+    pub(crate) address: String,
+    pub(crate) pool: MySqlPool,
+    pub(crate) shutdown: CancellationToken,
+    database: TestDatabase,
+}
+
+pub(crate) struct Shop {
+    pub(crate) checkout: Service,
+    pub(crate) catalog: Service,
+    pub(crate) nats: NatsServer,
+    pub(crate) client: async_nats::Client,
+    pub(crate) http: reqwest::Client,
+}
+
+fn common(database: &TestDatabase, nats: &NatsServer) -> CommonConfig {
+    CommonConfig {
+        http_addr: "127.0.0.1:0".parse().unwrap(),
+        database_url: SecretString::from(database.url()),
+        database_max_connections: 30,
+        nats_url: nats.url(),
+        nats_connect_timeout: Duration::from_secs(5),
+        database_connect_timeout: Duration::from_secs(5),
+        shutdown_grace: Duration::from_secs(5),
+        log_format: LogFormat::Pretty,
+        streams: StreamSettings::from_env().unwrap(),
+    }
+}
+
+async fn start<F>(
+    spec: ServiceSpec,
+    migrator: &'static Migrator,
+    nats: &NatsServer,
+    build: F,
+) -> Service
+where
+    F: AsyncFnOnce(&mut Runtime) -> axum::Router,
+{
+    let database = TestDatabase::create(spec.name).await;
+    let shutdown = CancellationToken::new();
+    let mut runtime =
+        Runtime::start_with_shutdown(spec, common(&database, nats), migrator, shutdown.clone())
+            .await
+            .unwrap();
+    let router = build(&mut runtime).await;
+    let pool = runtime.db.clone();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(runtime.serve_on(listener, router));
+    Service {
+        address,
+        pool,
+        shutdown,
+        database,
+    }
+}
+
+pub(crate) fn checkout_config() -> checkout::config::Config {
+    checkout::config::Config {
+        tax_rate: "0.08".parse().unwrap(),
+        cart_ttl_days: 30,
+        catalog_timeout: Duration::from_secs(3),
+        public_base_url: "http://shop.test".to_owned(),
+        reconcile_every: Duration::from_millis(300),
+        abandoned_after: Duration::from_secs(900),
+    }
+}
+
+pub(crate) async fn spawn_shop() -> Shop {
+    platform::telemetry::init_logging(LogFormat::Pretty);
+    let nats = NatsServer::start();
+    let catalog = start(
+        catalog::SERVICE,
+        &catalog::MIGRATOR,
+        &nats,
+        async |runtime| {
+            let config = catalog::config::Config {
+                reservation_ttl: chrono::Duration::minutes(15),
+                sweep_every: Duration::from_secs(3600),
+            };
+            catalog::start(runtime, config).await.unwrap()
+        },
+    )
+    .await;
+    let checkout = start(
+        checkout::SERVICE,
+        &checkout::MIGRATOR,
+        &nats,
+        async |runtime| checkout::start(runtime, checkout_config()).await.unwrap(),
+    )
+    .await;
+    let client = async_nats::connect(nats.url()).await.unwrap();
+    Shop {
+        checkout,
+        catalog,
+        nats,
+        client,
+        http: reqwest::Client::new(),
+    }
+}
+
+pub(crate) fn product(sku: &str, price: &str, stock: u32) -> NewProduct {
+    NewProduct {
+        sku: Sku::parse(sku).unwrap(),
+        slug: Slug::from_text(&format!("product {sku}"), 120),
+        name: format!("Product {sku}"),
+        description: format!("The {sku}."),
+        brand: "Acme".to_owned(),
+        price: price.parse().unwrap(),
+        status: ProductStatus::Active,
+        popularity: 1,
+        category_paths: vec![vec!["Things".to_owned()]],
+        images: vec![ImageInput {
+            url: format!("/images/{sku}.jpg"),
+            alt_text: sku.to_owned(),
+        }],
+        initial_stock: stock,
+    }
+}
+
+pub(crate) fn address() -> Value {
+    json!({"line1": "1 Main St", "city": "Springfield", "postal_code": "12345", "country": "US"})
+}
+
+pub(crate) fn order_body(cart: &str, card: &str) -> Value {
+    json!({
+        "cart_token": cart,
+        "email": "ana@example.com",
+        "customer_name": "Ana Núñez",
+        "shipping_address": address(),
+        "shipping_method": "standard",
+        "card_token": card,
+    })
+}
+
+pub(crate) struct Reply {
+    pub(crate) status: u16,
+    pub(crate) body: Value,
+    pub(crate) bytes: Vec<u8>,
+    pub(crate) retry_after: Option<String>,
+}
+
+impl Shop {
+    pub(crate) async fn load(&self, products: Vec<NewProduct>) {
+        catalog::import::import(&self.catalog.pool, None, products)
+            .await
+            .unwrap();
+    }
+
+    pub(crate) async fn send(&self, request: reqwest::RequestBuilder) -> Reply {
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        let retry_after = response
+            .headers()
+            .get("retry-after")
+            .map(|v| v.to_str().unwrap().to_owned());
+        let bytes = response.bytes().await.unwrap().to_vec();
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Reply {
+            status,
+            body,
+            bytes,
+            retry_after,
+        }
+    }
+
+    pub(crate) async fn new_cart(&self) -> String {
+        let reply = self
+            .send(
+                self.http
+                    .post(format!("{}/api/carts", self.checkout.address)),
+            )
+            .await;
+        assert_eq!(reply.status, 201, "{}", reply.body);
+        reply.body["token"].as_str().unwrap().to_owned()
+    }
+
+    pub(crate) async fn add(&self, cart: &str, sku: &str, quantity: i64) -> Reply {
+        let url = format!("{}/api/carts/{cart}/items", self.checkout.address);
+        self.send(
+            self.http
+                .post(url)
+                .json(&json!({"sku": sku, "quantity": quantity})),
+        )
+        .await
+    }
+
+    pub(crate) async fn cart(&self, cart: &str) -> Value {
+        let reply = self
+            .send(
+                self.http
+                    .get(format!("{}/api/carts/{cart}", self.checkout.address)),
+            )
+            .await;
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        reply.body
+    }
+
+    pub(crate) async fn place(&self, key: &str, body: &Value) -> Reply {
+        let url = format!("{}/api/orders", self.checkout.address);
+        self.send(
+            self.http
+                .post(url)
+                .header("Idempotency-Key", key)
+                .json(body),
+        )
+        .await
+    }
+
+    /// (on hand, reserved) of a SKU in the catalog.
+    pub(crate) async fn stock(&self, sku: &str) -> (u32, u32) {
+        sqlx::query_as("SELECT i.on_hand, i.reserved FROM inventory i JOIN products p ON p.id = i.product_id WHERE p.sku = ?")
+            .bind(sku)
+            .fetch_one(&self.catalog.pool)
+            .await
+            .unwrap()
+    }
+
+    pub(crate) async fn count(&self, sql: &'static str) -> i64 {
+        sqlx::query_scalar(sql)
+            .fetch_one(&self.checkout.pool)
+            .await
+            .unwrap()
+    }
+
+    /// Waits until `check` holds, failing with `what` after a few seconds.
+    pub(crate) async fn eventually<F, Fut>(&self, what: &str, mut check: F)
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = bool>,
+    {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+        while !check().await {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{what} did not happen"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub(crate) async fn stop(self) {
+        for service in [self.checkout, self.catalog] {
+            service.shutdown.cancel();
+            service.pool.close().await;
+            service.database.drop_database().await;
+        }
+    }
+}

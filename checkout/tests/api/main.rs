@@ -1,0 +1,10 @@
+//! Checkout's integration tests: checkout and the catalog in-process, each with its own scratch database,
+//! talking over a private nats-server.
+
+mod helpers;
+
+mod carts;
+mod concurrency;
+mod failures;
+mod place_order;
+mod state_machine;

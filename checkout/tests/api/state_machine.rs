@@ -1,0 +1,108 @@
+//! Moving orders through their life cycle over NATS, legal and illegal moves, and cancelling with restock.
+
+use std::time::Duration;
+
+use platform::contracts::orders::{TRANSITION, TransitionReply, TransitionRequest};
+
+use crate::helpers::{Shop, order_body, product, spawn_shop};
+
+async fn transition(shop: &Shop, number: &str, to: &str) -> TransitionReply {
+    let request = TransitionRequest {
+        number: number.to_owned(),
+        to: to.to_owned(),
+        reason: Some("test".to_owned()),
+    };
+    platform::rpc::call(&shop.client, TRANSITION, &request, Duration::from_secs(5))
+        .await
+        .unwrap()
+}
+
+async fn paid_order(shop: &Shop, sku: &str, key: &str) -> String {
+    let cart = shop.new_cart().await;
+    shop.add(&cart, sku, 2).await;
+    let reply = shop.place(key, &order_body(&cart, "tok_visa")).await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    reply.body["number"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn orders_follow_the_state_machine_and_illegal_moves_are_refused() {
+    let shop = spawn_shop().await;
+    shop.load(vec![product("T-1", "10.00", 10)]).await;
+    let number = paid_order(&shop, "T-1", "key-life").await;
+    for to in ["processing", "shipped", "delivered"] {
+        assert!(
+            matches!(
+                transition(&shop, &number, to).await,
+                TransitionReply::Ok { .. }
+            ),
+            "-> {to}"
+        );
+    }
+    let refused = transition(&shop, &number, "cancelled").await;
+    assert!(
+        matches!(refused, TransitionReply::Rejected { ref code, .. } if code == "illegal_transition"),
+        "{refused:?}"
+    );
+    assert!(
+        matches!(transition(&shop, &number, "flying").await, TransitionReply::Rejected { ref code, .. } if code == "unknown_state")
+    );
+    assert!(
+        matches!(transition(&shop, "SH-NOPE", "shipped").await, TransitionReply::Rejected { ref code, .. } if code == "not_found")
+    );
+    assert!(matches!(
+        transition(&shop, &number, "refunded").await,
+        TransitionReply::Ok { .. }
+    ));
+
+    let history: Vec<(Option<String>, String)> = sqlx::query_as(
+        "SELECT h.from_state, h.to_state FROM order_state_history h JOIN orders o ON o.id = h.order_id WHERE o.number = ? ORDER BY h.id",
+    )
+    .bind(&number)
+    .fetch_all(&shop.checkout.pool)
+    .await
+    .unwrap();
+    let states: Vec<&str> = history.iter().map(|(_, to)| to.as_str()).collect();
+    assert_eq!(
+        states,
+        [
+            "pending",
+            "paid",
+            "processing",
+            "shipped",
+            "delivered",
+            "refunded"
+        ]
+    );
+    shop.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn cancelling_before_shipping_puts_the_sold_units_back_in_stock() {
+    let shop = spawn_shop().await;
+    shop.load(vec![product("R-1", "10.00", 10)]).await;
+    let number = paid_order(&shop, "R-1", "key-cancel").await;
+    shop.eventually("the sale reaches the catalog", || async {
+        shop.stock("R-1").await == (8, 0)
+    })
+    .await;
+    assert!(matches!(
+        transition(&shop, &number, "processing").await,
+        TransitionReply::Ok { .. }
+    ));
+    assert!(matches!(
+        transition(&shop, &number, "cancelled").await,
+        TransitionReply::Ok { .. }
+    ));
+    shop.eventually("the units are restocked", || async {
+        shop.stock("R-1").await == (10, 0)
+    })
+    .await;
+    let settled: bool = sqlx::query_scalar("SELECT stock_settled FROM orders WHERE number = ?")
+        .bind(&number)
+        .fetch_one(&shop.checkout.pool)
+        .await
+        .unwrap();
+    assert!(settled);
+    shop.stop().await;
+}

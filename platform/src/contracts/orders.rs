@@ -1,0 +1,157 @@
+//! What checkout publishes on the `ORDERS` stream, and its request/reply endpoints.
+//!
+//! | subject                            | event                 |
+//! |------------------------------------|-----------------------|
+//! | `orders.<NUMBER>.created`          | [`OrderCreated`]      |
+//! | `orders.<NUMBER>.paid`             | [`OrderPaid`]         |
+//! | `orders.<NUMBER>.status_changed`   | [`OrderStatusChanged`]|
+//! | `orders.<NUMBER>.cancelled`        | [`OrderCancelled`]    |
+
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::events::Event;
+
+/// Filter for OrderCreated only (the mailer's and the bridge's default).
+pub const ORDER_CREATED: &str = "orders.*.created";
+/// Filter for every order event.
+pub const ALL_ORDER_EVENTS: &str = "orders.>";
+
+/// Move an order through its life cycle (the admin and operators).
+pub const TRANSITION: &str = "rpc.checkout.transition";
+
+/// A postal address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Address {
+    pub line1: String,
+    #[serde(default)]
+    pub line2: Option<String>,
+    pub city: String,
+    #[serde(default)]
+    pub region: Option<String>,
+    pub postal_code: String,
+    /// ISO 3166-1 alpha-2.
+    pub country: String,
+}
+
+/// One line of an order, as it was sold.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderLine {
+    pub sku: String,
+    pub name: String,
+    pub unit_price: Decimal,
+    pub quantity: u32,
+    pub line_total: Decimal,
+}
+
+/// An order was placed and paid: everything a confirmation email or an outside system needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderCreated {
+    pub number: String,
+    pub email: String,
+    pub customer_name: String,
+    pub lines: Vec<OrderLine>,
+    pub subtotal: Decimal,
+    pub shipping: Decimal,
+    pub tax: Decimal,
+    pub total: Decimal,
+    pub currency: String,
+    pub shipping_method: String,
+    pub shipping_address: Address,
+    pub state: String,
+    pub created_at: DateTime<Utc>,
+    /// The secret that opens the order page (`/orders/<number>?token=...`). Internal consumers (the mailer)
+    /// need it for the link; anything forwarding the event outside the host must remove it.
+    pub lookup_token: Option<String>,
+}
+
+impl Event for OrderCreated {
+    const TYPE: &'static str = "OrderCreated";
+    const VERSION: u16 = 1;
+
+    fn subject(&self) -> String {
+        format!("orders.{}.created", self.number)
+    }
+}
+
+/// The order's payment succeeded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderPaid {
+    pub number: String,
+    pub amount: Decimal,
+    pub currency: String,
+    pub provider: String,
+    pub payment_reference: String,
+    pub paid_at: DateTime<Utc>,
+}
+
+impl Event for OrderPaid {
+    const TYPE: &'static str = "OrderPaid";
+    const VERSION: u16 = 1;
+
+    fn subject(&self) -> String {
+        format!("orders.{}.paid", self.number)
+    }
+}
+
+/// The order moved from one state to another.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderStatusChanged {
+    pub number: String,
+    pub from: Option<String>,
+    pub to: String,
+    pub reason: Option<String>,
+    pub changed_at: DateTime<Utc>,
+}
+
+impl Event for OrderStatusChanged {
+    const TYPE: &'static str = "OrderStatusChanged";
+    const VERSION: u16 = 1;
+
+    fn subject(&self) -> String {
+        format!("orders.{}.status_changed", self.number)
+    }
+}
+
+/// The order was cancelled; its stock went back to the catalog.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderCancelled {
+    pub number: String,
+    pub reason: Option<String>,
+    pub cancelled_at: DateTime<Utc>,
+}
+
+impl Event for OrderCancelled {
+    const TYPE: &'static str = "OrderCancelled";
+    const VERSION: u16 = 1;
+
+    fn subject(&self) -> String {
+        format!("orders.{}.cancelled", self.number)
+    }
+}
+
+/// `rpc.checkout.transition` request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransitionRequest {
+    pub number: String,
+    /// `processing`, `shipped`, `delivered`, `cancelled`, `refunded`, ...
+    pub to: String,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// `rpc.checkout.transition` reply.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TransitionReply {
+    Ok {
+        number: String,
+        from: String,
+        to: String,
+    },
+    Rejected {
+        code: String,
+        message: String,
+    },
+}
