@@ -7,6 +7,7 @@
 //! services share ([`events`], [`streams`]). It holds no domain logic, queries or handlers of any service.
 
 pub mod config;
+pub mod consumer;
 pub mod contracts;
 pub mod events;
 pub mod http;

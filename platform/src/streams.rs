@@ -71,9 +71,10 @@ impl StreamSettings {
         }
     }
 
-    /// Every event stream the shop uses.
+    /// Every stream the shop uses: the event streams and the dead letters.
     pub fn event_streams(&self) -> Vec<stream::Config> {
         vec![
+            crate::consumer::dead_letter_stream(self.replicas),
             self.stream_config(
                 CATALOG_STREAM,
                 CATALOG_SUBJECTS,

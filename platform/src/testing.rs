@@ -168,3 +168,55 @@ impl TestDatabase {
         }
     }
 }
+
+/// A private moto server (AWS SQS/SES emulator) on its own port, killed on drop; tests that need an outage
+/// stop and restart it. `MOTO_SERVER_BIN` says where `moto_server` is (the test command sets it).
+#[derive(Debug)]
+pub struct MotoServer {
+    port: u16,
+    child: Option<Child>,
+}
+
+impl MotoServer {
+    pub fn start() -> Self {
+        let mut server = Self {
+            port: free_port(),
+            child: None,
+        };
+        server.start_again();
+        server
+    }
+
+    /// The endpoint URL to give the AWS SDK (`AWS_ENDPOINT_URL`).
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Starts it again on the same port. moto keeps no state across restarts: queues and identities must be
+    /// created again by the test.
+    pub fn start_again(&mut self) {
+        assert!(self.child.is_none(), "moto is already running");
+        let bin = std::env::var("MOTO_SERVER_BIN").unwrap_or_else(|_| "moto_server".to_owned());
+        let child = Command::new(&bin)
+            .args(["-H", "127.0.0.1", "-p", &self.port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|err| panic!("cannot start {bin}: {err} (run the tests with ./dev test, or set MOTO_SERVER_BIN)"));
+        self.child = Some(child);
+        wait_for_port(self.port, Duration::from_secs(30));
+    }
+}
+
+impl Drop for MotoServer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}

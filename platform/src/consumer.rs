@@ -1,0 +1,251 @@
+//! Durable JetStream consumers and dead letters, shared by every service that consumes events.
+//!
+//! A consumer is a durable pull consumer with explicit acks, a bounded number of deliveries and a backoff
+//! between them. A message that cannot ever succeed (a poison payload, a permanent rejection) is copied to the
+//! `DEADLETTER` stream with why, then terminated; one that used up its deliveries is copied there by
+//! [`collect_max_deliveries`], which listens to JetStream's `MAX_DELIVERIES` advisory. Operators see and
+//! replay dead letters with the `nats` CLI (README, "Dead letters").
+
+use std::time::Duration;
+
+use anyhow::Context as _;
+use async_nats::{
+    HeaderMap,
+    jetstream::{
+        self, AckKind,
+        consumer::{AckPolicy, DeliverPolicy, PullConsumer, pull},
+        stream,
+    },
+};
+use futures::StreamExt as _;
+use serde::Deserialize;
+use tokio_util::sync::CancellationToken;
+
+/// The stream holding dead letters of every consumer.
+pub const DEAD_LETTER_STREAM: &str = "DEADLETTER";
+/// Its subjects: `deadletter.<consumer>.<original subject>`.
+pub const DEAD_LETTER_SUBJECTS: &str = "deadletter.>";
+
+/// Headers on a dead letter.
+pub const HEADER_ORIGINAL_SUBJECT: &str = "Shop-Original-Subject";
+pub const HEADER_ORIGINAL_STREAM: &str = "Shop-Original-Stream";
+pub const HEADER_ORIGINAL_SEQUENCE: &str = "Shop-Original-Sequence";
+pub const HEADER_REASON: &str = "Shop-Dead-Letter-Reason";
+
+/// The dead-letter stream's configuration: kept longer than events, for operators to look at.
+pub fn dead_letter_stream(replicas: usize) -> stream::Config {
+    stream::Config {
+        name: DEAD_LETTER_STREAM.to_owned(),
+        description: Some(
+            "Messages a consumer gave up on, with the reason; replay them with the nats CLI"
+                .to_owned(),
+        ),
+        subjects: vec![DEAD_LETTER_SUBJECTS.to_owned()],
+        storage: stream::StorageType::File,
+        num_replicas: replicas,
+        max_age: Duration::from_secs(90 * 24 * 3600),
+        max_bytes: 1024 * 1024 * 1024,
+        duplicate_window: Duration::from_secs(600),
+        ..Default::default()
+    }
+}
+
+/// A durable consumer as a service wants it.
+#[derive(Debug, Clone)]
+pub struct ConsumerSpec {
+    pub stream: String,
+    /// The durable name, shared by every replica of the service (they split the messages).
+    pub durable: String,
+    pub filter_subject: String,
+    /// Deliveries before the message is given up on (and dead-lettered).
+    pub max_deliver: i64,
+    /// Waits between redeliveries after a nak without delay or an ack timeout.
+    pub backoff: Vec<Duration>,
+    pub ack_wait: Duration,
+    pub max_ack_pending: i64,
+}
+
+impl ConsumerSpec {
+    fn config(&self) -> pull::Config {
+        pull::Config {
+            durable_name: Some(self.durable.clone()),
+            description: Some(format!("{} ({})", self.durable, self.filter_subject)),
+            filter_subject: self.filter_subject.clone(),
+            deliver_policy: DeliverPolicy::All,
+            ack_policy: AckPolicy::Explicit,
+            ack_wait: self.ack_wait,
+            max_deliver: self.max_deliver,
+            backoff: self.backoff.clone(),
+            max_ack_pending: self.max_ack_pending,
+            ..Default::default()
+        }
+    }
+}
+
+/// Creates the durable consumer, or takes the existing one.
+pub async fn ensure_consumer(
+    jetstream: &jetstream::Context,
+    spec: &ConsumerSpec,
+) -> anyhow::Result<PullConsumer> {
+    let stream = jetstream
+        .get_stream(&spec.stream)
+        .await
+        .with_context(|| format!("looking up stream {}", spec.stream))?;
+    match stream.create_consumer(spec.config()).await {
+        Ok(consumer) => Ok(consumer),
+        Err(create_err) => {
+            // An existing consumer with other settings: keep it (and its position), and say so. Changing a
+            // durable's settings is an operator's decision: `nats consumer edit`.
+            tracing::warn!(consumer = %spec.durable, error = %create_err, "keeping the consumer's current settings");
+            stream.get_consumer(&spec.durable).await.map_err(|err| {
+                anyhow::anyhow!(
+                    "getting consumer {} on {}: {err}",
+                    spec.durable,
+                    spec.stream
+                )
+            })
+        }
+    }
+}
+
+/// Copies `message` to the dead-letter stream with `reason`, then terminates it (no more deliveries).
+pub async fn dead_letter(
+    jetstream: &jetstream::Context,
+    message: &jetstream::Message,
+    reason: &str,
+) -> anyhow::Result<()> {
+    let info = message
+        .info()
+        .map_err(|err| anyhow::anyhow!("message info: {err}"))?;
+    let mut headers = message.headers.clone().unwrap_or_default();
+    // A dead letter is a new message: it must not be dropped as a duplicate of the original.
+    headers.insert(
+        "Nats-Msg-Id",
+        format!(
+            "dl-{}-{}-{}",
+            info.consumer, info.stream, info.stream_sequence
+        )
+        .as_str(),
+    );
+    headers.insert(HEADER_ORIGINAL_SUBJECT, message.subject.as_str());
+    headers.insert(HEADER_ORIGINAL_STREAM, info.stream);
+    headers.insert(
+        HEADER_ORIGINAL_SEQUENCE,
+        info.stream_sequence.to_string().as_str(),
+    );
+    headers.insert(HEADER_REASON, truncate(reason, 500));
+    let subject = format!("deadletter.{}.{}", info.consumer, message.subject);
+    jetstream
+        .publish_with_headers(subject, headers, message.payload.clone())
+        .await?
+        .await
+        .context("publishing a dead letter")?;
+    metrics::counter!("dead_letters_total", "consumer" => info.consumer.to_owned()).increment(1);
+    message
+        .ack_with(AckKind::Term)
+        .await
+        .map_err(|err| anyhow::anyhow!("terminating: {err}"))?;
+    Ok(())
+}
+
+fn truncate(text: &str, max: usize) -> &str {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => &text[..at],
+        None => text,
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct MaxDeliveriesAdvisory {
+    stream: String,
+    consumer: String,
+    stream_seq: u64,
+    deliveries: u64,
+}
+
+/// Copies every message `consumer` gave up on after its last delivery into the dead-letter stream, until
+/// `shutdown`. Run by every replica: the copy's `Nats-Msg-Id` makes duplicates harmless.
+pub async fn collect_max_deliveries(
+    client: async_nats::Client,
+    jetstream: jetstream::Context,
+    stream: String,
+    consumer: String,
+    shutdown: CancellationToken,
+) {
+    let subject = format!("$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.{stream}.{consumer}");
+    let mut advisories = match client.subscribe(subject.clone()).await {
+        Ok(subscription) => subscription,
+        Err(err) => {
+            tracing::error!(error = %err, subject, "cannot listen for max-deliveries advisories");
+            return;
+        }
+    };
+    loop {
+        let advisory = tokio::select! {
+            () = shutdown.cancelled() => return,
+            advisory = advisories.next() => match advisory { Some(a) => a, None => return },
+        };
+        let Ok(advisory) = serde_json::from_slice::<MaxDeliveriesAdvisory>(&advisory.payload)
+        else {
+            continue;
+        };
+        if let Err(err) = copy_from_stream(&jetstream, &advisory).await {
+            tracing::error!(error = %err, seq = advisory.stream_seq, "cannot dead-letter a message that used up its deliveries");
+        }
+    }
+}
+
+async fn copy_from_stream(
+    jetstream: &jetstream::Context,
+    advisory: &MaxDeliveriesAdvisory,
+) -> anyhow::Result<()> {
+    let stream = jetstream.get_stream(&advisory.stream).await?;
+    let original = stream.get_raw_message(advisory.stream_seq).await?;
+    let mut headers: HeaderMap = original.headers.clone();
+    headers.insert(
+        "Nats-Msg-Id",
+        format!(
+            "dl-{}-{}-{}",
+            advisory.consumer, advisory.stream, advisory.stream_seq
+        )
+        .as_str(),
+    );
+    headers.insert(HEADER_ORIGINAL_SUBJECT, original.subject.as_str());
+    headers.insert(HEADER_ORIGINAL_STREAM, advisory.stream.as_str());
+    headers.insert(
+        HEADER_ORIGINAL_SEQUENCE,
+        advisory.stream_seq.to_string().as_str(),
+    );
+    headers.insert(
+        HEADER_REASON,
+        format!("not acknowledged after {} deliveries", advisory.deliveries).as_str(),
+    );
+    let subject = format!("deadletter.{}.{}", advisory.consumer, original.subject);
+    jetstream
+        .publish_with_headers(subject, headers, original.payload)
+        .await?
+        .await?;
+    metrics::counter!("dead_letters_total", "consumer" => advisory.consumer.clone()).increment(1);
+    tracing::warn!(consumer = %advisory.consumer, seq = advisory.stream_seq, "dead-lettered a message after its last delivery");
+    Ok(())
+}
+
+/// Publishes the consumer's backlog (`num_pending`, messages not yet delivered, plus those awaiting an ack)
+/// as the gauge `consumer_pending{consumer}` every `every`, until `shutdown`.
+pub async fn report_lag(
+    mut consumer: PullConsumer,
+    name: String,
+    every: Duration,
+    shutdown: CancellationToken,
+) {
+    loop {
+        if let Ok(info) = consumer.info().await {
+            let pending = info.num_pending + info.num_ack_pending as u64;
+            metrics::gauge!("consumer_pending", "consumer" => name.clone()).set(pending as f64);
+        }
+        tokio::select! {
+            () = shutdown.cancelled() => return,
+            () = tokio::time::sleep(every) => {}
+        }
+    }
+}
