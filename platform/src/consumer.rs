@@ -117,34 +117,59 @@ pub async fn dead_letter(
     let info = message
         .info()
         .map_err(|err| anyhow::anyhow!("message info: {err}"))?;
-    let mut headers = message.headers.clone().unwrap_or_default();
-    // A dead letter is a new message: it must not be dropped as a duplicate of the original.
-    headers.insert(
-        "Nats-Msg-Id",
-        format!(
-            "dl-{}-{}-{}",
-            info.consumer, info.stream, info.stream_sequence
-        )
-        .as_str(),
-    );
-    headers.insert(HEADER_ORIGINAL_SUBJECT, message.subject.as_str());
-    headers.insert(HEADER_ORIGINAL_STREAM, info.stream);
-    headers.insert(
-        HEADER_ORIGINAL_SEQUENCE,
-        info.stream_sequence.to_string().as_str(),
-    );
-    headers.insert(HEADER_REASON, truncate(reason, 500));
-    let subject = format!("deadletter.{}.{}", info.consumer, message.subject);
-    jetstream
-        .publish_with_headers(subject, headers, message.payload.clone())
-        .await?
-        .await
-        .context("publishing a dead letter")?;
-    metrics::counter!("dead_letters_total", "consumer" => info.consumer.to_owned()).increment(1);
+    let original = Original {
+        consumer: info.consumer,
+        stream: info.stream,
+        sequence: info.stream_sequence,
+        subject: message.subject.as_str(),
+        headers: message.headers.clone().unwrap_or_default(),
+    };
+    publish_dead_letter(jetstream, original, reason, message.payload.clone()).await?;
     message
         .ack_with(AckKind::Term)
         .await
         .map_err(|err| anyhow::anyhow!("terminating: {err}"))?;
+    Ok(())
+}
+
+/// Where a dead letter came from.
+struct Original<'a> {
+    consumer: &'a str,
+    stream: &'a str,
+    sequence: u64,
+    subject: &'a str,
+    headers: HeaderMap,
+}
+
+async fn publish_dead_letter(
+    jetstream: &jetstream::Context,
+    original: Original<'_>,
+    reason: &str,
+    payload: bytes::Bytes,
+) -> anyhow::Result<()> {
+    let Original {
+        consumer,
+        stream,
+        sequence,
+        subject,
+        mut headers,
+    } = original;
+    // A dead letter is a new message: it must not be dropped as a duplicate of the original, and the same
+    // one reported twice (two replicas, a retry) must be kept once.
+    headers.insert(
+        "Nats-Msg-Id",
+        format!("dl-{consumer}-{stream}-{sequence}").as_str(),
+    );
+    headers.insert(HEADER_ORIGINAL_SUBJECT, subject);
+    headers.insert(HEADER_ORIGINAL_STREAM, stream);
+    headers.insert(HEADER_ORIGINAL_SEQUENCE, sequence.to_string().as_str());
+    headers.insert(HEADER_REASON, truncate(reason, 500));
+    jetstream
+        .publish_with_headers(format!("deadletter.{consumer}.{subject}"), headers, payload)
+        .await?
+        .await
+        .context("publishing a dead letter")?;
+    metrics::counter!("dead_letters_total", "consumer" => consumer.to_owned()).increment(1);
     Ok(())
 }
 
@@ -200,32 +225,16 @@ async fn copy_from_stream(
     advisory: &MaxDeliveriesAdvisory,
 ) -> anyhow::Result<()> {
     let stream = jetstream.get_stream(&advisory.stream).await?;
-    let original = stream.get_raw_message(advisory.stream_seq).await?;
-    let mut headers: HeaderMap = original.headers.clone();
-    headers.insert(
-        "Nats-Msg-Id",
-        format!(
-            "dl-{}-{}-{}",
-            advisory.consumer, advisory.stream, advisory.stream_seq
-        )
-        .as_str(),
-    );
-    headers.insert(HEADER_ORIGINAL_SUBJECT, original.subject.as_str());
-    headers.insert(HEADER_ORIGINAL_STREAM, advisory.stream.as_str());
-    headers.insert(
-        HEADER_ORIGINAL_SEQUENCE,
-        advisory.stream_seq.to_string().as_str(),
-    );
-    headers.insert(
-        HEADER_REASON,
-        format!("not acknowledged after {} deliveries", advisory.deliveries).as_str(),
-    );
-    let subject = format!("deadletter.{}.{}", advisory.consumer, original.subject);
-    jetstream
-        .publish_with_headers(subject, headers, original.payload)
-        .await?
-        .await?;
-    metrics::counter!("dead_letters_total", "consumer" => advisory.consumer.clone()).increment(1);
+    let message = stream.get_raw_message(advisory.stream_seq).await?;
+    let original = Original {
+        consumer: &advisory.consumer,
+        stream: &advisory.stream,
+        sequence: advisory.stream_seq,
+        subject: message.subject.as_str(),
+        headers: message.headers.clone(),
+    };
+    let reason = format!("not acknowledged after {} deliveries", advisory.deliveries);
+    publish_dead_letter(jetstream, original, &reason, message.payload.clone()).await?;
     tracing::warn!(consumer = %advisory.consumer, seq = advisory.stream_seq, "dead-lettered a message after its last delivery");
     Ok(())
 }

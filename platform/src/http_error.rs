@@ -142,3 +142,13 @@ impl IntoResponse for ApiError {
         }
     }
 }
+
+/// The fallback of every router: a 404 problem document instead of an empty body.
+pub async fn no_such_endpoint() -> Response {
+    problem(
+        StatusCode::NOT_FOUND,
+        "Not found",
+        "no such endpoint",
+        Map::new(),
+    )
+}

@@ -220,3 +220,99 @@ impl Drop for MotoServer {
         self.stop();
     }
 }
+
+/// The common configuration of a service under test: its scratch database, the given NATS, port 0.
+pub fn test_config(database: &TestDatabase, nats_url: &str) -> crate::config::CommonConfig {
+    crate::config::CommonConfig {
+        http_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+        database_url: secrecy::SecretString::from(database.url()),
+        database_max_connections: 30,
+        nats_url: nats_url.to_owned(),
+        nats_connect_timeout: Duration::from_secs(5),
+        database_connect_timeout: Duration::from_secs(5),
+        shutdown_grace: Duration::from_secs(5),
+        log_format: crate::config::LogFormat::Pretty,
+        streams: crate::streams::StreamSettings::from_env().expect("stream settings"),
+    }
+}
+
+/// A service running in the test process on port 0, with its own scratch database.
+#[derive(Debug)]
+pub struct TestService {
+    pub address: String,
+    pub pool: MySqlPool,
+    pub shutdown: tokio_util::sync::CancellationToken,
+    pub database: TestDatabase,
+}
+
+/// Starts `spec` in-process against `nats_url`; `build` adds its workers and returns its routes.
+pub async fn spawn_service<F>(
+    spec: crate::ServiceSpec,
+    migrator: &'static Migrator,
+    nats_url: &str,
+    build: F,
+) -> TestService
+where
+    F: AsyncFnOnce(&mut crate::Runtime) -> axum::Router,
+{
+    crate::telemetry::init_logging(crate::config::LogFormat::Pretty);
+    let database = TestDatabase::create(spec.name).await;
+    let shutdown = tokio_util::sync::CancellationToken::new();
+    let mut runtime = crate::Runtime::start_with_shutdown(
+        spec,
+        test_config(&database, nats_url),
+        migrator,
+        shutdown.clone(),
+    )
+    .await
+    .expect("service starts");
+    let router = build(&mut runtime).await;
+    let pool = runtime.db.clone();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind port 0");
+    let address = format!("http://{}", listener.local_addr().expect("local address"));
+    tokio::spawn(runtime.serve_on(listener, router));
+    TestService {
+        address,
+        pool,
+        shutdown,
+        database,
+    }
+}
+
+impl TestService {
+    /// Stops the service and drops its database.
+    pub async fn stop(self) {
+        self.shutdown.cancel();
+        self.pool.close().await;
+        self.database.drop_database().await;
+    }
+}
+
+/// Every message currently in `stream`, read by an ephemeral consumer.
+pub async fn stream_messages(
+    client: &async_nats::Client,
+    stream: &str,
+) -> Vec<async_nats::jetstream::Message> {
+    use futures::StreamExt as _;
+
+    let jetstream = async_nats::jetstream::new(client.clone());
+    let stream = jetstream.get_stream(stream).await.expect("stream exists");
+    let consumer = stream
+        .create_consumer(async_nats::jetstream::consumer::pull::Config::default())
+        .await
+        .expect("ephemeral consumer");
+    let mut messages = consumer
+        .fetch()
+        .max_messages(10_000)
+        .expires(Duration::from_secs(1))
+        .messages()
+        .await
+        .expect("fetch");
+    let mut all = Vec::new();
+    while let Some(Ok(message)) = messages.next().await {
+        all.push(message);
+    }
+    all
+}

@@ -11,12 +11,11 @@ mod state;
 use axum::{
     Router,
     extract::{Query, rejection::QueryRejection},
-    http::StatusCode,
     routing::get,
 };
 pub use state::AppState;
 
-use platform::http_error::{ApiError, problem};
+use platform::http_error::ApiError;
 
 use self::params::Params;
 
@@ -27,14 +26,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/categories", get(categories::tree))
         .route("/api/search", get(search::search))
         .route("/api/openapi.json", get(openapi::document))
-        .fallback(|| async {
-            problem(
-                StatusCode::NOT_FOUND,
-                "Not found",
-                "no such endpoint",
-                serde_json::Map::new(),
-            )
-        })
+        .fallback(platform::http_error::no_such_endpoint)
         .with_state(state)
 }
 

@@ -3,16 +3,9 @@
 use std::{sync::OnceLock, time::Duration};
 
 use catalog::{MIGRATOR, SERVICE, config::Config, domain::NewProduct};
-use platform::{
-    Runtime,
-    config::{CommonConfig, LogFormat},
-    streams::StreamSettings,
-    testing::{NatsServer, TestDatabase},
-};
-use secrecy::SecretString;
+use platform::testing::{NatsServer, TestService, spawn_service};
 use serde_json::Value;
 use sqlx::MySqlPool;
-use tokio_util::sync::CancellationToken;
 
 pub(crate) struct TestApp {
     pub(crate) address: String,
@@ -20,8 +13,7 @@ pub(crate) struct TestApp {
     pub(crate) nats: NatsServer,
     pub(crate) client: async_nats::Client,
     pub(crate) http: reqwest::Client,
-    shutdown: CancellationToken,
-    database: TestDatabase,
+    service: TestService,
 }
 
 pub(crate) async fn spawn_app() -> TestApp {
@@ -33,38 +25,21 @@ pub(crate) async fn spawn_app() -> TestApp {
 }
 
 pub(crate) async fn spawn_app_with(config: Config) -> TestApp {
-    platform::telemetry::init_logging(LogFormat::Pretty);
-    let database = TestDatabase::create("catalog").await;
     let nats = NatsServer::start();
-    let common = CommonConfig {
-        http_addr: "127.0.0.1:0".parse().unwrap(),
-        database_url: SecretString::from(database.url()),
-        database_max_connections: 20,
-        nats_url: nats.url(),
-        nats_connect_timeout: Duration::from_secs(5),
-        database_connect_timeout: Duration::from_secs(5),
-        shutdown_grace: Duration::from_secs(5),
-        log_format: LogFormat::Pretty,
-        streams: StreamSettings::from_env().unwrap(),
-    };
-    let shutdown = CancellationToken::new();
-    let mut runtime = Runtime::start_with_shutdown(SERVICE, common, &MIGRATOR, shutdown.clone())
-        .await
-        .unwrap();
-    let router = catalog::start(&mut runtime, config).await.unwrap();
-    let pool = runtime.db.clone();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(runtime.serve_on(listener, router));
+    let service = spawn_service(SERVICE, &MIGRATOR, &nats.url(), async |runtime| {
+        catalog::start(runtime, config)
+            .await
+            .expect("catalog starts")
+    })
+    .await;
     let client = async_nats::connect(nats.url()).await.unwrap();
     TestApp {
-        address,
-        pool,
+        address: service.address.clone(),
+        pool: service.pool.clone(),
         nats,
         client,
         http: reqwest::Client::new(),
-        shutdown,
-        database,
+        service,
     }
 }
 
@@ -94,9 +69,7 @@ impl TestApp {
     }
 
     pub(crate) async fn stop(self) {
-        self.shutdown.cancel();
-        self.pool.close().await;
-        self.database.drop_database().await;
+        self.service.stop().await;
     }
 }
 

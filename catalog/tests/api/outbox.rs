@@ -3,8 +3,7 @@
 
 use std::{collections::HashSet, time::Duration};
 
-use async_nats::jetstream::{self, consumer::pull};
-use futures::StreamExt as _;
+use async_nats::jetstream;
 use platform::{
     contracts::catalog::{ProductUpserted, RESERVE, ReserveRequest, StockChanged, StockLine},
     events::Envelope,
@@ -12,26 +11,8 @@ use platform::{
 
 use crate::helpers::{product, spawn_app};
 
-/// Every message of the CATALOG stream, read by an ephemeral consumer.
 async fn stream_messages(client: &async_nats::Client) -> Vec<async_nats::jetstream::Message> {
-    let jetstream = jetstream::new(client.clone());
-    let stream = jetstream.get_stream("CATALOG").await.unwrap();
-    let consumer = stream
-        .create_consumer(pull::Config::default())
-        .await
-        .unwrap();
-    let mut messages = consumer
-        .fetch()
-        .max_messages(10_000)
-        .expires(Duration::from_secs(1))
-        .messages()
-        .await
-        .unwrap();
-    let mut all = Vec::new();
-    while let Some(Ok(message)) = messages.next().await {
-        all.push(message);
-    }
-    all
+    platform::testing::stream_messages(client, "CATALOG").await
 }
 
 async fn wait_for_messages(client: &async_nats::Client, count: u64) {

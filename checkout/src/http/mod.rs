@@ -8,10 +8,9 @@ use std::sync::Arc;
 
 use axum::{
     Router,
-    http::StatusCode,
     routing::{get, post, put},
 };
-use platform::{http_error::problem, outbox::OutboxNotifier};
+use platform::outbox::OutboxNotifier;
 use sqlx::MySqlPool;
 
 use crate::{catalog::CatalogClient, config::Config};
@@ -36,14 +35,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/orders", post(orders::place))
         .route("/api/orders/{number}", get(orders::lookup))
         .route("/api/checkout/openapi.json", get(openapi::document))
-        .fallback(|| async {
-            problem(
-                StatusCode::NOT_FOUND,
-                "Not found",
-                "no such endpoint",
-                serde_json::Map::new(),
-            )
-        })
+        .fallback(platform::http_error::no_such_endpoint)
         .with_state(state)
 }
 

@@ -3,72 +3,15 @@
 use std::time::Duration;
 
 use catalog::domain::{ImageInput, NewProduct, ProductStatus, Sku, Slug};
-use platform::{
-    Runtime, ServiceSpec,
-    config::{CommonConfig, LogFormat},
-    streams::StreamSettings,
-    testing::{NatsServer, TestDatabase},
-};
-use secrecy::SecretString;
+use platform::testing::{NatsServer, TestService, spawn_service};
 use serde_json::{Value, json};
-use sqlx::{MySqlPool, migrate::Migrator};
-use tokio_util::sync::CancellationToken;
-
-pub(crate) struct Service {
-    pub(crate) address: String,
-    pub(crate) pool: MySqlPool,
-    pub(crate) shutdown: CancellationToken,
-    database: TestDatabase,
-}
 
 pub(crate) struct Shop {
-    pub(crate) checkout: Service,
-    pub(crate) catalog: Service,
+    pub(crate) checkout: TestService,
+    pub(crate) catalog: TestService,
     pub(crate) nats: NatsServer,
     pub(crate) client: async_nats::Client,
     pub(crate) http: reqwest::Client,
-}
-
-fn common(database: &TestDatabase, nats: &NatsServer) -> CommonConfig {
-    CommonConfig {
-        http_addr: "127.0.0.1:0".parse().unwrap(),
-        database_url: SecretString::from(database.url()),
-        database_max_connections: 30,
-        nats_url: nats.url(),
-        nats_connect_timeout: Duration::from_secs(5),
-        database_connect_timeout: Duration::from_secs(5),
-        shutdown_grace: Duration::from_secs(5),
-        log_format: LogFormat::Pretty,
-        streams: StreamSettings::from_env().unwrap(),
-    }
-}
-
-async fn start<F>(
-    spec: ServiceSpec,
-    migrator: &'static Migrator,
-    nats: &NatsServer,
-    build: F,
-) -> Service
-where
-    F: AsyncFnOnce(&mut Runtime) -> axum::Router,
-{
-    let database = TestDatabase::create(spec.name).await;
-    let shutdown = CancellationToken::new();
-    let mut runtime =
-        Runtime::start_with_shutdown(spec, common(&database, nats), migrator, shutdown.clone())
-            .await
-            .unwrap();
-    let router = build(&mut runtime).await;
-    let pool = runtime.db.clone();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(runtime.serve_on(listener, router));
-    Service {
-        address,
-        pool,
-        shutdown,
-        database,
-    }
 }
 
 pub(crate) fn checkout_config() -> checkout::config::Config {
@@ -83,12 +26,11 @@ pub(crate) fn checkout_config() -> checkout::config::Config {
 }
 
 pub(crate) async fn spawn_shop() -> Shop {
-    platform::telemetry::init_logging(LogFormat::Pretty);
     let nats = NatsServer::start();
-    let catalog = start(
+    let catalog = spawn_service(
         catalog::SERVICE,
         &catalog::MIGRATOR,
-        &nats,
+        &nats.url(),
         async |runtime| {
             let config = catalog::config::Config {
                 reservation_ttl: chrono::Duration::minutes(15),
@@ -98,10 +40,10 @@ pub(crate) async fn spawn_shop() -> Shop {
         },
     )
     .await;
-    let checkout = start(
+    let checkout = spawn_service(
         checkout::SERVICE,
         &checkout::MIGRATOR,
-        &nats,
+        &nats.url(),
         async |runtime| checkout::start(runtime, checkout_config()).await.unwrap(),
     )
     .await;
@@ -256,10 +198,7 @@ impl Shop {
     }
 
     pub(crate) async fn stop(self) {
-        for service in [self.checkout, self.catalog] {
-            service.shutdown.cancel();
-            service.pool.close().await;
-            service.database.drop_database().await;
-        }
+        self.checkout.stop().await;
+        self.catalog.stop().await;
     }
 }

@@ -2,35 +2,22 @@
 
 use std::time::Duration;
 
-use async_nats::jetstream::{self, consumer::pull};
-use futures::StreamExt as _;
 use platform::{contracts::orders::OrderCreated, events::Envelope};
 use serde_json::json;
 
 use crate::helpers::{Shop, order_body, product, spawn_shop};
 
 pub(crate) async fn order_events(shop: &Shop) -> Vec<(String, serde_json::Value)> {
-    let jetstream = jetstream::new(shop.client.clone());
-    let stream = jetstream.get_stream("ORDERS").await.unwrap();
-    let consumer = stream
-        .create_consumer(pull::Config::default())
+    platform::testing::stream_messages(&shop.client, "ORDERS")
         .await
-        .unwrap();
-    let mut messages = consumer
-        .fetch()
-        .max_messages(10_000)
-        .expires(Duration::from_secs(1))
-        .messages()
-        .await
-        .unwrap();
-    let mut all = Vec::new();
-    while let Some(Ok(message)) = messages.next().await {
-        all.push((
-            message.subject.to_string(),
-            serde_json::from_slice(&message.payload).unwrap(),
-        ));
-    }
-    all
+        .iter()
+        .map(|message| {
+            (
+                message.subject.to_string(),
+                serde_json::from_slice(&message.payload).unwrap(),
+            )
+        })
+        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread")]
