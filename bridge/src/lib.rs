@@ -1,9 +1,31 @@
 //! The bridge service: forwards order events from JetStream to an AWS SQS queue for systems outside the
 //! host, acking a message only once SQS has accepted it.
+//!
+//! It owns the `forwarded_events` table (which event ids SQS already has) and the durable consumer `bridge`
+//! on the ORDERS stream, shared by every replica. [`forwarder`] explains the delivery guarantees: nothing is
+//! lost during an SQS outage, a redelivered event is not sent twice, and where a second copy is still
+//! possible (the crash window) it carries the same event id.
+//!
+//! Metrics, labelled with the queue name: `bridge_forwarded_total`, `bridge_failed_total{outcome}` (entries
+//! SQS did not take on an attempt: `retried` or `rejected`), `bridge_batch_size` (entries per
+//! SendMessageBatch), `bridge_already_forwarded_total`, `bridge_redeliveries_total`, `bridge_sqs_up` (the
+//! last call reached SQS), and `consumer_pending{consumer="bridge"}` for the lag. SQS is deliberately not a
+//! readiness check: while it is down the bridge is doing its job, which is to wait and retry.
+
+pub mod batch;
+pub mod config;
+pub mod db;
+pub mod event;
+pub mod forwarder;
+pub mod sqs;
+
+use std::time::Duration;
 
 use axum::Router;
-use platform::ServiceSpec;
+use platform::{Runtime, ServiceSpec};
 use sqlx::migrate::Migrator;
+
+use crate::{config::Config, forwarder::Forwarder};
 
 /// Who this service is on NATS and where it listens by default.
 pub const SERVICE: ServiceSpec = ServiceSpec {
@@ -16,6 +38,36 @@ pub const SERVICE: ServiceSpec = ServiceSpec {
 
 /// This service's schema, applied at start-up.
 pub static MIGRATOR: Migrator = sqlx::migrate!();
+
+/// How often the consumer's backlog is published as `consumer_pending`.
+const LAG_REPORT_EVERY: Duration = Duration::from_secs(10);
+
+/// Creates (or takes) the durable consumer and starts forwarding to the queue through `sqs`; returns the
+/// service's own routes.
+pub async fn start(
+    runtime: &mut Runtime,
+    config: Config,
+    sqs: aws_sdk_sqs::Client,
+) -> anyhow::Result<Router> {
+    let consumer =
+        platform::consumer::ensure_consumer(&runtime.jetstream, &config.consumer_spec()).await?;
+    runtime.spawn(platform::consumer::report_lag(
+        consumer.clone(),
+        config::CONSUMER.to_owned(),
+        LAG_REPORT_EVERY,
+        runtime.shutdown.clone(),
+    ));
+    let forwarder = Forwarder::new(
+        consumer,
+        runtime.jetstream.clone(),
+        runtime.db.clone(),
+        sqs,
+        config,
+        runtime.shutdown.clone(),
+    );
+    runtime.spawn(forwarder.run());
+    Ok(router())
+}
 
 /// The service's own HTTP routes (the operational ones are added by the runtime).
 pub fn router() -> Router {

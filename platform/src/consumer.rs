@@ -45,6 +45,8 @@ pub fn dead_letter_stream(replicas: usize) -> stream::Config {
         num_replicas: replicas,
         max_age: Duration::from_secs(90 * 24 * 3600),
         max_bytes: 1024 * 1024 * 1024,
+        // Spelled as the server stores "unlimited", so the start-up comparison sees no change.
+        max_message_size: -1,
         duplicate_window: Duration::from_secs(600),
         ..Default::default()
     }

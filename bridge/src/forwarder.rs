@@ -1,0 +1,589 @@
+//! The forwarding loop: pull order events from the durable consumer, send them to SQS in batches, and ack
+//! each JetStream message only after SQS accepted its event and the bridge recorded it.
+//!
+//! **Batching.** An idle pull waits for a first message; a second pull then asks for up to nine more and
+//! lasts at most `BRIDGE_LINGER_MS`. Both pulls are expired by the server, so no message is ever buffered in
+//! the client without an owner: everything delivered to this replica is in the batch being worked on.
+//!
+//! **One batch**, in order:
+//! 1. Each payload is read as an envelope and its secrets are removed ([`crate::event`]). A payload that
+//!    is not an envelope is dead-lettered (`DEADLETTER`, subject `deadletter.bridge.<subject>`) and does
+//!    not hold up the others. Two messages with the same event id in one batch become one SQS message.
+//! 2. Event ids already in `forwarded_events` are acked without being sent again.
+//! 3. The rest go out in SendMessageBatch requests ([`crate::batch`]). Every entry of every response is
+//!    checked: accepted ones are recorded in `forwarded_events` and then acked; ones SQS failed are sent
+//!    again, alone, after a capped exponential backoff; ones SQS rejects as the sender's fault (it will
+//!    never take them) are dead-lettered. A request that fails as a whole (SQS down, throttled, the queue
+//!    missing) is retried the same way, for as long as it takes: an outage means waiting, never loss. A
+//!    request refused as a whole for its content (a message over the queue's size limit) is split into
+//!    single entries, and only an entry refused on its own is dead-lettered.
+//!
+//! On a FIFO queue the events of one order stay in order within a request; an entry retried after a later
+//! entry of the same order was accepted lands after it. The default filter (`OrderCreated` only, one per
+//! order) never has two events of one order.
+//!
+//! While a batch is being worked on, every message not yet acked gets `AckKind::Progress` every third of
+//! the ack wait, so JetStream does not redeliver it meanwhile, however long the outage. On shutdown the
+//! messages not yet forwarded are nak'ed, for another replica to take at once.
+//!
+//! **The crash window.** SQS accepts a batch, then the bridge records the ids, then acks. A crash (or a lost
+//! database) after SQS accepted and before the ids are recorded means JetStream redelivers the messages and
+//! the bridge, finding no record, sends them again. A response lost on the way back from SQS has the same
+//! effect. On a FIFO queue SQS drops the second copy itself (same deduplication id within 5 minutes); on a
+//! standard queue, which is at-least-once anyway, consumers drop it by the `event_id` attribute. After the
+//! record is written, a crash before the ack only causes a redelivery that is acked without sending. If the
+//! record cannot be written before shutdown, the messages are acked anyway: the ack is what prevents the
+//! redelivery the record would have caught.
+//!
+//! **Replicas** share the durable consumer `bridge`; JetStream hands each message to one replica at a time,
+//! and the progress signals keep it there while that replica retries. A message reaches a second replica
+//! only when the first stopped signalling for a whole ack wait (it died, or lost NATS). If the first one was
+//! in fact still sending, both may send: on a FIFO queue SQS deduplicates; on a standard queue the copies
+//! carry the same `event_id`. Both replicas then record the id: the primary key and `ON DUPLICATE KEY
+//! UPDATE` make the second record a no-op rather than an error, so both ack and nothing loops. The same holds
+//! for one event published twice as two JetStream messages (no `Nats-Msg-Id`) that land on two replicas.
+
+use std::{
+    collections::VecDeque,
+    future::Future,
+    hash::{BuildHasher as _, Hasher as _, RandomState},
+    sync::atomic::{AtomicBool, Ordering},
+    time::Duration,
+};
+
+use async_nats::jetstream::{self, AckKind, Message, consumer::PullConsumer};
+use futures::StreamExt as _;
+use sqlx::MySqlPool;
+use tokio_util::sync::CancellationToken;
+use uuid::Uuid;
+
+use crate::{
+    batch::{self, MAX_ENTRIES},
+    config::Config,
+    db::{self, Forwarded},
+    event::{self, OutgoingEvent},
+    sqs::{Queue, SendError},
+};
+
+/// How long an idle pull waits for a first message before asking again.
+const IDLE_PULL: Duration = Duration::from_secs(5);
+/// The first wait between two attempts; it doubles up to `BRIDGE_RETRY_MAX_MS`.
+const FIRST_RETRY: Duration = Duration::from_millis(100);
+
+/// Forwards order events from the durable consumer to SQS until shutdown.
+pub struct Forwarder {
+    consumer: PullConsumer,
+    jetstream: jetstream::Context,
+    db: MySqlPool,
+    sqs: aws_sdk_sqs::Client,
+    config: Config,
+    shutdown: CancellationToken,
+}
+
+/// A message of the current batch, and whether it was acked, nak'ed or terminated yet.
+struct Delivery {
+    message: Message,
+    settled: AtomicBool,
+}
+
+impl Delivery {
+    async fn settle(&self, kind: AckKind) {
+        self.settled.store(true, Ordering::Release);
+        if let Err(err) = self.message.ack_with(kind).await {
+            // A lost ack means a redelivery, which forwarded_events recognises.
+            tracing::warn!(error = %err, subject = %self.message.subject, "cannot acknowledge a message");
+        }
+    }
+
+    fn is_settled(&self) -> bool {
+        self.settled.load(Ordering::Acquire)
+    }
+}
+
+/// One distinct event of the batch and the messages (indexes into the batch) that carried it.
+struct Pending {
+    event: OutgoingEvent,
+    deliveries: Vec<usize>,
+}
+
+impl Forwarder {
+    pub fn new(
+        consumer: PullConsumer,
+        jetstream: jetstream::Context,
+        db: MySqlPool,
+        sqs: aws_sdk_sqs::Client,
+        config: Config,
+        shutdown: CancellationToken,
+    ) -> Self {
+        Self {
+            consumer,
+            jetstream,
+            db,
+            sqs,
+            config,
+            shutdown,
+        }
+    }
+
+    /// Finds the queue, then forwards batch after batch until shutdown.
+    pub async fn run(self) {
+        let Some(queue) = self.resolve_queue().await else {
+            return;
+        };
+        tracing::info!(
+            queue = %queue.url,
+            fifo = queue.fifo,
+            subjects = %self.config.subjects,
+            "forwarding order events to SQS"
+        );
+        let mut backoff = self.backoff();
+        loop {
+            match self.next_batch().await {
+                Ok(None) => return,
+                Ok(Some(messages)) => {
+                    backoff = self.backoff();
+                    if !messages.is_empty() {
+                        self.forward(&queue, messages).await;
+                    }
+                }
+                Err(err) => {
+                    tracing::warn!(
+                        error = format!("{err:#}"),
+                        "cannot pull from the bridge consumer"
+                    );
+                    if !self.pause(&mut backoff).await {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Resolves the queue, retrying while SQS cannot answer (the bridge stays up and ready meanwhile).
+    async fn resolve_queue(&self) -> Option<Queue> {
+        let mut backoff = self.backoff();
+        loop {
+            match Queue::resolve(
+                self.sqs.clone(),
+                &self.config.queue,
+                self.config.create_queue,
+            )
+            .await
+            {
+                Ok(queue) => return Some(queue),
+                Err(err) => {
+                    tracing::error!(
+                        error = format!("{err:#}"),
+                        "cannot find the SQS queue, retrying"
+                    );
+                    if !self.pause(&mut backoff).await {
+                        return None;
+                    }
+                }
+            }
+        }
+    }
+
+    /// The next batch: up to [`MAX_ENTRIES`] messages, the first awaited, the others for at most the linger.
+    /// `None` on shutdown; an empty batch when the idle pull expired.
+    async fn next_batch(&self) -> anyhow::Result<Option<Vec<Message>>> {
+        if self.shutdown.is_cancelled() {
+            return Ok(None);
+        }
+        let mut idle = self
+            .consumer
+            .batch()
+            .max_messages(1)
+            .expires(IDLE_PULL)
+            .messages()
+            .await?;
+        let first = tokio::select! {
+            () = self.shutdown.cancelled() => return Ok(None),
+            first = idle.next() => match first {
+                Some(first) => first.map_err(|err| anyhow::anyhow!("{err}"))?,
+                None => return Ok(Some(Vec::new())),
+            },
+        };
+        let mut messages = vec![first];
+        let more = MAX_ENTRIES - 1;
+        let linger = if self.config.linger.is_zero() {
+            self.consumer.fetch().max_messages(more).messages().await
+        } else {
+            self.consumer
+                .batch()
+                .max_messages(more)
+                .expires(self.config.linger)
+                .messages()
+                .await
+        };
+        match linger {
+            Ok(mut linger) => {
+                while let Some(message) = linger.next().await {
+                    match message {
+                        Ok(message) => messages.push(message),
+                        Err(err) => {
+                            tracing::warn!(error = %err, "pulling more messages for the batch");
+                            break;
+                        }
+                    }
+                }
+            }
+            // The message in hand is forwarded on its own.
+            Err(err) => tracing::warn!(error = %err, "pulling more messages for the batch"),
+        }
+        Ok(Some(messages))
+    }
+
+    /// Forwards one batch, keeping its messages alive until each is settled.
+    async fn forward(&self, queue: &Queue, messages: Vec<Message>) {
+        let deliveries: Vec<Delivery> = messages
+            .into_iter()
+            .map(|message| Delivery {
+                message,
+                settled: AtomicBool::new(false),
+            })
+            .collect();
+        let redelivered = deliveries
+            .iter()
+            .filter(|delivery| delivery.message.info().is_ok_and(|info| info.delivered > 1))
+            .count();
+        if redelivered > 0 {
+            metrics::counter!("bridge_redeliveries_total", "queue" => queue.name.clone())
+                .increment(redelivered as u64);
+        }
+        let every = (self.config.ack_wait / 3).max(Duration::from_millis(100));
+        keep_alive(
+            &deliveries,
+            every,
+            self.forward_deliveries(queue, &deliveries),
+        )
+        .await;
+    }
+
+    async fn forward_deliveries(&self, queue: &Queue, deliveries: &[Delivery]) {
+        let mut events: Vec<Pending> = Vec::new();
+        for (index, delivery) in deliveries.iter().enumerate() {
+            match event::prepare(&delivery.message.subject, &delivery.message.payload) {
+                Ok(event) => match events
+                    .iter_mut()
+                    .find(|pending| pending.event.event_id == event.event_id)
+                {
+                    Some(pending) => pending.deliveries.push(index),
+                    None => events.push(Pending {
+                        event,
+                        deliveries: vec![index],
+                    }),
+                },
+                Err(poison) => self.dead_letter(delivery, &poison.to_string()).await,
+            }
+        }
+        if events.is_empty() {
+            return;
+        }
+
+        let ids: Vec<Uuid> = events
+            .iter()
+            .map(|pending| pending.event.event_id)
+            .collect();
+        let (db, ids) = (&self.db, &ids);
+        let Some(recorded) = self
+            .until_done("checking forwarded events", move || {
+                db::already_forwarded(db, ids)
+            })
+            .await
+        else {
+            nak_unsettled(deliveries).await;
+            return;
+        };
+        let (done, todo): (Vec<Pending>, Vec<Pending>) = events
+            .into_iter()
+            .partition(|pending| recorded.contains(&pending.event.event_id));
+        if !done.is_empty() {
+            tracing::info!(events = done.len(), "acking events forwarded before");
+            metrics::counter!("bridge_already_forwarded_total", "queue" => queue.name.clone())
+                .increment(done.len() as u64);
+        }
+        for pending in &done {
+            settle_event(deliveries, pending, AckKind::Ack).await;
+        }
+        if !todo.is_empty() {
+            self.send(queue, deliveries, &todo).await;
+        }
+    }
+
+    /// Sends `todo` until every event is accepted (or rejected for good), retrying only what failed.
+    async fn send(&self, queue: &Queue, deliveries: &[Delivery], todo: &[Pending]) {
+        let sizes: Vec<usize> = todo
+            .iter()
+            .map(|pending| pending.event.body.len())
+            .collect();
+        let mut requests: VecDeque<Vec<usize>> = batch::requests(&sizes).into();
+        while let Some(mut sent) = requests.pop_front() {
+            let mut backoff = self.backoff();
+            let mut failures = 0_u32;
+            loop {
+                let entries: Result<Vec<_>, _> = sent
+                    .iter()
+                    .map(|&index| batch::entry(index, &todo[index].event, queue.fifo))
+                    .collect();
+                let entries = match entries {
+                    Ok(entries) => entries,
+                    Err(err) => {
+                        // Every required field is set above; this would be a bug, not a reason to loop.
+                        let reason = format!("cannot build the SQS entry: {err}");
+                        for &index in &sent {
+                            self.dead_letter_event(deliveries, &todo[index], &reason)
+                                .await;
+                        }
+                        break;
+                    }
+                };
+                metrics::histogram!("bridge_batch_size", "queue" => queue.name.clone())
+                    .record(entries.len() as f64);
+                match queue.send(entries).await {
+                    Ok(outcome) => {
+                        set_sqs_up(queue, true);
+                        let selection = batch::select(&sent, &outcome);
+                        self.record_and_ack(queue, deliveries, todo, &selection.accepted)
+                            .await;
+                        count_failed(queue, "rejected", selection.rejected.len());
+                        for (index, reason) in &selection.rejected {
+                            let reason = format!("SQS rejected the message: {reason}");
+                            self.dead_letter_event(deliveries, &todo[*index], &reason)
+                                .await;
+                        }
+                        if selection.retry.is_empty() {
+                            if failures > 0 {
+                                tracing::info!(attempts = failures + 1, "SQS accepted the batch");
+                            }
+                            break;
+                        }
+                        count_failed(queue, "retried", selection.retry.len());
+                        failures += 1;
+                        tracing::warn!(
+                            failed = selection.retry.len(),
+                            reason = %selection.retry[0].1,
+                            attempt = failures,
+                            "SQS failed some entries, retrying those"
+                        );
+                        sent = selection
+                            .retry
+                            .into_iter()
+                            .map(|(index, _)| index)
+                            .collect();
+                    }
+                    Err(SendError::Refused(err)) if sent.len() > 1 => {
+                        // One entry spoils the request: send each alone, to forward the others.
+                        tracing::warn!(error = %err, entries = sent.len(), "SQS refused the request, sending its entries one by one");
+                        for index in sent.into_iter().rev() {
+                            requests.push_front(vec![index]);
+                        }
+                        break;
+                    }
+                    Err(SendError::Refused(err)) => {
+                        count_failed(queue, "rejected", 1);
+                        let reason = format!("SQS refused the message: {err}");
+                        self.dead_letter_event(deliveries, &todo[sent[0]], &reason)
+                            .await;
+                        break;
+                    }
+                    Err(SendError::Failed(err)) => {
+                        set_sqs_up(queue, false);
+                        count_failed(queue, "retried", sent.len());
+                        failures += 1;
+                        tracing::warn!(error = %err, entries = sent.len(), attempt = failures, "SendMessageBatch failed, retrying");
+                    }
+                }
+                if !self.pause(&mut backoff).await {
+                    tracing::info!(
+                        "stopping: handing the events not yet forwarded back to JetStream"
+                    );
+                    nak_unsettled(deliveries).await;
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Records the events SQS accepted, then acks their messages.
+    async fn record_and_ack(
+        &self,
+        queue: &Queue,
+        deliveries: &[Delivery],
+        todo: &[Pending],
+        accepted: &[(usize, String)],
+    ) {
+        if accepted.is_empty() {
+            return;
+        }
+        metrics::counter!("bridge_forwarded_total", "queue" => queue.name.clone())
+            .increment(accepted.len() as u64);
+        let rows: Vec<Forwarded<'_>> = accepted
+            .iter()
+            .map(|(index, message_id)| Forwarded {
+                event_id: todo[*index].event.event_id,
+                order_number: &todo[*index].event.order_number,
+                sqs_message_id: message_id,
+            })
+            .collect();
+        let (db, rows) = (&self.db, &rows);
+        if self
+            .until_done("recording forwarded events", move || {
+                db::record_forwarded(db, rows)
+            })
+            .await
+            .is_none()
+        {
+            tracing::warn!(
+                events = rows.len(),
+                "stopping before the forwarded events were recorded: acking them anyway, which is what \
+                 prevents the redelivery the record would have caught"
+            );
+        }
+        for (index, _) in accepted {
+            settle_event(deliveries, &todo[*index], AckKind::Ack).await;
+        }
+    }
+
+    /// Runs `attempt` until it succeeds, with backoff; `None` when shutdown comes first.
+    async fn until_done<T, E, F, Fut>(&self, what: &str, mut attempt: F) -> Option<T>
+    where
+        E: std::fmt::Display,
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, E>>,
+    {
+        let mut backoff = self.backoff();
+        loop {
+            match attempt().await {
+                Ok(value) => return Some(value),
+                Err(err) => {
+                    tracing::warn!(error = %err, "{what} failed, retrying");
+                    if !self.pause(&mut backoff).await {
+                        return None;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Copies the message to the dead-letter stream and terminates it; if that fails, it comes back later.
+    async fn dead_letter(&self, delivery: &Delivery, reason: &str) {
+        tracing::warn!(subject = %delivery.message.subject, reason, "dead-lettering a message the bridge can never forward");
+        match platform::consumer::dead_letter(&self.jetstream, &delivery.message, reason).await {
+            Ok(()) => delivery.settled.store(true, Ordering::Release),
+            Err(err) => {
+                tracing::error!(
+                    error = format!("{err:#}"),
+                    "cannot dead-letter a message, it will come back"
+                );
+                delivery
+                    .settle(AckKind::Nak(Some(Duration::from_secs(5))))
+                    .await;
+            }
+        }
+    }
+
+    async fn dead_letter_event(&self, deliveries: &[Delivery], pending: &Pending, reason: &str) {
+        for &index in &pending.deliveries {
+            self.dead_letter(&deliveries[index], reason).await;
+        }
+    }
+
+    /// Waits before the next attempt; `false` when shutdown comes first.
+    async fn pause(&self, backoff: &mut Backoff) -> bool {
+        tokio::select! {
+            () = self.shutdown.cancelled() => false,
+            () = tokio::time::sleep(backoff.next_delay()) => true,
+        }
+    }
+
+    fn backoff(&self) -> Backoff {
+        Backoff::new(self.config.retry_max)
+    }
+}
+
+/// Runs `work`, sending `AckKind::Progress` for every unsettled delivery every `every` meanwhile.
+async fn keep_alive<F: Future>(deliveries: &[Delivery], every: Duration, work: F) -> F::Output {
+    let mut work = std::pin::pin!(work);
+    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            output = &mut work => return output,
+            _ = ticks.tick() => {
+                for delivery in deliveries.iter().filter(|delivery| !delivery.is_settled()) {
+                    if let Err(err) = delivery.message.ack_with(AckKind::Progress).await {
+                        tracing::warn!(error = %err, "cannot signal progress on a message");
+                    }
+                }
+            }
+        }
+    }
+}
+
+async fn settle_event(deliveries: &[Delivery], pending: &Pending, kind: AckKind) {
+    for &index in &pending.deliveries {
+        deliveries[index].settle(kind).await;
+    }
+}
+
+async fn nak_unsettled(deliveries: &[Delivery]) {
+    for delivery in deliveries.iter().filter(|delivery| !delivery.is_settled()) {
+        delivery.settle(AckKind::Nak(None)).await;
+    }
+}
+
+fn set_sqs_up(queue: &Queue, up: bool) {
+    metrics::gauge!("bridge_sqs_up", "queue" => queue.name.clone()).set(if up { 1.0 } else { 0.0 });
+}
+
+fn count_failed(queue: &Queue, outcome: &'static str, entries: usize) {
+    if entries > 0 {
+        metrics::counter!("bridge_failed_total", "queue" => queue.name.clone(), "outcome" => outcome)
+            .increment(entries as u64);
+    }
+}
+
+/// Exponential backoff from [`FIRST_RETRY`] up to a cap, each wait drawn between half and all of it so
+/// replicas that failed together do not retry together.
+#[derive(Debug)]
+struct Backoff {
+    next: Duration,
+    max: Duration,
+}
+
+impl Backoff {
+    fn new(max: Duration) -> Self {
+        Self {
+            next: FIRST_RETRY.min(max),
+            max: max.max(Duration::from_millis(1)),
+        }
+    }
+
+    fn next_delay(&mut self) -> Duration {
+        let delay = self.next;
+        self.next = (self.next * 2).min(self.max);
+        let random = RandomState::new().build_hasher().finish();
+        let fraction = (random % 1_000) as f64 / 1_000.0;
+        delay / 2 + (delay / 2).mul_f64(fraction)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_its_cap_with_jitter() {
+        let mut backoff = Backoff::new(Duration::from_millis(800));
+        let delays: Vec<Duration> = (0..6).map(|_| backoff.next_delay()).collect();
+        let nominal = [100, 200, 400, 800, 800, 800];
+        for (delay, nominal) in delays.iter().zip(nominal) {
+            let nominal = Duration::from_millis(nominal);
+            assert!(
+                *delay >= nominal / 2 && *delay <= nominal,
+                "{delay:?} for {nominal:?}"
+            );
+        }
+    }
+}
