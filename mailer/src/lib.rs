@@ -1,9 +1,38 @@
-//! The mailer service: consumes order events, renders emails with tera, sends them through AWS SES v2 (or
-//! writes them to disk locally), and keeps an email log so no email is ever sent twice.
+//! The mailer service: consumes `OrderCreated` events from the `ORDERS` stream (durable consumer `mailer`),
+//! renders the order confirmation (HTML and text) with tera from templates on disk, sends it through AWS SES
+//! v2 (or writes it to `.eml` files locally), and keeps an email log (`email_log`) so that no email is ever sent
+//! twice: see [`worker`] for how, and for the rare cases (a crash mid-send, no answer from SES after the request
+//! may have reached it) where an email is marked `uncertain` for an operator rather than risk a second one.
+//!
+//! Metrics: `mailer_emails_sent_total`, `mailer_emails_failed_total`, `mailer_emails_retried_total`,
+//! `mailer_emails_uncertain_total` (counters) and `consumer_pending{consumer="mailer"}` (the consumer's lag).
+//! Readiness is the database and NATS only: an SES outage is retried, it does not make the mailer unready.
 
+pub mod config;
+pub mod email_log;
+pub mod mime;
+pub mod rate;
+pub mod render;
+pub mod transport;
+pub mod worker;
+
+use std::time::Duration;
+
+use anyhow::Context as _;
 use axum::Router;
-use platform::ServiceSpec;
+use platform::{
+    Runtime, ServiceSpec,
+    consumer::{collect_max_deliveries, ensure_consumer, report_lag},
+    streams::ORDERS_STREAM,
+};
 use sqlx::migrate::Migrator;
+
+use crate::{
+    config::{Config, TransportKind},
+    render::Templates,
+    transport::Transport,
+    worker::{DURABLE, Worker},
+};
 
 /// Who this service is on NATS and where it listens by default.
 pub const SERVICE: ServiceSpec = ServiceSpec {
@@ -17,7 +46,103 @@ pub const SERVICE: ServiceSpec = ServiceSpec {
 /// This service's schema, applied at start-up.
 pub static MIGRATOR: Migrator = sqlx::migrate!();
 
+/// How often the consumer's lag is published.
+const LAG_EVERY: Duration = Duration::from_secs(5);
+
+/// An error and its causes on one line, `outer: inner: innermost`, each cause once.
+pub(crate) fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        // Some errors repeat their cause in their own message.
+        if !text.ends_with(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
+}
+
 /// The service's own HTTP routes (the operational ones are added by the runtime).
 pub fn router() -> Router {
     Router::new()
+}
+
+/// The transport `config` asks for. For SES, region, endpoint and credentials come from the standard AWS
+/// environment (`AWS_REGION`, `AWS_ENDPOINT_URL`, `AWS_ACCESS_KEY_ID`, profiles, instance roles, ...).
+pub async fn transport_from_env(config: &Config) -> anyhow::Result<Transport> {
+    match config.transport {
+        TransportKind::File => Ok(Transport::file(config.mail_dir.clone())),
+        TransportKind::Ses => {
+            let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
+                .load()
+                .await;
+            anyhow::ensure!(
+                sdk.region().is_some(),
+                "MAIL_TRANSPORT=ses needs AWS_REGION (or a profile with a region)"
+            );
+            Ok(Transport::ses(transport::ses_client(
+                &sdk,
+                config.send_timeout,
+            )))
+        }
+    }
+}
+
+/// Starts the mailer's workers on `runtime` with the transport its configuration names; returns its routes.
+pub async fn start(runtime: &mut Runtime, config: Config) -> anyhow::Result<Router> {
+    let transport = transport_from_env(&config).await?;
+    start_with_transport(runtime, config, transport).await
+}
+
+/// [`start`] with a transport the caller built (tests point SES at their own emulator).
+pub async fn start_with_transport(
+    runtime: &mut Runtime,
+    config: Config,
+    transport: Transport,
+) -> anyhow::Result<Router> {
+    let templates = Templates::load(&config.templates_dir)?;
+    for counter in [
+        "mailer_emails_sent_total",
+        "mailer_emails_failed_total",
+        "mailer_emails_retried_total",
+        "mailer_emails_uncertain_total",
+    ] {
+        // Present at zero from the start, so that dashboards and alerts see them before the first email.
+        metrics::counter!(counter).increment(0);
+    }
+    let consumer = ensure_consumer(&runtime.jetstream, &worker::consumer_spec(&config))
+        .await
+        .context("creating the mailer's JetStream consumer")?;
+    runtime.spawn(collect_max_deliveries(
+        runtime.nats.clone(),
+        runtime.jetstream.clone(),
+        ORDERS_STREAM.to_owned(),
+        DURABLE.to_owned(),
+        runtime.shutdown.clone(),
+    ));
+    runtime.spawn(report_lag(
+        consumer.clone(),
+        DURABLE.to_owned(),
+        LAG_EVERY,
+        runtime.shutdown.clone(),
+    ));
+    tracing::info!(
+        transport = transport.name(),
+        rate_per_sec = config.rate_per_sec,
+        max_deliver = config.max_deliver,
+        "mailer consuming {ORDERS_STREAM} ({})",
+        platform::contracts::orders::ORDER_CREATED
+    );
+    let worker = Worker::new(
+        runtime.db.clone(),
+        runtime.jetstream.clone(),
+        templates,
+        transport,
+        config,
+    );
+    runtime.spawn(worker.run(consumer, runtime.shutdown.clone()));
+    Ok(router())
 }

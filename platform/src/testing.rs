@@ -316,3 +316,90 @@ pub async fn stream_messages(
     }
     all
 }
+
+/// A TCP forwarder in front of a server (moto, say) that a test can unplug: unplugged, new connections are
+/// refused and open ones are cut, exactly as when the server is down, while the server behind keeps its state.
+#[derive(Debug)]
+pub struct TcpPlug {
+    address: SocketAddr,
+    upstream: SocketAddr,
+    accepting: Option<tokio::task::JoinHandle<()>>,
+    connections: std::sync::Arc<std::sync::Mutex<tokio::task::JoinSet<()>>>,
+}
+
+impl TcpPlug {
+    /// Forwards to `upstream_url` (`http://host:port`).
+    pub async fn new(upstream_url: &str) -> Self {
+        let upstream: SocketAddr = upstream_url
+            .trim_start_matches("http://")
+            .trim_end_matches('/')
+            .parse()
+            .expect("the upstream URL is http://host:port");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let address = listener.local_addr().expect("local address");
+        let mut plug = Self {
+            address,
+            upstream,
+            accepting: None,
+            connections: Default::default(),
+        };
+        plug.accept(listener);
+        plug
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    fn accept(&mut self, listener: tokio::net::TcpListener) {
+        let upstream = self.upstream;
+        let connections = self.connections.clone();
+        self.accepting = Some(tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                let forward = async move {
+                    if let Ok(mut outbound) = tokio::net::TcpStream::connect(upstream).await {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    }
+                };
+                connections
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .spawn(forward);
+            }
+        }));
+    }
+
+    /// Refuses new connections and cuts the open ones.
+    pub async fn unplug(&mut self) {
+        if let Some(accepting) = self.accepting.take() {
+            accepting.abort();
+            let _ = accepting.await;
+        }
+        self.connections
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .abort_all();
+    }
+
+    /// Listens again on the same port.
+    pub async fn plug(&mut self) {
+        let listener = tokio::net::TcpListener::bind(self.address)
+            .await
+            .expect("bind the same port again");
+        self.accept(listener);
+    }
+}
+
+impl Drop for TcpPlug {
+    fn drop(&mut self) {
+        if let Some(accepting) = self.accepting.take() {
+            accepting.abort();
+        }
+        self.connections
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .abort_all();
+    }
+}

@@ -1,0 +1,318 @@
+//! The `email_log` table: one row per email, keyed by the event that asked for it, holding its state,
+//! attempts, last error and the provider's message id. The worker's idempotency rests on these statements;
+//! the state machine is described in `migrations/0002_email_log.sql` and [`crate::worker`].
+
+use std::time::Duration;
+
+use sqlx::{Connection as _, MySqlPool, Row as _, mysql::MySqlDatabaseError};
+use uuid::Uuid;
+
+/// `last_error` is a `VARCHAR(1000)`.
+const LAST_ERROR_MAX_CHARS: usize = 1000;
+/// Tries of a statement or transaction that met a deadlock or a lock wait timeout.
+const LOCK_TRIES: u32 = 4;
+/// MariaDB's deadlock and lock wait timeout errors.
+const DEADLOCK: u16 = 1213;
+const LOCK_WAIT_TIMEOUT: u16 = 1205;
+
+/// The kind of email, part of the one-per-order key.
+pub const ORDER_CONFIRMATION: &str = "order_confirmation";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    Pending,
+    Sending,
+    Sent,
+    Retrying,
+    Failed,
+    Uncertain,
+}
+
+impl State {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Sending => "sending",
+            Self::Sent => "sent",
+            Self::Retrying => "retrying",
+            Self::Failed => "failed",
+            Self::Uncertain => "uncertain",
+        }
+    }
+
+    fn parse(text: &str) -> Result<Self, sqlx::Error> {
+        Ok(match text {
+            "pending" => Self::Pending,
+            "sending" => Self::Sending,
+            "sent" => Self::Sent,
+            "retrying" => Self::Retrying,
+            "failed" => Self::Failed,
+            "uncertain" => Self::Uncertain,
+            other => {
+                return Err(sqlx::Error::Decode(
+                    format!("unknown email state {other:?}").into(),
+                ));
+            }
+        })
+    }
+}
+
+/// What is known about an email before it is sent.
+#[derive(Debug, Clone)]
+pub struct NewEmail<'a> {
+    pub event_id: Uuid,
+    pub kind: &'static str,
+    pub order_number: &'a str,
+    pub recipient: &'a str,
+    pub subject: &'a str,
+    pub transport: &'static str,
+}
+
+/// A row as the worker needs it.
+#[derive(Debug, Clone)]
+pub struct Email {
+    pub id: u64,
+    pub state: State,
+    pub attempts: u32,
+}
+
+/// The row of `email.event_id`, recorded as `pending` first if it has none. `None` when another event for the
+/// same order already owns the order's email.
+pub async fn find_or_create(
+    pool: &MySqlPool,
+    email: &NewEmail<'_>,
+) -> Result<Option<Email>, sqlx::Error> {
+    // Looked up first: a redelivery, the common second look, then takes no insert locks at all.
+    if let Some(found) = find(pool, email.event_id).await? {
+        return Ok(Some(found));
+    }
+    let event_id = &email.event_id.to_string();
+    retry_locks(|| async move {
+        sqlx::query(
+            "INSERT INTO email_log (event_id, kind, order_number, recipient, subject, transport)
+             VALUES (?, ?, ?, ?, ?, ?)
+             ON DUPLICATE KEY UPDATE id = id",
+        )
+        .bind(event_id)
+        .bind(email.kind)
+        .bind(email.order_number)
+        .bind(truncate(email.recipient, 320))
+        .bind(truncate(email.subject, 500))
+        .bind(email.transport)
+        .execute(pool)
+        .await
+    })
+    .await?;
+    find(pool, email.event_id).await
+}
+
+/// The row of `event_id`, if it has one.
+pub async fn find(pool: &MySqlPool, event_id: Uuid) -> Result<Option<Email>, sqlx::Error> {
+    let event_id = &event_id.to_string();
+    let row = retry_locks(|| async move {
+        sqlx::query("SELECT id, state, attempts FROM email_log WHERE event_id = ?")
+            .bind(event_id)
+            .fetch_optional(pool)
+            .await
+    })
+    .await?;
+    row.map(|row| {
+        Ok(Email {
+            id: row.try_get("id")?,
+            state: State::parse(row.try_get("state")?)?,
+            attempts: row.try_get("attempts")?,
+        })
+    })
+    .transpose()
+}
+
+/// What [`claim`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Claim {
+    /// The row is now `sending` and this caller's to send: attempt number `attempt`.
+    Claimed { id: u64, attempt: u32 },
+    /// Already `sent` or `uncertain`: nothing to do.
+    Done(State),
+    /// Another handler started sending it less than the in-flight window ago: look again after this long.
+    InFlight(Duration),
+    /// It was left `sending` longer ago than any send can take: its sender died, possibly after the provider
+    /// accepted it. Now marked `uncertain`.
+    MarkedUncertain { id: u64, attempts: u32 },
+    /// The event has no row (another event for the same order owns the email).
+    Missing,
+}
+
+/// Takes the email for sending, under a row lock: `pending`, `retrying` or `failed` (an operator replaying a
+/// dead letter) become `sending` with one more attempt, committed before the provider is called. A row
+/// already `sending` is either still in flight elsewhere (younger than `in_flight_window`) or abandoned, in
+/// which case it becomes `uncertain` and is never sent again.
+pub async fn claim(
+    pool: &MySqlPool,
+    event_id: Uuid,
+    in_flight_window: Duration,
+) -> Result<Claim, sqlx::Error> {
+    let event_id = &event_id.to_string();
+    retry_locks(|| claim_once(pool, event_id, in_flight_window)).await
+}
+
+async fn claim_once(
+    pool: &MySqlPool,
+    event_id: &str,
+    in_flight_window: Duration,
+) -> Result<Claim, sqlx::Error> {
+    let mut conn = pool.acquire().await?;
+    // Row locks only, no gap locks: claims of neighbouring events never wait for each other.
+    sqlx::query("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+        .execute(&mut *conn)
+        .await?;
+    let mut tx = conn.begin().await?;
+    let row = sqlx::query(
+        "SELECT id, state, attempts, TIMESTAMPDIFF(MICROSECOND, last_attempt_at, NOW(6)) AS age_us
+         FROM email_log WHERE event_id = ? FOR UPDATE",
+    )
+    .bind(event_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(row) = row else {
+        return Ok(Claim::Missing);
+    };
+    let id: u64 = row.try_get("id")?;
+    let attempts: u32 = row.try_get("attempts")?;
+    let claim = match State::parse(row.try_get("state")?)? {
+        state @ (State::Sent | State::Uncertain) => Claim::Done(state),
+        State::Sending => {
+            let age = row
+                .try_get::<Option<i64>, _>("age_us")?
+                .map_or(Duration::MAX, |us| {
+                    Duration::from_micros(u64::try_from(us).unwrap_or(0))
+                });
+            if age < in_flight_window {
+                Claim::InFlight(in_flight_window - age)
+            } else {
+                sqlx::query(
+                    "UPDATE email_log SET state = 'uncertain',
+                         last_error = 'left sending by a handler that stopped; it may have been sent, so it is not sent again'
+                     WHERE id = ?",
+                )
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                Claim::MarkedUncertain { id, attempts }
+            }
+        }
+        State::Pending | State::Retrying | State::Failed => {
+            sqlx::query(
+                "UPDATE email_log SET state = 'sending', attempts = attempts + 1, last_attempt_at = NOW(6)
+                 WHERE id = ?",
+            )
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            Claim::Claimed {
+                id,
+                attempt: attempts + 1,
+            }
+        }
+    };
+    tx.commit().await?;
+    Ok(claim)
+}
+
+/// The provider accepted the email: `sent` with its message id, in one statement. Whatever else happened to
+/// the row meanwhile, this is the truth.
+pub async fn mark_sent(
+    pool: &MySqlPool,
+    id: u64,
+    provider_message_id: &str,
+) -> Result<(), sqlx::Error> {
+    retry_locks(|| async move {
+        sqlx::query(
+            "UPDATE email_log SET state = 'sent', provider_message_id = ?, sent_at = NOW(6), last_error = NULL
+             WHERE id = ?",
+        )
+        .bind(truncate(provider_message_id, 255))
+        .bind(id)
+        .execute(pool)
+        .await
+    })
+    .await?;
+    Ok(())
+}
+
+/// Records how this handler's attempt ended (`retrying`, `failed` or `uncertain`), if the row is still the
+/// one it claimed.
+pub async fn finish_attempt(
+    pool: &MySqlPool,
+    id: u64,
+    state: State,
+    error: &str,
+) -> Result<(), sqlx::Error> {
+    retry_locks(|| async move {
+        sqlx::query(
+            "UPDATE email_log SET state = ?, last_error = ? WHERE id = ? AND state = 'sending'",
+        )
+        .bind(state.as_str())
+        .bind(truncate(error, LAST_ERROR_MAX_CHARS))
+        .bind(id)
+        .execute(pool)
+        .await
+    })
+    .await?;
+    Ok(())
+}
+
+/// Records a failure that happened before the provider was called (rendering, an unusable address), unless
+/// the row has moved on to a state that must not be overwritten.
+pub async fn note_unsent(
+    pool: &MySqlPool,
+    id: u64,
+    state: State,
+    error: &str,
+) -> Result<(), sqlx::Error> {
+    retry_locks(|| async move {
+        sqlx::query(
+            "UPDATE email_log SET state = ?, last_error = ?
+             WHERE id = ? AND state IN ('pending', 'retrying', 'failed')",
+        )
+        .bind(state.as_str())
+        .bind(truncate(error, LAST_ERROR_MAX_CHARS))
+        .bind(id)
+        .execute(pool)
+        .await
+    })
+    .await?;
+    Ok(())
+}
+
+/// Runs `operation` again after a deadlock or a lock wait timeout (InnoDB rolled it back; running it again is
+/// the documented cure), a few times, with a short growing pause.
+async fn retry_locks<T, F, Fut>(mut operation: F) -> Result<T, sqlx::Error>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, sqlx::Error>>,
+{
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        match operation().await {
+            Err(err) if tries < LOCK_TRIES && is_lock_conflict(&err) => {
+                metrics::counter!("mailer_email_log_lock_retries_total").increment(1);
+                tokio::time::sleep(Duration::from_millis(10 * u64::from(tries))).await;
+            }
+            outcome => return outcome,
+        }
+    }
+}
+
+fn is_lock_conflict(err: &sqlx::Error) -> bool {
+    err.as_database_error()
+        .and_then(|db| db.try_downcast_ref::<MySqlDatabaseError>())
+        .is_some_and(|mysql| matches!(mysql.number(), DEADLOCK | LOCK_WAIT_TIMEOUT))
+}
+
+fn truncate(text: &str, max_chars: usize) -> &str {
+    match text.char_indices().nth(max_chars) {
+        Some((at, _)) => &text[..at],
+        None => text,
+    }
+}

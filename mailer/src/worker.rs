@@ -1,0 +1,571 @@
+//! The consumer: reads `OrderCreated` events from the durable JetStream consumer `mailer` (shared by every
+//! replica, so each event goes to one of them at a time), renders the confirmation, sends it, and settles the
+//! message only once the outcome is in the email log.
+//!
+//! # Never twice
+//!
+//! For each event, in this order:
+//!
+//! 1. The email gets a row in `email_log` keyed by the event id (`pending`). A row already `sent` or
+//!    `uncertain` means the work is done: the message is acked and nothing is sent.
+//! 2. The email is rendered (on the blocking pool) and waits for its turn under the process's send rate.
+//! 3. The row is claimed under a row lock: `sending`, one more attempt, committed *before* the provider is
+//!    called. A concurrent duplicate (the same event published twice) finds it `sending` and comes back later.
+//! 4. The provider is called. When it accepts, `sent` and its message id are written in one statement, and only
+//!    after that commit is the message acked.
+//!
+//! If the process dies between the provider accepting and step 4's write, the row stays `sending` and the
+//! message is redelivered after the ack wait. The email may or may not have gone out, and nothing can tell
+//! which. **Such an email is not sent again**: the redelivery marks the row `uncertain`, logs an error for an
+//! operator, and acks. The same happens when a send times out after the request may have reached the
+//! provider. That is how "no email is ever sent twice" is kept: at the price of, rarely, an email an operator
+//! must check by hand (in the SES console or logs, by recipient and time) and resend if it never left (set the
+//! row to `failed` and replay the event: a new delivery of a `failed` email is sent again).
+//!
+//! # Failures
+//!
+//! - A payload that is not an `OrderCreated` envelope, or an order that cannot be mailed (no valid address),
+//!   is dead-lettered at once (`deadletter.mailer.<subject>`, with the reason in a header).
+//! - A send the provider rejects for good is `failed` and dead-lettered; it is not retried.
+//! - A send the provider did not take (throttled, unreachable, a 5xx): the row is `retrying` with the error,
+//!   and the message is nakked with the `MAIL_BACKOFF_SECS` delay for that delivery. On its last delivery
+//!   (`MAIL_MAX_DELIVER`) it is *not* given up on: throttling or an outage says nothing about the email, and
+//!   dead-lettering every order of a long SES outage would leave operators hundreds of replays. The handler
+//!   keeps the message (reporting progress) and tries again at the backoff's last step until the provider
+//!   takes it. Messages are pulled only for free handler slots, so once every slot holds one, the others wait
+//!   in the stream with their deliveries untouched, and the lag shows in `consumer_pending`. A shutdown while holding it marks it
+//!   `failed` and dead-letters it, since nothing would bring it back.
+//! - A local failure (rendering, the database): `retrying` and a nak with the backoff delay; on the last
+//!   delivery `failed` and dead-lettered.
+//! - A message whose handler died on its last delivery is dead-lettered by
+//!   [`platform::consumer::collect_max_deliveries`] from JetStream's `MAX_DELIVERIES` advisory; replaying it
+//!   sends it if it was not sent.
+//!
+//! Retries use a nak delay, not the consumer's server-side `BackOff`: with a `BackOff`, nats-server replaces
+//! the ack wait with its first step (1 s by default here), so any send slower than that would be redelivered
+//! while still running, and it lengthens delayed naks by the step of the delivery. The consumer has a plain ack
+//! wait (`MAIL_ACK_WAIT_SECS`), and handlers report progress every third of it while they work.
+
+use std::{sync::Arc, time::Duration};
+
+use async_nats::jetstream::{self, AckKind, consumer::PullConsumer};
+use futures::StreamExt as _;
+use platform::{
+    consumer::{ConsumerSpec, dead_letter},
+    contracts::orders::{ORDER_CREATED, OrderCreated},
+    events::{Envelope, Event as _},
+    streams::ORDERS_STREAM,
+};
+use sqlx::MySqlPool;
+use tokio::sync::Semaphore;
+use tokio_util::{sync::CancellationToken, task::TaskTracker};
+use uuid::Uuid;
+
+use crate::{
+    config::Config,
+    email_log::{self, Claim, NewEmail, State},
+    mime::{Mailbox, OutgoingEmail},
+    rate::TokenBucket,
+    render::{self, Templates},
+    transport::{SendError, Transport},
+};
+
+/// The durable consumer's name, shared by every replica.
+pub const DURABLE: &str = "mailer";
+
+/// How long recording `sent` may be retried after the provider accepted, before giving up on it.
+const RECORD_SENT_BUDGET: Duration = Duration::from_secs(2);
+/// Added to the send timeout and [`RECORD_SENT_BUDGET`]: a `sending` row older than all three together has
+/// no live handler.
+const IN_FLIGHT_SLACK: Duration = Duration::from_secs(2);
+/// How long one pull waits for messages before asking again.
+const PULL_EXPIRES: Duration = Duration::from_secs(5);
+/// The pause after a failed pull.
+const PULL_ERROR_PAUSE: Duration = Duration::from_secs(1);
+
+/// The durable consumer the mailer reads from.
+pub fn consumer_spec(config: &Config) -> ConsumerSpec {
+    ConsumerSpec {
+        stream: ORDERS_STREAM.to_owned(),
+        durable: DURABLE.to_owned(),
+        filter_subject: ORDER_CREATED.to_owned(),
+        max_deliver: config.max_deliver,
+        // Retries are timed by nak delays (see the module docs).
+        backoff: Vec::new(),
+        ack_wait: config.ack_wait,
+        max_ack_pending: 1000,
+    }
+}
+
+/// What to tell JetStream about a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Settle {
+    Ack,
+    Nak(Duration),
+    DeadLetter(String),
+    /// Say nothing: the message comes back after the ack wait.
+    Silence,
+}
+
+/// Reads and handles order events until shutdown.
+#[derive(Debug, Clone)]
+pub struct Worker {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    db: MySqlPool,
+    jetstream: jetstream::Context,
+    templates: Templates,
+    transport: Transport,
+    limiter: TokenBucket,
+    config: Config,
+    shop_name: String,
+}
+
+impl Worker {
+    pub fn new(
+        db: MySqlPool,
+        jetstream: jetstream::Context,
+        templates: Templates,
+        transport: Transport,
+        config: Config,
+    ) -> Self {
+        let shop_name = config
+            .from
+            .name
+            .clone()
+            .unwrap_or_else(|| "Shop".to_owned());
+        Self {
+            inner: Arc::new(Inner {
+                db,
+                jetstream,
+                templates,
+                transport,
+                limiter: TokenBucket::new(config.rate_per_sec),
+                config,
+                shop_name,
+            }),
+        }
+    }
+
+    /// Pulls messages and handles them concurrently until `shutdown`, then lets the messages in hand finish.
+    ///
+    /// Messages are pulled only for free handler slots (at most `MAIL_CONCURRENCY` at a time), never ahead:
+    /// a message waiting unhandled in a client buffer would use up its ack wait there and be redelivered.
+    pub async fn run(self, consumer: PullConsumer, shutdown: CancellationToken) {
+        let slots = Arc::new(Semaphore::new(self.inner.config.concurrency));
+        let handlers = TaskTracker::new();
+        'pulling: while !shutdown.is_cancelled() {
+            let first = tokio::select! {
+                () = shutdown.cancelled() => break,
+                permit = slots.clone().acquire_owned() => match permit {
+                    Ok(permit) => permit,
+                    Err(_) => break,
+                },
+            };
+            let mut permits = vec![first];
+            while let Ok(permit) = slots.clone().try_acquire_owned() {
+                permits.push(permit);
+            }
+            let batch = consumer
+                .batch()
+                .max_messages(permits.len())
+                .expires(PULL_EXPIRES)
+                .messages();
+            let mut batch = match batch.await {
+                Ok(batch) => batch,
+                Err(err) => {
+                    tracing::warn!(error = %err, "cannot pull from the mailer consumer, retrying");
+                    drop(permits);
+                    pause(&shutdown, PULL_ERROR_PAUSE).await;
+                    continue;
+                }
+            };
+            loop {
+                let next = tokio::select! {
+                    () = shutdown.cancelled() => break 'pulling,
+                    next = batch.next() => next,
+                };
+                match next {
+                    Some(Ok(message)) => {
+                        let Some(permit) = permits.pop() else { break };
+                        let worker = self.clone();
+                        let shutdown = shutdown.clone();
+                        handlers.spawn(async move {
+                            worker.handle(message, &shutdown).await;
+                            drop(permit);
+                        });
+                    }
+                    Some(Err(err)) => {
+                        // The server refused the pull (too many unacknowledged messages, a consumer being
+                        // changed, ...): wait a little rather than ask again at once.
+                        tracing::warn!(error = %err, "pulling order events");
+                        pause(&shutdown, PULL_ERROR_PAUSE).await;
+                        break;
+                    }
+                    None => break,
+                }
+            }
+        }
+        handlers.close();
+        handlers.wait().await;
+    }
+
+    /// Handles one message, telling JetStream it is in progress while that takes long.
+    async fn handle(&self, message: jetstream::Message, shutdown: &CancellationToken) {
+        let delivered = message.info().map_or(1, |info| info.delivered);
+        let work = self.process(&message, delivered, shutdown);
+        tokio::pin!(work);
+        let mut progress = tokio::time::interval(self.inner.config.ack_wait / 3);
+        progress.tick().await;
+        let settle = loop {
+            tokio::select! {
+                settle = &mut work => break settle,
+                _ = progress.tick() => {
+                    if let Err(err) = message.ack_with(AckKind::Progress).await {
+                        tracing::debug!(error = %err, "reporting progress");
+                    }
+                }
+            }
+        };
+        let outcome = match &settle {
+            Settle::Ack => message
+                .ack()
+                .await
+                .map_err(|err| anyhow::anyhow!("ack: {err}")),
+            Settle::Nak(delay) => message
+                .ack_with(AckKind::Nak(Some(*delay)))
+                .await
+                .map_err(|err| anyhow::anyhow!("nak: {err}")),
+            Settle::DeadLetter(reason) => {
+                dead_letter(&self.inner.jetstream, &message, reason).await
+            }
+            Settle::Silence => Ok(()),
+        };
+        // An unsettled message comes back after the ack wait and finds its outcome in the email log.
+        if let Err(err) = outcome {
+            tracing::warn!(error = format!("{err:#}"), subject = %message.subject, "cannot settle a message");
+        }
+    }
+
+    async fn process(
+        &self,
+        message: &jetstream::Message,
+        delivered: i64,
+        shutdown: &CancellationToken,
+    ) -> Settle {
+        let envelope = match parse(&message.payload) {
+            Ok(envelope) => envelope,
+            Err(reason) => {
+                tracing::warn!(subject = %message.subject, reason, "dead-lettering an event that is not an OrderCreated");
+                return Settle::DeadLetter(reason);
+            }
+        };
+        match self.deliver(&envelope, delivered, shutdown).await {
+            Ok(settle) => settle,
+            Err(err) => {
+                // The database (or something else local) failed: nothing is known to have been sent.
+                tracing::warn!(error = format!("{err:#}"), event = %envelope.id, "handling an order event failed, will retry");
+                Settle::Nak(self.inner.config.retry_delay(delivered))
+            }
+        }
+    }
+
+    async fn deliver(
+        &self,
+        envelope: &Envelope<OrderCreated>,
+        delivered: i64,
+        shutdown: &CancellationToken,
+    ) -> anyhow::Result<Settle> {
+        let inner = &*self.inner;
+        let order = &envelope.data;
+        let subject = render::subject(&order.number);
+        let logged = email_log::find_or_create(
+            &inner.db,
+            &NewEmail {
+                event_id: envelope.id,
+                kind: email_log::ORDER_CONFIRMATION,
+                order_number: &order.number,
+                recipient: &order.email,
+                subject: &subject,
+                transport: inner.transport.name(),
+            },
+        )
+        .await?;
+        let Some(email) = logged else {
+            tracing::warn!(event = %envelope.id, order = %order.number, "this order's confirmation belongs to another event; not sending a second one");
+            return Ok(Settle::Ack);
+        };
+        if matches!(email.state, State::Sent | State::Uncertain) {
+            tracing::info!(event = %envelope.id, order = %order.number, state = email.state.as_str(), "already handled");
+            return Ok(Settle::Ack);
+        }
+
+        let to = match Mailbox::new(&order.customer_name, &order.email) {
+            Ok(to) => to,
+            Err(err) => {
+                let reason = format!("cannot be mailed: {err}");
+                email_log::note_unsent(&inner.db, email.id, State::Failed, &reason).await?;
+                metrics::counter!("mailer_emails_failed_total").increment(1);
+                tracing::warn!(event = %envelope.id, order = %order.number, reason, "dead-lettering an order that cannot be mailed");
+                return Ok(Settle::DeadLetter(reason));
+            }
+        };
+        let rendered = match self.render(order.clone()).await {
+            Ok(rendered) => rendered,
+            Err(err) => {
+                let error = format!("rendering: {err:#}");
+                tracing::error!(error, event = %envelope.id, "cannot render the order confirmation");
+                return self.not_sent(email.id, delivered, &error).await;
+            }
+        };
+
+        let outgoing = OutgoingEmail {
+            from: inner.config.from.clone(),
+            to,
+            subject: rendered.subject,
+            text: rendered.text,
+            html: rendered.html,
+            message_id: format!("{}@{}", envelope.id, inner.config.from.domain()),
+            date: chrono::Utc::now(),
+            order_number: order.number.clone(),
+            event_id: envelope.id,
+        };
+        let window = inner.config.send_timeout + RECORD_SENT_BUDGET + IN_FLIGHT_SLACK;
+        loop {
+            inner.limiter.acquire().await;
+            let (id, attempt) = match email_log::claim(&inner.db, envelope.id, window).await? {
+                Claim::Claimed { id, attempt } => (id, attempt),
+                Claim::Done(_) | Claim::Missing => return Ok(Settle::Ack),
+                Claim::InFlight(remaining) => {
+                    tracing::info!(event = %envelope.id, "another handler is sending this email; looking again later");
+                    return Ok(Settle::Nak(remaining));
+                }
+                Claim::MarkedUncertain { id, attempts } => {
+                    metrics::counter!("mailer_emails_uncertain_total").increment(1);
+                    tracing::error!(
+                        email_log_id = id,
+                        event = %envelope.id,
+                        order = %order.number,
+                        attempts,
+                        "OPERATOR: an email was left `sending` by a handler that stopped; it may have been sent and \
+                         is not sent again. Check the provider for it and, if it never left, set its email_log row \
+                         to `failed` and replay the event"
+                    );
+                    return Ok(Settle::Ack);
+                }
+            };
+            let error = match inner.transport.send(&outgoing).await {
+                Ok(provider_id) => {
+                    return Ok(self
+                        .record_sent(id, envelope.id, &order.number, attempt, &provider_id)
+                        .await);
+                }
+                Err(SendError::Retry(error)) => error,
+                Err(SendError::Reject(error)) => {
+                    email_log::finish_attempt(&inner.db, id, State::Failed, &error).await?;
+                    metrics::counter!("mailer_emails_failed_total").increment(1);
+                    tracing::warn!(error, event = %envelope.id, order = %order.number, "the provider rejected the email; dead-lettering");
+                    return Ok(Settle::DeadLetter(format!(
+                        "rejected by {}: {error}",
+                        inner.transport.name()
+                    )));
+                }
+                Err(SendError::Uncertain(error)) => {
+                    let note = format!("may have been sent, not retried: {error}");
+                    email_log::finish_attempt(&inner.db, id, State::Uncertain, &note).await?;
+                    metrics::counter!("mailer_emails_uncertain_total").increment(1);
+                    tracing::error!(
+                        error,
+                        email_log_id = id,
+                        event = %envelope.id,
+                        order = %order.number,
+                        "OPERATOR: no answer from the provider after the email may have reached it; it is not sent \
+                         again. Check the provider for it and, if it never left, set its email_log row to `failed` \
+                         and replay the event"
+                    );
+                    return Ok(Settle::Ack);
+                }
+            };
+            email_log::finish_attempt(&inner.db, id, State::Retrying, &error).await?;
+            metrics::counter!("mailer_emails_retried_total").increment(1);
+            if delivered < inner.config.max_deliver {
+                tracing::warn!(error, event = %envelope.id, attempt, "the provider did not take the email, will retry");
+                return Ok(Settle::Nak(inner.config.retry_delay(delivered)));
+            }
+            // The last delivery. The provider throttling us or being down says nothing about this email, so it
+            // is not given up on: it stays in hand and is tried again at the backoff's last step until the
+            // provider takes it (or the process stops, when JetStream dead-letters it as out of deliveries).
+            let wait = inner.config.retry_delay(delivered);
+            tracing::warn!(error, event = %envelope.id, attempt, ?wait, "the provider did not take the email on its last delivery; holding it and trying again");
+            if !pause(shutdown, wait).await {
+                // Stopping: with no deliveries left, nothing would bring this message back, so it goes to the
+                // dead letters, to be replayed once the provider takes emails again.
+                let reason = format!(
+                    "the provider had not taken it when the mailer stopped, after {delivered} deliveries: {error}"
+                );
+                email_log::note_unsent(&inner.db, id, State::Failed, &reason).await?;
+                metrics::counter!("mailer_emails_failed_total").increment(1);
+                return Ok(Settle::DeadLetter(reason));
+            }
+        }
+    }
+
+    /// Renders the confirmation on the blocking pool.
+    async fn render(&self, order: OrderCreated) -> anyhow::Result<render::Rendered> {
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || {
+            inner.templates.order_confirmation(
+                &order,
+                &inner.shop_name,
+                &inner.config.public_base_url,
+            )
+        })
+        .await?
+    }
+
+    /// After the provider accepted: `sent` in the log, then ack. If even that cannot be written, the message is
+    /// left to come back after the ack wait, when the row (still `sending`) is marked `uncertain`.
+    async fn record_sent(
+        &self,
+        id: u64,
+        event_id: Uuid,
+        number: &str,
+        attempt: u32,
+        provider_id: &str,
+    ) -> Settle {
+        let deadline = tokio::time::Instant::now() + RECORD_SENT_BUDGET;
+        let mut pause = Duration::from_millis(100);
+        loop {
+            match email_log::mark_sent(&self.inner.db, id, provider_id).await {
+                Ok(()) => break,
+                Err(err) if tokio::time::Instant::now() + pause < deadline => {
+                    tracing::warn!(error = %err, event = %event_id, "recording a sent email failed, retrying");
+                    tokio::time::sleep(pause).await;
+                    pause *= 2;
+                }
+                Err(err) => {
+                    tracing::error!(
+                        error = %err,
+                        email_log_id = id,
+                        event = %event_id,
+                        provider_message_id = provider_id,
+                        "OPERATOR: an email was sent but could not be recorded; it will be marked uncertain and not \
+                         sent again"
+                    );
+                    return Settle::Silence;
+                }
+            }
+        }
+        metrics::counter!("mailer_emails_sent_total").increment(1);
+        tracing::info!(event = %event_id, order = number, attempt, provider_message_id = provider_id, transport = self.inner.transport.name(), "order confirmation sent");
+        Settle::Ack
+    }
+
+    /// Nothing was sent because of a local failure before the provider was called (rendering): `retrying` and
+    /// a nak with the backoff delay, or on the last delivery `failed` and a dead letter.
+    async fn not_sent(&self, id: u64, delivered: i64, error: &str) -> anyhow::Result<Settle> {
+        let inner = &*self.inner;
+        if delivered >= inner.config.max_deliver {
+            let reason = format!("gave up after {delivered} deliveries: {error}");
+            email_log::note_unsent(&inner.db, id, State::Failed, &reason).await?;
+            metrics::counter!("mailer_emails_failed_total").increment(1);
+            return Ok(Settle::DeadLetter(reason));
+        }
+        email_log::note_unsent(&inner.db, id, State::Retrying, error).await?;
+        metrics::counter!("mailer_emails_retried_total").increment(1);
+        Ok(Settle::Nak(inner.config.retry_delay(delivered)))
+    }
+}
+
+/// Sleeps `how_long` unless `shutdown` comes first; says whether it slept the whole time.
+async fn pause(shutdown: &CancellationToken, how_long: Duration) -> bool {
+    tokio::select! {
+        () = shutdown.cancelled() => false,
+        () = tokio::time::sleep(how_long) => true,
+    }
+}
+
+/// The envelope, if the payload is an `OrderCreated` this mailer can use; otherwise why not.
+fn parse(payload: &[u8]) -> Result<Envelope<OrderCreated>, String> {
+    let envelope: Envelope<serde_json::Value> =
+        serde_json::from_slice(payload).map_err(|err| format!("not an event envelope: {err}"))?;
+    if envelope.event_type != OrderCreated::TYPE || envelope.version != OrderCreated::VERSION {
+        return Err(format!(
+            "expected {} version {}, got {} version {}",
+            OrderCreated::TYPE,
+            OrderCreated::VERSION,
+            envelope.event_type,
+            envelope.version
+        ));
+    }
+    let envelope: Envelope<OrderCreated> = serde_json::from_slice(payload)
+        .map_err(|err| format!("not a valid OrderCreated: {err}"))?;
+    let number = &envelope.data.number;
+    if number.is_empty()
+        || number.len() > 64
+        || !number
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    {
+        return Err(format!(
+            "order number {number:?} is not letters, digits and dashes"
+        ));
+    }
+    Ok(envelope)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn event(data: serde_json::Value) -> Vec<u8> {
+        serde_json::to_vec(&json!({
+            "id": Uuid::now_v7(), "type": "OrderCreated", "version": 1,
+            "occurred_at": "2026-11-21T10:00:00Z", "source": "checkout", "data": data
+        }))
+        .unwrap()
+    }
+
+    fn order() -> serde_json::Value {
+        json!({
+            "number": "SH-ABC123", "email": "ana@example.com", "customer_name": "Ana",
+            "lines": [{"sku": "A-1", "name": "Thing", "unit_price": "1.50", "quantity": 2, "line_total": "3.00"}],
+            "subtotal": "3.00", "shipping": "4.99", "tax": "0.24", "total": "8.23", "currency": "USD",
+            "shipping_method": "standard",
+            "shipping_address": {"line1": "1 Main St", "city": "Springfield", "postal_code": "12345", "country": "US"},
+            "state": "paid", "created_at": "2026-11-21T10:00:00Z", "lookup_token": "tok"
+        })
+    }
+
+    #[test]
+    fn order_created_envelopes_parse_and_anything_else_says_why_not() {
+        assert!(parse(&event(order())).is_ok());
+        assert!(
+            parse(b"not json")
+                .unwrap_err()
+                .starts_with("not an event envelope")
+        );
+        let mut other = serde_json::from_slice::<serde_json::Value>(&event(order())).unwrap();
+        other["type"] = json!("OrderPaid");
+        assert!(
+            parse(&serde_json::to_vec(&other).unwrap())
+                .unwrap_err()
+                .contains("got OrderPaid")
+        );
+        let mut broken = order();
+        broken["total"] = json!("a lot");
+        assert!(
+            parse(&event(broken))
+                .unwrap_err()
+                .starts_with("not a valid OrderCreated")
+        );
+        let mut sneaky = order();
+        sneaky["number"] = json!("SH-1\r\nBcc: x@evil.example");
+        assert!(parse(&event(sneaky)).is_err());
+    }
+}

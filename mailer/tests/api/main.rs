@@ -1,0 +1,8 @@
+//! The mailer's integration tests: the service in-process with a scratch MariaDB database and a private
+//! nats-server, sending to `.eml` files or to SES on a private moto server.
+
+mod helpers;
+
+mod dead_letters;
+mod files;
+mod ses;
