@@ -27,41 +27,87 @@ pub(crate) struct ServiceProcess {
     pub(crate) name: &'static str,
     pub(crate) http: String,
     pub(crate) log: PathBuf,
+    pub(crate) database: TestDatabase,
+    env: Vec<(String, String)>,
     child: Child,
-    database: TestDatabase,
+}
+
+fn bin(name: &str) -> PathBuf {
+    let bin = bin_dir().join(name);
+    assert!(
+        bin.exists(),
+        "{} is missing: run `cargo build --workspace` before the system tests",
+        bin.display()
+    );
+    bin
+}
+
+fn spawn(name: &str, env: &[(String, String)], log: &PathBuf) -> Child {
+    let log_file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(log)
+        .expect("log file");
+    Command::new(bin(name))
+        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .stdout(Stdio::from(log_file.try_clone().expect("log file")))
+        .stderr(Stdio::from(log_file))
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap_or_else(|err| panic!("cannot start {name}: {err}"))
 }
 
 impl ServiceProcess {
     /// Starts `name` with a fresh database, on a free port, against `nats_url`, with `env` on top.
     pub(crate) async fn start(name: &'static str, nats_url: &str, env: &[(&str, &str)]) -> Self {
-        let bin = bin_dir().join(name);
-        assert!(
-            bin.exists(),
-            "{} is missing: run `cargo build --workspace` before the system tests",
-            bin.display()
-        );
         let database = TestDatabase::create(name).await;
         let port = free_port();
         let log = bin_dir().join(format!("system-test-{name}-{port}.log"));
-        let log_file = std::fs::File::create(&log).expect("log file");
-        let child = Command::new(&bin)
-            .env("HTTP_ADDR", format!("127.0.0.1:{port}"))
-            .env("DATABASE_URL", database.url())
-            .env("NATS_URL", nats_url)
-            .env("LOG_FORMAT", "json")
-            .envs(env.iter().copied())
-            .stdout(Stdio::from(log_file.try_clone().expect("log file")))
-            .stderr(Stdio::from(log_file))
-            .kill_on_drop(true)
-            .spawn()
-            .unwrap_or_else(|err| panic!("cannot start {}: {err}", bin.display()));
+        let mut all = vec![
+            ("HTTP_ADDR".to_owned(), format!("127.0.0.1:{port}")),
+            ("DATABASE_URL".to_owned(), database.url()),
+            ("NATS_URL".to_owned(), nats_url.to_owned()),
+            ("LOG_FORMAT".to_owned(), "json".to_owned()),
+        ];
+        all.extend(env.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        let child = spawn(name, &all, &log);
         Self {
             name,
             http: format!("http://127.0.0.1:{port}"),
             log,
-            child,
             database,
+            env: all,
+            child,
         }
+    }
+
+    /// Runs a one-shot subcommand of this service's binary (e.g. `catalog seed`) with its environment.
+    pub(crate) async fn run_command(&self, args: &[&str]) {
+        let status = Command::new(bin(self.name))
+            .args(args)
+            .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .await
+            .expect("run command");
+        assert!(status.success(), "{} {args:?} failed", self.name);
+    }
+
+    /// Stops the process with SIGTERM (as `kill` and `docker stop` do) and waits for it to exit.
+    pub(crate) async fn kill(&mut self) {
+        if let Some(pid) = self.child.id() {
+            let _ = Command::new("kill")
+                .args(["-TERM", &pid.to_string()])
+                .status()
+                .await;
+        }
+        let _ = tokio::time::timeout(Duration::from_secs(30), self.child.wait()).await;
+    }
+
+    /// Starts the process again with the same database, port and environment.
+    pub(crate) fn restart(&mut self) {
+        self.child = spawn(self.name, &self.env, &self.log);
     }
 
     /// The status of `GET /readyz`, or `None` when the process does not answer.

@@ -1,4 +1,5 @@
 //! One test binary for every system test.
 
 mod helpers;
+mod order_effects;
 mod smoke;

@@ -1,0 +1,378 @@
+//! Order events leave the host exactly once each: 200 orders placed through checkout give 200 email-log rows,
+//! 200 emails accepted by SES and 200 SQS messages, even when the mailer and the bridge are killed mid-stream
+//! and restarted, and when the AWS endpoint is unreachable for 30 s. (A SIGKILL inside the instant between
+//! the provider accepting and the record being written is the documented exception: the mailer then leaves the
+//! email `uncertain` rather than risk a second one; a FIFO queue drops the bridge's resend.)
+
+use std::{collections::HashSet, time::Duration};
+
+use futures::future::join_all;
+use platform::testing::{MotoServer, NatsServer, TcpPlug};
+use serde_json::{Value, json};
+
+use crate::helpers::ServiceProcess;
+
+const MAIL_FROM: &str = "orders@shop.example";
+/// FIFO: a bridge killed between SQS accepting a batch and recording it sends that batch again, and only a
+/// FIFO queue's deduplication (by event id) drops the copy; on a standard queue that is the documented window.
+const QUEUE: &str = "shop-orders-system-test.fifo";
+
+/// The services reach AWS through `endpoint` (moto, or a plug in front of it).
+fn aws_env(endpoint: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("AWS_ENDPOINT_URL", endpoint.to_owned()),
+        ("AWS_REGION", "us-east-1".to_owned()),
+        ("AWS_ACCESS_KEY_ID", "test".to_owned()),
+        ("AWS_SECRET_ACCESS_KEY", "test".to_owned()),
+    ]
+}
+
+async fn aws_config(moto: &MotoServer) -> aws_config::SdkConfig {
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .endpoint_url(moto.url())
+        .region(aws_config::Region::new("us-east-1"))
+        .credentials_provider(aws_sdk_sqs::config::Credentials::new(
+            "test",
+            "test",
+            None,
+            None,
+            "system-test",
+        ))
+        .load()
+        .await
+}
+
+/// What moto needs before the services can use it; moto forgets everything when it restarts.
+async fn prepare_aws(moto: &MotoServer) {
+    let config = aws_config(moto).await;
+    aws_sdk_sesv2::Client::new(&config)
+        .create_email_identity()
+        .email_identity(MAIL_FROM)
+        .send()
+        .await
+        .unwrap();
+    aws_sdk_sqs::Client::new(&config)
+        .create_queue()
+        .queue_name(QUEUE)
+        .send()
+        .await
+        .unwrap();
+}
+
+/// How many emails moto's SES accepted (moto's own view of its state).
+async fn ses_sent(http: &reqwest::Client, moto: &MotoServer) -> u64 {
+    let data: Value = http
+        .get(format!("{}/moto-api/data.json", moto.url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    data["ses"]["Message"]
+        .as_array()
+        .map_or(0, |messages| messages.len() as u64)
+}
+
+/// Every message on the queue (deleted as read), as event ids.
+async fn drain_queue(moto: &MotoServer, into: &mut Vec<String>) {
+    let sqs = aws_sdk_sqs::Client::new(&aws_config(moto).await);
+    let Ok(url) = sqs.get_queue_url().queue_name(QUEUE).send().await else {
+        return;
+    };
+    let url = url.queue_url().unwrap_or_default().to_owned();
+    loop {
+        let Ok(batch) = sqs
+            .receive_message()
+            .queue_url(&url)
+            .max_number_of_messages(10)
+            .send()
+            .await
+        else {
+            return;
+        };
+        let messages = batch.messages();
+        if messages.is_empty() {
+            return;
+        }
+        for message in messages {
+            let body: Value =
+                serde_json::from_str(message.body().unwrap_or("{}")).unwrap_or(Value::Null);
+            assert!(
+                body["data"].get("lookup_token").is_none_or(Value::is_null),
+                "the lookup token left the host"
+            );
+            into.push(body["id"].as_str().unwrap_or_default().to_owned());
+            if let Some(handle) = message.receipt_handle() {
+                let _ = sqs
+                    .delete_message()
+                    .queue_url(&url)
+                    .receipt_handle(handle)
+                    .send()
+                    .await;
+            }
+        }
+    }
+}
+
+struct Stack {
+    nats: NatsServer,
+    catalog: ServiceProcess,
+    checkout: ServiceProcess,
+    mailer: ServiceProcess,
+    bridge: ServiceProcess,
+    http: reqwest::Client,
+    skus: Vec<String>,
+}
+
+async fn start_stack(aws_endpoint: &str) -> Stack {
+    let nats = NatsServer::start();
+    let aws = aws_env(aws_endpoint);
+    let mut mailer_env: Vec<(&str, &str)> = aws.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    mailer_env.extend([
+        ("MAIL_TRANSPORT", "ses"),
+        ("MAIL_FROM", MAIL_FROM),
+        ("MAIL_RATE_PER_SEC", "200"),
+        ("MAIL_BACKOFF_SECS", "1,2,2,2"),
+    ]);
+    let mut bridge_env: Vec<(&str, &str)> = aws.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    bridge_env.extend([("SQS_QUEUE_NAME", QUEUE)]);
+    let catalog = ServiceProcess::start("catalog", &nats.url(), &[]).await;
+    let checkout =
+        ServiceProcess::start("checkout", &nats.url(), &[("CATALOG_TIMEOUT_MS", "10000")]).await;
+    let mailer = ServiceProcess::start("mailer", &nats.url(), &mailer_env).await;
+    let bridge = ServiceProcess::start("bridge", &nats.url(), &bridge_env).await;
+    let http = reqwest::Client::new();
+    for service in [&catalog, &checkout, &mailer, &bridge] {
+        service
+            .wait_for_readyz(&http, 200, Duration::from_secs(60))
+            .await;
+    }
+    catalog.run_command(&["seed"]).await;
+    let listing: Value = http
+        .get(format!(
+            "{}/api/products?in_stock=true&sort=popularity&limit=100",
+            catalog.http
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let skus = listing["products"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["available"].as_u64().unwrap_or(0) >= 10)
+        .map(|p| p["sku"].as_str().unwrap().to_owned())
+        .collect();
+    Stack {
+        nats,
+        catalog,
+        checkout,
+        mailer,
+        bridge,
+        http,
+        skus,
+    }
+}
+
+impl Stack {
+    async fn place(&self, i: usize) -> String {
+        let base = &self.checkout.http;
+        let cart: Value = self
+            .http
+            .post(format!("{base}/api/carts"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let token = cart["token"].as_str().unwrap();
+        let sku = &self.skus[i % self.skus.len()];
+        let added = self
+            .http
+            .post(format!("{base}/api/carts/{token}/items"))
+            .json(&json!({"sku": sku, "quantity": 1}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(added.status(), 200);
+        let body = json!({
+            "cart_token": token, "email": format!("buyer{i}@example.com"), "customer_name": format!("Buyer <{i}> & Søn"),
+            "shipping_address": {"line1": "1 Main St", "city": "Springfield", "postal_code": "12345", "country": "US"},
+            "shipping_method": "standard", "card_token": "tok_visa"
+        });
+        let reply = self
+            .http
+            .post(format!("{base}/api/orders"))
+            .header("Idempotency-Key", format!("order-{i}"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            reply.status(),
+            201,
+            "order {i}: {}",
+            reply.text().await.unwrap_or_default()
+        );
+        let order: Value = reply.json().await.unwrap();
+        order["number"].as_str().unwrap().to_owned()
+    }
+
+    async fn place_many(&self, range: std::ops::Range<usize>) {
+        for chunk in range.collect::<Vec<_>>().chunks(10) {
+            join_all(chunk.iter().map(|i| self.place(*i))).await;
+        }
+    }
+
+    /// Email-log rows in any of `states`.
+    async fn email_log(&self, states: &[&str]) -> i64 {
+        let pool = sqlx::MySqlPool::connect(&self.mailer.database.url())
+            .await
+            .unwrap();
+        let mut total = 0;
+        for state in states {
+            let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM email_log WHERE state = ?")
+                .bind(state)
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+            total += count;
+        }
+        pool.close().await;
+        total
+    }
+}
+
+/// Messages waiting on the queue. Nothing is deleted before the end: moto, unlike SQS, deduplicates a FIFO
+/// message only against messages still in the queue.
+async fn queue_depth(moto: &MotoServer) -> usize {
+    let sqs = aws_sdk_sqs::Client::new(&aws_config(moto).await);
+    let Ok(url) = sqs.get_queue_url().queue_name(QUEUE).send().await else {
+        return 0;
+    };
+    let attributes = sqs
+        .get_queue_attributes()
+        .queue_url(url.queue_url().unwrap_or_default())
+        .attribute_names(aws_sdk_sqs::types::QueueAttributeName::ApproximateNumberOfMessages)
+        .send()
+        .await;
+    attributes
+        .ok()
+        .and_then(|a| {
+            a.attributes().and_then(|map| {
+                map.get(&aws_sdk_sqs::types::QueueAttributeName::ApproximateNumberOfMessages)
+                    .cloned()
+            })
+        })
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Waits until the queue holds `count` messages and moto's SES accepted `emails`, then reads every message
+/// into `sqs`; fails after two minutes.
+async fn wait_for_effects(
+    stack: &Stack,
+    moto: &MotoServer,
+    sqs: &mut Vec<String>,
+    emails: u64,
+    count: usize,
+) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
+    loop {
+        let depth = queue_depth(moto).await;
+        let sent = ses_sent(&stack.http, moto).await;
+        if depth >= count && sent >= emails {
+            // A duplicate would arrive a little later: give it the chance.
+            tokio::time::sleep(Duration::from_secs(2)).await;
+            drain_queue(moto, sqs).await;
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "after 2 min: {depth} of {count} SQS messages, {sent} of {emails} emails (logs: {}, {})",
+            stack.mailer.log.display(),
+            stack.bridge.log.display()
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_hundred_orders_give_two_hundred_emails_and_queue_messages_across_restarts() {
+    let moto = MotoServer::start();
+    prepare_aws(&moto).await;
+    let mut stack = start_stack(&moto.url()).await;
+    assert!(
+        stack.skus.len() >= 20,
+        "the demo catalog has enough stocked products"
+    );
+
+    stack.place_many(0..80).await;
+    stack.mailer.kill().await;
+    stack.bridge.kill().await;
+    stack.place_many(80..140).await;
+    stack.mailer.restart();
+    stack.bridge.restart();
+    stack.place_many(140..200).await;
+
+    let mut sqs = Vec::new();
+    wait_for_effects(&stack, &moto, &mut sqs, 200, 200).await;
+    let distinct: HashSet<_> = sqs.iter().collect();
+    assert_eq!(
+        (sqs.len(), distinct.len()),
+        (200, 200),
+        "exactly one SQS message per order"
+    );
+    assert_eq!(
+        ses_sent(&stack.http, &moto).await,
+        200,
+        "exactly one email per order"
+    );
+    // A crash between SES accepting and the log row being written leaves that row `sending`; its redelivery
+    // (after the ack wait) marks it `uncertain` and never resends it.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(90);
+    while stack.email_log(&["sent", "uncertain"]).await < 200 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the email log never settled at 200 rows"
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    assert_eq!(stack.email_log(&["sent", "uncertain"]).await, 200);
+    assert_eq!(
+        ses_sent(&stack.http, &moto).await,
+        200,
+        "still exactly one email per order"
+    );
+    let _ = (&stack.nats, &stack.catalog);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn orders_placed_while_aws_is_down_for_thirty_seconds_are_all_delivered_when_it_returns() {
+    let moto = MotoServer::start();
+    prepare_aws(&moto).await;
+    // The services reach moto through a plug: pulled, AWS is unreachable; moto itself keeps its state.
+    let mut plug = TcpPlug::new(&moto.url()).await;
+    let stack = start_stack(&plug.url()).await;
+    plug.unplug().await;
+    stack.place_many(0..30).await;
+    tokio::time::sleep(Duration::from_secs(30)).await;
+    assert_eq!(
+        ses_sent(&stack.http, &moto).await,
+        0,
+        "nothing reached AWS during the outage"
+    );
+    plug.plug().await;
+
+    let mut sqs = Vec::new();
+    wait_for_effects(&stack, &moto, &mut sqs, 30, 30).await;
+    let distinct: HashSet<_> = sqs.iter().collect();
+    assert_eq!((sqs.len(), distinct.len()), (30, 30));
+    assert_eq!(ses_sent(&stack.http, &moto).await, 30);
+    assert_eq!(stack.email_log(&["sent"]).await, 30);
+}
