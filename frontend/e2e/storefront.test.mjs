@@ -1,0 +1,293 @@
+// End-to-end: a shopper's whole path through the storefront in headless Chromium, against a running stack
+// (reverse proxy + catalog + checkout) at E2E_BASE_URL. Run with `npm run e2e` after `./dev up`.
+// Each scenario saves a screenshot of its page into e2e-artifacts/.
+import assert from 'node:assert/strict'
+import { after, before, describe, test } from 'node:test'
+import { verifyOrderSideEffects } from './order-side-effects.mjs'
+import {
+  BASE_URL,
+  api,
+  assertStackReachable,
+  cents,
+  eventually,
+  launchBrowser,
+  newContext,
+  screenshot,
+  watchErrors,
+} from './support.mjs'
+
+let browser
+
+before(async () => {
+  await assertStackReachable()
+  browser = await launchBrowser()
+})
+
+after(async () => {
+  await browser?.close()
+})
+
+/** In-stock products with enough units for the scenarios, most popular first. */
+async function stockedProducts(count, minAvailable = 3) {
+  const page = await api('/api/products?in_stock=true&sort=popularity&limit=50')
+  const picked = page.products.filter((p) => p.available >= minAvailable).slice(0, count)
+  assert.equal(picked.length, count, `need ${count} products with ${minAvailable}+ units in stock`)
+  return picked
+}
+
+async function addToCart(page, slug) {
+  await page.goto(`/p/${slug}`)
+  await page.getByRole('button', { name: 'Add to cart' }).click()
+  await page.getByTestId('added').waitFor()
+}
+
+async function fillCheckout(page, card) {
+  await page.fill('#email', 'e2e-shopper@example.com')
+  await page.fill('#customer_name', 'Erin Tester')
+  await page.fill('#line1', '1 Test Street')
+  await page.fill('#city', 'Springfield')
+  await page.fill('#postal_code', '12345')
+  await page.selectOption('#country', 'US')
+  await page.check('input[name="shipping_method"][value="standard"]')
+  await page.selectOption('#card_token', card)
+}
+
+const count = (page) => page.getByTestId('cart-count').textContent()
+
+describe('storefront', { concurrency: false }, () => {
+  let orderLink
+  let placedOrder
+
+  test('search as you type shows matching products with highlights', async () => {
+    // A prefix of a real product's name, so the test works on any seeded catalog.
+    const [product] = await stockedProducts(1, 1)
+    const word = product.name.split(/[^A-Za-z]+/).find((w) => w.length >= 4) ?? product.brand
+    const prefix = word.slice(0, 4)
+    const context = await newContext(browser)
+    const page = await context.newPage()
+    const errors = watchErrors(page)
+    await page.goto('/')
+    await page.getByRole('heading', { name: 'Popular right now' }).waitFor()
+    await screenshot(page, '01-home')
+
+    const box = page.getByRole('combobox', { name: 'Search products' })
+    const requests = []
+    page.on('request', (r) => r.url().includes('/api/search') && requests.push(new URL(r.url()).searchParams.get('q')))
+    for (const letter of prefix) {
+      await box.press(letter)
+      await page.waitForTimeout(200) // slower than the debounce: one request per keystroke
+    }
+    const options = page.getByRole('option')
+    await eventually(async () => {
+      const marks = await page.locator('[role="option"] mark').allTextContents()
+      assert.ok(marks.some((m) => m.toLowerCase() === prefix.toLowerCase()), `a <mark>${prefix}</mark> in ${marks}`)
+    })
+    assert.deepEqual(requests, [...prefix].map((_, i) => prefix.slice(0, i + 1)), 'a request per keystroke')
+    assert.equal(await box.getAttribute('aria-expanded'), 'true')
+    assert.ok((await options.count()) >= 2)
+    await screenshot(page, '02-search-suggestions')
+
+    // Keyboard: Down highlights the first option, Enter opens it.
+    await box.press('ArrowDown')
+    const active = await box.getAttribute('aria-activedescendant')
+    assert.equal(await page.locator(`#${active}`).getAttribute('aria-selected'), 'true')
+    await box.press('Enter')
+    await page.waitForURL(/\/p\//)
+    await page.getByRole('button', { name: 'Add to cart' }).or(page.getByText('Out of stock')).first().waitFor()
+
+    // Enter without a highlighted option opens the full results page.
+    await box.fill(prefix)
+    await page.getByRole('option').first().waitFor()
+    await box.press('Enter')
+    await page.waitForURL((url) => url.pathname === '/search' && url.searchParams.get('q') === prefix)
+    await page.getByTestId('results').waitFor()
+    assert.match(await page.getByRole('heading', { level: 1 }).textContent(), new RegExp(prefix))
+    await screenshot(page, '03-search-results')
+    assert.deepEqual(errors, [])
+    await context.close()
+  })
+
+  test('filter and sort a listing, and a reload restores it', async () => {
+    const context = await newContext(browser)
+    const page = await context.newPage()
+    await page.goto('/products')
+    await page.getByTestId('results').waitFor()
+
+    const brandLink = page.getByTestId('brand-option').first()
+    const brand = (await brandLink.textContent()).replace(/\(\d+\)\s*$/, '').trim()
+    await brandLink.click()
+    await page.waitForURL((url) => url.searchParams.get('brand') === brand)
+    await page.locator('[data-testid="results"]:not(.is-stale)').waitFor()
+    await eventually(async () => {
+      const brands = await page.getByTestId('card-brand').allTextContents()
+      assert.ok(brands.length > 0 && brands.every((b) => b === brand), `only ${brand}: ${brands}`)
+    })
+
+    // Filter links are other views of this page, not "the current page" for screen readers.
+    assert.equal(await page.locator('#listing-filters a[aria-current]').count(), 0)
+
+    const sorted = page.waitForResponse((r) => r.url().includes('sort=price_asc'))
+    await page.selectOption('[data-testid="sort"]', 'price_asc')
+    await sorted
+    await page.waitForURL((url) => url.searchParams.get('sort') === 'price_asc')
+    await page.locator('[data-testid="results"]:not(.is-stale)').waitFor()
+    const prices = (await page.getByTestId('card-price').allTextContents()).map(cents)
+    assert.deepEqual(prices, [...prices].sort((a, b) => a - b), 'prices ascending')
+
+    await page.getByTestId('in-stock').check()
+    await page.waitForURL((url) => url.searchParams.get('in_stock') === 'true')
+    await page.locator('[data-testid="results"]:not(.is-stale)').waitFor()
+
+    await page.reload()
+    await page.getByTestId('results').waitFor()
+    assert.equal(await page.locator('[data-testid="sort"]').inputValue(), 'price_asc')
+    assert.equal(await page.getByTestId('in-stock').isChecked(), true)
+    const brands = await page.getByTestId('card-brand').allTextContents()
+    assert.ok(brands.every((b) => b === brand))
+    await screenshot(page, '04-listing-filtered')
+
+    // The listing pages through the same filters.
+    await page.goto('/products?sort=price_desc')
+    await page.getByTestId('results').waitFor()
+    await page.getByRole('link', { name: 'Next ›' }).click()
+    await page.waitForURL((url) => url.searchParams.get('page') === '2' && url.searchParams.get('sort') === 'price_desc')
+    await page.getByRole('link', { name: 'Page 2' }).and(page.locator('[aria-current="page"]')).waitFor()
+    await context.close()
+  })
+
+  test('add two products, change a quantity, check out with tok_visa and see the confirmation', async () => {
+    const [first, second] = await stockedProducts(2)
+    const context = await newContext(browser)
+    const page = await context.newPage()
+    const errors = watchErrors(page)
+
+    await addToCart(page, first.slug)
+    assert.equal(await count(page), '1')
+    await screenshot(page, '05-product')
+    await addToCart(page, second.slug)
+    assert.equal(await count(page), '2')
+
+    // A second tab of the same shopper follows the cart through the storage event.
+    const otherTab = await context.newPage()
+    await otherTab.goto('/')
+    await eventually(async () => assert.equal(await count(otherTab), '2'))
+
+    await page.goto('/cart')
+    const lines = page.locator('li[data-sku]')
+    await lines.first().waitFor()
+    assert.equal(await lines.count(), 2)
+    const firstLine = page.locator(`li[data-sku="${first.sku}"]`)
+    await firstLine.getByTestId('line-quantity').selectOption('2')
+    await eventually(async () => assert.equal(await count(page), '3'))
+    assert.equal(cents(await firstLine.getByTestId('line-total').textContent()), 2 * cents(first.price))
+    await eventually(async () => assert.equal(await count(otherTab), '3'))
+    const subtotal = await page.getByTestId('subtotal').textContent()
+    await screenshot(page, '06-cart')
+    await otherTab.close()
+
+    await page.getByTestId('checkout-link').click()
+    await page.waitForURL('**/checkout')
+    await fillCheckout(page, 'tok_visa')
+    await screenshot(page, '07-checkout')
+    const placed = page.waitForResponse((r) => r.url().endsWith('/api/orders') && r.request().method() === 'POST')
+    await page.getByTestId('place-order').click()
+    const response = await placed
+    assert.equal(response.status(), 201)
+    assert.ok(response.request().headers()['idempotency-key'], 'an Idempotency-Key header')
+    placedOrder = await response.json()
+
+    await page.waitForURL(/\/orders\/[^/?]+\?token=/)
+    assert.equal(await page.getByTestId('order-number').textContent(), placedOrder.number)
+    assert.equal(await page.getByTestId('order-state').textContent(), 'Paid')
+    assert.equal(await page.getByTestId('order-subtotal').textContent(), subtotal)
+    assert.equal(cents(await page.getByTestId('order-total').textContent()), cents(placedOrder.total))
+    assert.equal(await count(page), '0', 'a new, empty cart after the order')
+    orderLink = await page.getByTestId('order-link').getAttribute('href')
+    assert.equal(new URL(orderLink).pathname, new URL(placedOrder.order_url).pathname)
+    await screenshot(page, '08-confirmation')
+    assert.deepEqual(errors, [])
+
+    await verifyOrderSideEffects({ order: placedOrder, baseUrl: BASE_URL })
+    await context.close()
+  })
+
+  test('the confirmation link reopens the order later; a wrong token does not', async () => {
+    assert.ok(orderLink, 'the checkout scenario placed an order')
+    const context = await newContext(browser)
+    const page = await context.newPage()
+    const link = new URL(orderLink)
+    await page.goto(link.pathname + link.search)
+    await page.getByTestId('order').waitFor()
+    assert.equal(await page.getByTestId('order-number').textContent(), placedOrder.number)
+    assert.equal(cents(await page.getByTestId('order-total').textContent()), cents(placedOrder.total))
+    await screenshot(page, '09-confirmation-reopened')
+
+    await page.goto(`${link.pathname}?token=not-the-token`)
+    await page.getByRole('heading', { name: 'We couldn’t find that order' }).waitFor()
+    await context.close()
+  })
+
+  test('a declined card shows the error and leaves stock unchanged', async () => {
+    const [product] = await stockedProducts(1, 2)
+    const before = (await api(`/api/products/${product.slug}`)).available
+    const context = await newContext(browser)
+    const page = await context.newPage()
+    await addToCart(page, product.slug)
+    await page.goto('/checkout')
+    await fillCheckout(page, 'tok_declined')
+    const answered = page.waitForResponse((r) => r.url().endsWith('/api/orders'))
+    await page.getByTestId('place-order').click()
+    assert.equal((await answered).status(), 402)
+
+    await page.getByTestId('card-error').waitFor()
+    assert.match(await page.getByTestId('card-error').textContent(), /declined/)
+    assert.match(await page.getByTestId('form-error').textContent(), /nothing was charged/i)
+    assert.equal(new URL(page.url()).pathname, '/checkout')
+    assert.equal(await page.locator('#card_token').getAttribute('aria-invalid'), 'true')
+    await screenshot(page, '10-declined')
+    await eventually(async () => assert.equal((await api(`/api/products/${product.slug}`)).available, before))
+    assert.equal(await count(page), '1', 'the cart is still there to try another card')
+    await context.close()
+  })
+
+  test('an outage shows a friendly message and "Try again" recovers', async () => {
+    const context = await newContext(browser)
+    const page = await context.newPage()
+    // The catalog answers 503 like it does when its database is away; the proxy itself stays up.
+    const outage = (route) =>
+      route.fulfill({
+        status: 503,
+        headers: { 'content-type': 'application/problem+json', 'retry-after': '1' },
+        body: JSON.stringify({ title: 'Service unavailable', status: 503, detail: 'database unavailable' }),
+      })
+    await page.route('**/api/products?*', outage)
+    await page.goto('/products')
+    const alert = page.getByRole('alert').filter({ hasText: 'try again in a moment' })
+    await alert.waitFor()
+    await screenshot(page, '14-outage')
+    await page.unroute('**/api/products?*', outage)
+    await page.getByRole('button', { name: 'Try again' }).click()
+    await page.getByTestId('results').waitFor()
+    await context.close()
+  })
+
+  test('unknown pages and products say so; the layout works on a phone', async () => {
+    const context = await newContext(browser, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })
+    const page = await context.newPage()
+    await page.goto('/no/such/page')
+    await page.getByRole('heading', { name: 'Page not found' }).waitFor()
+    await screenshot(page, '11-not-found')
+    await page.goto('/p/no-such-product-e2e')
+    await page.getByRole('heading', { name: 'We couldn’t find that product' }).waitFor()
+
+    await page.goto('/')
+    await page.getByRole('heading', { name: 'Popular right now' }).waitFor()
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+    assert.ok(overflow <= 0, `no sideways scrolling on a phone (overflow ${overflow}px)`)
+    await screenshot(page, '12-phone-home')
+    await page.goto('/products')
+    await page.getByTestId('results').waitFor()
+    await screenshot(page, '13-phone-listing')
+    await context.close()
+  })
+})

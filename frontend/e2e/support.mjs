@@ -1,0 +1,110 @@
+// Shared plumbing for the end-to-end tests: where the stack is, a headless Chromium from the system (no browser
+// download), screenshots, and direct API calls for facts the page does not show (stock before and after).
+import { mkdirSync, existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { chromium } from 'playwright-core'
+
+export const BASE_URL = (process.env.E2E_BASE_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '')
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+export const ARTIFACTS = new URL('../e2e-artifacts/', import.meta.url).pathname
+
+/** Fails the whole run with a clear message when the stack is not up: a skipped e2e must never look green. */
+export async function assertStackReachable() {
+  const checks = ['/', '/api/categories', '/api/checkout/openapi.json']
+  for (const path of checks) {
+    let response
+    try {
+      response = await fetch(BASE_URL + path, { signal: AbortSignal.timeout(5000) })
+    } catch (err) {
+      throw new Error(
+        `E2E: the shop is not reachable at ${BASE_URL}${path} (${err.cause?.code ?? err.message}). ` +
+          'Start it with `./dev up` (or point E2E_BASE_URL at a running stack).',
+      )
+    }
+    if (!response.ok) {
+      throw new Error(`E2E: ${BASE_URL}${path} answered ${response.status}; the stack is not healthy.`)
+    }
+  }
+  const html = await (await fetch(BASE_URL + '/')).text()
+  if (!html.includes('id="app"')) {
+    throw new Error(`E2E: ${BASE_URL}/ is not the storefront (build it with \`npm run build\` and serve frontend/dist).`)
+  }
+}
+
+export async function launchBrowser() {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`E2E: no Chromium at ${CHROMIUM}; install Debian's (apt-get install -y chromium) or set CHROMIUM_PATH.`)
+  }
+  mkdirSync(ARTIFACTS, { recursive: true })
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  })
+}
+
+/**
+ * A fresh browser profile (own localStorage, so its own cart). Requests leaving the shop (product photos on a
+ * CDN) are refused: the tests must not depend on the internet, and the page then shows its placeholders.
+ */
+export async function newContext(browser, options = {}) {
+  const context = await browser.newContext({ baseURL: BASE_URL, viewport: { width: 1280, height: 900 }, ...options })
+  const origin = new URL(BASE_URL).origin
+  await context.route('**/*', (route) =>
+    new URL(route.request().url()).origin === origin ? route.continue() : route.abort('blockedbyclient'),
+  )
+  context.setDefaultTimeout(15_000)
+  return context
+}
+
+/** Collects what the page logs as errors (uncaught exceptions, CSP violations) to assert none happened. */
+export function watchErrors(page) {
+  const errors = []
+  page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`))
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && !/Failed to load resource|ERR_BLOCKED_BY_CLIENT/.test(msg.text())) {
+      errors.push(`console: ${msg.text()}`)
+    }
+  })
+  return errors
+}
+
+export async function screenshot(page, name) {
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true })
+}
+
+export async function api(path, init = {}) {
+  const response = await fetch(BASE_URL + path, {
+    ...init,
+    headers: { 'content-type': 'application/json', ...init.headers },
+  })
+  const body = await response.json().catch(() => null)
+  if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${path} -> ${response.status} ${JSON.stringify(body)}`)
+  return body
+}
+
+/** "$1,234.50" -> 123450 (cents), to compare displayed prices in order. */
+export function cents(text) {
+  return Number.parseInt(text.replace(/[^\d]/g, ''), 10)
+}
+
+/** Repeats `check` until it passes or `ms` run out (stock is released right after the answer, asynchronously). */
+export async function eventually(check, ms = 5000) {
+  const deadline = Date.now() + ms
+  for (;;) {
+    try {
+      return await check()
+    } catch (err) {
+      if (Date.now() > deadline) throw err
+      await new Promise((resolve) => setTimeout(resolve, 200))
+    }
+  }
+}

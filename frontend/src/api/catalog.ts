@@ -1,0 +1,32 @@
+// The catalog service: listing, product detail, category tree and search-as-you-type.
+import { queryString, request } from './http'
+import type { CategoryNode, ProductDetail, ProductPage, SearchResult, SortKey } from './types'
+
+/** The listing filters; the same names as the API's query parameters and the storefront's URLs. */
+export interface ListingFilters {
+  category?: string
+  brand?: string
+  min_price?: string
+  max_price?: string
+  in_stock?: boolean
+  sort?: SortKey
+  page?: number
+  limit?: number
+}
+
+export function listProducts(filters: ListingFilters, signal?: AbortSignal): Promise<ProductPage> {
+  return request(`/api/products${queryString({ ...filters })}`, { signal })
+}
+
+export function getProduct(slug: string, signal?: AbortSignal): Promise<ProductDetail> {
+  return request(`/api/products/${encodeURIComponent(slug)}`, { signal })
+}
+
+export async function getCategories(signal?: AbortSignal): Promise<CategoryNode[]> {
+  const body = await request<{ categories: CategoryNode[] }>('/api/categories', { signal })
+  return body.categories
+}
+
+export function search(q: string, filters: ListingFilters, signal?: AbortSignal): Promise<SearchResult> {
+  return request(`/api/search${queryString({ q, ...filters })}`, { signal })
+}

@@ -1,0 +1,44 @@
+// Routes. Every page is its own lazily loaded chunk: the entry holds only the shell (header, search box, cart
+// badge), so the first paint does not wait for the checkout form or the listing's filters.
+import { createRouter, createWebHistory, type RouterHistory } from 'vue-router'
+
+export const routes = [
+  { path: '/', name: 'home', component: () => import('./pages/HomePage.vue') },
+  {
+    path: '/products',
+    name: 'products',
+    component: () => import('./pages/ListingPage.vue'),
+    props: { mode: 'listing' },
+  },
+  {
+    path: '/category/:slug',
+    name: 'category',
+    component: () => import('./pages/ListingPage.vue'),
+    props: { mode: 'listing' },
+  },
+  {
+    path: '/search',
+    name: 'search',
+    component: () => import('./pages/ListingPage.vue'),
+    props: { mode: 'search' },
+  },
+  { path: '/p/:slug', name: 'product', component: () => import('./pages/ProductPage.vue') },
+  { path: '/cart', name: 'cart', component: () => import('./pages/CartPage.vue') },
+  { path: '/checkout', name: 'checkout', component: () => import('./pages/CheckoutPage.vue') },
+  // The confirmation link (order_url from place-order, also in the email): /orders/SH-XXXX?token=...
+  { path: '/orders/:number', name: 'order', component: () => import('./pages/OrderPage.vue') },
+  { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./pages/NotFoundPage.vue') },
+]
+
+export function makeRouter(history: RouterHistory = createWebHistory()) {
+  return createRouter({
+    history,
+    routes,
+    scrollBehavior(to, from, saved) {
+      if (saved) return saved
+      // Filter and sort changes stay where the shopper is; a new page starts at the top.
+      if (to.path === from.path && to.query.page === from.query.page) return false
+      return { top: 0 }
+    },
+  })
+}

@@ -1,0 +1,162 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { flushPromises, mount } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import { createMemoryHistory, createRouter, type Router } from 'vue-router'
+import * as api from '../src/api/checkout'
+import { ApiError } from '../src/api/http'
+import { checkoutDraft, resetCheckoutDraft } from '../src/lib/checkout-draft'
+import CheckoutPage from '../src/pages/CheckoutPage.vue'
+import { CART_TOKEN_KEY, useCartStore } from '../src/stores/cart'
+import { cart, cartLine } from './fixtures'
+
+vi.mock('../src/api/checkout')
+const mocked = vi.mocked(api)
+
+let router: Router
+
+async function mountPage() {
+  const wrapper = mount(CheckoutPage, { global: { plugins: [router] }, attachTo: document.body })
+  await flushPromises()
+  return wrapper
+}
+
+async function fill(wrapper: Awaited<ReturnType<typeof mountPage>>) {
+  await wrapper.get('#email').setValue('ada@example.com')
+  await wrapper.get('#customer_name').setValue('Ada Lovelace')
+  await wrapper.get('#line1').setValue('1 Main St')
+  await wrapper.get('#city').setValue('Springfield')
+  await wrapper.get('#postal_code').setValue('12345')
+}
+
+beforeEach(async () => {
+  vi.resetAllMocks()
+  resetCheckoutDraft()
+  localStorage.clear()
+  localStorage.setItem(CART_TOKEN_KEY, 't1')
+  setActivePinia(createPinia())
+  mocked.getCart.mockResolvedValue(cart('t1', [cartLine({ quantity: 2, line_total: '99.98' })], { subtotal: '99.98' }))
+  router = createRouter({
+    history: createMemoryHistory(),
+    routes: [
+      { path: '/checkout', component: CheckoutPage },
+      { path: '/cart', component: { template: '<p>cart</p>' } },
+      { path: '/products', component: { template: '<p>products</p>' } },
+      { path: '/orders/:number', name: 'order', component: { template: '<p>order</p>' } },
+    ],
+  })
+  await router.push('/checkout')
+})
+
+describe('checkout form', () => {
+  it('shows every problem next to its field, focuses the first, and sends nothing', async () => {
+    const wrapper = await mountPage()
+    await wrapper.get('#email').setValue('not-an-email')
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+
+    expect(mocked.placeOrder).not.toHaveBeenCalled()
+    const email = wrapper.get('#email')
+    expect(email.attributes('aria-invalid')).toBe('true')
+    expect(wrapper.get(`#${email.attributes('aria-describedby')!.split(' ').pop()}`).text()).toBe('Not a valid email address.')
+    expect(wrapper.get('#customer_name-error').text()).toBe('Full name is required.')
+    expect(wrapper.get('#postal_code-error').text()).toBe('Postal code is required.')
+    expect(wrapper.find('#line2-error').exists()).toBe(false)
+    expect(document.activeElement).toBe(email.element)
+    wrapper.unmount()
+  })
+
+  it('clears a field’s error as soon as it is fixed', async () => {
+    const wrapper = await mountPage()
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    expect(wrapper.find('#city-error').exists()).toBe(true)
+    await wrapper.get('#city').setValue('Springfield')
+    expect(wrapper.find('#city-error').exists()).toBe(false)
+    wrapper.unmount()
+  })
+
+  it('puts server field errors next to their fields', async () => {
+    mocked.placeOrder.mockRejectedValue(
+      new ApiError(400, { errors: [{ field: 'shipping_address.postal_code', reason: 'at most 20 characters' }] }),
+    )
+    const wrapper = await mountPage()
+    await fill(wrapper)
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+
+    expect(wrapper.get('#postal_code-error').text()).toBe('At most 20 characters.')
+    expect(wrapper.get('[data-testid="form-error"]').text()).toContain('Please correct the fields marked below.')
+    wrapper.unmount()
+  })
+
+  it('keeps what was typed when the shopper comes back to the form', async () => {
+    const first = await mountPage()
+    await fill(first)
+    first.unmount()
+    const again = await mountPage()
+    expect((again.get('#city').element as HTMLInputElement).value).toBe('Springfield')
+    expect(checkoutDraft.email).toBe('ada@example.com')
+    again.unmount()
+  })
+
+  it('sends one Idempotency-Key for a double click', async () => {
+    let answer!: (value: never) => void
+    mocked.placeOrder.mockReturnValue(new Promise((resolve) => (answer = resolve)))
+    const wrapper = await mountPage()
+    await fill(wrapper)
+    await wrapper.get('form').trigger('submit')
+    await wrapper.get('form').trigger('submit')
+    expect(mocked.placeOrder).toHaveBeenCalledTimes(1)
+    expect(wrapper.get('[data-testid="place-order"]').attributes('aria-disabled')).toBe('true')
+    answer({ number: 'SH-1', lookup_token: 'lt' } as never)
+    await flushPromises()
+    expect(router.currentRoute.value.fullPath).toBe('/orders/SH-1?token=lt')
+    expect(useCartStore().token).toBeNull()
+    wrapper.unmount()
+  })
+
+  it('shows a declined card next to the card field', async () => {
+    mocked.placeOrder.mockRejectedValue(new ApiError(402, { code: 'card_declined', field: 'card_token', order_number: 'SH-9' }))
+    const wrapper = await mountPage()
+    await fill(wrapper)
+    await wrapper.get('#card_token').setValue('tok_declined')
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+
+    expect(wrapper.get('[data-testid="card-error"]').text()).toBe('Card was declined. Nothing was charged; choose another card.')
+    expect(router.currentRoute.value.path).toBe('/checkout')
+    wrapper.unmount()
+  })
+
+  it('sends the shopper back to the cart with the reason when a price changed', async () => {
+    const lines = [{ sku: 'BB-AAAA', name: 'Phone', old_price: '49.99', new_price: '59.99' }]
+    mocked.placeOrder.mockRejectedValue(new ApiError(409, { code: 'price_changed', lines }))
+    const wrapper = await mountPage()
+    await fill(wrapper)
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+
+    expect(router.currentRoute.value.path).toBe('/cart')
+    expect(useCartStore().checkoutNotice).toEqual({ code: 'price_changed', lines })
+    wrapper.unmount()
+  })
+
+  it('offers a retry with the same key after an outage', async () => {
+    mocked.placeOrder
+      .mockRejectedValueOnce(new ApiError(503, { detail: 'provider down' }, 1))
+      .mockResolvedValueOnce({ number: 'SH-2', lookup_token: 'lt' } as never)
+    const wrapper = await mountPage()
+    await fill(wrapper)
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    expect(wrapper.get('[data-testid="form-error"]').text()).toContain('Nothing was charged')
+
+    // "Try again" is the form's submit button: the same body goes out again.
+    await wrapper.get('[data-testid="form-error"] button').trigger('click')
+    await flushPromises()
+    const keys = mocked.placeOrder.mock.calls.map((call) => call[1])
+    expect(keys).toHaveLength(2)
+    expect(keys[0]).toBe(keys[1])
+    wrapper.unmount()
+  })
+})

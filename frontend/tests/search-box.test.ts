@@ -1,0 +1,135 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import { createMemoryHistory, createRouter, type Router } from 'vue-router'
+import * as catalog from '../src/api/catalog'
+import SearchBox from '../src/components/SearchBox.vue'
+import { SEARCH_DEBOUNCE_MS } from '../src/stores/search'
+import { searchResult } from './fixtures'
+
+vi.mock('../src/api/catalog')
+const search = vi.mocked(catalog.search)
+
+let router: Router
+let wrapper: VueWrapper
+
+async function typeAndWait(text: string) {
+  const input = wrapper.get('input')
+  await input.setValue(text)
+  await vi.advanceTimersByTimeAsync(SEARCH_DEBOUNCE_MS)
+  await flushPromises()
+  return input
+}
+
+const key = (name: string) => wrapper.get('input').trigger('keydown', { key: name })
+const attr = (name: string) => wrapper.get('input').attributes(name)
+
+beforeEach(async () => {
+  vi.useFakeTimers()
+  vi.resetAllMocks()
+  setActivePinia(createPinia())
+  router = createRouter({
+    history: createMemoryHistory(),
+    routes: [{ path: '/:any(.*)*', component: { template: '<div />' } }],
+  })
+  await router.push('/')
+  search.mockImplementation(async (q) => searchResult(q, ['iPhone 7', 'iPhone 8']))
+  wrapper = mount(SearchBox, { global: { plugins: [router] }, attachTo: document.body })
+})
+afterEach(() => {
+  wrapper.unmount()
+  vi.useRealTimers()
+})
+
+describe('search combobox', () => {
+  it('is a labelled combobox that controls a listbox, collapsed at first', () => {
+    const input = wrapper.get('input')
+    expect(input.attributes('role')).toBe('combobox')
+    expect(input.attributes('aria-autocomplete')).toBe('list')
+    expect(input.attributes('aria-expanded')).toBe('false')
+    expect(wrapper.get('label[for="search-input"]').text()).toBe('Search products')
+    const listbox = wrapper.get(`#${input.attributes('aria-controls')}`)
+    expect(listbox.attributes('role')).toBe('listbox')
+  })
+
+  it('opens with highlighted product, category and "see all" options as you type', async () => {
+    await typeAndWait('iph')
+    expect(attr('aria-expanded')).toBe('true')
+    const options = wrapper.findAll('[role="option"]')
+    expect(options.map((o) => o.text())).toEqual([
+      expect.stringContaining('iPhone 7'),
+      expect.stringContaining('iPhone 8'),
+      expect.stringContaining('“iph” in Phones'),
+      expect.stringContaining('See all 2 results for “iph”'),
+    ])
+    expect(options[0]!.find('mark').text()).toBe('iPh')
+    expect(options.every((o) => o.attributes('aria-selected') === 'false')).toBe(true)
+    expect(attr('aria-activedescendant')).toBeUndefined()
+  })
+
+  it('moves the active option with Down and Up, wrapping at both ends', async () => {
+    await typeAndWait('iph')
+    const ids = wrapper.findAll('[role="option"]').map((o) => o.attributes('id'))
+
+    await key('ArrowDown')
+    expect(attr('aria-activedescendant')).toBe(ids[0])
+    expect(wrapper.get(`#${ids[0]}`).attributes('aria-selected')).toBe('true')
+    await key('ArrowDown')
+    expect(attr('aria-activedescendant')).toBe(ids[1])
+    await key('ArrowUp')
+    await key('ArrowUp')
+    expect(attr('aria-activedescendant')).toBe(ids[3])
+    await key('ArrowDown')
+    expect(attr('aria-activedescendant')).toBe(ids[0])
+  })
+
+  it('opens the active option on Enter', async () => {
+    await typeAndWait('iph')
+    await key('ArrowDown')
+    await key('ArrowDown')
+    await key('Enter')
+    await flushPromises()
+    expect(router.currentRoute.value.fullPath).toBe('/p/p-1')
+    expect(attr('aria-expanded')).toBe('false')
+  })
+
+  it('opens the full results page on Enter without an active option', async () => {
+    await typeAndWait('iph')
+    await key('Enter')
+    await flushPromises()
+    expect(router.currentRoute.value.fullPath).toBe('/search?q=iph')
+  })
+
+  it('closes on Escape, then clears the text on a second Escape', async () => {
+    const input = await typeAndWait('iph')
+    await key('ArrowDown')
+    await key('Escape')
+    expect(attr('aria-expanded')).toBe('false')
+    expect(attr('aria-activedescendant')).toBeUndefined()
+    expect((input.element as HTMLInputElement).value).toBe('iph')
+    await key('Escape')
+    expect((input.element as HTMLInputElement).value).toBe('')
+  })
+
+  it('reopens with Down after Escape', async () => {
+    await typeAndWait('iph')
+    await key('Escape')
+    await key('ArrowDown')
+    expect(attr('aria-expanded')).toBe('true')
+    expect(attr('aria-activedescendant')).toBe(wrapper.findAll('[role="option"]')[0]!.attributes('id'))
+  })
+
+  it('announces how many products were found, or that none were', async () => {
+    await typeAndWait('iph')
+    expect(wrapper.get('[role="status"]').text()).toBe('2 products suggested.')
+    search.mockImplementation(async (q) => searchResult(q, []))
+    await typeAndWait('zzz')
+    expect(wrapper.get('[role="status"]').text()).toBe('No products match “zzz”.')
+  })
+
+  it('shows the typo-tolerant badge when Meilisearch answered', async () => {
+    search.mockImplementation(async (q) => searchResult(q, ['iPhone'], 'meilisearch'))
+    await typeAndWait('iphnoe')
+    expect(wrapper.text()).toContain('typo-tolerant search')
+  })
+})
