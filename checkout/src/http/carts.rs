@@ -94,7 +94,12 @@ async fn view(state: &AppState, cart: &Cart) -> Result<CartView, ApiError> {
         state: cart.state.clone(),
         currency: cart.currency.clone(),
         item_count: lines.iter().map(|line| line.item.quantity).sum(),
-        subtotal: lines.iter().map(|line| line.line_total).sum(),
+        // Two decimals even for an empty cart ("0.00", not "0"), like every other amount.
+        subtotal: {
+            let mut subtotal: Decimal = lines.iter().map(|line| line.line_total).sum();
+            subtotal.rescale(2);
+            subtotal
+        },
         checked: quote.is_some(),
         has_changes: lines
             .iter()

@@ -57,8 +57,11 @@ pub(super) async fn document() -> Json<Value> {
                 "errors": {"type": "array", "items": {"type": "object", "properties": {"field": {"type": "string"}, "reason": {"type": "string"}}}},
                 "lines": {"type": "array", "items": {"type": "object"}}}},
             "Cart": {"type": "object", "properties": {"token": {"type": "string"}, "state": {"type": "string"},
+                "currency": {"type": "string"}, "max_quantity": {"type": "integer"},
+                "expires_at": {"type": "string", "format": "date-time"},
                 "items": {"type": "array", "items": {"type": "object", "properties": {
                     "sku": {"type": "string"}, "name": {"type": "string"}, "quantity": {"type": "integer"},
+                    "slug": {"type": "string"}, "image": {"type": ["string", "null"]},
                     "unit_price": {"type": "string"}, "line_total": {"type": "string"}, "current_price": {"type": ["string", "null"]},
                     "available": {"type": ["integer", "null"]}, "price_changed": {"type": "boolean"}, "availability_changed": {"type": "boolean"}}}},
                 "subtotal": {"type": "string"}, "item_count": {"type": "integer"}, "checked": {"type": "boolean"}, "has_changes": {"type": "boolean"}}},
@@ -72,7 +75,10 @@ pub(super) async fn document() -> Json<Value> {
                     "card_token": {"type": "string", "description": TestCard::NAMES}}},
             "Order": {"type": "object", "properties": {"number": {"type": "string"}, "state": {"type": "string"},
                 "email": {"type": "string"}, "customer_name": {"type": "string"},
-                "lines": {"type": "array", "items": {"type": "object"}}, "subtotal": {"type": "string"}, "shipping": {"type": "string"},
+                "created_at": {"type": "string", "format": "date-time"}, "shipping_method": {"type": "string"},
+                "lines": {"type": "array", "items": {"type": "object", "properties": {
+                    "sku": {"type": "string"}, "name": {"type": "string"}, "unit_price": {"type": "string"},
+                    "quantity": {"type": "integer"}, "line_total": {"type": "string"}}}}, "subtotal": {"type": "string"}, "shipping": {"type": "string"},
                 "tax": {"type": "string"}, "total": {"type": "string"}, "currency": {"type": "string"},
                 "shipping_address": {"$ref": "#/components/schemas/Address"}, "lookup_token": {"type": "string"}, "order_url": {"type": "string"}}}
         }}
