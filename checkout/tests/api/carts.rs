@@ -10,7 +10,11 @@ async fn a_cart_keeps_snapshots_changes_quantities_and_removes_lines() {
     shop.load(vec![product("C-1", "2.50", 10), product("C-2", "1.00", 10)])
         .await;
     let cart = shop.new_cart().await;
-    assert_eq!(shop.cart(&cart).await["subtotal"], "0.00", "an empty cart's money has two decimals too");
+    assert_eq!(
+        shop.cart(&cart).await["subtotal"],
+        "0.00",
+        "an empty cart's money has two decimals too"
+    );
     shop.add(&cart, "C-1", 2).await;
     let with_two = shop.add(&cart, "C-2", 1).await.body;
     assert_eq!(
