@@ -54,6 +54,8 @@ async fn prepare_aws(moto: &MotoServer) {
     aws_sdk_sqs::Client::new(&config)
         .create_queue()
         .queue_name(QUEUE)
+        // Without the attribute moto makes a standard queue whatever the name, and deduplicates nothing.
+        .attributes(aws_sdk_sqs::types::QueueAttributeName::FifoQueue, "true")
         .send()
         .await
         .unwrap();
