@@ -255,6 +255,7 @@ pub async fn place(state: &AppState, request: PlaceOrder) -> Result<Placed, ApiE
     )
     .await
     .map_err(|err| ApiError::Internal(err.into()))?;
+    // Read back after the state change, for the events and (when paid) the response.
     let order = db::orders::by_number(&mut tx, &number, false)
         .await?
         .ok_or(ApiError::NotFound("order"))?;
@@ -297,8 +298,8 @@ pub async fn place(state: &AppState, request: PlaceOrder) -> Result<Placed, ApiE
     match result {
         PaymentResult::Succeeded => {
             let order_url = format!("{}/orders/{number}?token={lookup_token}", state.config.public_base_url.trim_end_matches('/'));
-            let mut conn = state.pool.acquire().await?;
-            let order = db::orders::by_number(&mut conn, &number, false).await?.ok_or(ApiError::NotFound("order"))?;
+            // The order as the transaction above left it: settling the stock only flips a field the
+            // response does not show.
             Ok(Placed { order, lookup_token, order_url })
         }
         PaymentResult::Declined { reason } => Err(ApiError::problem(
