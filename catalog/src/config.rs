@@ -4,12 +4,16 @@ use std::time::Duration;
 
 use platform::config::{ConfigError, secs_var};
 
+pub use crate::search::meili::MeiliConfig;
+
 #[derive(Debug, Clone)]
 pub struct Config {
     /// `RESERVATION_TTL_SECS` (default 900): how long reserved stock is held without a commit.
     pub reservation_ttl: chrono::Duration,
     /// `RESERVATION_SWEEP_SECS` (default 15): how often expired reservations are released.
     pub sweep_every: Duration,
+    /// `MEILI_URL` and friends: the advanced search engine, when there is one.
+    pub meili: Option<MeiliConfig>,
 }
 
 impl Config {
@@ -19,6 +23,7 @@ impl Config {
             reservation_ttl: chrono::Duration::from_std(ttl)
                 .unwrap_or(chrono::Duration::minutes(15)),
             sweep_every: secs_var("RESERVATION_SWEEP_SECS", 15)?,
+            meili: MeiliConfig::from_env()?,
         })
     }
 }

@@ -1,10 +1,13 @@
-//! The catalog's NATS service endpoints (`nats micro info catalog`): quote, reserve, release and commit, under
-//! `rpc.catalog.*`. Business refusals are reply bodies; database failures are 503 service errors.
+//! The catalog's NATS service endpoints (`nats micro info catalog`): quote, reserve, release, commit and
+//! snapshot, under `rpc.catalog.*`. Business refusals are reply bodies; database failures are 503 service errors.
 
 use chrono::Duration;
 use platform::{
     Runtime,
-    contracts::catalog::{OrderStockRequest, QuoteReply, QuoteRequest, RPC_GROUP, ReserveRequest},
+    contracts::catalog::{
+        OrderStockRequest, QuoteReply, QuoteRequest, RPC_GROUP, ReserveRequest, SnapshotPage,
+        SnapshotRequest,
+    },
     rpc::{HandlerFailure, serve},
 };
 
@@ -52,6 +55,12 @@ pub async fn start(runtime: &Runtime, config: &Config) -> anyhow::Result<()> {
     )
     .await?;
     let commit = endpoint(&group, "commit", "Turn an order's reservation into a sale").await?;
+    let snapshot = endpoint(
+        &group,
+        "snapshot",
+        "Every active product's document, a page at a time (search index rebuilds)",
+    )
+    .await?;
 
     let shutdown = runtime.shutdown.clone();
     let pool = runtime.db.clone();
@@ -102,6 +111,25 @@ pub async fn start(runtime: &Runtime, config: &Config) -> anyhow::Result<()> {
             async move {
                 let reply = db::stock::release(&pool, &request.order_number, "released").await;
                 reply.map_err(HandlerFailure::unavailable)
+            }
+        },
+    ));
+    let pool = runtime.db.clone();
+    runtime.spawn(serve(
+        snapshot,
+        // A rebuild reads pages one after another; a few at once is plenty.
+        4,
+        shutdown.clone(),
+        move |request: SnapshotRequest| {
+            let pool = pool.clone();
+            async move {
+                let mut conn = pool.acquire().await.map_err(HandlerFailure::unavailable)?;
+                let limit = request.limit.unwrap_or(db::documents::SNAPSHOT_MAX_PAGE);
+                let (products, next) =
+                    db::documents::snapshot(&mut conn, request.after.as_deref(), limit)
+                        .await
+                        .map_err(HandlerFailure::unavailable)?;
+                Ok(SnapshotPage { products, next })
             }
         },
     ));

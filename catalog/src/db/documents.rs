@@ -65,6 +65,33 @@ pub async fn load(
         .collect()
 }
 
+/// Most documents per snapshot page: a page must stay well under NATS's 1 MB message limit.
+pub const SNAPSHOT_MAX_PAGE: u32 = 250;
+
+/// The active products after SKU `after` (all from the start without it), at most `limit` of them in SKU
+/// order, and the cursor of the next page when there may be more.
+pub async fn snapshot(
+    conn: &mut MySqlConnection,
+    after: Option<&str>,
+    limit: u32,
+) -> Result<(Vec<ProductUpserted>, Option<String>), sqlx::Error> {
+    let limit = limit.clamp(1, SNAPSHOT_MAX_PAGE);
+    let ids: Vec<(u32, String)> = sqlx::query_as(
+        "SELECT id, sku FROM products WHERE status = 'active' AND sku > ? ORDER BY sku LIMIT ?",
+    )
+    .bind(after.unwrap_or(""))
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    let next = (ids.len() == limit as usize)
+        .then(|| ids.last().map(|(_, sku)| sku.clone()))
+        .flatten();
+    let ids: Vec<u32> = ids.into_iter().map(|(id, _)| id).collect();
+    let mut documents = load(conn, &ids).await?;
+    documents.sort_by(|a, b| a.sku.cmp(&b.sku));
+    Ok((documents, next))
+}
+
 /// Per product: its main category path (the deepest category it was put in, root first) and every category
 /// it is in, ancestors included.
 async fn categories_of(

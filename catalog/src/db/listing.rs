@@ -74,16 +74,8 @@ pub struct ProductSummary {
     pub created_at: DateTime<Utc>,
 }
 
-/// The price buckets of the price facet: `[min, max)`, the last one open.
-pub const PRICE_RANGES: [(u32, Option<u32>); 7] = [
-    (0, Some(25)),
-    (25, Some(50)),
-    (50, Some(100)),
-    (100, Some(200)),
-    (200, Some(500)),
-    (500, Some(1000)),
-    (1000, None),
-];
+/// The price buckets of the price facet, shared with the search index.
+pub use platform::contracts::search::PRICE_RANGES;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BrandCount {

@@ -1,4 +1,5 @@
-//! `GET /api/search`: search-as-you-type with the listing's filters and sorts.
+//! `GET /api/search`: search-as-you-type with the listing's filters and sorts, from Meilisearch when it is
+//! configured and healthy, else from MySQL; `engine` in the response says which answered.
 
 use axum::{
     Json,
@@ -9,7 +10,12 @@ use platform::http_error::ApiError;
 use super::{AppState, params, params::MAX_QUERY_CHARS, products::filter_from};
 use crate::{
     db::listing::Sort,
-    search::{SearchRequest, SearchResponse, mysql},
+    search::{
+        SearchRequest, SearchResponse,
+        meili::MeiliError,
+        mysql::{self, MAX_TERMS},
+        text,
+    },
 };
 
 /// Results per page when the client does not say (the dropdown shows a handful).
@@ -32,7 +38,26 @@ pub(super) async fn search(
         limit,
     };
     let categories = state.categories().await?;
-    let response = mysql::search(&state.pool, &categories, &request).await?;
+    let response = match &state.meili {
+        // An empty query is the listing, which MySQL answers exactly (and cached).
+        Some(meili)
+            if !text::Query::parse(&request.q, MAX_TERMS).is_empty() && meili.available() =>
+        {
+            match meili.search(&categories, &request).await {
+                Ok(response) => response,
+                Err(err) => {
+                    let reason = match err {
+                        MeiliError::Timeout(_) => "timeout",
+                        MeiliError::Meilisearch(_) => "error",
+                    };
+                    metrics::counter!("catalog_search_fallbacks_total", "reason" => reason)
+                        .increment(1);
+                    mysql::search(&state.pool, &categories, &request).await?
+                }
+            }
+        }
+        _ => mysql::search(&state.pool, &categories, &request).await?,
+    };
     metrics::histogram!("catalog_search_duration_seconds", "engine" => response.engine)
         .record(response.took_ms / 1000.0);
     Ok(Json(response))

@@ -11,10 +11,13 @@ use std::{
 use sqlx::MySqlPool;
 use tokio::sync::RwLock;
 
-use crate::db::{
-    self,
-    categories::Category,
-    listing::{Facets, Filter},
+use crate::{
+    db::{
+        self,
+        categories::Category,
+        listing::{Facets, Filter},
+    },
+    search::meili::Meili,
 };
 
 const CATEGORIES_TTL: Duration = Duration::from_secs(10);
@@ -29,6 +32,8 @@ type Aggregates = HashMap<Filter, (Instant, u64, Facets)>;
 #[derive(Clone)]
 pub struct AppState {
     pub pool: MySqlPool,
+    /// The advanced search engine, when configured.
+    pub meili: Option<Arc<Meili>>,
     categories: Arc<RwLock<CategorySnapshot>>,
     aggregates: Arc<Mutex<Aggregates>>,
 }
@@ -43,9 +48,16 @@ impl AppState {
     pub fn new(pool: MySqlPool) -> Self {
         Self {
             pool,
+            meili: None,
             categories: Arc::default(),
             aggregates: Arc::default(),
         }
+    }
+
+    /// Searches with `meili` first.
+    pub fn with_meili(mut self, meili: Meili) -> Self {
+        self.meili = Some(Arc::new(meili));
+        self
     }
 
     /// Every category by id, at most [`CATEGORIES_TTL`] old.

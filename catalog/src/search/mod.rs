@@ -1,6 +1,8 @@
 //! Search-as-you-type. [`mysql`] answers from the database alone (the prefix index for name and brand words,
 //! FULLTEXT for description words); Meilisearch joins as a second engine with the same response shape.
 
+pub mod breaker;
+pub mod meili;
 pub mod mysql;
 pub mod text;
 

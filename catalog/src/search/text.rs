@@ -184,6 +184,20 @@ fn flush_word(out: &mut String, word: &mut String, query: &Query) {
     word.clear();
 }
 
+/// `text` HTML-escaped, with the spans between `open` and `close` (markers an engine put around its matches)
+/// wrapped in `<mark>`.
+pub fn highlight_marked(text: &str, open: char, close: char) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            c if c == open => out.push_str("<mark>"),
+            c if c == close => out.push_str("</mark>"),
+            c => escape_into(&mut out, c),
+        }
+    }
+    out
+}
+
 fn escape_into(out: &mut String, c: char) {
     match c {
         '&' => out.push_str("&amp;"),
@@ -198,6 +212,14 @@ fn escape_into(out: &mut String, c: char) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn engine_markers_become_marks_around_escaped_text() {
+        assert_eq!(
+            highlight_marked("\u{e000}Sam\u{e001}sung <TV> & co", '\u{e000}', '\u{e001}'),
+            "<mark>Sam</mark>sung &lt;TV&gt; &amp; co"
+        );
+    }
 
     #[test]
     fn words_are_folded_lowercased_and_split_on_punctuation() {

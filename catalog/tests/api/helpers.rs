@@ -17,11 +17,16 @@ pub(crate) struct TestApp {
 }
 
 pub(crate) async fn spawn_app() -> TestApp {
-    spawn_app_with(Config {
+    spawn_app_with(default_config()).await
+}
+
+/// The settings tests start from: long reservations, a sweeper that never runs on its own, no Meilisearch.
+pub(crate) fn default_config() -> Config {
+    Config {
         reservation_ttl: chrono::Duration::minutes(15),
         sweep_every: Duration::from_secs(3600),
-    })
-    .await
+        meili: None,
+    }
 }
 
 pub(crate) async fn spawn_app_with(config: Config) -> TestApp {

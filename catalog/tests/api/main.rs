@@ -4,6 +4,7 @@ mod helpers;
 
 mod explain;
 mod listing;
+mod meili_fallback;
 mod outbox;
 mod rpc;
 mod search;

@@ -10,7 +10,7 @@ use platform::contracts::catalog::{
 };
 use serde_json::Value;
 
-use crate::helpers::{TestApp, product, spawn_app, spawn_app_with};
+use crate::helpers::{TestApp, default_config, product, spawn_app, spawn_app_with};
 
 const TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -245,6 +245,7 @@ async fn expired_reservations_are_released_by_the_sweeper() {
     let app = spawn_app_with(Config {
         reservation_ttl: chrono::Duration::seconds(1),
         sweep_every: Duration::from_millis(200),
+        ..default_config()
     })
     .await;
     app.load(vec![product(

@@ -31,6 +31,8 @@ pub const RESERVE: &str = "rpc.catalog.reserve";
 pub const RELEASE: &str = "rpc.catalog.release";
 /// Turn an order's reservation into a sale.
 pub const COMMIT: &str = "rpc.catalog.commit";
+/// Every active product's document, a page at a time in SKU order (search index rebuilds).
+pub const SNAPSHOT: &str = "rpc.catalog.snapshot";
 
 /// A category on a product's path, root first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -116,6 +118,23 @@ impl Event for StockChanged {
     fn subject(&self) -> String {
         format!("catalog.stock.{}.changed", self.sku)
     }
+}
+
+/// `rpc.catalog.snapshot` request: the page after SKU `after` (the first page without it).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SnapshotRequest {
+    #[serde(default)]
+    pub after: Option<String>,
+    /// Products per page; the catalog's default (and cap) when absent or larger.
+    #[serde(default)]
+    pub limit: Option<u32>,
+}
+
+/// `rpc.catalog.snapshot` reply: documents in SKU order, and the cursor of the next page (`None` at the end).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SnapshotPage {
+    pub products: Vec<ProductUpserted>,
+    pub next: Option<String>,
 }
 
 /// `rpc.catalog.quote` request.

@@ -1,0 +1,199 @@
+//! What the index holds and how it is configured: catalog documents turned into [`SearchDocument`]s, and the
+//! index settings, whose fingerprint tells when an index must be rebuilt.
+
+use std::collections::BTreeMap;
+
+use meilisearch_sdk::settings::{
+    FacetSortValue, FacetingSettings, MinWordSizeForTypos, PaginationSetting, Settings,
+    TypoToleranceSettings,
+};
+use platform::contracts::{
+    catalog::ProductUpserted,
+    search::{CATEGORY_LEVELS, SearchDocument, category_level_field, price_range_of},
+};
+use rust_decimal::prelude::ToPrimitive as _;
+use sha2::{Digest as _, Sha256};
+
+/// Bumped whenever [`to_document`] changes what it writes: a new schema means a rebuild, like new settings.
+const DOCUMENT_SCHEMA: u32 = 1;
+
+/// The deepest result page a shopper can reach, as the catalog API allows (page × limit).
+pub const MAX_TOTAL_HITS: usize = 10_000;
+
+/// The index document of a catalog product, or `None` when it must not be searchable (not active).
+pub fn to_document(product: &ProductUpserted) -> Option<SearchDocument> {
+    if product.status != "active" {
+        return None;
+    }
+    let price_cents = (product.price * rust_decimal::Decimal::ONE_HUNDRED)
+        .round()
+        .to_i64()
+        .unwrap_or(i64::MAX);
+    let category_levels: BTreeMap<String, String> = product
+        .category_path
+        .iter()
+        .take(CATEGORY_LEVELS)
+        .enumerate()
+        .map(|(level, category)| (category_level_field(level), category.slug.clone()))
+        .collect();
+    let mut categories: Vec<String> = product
+        .categories
+        .iter()
+        .chain(&product.category_path)
+        .map(|category| category.slug.clone())
+        .collect();
+    categories.sort();
+    categories.dedup();
+    Some(SearchDocument {
+        sku: product.sku.clone(),
+        slug: product.slug.clone(),
+        name: product.name.clone(),
+        brand: product.brand.clone(),
+        description: product.description.clone(),
+        category_path: product
+            .category_path
+            .iter()
+            .map(|category| category.name.clone())
+            .collect(),
+        categories,
+        category_levels,
+        price: product.price,
+        price_cents,
+        price_range: price_range_of(price_cents) as u8,
+        currency: product.currency.clone(),
+        image: product.image.clone(),
+        available: product.available,
+        in_stock: product.in_stock,
+        popularity: product.popularity,
+        created_at: product.created_at,
+        created_ts: product.created_at.timestamp(),
+        version: product.version,
+    })
+}
+
+/// The index settings, applied to every index the indexer builds.
+pub fn settings() -> Settings {
+    let mut filterable: Vec<String> = [
+        "categories",
+        "brand",
+        "price_cents",
+        "price_range",
+        "in_stock",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    filterable.extend((0..CATEGORY_LEVELS).map(category_level_field));
+    Settings::new()
+        // In order of weight: a match in the name beats one in the brand, the categories, the description.
+        .with_searchable_attributes(["name", "brand", "category_path", "description"])
+        .with_filterable_attributes(filterable)
+        .with_sortable_attributes(["price_cents", "popularity", "created_ts"])
+        // `sort` right after `words`: an explicit sort orders the products matching the query as a whole,
+        // as the MySQL engine does, instead of only breaking ties among equally typo'd ones. Popularity
+        // breaks the remaining ties.
+        .with_ranking_rules([
+            "words",
+            "sort",
+            "typo",
+            "proximity",
+            "attribute",
+            "exactness",
+            "popularity:desc",
+        ])
+        .with_typo_tolerance(TypoToleranceSettings {
+            enabled: Some(true),
+            disable_on_attributes: Some(Vec::new()),
+            disable_on_words: Some(Vec::new()),
+            // Product words are short ("sony", "dell", "asus"): one typo from four letters, two from eight.
+            min_word_size_for_typos: Some(MinWordSizeForTypos {
+                one_typo: Some(4),
+                two_typos: Some(8),
+            }),
+            // Model numbers must match as typed: "7" is not "8".
+            disable_on_numbers: Some(true),
+        })
+        .with_pagination(PaginationSetting {
+            max_total_hits: MAX_TOTAL_HITS,
+        })
+        .with_faceting(FacetingSettings {
+            max_values_per_facet: 1_000,
+            sort_facet_values_by: Some(BTreeMap::from([("*".to_owned(), FacetSortValue::Count)])),
+        })
+}
+
+/// A fingerprint of the settings and the document schema: an index built under another one is rebuilt.
+pub fn fingerprint() -> String {
+    let settings = serde_json::to_vec(&settings()).unwrap_or_default();
+    let mut hash = Sha256::new();
+    hash.update(DOCUMENT_SCHEMA.to_be_bytes());
+    hash.update(&settings);
+    hash.finalize()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::Utc;
+    use platform::contracts::catalog::CategoryRef;
+    use rust_decimal::Decimal;
+
+    use super::*;
+
+    fn category(slug: &str) -> CategoryRef {
+        CategoryRef {
+            slug: slug.to_owned(),
+            name: slug.to_uppercase(),
+        }
+    }
+
+    fn product() -> ProductUpserted {
+        ProductUpserted {
+            sku: "SKU1".into(),
+            slug: "phone".into(),
+            name: "Phone".into(),
+            description: "A phone".into(),
+            brand: "Acme".into(),
+            status: "active".into(),
+            category_path: vec![category("phones"), category("prepaid")],
+            categories: vec![category("phones"), category("prepaid"), category("deals")],
+            price: Decimal::new(4999, 2),
+            currency: "USD".into(),
+            available: 3,
+            in_stock: true,
+            popularity: 7,
+            image: None,
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+            version: 4,
+        }
+    }
+
+    #[test]
+    fn documents_carry_exact_prices_levels_and_every_category() {
+        let document = to_document(&product()).unwrap();
+        assert_eq!(document.price_cents, 4999);
+        assert_eq!(document.price_range, 1);
+        assert_eq!(document.categories, ["deals", "phones", "prepaid"]);
+        assert_eq!(document.category_path, ["PHONES", "PREPAID"]);
+        let json = serde_json::to_value(&document).unwrap();
+        assert_eq!(json["category_lvl0"], "phones");
+        assert_eq!(json["category_lvl1"], "prepaid");
+        assert_eq!(json["price"], "49.99");
+        assert!(json.get("category_lvl2").is_none());
+    }
+
+    #[test]
+    fn only_active_products_are_searchable() {
+        let mut archived = product();
+        archived.status = "archived".into();
+        assert!(to_document(&archived).is_none());
+    }
+
+    #[test]
+    fn the_fingerprint_is_stable() {
+        assert_eq!(fingerprint(), fingerprint());
+        assert_eq!(fingerprint().len(), 64);
+    }
+}
