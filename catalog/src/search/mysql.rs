@@ -195,6 +195,29 @@ pub fn child_categories(
     children
 }
 
+/// Brands counted per spelling, merged case-insensitively as the brand filter matches them ("OtterBox" and
+/// "Otterbox" are one brand), each shown in its most common spelling.
+fn merge_brand_spellings(spellings: HashMap<&str, u64>) -> Vec<BrandCount> {
+    let mut merged: HashMap<String, (&str, u64, u64)> = HashMap::new();
+    for (spelling, count) in spellings {
+        let entry = merged
+            .entry(spelling.to_lowercase())
+            .or_insert((spelling, 0, 0));
+        entry.1 += count;
+        if count > entry.2 || (count == entry.2 && spelling < entry.0) {
+            entry.0 = spelling;
+            entry.2 = count;
+        }
+    }
+    merged
+        .into_values()
+        .map(|(value, count, _)| BrandCount {
+            value: value.to_owned(),
+            count,
+        })
+        .collect()
+}
+
 fn facets_of(ranked: &[(u32, Candidate)], children: &[(u32, String, String)]) -> Facets {
     let mut brands: HashMap<&str, u64> = HashMap::new();
     let mut prices = [0u64; PRICE_RANGES.len()];
@@ -211,13 +234,7 @@ fn facets_of(ranked: &[(u32, Candidate)], children: &[(u32, String, String)]) ->
             prices[bucket] += 1;
         }
     }
-    let mut brands: Vec<BrandCount> = brands
-        .into_iter()
-        .map(|(value, count)| BrandCount {
-            value: value.to_owned(),
-            count,
-        })
-        .collect();
+    let mut brands = merge_brand_spellings(brands);
     brands.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
     brands.truncate(MAX_BRANDS);
 
@@ -247,5 +264,26 @@ fn facets_of(ranked: &[(u32, Candidate)], children: &[(u32, String, String)]) ->
         categories,
         brands,
         price_ranges,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn brand_spellings_are_one_brand_in_its_most_common_spelling() {
+        let mut brands = merge_brand_spellings(HashMap::from([
+            ("OtterBox", 174),
+            ("Otterbox", 16),
+            ("Apple", 3),
+        ]));
+        brands.sort_by_key(|brand| std::cmp::Reverse(brand.count));
+        assert_eq!(brands.len(), 2);
+        assert_eq!(
+            (brands[0].value.as_str(), brands[0].count),
+            ("OtterBox", 190)
+        );
+        assert_eq!((brands[1].value.as_str(), brands[1].count), ("Apple", 3));
     }
 }
