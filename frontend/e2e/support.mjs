@@ -1,6 +1,6 @@
 // Shared plumbing for the end-to-end tests: where the stack is, a headless Chromium from the system (no browser
 // download), screenshots, and direct API calls for facts the page does not show (stock before and after).
-import { mkdirSync, existsSync } from 'node:fs'
+import { existsSync, mkdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { chromium } from 'playwright-core'
 
@@ -35,6 +35,8 @@ export async function launchBrowser() {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`E2E: no Chromium at ${CHROMIUM}; install Debian's (apt-get install -y chromium) or set CHROMIUM_PATH.`)
   }
+  // Only this run's screenshots, so a page that was not reached cannot pass off an older picture as its own.
+  rmSync(ARTIFACTS, { recursive: true, force: true })
   mkdirSync(ARTIFACTS, { recursive: true })
   return chromium.launch({
     executablePath: CHROMIUM,
@@ -78,6 +80,8 @@ export function watchErrors(page) {
 }
 
 export async function screenshot(page, name) {
+  // From the top: scrolled down (to a focused field), the sticky header would be drawn mid-page.
+  await page.evaluate(() => window.scrollTo(0, 0))
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true })
 }
 
