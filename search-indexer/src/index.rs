@@ -184,6 +184,11 @@ impl Writer {
         self.wait(task)
             .await
             .with_context(|| format!("creating index {uid}"))?;
+        self.apply_settings(uid).await
+    }
+
+    /// Applies the current settings to index `uid` and waits until they are in force.
+    pub async fn apply_settings(&self, uid: &str) -> anyhow::Result<()> {
         let task = self.client.index(uid).set_settings(&settings()).await?;
         self.wait(task)
             .await

@@ -168,6 +168,8 @@ async fn try_prepare(
     } else if built.as_deref() != Some(document::fingerprint().as_str()) {
         Some("the index settings or document schema changed")
     } else {
+        // Same settings as built: applying them again is a no-op for Meilisearch, and undoes a hand edit.
+        writer.apply_settings(writer.live()).await?;
         None
     })
 }

@@ -3,6 +3,11 @@
 //! while live events keep going to both indexes; then the two are swapped in one Meilisearch task and the old
 //! one deleted. Searches see the old index until the swap and the complete new one after it.
 //!
+//! A stock change written to the new index before the snapshot reached its product creates a partial
+//! document that the snapshot's full one then replaces, with the stock read at snapshot time: availability in
+//! the index may trail by one stock change until the next one. It is advisory anyway (checkout asks the
+//! catalog).
+//!
 //! It runs at start-up when the live index is empty or was built with other settings (see
 //! [`crate::document::fingerprint`]), and when an operator asks: `nats req rpc.search.rebuild ''` or
 //! `search-indexer rebuild`.
