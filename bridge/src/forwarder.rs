@@ -252,8 +252,14 @@ impl Forwarder {
                 .increment(redelivered as u64);
         }
         let every = (self.config.ack_wait / 3).max(Duration::from_millis(100));
-        keep_alive(
-            &deliveries,
+        platform::consumer::keep_alive(
+            || {
+                deliveries
+                    .iter()
+                    .filter(|delivery| !delivery.is_settled())
+                    .map(|delivery| &delivery.message)
+                    .collect()
+            },
             every,
             self.forward_deliveries(queue, &deliveries),
         )
@@ -499,25 +505,6 @@ impl Forwarder {
 
     fn backoff(&self) -> Backoff {
         Backoff::new(self.config.retry_max)
-    }
-}
-
-/// Runs `work`, sending `AckKind::Progress` for every unsettled delivery every `every` meanwhile.
-async fn keep_alive<F: Future>(deliveries: &[Delivery], every: Duration, work: F) -> F::Output {
-    let mut work = std::pin::pin!(work);
-    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
-    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tokio::select! {
-            output = &mut work => return output,
-            _ = ticks.tick() => {
-                for delivery in deliveries.iter().filter(|delivery| !delivery.is_settled()) {
-                    if let Err(err) = delivery.message.ack_with(AckKind::Progress).await {
-                        tracing::warn!(error = %err, "cannot signal progress on a message");
-                    }
-                }
-            }
-        }
     }
 }
 

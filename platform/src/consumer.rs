@@ -241,6 +241,30 @@ async fn copy_from_stream(
     Ok(())
 }
 
+/// Runs `work`, sending `AckKind::Progress` every `every` for each message `unsettled` yields at that moment,
+/// so JetStream does not redeliver messages still being worked on (however long an outage makes that).
+pub async fn keep_alive<'a, F, M>(unsettled: M, every: Duration, work: F) -> F::Output
+where
+    F: Future,
+    M: Fn() -> Vec<&'a jetstream::Message>,
+{
+    let mut work = std::pin::pin!(work);
+    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            output = &mut work => return output,
+            _ = ticks.tick() => {
+                for message in unsettled() {
+                    if let Err(err) = message.ack_with(AckKind::Progress).await {
+                        tracing::warn!(error = %err, "cannot signal progress on a message");
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Publishes the consumer's backlog (`num_pending`, messages not yet delivered, plus those awaiting an ack)
 /// as the gauge `consumer_pending{consumer}` every `every`, until `shutdown`.
 pub async fn report_lag(

@@ -92,8 +92,8 @@ pub async fn run(
             continue;
         }
         let every = (config.ack_wait / 3).max(Duration::from_millis(100));
-        let done = keep_alive(
-            &messages,
+        let done = platform::consumer::keep_alive(
+            || messages.iter().collect(),
             every,
             index_batch(&messages, &jetstream, &writer, &shutdown),
         )
@@ -203,25 +203,6 @@ async fn next_batch(
         }
     }
     Ok(Some(messages))
-}
-
-/// Runs `work`, sending `AckKind::Progress` for every message every `every` meanwhile.
-async fn keep_alive<F: Future>(messages: &[Message], every: Duration, work: F) -> F::Output {
-    let mut work = std::pin::pin!(work);
-    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
-    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tokio::select! {
-            output = &mut work => return output,
-            _ = ticks.tick() => {
-                for message in messages {
-                    if let Err(err) = message.ack_with(AckKind::Progress).await {
-                        tracing::warn!(error = %err, "cannot signal progress on a message");
-                    }
-                }
-            }
-        }
-    }
 }
 
 #[cfg(test)]
