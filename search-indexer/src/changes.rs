@@ -256,6 +256,7 @@ mod tests {
             category_path: vec![CategoryRef {
                 slug: "c".into(),
                 name: "C".into(),
+                depth: Some(0),
             }],
             categories: vec![],
             price: Decimal::new(1000, 2),

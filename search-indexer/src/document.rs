@@ -15,7 +15,11 @@ use rust_decimal::prelude::ToPrimitive as _;
 use sha2::{Digest as _, Sha256};
 
 /// Bumped whenever [`to_document`] changes what it writes: a new schema means a rebuild, like new settings.
-const DOCUMENT_SCHEMA: u32 = 1;
+const DOCUMENT_SCHEMA: u32 = 2;
+
+/// Most values a facet returns: the 30 brands the API shows, and a category's children. Counting stops
+/// there, which is most of what a facet costs per keystroke on a broad query.
+const MAX_VALUES_PER_FACET: usize = 50;
 
 /// The deepest result page a shopper can reach, as the catalog API allows (page × limit).
 pub const MAX_TOTAL_HITS: usize = 10_000;
@@ -29,13 +33,22 @@ pub fn to_document(product: &ProductUpserted) -> Option<SearchDocument> {
         .round()
         .to_i64()
         .unwrap_or(i64::MAX);
-    let category_levels: BTreeMap<String, String> = product
-        .category_path
-        .iter()
-        .take(CATEGORY_LEVELS)
-        .enumerate()
-        .map(|(level, category)| (category_level_field(level), category.slug.clone()))
-        .collect();
+    // Every category at its level: the main path's by position, the others by the depth they carry.
+    let mut category_levels: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let leveled = product.category_path.iter().enumerate().chain(
+        product
+            .categories
+            .iter()
+            .filter_map(|category| category.depth.map(|depth| (usize::from(depth), category))),
+    );
+    for (level, category) in leveled.filter(|(level, _)| *level < CATEGORY_LEVELS) {
+        let slugs = category_levels
+            .entry(category_level_field(level))
+            .or_default();
+        if !slugs.contains(&category.slug) {
+            slugs.push(category.slug.clone());
+        }
+    }
     let mut categories: Vec<String> = product
         .categories
         .iter()
@@ -116,7 +129,7 @@ pub fn settings() -> Settings {
             max_total_hits: MAX_TOTAL_HITS,
         })
         .with_faceting(FacetingSettings {
-            max_values_per_facet: 1_000,
+            max_values_per_facet: MAX_VALUES_PER_FACET,
             sort_facet_values_by: Some(BTreeMap::from([("*".to_owned(), FacetSortValue::Count)])),
         })
 }
@@ -145,6 +158,7 @@ mod tests {
         CategoryRef {
             slug: slug.to_owned(),
             name: slug.to_uppercase(),
+            depth: None,
         }
     }
 
@@ -157,7 +171,14 @@ mod tests {
             brand: "Acme".into(),
             status: "active".into(),
             category_path: vec![category("phones"), category("prepaid")],
-            categories: vec![category("phones"), category("prepaid"), category("deals")],
+            categories: vec![
+                category("phones"),
+                category("prepaid"),
+                CategoryRef {
+                    depth: Some(1),
+                    ..category("deals")
+                },
+            ],
             price: Decimal::new(4999, 2),
             currency: "USD".into(),
             available: 3,
@@ -178,8 +199,11 @@ mod tests {
         assert_eq!(document.categories, ["deals", "phones", "prepaid"]);
         assert_eq!(document.category_path, ["PHONES", "PREPAID"]);
         let json = serde_json::to_value(&document).unwrap();
-        assert_eq!(json["category_lvl0"], "phones");
-        assert_eq!(json["category_lvl1"], "prepaid");
+        assert_eq!(json["category_lvl0"], serde_json::json!(["phones"]));
+        assert_eq!(
+            json["category_lvl1"],
+            serde_json::json!(["prepaid", "deals"])
+        );
         assert_eq!(json["price"], "49.99");
         assert!(json.get("category_lvl2").is_none());
     }

@@ -119,17 +119,19 @@ async fn categories_of(
     }
     let mut by_product: HashMap<u32, Vec<Linked>> = HashMap::new();
     for row in &rows {
+        let depth: u8 = row.try_get("depth")?;
         by_product
             .entry(row.try_get("product_id")?)
             .or_default()
             .push(Linked {
                 id: row.try_get("id")?,
                 direct: row.try_get("direct")?,
-                depth: row.try_get("depth")?,
+                depth,
                 path: row.try_get("path")?,
                 category: CategoryRef {
                     slug: row.try_get("slug")?,
                     name: row.try_get("name")?,
+                    depth: Some(depth),
                 },
             });
     }

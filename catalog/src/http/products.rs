@@ -56,6 +56,7 @@ pub(super) fn category_info(
             .map(|c| CategoryRef {
                 slug: c.slug.clone(),
                 name: c.name.clone(),
+                depth: None,
             })
             .collect(),
     }

@@ -14,7 +14,9 @@ use meilisearch_sdk::{
 };
 use platform::{
     config::{ConfigError, optional_var, var},
-    contracts::search::{DEFAULT_INDEX, HIT_FIELDS, PRICE_RANGES},
+    contracts::search::{
+        CATEGORY_LEVELS, DEFAULT_INDEX, HIT_FIELDS, PRICE_RANGES, category_level_field,
+    },
 };
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -154,6 +156,8 @@ impl Meili {
         let index = self.client.index(&self.config.index);
         let filter = filter_expression(categories, request);
         let sort = sort_expression(request.sort);
+        let category_facet = category_facet(categories, request);
+        let facets = [category_facet.as_str(), "brand", "price_range"];
         let mut query = index.search();
         query
             .with_query(&request.q)
@@ -163,7 +167,7 @@ impl Meili {
             .with_attributes_to_highlight(Selectors::Some(&["name", "brand"]))
             .with_highlight_pre_tag(MARK_OPEN_STR)
             .with_highlight_post_tag(MARK_CLOSE_STR)
-            .with_facets(Selectors::Some(&["categories", "brand", "price_range"]))
+            .with_facets(Selectors::Some(&facets))
             // Every word must match when it can; the last ones are dropped only when nothing would.
             .with_matching_strategy(MatchingStrategies::LAST);
         if let Some(filter) = &filter {
@@ -173,6 +177,21 @@ impl Meili {
             query.with_sort(sort);
         }
         query.execute::<Document>().await
+    }
+}
+
+/// The field whose values are the categories a shopper can narrow to: the level below the filtered category
+/// (the top level without one). Counting one level is much cheaper than counting every category.
+fn category_facet(categories: &HashMap<u32, Category>, request: &SearchRequest) -> String {
+    let level = request
+        .filter
+        .category
+        .and_then(|id| categories.get(&id))
+        .map_or(0, |category| usize::from(category.depth) + 1);
+    if level < CATEGORY_LEVELS {
+        category_level_field(level)
+    } else {
+        "categories".to_owned()
     }
 }
 
@@ -297,7 +316,9 @@ fn facets(
     request: &SearchRequest,
     mut distribution: HashMap<String, HashMap<String, usize>>,
 ) -> Facets {
-    let per_category = distribution.remove("categories").unwrap_or_default();
+    let per_category = distribution
+        .remove(&category_facet(categories, request))
+        .unwrap_or_default();
     let mut category_counts: Vec<CategoryCount> =
         child_categories(categories, request.filter.category)
             .into_iter()

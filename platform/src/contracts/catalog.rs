@@ -39,6 +39,9 @@ pub const SNAPSHOT: &str = "rpc.catalog.snapshot";
 pub struct CategoryRef {
     pub slug: String,
     pub name: String,
+    /// The category's level in the tree, 0 for a root (absent in events from before it was added).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub depth: Option<u8>,
 }
 
 /// The full document a search index or any read model needs for one product.

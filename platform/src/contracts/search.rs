@@ -54,9 +54,10 @@ pub struct SearchDocument {
     pub category_path: Vec<String>,
     /// Slugs of every category the product is in, ancestors included (filter and category facet).
     pub categories: Vec<String>,
-    /// `category_lvl0` .. : the main path's category slug at each level (hierarchical facets).
+    /// `category_lvl0` .. : the slugs of the product's categories at each level of the tree (the category
+    /// facet: the children of a category at depth `d` are the values of `category_lvl{d+1}`).
     #[serde(flatten)]
-    pub category_levels: std::collections::BTreeMap<String, String>,
+    pub category_levels: std::collections::BTreeMap<String, Vec<String>>,
     /// The exact price as a decimal string (what is shown).
     pub price: rust_decimal::Decimal,
     /// The price in minor units (what is filtered and sorted on: Meilisearch numbers are floats).
