@@ -31,8 +31,11 @@ use crate::{
     index::{Writer, build_prefix},
 };
 
-/// Documents per snapshot page.
+/// Documents per snapshot page (NATS messages stay far below their 1 MB limit).
 const PAGE: u32 = 250;
+/// Documents per write to the new index: Meilisearch indexes a few big batches much faster than many small
+/// ones (each task has a fixed cost), and live batches wait for at most one such write.
+const WRITE: usize = 5_000;
 /// How long one snapshot page may take to arrive.
 const PAGE_TIMEOUT: Duration = Duration::from_secs(30);
 /// Waits between attempts while the catalog cannot answer; doubles up to the last.
@@ -121,12 +124,16 @@ impl Rebuilder {
         self.writer.begin_build(uid).await?;
         let mut after: Option<String> = None;
         let mut copied = 0u64;
+        let mut pending = Vec::with_capacity(WRITE);
         loop {
             let page = self.page(after.clone()).await?;
-            copied += page.products.len() as u64;
-            let changes = coalesce(page.products.into_iter().map(Incoming::Upserted));
-            self.writer.apply_to_build(changes).await?;
-            metrics::gauge!("search_indexer_rebuild_documents").set(copied as f64);
+            pending.extend(page.products.into_iter().map(Incoming::Upserted));
+            if pending.len() >= WRITE || page.next.is_none() {
+                copied += pending.len() as u64;
+                let changes = coalesce(std::mem::take(&mut pending));
+                self.writer.apply_to_build(changes).await?;
+                metrics::gauge!("search_indexer_rebuild_documents").set(copied as f64);
+            }
             match page.next {
                 Some(next) => after = Some(next),
                 None => break,
