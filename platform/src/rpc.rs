@@ -99,7 +99,8 @@ impl HandlerFailure {
 }
 
 /// Answers requests from `endpoint` with `handler` until `shutdown`, at most `concurrency` at once. A request
-/// whose body is not valid JSON for `Req` gets a 400 service error naming the problem.
+/// whose body is not valid JSON for `Req` gets a 400 service error naming the problem; an empty body reads as
+/// `{}`.
 pub async fn serve<Req, Resp, F, Fut>(
     mut endpoint: Endpoint,
     concurrency: usize,
@@ -127,7 +128,13 @@ pub async fn serve<Req, Resp, F, Fut>(
         let handler = handler.clone();
         in_flight.spawn(async move {
             let _permit = permit;
-            let reply = match serde_json::from_slice::<Req>(&request.message.payload) {
+            // An empty body (`nats req subject ''`) is an empty object: requests without required fields work.
+            let payload: &[u8] = if request.message.payload.trim_ascii().is_empty() {
+                b"{}"
+            } else {
+                &request.message.payload
+            };
+            let reply = match serde_json::from_slice::<Req>(payload) {
                 Err(err) => Err(ServiceError { status: format!("bad request: {err}"), code: 400 }),
                 Ok(body) => match handler(body).await {
                     Ok(response) => serde_json::to_vec(&response)

@@ -293,3 +293,67 @@ async fn a_malformed_request_gets_a_400_service_error_not_silence() {
     );
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_snapshot_pages_through_every_active_product_in_sku_order() {
+    use platform::contracts::catalog::{SNAPSHOT, SnapshotPage, SnapshotRequest};
+
+    let app = spawn_app().await;
+    app.load(
+        ["SN-5", "SN-1", "SN-4", "SN-2", "SN-3"]
+            .iter()
+            .map(|sku| {
+                product(
+                    sku,
+                    &format!("Thing {sku}"),
+                    "Acme",
+                    "10.00",
+                    &["Things"],
+                    3,
+                )
+            })
+            .collect(),
+    )
+    .await;
+    // An archived product is not searchable: it is left out.
+    let mut tx = app.pool.begin().await.unwrap();
+    sqlx::query("UPDATE products SET status = 'archived' WHERE sku = 'SN-4'")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    let mut seen = Vec::new();
+    let mut after = None;
+    loop {
+        let page: SnapshotPage = platform::rpc::call(
+            &app.client,
+            SNAPSHOT,
+            &SnapshotRequest {
+                after: after.clone(),
+                limit: Some(2),
+            },
+            TIMEOUT,
+        )
+        .await
+        .unwrap();
+        assert!(page.products.len() <= 2);
+        for product in &page.products {
+            assert_eq!(product.status, "active");
+            assert_eq!(product.category_path[0].depth, Some(0));
+            seen.push(product.sku.clone());
+        }
+        match page.next {
+            Some(next) => after = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(seen, ["SN-1", "SN-2", "SN-3", "SN-5"]);
+
+    // With an empty body (`nats req rpc.catalog.snapshot ''`) it answers the first page at the default size.
+    let reply = app.client.request(SNAPSHOT, "".into()).await.unwrap();
+    let page: SnapshotPage = serde_json::from_slice(&reply.payload).unwrap();
+    assert_eq!(page.products.len(), 4);
+    assert_eq!(page.next, None);
+    app.stop().await;
+}
