@@ -52,7 +52,6 @@ use std::{
 };
 
 use async_nats::jetstream::{self, AckKind, Message, consumer::PullConsumer};
-use futures::StreamExt as _;
 use sqlx::MySqlPool;
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
@@ -65,8 +64,6 @@ use crate::{
     sqs::{Queue, SendError},
 };
 
-/// How long an idle pull waits for a first message before asking again.
-const IDLE_PULL: Duration = Duration::from_secs(5);
 /// The first wait between two attempts; it doubles up to `BRIDGE_RETRY_MAX_MS`.
 const FIRST_RETRY: Duration = Duration::from_millis(100);
 
@@ -187,51 +184,13 @@ impl Forwarder {
     /// The next batch: up to [`MAX_ENTRIES`] messages, the first awaited, the others for at most the linger.
     /// `None` on shutdown; an empty batch when the idle pull expired.
     async fn next_batch(&self) -> anyhow::Result<Option<Vec<Message>>> {
-        if self.shutdown.is_cancelled() {
-            return Ok(None);
-        }
-        let mut idle = self
-            .consumer
-            .batch()
-            .max_messages(1)
-            .expires(IDLE_PULL)
-            .messages()
-            .await?;
-        let first = tokio::select! {
-            () = self.shutdown.cancelled() => return Ok(None),
-            first = idle.next() => match first {
-                Some(first) => first.map_err(|err| anyhow::anyhow!("{err}"))?,
-                None => return Ok(Some(Vec::new())),
-            },
-        };
-        let mut messages = vec![first];
-        let more = MAX_ENTRIES - 1;
-        let linger = if self.config.linger.is_zero() {
-            self.consumer.fetch().max_messages(more).messages().await
-        } else {
-            self.consumer
-                .batch()
-                .max_messages(more)
-                .expires(self.config.linger)
-                .messages()
-                .await
-        };
-        match linger {
-            Ok(mut linger) => {
-                while let Some(message) = linger.next().await {
-                    match message {
-                        Ok(message) => messages.push(message),
-                        Err(err) => {
-                            tracing::warn!(error = %err, "pulling more messages for the batch");
-                            break;
-                        }
-                    }
-                }
-            }
-            // The message in hand is forwarded on its own.
-            Err(err) => tracing::warn!(error = %err, "pulling more messages for the batch"),
-        }
-        Ok(Some(messages))
+        platform::consumer::next_batch(
+            &self.consumer,
+            MAX_ENTRIES,
+            self.config.linger,
+            &self.shutdown,
+        )
+        .await
     }
 
     /// Forwards one batch, keeping its messages alive until each is settled.

@@ -241,6 +241,67 @@ async fn copy_from_stream(
     Ok(())
 }
 
+/// How long an idle pull waits for a first message before the caller asks again.
+const IDLE_PULL: Duration = Duration::from_secs(5);
+
+/// The next batch of at most `max` messages from `consumer`: the first one awaited, the others gathered for at
+/// most `linger` (none waited for when it is zero). Both pulls expire on the server, so nothing delivered to
+/// this process is ever without an owner. `None` on shutdown; an empty batch when the idle pull expired.
+pub async fn next_batch(
+    consumer: &PullConsumer,
+    max: usize,
+    linger: Duration,
+    shutdown: &CancellationToken,
+) -> anyhow::Result<Option<Vec<jetstream::Message>>> {
+    if shutdown.is_cancelled() {
+        return Ok(None);
+    }
+    let mut idle = consumer
+        .batch()
+        .max_messages(1)
+        .expires(IDLE_PULL)
+        .messages()
+        .await?;
+    let first = tokio::select! {
+        () = shutdown.cancelled() => return Ok(None),
+        first = idle.next() => match first {
+            Some(first) => first.map_err(|err| anyhow::anyhow!("{err}"))?,
+            None => return Ok(Some(Vec::new())),
+        },
+    };
+    let mut messages = vec![first];
+    let more = max.saturating_sub(1);
+    if more == 0 {
+        return Ok(Some(messages));
+    }
+    let pulled = if linger.is_zero() {
+        consumer.fetch().max_messages(more).messages().await
+    } else {
+        consumer
+            .batch()
+            .max_messages(more)
+            .expires(linger)
+            .messages()
+            .await
+    };
+    match pulled {
+        Ok(mut pulled) => {
+            while let Some(message) = pulled.next().await {
+                match message {
+                    Ok(message) => messages.push(message),
+                    Err(err) => {
+                        tracing::warn!(error = %err, "pulling more messages for the batch");
+                        break;
+                    }
+                }
+            }
+        }
+        // The message in hand is worked on alone.
+        Err(err) => tracing::warn!(error = %err, "pulling more messages for the batch"),
+    }
+    Ok(Some(messages))
+}
+
 /// Runs `work`, sending `AckKind::Progress` every `every` for each message `unsettled` yields at that moment,
 /// so JetStream does not redeliver messages still being worked on (however long an outage makes that).
 pub async fn keep_alive<'a, F, M>(unsettled: M, every: Duration, work: F) -> F::Output

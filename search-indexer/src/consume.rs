@@ -11,7 +11,6 @@
 use std::{sync::Arc, time::Duration};
 
 use async_nats::jetstream::{self, AckKind, Message, consumer::PullConsumer};
-use futures::StreamExt as _;
 use platform::{
     contracts::catalog::{ProductDeleted, ProductUpserted, StockChanged},
     events::{Envelope, Event as _},
@@ -24,8 +23,6 @@ use crate::{
     index::Writer,
 };
 
-/// How long an idle pull waits for a first message before asking again.
-const IDLE_PULL: Duration = Duration::from_secs(5);
 const FIRST_RETRY: Duration = Duration::from_millis(200);
 const MAX_RETRY: Duration = Duration::from_secs(10);
 
@@ -72,7 +69,15 @@ pub async fn run(
 ) {
     let mut pull_backoff = FIRST_RETRY;
     loop {
-        let messages = match next_batch(&consumer, &config, &shutdown).await {
+        let linger = config.linger.max(Duration::from_millis(10));
+        let messages = match platform::consumer::next_batch(
+            &consumer,
+            config.batch,
+            linger,
+            &shutdown,
+        )
+        .await
+        {
             Ok(None) => return,
             Ok(Some(messages)) => {
                 pull_backoff = FIRST_RETRY;
@@ -159,50 +164,6 @@ async fn index_batch(
             }
         }
     }
-}
-
-/// The next batch: the first message awaited, more for at most the linger. `None` on shutdown; empty when
-/// the idle pull expired.
-async fn next_batch(
-    consumer: &PullConsumer,
-    config: &Config,
-    shutdown: &CancellationToken,
-) -> anyhow::Result<Option<Vec<Message>>> {
-    if shutdown.is_cancelled() {
-        return Ok(None);
-    }
-    let mut idle = consumer
-        .batch()
-        .max_messages(1)
-        .expires(IDLE_PULL)
-        .messages()
-        .await?;
-    let first = tokio::select! {
-        () = shutdown.cancelled() => return Ok(None),
-        first = idle.next() => match first {
-            Some(first) => first.map_err(|err| anyhow::anyhow!("{err}"))?,
-            None => return Ok(Some(Vec::new())),
-        },
-    };
-    let mut messages = vec![first];
-    if config.batch > 1 {
-        let mut more = consumer
-            .batch()
-            .max_messages(config.batch - 1)
-            .expires(config.linger.max(Duration::from_millis(10)))
-            .messages()
-            .await?;
-        while let Some(message) = more.next().await {
-            match message {
-                Ok(message) => messages.push(message),
-                Err(err) => {
-                    tracing::warn!(error = %err, "pulling more catalog events");
-                    break;
-                }
-            }
-        }
-    }
-    Ok(Some(messages))
 }
 
 #[cfg(test)]
