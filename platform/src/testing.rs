@@ -290,6 +290,30 @@ impl TestService {
     }
 }
 
+/// Publishes `payload` on `subject` and waits for the stream's ack. Without `Nats-Msg-Id`: publishing the
+/// same payload again stores a second message (a duplicate delivery, as a consumer must survive it).
+pub async fn publish_raw(
+    jetstream: &async_nats::jetstream::Context,
+    subject: &str,
+    payload: Vec<u8>,
+) {
+    jetstream
+        .publish(subject.to_owned(), payload.into())
+        .await
+        .expect("publish")
+        .await
+        .expect("publish ack");
+}
+
+/// Publishes `envelope` on its event's subject, like [`publish_raw`].
+pub async fn publish_event<T: crate::events::Event>(
+    jetstream: &async_nats::jetstream::Context,
+    envelope: &crate::events::Envelope<T>,
+) {
+    let payload = serde_json::to_vec(envelope).expect("an envelope serializes");
+    publish_raw(jetstream, &envelope.data.subject(), payload).await;
+}
+
 /// Every message currently in `stream`, read by an ephemeral consumer.
 pub async fn stream_messages(
     client: &async_nats::Client,

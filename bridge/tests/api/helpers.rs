@@ -87,20 +87,11 @@ impl World {
 
     /// Publishes `envelope` on its subject (without `Nats-Msg-Id`, so a second publish is a second message).
     pub(crate) async fn publish(&self, envelope: &Envelope<OrderCreated>) {
-        self.publish_raw(
-            &format!("orders.{}.created", envelope.data.number),
-            serde_json::to_vec(envelope).unwrap(),
-        )
-        .await;
+        platform::testing::publish_event(&self.jetstream, envelope).await;
     }
 
     pub(crate) async fn publish_raw(&self, subject: &str, payload: Vec<u8>) {
-        self.jetstream
-            .publish(subject.to_owned(), payload.into())
-            .await
-            .unwrap()
-            .await
-            .unwrap();
+        platform::testing::publish_raw(&self.jetstream, subject, payload).await;
     }
 
     /// Reads (and deletes) messages from the queue until `expected` distinct event ids arrived or `within`

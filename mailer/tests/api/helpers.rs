@@ -14,7 +14,7 @@ use mailer::{
 };
 use platform::{
     contracts::orders::{Address, OrderCreated, OrderLine},
-    events::{Envelope, Event as _},
+    events::Envelope,
     testing::{NatsServer, TestService, spawn_service},
 };
 use serde_json::Value;
@@ -211,20 +211,11 @@ pub(crate) struct DeadLetter {
 impl TestMailer {
     /// Publishes `envelope` on its subject, without `Nats-Msg-Id`: publishing it again stores it again.
     pub(crate) async fn publish(&self, envelope: &Envelope<OrderCreated>) {
-        self.publish_raw(
-            &envelope.data.subject(),
-            serde_json::to_vec(envelope).unwrap(),
-        )
-        .await;
+        platform::testing::publish_event(&self.jetstream, envelope).await;
     }
 
     pub(crate) async fn publish_raw(&self, subject: &str, payload: Vec<u8>) {
-        self.jetstream
-            .publish(subject.to_owned(), payload.into())
-            .await
-            .unwrap()
-            .await
-            .unwrap();
+        platform::testing::publish_raw(&self.jetstream, subject, payload).await;
     }
 
     pub(crate) async fn emails(&self) -> Vec<LoggedEmail> {
