@@ -65,10 +65,6 @@ impl Writer {
         }
     }
 
-    pub fn client(&self) -> &Client {
-        &self.client
-    }
-
     pub fn live(&self) -> &str {
         &self.live
     }
