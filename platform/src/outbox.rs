@@ -20,9 +20,9 @@
 //! - **Several replicas, no double publishing.** Rows are claimed with `SELECT … FOR UPDATE SKIP LOCKED`
 //!   (MariaDB 10.6+) in a `READ COMMITTED` transaction held across publish and ack, so two relays never take the
 //!   same row, and neither blocks the service's own inserts into the table with gap locks.
-//! - **Order.** Events reach the stream in outbox id order. A relay that finds older pending rows held by
-//!   another replica backs off instead of publishing past them, so replicas take turns rather than
-//!   interleave. Within a batch publishes are pipelined and then every ack is awaited; if one row fails, the
+//! - **Order.** Events reach the stream in outbox id order. A relay publishes only the rows it claimed up
+//!   to the first pending row it could not lock (held by another replica, even for an instant); when that
+//!   is older than all of its rows it backs off, so replicas take turns rather than interleave. Within a batch publishes are pipelined and then every ack is awaited; if one row fails, the
 //!   acked rows are still marked published, the failed ones get `attempts + 1` and `last_error`, and the
 //!   batch ends there. A row that has failed before is then retried on its own, ahead of everything after
 //!   it, until it succeeds. The only overtaking possible is inside the batch in which a row is refused for
@@ -248,28 +248,37 @@ impl OutboxRelay {
         .bind(self.batch_size as u64)
         .fetch_all(&mut *tx)
         .await?;
-        let Some(first) = rows.first() else {
+        let Some(last_id) = rows.last().map(|row| row.id) else {
             tx.rollback().await?;
             return Ok(Batch::Drained);
         };
 
-        // Rows older than ours that we could not lock belong to another replica's batch in flight:
-        // publishing ours now would put them in the stream ahead of older events.
-        let older: Option<u64> = sqlx::query_scalar(
-            "SELECT id FROM outbox WHERE published_at IS NULL AND id < ? LIMIT 1",
+        // Pending rows we could not lock belong to another replica's batch in flight (or to one that is
+        // looking and about to let go): publishing past them would put them in the stream behind newer
+        // events. That holds for rows older than our first one and for holes inside our range alike.
+        let pending: Vec<u64> = sqlx::query_scalar(
+            "SELECT id FROM outbox WHERE published_at IS NULL AND id <= ? ORDER BY id",
         )
-        .bind(first.id)
-        .fetch_optional(&mut *tx)
+        .bind(last_id)
+        .fetch_all(&mut *tx)
         .await?;
-        if older.is_some() {
+        let claimed = pending
+            .iter()
+            .zip(&rows)
+            .take_while(|(pending, row)| **pending == row.id)
+            .count();
+        if claimed == 0 {
             tx.rollback().await?;
             tracing::debug!("outbox relay: another replica is publishing older rows, waiting");
             return Ok(Batch::HeldByAnotherRelay);
         }
+        // Publish only up to the first hole; the rows after it stay pending (and are unlocked at commit).
+        let cut = claimed < rows.len();
+        rows.truncate(claimed);
 
         // A row that failed before may be one the stream refuses; alone, it cannot drag later rows ahead.
-        let mut more = rows.len() == self.batch_size;
-        if first.attempts > 0 && rows.len() > 1 {
+        let mut more = cut || rows.len() == self.batch_size;
+        if rows[0].attempts > 0 && rows.len() > 1 {
             rows.truncate(1);
             more = true;
         }
