@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use platform::config::{ConfigError, secs_var};
+use platform::config::{ConfigError, secs_var, var};
 
 pub use crate::search::meili::MeiliConfig;
 
@@ -12,6 +12,9 @@ pub struct Config {
     pub reservation_ttl: chrono::Duration,
     /// `RESERVATION_SWEEP_SECS` (default 15): how often expired reservations are released.
     pub sweep_every: Duration,
+    /// `SEARCH_FULLTEXT_BUDGET_MS` (default 15): the most a description (FULLTEXT) lookup may take per
+    /// keystroke; past it the keystroke shows its name and brand matches only.
+    pub fulltext_budget: Duration,
     /// `MEILI_URL` and friends: the advanced search engine, when there is one.
     pub meili: Option<MeiliConfig>,
 }
@@ -23,6 +26,7 @@ impl Config {
             reservation_ttl: chrono::Duration::from_std(ttl)
                 .unwrap_or(chrono::Duration::minutes(15)),
             sweep_every: secs_var("RESERVATION_SWEEP_SECS", 15)?,
+            fulltext_budget: Duration::from_millis(var("SEARCH_FULLTEXT_BUDGET_MS", 15)?),
             meili: MeiliConfig::from_env()?,
         })
     }

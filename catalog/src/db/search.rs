@@ -13,9 +13,6 @@ use super::{
 };
 use crate::search::text::Query;
 
-/// The most time a description (FULLTEXT) lookup may take per keystroke.
-const FULLTEXT_BUDGET_SECS: &str = "0.015";
-
 fn is_statement_timeout(err: &sqlx::Error) -> bool {
     // 1969 ER_STATEMENT_TIMEOUT, 1317 ER_QUERY_INTERRUPTED; InnoDB's FULLTEXT scan reports the interruption as
     // handler error 188 (HA_ERR_ABORTED_BY_USER) instead.
@@ -204,6 +201,7 @@ pub async fn fulltext_candidates(
     query: &Query,
     filter: &Filter,
     limit: u32,
+    budget: std::time::Duration,
 ) -> Result<Vec<Candidate>, sqlx::Error> {
     let terms: Vec<String> = query
         .terms
@@ -229,11 +227,12 @@ pub async fn fulltext_candidates(
     // FULLTEXT cost grows with the number of matching documents, which no LIMIT bounds; MariaDB's statement
     // time limit does. A keystroke whose description search would take longer simply shows the name matches.
     let sql = format!(
-        "SET STATEMENT max_statement_time = {FULLTEXT_BUDGET_SECS} FOR \
+        "SET STATEMENT max_statement_time = {budget:.3} FOR \
          SELECT {columns} FROM products f \
          WHERE MATCH (f.name, f.brand, f.description) AGAINST (? IN BOOLEAN MODE) \
          AND f.status = 'active'{category}{conditions} LIMIT ?",
         columns = CANDIDATE_COLUMNS.replace("p.", "f."),
+        budget = budget.as_secs_f64(),
         conditions = conditions(filter),
     );
     let result = bind_filter(

@@ -52,11 +52,11 @@ pub(super) async fn search(
                     };
                     metrics::counter!("catalog_search_fallbacks_total", "reason" => reason)
                         .increment(1);
-                    mysql::search(&state.pool, &categories, &request).await?
+                    mysql::search(&state.pool, &categories, &request, state.fulltext_budget).await?
                 }
             }
         }
-        _ => mysql::search(&state.pool, &categories, &request).await?,
+        _ => mysql::search(&state.pool, &categories, &request, state.fulltext_budget).await?,
     };
     metrics::histogram!("catalog_search_duration_seconds", "engine" => response.engine)
         .record(response.took_ms / 1000.0);

@@ -34,6 +34,8 @@ pub struct AppState {
     pub pool: MySqlPool,
     /// The advanced search engine, when configured.
     pub meili: Option<Arc<Meili>>,
+    /// The most a description (FULLTEXT) lookup may take per keystroke.
+    pub fulltext_budget: Duration,
     categories: Arc<RwLock<CategorySnapshot>>,
     aggregates: Arc<Mutex<Aggregates>>,
 }
@@ -45,10 +47,11 @@ impl std::fmt::Debug for AppState {
 }
 
 impl AppState {
-    pub fn new(pool: MySqlPool) -> Self {
+    pub fn new(pool: MySqlPool, fulltext_budget: Duration) -> Self {
         Self {
             pool,
             meili: None,
+            fulltext_budget,
             categories: Arc::default(),
             aggregates: Arc::default(),
         }

@@ -26,11 +26,13 @@ pub const CANDIDATE_CAP: u32 = 500;
 /// Most description-only matches added when name and brand matches do not fill the page.
 const FULLTEXT_LIMIT: u32 = 200;
 
-/// Answers `request` from MySQL. `categories` is the whole tree by id, for facets.
+/// Answers `request` from MySQL. `categories` is the whole tree by id, for facets; a description (FULLTEXT)
+/// lookup that would take longer than `fulltext_budget` is cut and the keystroke shows its name matches.
 pub async fn search(
     pool: &MySqlPool,
     categories: &HashMap<u32, Category>,
     request: &SearchRequest,
+    fulltext_budget: std::time::Duration,
 ) -> Result<SearchResponse, sqlx::Error> {
     let started = Instant::now();
     let query = Query::parse(&request.q, MAX_TERMS);
@@ -73,8 +75,14 @@ pub async fn search(
         })
         .collect();
     if ranked.len() < (offset + request.limit) as usize {
-        let described =
-            db::search::fulltext_candidates(pool, &query, &request.filter, FULLTEXT_LIMIT).await?;
+        let described = db::search::fulltext_candidates(
+            pool,
+            &query,
+            &request.filter,
+            FULLTEXT_LIMIT,
+            fulltext_budget,
+        )
+        .await?;
         for candidate in described {
             if !ranked.iter().any(|(_, known)| known.id == candidate.id) {
                 ranked.push((

@@ -20,11 +20,14 @@ pub(crate) async fn spawn_app() -> TestApp {
     spawn_app_with(default_config()).await
 }
 
-/// The settings tests start from: long reservations, a sweeper that never runs on its own, no Meilisearch.
+/// The settings tests start from: long reservations, a sweeper that never runs on its own, no Meilisearch, and
+/// a FULLTEXT budget a loaded test machine cannot exceed on these small catalogs (the 15 ms of production is
+/// for speed, not correctness).
 pub(crate) fn default_config() -> Config {
     Config {
         reservation_ttl: chrono::Duration::minutes(15),
         sweep_every: Duration::from_secs(3600),
+        fulltext_budget: Duration::from_secs(5),
         meili: None,
     }
 }

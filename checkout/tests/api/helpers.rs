@@ -35,6 +35,7 @@ pub(crate) async fn spawn_shop() -> Shop {
             let config = catalog::config::Config {
                 reservation_ttl: chrono::Duration::minutes(15),
                 sweep_every: Duration::from_secs(3600),
+                fulltext_budget: Duration::from_secs(5),
                 meili: None,
             };
             catalog::start(runtime, config).await.unwrap()

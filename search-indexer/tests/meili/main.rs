@@ -89,6 +89,7 @@ impl Shop {
         let catalog_config = catalog::config::Config {
             reservation_ttl: chrono::Duration::minutes(15),
             sweep_every: Duration::from_secs(3600),
+            fulltext_budget: Duration::from_secs(5),
             meili: Some(catalog::config::MeiliConfig {
                 url: url.clone(),
                 search_key: search_key.as_ref().map(|key| key.key.clone()),
@@ -348,9 +349,14 @@ async fn the_real_catalog_is_indexed_through_events_and_searched_with_typos() {
             page: 1,
             limit: 10,
         };
-        let mysql = catalog::search::mysql::search(shop.catalog_pool(), &categories, &request)
-            .await
-            .unwrap();
+        let mysql = catalog::search::mysql::search(
+            shop.catalog_pool(),
+            &categories,
+            &request,
+            Duration::from_secs(5),
+        )
+        .await
+        .unwrap();
         assert!(
             mysql.total > 0 && mysql.total_is_exact,
             "{query}: {}",
@@ -389,9 +395,14 @@ async fn the_real_catalog_is_indexed_through_events_and_searched_with_typos() {
         page: 1,
         limit: 10,
     };
-    let mysql = catalog::search::mysql::search(shop.catalog_pool(), &categories, &request)
-        .await
-        .unwrap();
+    let mysql = catalog::search::mysql::search(
+        shop.catalog_pool(),
+        &categories,
+        &request,
+        Duration::from_secs(5),
+    )
+    .await
+    .unwrap();
     let meili_categories = &meili["facets"]["categories"];
     let mysql_categories = serde_json::to_value(&mysql.facets.categories).unwrap();
     let names = |facets: &Value| -> Vec<String> {
