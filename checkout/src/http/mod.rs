@@ -4,26 +4,14 @@ mod carts;
 mod openapi;
 mod orders;
 
-use std::sync::Arc;
-
 use axum::{
     Router,
     routing::{get, post, put},
 };
-use platform::outbox::OutboxNotifier;
-use sqlx::MySqlPool;
 
-use crate::{catalog::CatalogClient, config::Config};
+use crate::Checkout;
 
-#[derive(Clone, Debug)]
-pub struct AppState {
-    pub pool: MySqlPool,
-    pub catalog: CatalogClient,
-    pub outbox: OutboxNotifier,
-    pub config: Arc<Config>,
-}
-
-pub fn router(state: AppState) -> Router {
+pub fn router(state: Checkout) -> Router {
     Router::new()
         .route("/api/carts", post(carts::create))
         .route("/api/carts/{token}", get(carts::get))
@@ -37,21 +25,4 @@ pub fn router(state: AppState) -> Router {
         .route("/api/checkout/openapi.json", get(openapi::document))
         .fallback(platform::http_error::no_such_endpoint)
         .with_state(state)
-}
-
-/// A JSON body or a 400 naming what is wrong with it (axum's own rejection is plain text).
-pub(crate) fn json_body<T: serde::de::DeserializeOwned>(
-    body: &[u8],
-) -> Result<T, platform::http_error::ApiError> {
-    serde_json::from_slice(body).map_err(|err| {
-        // serde_json names the missing or mistyped field in its message ("missing field `email`").
-        let field = err
-            .to_string()
-            .split('`')
-            .nth(1)
-            .filter(|_| matches!(err.classify(), serde_json::error::Category::Data))
-            .unwrap_or("body")
-            .to_owned();
-        platform::http_error::ApiError::field(field, err.to_string())
-    })
 }

@@ -21,11 +21,19 @@ pub(crate) fn checkout_config() -> checkout::config::Config {
         catalog_timeout: Duration::from_secs(3),
         public_base_url: "http://shop.test".to_owned(),
         reconcile_every: Duration::from_millis(300),
+        attempt_lease: Duration::from_secs(60),
         abandoned_after: Duration::from_secs(900),
+        payment_attempts_per_cart: 5,
+        payment_attempts_window: Duration::from_secs(3600),
     }
 }
 
 pub(crate) async fn spawn_shop() -> Shop {
+    spawn_shop_with(checkout_config()).await
+}
+
+/// The shop with checkout configured by the test.
+pub(crate) async fn spawn_shop_with(config: checkout::config::Config) -> Shop {
     let nats = NatsServer::start();
     let catalog = spawn_service(
         catalog::SERVICE,
@@ -46,7 +54,7 @@ pub(crate) async fn spawn_shop() -> Shop {
         checkout::SERVICE,
         &checkout::MIGRATOR,
         &nats.url(),
-        async |runtime| checkout::start(runtime, checkout_config()).await.unwrap(),
+        async |runtime| checkout::start(runtime, config).await.unwrap(),
     )
     .await;
     let client = async_nats::connect(nats.url()).await.unwrap();

@@ -6,5 +6,6 @@ mod helpers;
 mod carts;
 mod concurrency;
 mod failures;
+mod one_cart;
 mod place_order;
 mod state_machine;

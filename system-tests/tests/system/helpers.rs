@@ -105,6 +105,12 @@ impl ServiceProcess {
         let _ = tokio::time::timeout(Duration::from_secs(30), self.child.wait()).await;
     }
 
+    /// Kills the process with SIGKILL (a crash: nothing in flight finishes) and waits until it is gone.
+    pub(crate) async fn crash(&mut self) {
+        let _ = self.child.start_kill();
+        let _ = tokio::time::timeout(Duration::from_secs(10), self.child.wait()).await;
+    }
+
     /// Starts the process again with the same database, port and environment.
     pub(crate) fn restart(&mut self) {
         self.child = spawn(self.name, &self.env, &self.log);
