@@ -28,6 +28,29 @@ pub struct Config {
     pub payment_attempts_per_cart: u32,
     /// `PAYMENT_ATTEMPTS_WINDOW_SECS` (default 3600): the window, counted from the window's first attempt.
     pub payment_attempts_window: Duration,
+    /// Requests a minute per client address (each also the burst a client may send at once); 0 turns a limit
+    /// off. See `platform::rate_limit`.
+    pub rate_limits: RateLimits,
+}
+
+/// Per-client request rates, from `RATE_LIMIT_*_PER_MIN`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimits {
+    /// `RATE_LIMIT_CARTS_PER_MIN` (default 20): new carts.
+    pub carts: u32,
+    /// `RATE_LIMIT_CART_CHANGES_PER_MIN` (default 120): lines added, changed or removed.
+    pub cart_changes: u32,
+    /// `RATE_LIMIT_ORDERS_PER_MIN` (default 10): place-order requests.
+    pub orders: u32,
+}
+
+impl RateLimits {
+    /// No limits (tests and benchmarks that are one client playing many).
+    pub const OFF: Self = Self {
+        carts: 0,
+        cart_changes: 0,
+        orders: 0,
+    };
 }
 
 impl Config {
@@ -42,6 +65,11 @@ impl Config {
             abandoned_after: secs_var("ABANDONED_ORDER_SECS", 120)?,
             payment_attempts_per_cart: var("PAYMENT_ATTEMPTS_PER_CART", 5)?,
             payment_attempts_window: secs_var("PAYMENT_ATTEMPTS_WINDOW_SECS", 3600)?,
+            rate_limits: RateLimits {
+                carts: var("RATE_LIMIT_CARTS_PER_MIN", 20)?,
+                cart_changes: var("RATE_LIMIT_CART_CHANGES_PER_MIN", 120)?,
+                orders: var("RATE_LIMIT_ORDERS_PER_MIN", 10)?,
+            },
         })
     }
 }

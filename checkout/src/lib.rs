@@ -57,5 +57,5 @@ pub async fn start(runtime: &mut Runtime, config: config::Config) -> anyhow::Res
     };
     runtime.spawn(reconciler::run(checkout.clone(), runtime.shutdown.clone()));
     rpc::start(runtime, checkout.clone()).await?;
-    Ok(http::router(checkout))
+    Ok(http::router(checkout, &runtime.config.trusted_proxies))
 }

@@ -7,7 +7,9 @@ use std::{fmt::Display, net::SocketAddr, str::FromStr, time::Duration};
 
 use secrecy::SecretString;
 
-use crate::{runtime::ServiceSpec, streams::StreamSettings};
+use crate::{
+    rate_limit::TrustedProxies, runtime::ServiceSpec, server::ServerLimits, streams::StreamSettings,
+};
 
 /// A variable that is set but cannot be used. Names the variable and says what was wrong.
 #[derive(Debug, thiserror::Error)]
@@ -100,6 +102,10 @@ pub struct CommonConfig {
     pub log_format: LogFormat,
     /// JetStream stream limits, see [`StreamSettings::from_env`].
     pub streams: StreamSettings,
+    /// HTTP server timeouts and limits, see [`ServerLimits::from_env`].
+    pub http_limits: ServerLimits,
+    /// `TRUSTED_PROXIES`: reverse proxies whose `X-Forwarded-For` names the client (rate limits).
+    pub trusted_proxies: TrustedProxies,
 }
 
 impl CommonConfig {
@@ -121,6 +127,8 @@ impl CommonConfig {
             shutdown_grace: secs_var("SHUTDOWN_GRACE_SECS", 20)?,
             log_format: var("LOG_FORMAT", LogFormat::Pretty)?,
             streams: StreamSettings::from_env()?,
+            http_limits: ServerLimits::from_env()?,
+            trusted_proxies: var("TRUSTED_PROXIES", TrustedProxies::default())?,
         })
     }
 }

@@ -233,6 +233,8 @@ pub fn test_config(database: &TestDatabase, nats_url: &str) -> crate::config::Co
         shutdown_grace: Duration::from_secs(5),
         log_format: crate::config::LogFormat::Pretty,
         streams: crate::streams::StreamSettings::from_env().expect("stream settings"),
+        http_limits: crate::server::ServerLimits::default(),
+        trusted_proxies: crate::rate_limit::TrustedProxies::default(),
     }
 }
 
@@ -255,17 +257,28 @@ pub async fn spawn_service<F>(
 where
     F: AsyncFnOnce(&mut crate::Runtime) -> axum::Router,
 {
+    spawn_service_with(spec, migrator, nats_url, |_| {}, build).await
+}
+
+/// [`spawn_service`] with the common configuration changed by `configure` first (HTTP limits, say).
+pub async fn spawn_service_with<F>(
+    spec: crate::ServiceSpec,
+    migrator: &'static Migrator,
+    nats_url: &str,
+    configure: impl FnOnce(&mut crate::config::CommonConfig),
+    build: F,
+) -> TestService
+where
+    F: AsyncFnOnce(&mut crate::Runtime) -> axum::Router,
+{
     crate::telemetry::init_logging(crate::config::LogFormat::Pretty);
     let database = TestDatabase::create(spec.name).await;
     let shutdown = tokio_util::sync::CancellationToken::new();
-    let mut runtime = crate::Runtime::start_with_shutdown(
-        spec,
-        test_config(&database, nats_url),
-        migrator,
-        shutdown.clone(),
-    )
-    .await
-    .expect("service starts");
+    let mut config = test_config(&database, nats_url);
+    configure(&mut config);
+    let mut runtime = crate::Runtime::start_with_shutdown(spec, config, migrator, shutdown.clone())
+        .await
+        .expect("service starts");
     let router = build(&mut runtime).await;
     let pool = runtime.db.clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
