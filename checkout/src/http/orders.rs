@@ -196,6 +196,10 @@ impl From<PlaceError> for ApiError {
                 "the payment provider is unavailable; nothing was charged and the items are back in stock"
                     .to_owned(),
             ),
+            PlaceError::PaymentUncertain => ApiError::Unavailable(
+                "the payment provider did not answer; try again shortly with the same request to see whether it went through"
+                    .to_owned(),
+            ),
             PlaceError::AttemptAbandoned => ApiError::Unavailable(
                 "this checkout attempt was interrupted and nothing was charged; please try again".to_owned(),
             ),
@@ -245,16 +249,22 @@ pub(super) async fn place(
     };
 
     let outcome = match parse_request(&body) {
-        Ok(request) => place::place(&state, &Attempt { ids }, &request)
-            .await
-            .map_err(ApiError::from),
-        Err(err) => Err(err),
+        Ok(request) => place::place(&state, &Attempt { ids }, &request).await,
+        Err(err) => return finish(&state, &key, err).await,
     };
-    let err = match outcome {
+    match outcome {
         // Recorded as the key's answer in the transaction that made the order paid.
-        Ok(placed) => return raw_response(201, placed.body()),
-        Err(err) => err,
-    };
+        Ok(placed) => raw_response(201, placed.body()),
+        // The key keeps its attempt: once its lease is over, a retry resumes the pending order.
+        Err(PlaceError::PaymentUncertain) => {
+            ApiError::from(PlaceError::PaymentUncertain).into_response()
+        }
+        Err(err) => finish(&state, &key, err.into()).await,
+    }
+}
+
+/// Sends `err`, after recording it as the key's final answer, or freeing the key when it says to try later.
+async fn finish(state: &Checkout, key: &str, err: ApiError) -> Response {
     let (parts, body) = err.into_response().into_parts();
     let bytes = axum::body::to_bytes(body, usize::MAX)
         .await
@@ -266,9 +276,9 @@ pub(super) async fn place(
     let recorded = async {
         let mut conn = state.pool.acquire().await?;
         if retry_later {
-            db::idempotency::forget(&mut conn, &key).await
+            db::idempotency::forget(&mut conn, key).await
         } else {
-            db::idempotency::complete(&mut conn, &key, parts.status.as_u16(), &bytes).await
+            db::idempotency::complete(&mut conn, key, parts.status.as_u16(), &bytes).await
         }
     };
     if let Err(err) = recorded.await {

@@ -99,6 +99,10 @@ pub enum PlaceError {
     Declined { number: String, reason: String },
     #[error("the payment provider is unavailable")]
     ProviderUnavailable,
+    /// The provider did not answer and could not be asked whether it charged: the order stays pending until
+    /// a retry of the same request (or the reconciler) finds out.
+    #[error("the payment's outcome is not known yet")]
+    PaymentUncertain,
     /// The reconciler gave this attempt up (its request had died); a new attempt may start.
     #[error("this checkout attempt was abandoned")]
     AttemptAbandoned,
@@ -447,9 +451,9 @@ async fn pay(
             Ok(ChargeStatus::Charged) => result = PaymentResult::Succeeded,
             Ok(ChargeStatus::NotCharged) => {}
             Err(err) => {
-                // Left pending: the reconciler asks again and finishes the attempt.
+                // Left pending: a retry with the same key, or the reconciler, asks again and finishes it.
                 tracing::warn!(number, error = %err, "cannot tell whether an order was charged");
-                return Err(PlaceError::ProviderUnavailable);
+                return Err(PlaceError::PaymentUncertain);
             }
         }
     }
