@@ -224,12 +224,21 @@ async fn reserve_and_write(
         .map_err(|err| before_reserving(PlaceError::CatalogUnavailable(err.to_string())))?;
     let mut changed = Vec::new();
     let mut unavailable = Vec::new();
+    let mut short = Vec::new();
     for item in &items {
         match quote.items.iter().find(|quoted| quoted.sku == item.sku) {
-            Some(quoted) if quoted.sellable && quoted.price != item.unit_price => {
-                changed.push((item, quoted));
+            Some(quoted) if quoted.sellable => {
+                if quoted.price != item.unit_price {
+                    changed.push((item, quoted));
+                }
+                if quoted.available < item.quantity {
+                    short.push(ShortLine {
+                        sku: item.sku.clone(),
+                        requested: item.quantity,
+                        available: quoted.available,
+                    });
+                }
             }
-            Some(quoted) if quoted.sellable => {}
             _ => unavailable.push(ShortLine {
                 sku: item.sku.clone(),
                 requested: item.quantity,
@@ -239,6 +248,11 @@ async fn reserve_and_write(
     }
     if !unavailable.is_empty() {
         return Err(before_reserving(PlaceError::NoLongerAvailable(unavailable)));
+    }
+    // Already short by the quote: refused without queueing on the stock's row locks behind the buyers who
+    // may still get it (the reservation below stays the judge for everyone else).
+    if !short.is_empty() {
+        return Err(before_reserving(PlaceError::OutOfStock(short)));
     }
     if !changed.is_empty() {
         let refreshed = async {
