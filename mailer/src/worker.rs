@@ -52,7 +52,7 @@ use async_nats::jetstream::{self, AckKind, consumer::PullConsumer};
 use futures::StreamExt as _;
 use platform::{
     consumer::{ConsumerSpec, dead_letter},
-    contracts::orders::{ORDER_CREATED, OrderCreated},
+    contracts::orders::{ORDER_CREATED, OrderCreated, check_order_number},
     events::{Envelope, Event as _},
     streams::ORDERS_STREAM,
 };
@@ -504,14 +504,11 @@ fn parse(payload: &[u8]) -> Result<Envelope<OrderCreated>, String> {
     let envelope: Envelope<OrderCreated> = serde_json::from_slice(payload)
         .map_err(|err| format!("not a valid OrderCreated: {err}"))?;
     let number = &envelope.data.number;
-    if number.is_empty()
-        || number.len() > 64
-        || !number
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-    {
+    // The number goes into the subject header and the file transport's file name.
+    if let Err(reason) = check_order_number(number) {
+        let shown: String = number.chars().take(80).collect();
         return Err(format!(
-            "order number {number:?} is not letters, digits and dashes"
+            "order number {shown:?} is not well formed: {reason}"
         ));
     }
     Ok(envelope)

@@ -5,3 +5,4 @@ mod helpers;
 
 mod failures;
 mod forwarding;
+mod refused;
