@@ -1,8 +1,9 @@
 //! The mailer service: consumes `OrderCreated` events from the `ORDERS` stream (durable consumer `mailer`),
 //! renders the order confirmation (HTML and text) with tera from templates on disk, sends it through AWS SES
 //! v2 (or writes it to `.eml` files locally), and keeps an email log (`email_log`) so that no email is ever sent
-//! twice: see [`worker`] for how, and for the rare cases (a crash mid-send, no answer from SES after the request
-//! may have reached it) where an email is marked `uncertain` for an operator rather than risk a second one.
+//! twice: see [`worker`] for how, and for the rare cases with SES (a crash mid-send, no answer after the request
+//! may have reached it) where an email is marked `uncertain` for an operator rather than risk a second one. The
+//! file transport can always tell whether an email was written, so it never leaves one `uncertain`.
 //!
 //! Metrics: `mailer_emails_sent_total`, `mailer_emails_failed_total`, `mailer_emails_retried_total`,
 //! `mailer_emails_uncertain_total` (counters) and `consumer_pending{consumer="mailer"}` (the consumer's lag).

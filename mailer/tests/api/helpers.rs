@@ -357,6 +357,21 @@ impl TestMailer {
     }
 }
 
+/// Leaves the email of `envelope` as a mailer that died mid-send does: `sending` after one attempt, an hour ago.
+pub(crate) async fn leave_sending(mailer: &TestMailer, envelope: &Envelope<OrderCreated>) {
+    sqlx::query(
+        "INSERT INTO email_log (event_id, kind, order_number, recipient, subject, transport, state, attempts,
+                                last_attempt_at)
+         VALUES (?, 'order_confirmation', ?, 'ana@example.com', 's', 'file', 'sending', 1,
+                 NOW(6) - INTERVAL 1 HOUR)",
+    )
+    .bind(envelope.id.to_string())
+    .bind(&envelope.data.number)
+    .execute(&mailer.service.pool)
+    .await
+    .unwrap();
+}
+
 /// Waits until `check` holds, failing with `what` after 20 seconds.
 pub(crate) async fn eventually(what: &str, mut check: impl AsyncFnMut() -> bool) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
