@@ -37,7 +37,8 @@ pub static MIGRATOR: Migrator = sqlx::migrate!();
 pub async fn start(runtime: &mut Runtime, config: config::Config) -> anyhow::Result<axum::Router> {
     let outbox = OutboxNotifier::new();
     let relay = OutboxRelay::new(runtime.db.clone(), runtime.jetstream.clone())
-        .with_notifier(outbox.clone());
+        .with_notifier(outbox.clone())
+        .retention(runtime.config.outbox_retention);
     runtime.spawn(relay.run(runtime.shutdown.clone()));
     let catalog = catalog::CatalogClient::new(runtime.nats.clone(), config.catalog_timeout);
     runtime.spawn(reconciler::run(

@@ -100,6 +100,9 @@ pub struct CommonConfig {
     pub log_format: LogFormat,
     /// JetStream stream limits, see [`StreamSettings::from_env`].
     pub streams: StreamSettings,
+    /// `OUTBOX_RETENTION_HOURS` (default a week): how long published outbox rows are kept, for services with
+    /// an outbox; see [`crate::retention`].
+    pub outbox_retention: Duration,
 }
 
 impl CommonConfig {
@@ -121,6 +124,7 @@ impl CommonConfig {
             shutdown_grace: secs_var("SHUTDOWN_GRACE_SECS", 20)?,
             log_format: var("LOG_FORMAT", LogFormat::Pretty)?,
             streams: StreamSettings::from_env()?,
+            outbox_retention: crate::retention::outbox_retention()?,
         })
     }
 }

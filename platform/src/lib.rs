@@ -14,6 +14,7 @@ pub mod http;
 pub mod http_error;
 pub mod nats;
 pub mod outbox;
+pub mod retention;
 pub mod rpc;
 pub mod runtime;
 pub mod streams;

@@ -233,6 +233,7 @@ pub fn test_config(database: &TestDatabase, nats_url: &str) -> crate::config::Co
         shutdown_grace: Duration::from_secs(5),
         log_format: crate::config::LogFormat::Pretty,
         streams: crate::streams::StreamSettings::from_env().expect("stream settings"),
+        outbox_retention: crate::retention::outbox_retention().expect("outbox retention"),
     }
 }
 

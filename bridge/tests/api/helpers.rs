@@ -202,6 +202,7 @@ pub(crate) async fn spawn_bridge(world: &World, config: Config) -> Bridge {
         shutdown_grace: Duration::from_secs(5),
         log_format: LogFormat::Pretty,
         streams: StreamSettings::from_env().unwrap(),
+        outbox_retention: platform::retention::outbox_retention().unwrap(),
     };
     let shutdown = CancellationToken::new();
     let mut runtime = Runtime::start_with_shutdown(SERVICE, common, &MIGRATOR, shutdown.clone())
