@@ -6,3 +6,4 @@ mod helpers;
 mod failures;
 mod forwarding;
 mod refused;
+mod retention;
