@@ -47,7 +47,8 @@ pub struct Checkout {
 pub async fn start(runtime: &mut Runtime, config: config::Config) -> anyhow::Result<axum::Router> {
     let outbox = OutboxNotifier::new();
     let relay = OutboxRelay::new(runtime.db.clone(), runtime.jetstream.clone())
-        .with_notifier(outbox.clone());
+        .with_notifier(outbox.clone())
+        .retention(runtime.config.outbox_retention);
     runtime.spawn(relay.run(runtime.shutdown.clone()));
     let checkout = Checkout {
         pool: runtime.db.clone(),

@@ -106,6 +106,9 @@ pub struct CommonConfig {
     pub http_limits: ServerLimits,
     /// `TRUSTED_PROXIES`: reverse proxies whose `X-Forwarded-For` names the client (rate limits).
     pub trusted_proxies: TrustedProxies,
+    /// `OUTBOX_RETENTION_HOURS` (default a week): how long published outbox rows are kept, for services with
+    /// an outbox; see [`crate::retention`].
+    pub outbox_retention: Duration,
 }
 
 impl CommonConfig {
@@ -129,6 +132,7 @@ impl CommonConfig {
             streams: StreamSettings::from_env()?,
             http_limits: ServerLimits::from_env()?,
             trusted_proxies: var("TRUSTED_PROXIES", TrustedProxies::default())?,
+            outbox_retention: crate::retention::outbox_retention()?,
         })
     }
 }

@@ -15,6 +15,7 @@ pub mod http_error;
 pub mod nats;
 pub mod outbox;
 pub mod rate_limit;
+pub mod retention;
 pub mod rpc;
 pub mod runtime;
 pub mod server;

@@ -235,6 +235,7 @@ pub fn test_config(database: &TestDatabase, nats_url: &str) -> crate::config::Co
         streams: crate::streams::StreamSettings::from_env().expect("stream settings"),
         http_limits: crate::server::ServerLimits::default(),
         trusted_proxies: crate::rate_limit::TrustedProxies::default(),
+        outbox_retention: crate::retention::outbox_retention().expect("outbox retention"),
     }
 }
 
