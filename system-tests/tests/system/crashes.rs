@@ -9,7 +9,7 @@ use futures::future::join_all;
 use platform::testing::NatsServer;
 use serde_json::{Value, json};
 
-use crate::helpers::ServiceProcess;
+use crate::helpers::{NO_RATE_LIMITS, ServiceProcess};
 
 /// Shoppers, each arriving [`ARRIVAL_GAP`] after the previous one: orders keep coming for a few seconds.
 const SHOPPERS: usize = 100;
@@ -47,6 +47,9 @@ async fn start_shop() -> Shop {
             ("ATTEMPT_LEASE_SECS", "2"),
             ("ABANDONED_ORDER_SECS", "4"),
             ("RECONCILE_EVERY_SECS", "1"),
+            NO_RATE_LIMITS[0],
+            NO_RATE_LIMITS[1],
+            NO_RATE_LIMITS[2],
         ],
     )
     .await;

@@ -9,6 +9,13 @@ use std::{
 use platform::testing::{TestDatabase, free_port};
 use tokio::process::{Child, Command};
 
+/// Checkout's per-address rate limits turned off: a system test is one client playing every shopper.
+pub(crate) const NO_RATE_LIMITS: [(&str, &str); 3] = [
+    ("RATE_LIMIT_CARTS_PER_MIN", "0"),
+    ("RATE_LIMIT_CART_CHANGES_PER_MIN", "0"),
+    ("RATE_LIMIT_ORDERS_PER_MIN", "0"),
+];
+
 /// Every service binary, by NATS service name.
 pub(crate) const SERVICES: [&str; 5] =
     ["catalog", "checkout", "mailer", "search-indexer", "bridge"];
