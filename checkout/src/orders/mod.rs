@@ -1,9 +1,10 @@
-//! Order operations that span the database and events: placing an order ([`place`]) and recording how its
-//! payment ended ([`outcome`]), finishing what a dead request left ([`recovery`]), moving an order through the
+//! Order operations that span the database and events: placing an order ([`place`], then charging it in
+//! `pay`) and recording how its payment ended ([`outcome`]), finishing what a dead request left ([`recovery`]), moving an order through the
 //! state machine (history row and OrderStatusChanged in the same transaction), and settling its stock with the
 //! catalog.
 
 pub mod outcome;
+mod pay;
 pub mod place;
 pub mod recovery;
 

@@ -33,17 +33,13 @@ use platform::contracts::{
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::{
-    hash_token,
-    outcome::{self, Outcome, Placed, Recorded},
-    settle_stock,
-};
+use super::{hash_token, outcome::Placed, pay};
 use crate::{
     Checkout,
     catalog::CatalogError,
     db::{self, carts::Cart, idempotency::AttemptIds, orders::Order},
-    domain::{CURRENCY, CartState, OrderState, ShippingMethod, TestCard, Totals},
-    payments::{self, ChargeStatus, PaymentResult},
+    domain::{CURRENCY, CartState, ShippingMethod, TestCard, Totals},
+    payments,
 };
 
 /// A validated place-order request.
@@ -123,7 +119,7 @@ pub async fn place(
     // A retry of an attempt whose request died after writing its order carries on with that order.
     if let Some(order) = db::orders::by_number(&mut conn, number, false).await? {
         drop(conn);
-        return resume(checkout, attempt, request, order).await;
+        return pay::resume(checkout, attempt, request, order).await;
     }
     let config = &checkout.config;
     let claimed = db::carts::claim(
@@ -141,7 +137,7 @@ pub async fn place(
     }
     drop(conn);
     match reserve_and_write(checkout, attempt, request, &cart).await {
-        Ok(order) => pay(checkout, attempt, request, order).await,
+        Ok(order) => pay::pay(checkout, attempt, request, order).await,
         Err((err, Cleanup::None)) => Err(err),
         Err((err, Cleanup::GiveBackCart)) => {
             give_back(checkout, cart.id, number, false).await;
@@ -404,115 +400,6 @@ async fn write_order(
         .ok_or(sqlx::Error::RowNotFound)?;
     tx.commit().await?;
     Ok(Some(order))
-}
-
-/// Carries on with the attempt's order written by an earlier request with the same key.
-async fn resume(
-    checkout: &Checkout,
-    attempt: &Attempt,
-    request: &PlaceOrder,
-    order: Order,
-) -> Result<Placed, PlaceError> {
-    tracing::info!(number = %order.number, state = %order.state, "a retry carries on with its attempt's order");
-    match OrderState::parse(&order.state) {
-        Some(OrderState::Pending) => pay(checkout, attempt, request, order).await,
-        _ => finished(checkout, attempt, order).await,
-    }
-}
-
-/// The answer for an attempt someone else already finished.
-async fn finished(
-    checkout: &Checkout,
-    attempt: &Attempt,
-    order: Order,
-) -> Result<Placed, PlaceError> {
-    match OrderState::parse(&order.state) {
-        Some(OrderState::PaymentFailed) => {
-            let mut conn = checkout.pool.acquire().await?;
-            let payment = db::orders::payment(&mut conn, order.id).await?;
-            let reason = payment
-                .and_then(|payment| payment.error)
-                .unwrap_or_else(|| "declined".to_owned());
-            Err(PlaceError::Declined {
-                number: order.number,
-                reason,
-            })
-        }
-        Some(OrderState::Cancelled) => Err(PlaceError::AttemptAbandoned),
-        Some(OrderState::Pending) | None => Err(PlaceError::AttemptAbandoned),
-        // Paid, and maybe moved on since.
-        Some(_) => Ok(Placed::new(
-            checkout,
-            order,
-            attempt.ids.lookup_token.clone(),
-        )),
-    }
-}
-
-/// Charges the pending `order` (at most once, by its reference), records the outcome and settles the stock.
-async fn pay(
-    checkout: &Checkout,
-    attempt: &Attempt,
-    request: &PlaceOrder,
-    order: Order,
-) -> Result<Placed, PlaceError> {
-    let number = order.number.clone();
-    let reference = payments::reference_for(&number);
-    let mut result = payments::charge(&checkout.pool, request.card, &reference, order.total).await;
-    if result == PaymentResult::Unavailable {
-        // A provider that did not answer may still have taken the money: ask before calling it failed.
-        match payments::resolve(&checkout.pool, &reference).await {
-            Ok(ChargeStatus::Charged) => result = PaymentResult::Succeeded,
-            Ok(ChargeStatus::NotCharged) => {}
-            Err(err) => {
-                // Left pending: a retry with the same key, or the reconciler, asks again and finishes it.
-                tracing::warn!(number, error = %err, "cannot tell whether an order was charged");
-                return Err(PlaceError::PaymentUncertain);
-            }
-        }
-    }
-    let outcome = match &result {
-        PaymentResult::Succeeded => Outcome::Paid,
-        PaymentResult::Declined { reason } => Outcome::PaymentFailed {
-            reason: reason.clone(),
-        },
-        PaymentResult::Unavailable => Outcome::PaymentFailed {
-            reason: "payment provider unavailable".to_owned(),
-        },
-    };
-    let recorded =
-        outcome::record(checkout, &number, &outcome, Some(&attempt.ids.lookup_token)).await?;
-    let order = match recorded {
-        Recorded::Now(order) => {
-            settle_stock(
-                &checkout.pool,
-                &checkout.catalog,
-                &number,
-                outcome_state(&outcome),
-            )
-            .await;
-            return match result {
-                // The same answer the outcome's transaction recorded for the key.
-                PaymentResult::Succeeded => Ok(Placed::new(
-                    checkout,
-                    order,
-                    attempt.ids.lookup_token.clone(),
-                )),
-                PaymentResult::Declined { reason } => Err(PlaceError::Declined { number, reason }),
-                PaymentResult::Unavailable => Err(PlaceError::ProviderUnavailable),
-            };
-        }
-        Recorded::Already(order) => order,
-    };
-    finished(checkout, attempt, order).await
-}
-
-fn outcome_state(outcome: &Outcome) -> OrderState {
-    match outcome {
-        Outcome::Paid => OrderState::Paid,
-        Outcome::PaymentFailed { .. } => OrderState::PaymentFailed,
-        Outcome::Abandoned => OrderState::Cancelled,
-    }
 }
 
 /// Gives the cart back after the attempt ended before writing its order; with `release_stock`, writes down in

@@ -1,0 +1,128 @@
+//! Charging a pending order and recording how it went: the second half of place-order ([`super::place`]), also
+//! where a retry of a request that died after writing its order carries on.
+//!
+//! The charge goes to the order's payment reference, so charging again (a retry) returns the first outcome and
+//! never takes the money twice. A provider that did not answer may still have charged: it is asked before the
+//! attempt is called failed, and when it cannot be asked the order stays pending for a retry of the same key
+//! (or the reconciler) to find out.
+
+use super::{
+    outcome::{self, Outcome, Placed, Recorded},
+    place::{Attempt, PlaceError, PlaceOrder},
+    settle_stock,
+};
+use crate::{
+    Checkout,
+    db::{self, orders::Order},
+    domain::OrderState,
+    payments::{self, ChargeStatus, PaymentResult},
+};
+
+/// Carries on with the attempt's order written by an earlier request with the same key.
+pub(super) async fn resume(
+    checkout: &Checkout,
+    attempt: &Attempt,
+    request: &PlaceOrder,
+    order: Order,
+) -> Result<Placed, PlaceError> {
+    tracing::info!(number = %order.number, state = %order.state, "a retry carries on with its attempt's order");
+    match OrderState::parse(&order.state) {
+        Some(OrderState::Pending) => pay(checkout, attempt, request, order).await,
+        _ => finished(checkout, attempt, order).await,
+    }
+}
+
+/// The answer for an attempt someone else already finished.
+async fn finished(
+    checkout: &Checkout,
+    attempt: &Attempt,
+    order: Order,
+) -> Result<Placed, PlaceError> {
+    match OrderState::parse(&order.state) {
+        Some(OrderState::PaymentFailed) => {
+            let mut conn = checkout.pool.acquire().await?;
+            let payment = db::orders::payment(&mut conn, order.id).await?;
+            let reason = payment
+                .and_then(|payment| payment.error)
+                .unwrap_or_else(|| "declined".to_owned());
+            Err(PlaceError::Declined {
+                number: order.number,
+                reason,
+            })
+        }
+        Some(OrderState::Cancelled) => Err(PlaceError::AttemptAbandoned),
+        Some(OrderState::Pending) | None => Err(PlaceError::AttemptAbandoned),
+        // Paid, and maybe moved on since.
+        Some(_) => Ok(Placed::new(
+            checkout,
+            order,
+            attempt.ids.lookup_token.clone(),
+        )),
+    }
+}
+
+/// Charges the pending `order` (at most once, by its reference), records the outcome and settles the stock.
+pub(super) async fn pay(
+    checkout: &Checkout,
+    attempt: &Attempt,
+    request: &PlaceOrder,
+    order: Order,
+) -> Result<Placed, PlaceError> {
+    let number = order.number.clone();
+    let reference = payments::reference_for(&number);
+    let mut result = payments::charge(&checkout.pool, request.card, &reference, order.total).await;
+    if result == PaymentResult::Unavailable {
+        // A provider that did not answer may still have taken the money: ask before calling it failed.
+        match payments::resolve(&checkout.pool, &reference).await {
+            Ok(ChargeStatus::Charged) => result = PaymentResult::Succeeded,
+            Ok(ChargeStatus::NotCharged) => {}
+            Err(err) => {
+                // Left pending: a retry with the same key, or the reconciler, asks again and finishes it.
+                tracing::warn!(number, error = %err, "cannot tell whether an order was charged");
+                return Err(PlaceError::PaymentUncertain);
+            }
+        }
+    }
+    let outcome = match &result {
+        PaymentResult::Succeeded => Outcome::Paid,
+        PaymentResult::Declined { reason } => Outcome::PaymentFailed {
+            reason: reason.clone(),
+        },
+        PaymentResult::Unavailable => Outcome::PaymentFailed {
+            reason: "payment provider unavailable".to_owned(),
+        },
+    };
+    let recorded =
+        outcome::record(checkout, &number, &outcome, Some(&attempt.ids.lookup_token)).await?;
+    let order = match recorded {
+        Recorded::Now(order) => {
+            settle_stock(
+                &checkout.pool,
+                &checkout.catalog,
+                &number,
+                outcome_state(&outcome),
+            )
+            .await;
+            return match result {
+                // The same answer the outcome's transaction recorded for the key.
+                PaymentResult::Succeeded => Ok(Placed::new(
+                    checkout,
+                    order,
+                    attempt.ids.lookup_token.clone(),
+                )),
+                PaymentResult::Declined { reason } => Err(PlaceError::Declined { number, reason }),
+                PaymentResult::Unavailable => Err(PlaceError::ProviderUnavailable),
+            };
+        }
+        Recorded::Already(order) => order,
+    };
+    finished(checkout, attempt, order).await
+}
+
+fn outcome_state(outcome: &Outcome) -> OrderState {
+    match outcome {
+        Outcome::Paid => OrderState::Paid,
+        Outcome::PaymentFailed { .. } => OrderState::PaymentFailed,
+        Outcome::Abandoned => OrderState::Cancelled,
+    }
+}
