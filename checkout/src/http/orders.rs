@@ -197,7 +197,7 @@ impl From<PlaceError> for ApiError {
                     .to_owned(),
             ),
             PlaceError::PaymentUncertain => ApiError::Unavailable(
-                "the payment provider did not answer; try again shortly with the same request to see whether it went through"
+                "the payment's outcome could not be confirmed yet; send the same request again shortly to see whether it went through"
                     .to_owned(),
             ),
             PlaceError::AttemptAbandoned => ApiError::Unavailable(

@@ -95,8 +95,9 @@ pub enum PlaceError {
     Declined { number: String, reason: String },
     #[error("the payment provider is unavailable")]
     ProviderUnavailable,
-    /// The provider did not answer and could not be asked whether it charged: the order stays pending until
-    /// a retry of the same request (or the reconciler) finds out.
+    /// The payment's outcome could not be known or recorded (the provider did not answer and could not be asked,
+    /// or the database failed after the charge): the order stays pending, and the key keeps the attempt for a
+    /// retry of the same request (or the reconciler) to finish.
     #[error("the payment's outcome is not known yet")]
     PaymentUncertain,
     /// The reconciler gave this attempt up (its request had died); a new attempt may start.
