@@ -11,10 +11,21 @@ use platform::{
     rpc::{HandlerFailure, serve},
 };
 
+use std::sync::Arc;
+
+use tokio::sync::Semaphore;
+
 use crate::{config::Config, db};
 
 /// Requests handled at once per endpoint.
 const CONCURRENCY: usize = 64;
+
+/// Stock changes (reserve, release, commit) of one product queue on its inventory row, each holding a database
+/// connection while it waits. They may hold at most half of the pool between them, so that a rush on one
+/// product (500 buyers for the last units) never leaves quotes, listings and searches without a connection.
+fn stock_slots(pool_size: u32) -> Arc<Semaphore> {
+    Arc::new(Semaphore::new((pool_size as usize / 2).max(1)))
+}
 
 async fn endpoint(
     group: &async_nats::service::Group,
@@ -83,18 +94,22 @@ pub async fn start(runtime: &Runtime, config: &Config) -> anyhow::Result<()> {
             }
         },
     ));
+    let slots = stock_slots(runtime.config.database_max_connections);
     let pool = runtime.db.clone();
     let default_ttl = config.reservation_ttl;
+    let reserve_slots = slots.clone();
     runtime.spawn(serve(
         reserve,
         CONCURRENCY,
         shutdown.clone(),
         move |request: ReserveRequest| {
             let pool = pool.clone();
+            let slots = reserve_slots.clone();
             async move {
                 let ttl = request.ttl_secs.map_or(default_ttl, |secs| {
                     Duration::seconds(secs.clamp(1, 86_400).into())
                 });
+                let _slot = slots.acquire().await.map_err(HandlerFailure::unavailable)?;
                 let reply =
                     db::stock::reserve(&pool, &request.order_number, &request.lines, ttl).await;
                 reply.map_err(HandlerFailure::unavailable)
@@ -102,13 +117,16 @@ pub async fn start(runtime: &Runtime, config: &Config) -> anyhow::Result<()> {
         },
     ));
     let pool = runtime.db.clone();
+    let release_slots = slots.clone();
     runtime.spawn(serve(
         release,
         CONCURRENCY,
         shutdown.clone(),
         move |request: OrderStockRequest| {
             let pool = pool.clone();
+            let slots = release_slots.clone();
             async move {
+                let _slot = slots.acquire().await.map_err(HandlerFailure::unavailable)?;
                 let reply = db::stock::release(&pool, &request.order_number, "released").await;
                 reply.map_err(HandlerFailure::unavailable)
             }
@@ -140,7 +158,9 @@ pub async fn start(runtime: &Runtime, config: &Config) -> anyhow::Result<()> {
         shutdown,
         move |request: OrderStockRequest| {
             let pool = pool.clone();
+            let slots = slots.clone();
             async move {
+                let _slot = slots.acquire().await.map_err(HandlerFailure::unavailable)?;
                 db::stock::commit(&pool, &request.order_number)
                     .await
                     .map_err(HandlerFailure::unavailable)

@@ -256,8 +256,8 @@ async fn lock_inventory(
         .collect()
 }
 
-/// Applies `(on_hand delta, reserved delta)` per product, refreshes availability flags and writes one
-/// StockChanged event per product.
+/// Applies `(on_hand delta, reserved delta)` per product, refreshes the availability flags that flip and writes
+/// one StockChanged event per product.
 async fn apply(
     conn: &mut MySqlConnection,
     rows: &[InventoryRow],
@@ -266,6 +266,8 @@ async fn apply(
     order_number: Option<&str>,
 ) -> Result<(), sqlx::Error> {
     let now = Utc::now();
+    // Products whose "in stock" flag flips; only their denormalized copies need rewriting.
+    let mut flipped = Vec::new();
     for row in rows {
         let Some((on_hand_delta, reserved_delta)) = deltas.get(&row.product_id) else {
             continue;
@@ -286,6 +288,9 @@ async fn apply(
             .execute(&mut *conn)
             .await?;
         let available = (on_hand - reserved) as u32;
+        if (row.on_hand > row.reserved) != (available > 0) {
+            flipped.push(row.product_id);
+        }
         platform::outbox::enqueue(
             conn,
             crate::SERVICE.name,
@@ -303,8 +308,9 @@ async fn apply(
         )
         .await?;
     }
-    let ids: Vec<u32> = deltas.keys().copied().collect();
-    refresh_in_stock(conn, &ids).await
+    // Rewriting the flag of every product would hold its rows (and its category rows) locked for nothing
+    // while concurrent reserves of the same product queue on the inventory row.
+    refresh_in_stock(conn, &flipped).await
 }
 
 struct Header {
