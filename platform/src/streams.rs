@@ -1,10 +1,14 @@
 //! JetStream streams: their names, subjects and limits, and the idempotent bootstrap that creates or updates
 //! them at every service start.
 //!
-//! | stream    | subjects     | what is in it                                             |
-//! |-----------|--------------|-----------------------------------------------------------|
-//! | `CATALOG` | `catalog.>`  | product upserted/deleted, stock changed (from `catalog`)  |
-//! | `ORDERS`  | `orders.>`   | order created, paid, cancelled, status changed (`checkout`) |
+//! | stream       | subjects       | what is in it                                               | ensured by |
+//! |--------------|----------------|-------------------------------------------------------------|------------|
+//! | `CATALOG`    | `catalog.>`    | product upserted/deleted, stock changed                     | `catalog` |
+//! | `ORDERS`     | `orders.>`     | order created, paid, cancelled, status changed              | `checkout` |
+//! | `DEADLETTER` | `deadletter.>` | messages a consumer gave up on ([`crate::consumer`])        | every consumer |
+//!
+//! Each service ensures only the streams it publishes to ([`crate::ServiceSpec::publishes_to`]): that is all
+//! its NATS user may manage.
 
 use std::time::Duration;
 
@@ -86,6 +90,20 @@ impl StreamSettings {
                 "Order events: created, paid, cancelled, status changed",
             ),
         ]
+    }
+
+    /// The configurations of the streams called `names`, in that order; an unknown name is a bug.
+    pub fn streams_named(&self, names: &[&str]) -> anyhow::Result<Vec<stream::Config>> {
+        let all = self.event_streams();
+        names
+            .iter()
+            .map(|name| {
+                all.iter()
+                    .find(|config| config.name == *name)
+                    .cloned()
+                    .with_context(|| format!("no stream called {name}"))
+            })
+            .collect()
     }
 }
 

@@ -30,7 +30,7 @@ pub(crate) async fn spawn_shop() -> Shop {
     let catalog = spawn_service(
         catalog::SERVICE,
         &catalog::MIGRATOR,
-        &nats.url(),
+        &nats,
         async |runtime| {
             let config = catalog::config::Config {
                 reservation_ttl: chrono::Duration::minutes(15),
@@ -45,11 +45,11 @@ pub(crate) async fn spawn_shop() -> Shop {
     let checkout = spawn_service(
         checkout::SERVICE,
         &checkout::MIGRATOR,
-        &nats.url(),
+        &nats,
         async |runtime| checkout::start(runtime, checkout_config()).await.unwrap(),
     )
     .await;
-    let client = async_nats::connect(nats.url()).await.unwrap();
+    let client = nats.ops().await;
     Shop {
         checkout,
         catalog,
