@@ -2,4 +2,5 @@
 
 mod helpers;
 mod order_effects;
+mod permissions;
 mod smoke;
