@@ -133,7 +133,18 @@ impl CommonConfig {
 /// developer's open server. Never both: which one counts would be a guess.
 pub fn nats_auth_from_env(default_user: &str) -> Result<NatsAuth, ConfigError> {
     let user: String = var("NATS_USER", default_user.to_owned())?;
-    let password = optional_var::<String>("NATS_PASSWORD")?.map(SecretString::from);
+    // Read as is (not trimmed) and never echoed in an error, unlike the other variables.
+    let password = match std::env::var("NATS_PASSWORD") {
+        Ok(password) if !password.is_empty() => Some(SecretString::from(password)),
+        Ok(_) | Err(std::env::VarError::NotPresent) => None,
+        Err(std::env::VarError::NotUnicode(_)) => {
+            return Err(ConfigError {
+                name: "NATS_PASSWORD".to_owned(),
+                value: "(hidden)".to_owned(),
+                reason: "not valid UTF-8".to_owned(),
+            });
+        }
+    };
     let creds: Option<PathBuf> = optional_var("NATS_CREDS")?;
     if let (Some(_), Some(creds)) = (&password, &creds) {
         return Err(ConfigError {
