@@ -181,3 +181,21 @@ fn same_limits(current: &stream::Config, wanted: &stream::Config) -> bool {
         && current.max_message_size == wanted.max_message_size
         && current.duplicate_window == wanted.duplicate_window
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_service_gets_the_streams_it_names_in_that_order_and_an_unknown_name_is_an_error() {
+        let settings = StreamSettings::from_env().unwrap();
+        let names: Vec<String> = settings
+            .streams_named(&[ORDERS_STREAM, crate::consumer::DEAD_LETTER_STREAM])
+            .unwrap()
+            .into_iter()
+            .map(|config| config.name)
+            .collect();
+        assert_eq!(names, ["ORDERS", "DEADLETTER"]);
+        assert!(settings.streams_named(&["ORDER"]).is_err());
+    }
+}
