@@ -9,6 +9,8 @@
 //! | `SQS_QUEUE_URL`         | unset              | the queue; when set, `SQS_QUEUE_NAME` is not looked up           |
 //! | `SQS_QUEUE_NAME`        | `shop-orders`      | the queue's name, resolved with GetQueueUrl (a `.fifo` name is a FIFO queue) |
 //! | `SQS_CREATE_QUEUE`      | `false`            | create the queue when missing (local development with moto)      |
+//! | `FORWARDED_EVENTS_RETENTION_DAYS` | `180`    | `forwarded_events` rows older than this are deleted; must outlast every redelivery or replay (`platform::retention`) |
+//! | `PROCESSED_EVENTS_RETENTION_DAYS` | `180`    | the same for `processed_events`                                  |
 //!
 //! The AWS region, endpoint and credentials come from the standard AWS variables (`AWS_REGION`,
 //! `AWS_ENDPOINT_URL`, `AWS_ACCESS_KEY_ID`, ...), read by `aws-config`.
@@ -18,7 +20,8 @@ use std::time::Duration;
 use platform::{
     config::{ConfigError, optional_var, secs_var, var},
     consumer::ConsumerSpec,
-    streams::ORDERS_STREAM,
+    retention,
+    streams::{ORDERS_STREAM, StreamSettings},
 };
 
 /// The durable consumer every bridge replica shares.
@@ -48,6 +51,14 @@ pub struct Config {
     pub queue: QueueTarget,
     /// `SQS_CREATE_QUEUE`: create the named queue when it does not exist.
     pub create_queue: bool,
+    /// `FORWARDED_EVENTS_RETENTION_DAYS`: how long the record of a forwarded event is kept. It is what stops a
+    /// redelivered event from reaching SQS twice, so a value an event could outlive is refused.
+    pub forwarded_events_retention: Duration,
+    /// `PROCESSED_EVENTS_RETENTION_DAYS`: the same for `processed_events`.
+    pub processed_events_retention: Duration,
+    /// How often rows past their retention are deleted (`platform::retention::PURGE_EVERY`; not read from
+    /// the environment).
+    pub purge_every: Duration,
 }
 
 impl Config {
@@ -65,6 +76,7 @@ impl Config {
             Some(url) => QueueTarget::Url(url),
             None => QueueTarget::Name(var("SQS_QUEUE_NAME", "shop-orders".to_owned())?),
         };
+        let streams = StreamSettings::from_env()?;
         Ok(Self {
             subjects,
             linger: Duration::from_millis(var("BRIDGE_LINGER_MS", 200)?),
@@ -72,6 +84,13 @@ impl Config {
             retry_max: Duration::from_millis(var("BRIDGE_RETRY_MAX_MS", 5000)?),
             queue,
             create_queue: var("SQS_CREATE_QUEUE", false)?,
+            forwarded_events_retention: retention::idempotency_retention(
+                "FORWARDED_EVENTS_RETENTION_DAYS",
+                retention::DEFAULT_IDEMPOTENCY_RETENTION_DAYS,
+                &streams,
+            )?,
+            processed_events_retention: retention::processed_events_retention(&streams)?,
+            purge_every: retention::PURGE_EVERY,
         })
     }
 
@@ -122,6 +141,9 @@ mod tests {
             retry_max: Duration::from_secs(5),
             queue: QueueTarget::Name("shop-orders".to_owned()),
             create_queue: false,
+            forwarded_events_retention: Duration::from_secs(180 * 24 * 3600),
+            processed_events_retention: Duration::from_secs(180 * 24 * 3600),
+            purge_every: retention::PURGE_EVERY,
         };
         let spec = config.consumer_spec();
         assert_eq!(spec.max_deliver, -1);

@@ -1,23 +1,54 @@
-//! What leaves the host: an incoming JetStream payload read as an event envelope, with its secrets removed.
+//! What leaves the host: an incoming JetStream payload, accepted only as an order event the bridge knows, with
+//! its secrets removed.
 //!
-//! The envelope is forwarded as it came (fields this version does not know included: payloads only grow),
-//! except for [`SECRET_FIELDS`], which are removed wherever they appear. A payload that is not a JSON event
-//! envelope is [`Poison`]: no retry can fix it, so the forwarder dead-letters it.
+//! The bridge forwards to systems it does not control, and puts the order number in places with grammars of
+//! their own (the SQS `MessageGroupId` and message attributes), so it forwards only what it can vouch for:
+//!
+//! - a JSON event envelope whose type and version are one of [`KNOWN_EVENTS`] (the order events of
+//!   `platform::contracts::orders`: `OrderCreated`, which it forwards by default, and `OrderPaid`,
+//!   `OrderStatusChanged` and `OrderCancelled` for `BRIDGE_SUBJECTS=orders.>`);
+//! - whose `data` is a valid payload of that contract (every required field, of the right type);
+//! - whose order number is well formed ([`check_order_number`]: letters, digits and `-`, bounded length);
+//! - published on that event's own subject, `orders.<NUMBER>.<event>`, with the same number.
+//!
+//! Anything else is [`Poison`]: no retry can fix it, so the forwarder dead-letters it with the reason. A
+//! newer version of a known type is refused too: it may mean something this bridge cannot tell (a breaking
+//! change is a new version), and it waits in the dead letters until a bridge that knows it replays it.
+//!
+//! What is forwarded is the envelope as it came, fields this version does not know included (payloads only
+//! grow), except for [`SECRET_FIELDS`], which are removed wherever they appear.
 
-use platform::events::Envelope;
-use serde::Deserialize;
+use platform::{
+    contracts::orders::{
+        OrderCancelled, OrderCreated, OrderNumberError, OrderPaid, OrderStatusChanged,
+        check_order_number,
+    },
+    events::{Envelope, Event},
+};
+use serde::{Deserialize, de::DeserializeOwned};
 use serde_json::Value;
 use uuid::Uuid;
 
 /// Fields that must never be forwarded outside the host. `lookup_token` opens the shopper's order page.
 pub const SECRET_FIELDS: &[&str] = &["lookup_token"];
 
+/// The event types and versions the bridge forwards.
+pub const KNOWN_EVENTS: &[(&str, u16)] = &[
+    (OrderCreated::TYPE, OrderCreated::VERSION),
+    (OrderPaid::TYPE, OrderPaid::VERSION),
+    (OrderStatusChanged::TYPE, OrderStatusChanged::VERSION),
+    (OrderCancelled::TYPE, OrderCancelled::VERSION),
+];
+
+/// How much of an unusable order number a dead-letter reason quotes.
+const QUOTED_NUMBER_CHARS: usize = 80;
+
 /// One event as the bridge sends it to SQS.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutgoingEvent {
     pub event_id: Uuid,
     pub event_type: String,
-    /// The FIFO message group: events of one order stay in order.
+    /// The FIFO message group: events of one order stay in order. Always a well-formed order number.
     pub order_number: String,
     /// The envelope as JSON, without secrets.
     pub body: String,
@@ -30,44 +61,132 @@ pub enum Poison {
     NotJson(String),
     #[error("payload is not an event envelope: {0}")]
     NotAnEnvelope(String),
-    #[error("event has no order number (data.number, or the subject orders.<NUMBER>.<event>)")]
-    NoOrderNumber,
+    #[error(
+        "unknown event {event_type:?} version {version}: the bridge forwards {}",
+        known_events()
+    )]
+    UnknownEvent { event_type: String, version: u16 },
+    #[error("not a valid {event_type} version {version}: {reason}")]
+    InvalidPayload {
+        event_type: &'static str,
+        version: u16,
+        reason: String,
+    },
+    #[error("order number {number} is not well formed: {reason}")]
+    BadOrderNumber {
+        /// Quoted, escaped and shortened: safe to log and to put in a header.
+        number: String,
+        reason: OrderNumberError,
+    },
+    #[error("{event_type} of order {number} belongs on {expected}, not on {subject:?}")]
+    WrongSubject {
+        event_type: &'static str,
+        number: String,
+        expected: String,
+        subject: String,
+    },
 }
 
-/// The only part of `data` the bridge reads.
-#[derive(Debug, Deserialize)]
-struct OrderRef {
-    #[serde(default)]
-    number: Option<String>,
+fn known_events() -> String {
+    KNOWN_EVENTS
+        .iter()
+        .map(|(event_type, version)| format!("{event_type} version {version}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
-/// Reads `payload` (received on `subject`) as an envelope and prepares it for SQS.
+/// The part of an order event's `data` the bridge needs beyond its contract type.
+trait OrderEvent: Event + DeserializeOwned {
+    fn number(&self) -> &str;
+}
+
+impl OrderEvent for OrderCreated {
+    fn number(&self) -> &str {
+        &self.number
+    }
+}
+
+impl OrderEvent for OrderPaid {
+    fn number(&self) -> &str {
+        &self.number
+    }
+}
+
+impl OrderEvent for OrderStatusChanged {
+    fn number(&self) -> &str {
+        &self.number
+    }
+}
+
+impl OrderEvent for OrderCancelled {
+    fn number(&self) -> &str {
+        &self.number
+    }
+}
+
+/// Checks `payload` (received on `subject`) against the contracts and prepares it for SQS.
 pub fn prepare(subject: &str, payload: &[u8]) -> Result<OutgoingEvent, Poison> {
     let mut value: Value =
         serde_json::from_slice(payload).map_err(|err| Poison::NotJson(err.to_string()))?;
-    let envelope = Envelope::<OrderRef>::deserialize(&value)
+    let envelope = Envelope::<Value>::deserialize(&value)
         .map_err(|err| Poison::NotAnEnvelope(err.to_string()))?;
-    let order_number = envelope
-        .data
-        .number
-        .filter(|number| !number.trim().is_empty())
-        .or_else(|| number_from_subject(subject))
-        .ok_or(Poison::NoOrderNumber)?;
+    let (event_type, number) = match (envelope.event_type.as_str(), envelope.version) {
+        (OrderCreated::TYPE, OrderCreated::VERSION) => {
+            check::<OrderCreated>(subject, envelope.data)?
+        }
+        (OrderPaid::TYPE, OrderPaid::VERSION) => check::<OrderPaid>(subject, envelope.data)?,
+        (OrderStatusChanged::TYPE, OrderStatusChanged::VERSION) => {
+            check::<OrderStatusChanged>(subject, envelope.data)?
+        }
+        (OrderCancelled::TYPE, OrderCancelled::VERSION) => {
+            check::<OrderCancelled>(subject, envelope.data)?
+        }
+        _ => {
+            return Err(Poison::UnknownEvent {
+                event_type: envelope.event_type,
+                version: envelope.version,
+            });
+        }
+    };
     strip_secrets(&mut value);
     Ok(OutgoingEvent {
         event_id: envelope.id,
-        event_type: envelope.event_type,
-        order_number,
+        event_type: event_type.to_owned(),
+        order_number: number,
         body: value.to_string(),
     })
 }
 
-/// `orders.<NUMBER>.<event>` -> `<NUMBER>`.
-fn number_from_subject(subject: &str) -> Option<String> {
-    let mut tokens = subject.split('.');
-    match (tokens.next(), tokens.next(), tokens.next()) {
-        (Some("orders"), Some(number), Some(_)) if !number.is_empty() => Some(number.to_owned()),
-        _ => None,
+/// Reads `data` as an `E` and checks its order number and subject; returns the type and the number.
+fn check<E: OrderEvent>(subject: &str, data: Value) -> Result<(&'static str, String), Poison> {
+    let event: E = serde_json::from_value(data).map_err(|err| Poison::InvalidPayload {
+        event_type: E::TYPE,
+        version: E::VERSION,
+        reason: err.to_string(),
+    })?;
+    let number = event.number();
+    check_order_number(number).map_err(|reason| Poison::BadOrderNumber {
+        number: quote(number),
+        reason,
+    })?;
+    // The event computes its own subject from its number, as the producer does when it publishes it.
+    let expected = event.subject();
+    if subject != expected {
+        return Err(Poison::WrongSubject {
+            event_type: E::TYPE,
+            number: number.to_owned(),
+            expected,
+            subject: subject.to_owned(),
+        });
+    }
+    Ok((E::TYPE, number.to_owned()))
+}
+
+/// `text` as an escaped Rust string literal, shortened: whatever it holds, the result is one printable line.
+fn quote(text: &str) -> String {
+    match text.char_indices().nth(QUOTED_NUMBER_CHARS) {
+        Some((at, _)) => format!("{:?}...", &text[..at]),
+        None => format!("{text:?}"),
     }
 }
 
@@ -91,11 +210,13 @@ mod tests {
 
     use super::*;
 
-    fn envelope(data: Value) -> Value {
+    const ID: &str = "0190d6c4-2d2b-7f4e-9a55-1c6f3b0a0c11";
+
+    fn envelope(event_type: &str, version: u16, data: Value) -> Value {
         json!({
-            "id": "0190d6c4-2d2b-7f4e-9a55-1c6f3b0a0c11",
-            "type": "OrderCreated",
-            "version": 1,
+            "id": ID,
+            "type": event_type,
+            "version": version,
             "occurred_at": "2026-11-21T10:00:00Z",
             "source": "checkout",
             "data": data,
@@ -103,33 +224,75 @@ mod tests {
         })
     }
 
+    fn order_created(number: &str) -> Value {
+        json!({
+            "number": number, "email": "ana@example.com", "customer_name": "Ana",
+            "lines": [{"sku": "BB-1", "name": "Kettle", "unit_price": "19.99", "quantity": 1, "line_total": "19.99"}],
+            "subtotal": "19.99", "shipping": "4.99", "tax": "1.60", "total": "26.58", "currency": "USD",
+            "shipping_method": "standard",
+            "shipping_address": {"line1": "1 Main St", "city": "Springfield", "postal_code": "12345", "country": "US"},
+            "state": "paid", "created_at": "2026-11-21T10:00:00Z", "lookup_token": "s3cret",
+        })
+    }
+
+    fn prepare_json(subject: &str, payload: &Value) -> Result<OutgoingEvent, Poison> {
+        prepare(subject, payload.to_string().as_bytes())
+    }
+
     #[test]
-    fn the_lookup_token_never_leaves_the_host() {
-        let payload = envelope(
-            json!({"number": "SH-1", "lookup_token": "s3cret", "nested": [{"lookup_token": "x"}]}),
-        );
-        let event = prepare("orders.SH-1.created", payload.to_string().as_bytes()).unwrap();
+    fn the_lookup_token_never_leaves_the_host_and_unknown_fields_do() {
+        let mut data = order_created("SH-7K3M9Q2X");
+        data["lines"][0]["lookup_token"] = json!("x");
+        data["gift_wrap"] = json!({"message": "added by a newer checkout"});
+        let payload = envelope("OrderCreated", 1, data);
+        let event = prepare_json("orders.SH-7K3M9Q2X.created", &payload).unwrap();
         assert!(!event.body.contains("lookup_token"), "{}", event.body);
         assert!(!event.body.contains("s3cret"), "{}", event.body);
         let body: Value = serde_json::from_str(&event.body).unwrap();
-        assert_eq!(body["data"]["number"], "SH-1");
+        assert_eq!(body["data"]["number"], "SH-7K3M9Q2X");
         assert_eq!(
             body["added_later"]["kept"], true,
             "unknown fields are forwarded"
         );
-        assert_eq!(event.order_number, "SH-1");
-        assert_eq!(event.event_type, "OrderCreated");
         assert_eq!(
-            event.event_id.to_string(),
-            "0190d6c4-2d2b-7f4e-9a55-1c6f3b0a0c11"
+            body["data"]["gift_wrap"]["message"],
+            "added by a newer checkout"
         );
+        assert_eq!(event.order_number, "SH-7K3M9Q2X");
+        assert_eq!(event.event_type, "OrderCreated");
+        assert_eq!(event.event_id.to_string(), ID);
     }
 
     #[test]
-    fn the_order_number_falls_back_to_the_subject() {
-        let payload = envelope(json!({"to": "shipped"}));
-        let event = prepare("orders.SH-2.status_changed", payload.to_string().as_bytes()).unwrap();
-        assert_eq!(event.order_number, "SH-2");
+    fn every_order_event_of_a_known_version_is_forwarded_from_its_own_subject() {
+        let events = [
+            (
+                "OrderPaid",
+                "paid",
+                json!({"number": "SH-1", "amount": "26.58", "currency": "USD", "provider": "mock",
+                       "payment_reference": "pay_1", "paid_at": "2026-11-21T10:00:00Z"}),
+            ),
+            (
+                "OrderStatusChanged",
+                "status_changed",
+                json!({"number": "SH-1", "from": "paid", "to": "shipped", "reason": null,
+                       "changed_at": "2026-11-21T10:00:00Z"}),
+            ),
+            (
+                "OrderCancelled",
+                "cancelled",
+                json!({"number": "SH-1", "reason": "asked", "cancelled_at": "2026-11-21T10:00:00Z"}),
+            ),
+        ];
+        for (event_type, suffix, data) in events {
+            let event = prepare_json(
+                &format!("orders.SH-1.{suffix}"),
+                &envelope(event_type, 1, data),
+            )
+            .unwrap_or_else(|poison| panic!("{event_type}: {poison}"));
+            assert_eq!(event.event_type, event_type);
+            assert_eq!(event.order_number, "SH-1");
+        }
     }
 
     #[test]
@@ -142,15 +305,120 @@ mod tests {
             prepare("orders.X.created", br#"{"hello": "world"}"#),
             Err(Poison::NotAnEnvelope(_))
         ));
-        let bad_id = json!({"id": "nope", "type": "T", "version": 1, "occurred_at": "2026-11-21T10:00:00Z", "source": "s", "data": {}});
+        let mut bad_id = envelope("OrderCreated", 1, order_created("X"));
+        bad_id["id"] = json!("nope");
         assert!(matches!(
-            prepare("orders.X.created", bad_id.to_string().as_bytes()),
+            prepare_json("orders.X.created", &bad_id),
             Err(Poison::NotAnEnvelope(_))
         ));
-        let no_number = envelope(json!({}));
-        assert_eq!(
-            prepare("something.else", no_number.to_string().as_bytes()),
-            Err(Poison::NoOrderNumber)
+    }
+
+    #[test]
+    fn unknown_types_and_versions_are_poison() {
+        let unknown = prepare_json(
+            "orders.SH-1.created",
+            &envelope("OrderShipped", 1, json!({"number": "SH-1"})),
+        )
+        .unwrap_err();
+        assert!(matches!(unknown, Poison::UnknownEvent { .. }), "{unknown}");
+        assert!(
+            unknown.to_string().contains("OrderCreated version 1"),
+            "{unknown}"
         );
+        let newer = prepare_json(
+            "orders.SH-1.created",
+            &envelope("OrderCreated", 2, order_created("SH-1")),
+        )
+        .unwrap_err();
+        assert_eq!(
+            newer,
+            Poison::UnknownEvent {
+                event_type: "OrderCreated".to_owned(),
+                version: 2
+            }
+        );
+    }
+
+    #[test]
+    fn an_event_that_is_not_a_full_valid_payload_of_its_contract_is_poison() {
+        // What the bridge forwarded before it checked: an envelope with little more than a number.
+        let thin = prepare_json(
+            "orders.SH-1.created",
+            &envelope("OrderCreated", 1, json!({"number": "SH-1"})),
+        )
+        .unwrap_err();
+        assert!(
+            matches!(
+                thin,
+                Poison::InvalidPayload {
+                    event_type: "OrderCreated",
+                    ..
+                }
+            ),
+            "{thin}"
+        );
+        assert!(thin.to_string().contains("missing field"), "{thin}");
+
+        let mut wrong_type = order_created("SH-1");
+        wrong_type["lines"][0]["quantity"] = json!("two");
+        let err = prepare_json(
+            "orders.SH-1.created",
+            &envelope("OrderCreated", 1, wrong_type),
+        )
+        .unwrap_err();
+        assert!(matches!(err, Poison::InvalidPayload { .. }), "{err}");
+    }
+
+    #[test]
+    fn order_numbers_with_control_characters_or_other_junk_are_poison() {
+        for number in [
+            "SH-1\r\nX-Injected: yes",
+            "SH-1\n",
+            "SH 1",
+            "SH-1.created",
+            "",
+            "-SH1",
+        ] {
+            let payload = envelope("OrderCreated", 1, order_created(number));
+            let err = prepare_json("orders.SH-1.created", &payload).unwrap_err();
+            assert!(
+                matches!(err, Poison::BadOrderNumber { .. }),
+                "{number:?}: {err}"
+            );
+            let reason = err.to_string();
+            assert!(
+                !reason.chars().any(char::is_control),
+                "the reason goes into a header: {reason:?}"
+            );
+        }
+        let long = "A".repeat(100_000);
+        let err = prepare_json(
+            "orders.SH-1.created",
+            &envelope("OrderCreated", 1, order_created(&long)),
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().len() < 300,
+            "a huge number is not quoted whole"
+        );
+    }
+
+    #[test]
+    fn a_number_or_event_that_disagrees_with_the_subject_is_poison() {
+        let payload = envelope("OrderCreated", 1, order_created("SH-1"));
+        for subject in [
+            "orders.SH-2.created",
+            "orders.SH-1.paid",
+            "orders.SH-1.created.again",
+            "orders.sh-1.created",
+            "elsewhere",
+        ] {
+            let err = prepare_json(subject, &payload).unwrap_err();
+            assert!(
+                matches!(err, Poison::WrongSubject { .. }),
+                "{subject}: {err}"
+            );
+        }
+        assert!(prepare_json("orders.SH-1.created", &payload).is_ok());
     }
 }

@@ -6,9 +6,11 @@
 //! the client without an owner: everything delivered to this replica is in the batch being worked on.
 //!
 //! **One batch**, in order:
-//! 1. Each payload is read as an envelope and its secrets are removed ([`crate::event`]). A payload that
-//!    is not an envelope is dead-lettered (`DEADLETTER`, subject `deadletter.bridge.<subject>`) and does
-//!    not hold up the others. Two messages with the same event id in one batch become one SQS message.
+//! 1. Each payload is checked against the order event contracts and its secrets are removed
+//!    ([`crate::event`]). One that is not a known, valid order event with a well-formed order number on its
+//!    own subject is dead-lettered (`DEADLETTER`, subject `deadletter.bridge.<subject>`, the reason in a
+//!    header) and does not hold up the others. Two messages with the same event id in one batch become one
+//!    SQS message.
 //! 2. Event ids already in `forwarded_events` are acked without being sent again.
 //! 3. The rest go out in SendMessageBatch requests ([`crate::batch`]). Every entry of every response is
 //!    checked: accepted ones are recorded in `forwarded_events` and then acked; ones SQS failed are sent
@@ -433,6 +435,12 @@ impl Forwarder {
 
     /// Copies the message to the dead-letter stream and terminates it; if that fails, it comes back later.
     async fn dead_letter(&self, delivery: &Delivery, reason: &str) {
+        // The reason becomes a NATS header, and parts of it may come from the payload or from SQS.
+        let reason: String = reason
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        let reason = reason.as_str();
         tracing::warn!(subject = %delivery.message.subject, reason, "dead-lettering a message the bridge can never forward");
         match platform::consumer::dead_letter(&self.jetstream, &delivery.message, reason).await {
             Ok(()) => delivery.settled.store(true, Ordering::Release),

@@ -1,15 +1,18 @@
 //! The bridge service: forwards order events from JetStream to an AWS SQS queue for systems outside the
 //! host, acking a message only once SQS has accepted it.
 //!
-//! It owns the `forwarded_events` table (which event ids SQS already has) and the durable consumer `bridge`
-//! on the ORDERS stream, shared by every replica. [`forwarder`] explains the delivery guarantees: nothing is
+//! It owns the `forwarded_events` table (which event ids SQS already has; rows are deleted after
+//! `FORWARDED_EVENTS_RETENTION_DAYS`, 180 by default, longer than any redelivery or replay of their event,
+//! see `platform::retention`) and the durable consumer `bridge` on the ORDERS stream, shared by every
+//! replica. [`forwarder`] explains the delivery guarantees: nothing is
 //! lost during an SQS outage, a redelivered event is not sent twice, and where a second copy is still
 //! possible (the crash window) it carries the same event id.
 //!
 //! Metrics, labelled with the queue name: `bridge_forwarded_total`, `bridge_failed_total{outcome}` (entries
 //! SQS did not take on an attempt: `retried` or `rejected`), `bridge_batch_size` (entries per
 //! SendMessageBatch), `bridge_already_forwarded_total`, `bridge_redeliveries_total`, `bridge_sqs_up` (the
-//! last call reached SQS), and `consumer_pending{consumer="bridge"}` for the lag. SQS is deliberately not a
+//! last call reached SQS), `consumer_pending{consumer="bridge"}` for the lag, and
+//! `retention_deleted_rows_total{table}`. SQS is deliberately not a
 //! readiness check: while it is down the bridge is doing its job, which is to wait and retry.
 
 pub mod batch;
@@ -22,7 +25,7 @@ pub mod sqs;
 use std::time::Duration;
 
 use axum::Router;
-use platform::{Runtime, ServiceSpec};
+use platform::{Runtime, ServiceSpec, retention::Purge};
 use sqlx::migrate::Migrator;
 
 use crate::{config::Config, forwarder::Forwarder};
@@ -50,6 +53,12 @@ pub async fn start(
     config: Config,
     sqs: aws_sdk_sqs::Client,
 ) -> anyhow::Result<Router> {
+    runtime.spawn(platform::retention::run(
+        runtime.db.clone(),
+        purges(&config),
+        config.purge_every,
+        runtime.shutdown.clone(),
+    ));
     let (jetstream, db, shutdown) = (
         runtime.jetstream.clone(),
         runtime.db.clone(),
@@ -73,6 +82,22 @@ pub async fn start(
         tokio::join!(lag, forwarder.run());
     });
     Ok(router())
+}
+
+/// The bridge's tables deleted after their retention, each by the timestamp column its index covers.
+pub fn purges(config: &Config) -> Vec<Purge> {
+    vec![
+        Purge::new(
+            "forwarded_events",
+            "forwarded_at",
+            config.forwarded_events_retention,
+        ),
+        Purge::new(
+            "processed_events",
+            "processed_at",
+            config.processed_events_retention,
+        ),
+    ]
 }
 
 /// The service's own HTTP routes (the operational ones are added by the runtime).

@@ -37,7 +37,8 @@ pub static MIGRATOR: Migrator = sqlx::migrate!();
 pub async fn start(runtime: &mut Runtime, config: config::Config) -> anyhow::Result<axum::Router> {
     let notifier = OutboxNotifier::new();
     let relay = OutboxRelay::new(runtime.db.clone(), runtime.jetstream.clone())
-        .with_notifier(notifier.clone());
+        .with_notifier(notifier.clone())
+        .retention(runtime.config.outbox_retention);
     runtime.spawn(relay.run(runtime.shutdown.clone()));
     runtime.spawn(sweeper::run(
         runtime.db.clone(),

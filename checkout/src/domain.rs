@@ -54,6 +54,47 @@ pub fn parse_sku(field: &str, sku: &str) -> Result<String, InvalidField> {
     }
 }
 
+/// Where a cart is in its life: open for changes, held by one place-order attempt, or ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CartState {
+    Open,
+    /// A place-order attempt holds it: no other attempt may pay for it and its lines cannot change.
+    CheckingOut,
+    Converted,
+}
+
+impl CartState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::CheckingOut => "checking_out",
+            Self::Converted => "converted",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        [Self::Open, Self::CheckingOut, Self::Converted]
+            .into_iter()
+            .find(|state| state.as_str() == value)
+    }
+}
+
+/// An order number as checkout makes them (`SH-` and 8 characters, see `orders::new_order_number`), checked
+/// loosely enough for other shapes of A-Z, 0-9 and `-` up to 20 characters.
+pub fn parse_order_number(value: &str) -> Result<String, InvalidField> {
+    let valid = !value.is_empty()
+        && value.len() <= 20
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-');
+    if valid {
+        Ok(value.to_owned())
+    } else {
+        Err(invalid("number", "an order number like SH-7K2M9Q4T"))
+    }
+}
+
 /// How the order travels, at a flat rate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -148,11 +189,14 @@ impl TestCard {
     }
 }
 
-/// A plausible email address: one `@`, something on both sides, a dot in the domain, no spaces.
+/// A plausible email address: one `@`, something on both sides, a dot in the domain, no spaces or control
+/// characters (a CR/LF would let a value add a header to the confirmation email).
 pub fn parse_email(value: &str) -> Result<String, InvalidField> {
     let value = value.trim();
     let valid = value.len() <= 254
-        && !value.chars().any(char::is_whitespace)
+        && !value
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || is_invisible(c))
         && value.split_once('@').is_some_and(|(local, domain)| {
             !local.is_empty()
                 && domain.contains('.')
@@ -165,6 +209,11 @@ pub fn parse_email(value: &str) -> Result<String, InvalidField> {
     } else {
         Err(invalid("email", "not a valid email address"))
     }
+}
+
+/// Zero-width and bidirectional formatting characters: invisible in an address, and never needed in one.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}')
 }
 
 /// Required text: trimmed, not empty, at most `max` characters, no control characters.
@@ -358,6 +407,10 @@ mod tests {
             "@example.com",
             "ana@example",
             "a na@example.com",
+            "ana@example.com\r\nBcc: eve@example.com",
+            "ana\u{0}@example.com",
+            "ana@exa\u{7f}mple.com",
+            "ana\u{200b}@example.com",
         ] {
             assert_eq!(parse_email(bad).unwrap_err().field, "email", "{bad:?}");
         }

@@ -2,6 +2,7 @@
 //! state machine, and order lookup. Talks to the catalog only over NATS (`rpc.catalog.*`) and emits order
 //! events through its outbox to the `ORDERS` stream.
 
+pub mod carts;
 pub mod catalog;
 pub mod config;
 pub mod db;
@@ -9,7 +10,6 @@ pub mod domain;
 pub mod http;
 pub mod orders;
 pub mod payments;
-pub mod place;
 pub mod reconciler;
 pub mod rpc;
 
@@ -19,7 +19,7 @@ use platform::{
     Runtime, ServiceSpec,
     outbox::{OutboxNotifier, OutboxRelay},
 };
-use sqlx::migrate::Migrator;
+use sqlx::{MySqlPool, migrate::Migrator};
 
 /// Who this service is on NATS and where it listens by default.
 pub const SERVICE: ServiceSpec = ServiceSpec {
@@ -34,26 +34,30 @@ pub const SERVICE: ServiceSpec = ServiceSpec {
 /// This service's schema, applied at start-up.
 pub static MIGRATOR: Migrator = sqlx::migrate!();
 
+/// What checkout's operations work with: its database, the catalog over NATS, the outbox relay's doorbell and
+/// the settings. Cheap to clone; shared by the HTTP handlers, the NATS endpoint and the reconciler.
+#[derive(Clone, Debug)]
+pub struct Checkout {
+    pub pool: MySqlPool,
+    pub catalog: catalog::CatalogClient,
+    pub outbox: OutboxNotifier,
+    pub config: Arc<config::Config>,
+}
+
 /// Starts checkout's workers (outbox relay, reconciler, NATS endpoint) on `runtime` and returns its routes.
 pub async fn start(runtime: &mut Runtime, config: config::Config) -> anyhow::Result<axum::Router> {
     let outbox = OutboxNotifier::new();
     let relay = OutboxRelay::new(runtime.db.clone(), runtime.jetstream.clone())
-        .with_notifier(outbox.clone());
+        .with_notifier(outbox.clone())
+        .retention(runtime.config.outbox_retention);
     runtime.spawn(relay.run(runtime.shutdown.clone()));
-    let catalog = catalog::CatalogClient::new(runtime.nats.clone(), config.catalog_timeout);
-    runtime.spawn(reconciler::run(
-        runtime.db.clone(),
-        catalog.clone(),
-        config.reconcile_every,
-        config.abandoned_after,
-        runtime.shutdown.clone(),
-    ));
-    rpc::start(runtime, catalog.clone()).await?;
-    let state = http::AppState {
+    let checkout = Checkout {
         pool: runtime.db.clone(),
-        catalog,
+        catalog: catalog::CatalogClient::new(runtime.nats.clone(), config.catalog_timeout),
         outbox,
         config: Arc::new(config),
     };
-    Ok(http::router(state))
+    runtime.spawn(reconciler::run(checkout.clone(), runtime.shutdown.clone()));
+    rpc::start(runtime, checkout.clone()).await?;
+    Ok(http::router(checkout, &runtime.config.trusted_proxies))
 }

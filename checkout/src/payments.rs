@@ -1,31 +1,122 @@
-//! The mock payment provider: behaves by test card (see [`TestCard`]), as a real provider would answer.
+//! The mock payment provider: behaves by test card (see [`TestCard`]) as a real provider with idempotent
+//! payment references would.
+//!
+//! A real provider keeps a ledger on its side; this one keeps it in `mockpay_charges` (in checkout's schema, as
+//! the stand-in for the provider's database). Two promises of real providers matter to place-order and are kept
+//! here: charging a reference again returns the first outcome and never charges twice (a retried request after
+//! a crash pays once), and a reference voided before it was charged can never be charged afterwards (the
+//! reconciler asks "was this charged?" with [`resolve`], which voids it if not, so an attempt it gives up on
+//! cannot be paid by a request still running).
 
 use rust_decimal::Decimal;
+use sqlx::MySqlPool;
 
 use crate::domain::TestCard;
 
 pub const PROVIDER: &str = "mockpay";
 
+/// The payment reference of an order: one per order, whichever request charges it, however often.
+pub fn reference_for(order_number: &str) -> String {
+    format!("pay_{order_number}")
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PaymentResult {
     Succeeded,
     Declined {
-        reason: &'static str,
+        reason: String,
     },
     /// The provider did not answer; nothing was charged.
     Unavailable,
 }
 
-/// Charges `amount` to `card` under the idempotent `reference`.
-pub async fn charge(card: TestCard, _reference: &str, amount: Decimal) -> PaymentResult {
-    match card {
-        TestCard::Succeeds if amount > Decimal::ZERO => PaymentResult::Succeeded,
-        TestCard::Succeeds => PaymentResult::Declined {
-            reason: "invalid amount",
+/// What the provider says became of a reference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChargeStatus {
+    /// The money was taken.
+    Charged,
+    /// Never charged (declined, or voided now), and it never will be.
+    NotCharged,
+}
+
+/// Charges `amount` to `card` under `reference`, at most once per reference.
+pub async fn charge(
+    pool: &MySqlPool,
+    card: TestCard,
+    reference: &str,
+    amount: Decimal,
+) -> PaymentResult {
+    let (state, reason) = match card {
+        TestCard::Succeeds if amount > Decimal::ZERO => ("succeeded", None),
+        TestCard::Succeeds => ("declined", Some("invalid amount")),
+        TestCard::Declined => ("declined", Some("card declined by the issuer")),
+        // The request never reaches the provider's ledger.
+        TestCard::ProviderOutage => return PaymentResult::Unavailable,
+    };
+    let inserted = sqlx::query(
+        "INSERT INTO mockpay_charges (reference, state, amount, reason) VALUES (?, ?, ?, ?)",
+    )
+    .bind(reference)
+    .bind(state)
+    .bind(amount)
+    .bind(reason)
+    .execute(pool)
+    .await;
+    match inserted {
+        Ok(_) => outcome(state, reason.map(str::to_owned)),
+        // Charged (or voided) before: the provider answers what happened then.
+        Err(err) if crate::db::is_duplicate_key(&err) => match recorded(pool, reference).await {
+            Ok(Some((state, reason))) => outcome(&state, reason),
+            Ok(None) => PaymentResult::Unavailable,
+            Err(err) => unreachable_provider(&err),
         },
-        TestCard::Declined => PaymentResult::Declined {
-            reason: "card declined by the issuer",
-        },
-        TestCard::ProviderOutage => PaymentResult::Unavailable,
+        Err(err) => unreachable_provider(&err),
     }
+}
+
+/// Whether `reference` was charged; if it was not, it is voided so that nothing can charge it any more.
+pub async fn resolve(pool: &MySqlPool, reference: &str) -> Result<ChargeStatus, sqlx::Error> {
+    let voided = sqlx::query(
+        "INSERT INTO mockpay_charges (reference, state, amount, reason) VALUES (?, 'voided', 0, 'voided by the shop')",
+    )
+    .bind(reference)
+    .execute(pool)
+    .await;
+    match voided {
+        Ok(_) => Ok(ChargeStatus::NotCharged),
+        Err(err) if crate::db::is_duplicate_key(&err) => {
+            Ok(match recorded(pool, reference).await?.as_ref() {
+                Some((state, _)) if state == "succeeded" => ChargeStatus::Charged,
+                _ => ChargeStatus::NotCharged,
+            })
+        }
+        Err(err) => Err(err),
+    }
+}
+
+async fn recorded(
+    pool: &MySqlPool,
+    reference: &str,
+) -> Result<Option<(String, Option<String>)>, sqlx::Error> {
+    sqlx::query_as("SELECT state, reason FROM mockpay_charges WHERE reference = ?")
+        .bind(reference)
+        .fetch_optional(pool)
+        .await
+}
+
+fn outcome(state: &str, reason: Option<String>) -> PaymentResult {
+    match state {
+        "succeeded" => PaymentResult::Succeeded,
+        "voided" => PaymentResult::Declined {
+            reason: "the payment was cancelled".to_owned(),
+        },
+        _ => PaymentResult::Declined {
+            reason: reason.unwrap_or_else(|| "declined".to_owned()),
+        },
+    }
+}
+
+fn unreachable_provider(err: &sqlx::Error) -> PaymentResult {
+    tracing::warn!(error = %err, "the payment provider's ledger is unreachable");
+    PaymentResult::Unavailable
 }

@@ -1,5 +1,6 @@
 //! Checkout's NATS service endpoint: `rpc.checkout.transition` moves an order through its life cycle (what
-//! the admin and operators use). Illegal moves are refused with a reason, never applied.
+//! the admin and operators use). Illegal moves are refused with a reason, never applied; every field is checked
+//! before the database sees it.
 
 use std::collections::HashMap;
 
@@ -10,12 +11,15 @@ use platform::{
 };
 
 use crate::{
-    catalog::CatalogClient,
-    domain::OrderState,
+    Checkout,
+    domain::{OrderState, parse_order_number},
     orders::{self, TransitionError},
 };
 
-pub async fn start(runtime: &Runtime, catalog: CatalogClient) -> anyhow::Result<()> {
+/// Longest reason kept in the order's history.
+const MAX_REASON_CHARS: usize = 255;
+
+pub async fn start(runtime: &Runtime, checkout: Checkout) -> anyhow::Result<()> {
     let endpoint = runtime
         .service
         .group("rpc.checkout")
@@ -28,47 +32,78 @@ pub async fn start(runtime: &Runtime, catalog: CatalogClient) -> anyhow::Result<
         .add("transition")
         .await
         .map_err(|err| anyhow::anyhow!("adding endpoint transition: {err}"))?;
-    let pool = runtime.db.clone();
     runtime.spawn(serve(
         endpoint,
         16,
         runtime.shutdown.clone(),
         move |request: TransitionRequest| {
-            let pool = pool.clone();
-            let catalog = catalog.clone();
-            async move {
-                let Some(to) = OrderState::parse(&request.to) else {
-                    return Ok(TransitionReply::Rejected {
-                        code: "unknown_state".into(),
-                        message: format!("no state {:?}", request.to),
-                    });
-                };
-                match orders::transition(
-                    &pool,
-                    &catalog,
-                    &request.number,
-                    to,
-                    request.reason.as_deref(),
-                )
-                .await
-                {
-                    Ok(from) => Ok(TransitionReply::Ok {
-                        number: request.number,
-                        from: from.as_str().into(),
-                        to: to.as_str().into(),
-                    }),
-                    Err(TransitionError::NotFound(number)) => Ok(TransitionReply::Rejected {
-                        code: "not_found".into(),
-                        message: format!("no order {number}"),
-                    }),
-                    Err(TransitionError::Illegal(err)) => Ok(TransitionReply::Rejected {
-                        code: "illegal_transition".into(),
-                        message: err.to_string(),
-                    }),
-                    Err(TransitionError::Database(err)) => Err(HandlerFailure::unavailable(err)),
-                }
-            }
+            let checkout = checkout.clone();
+            async move { transition(&checkout, request).await }
         },
     ));
     Ok(())
+}
+
+fn rejected(code: &str, message: impl Into<String>) -> TransitionReply {
+    TransitionReply::Rejected {
+        code: code.to_owned(),
+        message: message.into(),
+    }
+}
+
+async fn transition(
+    checkout: &Checkout,
+    request: TransitionRequest,
+) -> Result<TransitionReply, HandlerFailure> {
+    let Ok(number) = parse_order_number(&request.number) else {
+        return Ok(rejected(
+            "invalid_request",
+            "number: an order number like SH-7K2M9Q4T",
+        ));
+    };
+    let Some(to) = OrderState::parse(&request.to) else {
+        return Ok(rejected(
+            "unknown_state",
+            format!(
+                "to: one of {}",
+                OrderState::ALL.map(OrderState::as_str).join(", ")
+            ),
+        ));
+    };
+    let reason = request
+        .reason
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty());
+    if let Some(reason) = reason {
+        if reason.chars().count() > MAX_REASON_CHARS {
+            return Ok(rejected(
+                "invalid_request",
+                format!("reason: at most {MAX_REASON_CHARS} characters"),
+            ));
+        }
+        if reason.chars().any(char::is_control) {
+            return Ok(rejected(
+                "invalid_request",
+                "reason: must not contain control characters",
+            ));
+        }
+    }
+    match orders::transition(&checkout.pool, &checkout.catalog, &number, to, reason).await {
+        Ok(from) => Ok(TransitionReply::Ok {
+            number,
+            from: from.as_str().into(),
+            to: to.as_str().into(),
+        }),
+        Err(TransitionError::NotFound(number)) => {
+            Ok(rejected("not_found", format!("no order {number}")))
+        }
+        Err(err @ TransitionError::Illegal(_)) => {
+            Ok(rejected("illegal_transition", err.to_string()))
+        }
+        Err(err @ TransitionError::PaymentInProgress(_)) => {
+            Ok(rejected("payment_in_progress", err.to_string()))
+        }
+        Err(TransitionError::Database(err)) => Err(HandlerFailure::unavailable(err)),
+    }
 }

@@ -2,6 +2,7 @@
 // (reverse proxy + catalog + checkout) at E2E_BASE_URL. Run with `npm run e2e` after `./dev up`.
 // Each scenario saves a screenshot of its page into e2e-artifacts/.
 import assert from 'node:assert/strict'
+import { existsSync, readFileSync } from 'node:fs'
 import { after, before, describe, test } from 'node:test'
 import { verifyOrderSideEffects } from './order-side-effects.mjs'
 import {
@@ -291,6 +292,16 @@ describe('storefront', { concurrency: false }, () => {
     await page.goto(`${link.pathname}?token=not-the-token`)
     await page.getByRole('heading', { name: 'We couldn’t find that order' }).waitFor()
     await context.close()
+
+    // The proxy logged the order page and its API call, but never the secret token in their query strings.
+    const proxyLog = process.env.E2E_PROXY_LOG ?? new URL('../../.dev/nginx/access.log', import.meta.url).pathname
+    if (!existsSync(proxyLog)) {
+      console.log(`# the proxy's access log (${proxyLog}) is not on this machine: its check is skipped`)
+      return
+    }
+    const logged = readFileSync(proxyLog, 'utf8')
+    assert.ok(logged.includes(`/orders/${placedOrder.number}`), 'the order page is in the access log')
+    assert.ok(!logged.includes(placedOrder.lookup_token), 'the lookup token never reaches the access log')
   })
 
   test('a declined card shows the error and leaves stock unchanged', async () => {

@@ -76,6 +76,15 @@ describe('cart store', () => {
     expect(again.token).toBeNull()
   })
 
+  it('keeps a cart that another tab is checking out: a declined card gives it back', async () => {
+    localStorage.setItem(CART_TOKEN_KEY, 'paying')
+    mocked.getCart.mockResolvedValue(cart('paying', [], { state: 'checking_out' }))
+    const store = useCartStore()
+    await store.refresh()
+    expect(store.token).toBe('paying')
+    expect(localStorage.getItem(CART_TOKEN_KEY)).toBe('paying')
+  })
+
   it('replaces an expired cart once when adding', async () => {
     localStorage.setItem(CART_TOKEN_KEY, 'expired')
     mocked.addItem
@@ -154,6 +163,11 @@ describe('cart error messages', () => {
     [new ApiError(404, { detail: 'cart not found' }), 'Your cart has expired. Add products to start a new one.'],
     [new ApiError(503, { detail: 'the catalog is unavailable' }, 2), 'The shop is busy right now. Please try again in a few seconds.'],
     [new ApiError(0, { title: 'Network error' }), 'We can’t reach the shop. Check your connection and try again.'],
+    [
+      new ApiError(409, { code: 'checkout_in_progress' }, 30),
+      'This cart is being paid for (perhaps in another tab), so it cannot change right now. Try again in a moment.',
+    ],
+    [new ApiError(429, { code: 'rate_limited' }, 3), 'That was a lot of changes at once. Please wait a few seconds and try again.'],
   ])('%#: %s', (error, message) => {
     expect(cartErrorMessage(error)).toBe(message)
   })

@@ -159,4 +159,31 @@ describe('checkout form', () => {
     expect(keys[0]).toBe(keys[1])
     wrapper.unmount()
   })
+
+  it('says when another tab is paying for the cart, and lets the shopper try again', async () => {
+    mocked.placeOrder.mockRejectedValue(new ApiError(409, { code: 'checkout_in_progress' }, 30))
+    const wrapper = await mountPage()
+    await fill(wrapper)
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+
+    const message = wrapper.get('[data-testid="form-error"]').text()
+    expect(message).toContain('another tab')
+    expect(message).toContain('nothing was charged')
+    expect(wrapper.find('[data-testid="form-error"] button').exists()).toBe(true)
+    expect(router.currentRoute.value.path).toBe('/checkout')
+    expect(useCartStore().token).toBe('t1')
+    wrapper.unmount()
+  })
+
+  it('says how long to wait when the cart has used up its payment attempts', async () => {
+    mocked.placeOrder.mockRejectedValue(new ApiError(429, { code: 'too_many_attempts' }, 1700))
+    const wrapper = await mountPage()
+    await fill(wrapper)
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+
+    expect(wrapper.get('[data-testid="form-error"]').text()).toContain('try again in 29 minutes')
+    wrapper.unmount()
+  })
 })

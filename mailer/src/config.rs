@@ -2,7 +2,11 @@
 
 use std::{path::PathBuf, str::FromStr, time::Duration};
 
-use platform::config::{ConfigError, optional_var, secs_var, var};
+use platform::{
+    config::{ConfigError, optional_var, secs_var, var},
+    retention,
+    streams::StreamSettings,
+};
 
 use crate::mime::Mailbox;
 
@@ -54,6 +58,15 @@ pub struct Config {
     pub send_timeout: Duration,
     /// `MAIL_CONCURRENCY` (default 4): events handled at once by this process.
     pub concurrency: usize,
+    /// `EMAIL_LOG_RETENTION_DAYS` (default 180): `email_log` rows older than this are deleted. It is the
+    /// mailer's idempotency record, so it must outlast every redelivery or replay of its event; a shorter
+    /// setting is refused (see `platform::retention`).
+    pub email_log_retention: Duration,
+    /// `PROCESSED_EVENTS_RETENTION_DAYS` (default 180): the same for `processed_events`.
+    pub processed_events_retention: Duration,
+    /// How often rows past their retention are deleted (`platform::retention::PURGE_EVERY`; not read from
+    /// the environment).
+    pub purge_every: Duration,
 }
 
 const DEFAULT_BACKOFF: &str = "1,5,30,120";
@@ -74,6 +87,7 @@ impl Config {
                 reason,
             },
         )?;
+        let streams = StreamSettings::from_env()?;
         let config = Self {
             transport: var("MAIL_TRANSPORT", TransportKind::File)?,
             mail_dir: var("MAIL_DIR", PathBuf::from(".dev/mail"))?,
@@ -89,6 +103,13 @@ impl Config {
             ack_wait: secs_var("MAIL_ACK_WAIT_SECS", 30)?,
             send_timeout: secs_var("MAIL_SEND_TIMEOUT_SECS", 15)?,
             concurrency: var("MAIL_CONCURRENCY", 4)?,
+            email_log_retention: retention::idempotency_retention(
+                "EMAIL_LOG_RETENTION_DAYS",
+                retention::DEFAULT_IDEMPOTENCY_RETENTION_DAYS,
+                &streams,
+            )?,
+            processed_events_retention: retention::processed_events_retention(&streams)?,
+            purge_every: retention::PURGE_EVERY,
         };
         config.validate()?;
         Ok(config)
@@ -215,6 +236,9 @@ mod tests {
             ack_wait: Duration::from_secs(30),
             send_timeout: Duration::from_secs(15),
             concurrency: 1,
+            email_log_retention: Duration::from_secs(180 * 24 * 3600),
+            processed_events_retention: Duration::from_secs(180 * 24 * 3600),
+            purge_every: retention::PURGE_EVERY,
         };
         let waits: Vec<u64> = (1..=6).map(|n| config.retry_delay(n).as_secs()).collect();
         assert_eq!(waits, [1, 5, 30, 120, 120, 120]);

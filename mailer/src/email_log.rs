@@ -135,17 +135,17 @@ pub enum Claim {
     Done(State),
     /// Another handler started sending it less than the in-flight window ago: look again after this long.
     InFlight(Duration),
-    /// It was left `sending` longer ago than any send can take: its sender died, possibly after the provider
-    /// accepted it. Now marked `uncertain`.
-    MarkedUncertain { id: u64, attempts: u32 },
+    /// It was left `sending` longer ago than any send can take: its sender stopped, possibly after the
+    /// provider accepted it. The row is unchanged; the caller finds out what the transport knows and then
+    /// either [`reclaim`]s it or [`mark_uncertain`]s it, both only if it is still as seen (`attempts`).
+    Abandoned { id: u64, attempts: u32 },
     /// The event has no row (another event for the same order owns the email).
     Missing,
 }
 
 /// Takes the email for sending, under a row lock: `pending`, `retrying` or `failed` (an operator replaying a
 /// dead letter) become `sending` with one more attempt, committed before the provider is called. A row
-/// already `sending` is either still in flight elsewhere (younger than `in_flight_window`) or abandoned, in
-/// which case it becomes `uncertain` and is never sent again.
+/// already `sending` is either still in flight elsewhere (younger than `in_flight_window`) or abandoned.
 pub async fn claim(
     pool: &MySqlPool,
     event_id: Uuid,
@@ -189,15 +189,7 @@ async fn claim_once(
             if age < in_flight_window {
                 Claim::InFlight(in_flight_window - age)
             } else {
-                sqlx::query(
-                    "UPDATE email_log SET state = 'uncertain',
-                         last_error = 'left sending by a handler that stopped; it may have been sent, so it is not sent again'
-                     WHERE id = ?",
-                )
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-                Claim::MarkedUncertain { id, attempts }
+                Claim::Abandoned { id, attempts }
             }
         }
         State::Pending | State::Retrying | State::Failed => {
@@ -216,6 +208,43 @@ async fn claim_once(
     };
     tx.commit().await?;
     Ok(claim)
+}
+
+/// An [abandoned](Claim::Abandoned) email the transport knows was never delivered: `sending` again, by this
+/// caller, with one more attempt. `None` when the row is no longer as the caller saw it (`sending` after
+/// `attempts` attempts): another handler got there first, and the caller should [`claim`] again.
+pub async fn reclaim(pool: &MySqlPool, id: u64, attempts: u32) -> Result<Option<u32>, sqlx::Error> {
+    let updated = retry_locks(|| async move {
+        sqlx::query(
+            "UPDATE email_log SET attempts = attempts + 1, last_attempt_at = NOW(6),
+                 last_error = 'left sending by a handler that stopped before the email was delivered; sent again'
+             WHERE id = ? AND state = 'sending' AND attempts = ?",
+        )
+        .bind(id)
+        .bind(attempts)
+        .execute(pool)
+        .await
+    })
+    .await?;
+    Ok((updated.rows_affected() == 1).then_some(attempts + 1))
+}
+
+/// An [abandoned](Claim::Abandoned) email that may have been delivered: `uncertain`, never sent again. `false`
+/// when the row is no longer as the caller saw it; the caller should [`claim`] again.
+pub async fn mark_uncertain(pool: &MySqlPool, id: u64, attempts: u32) -> Result<bool, sqlx::Error> {
+    let updated = retry_locks(|| async move {
+        sqlx::query(
+            "UPDATE email_log SET state = 'uncertain',
+                 last_error = 'left sending by a handler that stopped; it may have been sent, so it is not sent again'
+             WHERE id = ? AND state = 'sending' AND attempts = ?",
+        )
+        .bind(id)
+        .bind(attempts)
+        .execute(pool)
+        .await
+    })
+    .await?;
+    Ok(updated.rows_affected() == 1)
 }
 
 /// The provider accepted the email: `sent` with its message id, in one statement. Whatever else happened to

@@ -1,11 +1,17 @@
 //! The mailer service: consumes `OrderCreated` events from the `ORDERS` stream (durable consumer `mailer`),
 //! renders the order confirmation (HTML and text) with tera from templates on disk, sends it through AWS SES
 //! v2 (or writes it to `.eml` files locally), and keeps an email log (`email_log`) so that no email is ever sent
-//! twice: see [`worker`] for how, and for the rare cases (a crash mid-send, no answer from SES after the request
-//! may have reached it) where an email is marked `uncertain` for an operator rather than risk a second one.
+//! twice: see [`worker`] for how, and for the rare cases with SES (a crash mid-send, no answer after the request
+//! may have reached it) where an email is marked `uncertain` for an operator rather than risk a second one. The
+//! file transport can always tell whether an email was written, so it never leaves one `uncertain`.
+//!
+//! `email_log` rows (and `processed_events`) are deleted after `EMAIL_LOG_RETENTION_DAYS`
+//! (`PROCESSED_EVENTS_RETENTION_DAYS`), 180 days by default: longer than any redelivery or replay of their
+//! event, since they are what keeps it from being mailed twice (`platform::retention`).
 //!
 //! Metrics: `mailer_emails_sent_total`, `mailer_emails_failed_total`, `mailer_emails_retried_total`,
-//! `mailer_emails_uncertain_total` (counters) and `consumer_pending{consumer="mailer"}` (the consumer's lag).
+//! `mailer_emails_uncertain_total` (counters), `consumer_pending{consumer="mailer"}` (the consumer's lag) and
+//! `retention_deleted_rows_total{table}`.
 //! Readiness is the database and NATS only: an SES outage is retried, it does not make the mailer unready.
 
 pub mod config;
@@ -22,6 +28,7 @@ use axum::Router;
 use platform::{
     Runtime, ServiceSpec,
     consumer::{collect_max_deliveries, report_lag, wait_for_consumer},
+    retention::Purge,
     streams::ORDERS_STREAM,
 };
 use sqlx::migrate::Migrator;
@@ -63,6 +70,19 @@ pub(crate) fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
         source = cause.source();
     }
     text
+}
+
+/// The mailer's tables deleted after their retention, each by the timestamp column its index covers.
+pub fn purges(config: &Config) -> Vec<Purge> {
+    vec![
+        // By the first delivery of the event: later updates say nothing about how long it can come back.
+        Purge::new("email_log", "created_at", config.email_log_retention),
+        Purge::new(
+            "processed_events",
+            "processed_at",
+            config.processed_events_retention,
+        ),
+    ]
 }
 
 /// The service's own HTTP routes (the operational ones are added by the runtime).
@@ -133,8 +153,14 @@ pub async fn start_with_transport(
         runtime.jetstream.clone(),
         templates,
         transport,
-        config,
+        config.clone(),
     );
+    runtime.spawn(platform::retention::run(
+        runtime.db.clone(),
+        purges(&config),
+        config.purge_every,
+        runtime.shutdown.clone(),
+    ));
     let (jetstream, shutdown) = (runtime.jetstream.clone(), runtime.shutdown.clone());
     runtime.spawn(async move {
         // ORDERS is checkout's to create, and checkout may start after the mailer.

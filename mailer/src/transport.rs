@@ -9,6 +9,9 @@
 //!
 //! The SDK's own retries are off: a retry inside the SDK after a lost answer could send a second email
 //! without the email log knowing. Retries go through JetStream redelivery, each one recorded.
+//!
+//! When a handler stopped in the middle of a send, [`Transport::recover`] says what became of it, if the
+//! transport can know: the file transport can (a file is either in place or not), SES cannot.
 
 use std::{error::Error as StdError, path::PathBuf, time::Duration};
 
@@ -67,38 +70,115 @@ impl Transport {
             Self::Ses(ses) => ses.send(email).await,
         }
     }
+
+    /// What became of `email` after a handler stopped while sending it (its row was left `sending`). An error
+    /// means the question could not be answered now; ask again later.
+    pub async fn recover(&self, email: &OutgoingEmail) -> std::io::Result<Recovery> {
+        match self {
+            Self::File(file) => file.recover(email).await,
+            // SES cannot be asked for a message by the mailer's own key: whether it took it is unknowable.
+            Self::Ses(_) => Ok(Recovery::Unknown),
+        }
+    }
+}
+
+/// What a transport knows about an email whose sender stopped mid-send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recovery {
+    /// It was delivered; this is the provider message id [`Transport::send`] returned for it.
+    Delivered(String),
+    /// Nothing was delivered: sending it now sends it once.
+    NotDelivered,
+    /// It may or may not have been delivered.
+    Unknown,
 }
 
 /// Writes each email as an RFC 5322 `.eml` file that any mail client opens.
+///
+/// The file of an email is `<order number>-<event id>.eml`: the same for every attempt, so that a later
+/// delivery of the event can find it. It is written to `.<name>.partial`, flushed to disk, and renamed into
+/// place; the rename is the delivery. So at any time the email either is delivered, whole, or is not, and
+/// [`Transport::recover`] can tell which.
 #[derive(Debug, Clone)]
 pub struct FileTransport {
     dir: PathBuf,
 }
 
 impl FileTransport {
-    async fn send(&self, email: &OutgoingEmail) -> Result<String, SendError> {
-        let name = format!(
-            "{}-{}-{}.eml",
-            email.date.format("%Y%m%dT%H%M%SZ"),
-            email.order_number,
-            email.event_id
-        );
-        let path = self.dir.join(&name);
-        // Written beside and renamed into place, so that nobody ever opens half an email.
+    /// The delivered file of `email` and the name it is written under first.
+    fn paths(&self, email: &OutgoingEmail) -> (PathBuf, PathBuf) {
+        // Both parts are safe in a file name: the order number is letters, digits and `-` (checked when the
+        // event is read), the event id a UUID.
+        let name = format!("{}-{}.eml", email.order_number, email.event_id);
         let partial = self.dir.join(format!(".{name}.partial"));
-        let write = async {
-            tokio::fs::create_dir_all(&self.dir).await?;
-            tokio::fs::write(&partial, email.to_rfc5322()).await?;
-            tokio::fs::rename(&partial, &path).await
+        (self.dir.join(name), partial)
+    }
+
+    fn provider_id(email: &OutgoingEmail) -> String {
+        format!("<{}>", email.message_id)
+    }
+
+    async fn send(&self, email: &OutgoingEmail) -> Result<String, SendError> {
+        let (path, partial) = self.paths(email);
+        let dir = self.dir.clone();
+        let message = email.to_rfc5322();
+        let written = {
+            let (path, partial) = (path.clone(), partial.clone());
+            tokio::task::spawn_blocking(move || write_into_place(&dir, &partial, &path, &message))
+                .await
+                .unwrap_or_else(|err| Err(std::io::Error::other(err)))
         };
         // Nothing is delivered until the rename, so a failed write is safe to retry.
-        write
-            .await
-            .map_err(|err| SendError::Retry(format!("writing {}: {err}", path.display())))?;
+        written.map_err(|err| SendError::Retry(format!("writing {}: {err}", path.display())))?;
         let path = std::path::absolute(&path).unwrap_or(path);
         tracing::info!(path = %path.display(), order = %email.order_number, "email written");
-        Ok(format!("<{}>", email.message_id))
+        Ok(Self::provider_id(email))
     }
+
+    async fn recover(&self, email: &OutgoingEmail) -> std::io::Result<Recovery> {
+        let (path, partial) = self.paths(email);
+        let delivered = tokio::fs::try_exists(&path).await?;
+        // What a handler that died while writing left behind; a new attempt writes it afresh.
+        match tokio::fs::remove_file(&partial).await {
+            Ok(()) => {
+                tracing::info!(path = %partial.display(), "removed a partly written email");
+            }
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+            Err(err) => return Err(err),
+        }
+        Ok(if delivered {
+            Recovery::Delivered(Self::provider_id(email))
+        } else {
+            Recovery::NotDelivered
+        })
+    }
+}
+
+/// Writes `message` to `partial`, flushes it to disk and renames it to `path`. On failure before the rename,
+/// `partial` is removed. The rename is made durable too, when the file system allows.
+fn write_into_place(
+    dir: &std::path::Path,
+    partial: &std::path::Path,
+    path: &std::path::Path,
+    message: &str,
+) -> std::io::Result<()> {
+    use std::io::Write as _;
+
+    std::fs::create_dir_all(dir)?;
+    let written = std::fs::File::create(partial).and_then(|mut file| {
+        file.write_all(message.as_bytes())?;
+        // Flushed before the rename: a file in place after a crash is always whole.
+        file.sync_all()
+    });
+    if let Err(err) = written.and_then(|()| std::fs::rename(partial, path)) {
+        let _ = std::fs::remove_file(partial);
+        return Err(err);
+    }
+    // The email is delivered; a directory that cannot be synced only weakens that against a power cut.
+    if let Err(err) = std::fs::File::open(dir).and_then(|dir| dir.sync_all()) {
+        tracing::debug!(error = %err, dir = %dir.display(), "cannot sync the mail directory");
+    }
+    Ok(())
 }
 
 /// Sends through SES v2 `SendEmail` with simple (text + HTML) content; SES builds the MIME message.
@@ -332,6 +412,28 @@ mod tests {
             order_number: "SH-1".to_owned(),
             event_id: uuid::Uuid::now_v7(),
         }
+    }
+
+    #[tokio::test]
+    async fn the_file_transport_knows_whether_an_email_was_written() {
+        let dir = std::env::temp_dir().join(format!("shop-mail-unit-{}", uuid::Uuid::new_v4()));
+        let transport = Transport::file(&dir);
+        let email = email();
+        assert_eq!(
+            transport.recover(&email).await.unwrap(),
+            Recovery::NotDelivered
+        );
+        let provider_id = transport.send(&email).await.unwrap();
+        assert_eq!(
+            transport.recover(&email).await.unwrap(),
+            Recovery::Delivered(provider_id)
+        );
+        let names: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, [format!("SH-1-{}.eml", email.event_id)]);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[tokio::test]

@@ -14,13 +14,24 @@
 //! 4. The provider is called. When it accepts, `sent` and its message id are written in one statement, and only
 //!    after that commit is the message acked.
 //!
-//! If the process dies between the provider accepting and step 4's write, the row stays `sending` and the
-//! message is redelivered after the ack wait. The email may or may not have gone out, and nothing can tell
-//! which. **Such an email is not sent again**: the redelivery marks the row `uncertain`, logs an error for an
-//! operator, and acks. The same happens when a send times out after the request may have reached the
-//! provider. That is how "no email is ever sent twice" is kept: at the price of, rarely, an email an operator
-//! must check by hand (in the SES console or logs, by recipient and time) and resend if it never left (set the
-//! row to `failed` and replay the event: a new delivery of a `failed` email is sent again).
+//! If the process dies between step 3 and step 4's write, the row stays `sending` and the message is
+//! redelivered after the ack wait. The redelivery finds the row abandoned (older than any send can take) and
+//! asks the transport what became of the email ([`Transport::recover`]):
+//!
+//! - **The file transport knows.** An email is written under a temporary name, flushed, and renamed into
+//!   place as `<order number>-<event id>.eml`; the rename is the delivery. If that file exists, the earlier
+//!   attempt delivered it: the row is marked `sent` with the same provider id (the Message-ID) and nothing is
+//!   written again. If it does not, nothing was delivered: a leftover partial file is removed and the email is
+//!   sent now as a new attempt. So the file transport never leaves an `uncertain` row.
+//! - **SES cannot tell**: the email may or may not have gone out. **Such an email is not sent again**: the
+//!   redelivery marks the row `uncertain`, logs an error for an operator, and acks. The same happens when a
+//!   send times out after the request may have reached SES. That is how "no email is ever sent twice" is
+//!   kept: at the price of, rarely, an email an operator must check by hand (in the SES console or logs, by
+//!   recipient and time) and resend if it never left (set the row to `failed` and replay the event: a new
+//!   delivery of a `failed` email is sent again).
+//!
+//! Either decision is written only if the row is still as the redelivery found it (`sending`, same attempt
+//! count), so of two redeliveries of one abandoned email only one acts on it; the other claims again.
 //!
 //! # Failures
 //!
@@ -48,11 +59,12 @@
 
 use std::{sync::Arc, time::Duration};
 
+use anyhow::Context as _;
 use async_nats::jetstream::{self, AckKind, consumer::PullConsumer};
 use futures::StreamExt as _;
 use platform::{
     consumer::{ConsumerSpec, dead_letter},
-    contracts::orders::{ORDER_CREATED, OrderCreated},
+    contracts::orders::{ORDER_CREATED, OrderCreated, check_order_number},
     events::{Envelope, Event as _},
     streams::ORDERS_STREAM,
 };
@@ -67,7 +79,7 @@ use crate::{
     mime::{Mailbox, OutgoingEmail},
     rate::TokenBucket,
     render::{self, Templates},
-    transport::{SendError, Transport},
+    transport::{Recovery, SendError, Transport},
 };
 
 /// The durable consumer's name, shared by every replica.
@@ -105,6 +117,16 @@ enum Settle {
     DeadLetter(String),
     /// Say nothing: the message comes back after the ack wait.
     Silence,
+}
+
+/// What became of an abandoned email.
+enum Recovered {
+    /// Never delivered, and now claimed again by this handler: send it as attempt `attempt`.
+    SendAgain { attempt: u32 },
+    /// Handled (recorded as sent or uncertain): settle the message so.
+    Settled(Settle),
+    /// The row changed meanwhile (another handler took it): claim again.
+    Changed,
 }
 
 /// Reads and handles order events until shutdown.
@@ -343,18 +365,12 @@ impl Worker {
                     tracing::info!(event = %envelope.id, "another handler is sending this email; looking again later");
                     return Ok(Settle::Nak(remaining));
                 }
-                Claim::MarkedUncertain { id, attempts } => {
-                    metrics::counter!("mailer_emails_uncertain_total").increment(1);
-                    tracing::error!(
-                        email_log_id = id,
-                        event = %envelope.id,
-                        order = %order.number,
-                        attempts,
-                        "OPERATOR: an email was left `sending` by a handler that stopped; it may have been sent and \
-                         is not sent again. Check the provider for it and, if it never left, set its email_log row \
-                         to `failed` and replay the event"
-                    );
-                    return Ok(Settle::Ack);
+                Claim::Abandoned { id, attempts } => {
+                    match self.recover(id, attempts, &outgoing).await? {
+                        Recovered::SendAgain { attempt } => (id, attempt),
+                        Recovered::Settled(settle) => return Ok(settle),
+                        Recovered::Changed => continue,
+                    }
                 }
             };
             let error = match inner.transport.send(&outgoing).await {
@@ -409,6 +425,60 @@ impl Worker {
                 email_log::note_unsent(&inner.db, id, State::Failed, &reason).await?;
                 metrics::counter!("mailer_emails_failed_total").increment(1);
                 return Ok(Settle::DeadLetter(reason));
+            }
+        }
+    }
+
+    /// Decides what to do with an email left `sending` by a handler that stopped, by what the transport knows:
+    /// delivered (`sent`), never delivered (sent now, as a new attempt), or unknowable (`uncertain`).
+    async fn recover(
+        &self,
+        id: u64,
+        attempts: u32,
+        email: &OutgoingEmail,
+    ) -> anyhow::Result<Recovered> {
+        let inner = &*self.inner;
+        let recovery = inner
+            .transport
+            .recover(email)
+            .await
+            .context("finding out whether an abandoned email was delivered")?;
+        match recovery {
+            Recovery::Delivered(provider_id) => {
+                tracing::info!(event = %email.event_id, order = %email.order_number, "an email left `sending` by a handler that stopped was delivered; recording it");
+                Ok(Recovered::Settled(
+                    self.record_sent(
+                        id,
+                        email.event_id,
+                        &email.order_number,
+                        attempts,
+                        &provider_id,
+                    )
+                    .await,
+                ))
+            }
+            Recovery::NotDelivered => match email_log::reclaim(&inner.db, id, attempts).await? {
+                Some(attempt) => {
+                    tracing::info!(event = %email.event_id, order = %email.order_number, attempt, "an email left `sending` by a handler that stopped was never delivered; sending it");
+                    Ok(Recovered::SendAgain { attempt })
+                }
+                None => Ok(Recovered::Changed),
+            },
+            Recovery::Unknown => {
+                if !email_log::mark_uncertain(&inner.db, id, attempts).await? {
+                    return Ok(Recovered::Changed);
+                }
+                metrics::counter!("mailer_emails_uncertain_total").increment(1);
+                tracing::error!(
+                    email_log_id = id,
+                    event = %email.event_id,
+                    order = %email.order_number,
+                    attempts,
+                    "OPERATOR: an email was left `sending` by a handler that stopped; it may have been sent and \
+                     is not sent again. Check the provider for it and, if it never left, set its email_log row \
+                     to `failed` and replay the event"
+                );
+                Ok(Recovered::Settled(Settle::Ack))
             }
         }
     }
@@ -504,14 +574,11 @@ fn parse(payload: &[u8]) -> Result<Envelope<OrderCreated>, String> {
     let envelope: Envelope<OrderCreated> = serde_json::from_slice(payload)
         .map_err(|err| format!("not a valid OrderCreated: {err}"))?;
     let number = &envelope.data.number;
-    if number.is_empty()
-        || number.len() > 64
-        || !number
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-    {
+    // The number goes into the subject header and the file transport's file name.
+    if let Err(reason) = check_order_number(number) {
+        let shown: String = number.chars().take(80).collect();
         return Err(format!(
-            "order number {number:?} is not letters, digits and dashes"
+            "order number {shown:?} is not well formed: {reason}"
         ));
     }
     Ok(envelope)

@@ -7,7 +7,10 @@ use std::{fmt::Display, net::SocketAddr, path::PathBuf, str::FromStr, time::Dura
 
 use secrecy::SecretString;
 
-use crate::{nats::NatsAuth, runtime::ServiceSpec, streams::StreamSettings};
+use crate::{
+    nats::NatsAuth, rate_limit::TrustedProxies, runtime::ServiceSpec, server::ServerLimits,
+    streams::StreamSettings,
+};
 
 /// A variable that is set but cannot be used. Names the variable and says what was wrong.
 #[derive(Debug, thiserror::Error)]
@@ -102,6 +105,13 @@ pub struct CommonConfig {
     pub log_format: LogFormat,
     /// JetStream stream limits, see [`StreamSettings::from_env`].
     pub streams: StreamSettings,
+    /// HTTP server timeouts and limits, see [`ServerLimits::from_env`].
+    pub http_limits: ServerLimits,
+    /// `TRUSTED_PROXIES`: reverse proxies whose `X-Forwarded-For` names the client (rate limits).
+    pub trusted_proxies: TrustedProxies,
+    /// `OUTBOX_RETENTION_HOURS` (default a week): how long published outbox rows are kept, for services with
+    /// an outbox; see [`crate::retention`].
+    pub outbox_retention: Duration,
 }
 
 impl CommonConfig {
@@ -124,6 +134,9 @@ impl CommonConfig {
             shutdown_grace: secs_var("SHUTDOWN_GRACE_SECS", 20)?,
             log_format: var("LOG_FORMAT", LogFormat::Pretty)?,
             streams: StreamSettings::from_env()?,
+            http_limits: ServerLimits::from_env()?,
+            trusted_proxies: var("TRUSTED_PROXIES", TrustedProxies::default())?,
+            outbox_retention: crate::retention::outbox_retention()?,
         })
     }
 }

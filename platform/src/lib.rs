@@ -15,8 +15,11 @@ pub mod http;
 pub mod http_error;
 pub mod nats;
 pub mod outbox;
+pub mod rate_limit;
+pub mod retention;
 pub mod rpc;
 pub mod runtime;
+pub mod server;
 pub mod streams;
 pub mod telemetry;
 

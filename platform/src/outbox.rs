@@ -31,7 +31,8 @@
 //!   order, so two transactions committing at the same moment may see their events in either order.
 //!
 //! Published rows older than [`OutboxRelay::retention`] are deleted in small batches so that no delete
-//! holds locks for long.
+//! holds locks for long ([`crate::retention`]). A published row is nobody's idempotency record, so any
+//! retention is safe; it is how long rows are kept to look at.
 //!
 //! # Metrics
 //!
@@ -53,12 +54,13 @@ use sqlx::{Connection as _, MySql, MySqlConnection, MySqlPool, Transaction, pool
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
-use crate::events::{Envelope, Event};
+use crate::{
+    events::{Envelope, Event},
+    retention::Purge,
+};
 
 /// `last_error` is a `VARCHAR(1000)`.
 const LAST_ERROR_MAX_CHARS: usize = 1000;
-/// Rows per retention delete: small enough that no delete holds locks for long.
-const DELETE_BATCH: u64 = 1000;
 /// Largest batch the relay accepts: one `IN (…)` list, and far below JetStream's in-flight ack limit.
 const MAX_BATCH_SIZE: usize = 1000;
 const FIRST_BACKOFF: Duration = Duration::from_millis(100);
@@ -159,7 +161,8 @@ impl OutboxRelay {
         self
     }
 
-    /// How long published rows are kept before they are deleted (default 7 days).
+    /// How long published rows are kept before they are deleted (default 7 days; services pass
+    /// `OUTBOX_RETENTION_HOURS`, [`crate::config::CommonConfig::outbox_retention`]).
     pub fn retention(mut self, retention: Duration) -> Self {
         self.retention = retention;
         self
@@ -393,45 +396,17 @@ impl OutboxRelay {
         }
     }
 
-    /// Deletes published rows past the retention, a small batch per transaction, until none is left.
-    async fn delete_old_rows(&self, shutdown: &CancellationToken) {
-        let retention_micros = i64::try_from(self.retention.as_micros()).unwrap_or(i64::MAX);
-        let mut deleted = 0;
-        while !shutdown.is_cancelled() {
-            match self.delete_old_batch(retention_micros).await {
-                Ok(rows) => {
-                    deleted += rows;
-                    if rows < DELETE_BATCH {
-                        break;
-                    }
-                }
-                Err(err) => {
-                    tracing::warn!(error = %err, "outbox relay: cannot delete old published rows");
-                    break;
-                }
-            }
-        }
-        if deleted > 0 {
-            tracing::info!(
-                deleted,
-                "outbox relay: deleted published rows past their retention"
-            );
-        }
+    /// The deletion of published rows past the retention (a pending row has no `published_at`, so it never
+    /// matches); [`Purge::plan`] shows how the database runs it.
+    pub fn purge(&self) -> Purge {
+        Purge::new("outbox", "published_at", self.retention)
     }
 
-    async fn delete_old_batch(&self, retention_micros: i64) -> Result<u64, sqlx::Error> {
-        let mut conn = self.db.acquire().await?;
-        let mut tx = begin_read_committed(&mut conn).await?;
-        let deleted = sqlx::query(
-            "DELETE FROM outbox \
-             WHERE published_at < CURRENT_TIMESTAMP(6) - INTERVAL ? MICROSECOND LIMIT 1000",
-        )
-        .bind(retention_micros)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        tx.commit().await?;
-        Ok(deleted)
+    /// Deletes published rows past the retention, a small batch per transaction, until none is left.
+    async fn delete_old_rows(&self, shutdown: &CancellationToken) {
+        if let Err(err) = self.purge().run_once(&self.db, shutdown).await {
+            tracing::warn!(error = %err, "outbox relay: cannot delete old published rows");
+        }
     }
 }
 

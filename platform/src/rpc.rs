@@ -89,13 +89,56 @@ pub struct HandlerFailure {
 }
 
 impl HandlerFailure {
-    /// A dependency (the database) is down: the caller may retry.
+    /// A dependency (the database) failed: the caller may retry. The error is logged here and never sent:
+    /// its text can hold SQL, values from the request, or more than a NATS header can carry.
     pub fn unavailable(err: impl std::fmt::Display) -> Self {
+        tracing::warn!(error = %err, "a request could not be handled: a dependency failed");
         Self {
             code: 503,
-            status: format!("unavailable: {err}"),
+            status: "unavailable: a dependency of the service failed; try again".to_owned(),
         }
     }
+}
+
+/// Longest status text sent in a `Nats-Service-Error` header.
+const MAX_STATUS_CHARS: usize = 200;
+
+/// Why a request body is not a valid `Req`: the JSON path of the field and what is wrong, never the value.
+fn bad_request<Req: DeserializeOwned>(payload: &[u8]) -> Result<Req, ServiceError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(payload);
+    serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
+        let path = err.path().to_string();
+        let reason = match err.inner().classify() {
+            serde_json::error::Category::Data => {
+                let message = err.inner().to_string();
+                match message.split_once(", expected ") {
+                    Some((_, expected)) => format!(
+                        "expected {}",
+                        expected.split(" at line ").next().unwrap_or(expected)
+                    ),
+                    None => message
+                        .split(" at line ")
+                        .next()
+                        .unwrap_or_default()
+                        .replace('"', "")
+                        .chars()
+                        .take(100)
+                        .collect(),
+                }
+            }
+            _ => "not valid JSON".to_owned(),
+        };
+        let field = if path.is_empty() || path == "." {
+            "body"
+        } else {
+            &path
+        };
+        let status: String = format!("bad request: {field}: {reason}")
+            .chars()
+            .take(MAX_STATUS_CHARS)
+            .collect();
+        ServiceError { status, code: 400 }
+    })
 }
 
 /// Answers requests from `endpoint` with `handler` until `shutdown`, at most `concurrency` at once. A request
@@ -134,15 +177,16 @@ pub async fn serve<Req, Resp, F, Fut>(
             } else {
                 &request.message.payload
             };
-            let reply = match serde_json::from_slice::<Req>(payload) {
-                Err(err) => Err(ServiceError { status: format!("bad request: {err}"), code: 400 }),
+            let reply = match bad_request::<Req>(payload) {
+                Err(err) => Err(err),
                 Ok(body) => match handler(body).await {
                     Ok(response) => serde_json::to_vec(&response)
                         .map(Into::into)
                         .map_err(|err| ServiceError { status: err.to_string(), code: 500 }),
                     Err(failure) => {
                         tracing::warn!(subject = %request.message.subject, status = %failure.status, "request failed");
-                        Err(ServiceError { status: failure.status, code: failure.code.into() })
+                        let status = failure.status.chars().take(MAX_STATUS_CHARS).collect();
+                        Err(ServiceError { status, code: failure.code.into() })
                     }
                 },
             };

@@ -161,12 +161,21 @@ impl Runtime {
 
     /// [`Runtime::serve`] on a listener the caller bound (tests bind port 0).
     pub async fn serve_on(self, listener: TcpListener, routes: Router) -> anyhow::Result<()> {
-        let app = with_request_metrics(routes.merge(ops_router(self.readiness.clone())));
+        let limits = &self.config.http_limits;
+        let app = with_request_metrics(crate::server::harden(
+            routes.merge(ops_router(self.readiness.clone())),
+            limits,
+        ));
         tracing::info!(addr = %listener.local_addr()?, service = self.spec.name, "serving HTTP");
-        axum::serve(listener, app)
-            .with_graceful_shutdown(self.shutdown.clone().cancelled_owned())
-            .await
-            .context("serving HTTP")?;
+        crate::server::serve(
+            listener,
+            app,
+            limits,
+            self.shutdown.clone(),
+            self.config.shutdown_grace,
+        )
+        .await
+        .context("serving HTTP")?;
 
         tracing::info!("stopping: waiting for in-flight work");
         let stopping = Instant::now();

@@ -350,6 +350,9 @@ pub fn test_config(
         shutdown_grace: Duration::from_secs(5),
         log_format: crate::config::LogFormat::Pretty,
         streams: crate::streams::StreamSettings::from_env().expect("stream settings"),
+        http_limits: crate::server::ServerLimits::default(),
+        trusted_proxies: crate::rate_limit::TrustedProxies::default(),
+        outbox_retention: crate::retention::outbox_retention().expect("outbox retention"),
     }
 }
 
@@ -373,17 +376,28 @@ pub async fn spawn_service<F>(
 where
     F: AsyncFnOnce(&mut crate::Runtime) -> axum::Router,
 {
+    spawn_service_with(spec, migrator, nats, |_| {}, build).await
+}
+
+/// [`spawn_service`] with the common configuration changed by `configure` first (HTTP limits, say).
+pub async fn spawn_service_with<F>(
+    spec: crate::ServiceSpec,
+    migrator: &'static Migrator,
+    nats: &NatsServer,
+    configure: impl FnOnce(&mut crate::config::CommonConfig),
+    build: F,
+) -> TestService
+where
+    F: AsyncFnOnce(&mut crate::Runtime) -> axum::Router,
+{
     crate::telemetry::init_logging(crate::config::LogFormat::Pretty);
     let database = TestDatabase::create(spec.name).await;
     let shutdown = tokio_util::sync::CancellationToken::new();
-    let mut runtime = crate::Runtime::start_with_shutdown(
-        spec,
-        test_config(&database, nats, spec.name),
-        migrator,
-        shutdown.clone(),
-    )
-    .await
-    .expect("service starts");
+    let mut config = test_config(&database, nats, spec.name);
+    configure(&mut config);
+    let mut runtime = crate::Runtime::start_with_shutdown(spec, config, migrator, shutdown.clone())
+        .await
+        .expect("service starts");
     let router = build(&mut runtime).await;
     let pool = runtime.db.clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

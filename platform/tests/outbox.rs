@@ -520,3 +520,59 @@ async fn a_refused_event_is_retried_with_its_error_recorded_and_later_events_wai
     running.stop().await;
     h.finish().await;
 }
+
+/// `count` rows published `minutes` minutes ago.
+async fn published_rows(pool: &MySqlPool, count: u32, minutes: u32) {
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO outbox (event_id, subject, payload, created_at, published_at)
+         SELECT UUID(), '{SUBJECT}', '{{}}', NOW(6) - INTERVAL {minutes} MINUTE - INTERVAL seq SECOND,
+                NOW(6) - INTERVAL {minutes} MINUTE
+         FROM seq_1_to_{count}"
+    )))
+    .execute(pool)
+    .await
+    .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn published_rows_past_the_retention_are_deleted_through_their_index_and_younger_ones_kept() {
+    let h = Harness::start("outbox_retention").await;
+    let relay = h
+        .relay()
+        .retention(Duration::from_secs(3600))
+        .cleanup_interval(Duration::from_millis(50));
+
+    // What a purge finds in a running service: many recent rows, a few just past the retention.
+    published_rows(&h.pool, 3_000, 10).await;
+    published_rows(&h.pool, 20, 120).await;
+    sqlx::query("ANALYZE TABLE outbox")
+        .execute(&h.pool)
+        .await
+        .unwrap();
+    let plan = relay.purge().plan(&h.pool).await.unwrap();
+    assert_eq!(
+        (plan.access.as_str(), plan.key.as_deref()),
+        ("range", Some("ix_outbox_pending")),
+        "{plan:?}"
+    );
+
+    // More than two batches past the retention.
+    published_rows(&h.pool, 2_480, 61).await;
+    let notifier = relay.notifier();
+    let running = Running::spawn(relay);
+    let ids = h.enqueue([1], &notifier).await;
+    eventually("the rows past the retention are deleted", async || {
+        h.all_rows().await == 3_001 && h.pending_rows().await == 0
+    })
+    .await;
+    let oldest_minutes: i64 =
+        sqlx::query_scalar("SELECT TIMESTAMPDIFF(MINUTE, MIN(published_at), NOW(6)) FROM outbox")
+            .fetch_one(&h.pool)
+            .await
+            .unwrap();
+    assert_eq!(oldest_minutes, 10, "the younger rows are the ones kept");
+    assert_eq!(h.stream_event_ids().await, ids);
+
+    running.stop().await;
+    h.finish().await;
+}

@@ -5,3 +5,5 @@ mod helpers;
 
 mod failures;
 mod forwarding;
+mod refused;
+mod retention;

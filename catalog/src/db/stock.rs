@@ -503,6 +503,13 @@ async fn existing_reservation(
         // Deleted between the insert attempt and now: cannot happen (rows are never deleted); retry.
         return Err(TxError::Db(sqlx::Error::RowNotFound));
     };
+    // Released first (by its caller giving up, or expired): refused, whatever the lines.
+    if header.state == "released" {
+        return reject(StockRejection::ReservationReleased {
+            order_number: order_number.to_owned(),
+            reason: header.release_reason.unwrap_or_default(),
+        });
+    }
     let outcome = outcome_of(conn, order_number, &header).await?;
     let same = outcome.lines.len() == wanted.len()
         && outcome
@@ -514,17 +521,12 @@ async fn existing_reservation(
             order_number: order_number.to_owned(),
         });
     }
-    if header.state == "released" {
-        return reject(StockRejection::ReservationReleased {
-            order_number: order_number.to_owned(),
-            reason: header.release_reason.unwrap_or_default(),
-        });
-    }
     Ok(outcome)
 }
 
 /// Gives the order's stock back: reserved units are released, sold units (after a commit) are restocked.
-/// Idempotent; releasing an order that never reserved anything answers state `none`.
+/// Idempotent; releasing an order that never reserved anything answers state `none` and refuses any later
+/// reserve for that order (a release can overtake the reserve it cancels).
 pub async fn release(
     pool: &MySqlPool,
     order_number: &str,
@@ -548,13 +550,19 @@ async fn release_once(
     order_number: &str,
     reason: &str,
 ) -> Result<StockOutcome, TxError> {
-    let Some(header) = lock_header(conn, order_number).await? else {
-        return Ok(StockOutcome {
-            order_number: order_number.to_owned(),
-            state: "none".to_owned(),
-            lines: Vec::new(),
-            expires_at: None,
-        });
+    let header = match lock_header(conn, order_number).await? {
+        Some(header) => header,
+        None => match leave_tombstone(conn, order_number, reason).await? {
+            Some(header) => header,
+            None => {
+                return Ok(StockOutcome {
+                    order_number: order_number.to_owned(),
+                    state: "none".to_owned(),
+                    lines: Vec::new(),
+                    expires_at: None,
+                });
+            }
+        },
     };
     let (reason, on_hand_sign) = match header.state.as_str() {
         "reserved" => (reason, 0),
@@ -590,6 +598,33 @@ async fn release_once(
         expires_at: header.expires_at,
     };
     Ok(outcome_of(conn, order_number, &header).await?)
+}
+
+/// A release of an order that has no reservation (yet): its caller gave up waiting for the reserve, which may
+/// still arrive. A `released` header with no lines is left so that the late reserve is refused
+/// ([`existing_reservation`]) instead of holding stock that nobody will ever commit. `None` once the tombstone
+/// is written; if a reserve wrote its header first (our insert waited for it), that header, locked, to release.
+async fn leave_tombstone(
+    conn: &mut MySqlConnection,
+    order_number: &str,
+    reason: &str,
+) -> Result<Option<Header>, sqlx::Error> {
+    let inserted = sqlx::query(
+        "INSERT INTO reservations (order_number, state, release_reason, expires_at) \
+         VALUES (?, 'released', ?, CURRENT_TIMESTAMP(6))",
+    )
+    .bind(order_number)
+    .bind(reason)
+    .execute(&mut *conn)
+    .await;
+    match inserted {
+        Ok(_) => Ok(None),
+        Err(err) if is_duplicate_key(&err) => lock_header(conn, order_number)
+            .await?
+            .ok_or(sqlx::Error::RowNotFound)
+            .map(Some),
+        Err(err) => Err(err),
+    }
 }
 
 /// Turns the order's reservation into a sale: units leave `on_hand` and `reserved`. Idempotent.

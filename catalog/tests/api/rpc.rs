@@ -141,9 +141,66 @@ async fn reserve_commit_and_release_are_idempotent_on_the_order_number() {
     };
     assert_eq!(none.state, "none");
     assert!(matches!(
-        order_call(&app, COMMIT, "NEVER-RESERVED").await,
+        order_call(&app, COMMIT, "NEVER-TOUCHED").await,
         StockReply::Rejected(StockRejection::NoReservation { .. })
     ));
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_release_that_overtakes_its_reserve_wins_over_it() {
+    // Checkout gave up waiting for a reserve and released it; the release got there first.
+    let app = with_stock(&[("L-1", 5)]).await;
+    let StockReply::Ok(released) = order_call(&app, RELEASE, "SH-LATE0001").await else {
+        panic!("release")
+    };
+    assert_eq!(released.state, "none");
+    let late = reserve(&app, "SH-LATE0001", &[("L-1", 5)]).await;
+    assert!(
+        matches!(
+            late,
+            StockReply::Rejected(StockRejection::ReservationReleased { .. })
+        ),
+        "{late:?}"
+    );
+    assert_eq!(inventory(&app, "L-1").await, (5, 0), "nothing is held");
+    assert!(matches!(
+        order_call(&app, COMMIT, "SH-LATE0001").await,
+        StockReply::Rejected(StockRejection::ReservationReleased { .. })
+    ));
+    // Releasing again changes nothing.
+    let StockReply::Ok(again) = order_call(&app, RELEASE, "SH-LATE0001").await else {
+        panic!("release")
+    };
+    assert_eq!(again.state, "released");
+    assert_eq!(inventory(&app, "L-1").await, (5, 0));
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn skus_and_order_numbers_match_exactly_not_by_case_or_width() {
+    let app = with_stock(&[("CASE-1", 5)]).await;
+    let reply: Value = platform::rpc::call(
+        &app.client,
+        QUOTE,
+        &QuoteRequest {
+            skus: vec!["case-1".into(), "ＣＡＳＥ-1".into(), "CASE-1".into()],
+        },
+        TIMEOUT,
+    )
+    .await
+    .unwrap();
+    assert_eq!(reply["ok"]["items"].as_array().unwrap().len(), 1);
+    assert_eq!(reply["ok"]["items"][0]["sku"], "CASE-1");
+    assert_eq!(reply["ok"]["unknown"].as_array().unwrap().len(), 2);
+    assert!(matches!(
+        reserve(&app, "SH-EXACT001", &[("CASE-1", 1)]).await,
+        StockReply::Ok(_)
+    ));
+    // Another order number, though equal ignoring case: a new reservation, not a replay.
+    let other = reserve(&app, "sh-exact001", &[("CASE-1", 4)]).await;
+    assert!(matches!(other, StockReply::Ok(_)), "{other:?}");
+    assert_eq!(inventory(&app, "CASE-1").await, (5, 5));
     app.stop().await;
 }
 

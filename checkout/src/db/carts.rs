@@ -1,17 +1,45 @@
-//! Guest carts and their lines, with the price and name the shopper saw when adding each line.
+//! Guest carts and their lines, with the price and name the shopper saw when adding each line, and the claim
+//! a place-order attempt holds on its cart.
+
+use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, Utc};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use sqlx::{MySqlConnection, MySqlPool, Row as _};
 
+use crate::domain::CartState;
+
 #[derive(Debug, Clone)]
 pub struct Cart {
     pub id: u64,
     pub token: String,
-    pub state: String,
+    pub state: CartState,
+    /// The order number of the place-order attempt holding the cart (`checking_out`), or that converted it.
+    pub checkout_order: Option<String>,
+    /// Until when that attempt holds it.
+    pub checkout_until: Option<DateTime<Utc>>,
     pub currency: String,
     pub expires_at: DateTime<Utc>,
+}
+
+/// The columns [`Cart`] is read from.
+const CART_COLUMNS: &str = "id, token, state, checkout_order, checkout_until, currency, expires_at";
+
+fn cart_from_row(row: &sqlx::mysql::MySqlRow) -> Result<Cart, sqlx::Error> {
+    let state: String = row.try_get("state")?;
+    Ok(Cart {
+        id: row.try_get("id")?,
+        token: row.try_get("token")?,
+        state: CartState::parse(&state).ok_or_else(|| sqlx::Error::ColumnDecode {
+            index: "state".to_owned(),
+            source: format!("unknown cart state {state:?}").into(),
+        })?,
+        checkout_order: row.try_get("checkout_order")?,
+        checkout_until: row.try_get("checkout_until")?,
+        currency: row.try_get("currency")?,
+        expires_at: row.try_get("expires_at")?,
+    })
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -47,7 +75,9 @@ pub async fn create(pool: &MySqlPool, currency: &str, ttl: Duration) -> Result<C
     Ok(Cart {
         id: result.last_insert_id(),
         token,
-        state: "open".to_owned(),
+        state: CartState::Open,
+        checkout_order: None,
+        checkout_until: None,
         currency: currency.to_owned(),
         expires_at,
     })
@@ -59,25 +89,27 @@ pub async fn by_token(
     token: &str,
     lock: bool,
 ) -> Result<Option<Cart>, sqlx::Error> {
-    let sql = if lock {
-        "SELECT id, token, state, currency, expires_at FROM carts WHERE token = ? AND expires_at > CURRENT_TIMESTAMP(6) FOR UPDATE"
-    } else {
-        "SELECT id, token, state, currency, expires_at FROM carts WHERE token = ? AND expires_at > CURRENT_TIMESTAMP(6)"
-    };
-    let row = sqlx::query(sql)
+    let lock = if lock { " FOR UPDATE" } else { "" };
+    // Only the two fixed strings above are spliced in.
+    let sql = format!(
+        "SELECT {CART_COLUMNS} FROM carts WHERE token = ? AND expires_at > CURRENT_TIMESTAMP(6){lock}"
+    );
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(token)
         .fetch_optional(&mut *conn)
         .await?;
-    row.map(|row| {
-        Ok(Cart {
-            id: row.try_get("id")?,
-            token: row.try_get("token")?,
-            state: row.try_get("state")?,
-            currency: row.try_get("currency")?,
-            expires_at: row.try_get("expires_at")?,
-        })
-    })
-    .transpose()
+    row.as_ref().map(cart_from_row).transpose()
+}
+
+/// The cart with `id` (whatever its expiry), locked inside `conn`'s transaction.
+pub async fn lock_by_id(conn: &mut MySqlConnection, id: u64) -> Result<Option<Cart>, sqlx::Error> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {CART_COLUMNS} FROM carts WHERE id = ? FOR UPDATE"
+    )))
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.as_ref().map(cart_from_row).transpose()
 }
 
 pub async fn items(conn: &mut MySqlConnection, cart_id: u64) -> Result<Vec<CartItem>, sqlx::Error> {
@@ -170,12 +202,144 @@ pub async fn touch(
     Ok(())
 }
 
-pub async fn mark_converted(conn: &mut MySqlConnection, cart_id: u64) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE carts SET state = 'converted', updated_at = CURRENT_TIMESTAMP(6) WHERE id = ?",
+/// Lets the place-order attempt `number` hold the cart for `lease`, if the cart is open and has payment attempts
+/// left in its window, or is already held by that same attempt (a retry after a crash). A single conditional
+/// update, so of concurrent attempts exactly one gets the cart; the caller checks the answer.
+pub async fn claim(
+    conn: &mut MySqlConnection,
+    cart_id: u64,
+    number: &str,
+    lease: StdDuration,
+    max_attempts: u32,
+    attempts_window: StdDuration,
+) -> Result<bool, sqlx::Error> {
+    let claimed = sqlx::query(
+        "UPDATE carts SET state = 'checking_out', checkout_order = ?, \
+         checkout_until = CURRENT_TIMESTAMP(6) + INTERVAL ? MICROSECOND, updated_at = CURRENT_TIMESTAMP(6) \
+         WHERE id = ? AND expires_at > CURRENT_TIMESTAMP(6) AND ( \
+           (state = 'open' AND (payment_attempts < ? OR attempts_since IS NULL \
+                                OR attempts_since <= CURRENT_TIMESTAMP(6) - INTERVAL ? MICROSECOND)) \
+           OR (state = 'checking_out' AND checkout_order = ?))",
     )
+    .bind(number)
+    .bind(micros(lease))
+    .bind(cart_id)
+    .bind(max_attempts)
+    .bind(micros(attempts_window))
+    .bind(number)
+    .execute(&mut *conn)
+    .await?;
+    Ok(claimed.rows_affected() == 1)
+}
+
+/// How long until the cart's payment attempts window lets another attempt in; `None` when it already does.
+pub async fn attempts_blocked_for(
+    conn: &mut MySqlConnection,
+    cart_id: u64,
+    max_attempts: u32,
+    attempts_window: StdDuration,
+) -> Result<Option<StdDuration>, sqlx::Error> {
+    let wait: Option<i64> = sqlx::query_scalar(
+        "SELECT TIMESTAMPDIFF(MICROSECOND, CURRENT_TIMESTAMP(6), attempts_since + INTERVAL ? MICROSECOND) \
+         FROM carts WHERE id = ? AND payment_attempts >= ? AND attempts_since IS NOT NULL",
+    )
+    .bind(micros(attempts_window))
+    .bind(cart_id)
+    .bind(max_attempts)
+    .fetch_optional(&mut *conn)
+    .await?
+    .flatten();
+    Ok(wait
+        .filter(|micros| *micros > 0)
+        .map(|micros| StdDuration::from_micros(micros as u64)))
+}
+
+/// Counts one payment attempt: the first of a new window starts it.
+pub async fn count_payment_attempt(
+    conn: &mut MySqlConnection,
+    cart_id: u64,
+    attempts_window: StdDuration,
+) -> Result<(), sqlx::Error> {
+    // MariaDB applies single-table assignments left to right: `payment_attempts` is computed from the old
+    // `attempts_since`, which is moved afterwards.
+    sqlx::query(
+        "UPDATE carts SET \
+           payment_attempts = IF(attempts_since IS NULL OR attempts_since <= CURRENT_TIMESTAMP(6) - INTERVAL ? MICROSECOND, \
+                                 1, payment_attempts + 1), \
+           attempts_since = IF(attempts_since IS NULL OR attempts_since <= CURRENT_TIMESTAMP(6) - INTERVAL ? MICROSECOND, \
+                               CURRENT_TIMESTAMP(6), attempts_since) \
+         WHERE id = ?",
+    )
+    .bind(micros(attempts_window))
+    .bind(micros(attempts_window))
     .bind(cart_id)
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// Gives the cart back to the shopper after attempt `number` ended without an order being paid. A no-op when
+/// another attempt holds the cart or it was converted.
+pub async fn release_claim(
+    conn: &mut MySqlConnection,
+    cart_id: u64,
+    number: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE carts SET state = 'open', checkout_order = NULL, checkout_until = NULL, \
+         updated_at = CURRENT_TIMESTAMP(6) WHERE id = ? AND state = 'checking_out' AND checkout_order = ?",
+    )
+    .bind(cart_id)
+    .bind(number)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// The attempt `number` paid: the cart is ordered and stays so.
+pub async fn convert(
+    conn: &mut MySqlConnection,
+    cart_id: u64,
+    number: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE carts SET state = 'converted', checkout_order = ?, checkout_until = NULL, \
+         updated_at = CURRENT_TIMESTAMP(6) WHERE id = ?",
+    )
+    .bind(number)
+    .bind(cart_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Carts held by an attempt whose lease ran out more than `grace` ago: (cart id, order number).
+pub async fn stale_claims(
+    pool: &MySqlPool,
+    grace: StdDuration,
+    limit: u32,
+) -> Result<Vec<(u64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, checkout_order FROM carts WHERE state = 'checking_out' \
+         AND checkout_until < CURRENT_TIMESTAMP(6) - INTERVAL ? MICROSECOND ORDER BY checkout_until LIMIT ?",
+    )
+    .bind(micros(grace))
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}
+
+/// Deletes up to `limit` carts (and their lines) that expired, except those an attempt holds; returns how many.
+pub async fn delete_expired(pool: &MySqlPool, limit: u32) -> Result<u64, sqlx::Error> {
+    let deleted = sqlx::query(
+        "DELETE FROM carts WHERE expires_at < CURRENT_TIMESTAMP(6) AND state <> 'checking_out' LIMIT ?",
+    )
+    .bind(limit)
+    .execute(pool)
+    .await?;
+    Ok(deleted.rows_affected())
+}
+
+fn micros(duration: StdDuration) -> u64 {
+    u64::try_from(duration.as_micros()).unwrap_or(u64::MAX)
 }

@@ -3,6 +3,7 @@
 pub mod carts;
 pub mod idempotency;
 pub mod orders;
+pub mod releases;
 
 /// True for a unique-key violation.
 pub fn is_duplicate_key(err: &sqlx::Error) -> bool {

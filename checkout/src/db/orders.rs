@@ -158,8 +158,9 @@ pub struct Order {
     pub number: String,
     #[serde(skip)]
     pub lookup_token_hash: Vec<u8>,
+    /// The cart it was placed from, until that cart expires and is deleted.
     #[serde(skip)]
-    pub cart_id: u64,
+    pub cart_id: Option<u64>,
     pub email: String,
     pub customer_name: String,
     pub shipping_address: Address,
@@ -240,6 +241,37 @@ pub async fn by_number(
         updated_at: row.try_get("updated_at")?,
         lines,
     }))
+}
+
+/// The order's id and lookup token hash: all an order lookup reads before the token is known to be right.
+pub async fn lookup_key(
+    conn: &mut MySqlConnection,
+    number: &str,
+) -> Result<Option<(u64, Vec<u8>)>, sqlx::Error> {
+    sqlx::query_as("SELECT id, lookup_token_hash FROM orders WHERE number = ?")
+        .bind(number)
+        .fetch_optional(&mut *conn)
+        .await
+}
+
+/// An order's payment, as recorded.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Payment {
+    pub reference: String,
+    pub state: String,
+    pub error: Option<String>,
+}
+
+pub async fn payment(
+    conn: &mut MySqlConnection,
+    order_id: u64,
+) -> Result<Option<Payment>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT reference, state, error FROM payments WHERE order_id = ? ORDER BY id DESC LIMIT 1",
+    )
+    .bind(order_id)
+    .fetch_optional(&mut *conn)
+    .await
 }
 
 /// Orders whose stock outcome the catalog has not confirmed, with their state and age.

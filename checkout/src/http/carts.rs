@@ -8,19 +8,22 @@ use axum::{
     http::StatusCode,
 };
 use chrono::Duration;
-use platform::{contracts::catalog::QuoteItem, http_error::ApiError};
+use platform::{
+    contracts::catalog::QuoteItem,
+    http_error::{ApiError, json_body},
+};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::{AppState, json_body};
 use crate::{
-    catalog::CatalogError,
+    Checkout,
+    carts::{self, CartError},
     db::{
         self,
         carts::{Cart, CartItem},
     },
-    domain::{CURRENCY, MAX_LINES, MAX_QUANTITY, parse_quantity, parse_sku},
+    domain::{CURRENCY, CartState, MAX_QUANTITY, parse_quantity, parse_sku},
 };
 
 #[derive(Debug, Serialize)]
@@ -40,7 +43,7 @@ pub(super) struct CartLine {
 #[derive(Debug, Serialize)]
 pub(super) struct CartView {
     token: String,
-    state: String,
+    state: CartState,
     currency: String,
     items: Vec<CartLine>,
     item_count: u32,
@@ -52,11 +55,11 @@ pub(super) struct CartView {
     expires_at: chrono::DateTime<chrono::Utc>,
 }
 
-fn ttl(state: &AppState) -> Duration {
+fn ttl(state: &Checkout) -> Duration {
     Duration::days(state.config.cart_ttl_days)
 }
 
-async fn view(state: &AppState, cart: &Cart) -> Result<CartView, ApiError> {
+async fn view(state: &Checkout, cart: &Cart) -> Result<CartView, ApiError> {
     let mut conn = state.pool.acquire().await?;
     let items = db::carts::items(&mut conn, cart.id).await?;
     let quote = if items.is_empty() {
@@ -91,7 +94,7 @@ async fn view(state: &AppState, cart: &Cart) -> Result<CartView, ApiError> {
         .collect();
     Ok(CartView {
         token: cart.token.clone(),
-        state: cart.state.clone(),
+        state: cart.state,
         currency: cart.currency.clone(),
         item_count: lines.iter().map(|line| line.item.quantity).sum(),
         // Two decimals even for an empty cart ("0.00", not "0"), like every other amount.
@@ -110,38 +113,78 @@ async fn view(state: &AppState, cart: &Cart) -> Result<CartView, ApiError> {
     })
 }
 
-async fn open_cart(state: &AppState, token: &str) -> Result<Cart, ApiError> {
+impl From<CartError> for ApiError {
+    fn from(err: CartError) -> Self {
+        let detail = err.to_string();
+        match err {
+            CartError::NotFound => ApiError::NotFound("cart"),
+            CartError::NoSuchLine => ApiError::NotFound("cart line"),
+            CartError::Converted => ApiError::problem(
+                StatusCode::CONFLICT,
+                "Conflict",
+                detail,
+                json!({"code": "cart_converted"}),
+            ),
+            CartError::CheckoutInProgress { retry_after } => ApiError::problem(
+                StatusCode::CONFLICT,
+                "Checkout in progress",
+                "this cart is being checked out (perhaps in another tab); it cannot change meanwhile",
+                json!({"code": "checkout_in_progress"}),
+            )
+            .retry_after(retry_after),
+            CartError::TooManyLines => ApiError::field("sku", detail),
+            CartError::TooManyUnits { .. } => ApiError::field("quantity", detail),
+            CartError::UnknownSku(_) => ApiError::problem(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Unknown product",
+                detail,
+                json!({"errors": [{"field": "sku", "reason": "unknown SKU"}]}),
+            ),
+            CartError::NotForSale(_) => ApiError::problem(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Not for sale",
+                detail,
+                json!({"errors": [{"field": "sku", "reason": "not for sale"}]}),
+            ),
+            CartError::InsufficientStock {
+                sku,
+                requested,
+                available,
+            } => ApiError::problem(
+                StatusCode::CONFLICT,
+                "Insufficient stock",
+                detail,
+                json!({"code": "insufficient_stock", "lines": [{"sku": sku, "requested": requested, "available": available}]}),
+            ),
+            CartError::CatalogUnavailable(_) => {
+                ApiError::Unavailable("the catalog is unavailable".to_owned())
+            }
+            CartError::CatalogRefused(_) => ApiError::field("sku", "cannot be quoted"),
+            CartError::Database(err) => err.into(),
+        }
+    }
+}
+
+async fn read_cart(state: &Checkout, token: &str) -> Result<Cart, ApiError> {
     let mut conn = state.pool.acquire().await?;
     let cart = db::carts::by_token(&mut conn, token, false)
         .await?
         .ok_or(ApiError::NotFound("cart"))?;
-    if cart.state != "open" {
-        return Err(ApiError::problem(
-            StatusCode::CONFLICT,
-            "Conflict",
-            "this cart was already ordered; start a new one",
-            json!({"code": "cart_converted"}),
-        ));
-    }
     Ok(cart)
 }
 
 pub(super) async fn create(
-    State(state): State<AppState>,
+    State(state): State<Checkout>,
 ) -> Result<(StatusCode, Json<CartView>), ApiError> {
     let cart = db::carts::create(&state.pool, CURRENCY, ttl(&state)).await?;
     Ok((StatusCode::CREATED, Json(view(&state, &cart).await?)))
 }
 
 pub(super) async fn get(
-    State(state): State<AppState>,
+    State(state): State<Checkout>,
     Path(token): Path<String>,
 ) -> Result<Json<CartView>, ApiError> {
-    let mut conn = state.pool.acquire().await?;
-    let cart = db::carts::by_token(&mut conn, &token, false)
-        .await?
-        .ok_or(ApiError::NotFound("cart"))?;
-    drop(conn);
+    let cart = read_cart(&state, &token).await?;
     Ok(Json(view(&state, &cart).await?))
 }
 
@@ -156,51 +199,14 @@ struct SetQuantity {
     quantity: i64,
 }
 
-/// The catalog's quote for one SKU that must exist, be for sale and have `quantity` units available.
-async fn sellable(state: &AppState, sku: &str, quantity: u32) -> Result<QuoteItem, ApiError> {
-    let quote = state
-        .catalog
-        .quote(vec![sku.to_owned()])
-        .await
-        .map_err(|err| match err {
-            CatalogError::Unavailable(err) => {
-                ApiError::Unavailable(format!("the catalog is unavailable: {err}"))
-            }
-            CatalogError::Rejected(rejection) => ApiError::field("sku", rejection.to_string()),
-        })?;
-    let item = quote
-        .items
-        .into_iter()
-        .find(|item| item.sku == sku)
-        .ok_or_else(|| {
-            ApiError::problem(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "Unknown product",
-                format!("no product with SKU {sku}"),
-                json!({"errors": [{"field": "sku", "reason": "unknown SKU"}]}),
-            )
-        })?;
-    if !item.sellable {
-        return Err(ApiError::problem(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "Not for sale",
-            format!("{sku} is not for sale"),
-            json!({"errors": [{"field": "sku", "reason": "not for sale"}]}),
-        ));
-    }
-    if item.available < quantity {
-        return Err(ApiError::problem(
-            StatusCode::CONFLICT,
-            "Insufficient stock",
-            format!("only {} of {sku} available", item.available),
-            json!({"code": "insufficient_stock", "lines": [{"sku": sku, "requested": quantity, "available": item.available}]}),
-        ));
-    }
-    Ok(item)
+/// The cart as the change left it.
+async fn changed(state: &Checkout, cart: Cart) -> Result<Json<CartView>, ApiError> {
+    let cart = read_cart(state, &cart.token).await?;
+    Ok(Json(view(state, &cart).await?))
 }
 
 pub(super) async fn add_item(
-    State(state): State<AppState>,
+    State(state): State<Checkout>,
     Path(token): Path<String>,
     body: Bytes,
 ) -> Result<Json<CartView>, ApiError> {
@@ -208,76 +214,26 @@ pub(super) async fn add_item(
     let sku = parse_sku("sku", &request.sku).map_err(|e| ApiError::field(e.field, e.reason))?;
     let quantity = parse_quantity("quantity", request.quantity)
         .map_err(|e| ApiError::field(e.field, e.reason))?;
-    let cart = open_cart(&state, &token).await?;
-    let mut conn = state.pool.acquire().await?;
-    let items = db::carts::items(&mut conn, cart.id).await?;
-    let existing = items
-        .iter()
-        .find(|item| item.sku == sku)
-        .map_or(0, |item| item.quantity);
-    if existing == 0 && items.len() >= MAX_LINES {
-        return Err(ApiError::field(
-            "sku",
-            format!("a cart holds at most {MAX_LINES} different products"),
-        ));
-    }
-    let total = existing + quantity;
-    if total > MAX_QUANTITY {
-        return Err(ApiError::field(
-            "quantity",
-            format!("at most {MAX_QUANTITY} of one product per cart (already {existing})"),
-        ));
-    }
-    let quoted = sellable(&state, &sku, total).await?;
-    let item = CartItem {
-        sku,
-        quantity: total,
-        unit_price: quoted.price,
-        name: quoted.name,
-        slug: quoted.slug,
-        image: quoted.image,
-    };
-    db::carts::put_item(&mut conn, cart.id, &item).await?;
-    db::carts::touch(&mut conn, cart.id, ttl(&state)).await?;
-    drop(conn);
-    Ok(Json(view(&state, &cart).await?))
+    let cart = carts::add(&state, &token, &sku, quantity).await?;
+    changed(&state, cart).await
 }
 
 pub(super) async fn set_quantity(
-    State(state): State<AppState>,
+    State(state): State<Checkout>,
     Path((token, sku)): Path<(String, String)>,
     body: Bytes,
 ) -> Result<Json<CartView>, ApiError> {
     let request: SetQuantity = json_body(&body)?;
     let quantity = parse_quantity("quantity", request.quantity)
         .map_err(|e| ApiError::field(e.field, e.reason))?;
-    let cart = open_cart(&state, &token).await?;
-    let mut conn = state.pool.acquire().await?;
-    let items = db::carts::items(&mut conn, cart.id).await?;
-    let mut item = items
-        .into_iter()
-        .find(|item| item.sku == sku)
-        .ok_or(ApiError::NotFound("cart line"))?;
-    // A quantity change keeps the price snapshot: the shopper is told of price changes, never surprised.
-    let quoted = sellable(&state, &sku, quantity).await?;
-    item.quantity = quantity;
-    item.name = quoted.name;
-    db::carts::put_item(&mut conn, cart.id, &item).await?;
-    db::carts::touch(&mut conn, cart.id, ttl(&state)).await?;
-    drop(conn);
-    Ok(Json(view(&state, &cart).await?))
+    let cart = carts::set_quantity(&state, &token, &sku, quantity).await?;
+    changed(&state, cart).await
 }
 
 pub(super) async fn remove_item(
-    State(state): State<AppState>,
+    State(state): State<Checkout>,
     Path((token, sku)): Path<(String, String)>,
 ) -> Result<Json<CartView>, ApiError> {
-    let cart = open_cart(&state, &token).await?;
-    let mut conn = state.pool.acquire().await?;
-    if !db::carts::remove_item(&mut conn, cart.id, &sku).await? {
-        return Err(ApiError::NotFound("cart line"));
-    }
-    db::carts::touch(&mut conn, cart.id, ttl(&state)).await?;
-    drop(conn);
-    Ok(Json(view(&state, &cart).await?))
+    let cart = carts::remove(&state, &token, &sku).await?;
+    changed(&state, cart).await
 }

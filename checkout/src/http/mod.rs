@@ -4,54 +4,62 @@ mod carts;
 mod openapi;
 mod orders;
 
-use std::sync::Arc;
-
 use axum::{
     Router,
-    routing::{get, post, put},
+    extract::Request,
+    http::{HeaderValue, header},
+    middleware::{self, Next},
+    response::Response,
+    routing::{MethodRouter, get, post, put},
 };
-use platform::outbox::OutboxNotifier;
-use sqlx::MySqlPool;
+use platform::rate_limit::{RateLimiter, TrustedProxies};
 
-use crate::{catalog::CatalogClient, config::Config};
+use crate::Checkout;
 
-#[derive(Clone, Debug)]
-pub struct AppState {
-    pub pool: MySqlPool,
-    pub catalog: CatalogClient,
-    pub outbox: OutboxNotifier,
-    pub config: Arc<Config>,
-}
-
-pub fn router(state: AppState) -> Router {
+/// The routes; `proxies` are the reverse proxies whose `X-Forwarded-For` names the client (rate limits).
+pub fn router(state: Checkout, proxies: &TrustedProxies) -> Router {
+    let limits = state.config.rate_limits;
+    let limit = |name, per_minute| RateLimiter::new(name, per_minute, per_minute, proxies.clone());
+    let carts = limit("carts", limits.carts);
+    let changes = limit("cart_changes", limits.cart_changes);
+    let orders = limit("orders", limits.orders);
     Router::new()
-        .route("/api/carts", post(carts::create))
+        .route("/api/carts", limited(post(carts::create), &carts))
         .route("/api/carts/{token}", get(carts::get))
-        .route("/api/carts/{token}/items", post(carts::add_item))
+        .route(
+            "/api/carts/{token}/items",
+            limited(post(carts::add_item), &changes),
+        )
         .route(
             "/api/carts/{token}/items/{sku}",
-            put(carts::set_quantity).delete(carts::remove_item),
+            limited(
+                put(carts::set_quantity).delete(carts::remove_item),
+                &changes,
+            ),
         )
-        .route("/api/orders", post(orders::place))
+        .route("/api/orders", limited(post(orders::place), &orders))
         .route("/api/orders/{number}", get(orders::lookup))
         .route("/api/checkout/openapi.json", get(openapi::document))
         .fallback(platform::http_error::no_such_endpoint)
+        .layer(middleware::from_fn(never_cached))
         .with_state(state)
 }
 
-/// A JSON body or a 400 naming what is wrong with it (axum's own rejection is plain text).
-pub(crate) fn json_body<T: serde::de::DeserializeOwned>(
-    body: &[u8],
-) -> Result<T, platform::http_error::ApiError> {
-    serde_json::from_slice(body).map_err(|err| {
-        // serde_json names the missing or mistyped field in its message ("missing field `email`").
-        let field = err
-            .to_string()
-            .split('`')
-            .nth(1)
-            .filter(|_| matches!(err.classify(), serde_json::error::Category::Data))
-            .unwrap_or("body")
-            .to_owned();
-        platform::http_error::ApiError::field(field, err.to_string())
-    })
+fn limited(route: MethodRouter<Checkout>, limiter: &Option<RateLimiter>) -> MethodRouter<Checkout> {
+    match limiter {
+        Some(limiter) => route.route_layer(middleware::from_fn_with_state(
+            limiter.clone(),
+            RateLimiter::middleware,
+        )),
+        None => route,
+    }
+}
+
+/// Carts and orders hold a cart token, a lookup token or a shopper's address: no cache may keep them.
+async fn never_cached(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }

@@ -10,8 +10,13 @@ pub(super) async fn document() -> Json<Value> {
         "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}});
     let unavailable = json!({"description": "The catalog, database or payment provider is unavailable; retry after Retry-After. Nothing was ordered or charged.",
         "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}});
-    let token =
-        json!({"name": "token", "in": "path", "required": true, "schema": {"type": "string"}});
+    let token = json!({"name": "token", "in": "path", "required": true,
+        "schema": {"type": "string", "pattern": "^[0-9a-f]{64}$"}});
+    let limited = json!({"description": "Too many requests from this address (`rate_limited`) or too many payment attempts for this cart (`too_many_attempts`); wait Retry-After seconds. Nothing was done.",
+        "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}});
+    let too_large = json!({"description": "The body is larger than the server accepts (64 KiB by default)",
+        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}});
     let cart = json!({"description": "The cart; each line flags a changed price or availability",
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Cart"}}}});
     Json(json!({
@@ -19,7 +24,7 @@ pub(super) async fn document() -> Json<Value> {
         "info": {"title": "Shop checkout API", "version": env!("CARGO_PKG_VERSION"),
                  "description": format!("Guest carts, place-order and order lookup. Money is a decimal string. Test cards: {}.", TestCard::NAMES)},
         "paths": {
-            "/api/carts": {"post": {"summary": "Create a guest cart; keep its token", "responses": {"201": cart}}},
+            "/api/carts": {"post": {"summary": "Create a guest cart; keep its token", "responses": {"201": cart, "429": limited}}},
             "/api/carts/{token}": {"get": {"summary": "The cart with current prices and stock", "parameters": [token],
                 "responses": {"200": cart, "404": problem}}},
             "/api/carts/{token}/items": {"post": {"summary": "Add units of a product",
@@ -27,24 +32,25 @@ pub(super) async fn document() -> Json<Value> {
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object",
                     "required": ["sku", "quantity"], "properties": {"sku": {"type": "string"},
                     "quantity": {"type": "integer", "minimum": 1, "maximum": MAX_QUANTITY}}}}}},
-                "responses": {"200": cart, "400": problem, "404": problem, "409": problem, "422": problem, "503": unavailable}}},
+                "responses": {"200": cart, "400": problem, "404": problem, "409": problem, "413": too_large, "422": problem, "429": limited, "503": unavailable}}},
             "/api/carts/{token}/items/{sku}": {
                 "put": {"summary": "Change a line's quantity", "parameters": [token, {"name": "sku", "in": "path", "required": true, "schema": {"type": "string"}}],
                     "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object",
                         "required": ["quantity"], "properties": {"quantity": {"type": "integer", "minimum": 1, "maximum": MAX_QUANTITY}}}}}},
-                    "responses": {"200": cart, "400": problem, "404": problem, "409": problem, "503": unavailable}},
+                    "responses": {"200": cart, "400": problem, "404": problem, "409": problem, "413": too_large, "429": limited, "503": unavailable}},
                 "delete": {"summary": "Remove a line", "parameters": [token, {"name": "sku", "in": "path", "required": true, "schema": {"type": "string"}}],
-                    "responses": {"200": cart, "404": problem}}},
+                    "responses": {"200": cart, "404": problem, "409": problem, "429": limited}}},
             "/api/orders": {"post": {
-                "summary": "Place the order for a cart. The same Idempotency-Key and body replay the first response byte for byte; the same key with another body is 422; while the first is running, 409.",
-                "parameters": [{"name": "Idempotency-Key", "in": "header", "required": true, "schema": {"type": "string", "maxLength": 255}}],
+                "summary": "Place the order for a cart. The same Idempotency-Key and body replay the first response byte for byte (also after a crash: a retry resumes the same order and never charges twice); the same key with another body is 422; while the first is running, 409 in_progress. One attempt at a time holds a cart: another answers 409 checkout_in_progress and charges nothing.",
+                "parameters": [{"name": "Idempotency-Key", "in": "header", "required": true,
+                    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"}}],
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PlaceOrder"}}}},
                 "responses": {
                     "201": {"description": "Placed and paid", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Order"}}}},
                     "400": problem, "402": problem, "404": problem,
-                    "409": {"description": "price_changed (the cart now shows the new prices), out_of_stock (lines with available quantities), cart_converted or in_progress",
+                    "409": {"description": "price_changed (the cart now shows the new prices), out_of_stock (lines with available quantities), cart_converted, checkout_in_progress (another attempt holds the cart; Retry-After) or in_progress (this key's first request is still running; Retry-After)",
                         "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
-                    "422": problem, "503": unavailable}}},
+                    "413": too_large, "422": problem, "429": limited, "503": unavailable}}},
             "/api/orders/{number}": {"get": {"summary": "An order, with the lookup token from its confirmation",
                 "parameters": [{"name": "number", "in": "path", "required": true, "schema": {"type": "string"}},
                                {"name": "token", "in": "query", "required": true, "schema": {"type": "string"}}],
@@ -56,7 +62,9 @@ pub(super) async fn document() -> Json<Value> {
                 "status": {"type": "integer"}, "detail": {"type": "string"}, "code": {"type": "string"},
                 "errors": {"type": "array", "items": {"type": "object", "properties": {"field": {"type": "string"}, "reason": {"type": "string"}}}},
                 "lines": {"type": "array", "items": {"type": "object"}}}},
-            "Cart": {"type": "object", "properties": {"token": {"type": "string"}, "state": {"type": "string"},
+            "Cart": {"type": "object", "properties": {"token": {"type": "string"},
+                "state": {"type": "string", "enum": ["open", "checking_out", "converted"],
+                    "description": "checking_out: a place-order attempt holds the cart; its lines cannot change meanwhile"},
                 "currency": {"type": "string"}, "max_quantity": {"type": "integer"},
                 "expires_at": {"type": "string", "format": "date-time"},
                 "items": {"type": "array", "items": {"type": "object", "properties": {

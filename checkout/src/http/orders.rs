@@ -7,19 +7,26 @@ use axum::{
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
-use platform::http_error::ApiError;
+use platform::http_error::{ApiError, PROBLEM_JSON, json_body};
 use serde::Deserialize;
 use serde_json::json;
 use sha2::{Digest as _, Sha256};
 
-use super::{AppState, json_body};
 use crate::{
-    db::{self, idempotency::Begin},
-    domain::{
-        Address, InvalidField, ShippingMethod, TestCard, parse_address, parse_email, parse_text,
+    Checkout,
+    db::{
+        self,
+        carts::new_token,
+        idempotency::{AttemptIds, Begin},
     },
-    orders::{constant_time_eq, hash_token},
-    place::{self, PlaceOrder},
+    domain::{
+        Address, InvalidField, ShippingMethod, TestCard, parse_address, parse_email,
+        parse_order_number, parse_text,
+    },
+    orders::{
+        constant_time_eq, hash_token, new_order_number,
+        place::{self, Attempt, PlaceError, PlaceOrder},
+    },
 };
 
 /// Longest accepted `Idempotency-Key`.
@@ -119,7 +126,7 @@ fn raw_response(status: u16, body: Vec<u8>) -> Response {
     let content_type = if status.is_success() {
         "application/json"
     } else {
-        "application/problem+json"
+        PROBLEM_JSON
     };
     let mut response = Response::new(Body::from(body));
     *response.status_mut() = status;
@@ -129,8 +136,80 @@ fn raw_response(status: u16, body: Vec<u8>) -> Response {
     response
 }
 
+fn conflict(code: &str, detail: impl Into<String>, extra: serde_json::Value) -> ApiError {
+    let mut body = json!({ "code": code });
+    if let (Some(body), serde_json::Value::Object(extra)) = (body.as_object_mut(), extra) {
+        body.extend(extra);
+    }
+    ApiError::problem(StatusCode::CONFLICT, "Conflict", detail, body)
+}
+
+impl From<PlaceError> for ApiError {
+    fn from(err: PlaceError) -> Self {
+        let detail = err.to_string();
+        match err {
+            PlaceError::CartNotFound => ApiError::problem(
+                StatusCode::NOT_FOUND,
+                "Not found",
+                detail,
+                json!({"field": "cart_token"}),
+            ),
+            PlaceError::CartConverted => conflict("cart_converted", detail, json!({})),
+            PlaceError::CheckoutInProgress { retry_after } => conflict(
+                "checkout_in_progress",
+                "this cart is being checked out (perhaps in another tab); nothing was charged by this request",
+                json!({}),
+            )
+            .retry_after(retry_after),
+            PlaceError::TooManyAttempts { retry_after } => ApiError::problem(
+                StatusCode::TOO_MANY_REQUESTS,
+                "Too many payment attempts",
+                "this cart has used up its payment attempts for now; nothing was charged",
+                json!({"code": "too_many_attempts"}),
+            )
+            .retry_after(retry_after),
+            PlaceError::CartEmpty => ApiError::problem(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Empty cart",
+                detail,
+                json!({"code": "cart_empty", "field": "cart_token"}),
+            ),
+            PlaceError::PriceChanged(lines) => conflict(
+                "price_changed",
+                "prices changed since the items were added; the cart now shows the new prices",
+                json!({"lines": lines}),
+            ),
+            PlaceError::NoLongerAvailable(lines) | PlaceError::OutOfStock(lines) => {
+                conflict("out_of_stock", detail, json!({"lines": lines}))
+            }
+            PlaceError::NotOrderable(_) => conflict("not_orderable", detail, json!({})),
+            PlaceError::CatalogUnavailable(_) => ApiError::Unavailable(
+                "the catalog is unavailable, nothing was ordered".to_owned(),
+            ),
+            PlaceError::Declined { number, reason } => ApiError::problem(
+                StatusCode::PAYMENT_REQUIRED,
+                "Payment declined",
+                reason,
+                json!({"code": "card_declined", "field": "card_token", "order_number": number}),
+            ),
+            PlaceError::ProviderUnavailable => ApiError::Unavailable(
+                "the payment provider is unavailable; nothing was charged and the items are back in stock"
+                    .to_owned(),
+            ),
+            PlaceError::PaymentUncertain => ApiError::Unavailable(
+                "the payment provider did not answer; try again shortly with the same request to see whether it went through"
+                    .to_owned(),
+            ),
+            PlaceError::AttemptAbandoned => ApiError::Unavailable(
+                "this checkout attempt was interrupted and nothing was charged; please try again".to_owned(),
+            ),
+            PlaceError::Database(err) => err.into(),
+        }
+    }
+}
+
 pub(super) async fn place(
-    State(state): State<AppState>,
+    State(state): State<Checkout>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -139,8 +218,13 @@ pub(super) async fn place(
         Err(err) => return err.into_response(),
     };
     let fingerprint: [u8; 32] = Sha256::digest(&body).into();
-    match db::idempotency::begin(&state.pool, &key, &fingerprint).await {
-        Ok(Begin::Started) => {}
+    let fresh = AttemptIds {
+        order_number: new_order_number(),
+        lookup_token: new_token(),
+    };
+    let lease = state.config.attempt_lease;
+    let ids = match db::idempotency::begin(&state.pool, &key, &fingerprint, fresh, lease).await {
+        Ok(Begin::Started(ids)) => ids,
         Ok(Begin::Replay { status, body }) => return raw_response(status, body),
         Ok(Begin::Mismatch) => {
             return ApiError::problem(
@@ -152,40 +236,53 @@ pub(super) async fn place(
             .into_response();
         }
         Ok(Begin::InProgress) => {
-            let mut response = ApiError::problem(
+            return ApiError::problem(
                 StatusCode::CONFLICT,
                 "Request in progress",
                 "a request with this Idempotency-Key is still being processed",
                 json!({"code": "in_progress"}),
             )
+            .retry_after(std::time::Duration::from_secs(1))
             .into_response();
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
-            return response;
         }
         Err(err) => return ApiError::from(err).into_response(),
-    }
-
-    let response = match parse_request(&body) {
-        Ok(request) => match place::place(&state, request).await {
-            Ok(placed) => (StatusCode::CREATED, Json(placed)).into_response(),
-            Err(err) => err.into_response(),
-        },
-        Err(err) => err.into_response(),
     };
-    let (parts, body) = response.into_parts();
+
+    let outcome = match parse_request(&body) {
+        Ok(request) => place::place(&state, &Attempt { ids }, &request).await,
+        Err(err) => return finish(&state, &key, err).await,
+    };
+    match outcome {
+        // Recorded as the key's answer in the transaction that made the order paid.
+        Ok(placed) => raw_response(201, placed.body()),
+        // The key keeps its attempt: once its lease is over, a retry resumes the pending order.
+        Err(PlaceError::PaymentUncertain) => {
+            ApiError::from(PlaceError::PaymentUncertain).into_response()
+        }
+        Err(err) => finish(&state, &key, err.into()).await,
+    }
+}
+
+/// Sends `err`, after recording it as the key's final answer, or freeing the key when it says to try later.
+async fn finish(state: &Checkout, key: &str, err: ApiError) -> Response {
+    let (parts, body) = err.into_response().into_parts();
     let bytes = axum::body::to_bytes(body, usize::MAX)
         .await
         .unwrap_or_default();
-    // Outages and our own failures may be retried with the same key; every other answer is final.
-    let outcome = if parts.status.is_server_error() {
-        db::idempotency::forget(&state.pool, &key).await
-    } else {
-        db::idempotency::complete(&state.pool, &key, parts.status.as_u16(), &bytes).await
+    // An answer that says "try again later" (an outage, a busy cart, too many attempts) frees the key so the
+    // same request may run again; every other answer is final for it.
+    let retry_later =
+        parts.status.is_server_error() || parts.headers.contains_key(header::RETRY_AFTER);
+    let recorded = async {
+        let mut conn = state.pool.acquire().await?;
+        if retry_later {
+            db::idempotency::forget(&mut conn, key).await
+        } else {
+            db::idempotency::complete(&mut conn, key, parts.status.as_u16(), &bytes).await
+        }
     };
-    if let Err(err) = outcome {
-        tracing::error!(error = %err, key, "cannot record the idempotency outcome");
+    if let Err(err) = recorded.await {
+        tracing::error!(error = %err, "cannot record the idempotency outcome");
     }
     Response::from_parts(parts, Body::from(bytes))
 }
@@ -195,19 +292,31 @@ pub(super) struct LookupQuery {
     token: Option<String>,
 }
 
+/// Compared against when the number is unknown, so that a lookup costs the same either way.
+const NO_ORDER_HASH: [u8; 32] = [0; 32];
+
 pub(super) async fn lookup(
-    State(state): State<AppState>,
+    State(state): State<Checkout>,
     Path(number): Path<String>,
     Query(query): Query<LookupQuery>,
 ) -> Result<Json<db::orders::Order>, ApiError> {
-    let token = query.token.unwrap_or_default();
+    let token = hash_token(query.token.as_deref().unwrap_or_default());
     let mut conn = state.pool.acquire().await?;
-    let order = db::orders::by_number(&mut conn, &number, false).await?;
-    // Unknown number and wrong token answer the same, so neither can be probed.
-    match order {
-        Some(order) if constant_time_eq(&order.lookup_token_hash, &hash_token(&token)) => {
-            Ok(Json(order))
-        }
+    let found = match parse_order_number(&number) {
+        Ok(number) => db::orders::lookup_key(&mut conn, &number).await?,
+        Err(_) => None,
+    };
+    // Unknown number and wrong token answer the same, in the same time, so neither can be probed: one point
+    // read and one constant-time comparison either way; the order itself is read only for the right token.
+    let stored = found
+        .as_ref()
+        .map_or(&NO_ORDER_HASH[..], |(_, hash)| hash.as_slice());
+    let matches = constant_time_eq(stored, &token);
+    match found {
+        Some(_) if matches => db::orders::by_number(&mut conn, &number, false)
+            .await?
+            .map(Json)
+            .ok_or(ApiError::NotFound("order")),
         _ => Err(ApiError::NotFound("order")),
     }
 }

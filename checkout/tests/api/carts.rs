@@ -65,3 +65,51 @@ async fn a_cart_keeps_snapshots_changes_quantities_and_removes_lines() {
     );
     shop.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn expired_carts_and_old_idempotency_keys_are_deleted_and_orders_keep_their_lines() {
+    let shop = spawn_shop().await;
+    shop.load(vec![product("E-1", "4.00", 10)]).await;
+    let ordered = shop.new_cart().await;
+    shop.add(&ordered, "E-1", 1).await;
+    let placed = shop
+        .place(
+            "key-expiry",
+            &crate::helpers::order_body(&ordered, "tok_visa"),
+        )
+        .await;
+    assert_eq!(placed.status, 201);
+    let abandoned = shop.new_cart().await;
+    shop.add(&abandoned, "E-1", 2).await;
+    let fresh = shop.new_cart().await;
+    sqlx::query("UPDATE carts SET expires_at = CURRENT_TIMESTAMP(6) - INTERVAL 1 SECOND WHERE token IN (?, ?)")
+        .bind(&ordered)
+        .bind(&abandoned)
+        .execute(&shop.checkout.pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE idempotency_keys SET created_at = CURRENT_TIMESTAMP(6) - INTERVAL 2 DAY")
+        .execute(&shop.checkout.pool)
+        .await
+        .unwrap();
+    shop.eventually("expired carts and old keys are deleted", || async {
+        shop.count("SELECT COUNT(*) FROM carts").await == 1
+            && shop.count("SELECT COUNT(*) FROM cart_items").await == 0
+            && shop.count("SELECT COUNT(*) FROM idempotency_keys").await == 0
+    })
+    .await;
+    assert_eq!(shop.cart(&fresh).await["state"], "open");
+    // The order outlives its cart, with everything it needs.
+    let number = placed.body["number"].as_str().unwrap();
+    let token = placed.body["lookup_token"].as_str().unwrap();
+    let url = format!(
+        "{}/api/orders/{number}?token={token}",
+        shop.checkout.address
+    );
+    let order = shop.send(shop.http.get(url)).await;
+    assert_eq!(
+        (order.status, order.body["lines"][0]["sku"].as_str()),
+        (200, Some("E-1"))
+    );
+    shop.stop().await;
+}

@@ -103,3 +103,27 @@ async fn order_created_is_published_exactly_once_when_nats_returns() {
     assert_eq!(pending, 0);
     shop.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_saturated_connection_pool_answers_busy_not_that_the_database_is_down() {
+    let shop = crate::helpers::spawn_shop_configured(crate::helpers::checkout_config(), |common| {
+        common.database_max_connections = 2
+    })
+    .await;
+    let cart = shop.new_cart().await;
+    // Every connection of checkout's pool is in use (by this test, standing in for slow requests).
+    let held = futures::future::join_all((0..2).map(|_| shop.checkout.pool.acquire())).await;
+    let reply = shop
+        .send(
+            shop.http
+                .get(format!("{}/api/carts/{cart}", shop.checkout.address)),
+        )
+        .await;
+    assert_eq!(reply.status, 503, "{}", reply.body);
+    assert!(reply.retry_after.is_some());
+    let detail = reply.body["detail"].as_str().unwrap();
+    assert!(detail.contains("busy"), "{detail}");
+    drop(held);
+    assert_eq!(shop.cart(&cart).await["state"], "open");
+    shop.stop().await;
+}

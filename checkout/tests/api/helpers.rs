@@ -3,7 +3,10 @@
 use std::time::Duration;
 
 use catalog::domain::{ImageInput, NewProduct, ProductStatus, Sku, Slug};
-use platform::testing::{NatsServer, TestService, spawn_service};
+use platform::{
+    config::CommonConfig,
+    testing::{NatsServer, TestService, spawn_service, spawn_service_with},
+};
 use serde_json::{Value, json};
 
 pub(crate) struct Shop {
@@ -21,11 +24,29 @@ pub(crate) fn checkout_config() -> checkout::config::Config {
         catalog_timeout: Duration::from_secs(3),
         public_base_url: "http://shop.test".to_owned(),
         reconcile_every: Duration::from_millis(300),
+        attempt_lease: Duration::from_secs(60),
         abandoned_after: Duration::from_secs(900),
+        payment_attempts_per_cart: 5,
+        payment_attempts_window: Duration::from_secs(3600),
+        // One test process plays every shopper from one address.
+        rate_limits: checkout::config::RateLimits::OFF,
     }
 }
 
 pub(crate) async fn spawn_shop() -> Shop {
+    spawn_shop_with(checkout_config()).await
+}
+
+/// The shop with checkout configured by the test.
+pub(crate) async fn spawn_shop_with(config: checkout::config::Config) -> Shop {
+    spawn_shop_configured(config, |_| {}).await
+}
+
+/// The shop with checkout's own and common configuration set by the test.
+pub(crate) async fn spawn_shop_configured(
+    config: checkout::config::Config,
+    common: impl FnOnce(&mut CommonConfig),
+) -> Shop {
     let nats = NatsServer::start();
     let catalog = spawn_service(
         catalog::SERVICE,
@@ -42,11 +63,12 @@ pub(crate) async fn spawn_shop() -> Shop {
         },
     )
     .await;
-    let checkout = spawn_service(
+    let checkout = spawn_service_with(
         checkout::SERVICE,
         &checkout::MIGRATOR,
         &nats,
-        async |runtime| checkout::start(runtime, checkout_config()).await.unwrap(),
+        common,
+        async |runtime| checkout::start(runtime, config).await.unwrap(),
     )
     .await;
     let client = nats.ops().await;

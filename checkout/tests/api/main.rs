@@ -6,5 +6,7 @@ mod helpers;
 mod carts;
 mod concurrency;
 mod failures;
+mod http_limits;
+mod one_cart;
 mod place_order;
 mod state_machine;

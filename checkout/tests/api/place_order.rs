@@ -272,6 +272,10 @@ async fn bad_input_names_the_field_and_writes_nothing() {
         (json!({"sku": "v 1", "quantity": 1}), "sku"),
         (json!({"quantity": 1}), "sku"),
         (json!({"sku": "NOPE-1", "quantity": 1}), "sku"),
+        (json!({"sku": "V-1", "quantity": 1.5}), "quantity"),
+        (json!({"sku": "V-1", "quantity": "2"}), "quantity"),
+        (json!({"sku": 12, "quantity": 1}), "sku"),
+        (json!([1, 2]), "body"),
     ] {
         let url = format!("{}/api/carts/{cart}/items", shop.checkout.address);
         let reply = shop.send(shop.http.post(url).json(&body)).await;
@@ -288,7 +292,7 @@ async fn bad_input_names_the_field_and_writes_nothing() {
     }
     shop.add(&cart, "V-1", 1).await;
     let mut good = order_body(&cart, "tok_visa");
-    for (pointer, value, field) in [
+    for (i, (pointer, value, field)) in [
         ("/email", json!("not-an-email"), "email"),
         ("/customer_name", json!(""), "customer_name"),
         ("/shipping_address/city", json!(""), "shipping_address.city"),
@@ -299,10 +303,26 @@ async fn bad_input_names_the_field_and_writes_nothing() {
         ),
         ("/shipping_method", json!("teleport"), "shipping_method"),
         ("/card_token", json!("4242424242424242"), "card_token"),
-    ] {
+        ("/card_token", json!(42), "card_token"),
+        (
+            "/shipping_address",
+            json!("Springfield"),
+            "shipping_address",
+        ),
+        (
+            "/shipping_address/line1",
+            json!(["1 Main St"]),
+            "shipping_address.line1",
+        ),
+        ("/email", json!("ana\u{0}@example.com"), "email"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
         let mut body = good.clone();
         *body.pointer_mut(pointer).unwrap() = value;
-        let reply = shop.place(&format!("key-bad-{field}"), &body).await;
+        let key = format!("key-bad-{i}");
+        let reply = shop.place(&key, &body).await;
         assert_eq!(reply.status, 400, "{field}: {}", reply.body);
         assert_eq!(reply.body["errors"][0]["field"], field);
     }
@@ -320,10 +340,56 @@ async fn bad_input_names_the_field_and_writes_nothing() {
                 .body("{oops"),
         )
         .await;
-    assert_eq!(not_json.status, 400);
+    assert_eq!(
+        (not_json.status, &not_json.body["errors"][0]["field"]),
+        (400, &json!("body"))
+    );
+    // A big value is refused without being echoed back, and a body past the limit is not even read.
+    let mut big = good.clone();
+    big["customer_name"] = json!(["x".repeat(50_000)]);
+    let reply = shop.place("key-big", &big).await;
+    assert_eq!(reply.status, 400);
+    assert!(reply.bytes.len() < 1_000, "{} bytes", reply.bytes.len());
+    big["customer_name"] = json!(["x".repeat(900_000)]);
+    let reply = shop.place("key-huge", &big).await;
+    assert_eq!((reply.status, &reply.body["status"]), (413, &json!(413)));
     good["cart_token"] = json!("no-such-cart");
     assert_eq!(shop.place("key-no-cart", &good).await.status, 404);
     assert_eq!(shop.count("SELECT COUNT(*) FROM orders").await, 0);
     assert_eq!(shop.stock("V-1").await, (5, 0));
+    shop.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn tokens_keys_and_order_numbers_match_exactly_not_by_case_or_width() {
+    let shop = spawn_shop().await;
+    shop.load(vec![product("X-1", "3.00", 10)]).await;
+    let cart = shop.new_cart().await;
+    shop.add(&cart, "X-1", 1).await;
+    let upper = cart.to_uppercase();
+    assert_ne!(upper, cart);
+    let url = format!("{}/api/carts/{upper}", shop.checkout.address);
+    assert_eq!(shop.send(shop.http.get(url)).await.status, 404);
+
+    let reply = shop
+        .place("Key-Case", &order_body(&cart, "tok_declined"))
+        .await;
+    assert_eq!(reply.status, 402);
+    // A key that differs only in case is another key: a new attempt, not a replay of the first.
+    let other = shop.place("key-case", &order_body(&cart, "tok_visa")).await;
+    assert_eq!(other.status, 201, "{}", other.body);
+
+    let number = other.body["number"].as_str().unwrap();
+    let token = other.body["lookup_token"].as_str().unwrap();
+    for (number, token) in [
+        (number.to_lowercase(), token.to_owned()),
+        (number.to_owned(), token.to_uppercase()),
+    ] {
+        let url = format!(
+            "{}/api/orders/{number}?token={token}",
+            shop.checkout.address
+        );
+        assert_eq!(shop.send(shop.http.get(url)).await.status, 404);
+    }
     shop.stop().await;
 }

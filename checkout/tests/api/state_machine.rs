@@ -106,3 +106,75 @@ async fn cancelling_before_shipping_puts_the_sold_units_back_in_stock() {
     assert!(settled);
     shop.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_transition_requests_are_refused_by_field_before_the_database_and_never_echoed() {
+    let shop = spawn_shop().await;
+    shop.load(vec![product("W-1", "10.00", 10)]).await;
+    let number = paid_order(&shop, "W-1", "key-bad-transition").await;
+    let client = &shop.client;
+    let send = |request: TransitionRequest| async move {
+        platform::rpc::call::<_, TransitionReply>(
+            client,
+            TRANSITION,
+            &request,
+            Duration::from_secs(5),
+        )
+        .await
+    };
+    for (number, reason, code) in [
+        (number.clone(), "x".repeat(300), "invalid_request"),
+        (number.clone(), "y".repeat(900_000), "invalid_request"),
+        (
+            number.clone(),
+            "ok\r\nInjected: yes".to_owned(),
+            "invalid_request",
+        ),
+        ("sh-1\r\n".to_owned(), "fine".to_owned(), "invalid_request"),
+        ("SH-NOSUCH01".to_owned(), "fine".to_owned(), "not_found"),
+    ] {
+        let reply = send(TransitionRequest {
+            number,
+            to: "processing".to_owned(),
+            reason: Some(reason),
+        })
+        .await
+        .expect("a business answer, not a service failure");
+        let TransitionReply::Rejected {
+            code: got, message, ..
+        } = reply
+        else {
+            panic!("accepted")
+        };
+        assert_eq!(got, code, "{message}");
+        assert!(message.len() < 200, "{message}");
+    }
+    // A body that does not parse is a 400 service error naming the field, never the value.
+    let raw = shop
+        .client
+        .request(
+            TRANSITION.to_owned(),
+            format!(
+                r#"{{"number": ["{}"], "to": "shipped"}}"#,
+                "z".repeat(900_000)
+            )
+            .into(),
+        )
+        .await
+        .unwrap();
+    let headers = raw.headers.expect("error headers");
+    assert_eq!(
+        headers.get("Nats-Service-Error-Code").unwrap().as_str(),
+        "400"
+    );
+    let status = headers.get("Nats-Service-Error").unwrap().as_str();
+    assert!(status.contains("number") && status.len() < 250, "{status}");
+    // The order was never touched.
+    let state: String = sqlx::query_scalar("SELECT state FROM orders WHERE number = ?")
+        .bind(&number)
+        .fetch_one(&shop.checkout.pool)
+        .await
+        .unwrap();
+    assert_eq!(state, "paid");
+    shop.stop().await;
+}

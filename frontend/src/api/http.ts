@@ -22,7 +22,7 @@ export class ApiError extends Error {
   /** HTTP status; 0 when the server could not be reached at all. */
   readonly status: number
   readonly problem: Problem
-  /** Seconds from a Retry-After header (503, 409 in_progress), when given. */
+  /** Seconds from a Retry-After header (503, 429, 409 in_progress or checkout_in_progress), when given. */
   readonly retryAfter: number | null
 
   constructor(status: number, problem: Problem, retryAfter: number | null = null) {
@@ -44,9 +44,17 @@ export class ApiError extends Error {
     return []
   }
 
-  /** Worth trying again later with the same request: the server or the network had a problem. */
+  /**
+   * Worth trying again later with the same request: the server or the network had a problem, the client is
+   * going too fast (429), or another tab is paying for the same cart right now (409 checkout_in_progress).
+   */
   get isTransient(): boolean {
-    return this.status === 0 || this.status >= 500
+    return (
+      this.status === 0 ||
+      this.status >= 500 ||
+      this.status === 429 ||
+      (this.status === 409 && this.code === 'checkout_in_progress')
+    )
   }
 }
 

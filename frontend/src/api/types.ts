@@ -85,9 +85,12 @@ export interface CartLine {
   availability_changed: boolean
 }
 
+/** `checking_out`: a place-order attempt (perhaps in another tab) holds the cart; it cannot change meanwhile. */
+export type CartState = 'open' | 'checking_out' | 'converted'
+
 export interface Cart {
   token: string
-  state: string
+  state: CartState
   currency: string
   items: CartLine[]
   item_count: number

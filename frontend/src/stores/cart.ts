@@ -47,6 +47,9 @@ export function cartErrorMessage(err: unknown): string {
     return `Only ${line.available} left in stock.`
   }
   if (err.code === 'cart_converted') return 'This cart was already ordered. Add products to start a new one.'
+  if (err.code === 'checkout_in_progress')
+    return 'This cart is being paid for (perhaps in another tab), so it cannot change right now. Try again in a moment.'
+  if (err.status === 429) return 'That was a lot of changes at once. Please wait a few seconds and try again.'
   if (err.status === 404) return 'Your cart has expired. Add products to start a new one.'
   if (err.status === 422) return 'Sorry, this product is no longer for sale.'
   const field = err.fieldErrors[0]
@@ -123,7 +126,8 @@ export const useCartStore = defineStore('cart', () => {
     }
     try {
       const fresh = await api.getCart(current)
-      if (fresh.state !== 'open') forget()
+      // A cart being checked out (perhaps in another tab) is still this shopper's: a declined card gives it back.
+      if (fresh.state === 'converted') forget()
       else remember(fresh)
     } catch (err) {
       if (isMissingCart(err)) forget()

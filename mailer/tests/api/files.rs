@@ -1,9 +1,12 @@
 //! The file transport: a real RFC 5322 message a mail client opens, rendered safely for any customer name and
-//! any cart; and an email whose sender died mid-send is never sent again.
+//! any cart; and an email whose sender died mid-send is found out (written or not) and never left
+//! `uncertain`, nor written twice.
 
-use platform::events::Envelope;
+use platform::{contracts::orders::OrderCreated, events::Envelope};
 
-use crate::helpers::{Via, order, order_for, parse_eml, spawn_mailer, test_config};
+use crate::helpers::{
+    TestMailer, Via, leave_sending, order, order_for, parse_eml, spawn_mailer, test_config,
+};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_file_transport_writes_an_eml_with_a_text_and_an_html_part_rendered_safely() {
@@ -110,39 +113,94 @@ async fn the_file_transport_writes_an_eml_with_a_text_and_an_html_part_rendered_
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn an_email_left_sending_by_a_handler_that_died_is_marked_uncertain_and_not_sent_again() {
+async fn an_email_left_sending_by_a_handler_that_died_before_writing_it_is_written_once_and_sent() {
     let mailer = spawn_mailer(Via::Files, test_config()).await;
     let envelope = Envelope::new("checkout", order());
-    // What a mailer that died after the provider accepted, before recording it, leaves behind.
-    sqlx::query(
-        "INSERT INTO email_log (event_id, kind, order_number, recipient, subject, transport, state, attempts,
-                                last_attempt_at)
-         VALUES (?, 'order_confirmation', ?, 'ana@example.com', 's', 'file', 'sending', 1,
-                 NOW(6) - INTERVAL 1 HOUR)",
-    )
-    .bind(envelope.id.to_string())
-    .bind(&envelope.data.number)
-    .execute(&mailer.service.pool)
-    .await
-    .unwrap();
+    leave_sending(&mailer, &envelope).await;
+    // What the handler was writing when it died.
+    std::fs::create_dir_all(&mailer.mail_dir).unwrap();
+    let partial = mailer
+        .mail_dir
+        .join(format!(".{}.partial", eml_name(&envelope)));
+    std::fs::write(&partial, "From: Shop <orders@shop.example>\r\nTo: Ana").unwrap();
 
     mailer.publish(&envelope).await;
-    mailer.wait_for_state("uncertain", 1).await;
+    mailer.wait_for_state("sent", 1).await;
     mailer.wait_until_settled().await;
 
+    let files = mailer.eml_files();
+    assert_eq!(files, [mailer.mail_dir.join(eml_name(&envelope))]);
+    let eml = parse_eml(&files[0]);
+    assert_eq!(
+        eml["defects"],
+        serde_json::json!([]),
+        "a whole email: {eml}"
+    );
     let email = mailer.email(&envelope.data.number).await.unwrap();
-    assert_eq!(email.attempts, 1, "no new attempt");
-    assert!(email.last_error.unwrap().contains("may have been sent"));
-    assert!(mailer.eml_files().is_empty(), "nothing was sent again");
+    assert_eq!((email.state.as_str(), email.attempts), ("sent", 2));
+    assert_eq!(
+        email.provider_message_id.as_deref(),
+        eml["message_id"].as_str()
+    );
+    assert!(!partial.exists(), "the partly written file is gone");
+    assert!(
+        all_files(&mailer)
+            .iter()
+            .all(|name| !name.ends_with(".partial"))
+    );
     assert!(mailer.dead_letters().await.is_empty());
 
-    // A later redelivery leaves it alone too.
+    // A later redelivery writes nothing more.
     mailer.publish(&envelope).await;
     mailer.wait_until_settled().await;
-    assert_eq!(
-        mailer.email(&envelope.data.number).await.unwrap().state,
-        "uncertain"
-    );
-    assert!(mailer.eml_files().is_empty());
+    assert_eq!(mailer.eml_files().len(), 1);
     mailer.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_email_left_sending_by_a_handler_that_died_after_writing_it_is_recorded_sent_and_not_written_again()
+ {
+    let mailer = spawn_mailer(Via::Files, test_config()).await;
+    let envelope = Envelope::new("checkout", order());
+    leave_sending(&mailer, &envelope).await;
+    // The handler renamed the email into place, then died before recording it.
+    std::fs::create_dir_all(&mailer.mail_dir).unwrap();
+    let path = mailer.mail_dir.join(eml_name(&envelope));
+    std::fs::write(&path, "written by the handler that died").unwrap();
+
+    mailer.publish(&envelope).await;
+    mailer.wait_for_state("sent", 1).await;
+    mailer.wait_until_settled().await;
+
+    assert_eq!(mailer.eml_files(), std::slice::from_ref(&path));
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "written by the handler that died",
+        "not written again"
+    );
+    let email = mailer.email(&envelope.data.number).await.unwrap();
+    assert_eq!(
+        (email.state.as_str(), email.attempts),
+        ("sent", 1),
+        "no new attempt"
+    );
+    assert_eq!(
+        email.provider_message_id,
+        Some(format!("<{}@shop.example>", envelope.id)),
+        "the Message-ID the transport gives every attempt of this event"
+    );
+    assert!(mailer.dead_letters().await.is_empty());
+    mailer.stop().await;
+}
+
+/// The file of the email for `envelope`: found by its event id (and order number).
+fn eml_name(envelope: &Envelope<OrderCreated>) -> String {
+    format!("{}-{}.eml", envelope.data.number, envelope.id)
+}
+
+fn all_files(mailer: &TestMailer) -> Vec<String> {
+    std::fs::read_dir(&mailer.mail_dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect()
 }

@@ -56,6 +56,9 @@ pub(crate) fn test_config() -> Config {
         ack_wait: Duration::from_secs(10),
         send_timeout: Duration::from_secs(2),
         concurrency: 4,
+        email_log_retention: Duration::from_secs(180 * 24 * 3600),
+        processed_events_retention: Duration::from_secs(180 * 24 * 3600),
+        purge_every: platform::retention::PURGE_EVERY,
     }
 }
 
@@ -353,6 +356,21 @@ impl TestMailer {
         self.service.stop().await;
         drop(self.nats);
     }
+}
+
+/// Leaves the email of `envelope` as a mailer that died mid-send does: `sending` after one attempt, an hour ago.
+pub(crate) async fn leave_sending(mailer: &TestMailer, envelope: &Envelope<OrderCreated>) {
+    sqlx::query(
+        "INSERT INTO email_log (event_id, kind, order_number, recipient, subject, transport, state, attempts,
+                                last_attempt_at)
+         VALUES (?, 'order_confirmation', ?, 'ana@example.com', 's', 'file', 'sending', 1,
+                 NOW(6) - INTERVAL 1 HOUR)",
+    )
+    .bind(envelope.id.to_string())
+    .bind(&envelope.data.number)
+    .execute(&mailer.service.pool)
+    .await
+    .unwrap();
 }
 
 /// Waits until `check` holds, failing with `what` after 20 seconds.

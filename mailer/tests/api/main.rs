@@ -5,4 +5,5 @@ mod helpers;
 
 mod dead_letters;
 mod files;
+mod retention;
 mod ses;

@@ -6,7 +6,8 @@ use std::{collections::HashSet, time::Duration};
 use platform::{events::Envelope, testing::MotoServer};
 
 use crate::helpers::{
-    MAIL_FROM, Plug, Via, eventually, moto_emails, order, spawn_mailer, test_config, verify_sender,
+    MAIL_FROM, Plug, Via, eventually, leave_sending, moto_emails, order, spawn_mailer, test_config,
+    verify_sender,
 };
 
 fn start_moto() -> MotoServer {
@@ -238,5 +239,39 @@ async fn orders_that_arrive_while_ses_is_down_are_sent_once_when_it_returns() {
     mailer.wait_until_settled().await;
     assert_eq!(moto_emails(&mailer.http, &moto.url()).await.len(), 3);
     assert!(mailer.dead_letters().await.is_empty());
+    mailer.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_email_left_sending_by_a_handler_that_died_is_marked_uncertain_and_not_sent_again_through_ses()
+ {
+    let moto = start_moto();
+    verify_sender(&moto.url()).await;
+    let mailer = spawn_mailer(Via::Ses(moto.url()), test_config()).await;
+    let envelope = Envelope::new("checkout", order());
+    // SES cannot be asked whether it took the email before the handler died.
+    leave_sending(&mailer, &envelope).await;
+
+    mailer.publish(&envelope).await;
+    mailer.wait_for_state("uncertain", 1).await;
+    mailer.wait_until_settled().await;
+
+    let email = mailer.email(&envelope.data.number).await.unwrap();
+    assert_eq!(email.attempts, 1, "no new attempt");
+    assert!(email.last_error.unwrap().contains("may have been sent"));
+    assert!(
+        moto_emails(&mailer.http, &moto.url()).await.is_empty(),
+        "nothing was sent again"
+    );
+    assert!(mailer.dead_letters().await.is_empty());
+
+    // A later redelivery leaves it alone too.
+    mailer.publish(&envelope).await;
+    mailer.wait_until_settled().await;
+    assert_eq!(
+        mailer.email(&envelope.data.number).await.unwrap().state,
+        "uncertain"
+    );
+    assert!(moto_emails(&mailer.http, &moto.url()).await.is_empty());
     mailer.stop().await;
 }

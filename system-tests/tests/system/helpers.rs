@@ -10,6 +10,13 @@ use platform::testing::{NatsServer, TestDatabase, free_port};
 use secrecy::ExposeSecret as _;
 use tokio::process::{Child, Command};
 
+/// Checkout's per-address rate limits turned off: a system test is one client playing every shopper.
+pub(crate) const NO_RATE_LIMITS: [(&str, &str); 3] = [
+    ("RATE_LIMIT_CARTS_PER_MIN", "0"),
+    ("RATE_LIMIT_CART_CHANGES_PER_MIN", "0"),
+    ("RATE_LIMIT_ORDERS_PER_MIN", "0"),
+];
+
 /// Every service binary, by NATS service name.
 pub(crate) const SERVICES: [&str; 5] =
     ["catalog", "checkout", "mailer", "search-indexer", "bridge"];
@@ -114,6 +121,12 @@ impl ServiceProcess {
                 .await;
         }
         let _ = tokio::time::timeout(Duration::from_secs(30), self.child.wait()).await;
+    }
+
+    /// Kills the process with SIGKILL (a crash: nothing in flight finishes) and waits until it is gone.
+    pub(crate) async fn crash(&mut self) {
+        let _ = self.child.start_kill();
+        let _ = tokio::time::timeout(Duration::from_secs(10), self.child.wait()).await;
     }
 
     /// Starts the process again with the same database, port and environment.

@@ -10,7 +10,7 @@ use futures::future::join_all;
 use platform::testing::{MotoServer, NatsServer, TcpPlug};
 use serde_json::{Value, json};
 
-use crate::helpers::ServiceProcess;
+use crate::helpers::{NO_RATE_LIMITS, ServiceProcess};
 
 const MAIL_FROM: &str = "orders@shop.example";
 /// FIFO: a bridge killed between SQS accepting a batch and recording it sends that batch again, and only a
@@ -140,8 +140,9 @@ async fn start_stack(aws_endpoint: &str) -> Stack {
     let mut bridge_env: Vec<(&str, &str)> = aws.iter().map(|(k, v)| (*k, v.as_str())).collect();
     bridge_env.extend([("SQS_QUEUE_NAME", QUEUE)]);
     let catalog = ServiceProcess::start("catalog", &nats, &[]).await;
-    let checkout =
-        ServiceProcess::start("checkout", &nats, &[("CATALOG_TIMEOUT_MS", "10000")]).await;
+    let mut checkout_env = vec![("CATALOG_TIMEOUT_MS", "10000")];
+    checkout_env.extend(NO_RATE_LIMITS);
+    let checkout = ServiceProcess::start("checkout", &nats, &checkout_env).await;
     let mailer = ServiceProcess::start("mailer", &nats, &mailer_env).await;
     let bridge = ServiceProcess::start("bridge", &nats, &bridge_env).await;
     let http = reqwest::Client::new();

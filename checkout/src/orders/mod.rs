@@ -1,5 +1,11 @@
-//! Order operations that span the database and events: moving an order through the state machine (history
-//! row and OrderStatusChanged in the same transaction), and settling its stock with the catalog.
+//! Order operations that span the database and events: placing an order ([`place`]) and recording how its
+//! payment ended ([`outcome`]), finishing what a dead request left ([`recovery`]), moving an order through the
+//! state machine (history row and OrderStatusChanged in the same transaction), and settling its stock with the
+//! catalog.
+
+pub mod outcome;
+pub mod place;
+pub mod recovery;
 
 use chrono::Utc;
 use platform::contracts::orders::{OrderCancelled, OrderStatusChanged};
@@ -40,6 +46,10 @@ pub enum TransitionError {
     NotFound(String),
     #[error(transparent)]
     Illegal(#[from] IllegalTransition),
+    /// A pending order is being paid: checkout itself finishes it (paid or cancelled) within
+    /// `ABANDONED_ORDER_SECS`; moving it by hand could cancel an order whose payment is going through.
+    #[error("order {0} is still being paid; it is finished automatically within minutes")]
+    PaymentInProgress(String),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
@@ -92,6 +102,9 @@ pub async fn transition(
         .await?
         .ok_or_else(|| TransitionError::NotFound(number.to_owned()))?;
     let from = OrderState::parse(&order.state).unwrap_or(OrderState::Pending);
+    if from == OrderState::Pending {
+        return Err(TransitionError::PaymentInProgress(number.to_owned()));
+    }
     let gives_stock_back = to == OrderState::Cancelled;
     record_transition(
         &mut tx,

@@ -1,0 +1,194 @@
+//! How a place-order attempt ends, recorded once, by whoever gets there first: the request that charged the
+//! card, a retry of it after a crash, or the reconciler finishing an attempt whose request died.
+//!
+//! Everything the outcome changes is written in one transaction under the order's row lock, and only while the
+//! order is still `pending`: the payment row, the state change with its events, the cart (ordered, or given back
+//! to the shopper), and, when paid, the final answer of the attempt's Idempotency-Key. So a crash can never leave
+//! a paid order whose key still answers "not done", and two finishers never both move the order.
+
+use chrono::Utc;
+use platform::contracts::orders::{OrderCreated, OrderPaid};
+use serde::Serialize;
+
+use crate::{
+    Checkout, SERVICE,
+    db::{self, orders::Order},
+    domain::OrderState,
+    orders::record_transition,
+    payments,
+};
+
+/// What the shopper gets back for a paid order: the order, and the secret link to reopen it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Placed {
+    #[serde(flatten)]
+    pub order: Order,
+    pub lookup_token: String,
+    pub order_url: String,
+}
+
+impl Placed {
+    pub fn new(checkout: &Checkout, order: Order, lookup_token: String) -> Self {
+        let order_url = format!(
+            "{}/orders/{}?token={lookup_token}",
+            checkout.config.public_base_url.trim_end_matches('/'),
+            order.number
+        );
+        Self {
+            order,
+            lookup_token,
+            order_url,
+        }
+    }
+
+    /// The 201 body, as sent and as replayed for the attempt's key.
+    pub fn body(&self) -> Vec<u8> {
+        // Serializing plain data into a Vec cannot fail.
+        serde_json::to_vec(self).unwrap_or_default()
+    }
+}
+
+/// How the payment of a pending order ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Paid,
+    /// Declined, or the provider was unavailable: nothing was charged.
+    PaymentFailed {
+        reason: String,
+    },
+    /// The request died before charging; the provider confirmed nothing was charged (and never will be).
+    Abandoned,
+}
+
+impl Outcome {
+    fn state(&self) -> OrderState {
+        match self {
+            Self::Paid => OrderState::Paid,
+            Self::PaymentFailed { .. } => OrderState::PaymentFailed,
+            Self::Abandoned => OrderState::Cancelled,
+        }
+    }
+}
+
+/// Who recorded the outcome.
+#[derive(Debug)]
+pub enum Recorded {
+    /// This call moved the order: the order as it left it. When paid, its answer is
+    /// `Placed::new(checkout, order, lookup_token)`, which is what the key replays.
+    Now(Order),
+    /// Someone else had already finished the attempt: the order as they left it.
+    Already(Order),
+}
+
+/// Records `outcome` for the pending order `number` (see the module docs). `lookup_token` is the attempt's
+/// token when known: it goes into OrderCreated (for the confirmation email's link) and into the key's answer.
+pub async fn record(
+    checkout: &Checkout,
+    number: &str,
+    outcome: &Outcome,
+    lookup_token: Option<&str>,
+) -> Result<Recorded, sqlx::Error> {
+    let mut tx = checkout.pool.begin().await?;
+    let Some(order) = db::orders::by_number(&mut tx, number, true).await? else {
+        return Err(sqlx::Error::RowNotFound);
+    };
+    if order.state != OrderState::Pending.as_str() {
+        tx.rollback().await?;
+        return Ok(Recorded::Already(order));
+    }
+    let reference = payments::reference_for(number);
+    let (payment_state, reason) = match outcome {
+        Outcome::Paid => ("succeeded", None),
+        Outcome::PaymentFailed { reason } => ("declined", Some(reason.as_str())),
+        Outcome::Abandoned => ("failed", Some("abandoned before the payment")),
+    };
+    db::orders::settle_payment(
+        &mut tx,
+        payments::PROVIDER,
+        &reference,
+        payment_state,
+        reason,
+    )
+    .await?;
+    let to = outcome.state();
+    let history_reason = match outcome {
+        Outcome::Abandoned => Some("abandoned"),
+        _ => reason,
+    };
+    record_transition(
+        &mut tx,
+        order.id,
+        number,
+        OrderState::Pending,
+        to,
+        history_reason,
+        false,
+    )
+    .await
+    .map_err(|err| match err {
+        super::TransitionError::Database(err) => err,
+        // pending -> paid, payment_failed and cancelled are all legal.
+        other => sqlx::Error::Protocol(other.to_string()),
+    })?;
+    let order = db::orders::by_number(&mut tx, number, false)
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)?;
+
+    if to == OrderState::Paid {
+        if let Some(cart_id) = order.cart_id {
+            db::carts::convert(&mut tx, cart_id, number).await?;
+        }
+        enqueue_paid_events(&mut tx, &order, &reference, lookup_token).await?;
+        if let Some(token) = lookup_token {
+            let answer = Placed::new(checkout, order.clone(), token.to_owned());
+            db::idempotency::complete_for_order(&mut tx, number, 201, &answer.body()).await?;
+        }
+    } else {
+        if let Some(cart_id) = order.cart_id {
+            db::carts::release_claim(&mut tx, cart_id, number).await?;
+        }
+        if *outcome == Outcome::Abandoned {
+            // A retry of the dead request starts a new attempt rather than resuming this one.
+            db::idempotency::forget_for_order(&mut tx, number).await?;
+        }
+    }
+    tx.commit().await?;
+    checkout.outbox.notify();
+    metrics::counter!("checkout_orders_total", "outcome" => to.as_str()).increment(1);
+    Ok(Recorded::Now(order))
+}
+
+async fn enqueue_paid_events(
+    tx: &mut sqlx::MySqlConnection,
+    order: &Order,
+    reference: &str,
+    lookup_token: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    let created = OrderCreated {
+        number: order.number.clone(),
+        email: order.email.clone(),
+        customer_name: order.customer_name.clone(),
+        lines: order.lines.clone(),
+        subtotal: order.subtotal,
+        shipping: order.shipping,
+        tax: order.tax,
+        total: order.total,
+        currency: order.currency.clone(),
+        shipping_method: order.shipping_method.clone(),
+        shipping_address: order.shipping_address.clone(),
+        state: OrderState::Paid.as_str().to_owned(),
+        created_at: order.created_at,
+        lookup_token: lookup_token.map(str::to_owned),
+    };
+    platform::outbox::enqueue(&mut *tx, SERVICE.name, created).await?;
+    let paid = OrderPaid {
+        number: order.number.clone(),
+        amount: order.total,
+        currency: order.currency.clone(),
+        provider: payments::PROVIDER.to_owned(),
+        payment_reference: reference.to_owned(),
+        paid_at: Utc::now(),
+    };
+    platform::outbox::enqueue(&mut *tx, SERVICE.name, paid).await?;
+    Ok(())
+}

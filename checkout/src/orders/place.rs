@@ -1,0 +1,542 @@
+//! Place-order: claim the cart -> re-quote -> reserve -> order, lines and payment in one transaction -> charge
+//! -> record the outcome ([`super::outcome`]) -> settle the stock with the catalog.
+//!
+//! # One cart, one paid order
+//!
+//! An attempt first claims its cart with one conditional update (`open` -> `checking_out`, holding the
+//! attempt's order number): of any number of concurrent attempts on one cart, exactly one gets it; the others
+//! answer 409 `checkout_in_progress` (or `cart_converted` once it is paid) and charge nothing. While claimed, the
+//! cart's lines cannot change. A failed payment gives the cart back; so does any refusal before the order is
+//! written. Each cart may make `PAYMENT_ATTEMPTS_PER_CART` payment attempts per window, then 429.
+//!
+//! # A retry after a crash
+//!
+//! An attempt's order number (and so its payment reference, `pay_<number>`) and lookup token belong to its
+//! Idempotency-Key from the first try. A retry with the same key after the first request died finds that
+//! order: still pending, it is charged again under the same reference, which the provider answers with the
+//! first outcome instead of charging twice; already finished, the key answers what was recorded with it.
+//!
+//! # Stock
+//!
+//! Every failure after the reservation gives the stock back. When the catalog may hold a reservation that no
+//! order shows (the reserve timed out, the order could not be written), the release is written down in the same
+//! transaction that gives the cart back and retried until the catalog confirms it; a release that reaches the
+//! catalog before the late reserve it cancels wins over it. No connection is held while waiting for the catalog
+//! or the provider: a slow dependency must not drain the pool for everyone else.
+
+use std::time::Duration;
+
+use platform::contracts::{
+    catalog::{ShortLine, StockLine, StockRejection},
+    orders::{Address, OrderLine},
+};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::{
+    hash_token,
+    outcome::{self, Outcome, Placed, Recorded},
+    settle_stock,
+};
+use crate::{
+    Checkout,
+    catalog::CatalogError,
+    db::{self, carts::Cart, idempotency::AttemptIds, orders::Order},
+    domain::{CURRENCY, CartState, OrderState, ShippingMethod, TestCard, Totals},
+    payments::{self, ChargeStatus, PaymentResult},
+};
+
+/// A validated place-order request.
+#[derive(Debug, Clone)]
+pub struct PlaceOrder {
+    pub cart_token: String,
+    pub email: String,
+    pub customer_name: String,
+    pub address: Address,
+    pub shipping_method: ShippingMethod,
+    pub card: TestCard,
+}
+
+/// One place-order attempt: its order number and lookup token, whichever request runs it.
+#[derive(Debug, Clone)]
+pub struct Attempt {
+    pub ids: AttemptIds,
+}
+
+/// A line whose price changed since it was put in the cart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PriceChange {
+    pub sku: String,
+    pub name: String,
+    pub old_price: Decimal,
+    pub new_price: Decimal,
+}
+
+/// Why no order was paid.
+#[derive(Debug, thiserror::Error)]
+pub enum PlaceError {
+    #[error("no such cart")]
+    CartNotFound,
+    #[error("this cart was already ordered")]
+    CartConverted,
+    #[error("another checkout of this cart is in progress")]
+    CheckoutInProgress { retry_after: Duration },
+    #[error("too many payment attempts for this cart")]
+    TooManyAttempts { retry_after: Duration },
+    #[error("the cart has no items")]
+    CartEmpty,
+    #[error("prices changed since the items were added")]
+    PriceChanged(Vec<PriceChange>),
+    #[error("some items are no longer available")]
+    NoLongerAvailable(Vec<ShortLine>),
+    #[error("not enough stock for some items")]
+    OutOfStock(Vec<ShortLine>),
+    #[error("{0}")]
+    NotOrderable(String),
+    #[error("the catalog is unavailable: {0}")]
+    CatalogUnavailable(String),
+    #[error("payment declined: {reason}")]
+    Declined { number: String, reason: String },
+    #[error("the payment provider is unavailable")]
+    ProviderUnavailable,
+    /// The provider did not answer and could not be asked whether it charged: the order stays pending until
+    /// a retry of the same request (or the reconciler) finds out.
+    #[error("the payment's outcome is not known yet")]
+    PaymentUncertain,
+    /// The reconciler gave this attempt up (its request had died); a new attempt may start.
+    #[error("this checkout attempt was abandoned")]
+    AttemptAbandoned,
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+pub async fn place(
+    checkout: &Checkout,
+    attempt: &Attempt,
+    request: &PlaceOrder,
+) -> Result<Placed, PlaceError> {
+    let number = attempt.ids.order_number.as_str();
+    let mut conn = checkout.pool.acquire().await?;
+    let cart = db::carts::by_token(&mut conn, &request.cart_token, false)
+        .await?
+        .ok_or(PlaceError::CartNotFound)?;
+    // A retry of an attempt whose request died after writing its order carries on with that order.
+    if let Some(order) = db::orders::by_number(&mut conn, number, false).await? {
+        drop(conn);
+        return resume(checkout, attempt, request, order).await;
+    }
+    let config = &checkout.config;
+    let claimed = db::carts::claim(
+        &mut conn,
+        cart.id,
+        number,
+        // As long as the key's lease: a retry that takes the key over finds the cart still held for it.
+        config.attempt_lease,
+        config.payment_attempts_per_cart,
+        config.payment_attempts_window,
+    )
+    .await?;
+    if !claimed {
+        return Err(why_not_claimed(checkout, &mut conn, &request.cart_token).await?);
+    }
+    drop(conn);
+    match reserve_and_write(checkout, attempt, request, &cart).await {
+        Ok(order) => pay(checkout, attempt, request, order).await,
+        Err((err, Cleanup::None)) => Err(err),
+        Err((err, Cleanup::GiveBackCart)) => {
+            give_back(checkout, cart.id, number, false).await;
+            Err(err)
+        }
+        Err((err, Cleanup::ReleaseStockAndGiveBackCart)) => {
+            give_back(checkout, cart.id, number, true).await;
+            Err(err)
+        }
+    }
+}
+
+/// What an attempt that ends before writing its order leaves to undo.
+enum Cleanup {
+    None,
+    GiveBackCart,
+    /// The catalog may hold a reservation for it (a reserve that timed out, or an order that was not written).
+    ReleaseStockAndGiveBackCart,
+}
+
+/// Why the cart could not be claimed, read after the fact.
+async fn why_not_claimed(
+    checkout: &Checkout,
+    conn: &mut sqlx::MySqlConnection,
+    token: &str,
+) -> Result<PlaceError, sqlx::Error> {
+    let Some(cart) = db::carts::by_token(conn, token, false).await? else {
+        return Ok(PlaceError::CartNotFound);
+    };
+    Ok(match cart.state {
+        CartState::Converted => PlaceError::CartConverted,
+        CartState::CheckingOut => PlaceError::CheckoutInProgress {
+            retry_after: cart
+                .checkout_until
+                .and_then(|until| (until - chrono::Utc::now()).to_std().ok())
+                .unwrap_or(Duration::from_secs(1)),
+        },
+        CartState::Open => match db::carts::attempts_blocked_for(
+            conn,
+            cart.id,
+            checkout.config.payment_attempts_per_cart,
+            checkout.config.payment_attempts_window,
+        )
+        .await?
+        {
+            Some(retry_after) => PlaceError::TooManyAttempts { retry_after },
+            // Given back between the claim and this read: the shopper may simply try again.
+            None => PlaceError::CheckoutInProgress {
+                retry_after: Duration::from_secs(1),
+            },
+        },
+    })
+}
+
+/// Re-quotes and reserves the cart's lines, then writes the pending order and its payment. The cart is held
+/// by this attempt; on an error the caller undoes what the [`Cleanup`] says.
+async fn reserve_and_write(
+    checkout: &Checkout,
+    attempt: &Attempt,
+    request: &PlaceOrder,
+    cart: &Cart,
+) -> Result<Order, (PlaceError, Cleanup)> {
+    let before_reserving = |err: PlaceError| (err, Cleanup::GiveBackCart);
+    let number = attempt.ids.order_number.as_str();
+    let items = async {
+        let mut conn = checkout.pool.acquire().await?;
+        db::carts::items(&mut conn, cart.id).await
+    }
+    .await
+    .map_err(|err| before_reserving(err.into()))?;
+    if items.is_empty() {
+        return Err(before_reserving(PlaceError::CartEmpty));
+    }
+
+    // The shopper pays what they saw, or is told what changed.
+    let quote = checkout
+        .catalog
+        .quote(items.iter().map(|item| item.sku.clone()).collect())
+        .await
+        .map_err(|err| before_reserving(PlaceError::CatalogUnavailable(err.to_string())))?;
+    let mut changed = Vec::new();
+    let mut unavailable = Vec::new();
+    let mut short = Vec::new();
+    for item in &items {
+        match quote.items.iter().find(|quoted| quoted.sku == item.sku) {
+            Some(quoted) if quoted.sellable => {
+                if quoted.price != item.unit_price {
+                    changed.push((item, quoted));
+                }
+                if quoted.available < item.quantity {
+                    short.push(ShortLine {
+                        sku: item.sku.clone(),
+                        requested: item.quantity,
+                        available: quoted.available,
+                    });
+                }
+            }
+            _ => unavailable.push(ShortLine {
+                sku: item.sku.clone(),
+                requested: item.quantity,
+                available: 0,
+            }),
+        }
+    }
+    if !unavailable.is_empty() {
+        return Err(before_reserving(PlaceError::NoLongerAvailable(unavailable)));
+    }
+    // Already short by the quote: refused without queueing on the stock's row locks behind the buyers who
+    // may still get it (the reservation below stays the judge for everyone else).
+    if !short.is_empty() {
+        return Err(before_reserving(PlaceError::OutOfStock(short)));
+    }
+    if !changed.is_empty() {
+        let refreshed = async {
+            let mut conn = checkout.pool.acquire().await?;
+            for (item, quoted) in &changed {
+                db::carts::refresh_snapshot(
+                    &mut conn,
+                    cart.id,
+                    &item.sku,
+                    quoted.price,
+                    &quoted.name,
+                )
+                .await?;
+            }
+            Ok::<_, sqlx::Error>(())
+        };
+        refreshed
+            .await
+            .map_err(|err| before_reserving(err.into()))?;
+        return Err(before_reserving(PlaceError::PriceChanged(
+            changed
+                .into_iter()
+                .map(|(item, quoted)| PriceChange {
+                    sku: item.sku.clone(),
+                    name: quoted.name.clone(),
+                    old_price: item.unit_price,
+                    new_price: quoted.price,
+                })
+                .collect(),
+        )));
+    }
+
+    // Every line or none.
+    let lines: Vec<StockLine> = items
+        .iter()
+        .map(|item| StockLine {
+            sku: item.sku.clone(),
+            quantity: item.quantity,
+        })
+        .collect();
+    match checkout.catalog.reserve(number, lines).await {
+        Ok(_) => {}
+        Err(CatalogError::Rejected(StockRejection::InsufficientStock { lines })) => {
+            return Err(before_reserving(PlaceError::OutOfStock(lines)));
+        }
+        // Released by the reconciler after this attempt's first request died.
+        Err(CatalogError::Rejected(StockRejection::ReservationReleased { .. })) => {
+            return Err(before_reserving(PlaceError::AttemptAbandoned));
+        }
+        Err(CatalogError::Rejected(rejection)) => {
+            return Err(before_reserving(PlaceError::NotOrderable(
+                rejection.to_string(),
+            )));
+        }
+        Err(CatalogError::Unavailable(err)) => {
+            // The reservation may have been made after our timeout.
+            return Err((
+                PlaceError::CatalogUnavailable(err),
+                Cleanup::ReleaseStockAndGiveBackCart,
+            ));
+        }
+    }
+
+    let order_lines: Vec<OrderLine> = items
+        .iter()
+        .map(|item| OrderLine {
+            sku: item.sku.clone(),
+            name: item.name.clone(),
+            unit_price: item.unit_price,
+            quantity: item.quantity,
+            line_total: item.unit_price * Decimal::from(item.quantity),
+        })
+        .collect();
+    let priced: Vec<(Decimal, u32)> = items
+        .iter()
+        .map(|item| (item.unit_price, item.quantity))
+        .collect();
+    let totals = Totals::compute(&priced, request.shipping_method, checkout.config.tax_rate);
+    match write_order(checkout, attempt, request, cart, &order_lines, totals).await {
+        Ok(Some(order)) => Ok(order),
+        // The reconciler took the cart back (this attempt had outlived its lease) and is releasing its stock.
+        Ok(None) => Err((PlaceError::AttemptAbandoned, Cleanup::None)),
+        // A concurrent retry of this same attempt wrote it first: carry on with that one.
+        Err(err) if db::is_duplicate_key(&err) => {
+            let written = async {
+                let mut conn = checkout.pool.acquire().await?;
+                db::orders::by_number(&mut conn, number, false)
+                    .await?
+                    .ok_or(sqlx::Error::RowNotFound)
+            };
+            // Its request owns the cart's claim too: nothing to undo here.
+            written.await.map_err(|err| (err.into(), Cleanup::None))
+        }
+        Err(err) => Err((err.into(), Cleanup::ReleaseStockAndGiveBackCart)),
+    }
+}
+
+/// The pending order, its lines and its payment, and one more payment attempt on the cart, in one transaction
+/// that first makes sure the attempt still holds the cart (`None` when it does not).
+async fn write_order(
+    checkout: &Checkout,
+    attempt: &Attempt,
+    request: &PlaceOrder,
+    cart: &Cart,
+    lines: &[OrderLine],
+    totals: Totals,
+) -> Result<Option<Order>, sqlx::Error> {
+    let number = attempt.ids.order_number.as_str();
+    let mut tx = checkout.pool.begin().await?;
+    // The reconciler gives back a stale claim under this same row lock, after checking that no order exists.
+    let held = db::carts::lock_by_id(&mut tx, cart.id)
+        .await?
+        .is_some_and(|cart| {
+            cart.state == CartState::CheckingOut && cart.checkout_order.as_deref() == Some(number)
+        });
+    if !held {
+        tx.rollback().await?;
+        return Ok(None);
+    }
+    let order_id = db::orders::insert(
+        &mut tx,
+        &db::orders::NewOrder {
+            number,
+            lookup_token_hash: &hash_token(&attempt.ids.lookup_token),
+            cart_id: cart.id,
+            email: &request.email,
+            customer_name: &request.customer_name,
+            address: &request.address,
+            shipping_method: request.shipping_method,
+            totals,
+            currency: CURRENCY,
+            lines,
+        },
+    )
+    .await?;
+    db::orders::insert_payment(
+        &mut tx,
+        order_id,
+        payments::PROVIDER,
+        &payments::reference_for(number),
+        totals.total,
+        CURRENCY,
+    )
+    .await?;
+    db::carts::count_payment_attempt(&mut tx, cart.id, checkout.config.payment_attempts_window)
+        .await?;
+    let order = db::orders::by_number(&mut tx, number, false)
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)?;
+    tx.commit().await?;
+    Ok(Some(order))
+}
+
+/// Carries on with the attempt's order written by an earlier request with the same key.
+async fn resume(
+    checkout: &Checkout,
+    attempt: &Attempt,
+    request: &PlaceOrder,
+    order: Order,
+) -> Result<Placed, PlaceError> {
+    tracing::info!(number = %order.number, state = %order.state, "a retry carries on with its attempt's order");
+    match OrderState::parse(&order.state) {
+        Some(OrderState::Pending) => pay(checkout, attempt, request, order).await,
+        _ => finished(checkout, attempt, order).await,
+    }
+}
+
+/// The answer for an attempt someone else already finished.
+async fn finished(
+    checkout: &Checkout,
+    attempt: &Attempt,
+    order: Order,
+) -> Result<Placed, PlaceError> {
+    match OrderState::parse(&order.state) {
+        Some(OrderState::PaymentFailed) => {
+            let mut conn = checkout.pool.acquire().await?;
+            let payment = db::orders::payment(&mut conn, order.id).await?;
+            let reason = payment
+                .and_then(|payment| payment.error)
+                .unwrap_or_else(|| "declined".to_owned());
+            Err(PlaceError::Declined {
+                number: order.number,
+                reason,
+            })
+        }
+        Some(OrderState::Cancelled) => Err(PlaceError::AttemptAbandoned),
+        Some(OrderState::Pending) | None => Err(PlaceError::AttemptAbandoned),
+        // Paid, and maybe moved on since.
+        Some(_) => Ok(Placed::new(
+            checkout,
+            order,
+            attempt.ids.lookup_token.clone(),
+        )),
+    }
+}
+
+/// Charges the pending `order` (at most once, by its reference), records the outcome and settles the stock.
+async fn pay(
+    checkout: &Checkout,
+    attempt: &Attempt,
+    request: &PlaceOrder,
+    order: Order,
+) -> Result<Placed, PlaceError> {
+    let number = order.number.clone();
+    let reference = payments::reference_for(&number);
+    let mut result = payments::charge(&checkout.pool, request.card, &reference, order.total).await;
+    if result == PaymentResult::Unavailable {
+        // A provider that did not answer may still have taken the money: ask before calling it failed.
+        match payments::resolve(&checkout.pool, &reference).await {
+            Ok(ChargeStatus::Charged) => result = PaymentResult::Succeeded,
+            Ok(ChargeStatus::NotCharged) => {}
+            Err(err) => {
+                // Left pending: a retry with the same key, or the reconciler, asks again and finishes it.
+                tracing::warn!(number, error = %err, "cannot tell whether an order was charged");
+                return Err(PlaceError::PaymentUncertain);
+            }
+        }
+    }
+    let outcome = match &result {
+        PaymentResult::Succeeded => Outcome::Paid,
+        PaymentResult::Declined { reason } => Outcome::PaymentFailed {
+            reason: reason.clone(),
+        },
+        PaymentResult::Unavailable => Outcome::PaymentFailed {
+            reason: "payment provider unavailable".to_owned(),
+        },
+    };
+    let recorded =
+        outcome::record(checkout, &number, &outcome, Some(&attempt.ids.lookup_token)).await?;
+    let order = match recorded {
+        Recorded::Now(order) => {
+            settle_stock(
+                &checkout.pool,
+                &checkout.catalog,
+                &number,
+                outcome_state(&outcome),
+            )
+            .await;
+            return match result {
+                // The same answer the outcome's transaction recorded for the key.
+                PaymentResult::Succeeded => Ok(Placed::new(
+                    checkout,
+                    order,
+                    attempt.ids.lookup_token.clone(),
+                )),
+                PaymentResult::Declined { reason } => Err(PlaceError::Declined { number, reason }),
+                PaymentResult::Unavailable => Err(PlaceError::ProviderUnavailable),
+            };
+        }
+        Recorded::Already(order) => order,
+    };
+    finished(checkout, attempt, order).await
+}
+
+fn outcome_state(outcome: &Outcome) -> OrderState {
+    match outcome {
+        Outcome::Paid => OrderState::Paid,
+        Outcome::PaymentFailed { .. } => OrderState::PaymentFailed,
+        Outcome::Abandoned => OrderState::Cancelled,
+    }
+}
+
+/// Gives the cart back after the attempt ended before writing its order; with `release_stock`, writes down in
+/// the same transaction that the attempt's stock must go back, then asks the catalog right away (in the
+/// background: the shopper's answer does not wait for it), and the reconciler retries until it is confirmed.
+/// If the transaction fails, the cart stays held and the reconciler does both once the attempt's lease is over.
+async fn give_back(checkout: &Checkout, cart_id: u64, number: &str, release_stock: bool) {
+    let given = async {
+        let mut tx = checkout.pool.begin().await?;
+        if release_stock {
+            db::releases::record(&mut tx, number).await?;
+        }
+        db::carts::release_claim(&mut tx, cart_id, number).await?;
+        tx.commit().await
+    };
+    if let Err(err) = given.await {
+        tracing::warn!(number, error = %err, "cannot give a cart back now; the reconciler will");
+        return;
+    }
+    if release_stock {
+        let checkout = checkout.clone();
+        let number = number.to_owned();
+        tokio::spawn(async move {
+            super::recovery::release_stock(&checkout, &number).await;
+        });
+    }
+}

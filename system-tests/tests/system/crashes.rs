@@ -1,0 +1,310 @@
+//! Crashes in the middle of taking orders. Checkout killed with SIGKILL again and again: every shopper who
+//! keeps retrying with their own Idempotency-Key ends with their order paid exactly once, charged once, and no
+//! stock stays held. NATS killed and restarted while shoppers check out: no reservation is left behind waiting
+//! for its expiry (the reservation TTL here is far longer than the test).
+
+use std::time::Duration;
+
+use futures::future::join_all;
+use platform::testing::NatsServer;
+use serde_json::{Value, json};
+
+use crate::helpers::{NO_RATE_LIMITS, ServiceProcess};
+
+/// Shoppers, each arriving [`ARRIVAL_GAP`] after the previous one: orders keep coming for a few seconds.
+const SHOPPERS: usize = 100;
+const ARRIVAL_GAP: Duration = Duration::from_millis(30);
+
+struct Shop {
+    nats: NatsServer,
+    catalog: ServiceProcess,
+    checkout: ServiceProcess,
+    shoppers: Shoppers,
+}
+
+/// The shoppers' side: a cart each, and the checkout's address.
+struct Shoppers {
+    http: reqwest::Client,
+    checkout: String,
+    carts: Vec<String>,
+}
+
+async fn start_shop() -> Shop {
+    let nats = NatsServer::start();
+    let catalog = ServiceProcess::start(
+        "catalog",
+        &nats,
+        &[
+            ("RESERVATION_TTL_SECS", "3600"),
+            ("RESERVATION_SWEEP_SECS", "3600"),
+        ],
+    )
+    .await;
+    let checkout = ServiceProcess::start(
+        "checkout",
+        &nats,
+        &[
+            ("ATTEMPT_LEASE_SECS", "2"),
+            ("ABANDONED_ORDER_SECS", "4"),
+            ("RECONCILE_EVERY_SECS", "1"),
+            NO_RATE_LIMITS[0],
+            NO_RATE_LIMITS[1],
+            NO_RATE_LIMITS[2],
+        ],
+    )
+    .await;
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    for service in [&catalog, &checkout] {
+        service
+            .wait_for_readyz(&http, 200, Duration::from_secs(60))
+            .await;
+    }
+    catalog.run_command(&["seed"]).await;
+    let listing: Value = http
+        .get(format!(
+            "{}/api/products?in_stock=true&sort=popularity&limit=20",
+            catalog.http
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let skus: Vec<String> = listing["products"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["available"].as_u64().unwrap_or(0) >= 30)
+        .map(|p| p["sku"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(skus.len() >= 5, "the demo catalog has stocked products");
+    let mut carts = Vec::new();
+    for i in 0..SHOPPERS {
+        let cart: Value = http
+            .post(format!("{}/api/carts", checkout.http))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let token = cart["token"].as_str().unwrap().to_owned();
+        let added = http
+            .post(format!("{}/api/carts/{token}/items", checkout.http))
+            .json(&json!({"sku": skus[i % skus.len()], "quantity": 1}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(added.status(), 200);
+        carts.push(token);
+    }
+    let shoppers = Shoppers {
+        http,
+        checkout: checkout.http.clone(),
+        carts,
+    };
+    Shop {
+        nats,
+        catalog,
+        checkout,
+        shoppers,
+    }
+}
+
+impl Shoppers {
+    /// Places shopper `i`'s order with their own key until the answer is final, as the storefront does:
+    /// a lost connection, a 503 or a 409 `in_progress` is retried with the same key after a pause.
+    async fn checkout_until_final(&self, i: usize) -> (u16, Value) {
+        tokio::time::sleep(ARRIVAL_GAP * i as u32).await;
+        let body = json!({
+            "cart_token": self.carts[i], "email": format!("buyer{i}@example.com"), "customer_name": "Buyer",
+            "shipping_address": {"line1": "1 Main St", "city": "Springfield", "postal_code": "12345", "country": "US"},
+            "shipping_method": "standard", "card_token": "tok_visa"
+        });
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
+        loop {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "shopper {i} never got a final answer"
+            );
+            let sent = self
+                .http
+                .post(format!("{}/api/orders", self.checkout))
+                .header("Idempotency-Key", format!("shopper-{i}"))
+                .json(&body)
+                .send()
+                .await;
+            let Ok(response) = sent else {
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                continue;
+            };
+            let status = response.status().as_u16();
+            let Ok(answer) = response.json::<Value>().await else {
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                continue;
+            };
+            if status == 503 || (status == 409 && answer["code"] == "in_progress") {
+                tokio::time::sleep(Duration::from_millis(300)).await;
+                continue;
+            }
+            return (status, answer);
+        }
+    }
+}
+
+impl Shop {
+    async fn checkout_count(&self, sql: &'static str) -> i64 {
+        let pool = sqlx::MySqlPool::connect(&self.checkout.database.url())
+            .await
+            .unwrap();
+        let count = sqlx::query_scalar(sql).fetch_one(&pool).await.unwrap();
+        pool.close().await;
+        count
+    }
+
+    /// Units held by reservations in the catalog (the sum of `reserved` over every product).
+    async fn reserved_units(&self) -> i64 {
+        let pool = sqlx::MySqlPool::connect(&self.catalog.database.url())
+            .await
+            .unwrap();
+        let count: i64 =
+            sqlx::query_scalar("SELECT CAST(COALESCE(SUM(reserved), 0) AS SIGNED) FROM inventory")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        pool.close().await;
+        count
+    }
+
+    async fn eventually(&self, what: &str, within: Duration, mut check: impl AsyncFnMut() -> bool) {
+        let deadline = tokio::time::Instant::now() + within;
+        while !check().await {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{what} did not happen within {within:?} (logs: {}, {})",
+                self.checkout.log.display(),
+                self.catalog.log.display()
+            );
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn checkout_killed_mid_flow_pays_each_shopper_exactly_once_when_they_retry_their_key() {
+    let mut shop = start_shop().await;
+    let answers = {
+        let (customers, checkout) = (&shop.shoppers, &mut shop.checkout);
+        let shoppers = join_all((0..SHOPPERS).map(|i| customers.checkout_until_final(i)));
+        let crashes = async {
+            let probe = reqwest::Client::new();
+            // Each crash lands a moment after checkout is serving again, in the middle of orders.
+            for pause in [150, 300, 90, 220, 400, 120] {
+                checkout
+                    .wait_for_readyz(&probe, 200, Duration::from_secs(60))
+                    .await;
+                tokio::time::sleep(Duration::from_millis(pause)).await;
+                checkout.crash().await;
+                checkout.restart();
+            }
+        };
+        // The shoppers keep retrying through every crash; the crashes do not need the shoppers.
+        let (answers, ()) = tokio::join!(shoppers, crashes);
+        answers
+    };
+    let not_paid: Vec<_> = answers
+        .iter()
+        .enumerate()
+        .filter(|(_, (status, _))| *status != 201)
+        .map(|(i, (status, answer))| format!("shopper {i}: {status} {answer}"))
+        .collect();
+    assert!(not_paid.is_empty(), "{not_paid:#?}");
+    shop.eventually(
+        "every attempt is finished",
+        Duration::from_secs(60),
+        async || {
+            shop.checkout_count("SELECT COUNT(*) FROM orders WHERE state = 'pending'")
+                .await
+                == 0
+        },
+    )
+    .await;
+    assert_eq!(
+        shop.checkout_count(
+            "SELECT COUNT(*) FROM (SELECT cart_id FROM orders WHERE state = 'paid' \
+             GROUP BY cart_id HAVING COUNT(*) > 1) twice"
+        )
+        .await,
+        0,
+        "no cart is paid twice"
+    );
+    assert_eq!(
+        shop.checkout_count("SELECT COUNT(*) FROM orders WHERE state = 'paid'")
+            .await,
+        SHOPPERS as i64
+    );
+    assert_eq!(
+        shop.checkout_count("SELECT COUNT(*) FROM mockpay_charges WHERE state = 'succeeded'")
+            .await,
+        SHOPPERS as i64,
+        "one charge per paid order, none for an order that was not paid"
+    );
+    shop.eventually(
+        "no stock stays reserved",
+        Duration::from_secs(60),
+        async || shop.reserved_units().await == 0,
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn nats_killed_mid_flow_leaves_no_reservation_behind() {
+    let mut shop = start_shop().await;
+    let answers = {
+        let (customers, nats) = (&shop.shoppers, &mut shop.nats);
+        let shoppers = join_all((0..SHOPPERS).map(|i| customers.checkout_until_final(i)));
+        let outage = async {
+            tokio::time::sleep(Duration::from_millis(700)).await;
+            nats.stop();
+            tokio::time::sleep(Duration::from_secs(2)).await;
+            nats.start_again();
+        };
+        let (answers, ()) = tokio::join!(shoppers, outage);
+        answers
+    };
+    assert!(
+        answers.iter().all(|(status, _)| *status == 201),
+        "{:?}",
+        answers.iter().map(|(status, _)| status).collect::<Vec<_>>()
+    );
+    shop.eventually(
+        "every attempt is finished",
+        Duration::from_secs(60),
+        async || {
+            shop.checkout_count("SELECT COUNT(*) FROM orders WHERE state = 'pending'")
+                .await
+                == 0
+                && shop
+                    .checkout_count("SELECT COUNT(*) FROM stock_releases")
+                    .await
+                    == 0
+        },
+    )
+    .await;
+    // Held stock is back long before any reservation could expire.
+    shop.eventually(
+        "no stock stays reserved",
+        Duration::from_secs(60),
+        async || shop.reserved_units().await == 0,
+    )
+    .await;
+    assert_eq!(
+        shop.checkout_count("SELECT COUNT(*) FROM orders WHERE state = 'paid'")
+            .await,
+        SHOPPERS as i64
+    );
+}
