@@ -37,6 +37,7 @@ pub const SERVICE: ServiceSpec = ServiceSpec {
     description: "Forwards order events from JetStream to AWS SQS",
     database: "bridge",
     default_http_port: 8085,
+    publishes_to: &[platform::consumer::DEAD_LETTER_STREAM],
 };
 
 /// This service's schema, applied at start-up.
@@ -52,29 +53,34 @@ pub async fn start(
     config: Config,
     sqs: aws_sdk_sqs::Client,
 ) -> anyhow::Result<Router> {
-    let consumer =
-        platform::consumer::ensure_consumer(&runtime.jetstream, &config.consumer_spec()).await?;
-    runtime.spawn(platform::consumer::report_lag(
-        consumer.clone(),
-        config::CONSUMER.to_owned(),
-        LAG_REPORT_EVERY,
-        runtime.shutdown.clone(),
-    ));
     runtime.spawn(platform::retention::run(
         runtime.db.clone(),
         purges(&config),
         config.purge_every,
         runtime.shutdown.clone(),
     ));
-    let forwarder = Forwarder::new(
-        consumer,
+    let (jetstream, db, shutdown) = (
         runtime.jetstream.clone(),
         runtime.db.clone(),
-        sqs,
-        config,
         runtime.shutdown.clone(),
     );
-    runtime.spawn(forwarder.run());
+    runtime.spawn(async move {
+        // ORDERS is checkout's to create, and checkout may start after the bridge.
+        let spec = config.consumer_spec();
+        let Some(consumer) =
+            platform::consumer::wait_for_consumer(&jetstream, &spec, &shutdown).await
+        else {
+            return;
+        };
+        let lag = platform::consumer::report_lag(
+            consumer.clone(),
+            config::CONSUMER.to_owned(),
+            LAG_REPORT_EVERY,
+            shutdown.clone(),
+        );
+        let forwarder = Forwarder::new(consumer, jetstream, db, sqs, config, shutdown);
+        tokio::join!(lag, forwarder.run());
+    });
     Ok(router())
 }
 

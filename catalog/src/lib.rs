@@ -26,6 +26,7 @@ pub const SERVICE: ServiceSpec = ServiceSpec {
     description: "Products, categories, inventory and stock reservations",
     database: "catalog",
     default_http_port: 8081,
+    publishes_to: &[platform::streams::CATALOG_STREAM],
 };
 
 /// This service's schema, applied at start-up.

@@ -28,6 +28,7 @@ pub const SERVICE: ServiceSpec = ServiceSpec {
     description: "Guest carts, place-order, payments and the order life cycle",
     database: "checkout",
     default_http_port: 8082,
+    publishes_to: &[platform::streams::ORDERS_STREAM],
 };
 
 /// This service's schema, applied at start-up.

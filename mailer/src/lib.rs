@@ -24,11 +24,10 @@ pub mod worker;
 
 use std::time::Duration;
 
-use anyhow::Context as _;
 use axum::Router;
 use platform::{
     Runtime, ServiceSpec,
-    consumer::{collect_max_deliveries, ensure_consumer, report_lag},
+    consumer::{collect_max_deliveries, report_lag, wait_for_consumer},
     retention::Purge,
     streams::ORDERS_STREAM,
 };
@@ -48,6 +47,7 @@ pub const SERVICE: ServiceSpec = ServiceSpec {
     description: "Order emails through SES v2, with an email log",
     database: "mailer",
     default_http_port: 8083,
+    publishes_to: &[platform::consumer::DEAD_LETTER_STREAM],
 };
 
 /// This service's schema, applied at start-up.
@@ -133,20 +133,12 @@ pub async fn start_with_transport(
         // Present at zero from the start, so that dashboards and alerts see them before the first email.
         metrics::counter!(counter).increment(0);
     }
-    let consumer = ensure_consumer(&runtime.jetstream, &worker::consumer_spec(&config))
-        .await
-        .context("creating the mailer's JetStream consumer")?;
+    let spec = worker::consumer_spec(&config);
     runtime.spawn(collect_max_deliveries(
         runtime.nats.clone(),
         runtime.jetstream.clone(),
         ORDERS_STREAM.to_owned(),
         DURABLE.to_owned(),
-        runtime.shutdown.clone(),
-    ));
-    runtime.spawn(report_lag(
-        consumer.clone(),
-        DURABLE.to_owned(),
-        LAG_EVERY,
         runtime.shutdown.clone(),
     ));
     tracing::info!(
@@ -163,12 +155,25 @@ pub async fn start_with_transport(
         transport,
         config.clone(),
     );
-    runtime.spawn(worker.run(consumer, runtime.shutdown.clone()));
     runtime.spawn(platform::retention::run(
         runtime.db.clone(),
         purges(&config),
         config.purge_every,
         runtime.shutdown.clone(),
     ));
+    let (jetstream, shutdown) = (runtime.jetstream.clone(), runtime.shutdown.clone());
+    runtime.spawn(async move {
+        // ORDERS is checkout's to create, and checkout may start after the mailer.
+        let Some(consumer) = wait_for_consumer(&jetstream, &spec, &shutdown).await else {
+            return;
+        };
+        let lag = report_lag(
+            consumer.clone(),
+            DURABLE.to_owned(),
+            LAG_EVERY,
+            shutdown.clone(),
+        );
+        tokio::join!(lag, worker.run(consumer, shutdown));
+    });
     Ok(router())
 }

@@ -3,12 +3,13 @@
 //! Each service builds its own config struct from these helpers; [`CommonConfig`] is the part every service
 //! has. The README's configuration table lists every variable read here.
 
-use std::{fmt::Display, net::SocketAddr, str::FromStr, time::Duration};
+use std::{fmt::Display, net::SocketAddr, path::PathBuf, str::FromStr, time::Duration};
 
 use secrecy::SecretString;
 
 use crate::{
-    rate_limit::TrustedProxies, runtime::ServiceSpec, server::ServerLimits, streams::StreamSettings,
+    nats::NatsAuth, rate_limit::TrustedProxies, runtime::ServiceSpec, server::ServerLimits,
+    streams::StreamSettings,
 };
 
 /// A variable that is set but cannot be used. Names the variable and says what was wrong.
@@ -92,6 +93,8 @@ pub struct CommonConfig {
     pub database_max_connections: u32,
     /// `NATS_URL`: one or more comma-separated server URLs.
     pub nats_url: String,
+    /// `NATS_USER`, `NATS_PASSWORD`, `NATS_CREDS`: see [`nats_auth_from_env`].
+    pub nats_auth: NatsAuth,
     /// `NATS_CONNECT_TIMEOUT_SECS`: how long start-up waits for NATS before giving up.
     pub nats_connect_timeout: Duration,
     /// `DATABASE_CONNECT_TIMEOUT_SECS`: how long start-up waits for the database before giving up.
@@ -125,6 +128,7 @@ impl CommonConfig {
             database_url: SecretString::from(var("DATABASE_URL", default_database_url)?),
             database_max_connections: var("DATABASE_MAX_CONNECTIONS", 10)?,
             nats_url: var("NATS_URL", "nats://127.0.0.1:4222".to_owned())?,
+            nats_auth: nats_auth_from_env(spec.name)?,
             nats_connect_timeout: secs_var("NATS_CONNECT_TIMEOUT_SECS", 30)?,
             database_connect_timeout: secs_var("DATABASE_CONNECT_TIMEOUT_SECS", 30)?,
             shutdown_grace: secs_var("SHUTDOWN_GRACE_SECS", 20)?,
@@ -135,6 +139,38 @@ impl CommonConfig {
             outbox_retention: crate::retention::outbox_retention()?,
         })
     }
+}
+
+/// Who the service is on NATS: `NATS_USER` (default `default_user`, the service's name) with `NATS_PASSWORD`,
+/// or the creds file at `NATS_CREDS` (operator/JWT deployments); neither means no credentials, for a
+/// developer's open server. Never both: which one counts would be a guess.
+pub fn nats_auth_from_env(default_user: &str) -> Result<NatsAuth, ConfigError> {
+    let user: String = var("NATS_USER", default_user.to_owned())?;
+    // Read as is (not trimmed) and never echoed in an error, unlike the other variables.
+    let password = match std::env::var("NATS_PASSWORD") {
+        Ok(password) if !password.is_empty() => Some(SecretString::from(password)),
+        Ok(_) | Err(std::env::VarError::NotPresent) => None,
+        Err(std::env::VarError::NotUnicode(_)) => {
+            return Err(ConfigError {
+                name: "NATS_PASSWORD".to_owned(),
+                value: "(hidden)".to_owned(),
+                reason: "not valid UTF-8".to_owned(),
+            });
+        }
+    };
+    let creds: Option<PathBuf> = optional_var("NATS_CREDS")?;
+    if let (Some(_), Some(creds)) = (&password, &creds) {
+        return Err(ConfigError {
+            name: "NATS_CREDS".to_owned(),
+            value: creds.display().to_string(),
+            reason: "NATS_PASSWORD is set too: use one or the other".to_owned(),
+        });
+    }
+    Ok(NatsAuth {
+        user,
+        password,
+        creds,
+    })
 }
 
 #[cfg(test)]

@@ -110,6 +110,44 @@ pub async fn ensure_consumer(
     }
 }
 
+/// [`ensure_consumer`], retried until it succeeds or `shutdown` (then `None`). The stream belongs to its
+/// publisher, which creates it at its own start-up and may start after this service: until then this waits,
+/// logging why every few tries, instead of failing the whole service.
+pub async fn wait_for_consumer(
+    jetstream: &jetstream::Context,
+    spec: &ConsumerSpec,
+    shutdown: &CancellationToken,
+) -> Option<PullConsumer> {
+    let mut delay = Duration::from_millis(200);
+    for attempt in 0u64.. {
+        if shutdown.is_cancelled() {
+            return None;
+        }
+        match ensure_consumer(jetstream, spec).await {
+            Ok(consumer) => {
+                if attempt > 0 {
+                    tracing::info!(stream = %spec.stream, consumer = %spec.durable, "consumer ready");
+                }
+                return Some(consumer);
+            }
+            // The first failure, then one line every ten tries (about a minute apart once backed off).
+            Err(err) if attempt % 10 == 0 => tracing::warn!(
+                stream = %spec.stream,
+                consumer = %spec.durable,
+                error = format!("{err:#}"),
+                "waiting for the stream (created by its publisher) before consuming"
+            ),
+            Err(_) => {}
+        }
+        tokio::select! {
+            () = shutdown.cancelled() => return None,
+            () = tokio::time::sleep(delay) => {}
+        }
+        delay = (delay * 2).min(Duration::from_secs(5));
+    }
+    None
+}
+
 /// Copies `message` to the dead-letter stream with `reason`, then terminates it (no more deliveries).
 pub async fn dead_letter(
     jetstream: &jetstream::Context,

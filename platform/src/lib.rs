@@ -1,8 +1,9 @@
 //! Shared contracts and runtime glue for the shop's services.
 //!
 //! Every service binary is the same shape: read its configuration from the environment, start telemetry,
-//! connect to its own MariaDB schema and run its migrations, connect to NATS, make sure the JetStream streams
-//! exist, register itself with the NATS services API, and serve `/healthz`, `/readyz` and `/metrics` next to
+//! connect to its own MariaDB schema and run its migrations, connect to NATS as its own user ([`nats`]), make
+//! sure the JetStream streams it publishes to exist, register itself with the NATS services API, and serve
+//! `/healthz`, `/readyz` and `/metrics` next to
 //! its own routes until SIGTERM or Ctrl-C. This crate owns that shape ([`runtime::Runtime`]) and the contracts
 //! services share ([`events`], [`streams`]). It holds no domain logic, queries or handlers of any service.
 

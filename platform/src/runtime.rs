@@ -39,6 +39,11 @@ pub struct ServiceSpec {
     pub database: &'static str,
     /// The default HTTP port on 127.0.0.1.
     pub default_http_port: u16,
+    /// The JetStream streams this service publishes to, created or updated at start-up
+    /// ([`streams::StreamSettings::streams_named`]). Only these: its NATS user may manage no other stream, and
+    /// a stream it consumes is its publisher's to create (a consumer waits for it, see
+    /// [`crate::consumer::wait_for_consumer`]).
+    pub publishes_to: &'static [&'static str],
 }
 
 /// A started service: its connections, and the signal and task tracker for background work.
@@ -86,10 +91,19 @@ impl Runtime {
             .with_context(|| format!("running the {} migrations", spec.name))?;
         tracing::info!("database migrated");
 
-        let nats =
-            crate::nats::connect(spec.name, &config.nats_url, config.nats_connect_timeout).await?;
+        let nats = crate::nats::connect(
+            spec.name,
+            &config.nats_url,
+            &config.nats_auth,
+            config.nats_connect_timeout,
+        )
+        .await?;
         let jetstream = async_nats::jetstream::new(nats.clone());
-        streams::ensure_streams(&jetstream, &config.streams.event_streams()).await?;
+        streams::ensure_streams(
+            &jetstream,
+            &config.streams.streams_named(spec.publishes_to)?,
+        )
+        .await?;
 
         let service = nats
             .service_builder()

@@ -1,10 +1,14 @@
 //! JetStream streams: their names, subjects and limits, and the idempotent bootstrap that creates or updates
 //! them at every service start.
 //!
-//! | stream    | subjects     | what is in it                                             |
-//! |-----------|--------------|-----------------------------------------------------------|
-//! | `CATALOG` | `catalog.>`  | product upserted/deleted, stock changed (from `catalog`)  |
-//! | `ORDERS`  | `orders.>`   | order created, paid, cancelled, status changed (`checkout`) |
+//! | stream       | subjects       | what is in it                                               | ensured by |
+//! |--------------|----------------|-------------------------------------------------------------|------------|
+//! | `CATALOG`    | `catalog.>`    | product upserted/deleted, stock changed                     | `catalog` |
+//! | `ORDERS`     | `orders.>`     | order created, paid, cancelled, status changed              | `checkout` |
+//! | `DEADLETTER` | `deadletter.>` | messages a consumer gave up on ([`crate::consumer`])        | every consumer |
+//!
+//! Each service ensures only the streams it publishes to ([`crate::ServiceSpec::publishes_to`]): that is all
+//! its NATS user may manage.
 
 use std::time::Duration;
 
@@ -87,6 +91,20 @@ impl StreamSettings {
             ),
         ]
     }
+
+    /// The configurations of the streams called `names`, in that order; an unknown name is a bug.
+    pub fn streams_named(&self, names: &[&str]) -> anyhow::Result<Vec<stream::Config>> {
+        let all = self.event_streams();
+        names
+            .iter()
+            .map(|name| {
+                all.iter()
+                    .find(|config| config.name == *name)
+                    .cloned()
+                    .with_context(|| format!("no stream called {name}"))
+            })
+            .collect()
+    }
 }
 
 /// Creates each stream, or updates it in place when its configuration differs. Safe to run from every
@@ -162,4 +180,22 @@ fn same_limits(current: &stream::Config, wanted: &stream::Config) -> bool {
         && current.max_bytes == wanted.max_bytes
         && current.max_message_size == wanted.max_message_size
         && current.duplicate_window == wanted.duplicate_window
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_service_gets_the_streams_it_names_in_that_order_and_an_unknown_name_is_an_error() {
+        let settings = StreamSettings::from_env().unwrap();
+        let names: Vec<String> = settings
+            .streams_named(&[ORDERS_STREAM, crate::consumer::DEAD_LETTER_STREAM])
+            .unwrap()
+            .into_iter()
+            .map(|config| config.name)
+            .collect();
+        assert_eq!(names, ["ORDERS", "DEADLETTER"]);
+        assert!(settings.streams_named(&["ORDER"]).is_err());
+    }
 }

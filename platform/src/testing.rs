@@ -2,19 +2,54 @@
 //! stop and restart it) and a scratch MariaDB database per test.
 //!
 //! `TEST_DATABASE_URL` (default `mysql://shop_test:shop_test@127.0.0.1:3306`) must name a user that may
-//! create databases; the README's set-up creates it. `NATS_SERVER_BIN` overrides where nats-server is found.
+//! create databases; the README's set-up creates it.
+//!
+//! [`NatsServer`] runs with the shop's own `infra/nats-server.conf`, users and permissions included, and random
+//! passwords: a service under test connects as its own user ([`spawn_service`], [`test_config`]), so the suite
+//! passing proves its permissions are enough; a test looks and publishes as `ops` ([`NatsServer::ops`]) or as
+//! the user it is about ([`NatsServer::connect_as`]). The binary is `NATS_SERVER_BIN`, else the one `./dev`
+//! installs into `.dev/venv`, else `nats-server` from the system (it must be 2.10 or newer).
 
 use std::{
+    collections::HashMap,
     net::{SocketAddr, TcpListener, TcpStream},
-    path::PathBuf,
+    path::{Path, PathBuf},
     process::{Child, Command, Stdio},
     time::{Duration, Instant},
 };
 
+use secrecy::SecretString;
 use sqlx::{Connection as _, MySqlConnection, MySqlPool, migrate::Migrator};
+
+use crate::nats::NatsAuth;
 
 /// Default administrative URL for test databases.
 pub const DEFAULT_TEST_DATABASE_URL: &str = "mysql://shop_test:shop_test@127.0.0.1:3306";
+
+/// Every user in `infra/nats-server.conf`; each gets its password from `NATS_<USER>_PASSWORD`.
+pub const NATS_USERS: [&str; 8] = [
+    "catalog",
+    "checkout",
+    "mailer",
+    "search-indexer",
+    "bridge",
+    "ops",
+    "monitor",
+    "sys",
+];
+
+/// The server's configuration, as compose and `./dev up` use it.
+pub fn nats_config_file() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../infra/nats-server.conf")
+}
+
+/// The environment variable holding `user`'s password (`search-indexer` -> `NATS_SEARCH_INDEXER_PASSWORD`).
+pub fn nats_password_variable(user: &str) -> String {
+    format!(
+        "NATS_{}_PASSWORD",
+        user.to_ascii_uppercase().replace('-', "_")
+    )
+}
 
 /// A free TCP port on 127.0.0.1 (free when asked; tests take it right away).
 pub fn free_port() -> u16 {
@@ -24,20 +59,33 @@ pub fn free_port() -> u16 {
         .expect("no free local port")
 }
 
-/// A nats-server with JetStream, on its own port and store directory, killed on drop.
+/// A nats-server with JetStream and the shop's users and permissions, on its own client and monitoring
+/// ports and store directory, with passwords of its own; killed on drop.
 #[derive(Debug)]
 pub struct NatsServer {
     port: u16,
+    monitor_port: u16,
     store: PathBuf,
+    log: PathBuf,
+    passwords: HashMap<&'static str, String>,
     child: Option<Child>,
 }
 
 impl NatsServer {
     pub fn start() -> Self {
-        let store = std::env::temp_dir().join(format!("shop-nats-{}", uuid::Uuid::new_v4()));
+        let id = uuid::Uuid::new_v4().simple().to_string();
+        let temp = std::env::temp_dir();
+        let passwords = NATS_USERS
+            .into_iter()
+            // Letters and digits, starting with a letter: the server reads a leading digit as a number.
+            .map(|user| (user, format!("p{}", uuid::Uuid::new_v4().simple())))
+            .collect();
         let mut server = Self {
             port: free_port(),
-            store,
+            monitor_port: free_port(),
+            store: temp.join(format!("shop-nats-{id}")),
+            log: temp.join(format!("shop-nats-{id}.log")),
+            passwords,
             child: None,
         };
         server.start_again();
@@ -48,6 +96,38 @@ impl NatsServer {
         format!("nats://127.0.0.1:{}", self.port)
     }
 
+    /// The HTTP monitoring endpoint (`/varz`, `/connz`, `/healthz`).
+    pub fn monitor_url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.monitor_port)
+    }
+
+    /// Name and password of `user` (one of [`NATS_USERS`]).
+    pub fn credentials(&self, user: &str) -> NatsAuth {
+        let password = self
+            .passwords
+            .get(user)
+            .unwrap_or_else(|| panic!("no NATS user {user} in infra/nats-server.conf"));
+        NatsAuth::password(user, SecretString::from(password.clone()))
+    }
+
+    /// A client connected as `user`, with that user's inbox prefix, as a service would connect.
+    pub async fn connect_as(&self, user: &str) -> async_nats::Client {
+        crate::nats::connect(
+            &format!("test-{user}"),
+            &self.url(),
+            &self.credentials(user),
+            Duration::from_secs(10),
+        )
+        .await
+        .unwrap_or_else(|err| panic!("connecting to NATS as {user}: {err:#}"))
+    }
+
+    /// A client connected as the operator (`ops`, allowed everything in the shop's account), for a test's
+    /// own looking and publishing.
+    pub async fn ops(&self) -> async_nats::Client {
+        self.connect_as("ops").await
+    }
+
     /// Kills the server (an outage, as far as clients can tell) and waits until the port is closed.
     pub fn stop(&mut self) {
         if let Some(mut child) = self.child.take() {
@@ -56,26 +136,47 @@ impl NatsServer {
         }
     }
 
-    /// Starts the server again on the same port and store, keeping its streams.
+    /// Starts the server again on the same ports, store and passwords, keeping its streams.
     pub fn start_again(&mut self) {
         assert!(self.child.is_none(), "nats-server is already running");
         let bin = std::env::var("NATS_SERVER_BIN").unwrap_or_else(|_| find_nats_server());
-        let child = Command::new(&bin)
-            .args([
-                "-a",
-                "127.0.0.1",
-                "-p",
-                &self.port.to_string(),
-                "-js",
-                "-sd",
-            ])
-            .arg(&self.store)
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.log)
+            .expect("nats-server log file");
+        let mut command = Command::new(&bin);
+        command
+            .arg("-c")
+            .arg(nats_config_file())
+            .args(["-a", "127.0.0.1", "-p", &self.port.to_string()])
+            .args(["-m", &self.monitor_port.to_string()])
+            .env("NATS_STORE_DIR", &self.store)
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|err| panic!("cannot start {bin}: {err} (install nats-server)"));
+            .stderr(Stdio::from(log));
+        for (user, password) in &self.passwords {
+            command.env(nats_password_variable(user), password);
+        }
+        let mut child = command.spawn().unwrap_or_else(|err| {
+            panic!("cannot start {bin}: {err} (install nats-server 2.10+, or run the tests with ./dev test)")
+        });
+        let addr = SocketAddr::from(([127, 0, 0, 1], self.port));
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_err() {
+            if let Ok(Some(status)) = child.try_wait() {
+                let log = std::fs::read_to_string(&self.log).unwrap_or_default();
+                panic!(
+                    "{bin} exited with {status} (it must be 2.10 or newer; ./dev test installs one into .dev/venv):\n{log}"
+                );
+            }
+            assert!(
+                Instant::now() < deadline,
+                "nats-server does not listen on {addr} after 10 s (log: {})",
+                self.log.display()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
         self.child = Some(child);
-        wait_for_port(self.port, Duration::from_secs(10));
     }
 }
 
@@ -83,17 +184,27 @@ impl Drop for NatsServer {
     fn drop(&mut self) {
         self.stop();
         let _ = std::fs::remove_dir_all(&self.store);
+        // The log of a failed test stays, to read the permissions violations in it.
+        if std::thread::panicking() {
+            eprintln!("nats-server log: {}", self.log.display());
+        } else {
+            let _ = std::fs::remove_file(&self.log);
+        }
     }
 }
 
 fn find_nats_server() -> String {
+    let dev = Path::new(env!("CARGO_MANIFEST_DIR")).join("../.dev/venv/bin/nats-server");
+    if dev.exists() {
+        return dev.display().to_string();
+    }
     [
-        "/usr/sbin/nats-server",
         "/usr/local/bin/nats-server",
+        "/usr/sbin/nats-server",
         "/usr/bin/nats-server",
     ]
     .into_iter()
-    .find(|path| std::path::Path::new(path).exists())
+    .find(|path| Path::new(path).exists())
     .unwrap_or("nats-server")
     .to_owned()
 }
@@ -221,13 +332,19 @@ impl Drop for MotoServer {
     }
 }
 
-/// The common configuration of a service under test: its scratch database, the given NATS, port 0.
-pub fn test_config(database: &TestDatabase, nats_url: &str) -> crate::config::CommonConfig {
+/// The common configuration of a service under test: its scratch database, `nats` as NATS user `user`,
+/// port 0.
+pub fn test_config(
+    database: &TestDatabase,
+    nats: &NatsServer,
+    user: &str,
+) -> crate::config::CommonConfig {
     crate::config::CommonConfig {
         http_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
         database_url: secrecy::SecretString::from(database.url()),
         database_max_connections: 30,
-        nats_url: nats_url.to_owned(),
+        nats_url: nats.url(),
+        nats_auth: nats.credentials(user),
         nats_connect_timeout: Duration::from_secs(5),
         database_connect_timeout: Duration::from_secs(5),
         shutdown_grace: Duration::from_secs(5),
@@ -248,24 +365,25 @@ pub struct TestService {
     pub database: TestDatabase,
 }
 
-/// Starts `spec` in-process against `nats_url`; `build` adds its workers and returns its routes.
+/// Starts `spec` in-process against `nats`, connected as its own NATS user (named like the service); `build`
+/// adds its workers and returns its routes.
 pub async fn spawn_service<F>(
     spec: crate::ServiceSpec,
     migrator: &'static Migrator,
-    nats_url: &str,
+    nats: &NatsServer,
     build: F,
 ) -> TestService
 where
     F: AsyncFnOnce(&mut crate::Runtime) -> axum::Router,
 {
-    spawn_service_with(spec, migrator, nats_url, |_| {}, build).await
+    spawn_service_with(spec, migrator, nats, |_| {}, build).await
 }
 
 /// [`spawn_service`] with the common configuration changed by `configure` first (HTTP limits, say).
 pub async fn spawn_service_with<F>(
     spec: crate::ServiceSpec,
     migrator: &'static Migrator,
-    nats_url: &str,
+    nats: &NatsServer,
     configure: impl FnOnce(&mut crate::config::CommonConfig),
     build: F,
 ) -> TestService
@@ -275,7 +393,7 @@ where
     crate::telemetry::init_logging(crate::config::LogFormat::Pretty);
     let database = TestDatabase::create(spec.name).await;
     let shutdown = tokio_util::sync::CancellationToken::new();
-    let mut config = test_config(&database, nats_url);
+    let mut config = test_config(&database, nats, spec.name);
     configure(&mut config);
     let mut runtime = crate::Runtime::start_with_shutdown(spec, config, migrator, shutdown.clone())
         .await
@@ -326,6 +444,98 @@ pub async fn publish_event<T: crate::events::Event>(
 ) {
     let payload = serde_json::to_vec(envelope).expect("an envelope serializes");
     publish_raw(jetstream, &envelope.data.subject(), payload).await;
+}
+
+/// Creates (or updates) every event stream, as their publishers would at start-up: for a test that runs a
+/// consumer without the service publishing to its stream. `client` must be allowed to (`ops`).
+pub async fn ensure_event_streams(client: &async_nats::Client) {
+    let jetstream = async_nats::jetstream::new(client.clone());
+    let settings = crate::streams::StreamSettings::from_env().expect("stream settings");
+    crate::streams::ensure_streams(&jetstream, &settings.event_streams())
+        .await
+        .expect("event streams");
+}
+
+/// Waits until the durable consumer `durable` exists on `stream` (a service creates it in the background,
+/// once the stream exists) and returns it.
+pub async fn wait_for_durable(
+    client: &async_nats::Client,
+    stream: &str,
+    durable: &str,
+) -> async_nats::jetstream::consumer::PullConsumer {
+    let jetstream = async_nats::jetstream::new(client.clone());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Ok(stream) = jetstream.get_stream(stream).await
+            && let Ok(consumer) = stream.get_consumer(durable).await
+        {
+            return consumer;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "consumer {durable} on {stream} was not created within 20 s"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The errors the server sent one client: a permissions violation names the refused publish or
+/// subscription (`Permissions Violation for Publish to "orders.SH-1.created"`).
+#[derive(Debug)]
+pub struct ServerErrors(tokio::sync::mpsc::UnboundedReceiver<String>);
+
+impl ServerErrors {
+    /// Waits up to 5 s for an error containing `text` and returns it; panics naming the errors seen
+    /// instead.
+    pub async fn expect(&mut self, text: &str) -> String {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        let mut seen = Vec::new();
+        while let Ok(Some(error)) = tokio::time::timeout_at(deadline, self.0.recv()).await {
+            if error.contains(text) {
+                return error;
+            }
+            seen.push(error);
+        }
+        panic!("the server reported no error containing {text:?}; it reported {seen:?}");
+    }
+
+    /// Every error reported so far.
+    pub fn drain(&mut self) -> Vec<String> {
+        let mut errors = Vec::new();
+        while let Ok(error) = self.0.try_recv() {
+            errors.push(error);
+        }
+        errors
+    }
+}
+
+impl NatsServer {
+    /// A client connected as `user` (with its inbox prefix), and the errors the server sends it.
+    pub async fn connect_watching(&self, user: &str) -> (async_nats::Client, ServerErrors) {
+        use secrecy::ExposeSecret as _;
+
+        let auth = self.credentials(user);
+        let password = auth.password.as_ref().expect("a test user has a password");
+        let (errors, received) = tokio::sync::mpsc::unbounded_channel();
+        let client = async_nats::ConnectOptions::with_user_and_password(
+            auth.user.clone(),
+            password.expose_secret().to_owned(),
+        )
+        .name(format!("test-{user}"))
+        .custom_inbox_prefix(auth.inbox_prefix())
+        .event_callback(move |event| {
+            let errors = errors.clone();
+            async move {
+                if let async_nats::Event::ServerError(error) = event {
+                    let _ = errors.send(error.to_string());
+                }
+            }
+        })
+        .connect(self.url())
+        .await
+        .unwrap_or_else(|err| panic!("connecting to NATS as {user}: {err}"));
+        (client, ServerErrors(received))
+    }
 }
 
 /// Every message currently in `stream`, read by an ephemeral consumer.

@@ -1,4 +1,6 @@
-//! Durable consumers and dead letters against a real nats-server.
+//! Durable consumers and dead letters against a real nats-server with the shop's permissions: the consumer
+//! machinery runs as the mailer's NATS user (durable `mailer` on ORDERS), so these tests also prove that user
+//! may do everything a consumer needs; the test publishes and reads the dead letters as `ops`.
 
 use std::time::Duration;
 
@@ -7,9 +9,8 @@ use futures::StreamExt as _;
 use platform::{
     consumer::{
         ConsumerSpec, DEAD_LETTER_STREAM, HEADER_ORIGINAL_SEQUENCE, HEADER_ORIGINAL_SUBJECT,
-        HEADER_REASON, collect_max_deliveries, dead_letter, ensure_consumer,
+        HEADER_REASON, collect_max_deliveries, dead_letter, ensure_consumer, wait_for_consumer,
     },
-    streams::StreamSettings,
     testing::NatsServer,
 };
 use tokio_util::sync::CancellationToken;
@@ -17,7 +18,7 @@ use tokio_util::sync::CancellationToken;
 fn spec(max_deliver: i64) -> ConsumerSpec {
     ConsumerSpec {
         stream: "ORDERS".to_owned(),
-        durable: "tester".to_owned(),
+        durable: "mailer".to_owned(),
         filter_subject: "orders.*.created".to_owned(),
         max_deliver,
         backoff: vec![],
@@ -26,15 +27,25 @@ fn spec(max_deliver: i64) -> ConsumerSpec {
     }
 }
 
-async fn setup() -> (NatsServer, async_nats::Client, jetstream::Context) {
+/// The server, an `ops` JetStream context for the test's side and a `mailer` one for the consumer's.
+struct Setup {
+    nats: NatsServer,
+    ops: jetstream::Context,
+    mailer_client: async_nats::Client,
+    mailer: jetstream::Context,
+}
+
+async fn setup() -> Setup {
     let nats = NatsServer::start();
-    let client = async_nats::connect(nats.url()).await.unwrap();
-    let jetstream = jetstream::new(client.clone());
-    let settings = StreamSettings::from_env().unwrap();
-    platform::streams::ensure_streams(&jetstream, &settings.event_streams())
-        .await
-        .unwrap();
-    (nats, client, jetstream)
+    let ops = nats.ops().await;
+    platform::testing::ensure_event_streams(&ops).await;
+    let mailer_client = nats.connect_as("mailer").await;
+    Setup {
+        ops: jetstream::new(ops),
+        mailer: jetstream::new(mailer_client.clone()),
+        mailer_client,
+        nats,
+    }
 }
 
 async fn dead_letters(jetstream: &jetstream::Context, expected: usize) -> Vec<jetstream::Message> {
@@ -65,16 +76,20 @@ async fn dead_letters(jetstream: &jetstream::Context, expected: usize) -> Vec<je
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_dead_lettered_message_keeps_its_payload_and_says_why_and_is_not_redelivered() {
-    let (_nats, _client, jetstream) = setup().await;
-    let consumer = ensure_consumer(&jetstream, &spec(5)).await.unwrap();
-    let again = ensure_consumer(&jetstream, &spec(5)).await.unwrap();
+    let Setup {
+        nats: _nats,
+        ops,
+        mailer,
+        ..
+    } = setup().await;
+    let consumer = ensure_consumer(&mailer, &spec(5)).await.unwrap();
+    let again = ensure_consumer(&mailer, &spec(5)).await.unwrap();
     assert_eq!(
         again.cached_info().name,
-        "tester",
+        "mailer",
         "ensuring twice reuses the durable"
     );
-    jetstream
-        .publish("orders.SH-1.created", "not json".into())
+    ops.publish("orders.SH-1.created", "not json".into())
         .await
         .unwrap()
         .await
@@ -83,19 +98,19 @@ async fn a_dead_lettered_message_keeps_its_payload_and_says_why_and_is_not_redel
     let mut messages = consumer.fetch().max_messages(1).messages().await.unwrap();
     let message = messages.next().await.unwrap().unwrap();
     dead_letter(
-        &jetstream,
+        &mailer,
         &message,
         "poison payload: expected an OrderCreated envelope",
     )
     .await
     .unwrap();
 
-    let letters = dead_letters(&jetstream, 1).await;
+    let letters = dead_letters(&ops, 1).await;
     assert_eq!(letters.len(), 1);
     let letter = &letters[0];
     assert_eq!(
         letter.subject.as_str(),
-        "deadletter.tester.orders.SH-1.created"
+        "deadletter.mailer.orders.SH-1.created"
     );
     assert_eq!(&letter.payload[..], b"not json");
     let headers = letter.headers.as_ref().unwrap();
@@ -127,19 +142,23 @@ async fn a_dead_lettered_message_keeps_its_payload_and_says_why_and_is_not_redel
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_message_that_uses_up_its_deliveries_is_copied_to_the_dead_letters() {
-    let (_nats, client, jetstream) = setup().await;
-    let consumer = ensure_consumer(&jetstream, &spec(2)).await.unwrap();
+    let Setup {
+        nats: _nats,
+        ops,
+        mailer,
+        mailer_client,
+    } = setup().await;
+    let consumer = ensure_consumer(&mailer, &spec(2)).await.unwrap();
     let shutdown = CancellationToken::new();
     tokio::spawn(collect_max_deliveries(
-        client.clone(),
-        jetstream.clone(),
+        mailer_client,
+        mailer.clone(),
         "ORDERS".to_owned(),
-        "tester".to_owned(),
+        "mailer".to_owned(),
         shutdown.clone(),
     ));
     tokio::time::sleep(Duration::from_millis(200)).await;
-    jetstream
-        .publish("orders.SH-2.created", "{\"fails\":true}".into())
+    ops.publish("orders.SH-2.created", "{\"fails\":true}".into())
         .await
         .unwrap()
         .await
@@ -165,7 +184,7 @@ async fn a_message_that_uses_up_its_deliveries_is_copied_to_the_dead_letters() {
         .await
         .unwrap();
     assert!(nothing.next().await.is_none());
-    let letters = dead_letters(&jetstream, 1).await;
+    let letters = dead_letters(&ops, 1).await;
     assert_eq!(letters.len(), 1);
     assert_eq!(&letters[0].payload[..], b"{\"fails\":true}");
     let reason = letters[0]
@@ -178,4 +197,48 @@ async fn a_message_that_uses_up_its_deliveries_is_copied_to_the_dead_letters() {
         .to_owned();
     assert!(reason.contains("2 deliveries"), "{reason}");
     shutdown.cancel();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_consumer_waits_for_its_stream_until_the_publisher_creates_it() {
+    let nats = NatsServer::start();
+    let mailer = jetstream::new(nats.connect_as("mailer").await);
+    let shutdown = CancellationToken::new();
+    let waiting = tokio::spawn({
+        let shutdown = shutdown.clone();
+        async move { wait_for_consumer(&mailer, &spec(5), &shutdown).await }
+    });
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert!(
+        !waiting.is_finished(),
+        "no ORDERS stream yet: still waiting"
+    );
+
+    // Checkout starts and creates ORDERS.
+    platform::testing::ensure_event_streams(&nats.ops().await).await;
+    let consumer = tokio::time::timeout(Duration::from_secs(10), waiting)
+        .await
+        .expect("the consumer starts soon after its stream exists")
+        .unwrap()
+        .expect("a consumer, not a shutdown");
+    assert_eq!(consumer.cached_info().name, "mailer");
+    shutdown.cancel();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn waiting_for_a_stream_ends_at_shutdown() {
+    let nats = NatsServer::start();
+    let mailer = jetstream::new(nats.connect_as("mailer").await);
+    let shutdown = CancellationToken::new();
+    let waiting = tokio::spawn({
+        let shutdown = shutdown.clone();
+        async move { wait_for_consumer(&mailer, &spec(5), &shutdown).await }
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    shutdown.cancel();
+    let outcome = tokio::time::timeout(Duration::from_secs(5), waiting)
+        .await
+        .expect("waiting stops at shutdown")
+        .unwrap();
+    assert!(outcome.is_none());
 }

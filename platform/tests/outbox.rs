@@ -166,10 +166,16 @@ impl Harness {
     }
 }
 
+/// As `ops`: these tests publish to a subject no stream captures, which no service's user may.
 async fn connect(nats: &NatsServer) -> async_nats::Client {
-    platform::nats::connect("outbox-test", &nats.url(), Duration::from_secs(10))
-        .await
-        .unwrap()
+    platform::nats::connect(
+        "outbox-test",
+        &nats.url(),
+        &nats.credentials("ops"),
+        Duration::from_secs(10),
+    )
+    .await
+    .unwrap()
 }
 
 struct Running {

@@ -17,7 +17,7 @@ fn settings() -> StreamSettings {
 #[tokio::test]
 async fn ensuring_streams_twice_creates_them_once_and_then_changes_nothing() {
     let nats = NatsServer::start();
-    let jetstream = async_nats::jetstream::new(async_nats::connect(nats.url()).await.unwrap());
+    let jetstream = async_nats::jetstream::new(nats.ops().await);
     let configs = settings().event_streams();
 
     platform::streams::ensure_streams(&jetstream, &configs)
@@ -42,7 +42,7 @@ async fn ensuring_streams_twice_creates_them_once_and_then_changes_nothing() {
 #[tokio::test]
 async fn changed_limits_update_the_existing_stream_and_keep_its_messages() {
     let nats = NatsServer::start();
-    let client = async_nats::connect(nats.url()).await.unwrap();
+    let client = nats.ops().await;
     let jetstream = async_nats::jetstream::new(client);
     platform::streams::ensure_streams(&jetstream, &settings().event_streams())
         .await
@@ -71,7 +71,7 @@ async fn changed_limits_update_the_existing_stream_and_keep_its_messages() {
 #[tokio::test]
 async fn services_starting_together_race_to_create_the_same_streams_without_failing() {
     let nats = NatsServer::start();
-    let client = async_nats::connect(nats.url()).await.unwrap();
+    let client = nats.ops().await;
     let configs = settings().event_streams();
     let attempts = (0..8).map(|_| {
         let jetstream = async_nats::jetstream::new(client.clone());

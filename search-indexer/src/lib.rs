@@ -48,6 +48,7 @@ pub const SERVICE: ServiceSpec = ServiceSpec {
     description: "Keeps the Meilisearch product index in step with catalog events",
     database: "search_indexer",
     default_http_port: 8084,
+    publishes_to: &[platform::consumer::DEAD_LETTER_STREAM],
 };
 
 /// This service's schema, applied at start-up.
@@ -107,23 +108,30 @@ pub async fn start(runtime: &mut Runtime, config: Config) -> anyhow::Result<Rout
         },
     ));
 
-    let consumer =
-        platform::consumer::ensure_consumer(&runtime.jetstream, &config.consumer_spec()).await?;
-    runtime.spawn(platform::consumer::report_lag(
-        consumer.clone(),
-        config::CONSUMER.to_owned(),
-        LAG_REPORT_EVERY,
-        runtime.shutdown.clone(),
-    ));
     let (jetstream, shutdown) = (runtime.jetstream.clone(), runtime.shutdown.clone());
     let pool = runtime.db.clone();
     runtime.spawn(async move {
-        // The live index must exist before live events are written (Meilisearch would create it with no
-        // settings), and Meilisearch may not be up yet: wait for it without holding up the service.
-        if !prepare(&writer, &pool, &rebuilder, &shutdown).await {
+        // CATALOG is the catalog's to create, and the catalog may start after the indexer.
+        let spec = config.consumer_spec();
+        let Some(consumer) =
+            platform::consumer::wait_for_consumer(&jetstream, &spec, &shutdown).await
+        else {
             return;
-        }
-        consume::run(consumer, jetstream, writer, config, shutdown).await;
+        };
+        let lag = platform::consumer::report_lag(
+            consumer.clone(),
+            config::CONSUMER.to_owned(),
+            LAG_REPORT_EVERY,
+            shutdown.clone(),
+        );
+        let indexing = async {
+            // The live index must exist before live events are written (Meilisearch would create it with no
+            // settings), and Meilisearch may not be up yet: wait for it without holding up the service.
+            if prepare(&writer, &pool, &rebuilder, &shutdown).await {
+                consume::run(consumer, jetstream, writer, config, shutdown.clone()).await;
+            }
+        };
+        tokio::join!(lag, indexing);
     });
     Ok(router())
 }

@@ -28,6 +28,7 @@ async fn main() -> anyhow::Result<()> {
             let nats = platform::nats::connect(
                 "search-indexer-cli",
                 &config.nats_url,
+                &config.nats_auth,
                 config.nats_connect_timeout,
             )
             .await?;

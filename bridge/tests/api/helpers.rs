@@ -25,10 +25,8 @@ use platform::{
     config::{CommonConfig, LogFormat},
     contracts::orders::{Address, OrderCreated, OrderLine},
     events::Envelope,
-    streams::StreamSettings,
     testing::{MotoServer, NatsServer, TestDatabase},
 };
-use secrecy::SecretString;
 use sqlx::MySqlPool;
 use tokio_util::sync::CancellationToken;
 
@@ -49,7 +47,9 @@ impl World {
         let moto = tokio::task::block_in_place(MotoServer::start);
         let database = TestDatabase::create("bridge").await;
         let sqs = sqs_client(&moto.url()).await;
-        let client = async_nats::connect(nats.url()).await.unwrap();
+        // The test publishes the order events, as `ops`: checkout, which would create ORDERS, is not running.
+        let client = nats.ops().await;
+        platform::testing::ensure_event_streams(&client).await;
         Self {
             nats,
             moto,
@@ -196,18 +196,8 @@ pub(crate) struct Bridge {
 
 pub(crate) async fn spawn_bridge(world: &World, config: Config) -> Bridge {
     let common = CommonConfig {
-        http_addr: "127.0.0.1:0".parse().unwrap(),
-        database_url: SecretString::from(world.database.url()),
         database_max_connections: 5,
-        nats_url: world.nats.url(),
-        nats_connect_timeout: Duration::from_secs(5),
-        database_connect_timeout: Duration::from_secs(5),
-        shutdown_grace: Duration::from_secs(5),
-        log_format: LogFormat::Pretty,
-        streams: StreamSettings::from_env().unwrap(),
-        http_limits: Default::default(),
-        trusted_proxies: Default::default(),
-        outbox_retention: platform::retention::outbox_retention().unwrap(),
+        ..platform::testing::test_config(&world.database, &world.nats, SERVICE.name)
     };
     let shutdown = CancellationToken::new();
     let mut runtime = Runtime::start_with_shutdown(SERVICE, common, &MIGRATOR, shutdown.clone())
@@ -219,6 +209,8 @@ pub(crate) async fn spawn_bridge(world: &World, config: Config) -> Bridge {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
     let served = tokio::spawn(runtime.serve_on(listener, router));
+    let ops = world.nats.ops().await;
+    platform::testing::wait_for_durable(&ops, "ORDERS", bridge::config::CONSUMER).await;
     Bridge {
         address,
         pool,

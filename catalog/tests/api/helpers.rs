@@ -34,13 +34,13 @@ pub(crate) fn default_config() -> Config {
 
 pub(crate) async fn spawn_app_with(config: Config) -> TestApp {
     let nats = NatsServer::start();
-    let service = spawn_service(SERVICE, &MIGRATOR, &nats.url(), async |runtime| {
+    let service = spawn_service(SERVICE, &MIGRATOR, &nats, async |runtime| {
         catalog::start(runtime, config)
             .await
             .expect("catalog starts")
     })
     .await;
-    let client = async_nats::connect(nats.url()).await.unwrap();
+    let client = nats.ops().await;
     TestApp {
         address: service.address.clone(),
         pool: service.pool.clone(),

@@ -51,7 +51,7 @@ pub(crate) async fn spawn_shop_configured(
     let catalog = spawn_service(
         catalog::SERVICE,
         &catalog::MIGRATOR,
-        &nats.url(),
+        &nats,
         async |runtime| {
             let config = catalog::config::Config {
                 reservation_ttl: chrono::Duration::minutes(15),
@@ -66,12 +66,12 @@ pub(crate) async fn spawn_shop_configured(
     let checkout = spawn_service_with(
         checkout::SERVICE,
         &checkout::MIGRATOR,
-        &nats.url(),
+        &nats,
         common,
         async |runtime| checkout::start(runtime, config).await.unwrap(),
     )
     .await;
-    let client = async_nats::connect(nats.url()).await.unwrap();
+    let client = nats.ops().await;
     Shop {
         checkout,
         catalog,

@@ -120,20 +120,18 @@ async fn transport_for(via: &Via, mut config: Config) -> (Transport, Config) {
 
 pub(crate) async fn spawn_mailer(via: Via, config: Config) -> TestMailer {
     let nats = NatsServer::start();
+    // The test publishes the order events, as `ops`: checkout, which would create ORDERS, is not running.
+    let client = nats.ops().await;
+    platform::testing::ensure_event_streams(&client).await;
     let (transport, config) = transport_for(&via, config).await;
     let mail_dir = config.mail_dir.clone();
-    let service = spawn_service(
-        mailer::SERVICE,
-        &mailer::MIGRATOR,
-        &nats.url(),
-        async |runtime| {
-            mailer::start_with_transport(runtime, config, transport)
-                .await
-                .expect("the mailer starts")
-        },
-    )
+    let service = spawn_service(mailer::SERVICE, &mailer::MIGRATOR, &nats, async |runtime| {
+        mailer::start_with_transport(runtime, config, transport)
+            .await
+            .expect("the mailer starts")
+    })
     .await;
-    let client = async_nats::connect(nats.url()).await.unwrap();
+    platform::testing::wait_for_durable(&client, "ORDERS", mailer::worker::DURABLE).await;
     TestMailer {
         service,
         nats,
@@ -339,7 +337,7 @@ impl TestMailer {
         let shutdown = tokio_util::sync::CancellationToken::new();
         let mut runtime = platform::Runtime::start_with_shutdown(
             mailer::SERVICE,
-            platform::testing::test_config(&self.service.database, &self.nats.url()),
+            platform::testing::test_config(&self.service.database, &self.nats, "mailer"),
             &mailer::MIGRATOR,
             shutdown.clone(),
         )

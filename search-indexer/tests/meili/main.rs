@@ -105,7 +105,7 @@ impl Shop {
         let catalog = spawn_service(
             catalog::SERVICE,
             &catalog::MIGRATOR,
-            &nats.url(),
+            &nats,
             async |runtime| catalog::start(runtime, catalog_config).await.unwrap(),
         )
         .await;
@@ -124,7 +124,7 @@ impl Shop {
         let indexer = spawn_service(
             search_indexer::SERVICE,
             &search_indexer::MIGRATOR,
-            &nats.url(),
+            &nats,
             async |runtime| {
                 search_indexer::start(runtime, indexer_config)
                     .await
@@ -506,7 +506,7 @@ async fn a_rebuild_swaps_in_a_new_index_without_a_moment_of_empty_results() {
         })
     };
 
-    let client = async_nats::connect(shop.nats.url()).await.unwrap();
+    let client = shop.nats.ops().await;
     let reply: RebuildReply = platform::rpc::call(
         &client,
         REBUILD,
@@ -581,7 +581,7 @@ async fn processed_events_past_their_retention_are_deleted_through_their_index_w
     let indexer = spawn_service(
         search_indexer::SERVICE,
         &search_indexer::MIGRATOR,
-        &nats.url(),
+        &nats,
         async |runtime| search_indexer::start(runtime, config).await.unwrap(),
     )
     .await;

@@ -33,7 +33,7 @@ async fn start_shop() -> Shop {
     let nats = NatsServer::start();
     let catalog = ServiceProcess::start(
         "catalog",
-        &nats.url(),
+        &nats,
         &[
             ("RESERVATION_TTL_SECS", "3600"),
             ("RESERVATION_SWEEP_SECS", "3600"),
@@ -42,7 +42,7 @@ async fn start_shop() -> Shop {
     .await;
     let checkout = ServiceProcess::start(
         "checkout",
-        &nats.url(),
+        &nats,
         &[
             ("ATTEMPT_LEASE_SECS", "2"),
             ("ABANDONED_ORDER_SECS", "4"),

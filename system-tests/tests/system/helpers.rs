@@ -6,7 +6,8 @@ use std::{
     time::{Duration, Instant},
 };
 
-use platform::testing::{TestDatabase, free_port};
+use platform::testing::{NatsServer, TestDatabase, free_port};
+use secrecy::ExposeSecret as _;
 use tokio::process::{Child, Command};
 
 /// Checkout's per-address rate limits turned off: a system test is one client playing every shopper.
@@ -65,15 +66,25 @@ fn spawn(name: &str, env: &[(String, String)], log: &PathBuf) -> Child {
 }
 
 impl ServiceProcess {
-    /// Starts `name` with a fresh database, on a free port, against `nats_url`, with `env` on top.
-    pub(crate) async fn start(name: &'static str, nats_url: &str, env: &[(&str, &str)]) -> Self {
+    /// Starts `name` with a fresh database, on a free port, against `nats` as its own NATS user (and only
+    /// with that user's password, as in production), with `env` on top.
+    pub(crate) async fn start(name: &'static str, nats: &NatsServer, env: &[(&str, &str)]) -> Self {
         let database = TestDatabase::create(name).await;
         let port = free_port();
         let log = bin_dir().join(format!("system-test-{name}-{port}.log"));
         let mut all = vec![
             ("HTTP_ADDR".to_owned(), format!("127.0.0.1:{port}")),
             ("DATABASE_URL".to_owned(), database.url()),
-            ("NATS_URL".to_owned(), nats_url.to_owned()),
+            ("NATS_URL".to_owned(), nats.url()),
+            ("NATS_USER".to_owned(), name.to_owned()),
+            (
+                "NATS_PASSWORD".to_owned(),
+                nats.credentials(name)
+                    .password
+                    .expect("a password")
+                    .expose_secret()
+                    .to_owned(),
+            ),
             ("LOG_FORMAT".to_owned(), "json".to_owned()),
         ];
         all.extend(env.iter().map(|(k, v)| (k.to_string(), v.to_string())));

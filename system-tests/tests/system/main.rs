@@ -3,4 +3,5 @@
 mod crashes;
 mod helpers;
 mod order_effects;
+mod permissions;
 mod smoke;

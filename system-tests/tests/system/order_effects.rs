@@ -139,12 +139,12 @@ async fn start_stack(aws_endpoint: &str) -> Stack {
     ]);
     let mut bridge_env: Vec<(&str, &str)> = aws.iter().map(|(k, v)| (*k, v.as_str())).collect();
     bridge_env.extend([("SQS_QUEUE_NAME", QUEUE)]);
-    let catalog = ServiceProcess::start("catalog", &nats.url(), &[]).await;
+    let catalog = ServiceProcess::start("catalog", &nats, &[]).await;
     let mut checkout_env = vec![("CATALOG_TIMEOUT_MS", "10000")];
     checkout_env.extend(NO_RATE_LIMITS);
-    let checkout = ServiceProcess::start("checkout", &nats.url(), &checkout_env).await;
-    let mailer = ServiceProcess::start("mailer", &nats.url(), &mailer_env).await;
-    let bridge = ServiceProcess::start("bridge", &nats.url(), &bridge_env).await;
+    let checkout = ServiceProcess::start("checkout", &nats, &checkout_env).await;
+    let mailer = ServiceProcess::start("mailer", &nats, &mailer_env).await;
+    let bridge = ServiceProcess::start("bridge", &nats, &bridge_env).await;
     let http = reqwest::Client::new();
     for service in [&catalog, &checkout, &mailer, &bridge] {
         service

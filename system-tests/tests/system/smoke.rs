@@ -32,9 +32,8 @@ async fn answering_services(client: &async_nats::Client, verb: &str) -> BTreeSet
 #[tokio::test(flavor = "multi_thread")]
 async fn every_service_starts_registers_survives_a_nats_outage_and_stops_cleanly() {
     let mut nats = NatsServer::start();
-    let nats_url = nats.url();
     let services =
-        join_all(SERVICES.map(|name| ServiceProcess::start(name, &nats_url, &STREAM_ENV))).await;
+        join_all(SERVICES.map(|name| ServiceProcess::start(name, &nats, &STREAM_ENV))).await;
     let http = reqwest::Client::new();
     join_all(
         services
@@ -44,9 +43,7 @@ async fn every_service_starts_registers_survives_a_nats_outage_and_stops_cleanly
     .await;
 
     // Every service answers the services API's discovery requests with its name and version.
-    let client = async_nats::connect(nats.url())
-        .await
-        .expect("connect to NATS");
+    let client = nats.ops().await;
     let expected: BTreeSet<String> = SERVICES.iter().map(|s| s.to_string()).collect();
     assert_eq!(answering_services(&client, "PING").await, expected);
     let infos = discover(&client, "$SRV.INFO", Duration::from_secs(1)).await;
@@ -89,9 +86,7 @@ async fn every_service_starts_registers_survives_a_nats_outage_and_stops_cleanly
             .map(|s| s.wait_for_readyz(&http, 200, Duration::from_secs(30))),
     )
     .await;
-    let client = async_nats::connect(nats.url())
-        .await
-        .expect("reconnect to NATS");
+    let client = nats.ops().await;
     let mut answering = BTreeSet::new();
     for _ in 0..10 {
         answering = answering_services(&client, "PING").await;
