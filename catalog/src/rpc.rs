@@ -19,6 +19,10 @@ use crate::{config::Config, db};
 
 /// Requests handled at once per endpoint.
 const CONCURRENCY: usize = 64;
+/// Stock requests taken in at once per endpoint. Far more than the connections they may use (see
+/// [`stock_slots`]): a request waiting for its turn is a cheap task, and the serve loop must keep taking in
+/// the requests of other orders rather than stall behind those queueing for one product's row.
+const STOCK_CONCURRENCY: usize = 1024;
 
 /// Stock changes (reserve, release, commit) of one product queue on its inventory row, each holding a database
 /// connection while it waits. They may hold at most half of the pool between them, so that a rush on one
@@ -100,7 +104,7 @@ pub async fn start(runtime: &Runtime, config: &Config) -> anyhow::Result<()> {
     let reserve_slots = slots.clone();
     runtime.spawn(serve(
         reserve,
-        CONCURRENCY,
+        STOCK_CONCURRENCY,
         shutdown.clone(),
         move |request: ReserveRequest| {
             let pool = pool.clone();
@@ -120,7 +124,7 @@ pub async fn start(runtime: &Runtime, config: &Config) -> anyhow::Result<()> {
     let release_slots = slots.clone();
     runtime.spawn(serve(
         release,
-        CONCURRENCY,
+        STOCK_CONCURRENCY,
         shutdown.clone(),
         move |request: OrderStockRequest| {
             let pool = pool.clone();
@@ -154,7 +158,7 @@ pub async fn start(runtime: &Runtime, config: &Config) -> anyhow::Result<()> {
     let pool = runtime.db.clone();
     runtime.spawn(serve(
         commit,
-        CONCURRENCY,
+        STOCK_CONCURRENCY,
         shutdown,
         move |request: OrderStockRequest| {
             let pool = pool.clone();

@@ -424,7 +424,9 @@ async fn reserve_once(
     }
 
     let sql = format!(
-        "SELECT id, sku, status FROM products WHERE sku IN ({})",
+        "SELECT p.id, p.sku, p.status, \
+                GREATEST(CAST(COALESCE(i.on_hand, 0) AS SIGNED) - CAST(COALESCE(i.reserved, 0) AS SIGNED), 0) AS available \
+         FROM products p LEFT JOIN inventory i ON i.product_id = p.id WHERE p.sku IN ({})",
         placeholders(wanted.len())
     );
     let mut query = sqlx::query(AssertSqlSafe(sql));
@@ -434,10 +436,21 @@ async fn reserve_once(
     let products = query.fetch_all(&mut *conn).await?;
     let mut ids = BTreeMap::new();
     let mut not_sellable = Vec::new();
+    let mut short = Vec::new();
     for row in &products {
         let sku: String = row.try_get("sku")?;
         if row.try_get::<String, _>("status")? != "active" {
             not_sellable.push(sku.clone());
+        }
+        let available = row.try_get::<i64, _>("available")?.max(0) as u32;
+        if let Some(&requested) = wanted.get(&sku)
+            && available < requested
+        {
+            short.push(ShortLine {
+                sku: sku.clone(),
+                requested,
+                available,
+            });
         }
         ids.insert(sku, row.try_get::<u32, _>("id")?);
     }
@@ -451,6 +464,12 @@ async fn reserve_once(
     }
     if !not_sellable.is_empty() {
         return reject(StockRejection::NotSellable { skus: not_sellable });
+    }
+    // Short already by this plain read (the latest committed stock, no lock): refused without queueing on the
+    // inventory rows behind the reserves that may still get the units. Enough stock by this read is checked
+    // again under the locks below.
+    if !short.is_empty() {
+        return reject(StockRejection::InsufficientStock { lines: short });
     }
 
     let product_ids: Vec<u32> = ids.values().copied().collect();
