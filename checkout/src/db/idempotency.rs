@@ -18,8 +18,9 @@ pub struct AttemptIds {
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum Begin {
-    /// This request owns the key: go ahead with these ids, then `complete` or `forget`.
-    Started(AttemptIds),
+    /// This request owns the key: go ahead with these ids, then `complete` or `forget`. `taken_over` when an
+    /// earlier request with the key died (its attempt may have got as far as writing its order).
+    Started { ids: AttemptIds, taken_over: bool },
     /// Finished before: send this back.
     Replay { status: u16, body: Vec<u8> },
     /// The key was used with another body.
@@ -55,7 +56,12 @@ pub async fn begin(
     .execute(pool)
     .await;
     match inserted {
-        Ok(_) => return Ok(Begin::Started(fresh)),
+        Ok(_) => {
+            return Ok(Begin::Started {
+                ids: fresh,
+                taken_over: false,
+            });
+        }
         Err(err) if super::is_duplicate_key(&err) => {}
         Err(err) => return Err(err),
     }
@@ -104,7 +110,10 @@ pub async fn begin(
         // A key written before attempts had ids of their own.
         _ => fresh,
     };
-    Ok(Begin::Started(ids))
+    Ok(Begin::Started {
+        ids,
+        taken_over: true,
+    })
 }
 
 /// Records the final response of the key's request (inside the caller's transaction, when it has one).

@@ -223,8 +223,9 @@ pub(super) async fn place(
         lookup_token: new_token(),
     };
     let lease = state.config.attempt_lease;
-    let ids = match db::idempotency::begin(&state.pool, &key, &fingerprint, fresh, lease).await {
-        Ok(Begin::Started(ids)) => ids,
+    let attempt = match db::idempotency::begin(&state.pool, &key, &fingerprint, fresh, lease).await
+    {
+        Ok(Begin::Started { ids, taken_over }) => Attempt { ids, taken_over },
         Ok(Begin::Replay { status, body }) => return raw_response(status, body),
         Ok(Begin::Mismatch) => {
             return ApiError::problem(
@@ -249,7 +250,7 @@ pub(super) async fn place(
     };
 
     let outcome = match parse_request(&body) {
-        Ok(request) => place::place(&state, &Attempt { ids }, &request).await,
+        Ok(request) => place::place(&state, &attempt, &request).await,
         Err(err) => return finish(&state, &key, err).await,
     };
     match outcome {

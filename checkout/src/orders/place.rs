@@ -57,6 +57,8 @@ pub struct PlaceOrder {
 #[derive(Debug, Clone)]
 pub struct Attempt {
     pub ids: AttemptIds,
+    /// This request took the key over from one that died: the attempt may already have its order.
+    pub taken_over: bool,
 }
 
 /// A line whose price changed since it was put in the cart.
@@ -117,8 +119,11 @@ pub async fn place(
     let cart = db::carts::by_token(&mut conn, &request.cart_token, false)
         .await?
         .ok_or(PlaceError::CartNotFound)?;
-    // A retry of an attempt whose request died after writing its order carries on with that order.
-    if let Some(order) = db::orders::by_number(&mut conn, number, false).await? {
+    // A retry of an attempt whose request died after writing its order carries on with that order. (A fresh
+    // attempt's number is new: nothing to look for.)
+    if attempt.taken_over
+        && let Some(order) = db::orders::by_number(&mut conn, number, false).await?
+    {
         drop(conn);
         return pay::resume(checkout, attempt, request, order).await;
     }
