@@ -62,25 +62,7 @@ async fn start_shop() -> Shop {
             .wait_for_readyz(&http, 200, Duration::from_secs(60))
             .await;
     }
-    catalog.run_command(&["seed"]).await;
-    let listing: Value = http
-        .get(format!(
-            "{}/api/products?in_stock=true&sort=popularity&limit=20",
-            catalog.http
-        ))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let skus: Vec<String> = listing["products"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|p| p["available"].as_u64().unwrap_or(0) >= 30)
-        .map(|p| p["sku"].as_str().unwrap().to_owned())
-        .collect();
+    let skus = catalog.seed_demo_catalog(&http, 20, 30).await;
     assert!(skus.len() >= 5, "the demo catalog has stocked products");
     let mut carts = Vec::new();
     for i in 0..SHOPPERS {

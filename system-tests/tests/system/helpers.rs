@@ -129,6 +129,35 @@ impl ServiceProcess {
         let _ = tokio::time::timeout(Duration::from_secs(10), self.child.wait()).await;
     }
 
+    /// Seeds the built-in demo catalog (this must be the catalog) and returns the SKUs of the `limit` most
+    /// popular products with at least `min_available` units for sale.
+    pub(crate) async fn seed_demo_catalog(
+        &self,
+        http: &reqwest::Client,
+        limit: u32,
+        min_available: u64,
+    ) -> Vec<String> {
+        self.run_command(&["seed"]).await;
+        let listing: serde_json::Value = http
+            .get(format!(
+                "{}/api/products?in_stock=true&sort=popularity&limit={limit}",
+                self.http
+            ))
+            .send()
+            .await
+            .expect("the catalog answers")
+            .json()
+            .await
+            .expect("a product listing");
+        listing["products"]
+            .as_array()
+            .expect("products")
+            .iter()
+            .filter(|p| p["available"].as_u64().unwrap_or(0) >= min_available)
+            .map(|p| p["sku"].as_str().expect("a SKU").to_owned())
+            .collect()
+    }
+
     /// Starts the process again with the same database, port and environment.
     pub(crate) fn restart(&mut self) {
         self.child = spawn(self.name, &self.env, &self.log);

@@ -151,25 +151,7 @@ async fn start_stack(aws_endpoint: &str) -> Stack {
             .wait_for_readyz(&http, 200, Duration::from_secs(60))
             .await;
     }
-    catalog.run_command(&["seed"]).await;
-    let listing: Value = http
-        .get(format!(
-            "{}/api/products?in_stock=true&sort=popularity&limit=100",
-            catalog.http
-        ))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let skus = listing["products"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|p| p["available"].as_u64().unwrap_or(0) >= 10)
-        .map(|p| p["sku"].as_str().unwrap().to_owned())
-        .collect();
+    let skus = catalog.seed_demo_catalog(&http, 100, 10).await;
     Stack {
         nats,
         catalog,
