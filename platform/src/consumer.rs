@@ -203,7 +203,7 @@ async fn publish_dead_letter(
     headers.insert(HEADER_ORIGINAL_SUBJECT, subject);
     headers.insert(HEADER_ORIGINAL_STREAM, stream);
     headers.insert(HEADER_ORIGINAL_SEQUENCE, sequence.to_string().as_str());
-    headers.insert(HEADER_REASON, truncate(reason, 500));
+    headers.insert(HEADER_REASON, header_text(reason, 500).as_str());
     jetstream
         .publish_with_headers(format!("deadletter.{consumer}.{subject}"), headers, payload)
         .await?
@@ -213,11 +213,13 @@ async fn publish_dead_letter(
     Ok(())
 }
 
-fn truncate(text: &str, max: usize) -> &str {
-    match text.char_indices().nth(max) {
-        Some((at, _)) => &text[..at],
-        None => text,
-    }
+/// `text` fit for a header value: one line (control characters, CR and LF included, become spaces: a reason
+/// quoting a provider's or a payload's words must not add a header), at most `max` characters.
+fn header_text(text: &str, max: usize) -> String {
+    text.chars()
+        .take(max)
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }
 
 #[derive(Debug, Deserialize)]
@@ -381,5 +383,17 @@ pub async fn report_lag(
             () = shutdown.cancelled() => return,
             () = tokio::time::sleep(every) => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_reason_becomes_one_bounded_header_line() {
+        assert_eq!(
+            super::header_text("rejected:\r\nX-Forged: yes\tok", 500),
+            "rejected:  X-Forged: yes ok"
+        );
+        assert_eq!(super::header_text(&"é".repeat(600), 500).chars().count(), 500);
     }
 }
