@@ -435,12 +435,7 @@ impl Forwarder {
 
     /// Copies the message to the dead-letter stream and terminates it; if that fails, it comes back later.
     async fn dead_letter(&self, delivery: &Delivery, reason: &str) {
-        // The reason becomes a NATS header, and parts of it may come from the payload or from SQS.
-        let reason: String = reason
-            .chars()
-            .map(|c| if c.is_control() { ' ' } else { c })
-            .collect();
-        let reason = reason.as_str();
+        // (The header is made one line by `platform::consumer::dead_letter`; the log field escapes it.)
         tracing::warn!(subject = %delivery.message.subject, reason, "dead-lettering a message the bridge can never forward");
         match platform::consumer::dead_letter(&self.jetstream, &delivery.message, reason).await {
             Ok(()) => delivery.settled.store(true, Ordering::Release),
