@@ -72,13 +72,18 @@ fn check_open(cart: &Cart) -> Result<(), CartError> {
         CartState::Open => Ok(()),
         CartState::Converted => Err(CartError::Converted),
         CartState::CheckingOut => Err(CartError::CheckoutInProgress {
-            retry_after: cart
-                .checkout_until
-                .and_then(|until| (until - chrono::Utc::now()).to_std().ok())
-                .unwrap_or(Duration::from_secs(1))
-                .max(Duration::from_secs(1)),
+            retry_after: busy_for(cart),
         }),
     }
+}
+
+/// When to ask again about a cart an attempt holds: a live attempt is over in a second or two (the cart is then
+/// ordered or given back); only one whose request died holds it to the end of its lease, so the hint is short.
+pub fn busy_for(cart: &Cart) -> Duration {
+    cart.checkout_until
+        .and_then(|until| (until - chrono::Utc::now()).to_std().ok())
+        .unwrap_or_default()
+        .clamp(Duration::from_secs(1), Duration::from_secs(5))
 }
 
 /// Runs `change` on the cart's lines inside a transaction holding the cart's row lock, then keeps the cart alive.

@@ -176,10 +176,7 @@ async fn why_not_claimed(
     Ok(match cart.state {
         CartState::Converted => PlaceError::CartConverted,
         CartState::CheckingOut => PlaceError::CheckoutInProgress {
-            retry_after: cart
-                .checkout_until
-                .and_then(|until| (until - chrono::Utc::now()).to_std().ok())
-                .unwrap_or(Duration::from_secs(1)),
+            retry_after: crate::carts::busy_for(&cart),
         },
         CartState::Open => match db::carts::attempts_blocked_for(
             conn,
