@@ -394,6 +394,9 @@ mod tests {
             super::header_text("rejected:\r\nX-Forged: yes\tok", 500),
             "rejected:  X-Forged: yes ok"
         );
-        assert_eq!(super::header_text(&"é".repeat(600), 500).chars().count(), 500);
+        assert_eq!(
+            super::header_text(&"é".repeat(600), 500).chars().count(),
+            500
+        );
     }
 }
