@@ -6,7 +6,7 @@ use platform::{
     Runtime,
     contracts::catalog::{
         OrderStockRequest, QuoteReply, QuoteRequest, RPC_GROUP, ReserveRequest, SnapshotPage,
-        SnapshotRequest,
+        SnapshotRequest, StockReply,
     },
     rpc::{HandlerFailure, serve},
 };
@@ -113,7 +113,23 @@ pub async fn start(runtime: &Runtime, config: &Config) -> anyhow::Result<()> {
                 let ttl = request.ttl_secs.map_or(default_ttl, |secs| {
                     Duration::seconds(secs.clamp(1, 86_400).into())
                 });
-                let _slot = slots.acquire().await.map_err(HandlerFailure::unavailable)?;
+                let _slot = match slots.clone().try_acquire_owned() {
+                    Ok(slot) => slot,
+                    // A queue: a reserve the stock cannot cover any more is refused now, not after its turn.
+                    Err(_) => {
+                        let early =
+                            db::stock::refuse_early(&pool, &request.order_number, &request.lines)
+                                .await
+                                .map_err(HandlerFailure::unavailable)?;
+                        if let Some(rejection) = early {
+                            return Ok(StockReply::Rejected(rejection));
+                        }
+                        slots
+                            .acquire_owned()
+                            .await
+                            .map_err(HandlerFailure::unavailable)?
+                    }
+                };
                 let reply =
                     db::stock::reserve(&pool, &request.order_number, &request.lines, ttl).await;
                 reply.map_err(HandlerFailure::unavailable)

@@ -373,6 +373,54 @@ async fn lock_header(
     .transpose()
 }
 
+/// Whether a reserve can be refused at once, by a plain (non-locking) read: the request is invalid, or less is
+/// available than it asks for. For a reserve that would otherwise wait for its turn behind others of the same
+/// products (see the catalog's `rpc`): refusing on a read a moment old is safe (a shopper told "out of stock" a
+/// moment early); accepting is left to [`reserve`], under the locks. A retry of an order that already holds its
+/// reservation is never refused here: its own units are what the read does not show as available.
+pub async fn refuse_early(
+    pool: &MySqlPool,
+    order_number: &str,
+    lines: &[StockLine],
+) -> Result<Option<StockRejection>, sqlx::Error> {
+    if let Err(rejection) = check_order_number(order_number) {
+        return Ok(Some(rejection));
+    }
+    let wanted = match check_lines(lines) {
+        Ok(wanted) => wanted,
+        Err(rejection) => return Ok(Some(rejection)),
+    };
+    let sql = format!(
+        "SELECT p.sku, GREATEST(CAST(i.on_hand AS SIGNED) - CAST(i.reserved AS SIGNED), 0) AS available, \
+                EXISTS (SELECT 1 FROM reservations r WHERE r.order_number = ?) AS known \
+         FROM products p JOIN inventory i ON i.product_id = p.id WHERE p.sku IN ({})",
+        placeholders(wanted.len())
+    );
+    let mut query = sqlx::query(AssertSqlSafe(sql)).bind(order_number);
+    for sku in wanted.keys() {
+        query = query.bind(sku);
+    }
+    let mut short = Vec::new();
+    for row in query.fetch_all(pool).await? {
+        if row.try_get::<bool, _>("known")? {
+            return Ok(None);
+        }
+        let sku: String = row.try_get("sku")?;
+        let available = row.try_get::<i64, _>("available")?.max(0) as u32;
+        if let Some(&requested) = wanted.get(&sku)
+            && available < requested
+        {
+            short.push(ShortLine {
+                sku,
+                requested,
+                available,
+            });
+        }
+    }
+    // Unknown SKUs and the like are for `reserve` to say.
+    Ok((!short.is_empty()).then_some(StockRejection::InsufficientStock { lines: short }))
+}
+
 /// Reserves every line of the order or none. Idempotent: the same order with the same lines answers the
 /// same outcome; with other lines it is refused.
 pub async fn reserve(
