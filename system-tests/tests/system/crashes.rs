@@ -44,8 +44,10 @@ async fn start_shop() -> Shop {
         "checkout",
         &nats,
         &[
+            // Retries take over quickly; the reconciler waits well beyond what a live request takes on a
+            // loaded machine, so it only ever finishes attempts whose request died.
             ("ATTEMPT_LEASE_SECS", "2"),
-            ("ABANDONED_ORDER_SECS", "4"),
+            ("ABANDONED_ORDER_SECS", "15"),
             ("RECONCILE_EVERY_SECS", "1"),
             NO_RATE_LIMITS[0],
             NO_RATE_LIMITS[1],
