@@ -14,7 +14,10 @@
 //!   (405, 413, 408, a path or query string that does not parse) becomes `application/problem+json`;
 //! - `X-Content-Type-Options: nosniff` on every response.
 //!
-//! Each request carries the peer's address as [`axum::extract::ConnectInfo`], for rate limits.
+//! Each request carries the peer's address as [`axum::extract::ConnectInfo`], for rate limits, and is handled
+//! in a task of its own: a client that disconnects mid-request never cancels a handler half-way through its
+//! database work (hyper drops the request's future when its connection closes; a query interrupted that way
+//! leaves its connection in a state the pool can only discard, and a transaction half-run).
 
 use std::{
     sync::Arc,
@@ -29,10 +32,7 @@ use axum::{
     middleware::{self, Next},
     response::Response,
 };
-use hyper_util::{
-    rt::{TokioIo, TokioTimer},
-    service::TowerToHyperService,
-};
+use hyper_util::rt::{TokioIo, TokioTimer};
 use serde_json::Map;
 use tokio::{net::TcpListener, sync::Semaphore};
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
@@ -199,15 +199,30 @@ pub async fn serve(
             },
         };
         let _ = stream.set_nodelay(true);
-        let service = router
-            .clone()
-            .map_request(move |request: Request<hyper::body::Incoming>| {
-                let mut request = request.map(Body::new);
-                request.extensions_mut().insert(ConnectInfo(peer));
-                request
-            });
-        let connection =
-            http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
+        let router = router.clone();
+        let service = hyper::service::service_fn(move |request: Request<hyper::body::Incoming>| {
+            let mut request = request.map(Body::new);
+            request.extensions_mut().insert(ConnectInfo(peer));
+            let handling = router.clone().oneshot(request);
+            async move {
+                // Its own task: a client that hangs up does not cancel the handler half-way through its
+                // database work (a transaction, a payment); it finishes and only its answer is lost.
+                match tokio::spawn(handling).await {
+                    Ok(Ok(response)) => Ok::<_, std::convert::Infallible>(response),
+                    Ok(Err(never)) => match never {},
+                    Err(panicked) => {
+                        tracing::error!(error = %panicked, "a request handler panicked");
+                        Ok(problem(
+                            StatusCode::INTERNAL_SERVER_ERROR,
+                            "Internal error",
+                            "something went wrong on our side",
+                            Map::new(),
+                        ))
+                    }
+                }
+            }
+        });
+        let connection = http.serve_connection(TokioIo::new(stream), service);
         let closing = closing.clone();
         connections.spawn(async move {
             let _slot = slot;

@@ -1,5 +1,6 @@
-//! One cart, one paid order: concurrent attempts on one cart with keys of their own, requests that die
-//! mid-way and are retried with their key, the cap on payment attempts, and lines changed concurrently.
+//! One cart, one paid order: concurrent attempts on one cart with keys of their own, shoppers who hang up and
+//! retry with their key, the cap on payment attempts, and lines changed concurrently. (A checkout process killed
+//! mid-flow is `system-tests`' `crashes`.)
 
 use std::time::Duration;
 
@@ -185,8 +186,8 @@ async fn a_cart_being_checked_out_cannot_change_and_says_so() {
     shop.stop().await;
 }
 
-/// Sends the place-order request with `key` until it has a final answer, giving up on each try after `cut`
-/// (the connection is dropped, and with it the request's work wherever it was).
+/// Sends the place-order request with `key` until it has a final answer, hanging up on each of the first tries
+/// after `cuts[try]` milliseconds (the server finishes the work; only the answer is lost).
 async fn place_until_final(
     shop: &Shop,
     key: &str,
@@ -230,9 +231,9 @@ async fn place_until_final(
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn requests_that_die_mid_way_and_are_retried_with_their_key_pay_each_cart_exactly_once() {
-    // Short leases so that retries take over quickly, but the reconciler's patience well above what a request
-    // takes on a loaded machine: it must finish attempts whose requests died, never ones still running.
+async fn shoppers_who_hang_up_and_retry_with_their_key_pay_each_cart_exactly_once() {
+    // Short leases so that a retry takes over quickly from a request that is slow to answer, but the reconciler's
+    // patience well above what a request takes on a loaded machine.
     let shop = spawn_shop_with(checkout::config::Config {
         attempt_lease: Duration::from_secs(1),
         abandoned_after: Duration::from_secs(20),
