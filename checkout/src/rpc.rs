@@ -1,17 +1,18 @@
-//! Checkout's NATS service endpoint: `rpc.checkout.transition` moves an order through its life cycle (what
-//! the admin and operators use). Illegal moves are refused with a reason, never applied; every field is checked
-//! before the database sees it.
+//! Checkout's NATS service endpoints, for the admin and operators: `rpc.checkout.transition` moves an order
+//! through its life cycle (illegal moves are refused with a reason, never applied; every field is checked
+//! before the database sees it), and `rpc.checkout.counts` counts orders by state and what the reconciler
+//! still has to finish (read-only).
 
 use std::collections::HashMap;
 
 use platform::{
     Runtime,
-    contracts::orders::{TransitionReply, TransitionRequest},
+    contracts::orders::{CountsRequest, TransitionReply, TransitionRequest},
     rpc::{HandlerFailure, serve},
 };
 
 use crate::{
-    Checkout,
+    Checkout, db,
     domain::{OrderState, parse_order_number},
     orders::{self, TransitionError},
 };
@@ -19,26 +20,55 @@ use crate::{
 /// Longest reason kept in the order's history.
 const MAX_REASON_CHARS: usize = 255;
 
-pub async fn start(runtime: &Runtime, checkout: Checkout) -> anyhow::Result<()> {
-    let endpoint = runtime
+async fn endpoint(
+    runtime: &Runtime,
+    name: &'static str,
+    description: &'static str,
+) -> anyhow::Result<async_nats::service::endpoint::Endpoint> {
+    runtime
         .service
         .group("rpc.checkout")
         .endpoint_builder()
-        .name("transition")
+        .name(name)
         .metadata(HashMap::from([(
             "description".to_owned(),
-            "Move an order to another state".to_owned(),
+            description.to_owned(),
         )]))
-        .add("transition")
+        .add(name)
         .await
-        .map_err(|err| anyhow::anyhow!("adding endpoint transition: {err}"))?;
+        .map_err(|err| anyhow::anyhow!("adding endpoint {name}: {err}"))
+}
+
+pub async fn start(runtime: &Runtime, checkout: Checkout) -> anyhow::Result<()> {
+    let transitions = endpoint(runtime, "transition", "Move an order to another state").await?;
+    let pool = checkout.pool.clone();
     runtime.spawn(serve(
-        endpoint,
+        transitions,
         16,
         runtime.shutdown.clone(),
         move |request: TransitionRequest| {
             let checkout = checkout.clone();
             async move { transition(&checkout, request).await }
+        },
+    ));
+    let counts = endpoint(
+        runtime,
+        "counts",
+        "Orders by state, unconfirmed stock releases and charges by outcome",
+    )
+    .await?;
+    runtime.spawn(serve(
+        counts,
+        // A few short queries each; nobody needs many at a time.
+        4,
+        runtime.shutdown.clone(),
+        move |_: CountsRequest| {
+            let pool = pool.clone();
+            async move {
+                db::counts::counts(&pool)
+                    .await
+                    .map_err(HandlerFailure::unavailable)
+            }
         },
     ));
     Ok(())

@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use platform::contracts::mailer::EmailCounts;
 use sqlx::{Connection as _, MySqlPool, Row as _, mysql::MySqlDatabaseError};
 use uuid::Uuid;
 
@@ -311,6 +312,27 @@ pub async fn note_unsent(
     })
     .await?;
     Ok(())
+}
+
+/// The log counted by state, for operators and the admin (`rpc.mailer.counts`). Reads the state index only.
+pub async fn counts(pool: &MySqlPool) -> Result<EmailCounts, sqlx::Error> {
+    let rows = sqlx::query("SELECT state, COUNT(*) AS emails FROM email_log GROUP BY state")
+        .fetch_all(pool)
+        .await?;
+    let mut counts = EmailCounts::default();
+    for row in rows {
+        let emails = u64::try_from(row.try_get::<i64, _>("emails")?).unwrap_or_default();
+        let count = match State::parse(row.try_get("state")?)? {
+            State::Pending => &mut counts.pending,
+            State::Sending => &mut counts.sending,
+            State::Sent => &mut counts.sent,
+            State::Retrying => &mut counts.retrying,
+            State::Failed => &mut counts.failed,
+            State::Uncertain => &mut counts.uncertain,
+        };
+        *count = emails;
+    }
+    Ok(counts)
 }
 
 /// Runs `operation` again after a deadlock or a lock wait timeout (InnoDB rolled it back; running it again is

@@ -3,7 +3,8 @@
 //! v2 (or writes it to `.eml` files locally), and keeps an email log (`email_log`) so that no email is ever sent
 //! twice: see [`worker`] for how, and for the rare cases with SES (a crash mid-send, no answer after the request
 //! may have reached it) where an email is marked `uncertain` for an operator rather than risk a second one. The
-//! file transport can always tell whether an email was written, so it never leaves one `uncertain`.
+//! file transport can always tell whether an email was written, so it never leaves one `uncertain`. Operators
+//! and the admin read the log's counts by state over NATS (`rpc.mailer.counts`, [`rpc`]).
 //!
 //! `email_log` rows (and `processed_events`) are deleted after `EMAIL_LOG_RETENTION_DAYS`
 //! (`PROCESSED_EVENTS_RETENTION_DAYS`), 180 days by default: longer than any redelivery or replay of their
@@ -19,6 +20,7 @@ pub mod email_log;
 pub mod mime;
 pub mod rate;
 pub mod render;
+pub mod rpc;
 pub mod transport;
 pub mod worker;
 
@@ -124,6 +126,7 @@ pub async fn start_with_transport(
     transport: Transport,
 ) -> anyhow::Result<Router> {
     let templates = Templates::load(&config.templates_dir)?;
+    rpc::start(runtime).await?;
     for counter in [
         "mailer_emails_sent_total",
         "mailer_emails_failed_total",

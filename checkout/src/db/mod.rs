@@ -1,6 +1,7 @@
 //! Plain async functions over the checkout schema.
 
 pub mod carts;
+pub mod counts;
 pub mod idempotency;
 pub mod orders;
 pub mod releases;

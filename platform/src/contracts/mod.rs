@@ -2,5 +2,6 @@
 //! ever grow (new optional fields); a breaking change is a new event version.
 
 pub mod catalog;
+pub mod mailer;
 pub mod orders;
 pub mod search;

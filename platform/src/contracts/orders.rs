@@ -20,6 +20,8 @@ pub const ALL_ORDER_EVENTS: &str = "orders.>";
 
 /// Move an order through its life cycle (the admin and operators).
 pub const TRANSITION: &str = "rpc.checkout.transition";
+/// Orders by state, and what checkout still has to finish (the admin and operators).
+pub const COUNTS: &str = "rpc.checkout.counts";
 
 /// The longest order number a consumer accepts. Checkout's are 11 characters (`SH-` and 8 of Crockford base
 /// 32); the bound leaves room for a longer format later.
@@ -245,4 +247,44 @@ mod tests {
             Err(OrderNumberError::LeadingDash)
         );
     }
+}
+
+/// `rpc.checkout.counts` request: no parameters (an empty body reads as `{}`); any field is refused, so that a
+/// caller expecting a filter learns it has none rather than getting unfiltered counts.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CountsRequest {}
+
+/// `rpc.checkout.counts` reply.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckoutCounts {
+    pub orders: OrderCounts,
+    /// Stock releases the catalog has not confirmed yet: the reconciler retries them until it does.
+    pub unconfirmed_stock_releases: u64,
+    /// The payment provider's ledger: charges by outcome, one per payment reference.
+    pub charges: ChargeCounts,
+}
+
+/// Orders in each state of their life cycle.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderCounts {
+    /// Being placed; a request or the reconciler will finish it.
+    pub pending: u64,
+    pub paid: u64,
+    pub processing: u64,
+    pub shipped: u64,
+    pub delivered: u64,
+    pub cancelled: u64,
+    pub payment_failed: u64,
+    pub refunded: u64,
+}
+
+/// Charges the payment provider recorded, by outcome.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChargeCounts {
+    /// The money was taken.
+    pub succeeded: u64,
+    pub declined: u64,
+    /// Never charged, and now never will be (the reconciler gave the attempt up).
+    pub voided: u64,
 }
