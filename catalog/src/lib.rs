@@ -12,6 +12,8 @@ pub mod rpc;
 pub mod search;
 pub mod seed;
 pub mod sweeper;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 use platform::{
     Runtime, ServiceSpec,

@@ -12,7 +12,7 @@ use platform::{
     events::{Envelope, Event},
     outbox::{self, OutboxNotifier, OutboxRelay},
     streams::{CATALOG_STREAM, StreamSettings},
-    testing::{NatsServer, TestDatabase},
+    testing::{NatsServer, TestDatabase, eventually},
 };
 use serde::{Deserialize, Serialize};
 use sqlx::MySqlPool;
@@ -197,15 +197,6 @@ impl Running {
             .await
             .expect("the relay stops promptly when cancelled")
             .unwrap();
-    }
-}
-
-/// Waits up to 10 s for `check` to hold.
-async fn eventually(what: &str, mut check: impl AsyncFnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !check().await {
-        assert!(Instant::now() < deadline, "timed out waiting until {what}");
-        tokio::time::sleep(Duration::from_millis(25)).await;
     }
 }
 

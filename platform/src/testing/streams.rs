@@ -2,6 +2,8 @@
 
 use std::time::{Duration, Instant};
 
+use serde::de::DeserializeOwned;
+
 use crate::events::{Envelope, Event};
 
 /// Publishes `payload` on `subject` and waits for the stream's ack. Without `Nats-Msg-Id`: publishing the
@@ -66,12 +68,24 @@ pub async fn stream_messages(
     client: &async_nats::Client,
     stream: &str,
 ) -> Vec<async_nats::jetstream::Message> {
+    stream_messages_on(client, stream, None).await
+}
+
+/// Every message currently in `stream` whose subject matches `filter` (all of them without one).
+pub async fn stream_messages_on(
+    client: &async_nats::Client,
+    stream: &str,
+    filter: Option<&str>,
+) -> Vec<async_nats::jetstream::Message> {
     use futures::StreamExt as _;
 
     let jetstream = async_nats::jetstream::new(client.clone());
     let stream = jetstream.get_stream(stream).await.expect("stream exists");
     let consumer = stream
-        .create_consumer(async_nats::jetstream::consumer::pull::Config::default())
+        .create_consumer(async_nats::jetstream::consumer::pull::Config {
+            filter_subject: filter.unwrap_or_default().to_owned(),
+            ..Default::default()
+        })
         .await
         .expect("ephemeral consumer");
     let mut messages = consumer
@@ -86,4 +100,48 @@ pub async fn stream_messages(
         all.push(message);
     }
     all
+}
+
+/// Every event of type `T` currently in `stream` on subjects matching `filter`, in stream order (events of
+/// other types on those subjects are left out).
+pub async fn events_on<T: Event + DeserializeOwned>(
+    client: &async_nats::Client,
+    stream: &str,
+    filter: &str,
+) -> Vec<Envelope<T>> {
+    stream_messages_on(client, stream, Some(filter))
+        .await
+        .iter()
+        .filter_map(|message| {
+            serde_json::from_slice::<Envelope<serde_json::Value>>(&message.payload).ok()
+        })
+        .filter(|envelope| envelope.event_type == T::TYPE)
+        .map(|envelope| Envelope {
+            data: serde_json::from_value(envelope.data).unwrap_or_else(|err| {
+                panic!("event {} is not a valid {}: {err}", envelope.id, T::TYPE)
+            }),
+            id: envelope.id,
+            event_type: envelope.event_type,
+            version: envelope.version,
+            occurred_at: envelope.occurred_at,
+            source: envelope.source,
+        })
+        .collect()
+}
+
+/// The last message stored on `subject` in `stream`, if any.
+pub async fn last_message(
+    client: &async_nats::Client,
+    stream: &str,
+    subject: &str,
+) -> Option<async_nats::jetstream::message::StreamMessage> {
+    use async_nats::jetstream::stream::LastRawMessageErrorKind;
+
+    let jetstream = async_nats::jetstream::new(client.clone());
+    let stream = jetstream.get_stream(stream).await.expect("stream exists");
+    match stream.get_last_raw_message_by_subject(subject).await {
+        Ok(message) => Some(message),
+        Err(err) if err.kind() == LastRawMessageErrorKind::NoMessageFound => None,
+        Err(err) => panic!("reading the last message on {subject}: {err}"),
+    }
 }

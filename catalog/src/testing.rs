@@ -1,0 +1,73 @@
+//! Support for the tests of every crate that needs a catalog (feature `testing`): the shared test products of
+//! [`platform::testing::TestProduct`] as catalog products, loaded the way `catalog import` loads a file, and
+//! the shared real catalog.
+
+use std::sync::OnceLock;
+
+use platform::testing::TestProduct;
+use sqlx::MySqlPool;
+
+use crate::domain::{ImageInput, NewProduct, ProductStatus, Sku, Slug};
+
+/// The catalog product for `product`: active, slug from its name, a description naming it and its brand,
+/// popularity 100 and one image `/images/<SKU>.jpg`.
+///
+/// # Panics
+/// When the SKU is not a valid one: a mistake in the test.
+pub fn new_product(product: TestProduct) -> NewProduct {
+    let sku = Sku::parse(&product.sku)
+        .unwrap_or_else(|err| panic!("test product {:?}: {err}", product.sku));
+    NewProduct {
+        slug: Slug::from_text(&product.name, 120),
+        description: format!("{} by {}, a fine product.", product.name, product.brand),
+        status: ProductStatus::Active,
+        popularity: 100,
+        category_paths: vec![product.category_path],
+        images: vec![ImageInput {
+            url: format!("/images/{}.jpg", sku.as_str()),
+            alt_text: product.name.clone(),
+        }],
+        initial_stock: product.stock,
+        price: product.price,
+        brand: product.brand,
+        name: product.name,
+        sku,
+    }
+}
+
+/// Creates or updates `products` in the catalog whose database is `pool`, through the importer (the code path
+/// of `catalog import`), events included; the running catalog's relay publishes them.
+///
+/// # Panics
+/// When the import fails.
+pub async fn load(pool: &MySqlPool, products: Vec<NewProduct>) {
+    crate::import::import(pool, None, products)
+        .await
+        .unwrap_or_else(|err| panic!("loading test products: {err:#}"));
+}
+
+/// The shared real catalog (`../shared/data/products-bestbuy.json`, beside the repository), parsed once;
+/// `None` when the file is not there (each test that needs it says so loudly).
+///
+/// # Panics
+/// When the file is there but does not parse.
+pub fn real_catalog() -> Option<&'static [NewProduct]> {
+    static CATALOG: OnceLock<Option<Vec<NewProduct>>> = OnceLock::new();
+    CATALOG
+        .get_or_init(|| {
+            let path = concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../shared/data/products-bestbuy.json"
+            );
+            match std::fs::read(path) {
+                Ok(bytes) => Some(
+                    crate::seed::parse_bestbuy_json(&bytes, 42).expect("the shared catalog parses"),
+                ),
+                Err(_) => {
+                    eprintln!("SKIPPED: {path} not found; tests on the real catalog did not run");
+                    None
+                }
+            }
+        })
+        .as_deref()
+}
