@@ -1,9 +1,9 @@
 //! `spawn_app`: the catalog running in-process on port 0, with its own scratch database and nats-server.
 
-use std::{sync::OnceLock, time::Duration};
+use std::time::Duration;
 
-use catalog::{MIGRATOR, SERVICE, config::Config, domain::NewProduct};
-use platform::testing::{NatsServer, TestService, spawn_service};
+use catalog::{MIGRATOR, SERVICE, config::Config, domain::NewProduct, testing::new_product};
+use platform::testing::{NatsServer, TestProduct, TestService, spawn_service};
 use serde_json::Value;
 use sqlx::MySqlPool;
 
@@ -53,9 +53,7 @@ pub(crate) async fn spawn_app_with(config: Config) -> TestApp {
 
 impl TestApp {
     pub(crate) async fn load(&self, products: Vec<NewProduct>) {
-        catalog::import::import(&self.pool, None, products)
-            .await
-            .unwrap();
+        catalog::testing::load(&self.pool, products).await;
     }
 
     pub(crate) async fn get(&self, path_and_query: &str) -> (u16, Value) {
@@ -81,31 +79,7 @@ impl TestApp {
     }
 }
 
-/// The shared real catalog (../shared/data/products-bestbuy.json), parsed once; `None` when the file is not
-/// beside the repository (the tests that need it say so loudly).
-pub(crate) fn real_catalog() -> Option<&'static Vec<NewProduct>> {
-    static CATALOG: OnceLock<Option<Vec<NewProduct>>> = OnceLock::new();
-    CATALOG
-        .get_or_init(|| {
-            let path = concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../../shared/data/products-bestbuy.json"
-            );
-            match std::fs::read(path) {
-                Ok(bytes) => Some(
-                    catalog::seed::parse_bestbuy_json(&bytes, 42)
-                        .expect("the shared catalog parses"),
-                ),
-                Err(_) => {
-                    eprintln!("SKIPPED: {path} not found; tests on the real catalog did not run");
-                    None
-                }
-            }
-        })
-        .as_ref()
-}
-
-/// A small hand-made catalog for listing tests.
+/// A small hand-made catalog for listing tests: the shared test product, named, branded and placed.
 pub(crate) fn product(
     sku: &str,
     name: &str,
@@ -114,21 +88,9 @@ pub(crate) fn product(
     path: &[&str],
     stock: u32,
 ) -> NewProduct {
-    use catalog::domain::{ImageInput, ProductStatus, Sku, Slug};
-    NewProduct {
-        sku: Sku::parse(sku).unwrap(),
-        slug: Slug::from_text(name, 120),
-        name: name.to_owned(),
-        description: format!("{name} by {brand}, a fine product."),
-        brand: brand.to_owned(),
-        price: price.parse().unwrap(),
-        status: ProductStatus::Active,
-        popularity: 100,
-        category_paths: vec![path.iter().map(|s| s.to_string()).collect()],
-        images: vec![ImageInput {
-            url: format!("/images/{sku}.jpg"),
-            alt_text: name.to_owned(),
-        }],
-        initial_stock: stock,
-    }
+    new_product(
+        TestProduct::new(sku, price, stock)
+            .named(name, brand)
+            .in_category(path),
+    )
 }

@@ -7,6 +7,7 @@ use async_nats::jetstream;
 use platform::{
     contracts::catalog::{ProductUpserted, RESERVE, ReserveRequest, StockChanged, StockLine},
     events::Envelope,
+    testing::eventually_within,
 };
 
 use crate::helpers::{product, spawn_app};
@@ -17,19 +18,15 @@ async fn stream_messages(client: &async_nats::Client) -> Vec<async_nats::jetstre
 
 async fn wait_for_messages(client: &async_nats::Client, count: u64) {
     let jetstream = jetstream::new(client.clone());
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    loop {
-        let mut stream = jetstream.get_stream("CATALOG").await.unwrap();
-        let messages = stream.info().await.unwrap().state.messages;
-        if messages >= count {
-            return;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "only {messages} of {count} events arrived"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    eventually_within(
+        &format!("{count} events in CATALOG"),
+        Duration::from_secs(30),
+        async || {
+            let mut stream = jetstream.get_stream("CATALOG").await.unwrap();
+            stream.info().await.unwrap().state.messages >= count
+        },
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread")]

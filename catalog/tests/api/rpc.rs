@@ -4,9 +4,12 @@ use std::time::Duration;
 
 use catalog::config::Config;
 use futures::future::join_all;
-use platform::contracts::catalog::{
-    COMMIT, OrderStockRequest, QUOTE, QuoteRequest, RELEASE, RESERVE, ReserveRequest, StockLine,
-    StockRejection, StockReply,
+use platform::{
+    contracts::catalog::{
+        COMMIT, OrderStockRequest, QUOTE, QuoteRequest, RELEASE, RESERVE, ReserveRequest,
+        StockLine, StockRejection, StockReply,
+    },
+    testing::eventually_within,
 };
 use serde_json::Value;
 
@@ -320,14 +323,12 @@ async fn expired_reservations_are_released_by_the_sweeper() {
     ));
     assert_eq!(inventory(&app, "EXP-1").await, (3, 2));
 
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    while inventory(&app, "EXP-1").await != (3, 0) {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the reservation was never released"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    eventually_within(
+        "the sweeper releases the expired reservation",
+        Duration::from_secs(10),
+        async || inventory(&app, "EXP-1").await == (3, 0),
+    )
+    .await;
     let reply = order_call(&app, COMMIT, "LATE-1").await;
     assert!(
         matches!(reply, StockReply::Rejected(StockRejection::ReservationReleased { ref reason, .. }) if reason == "expired")

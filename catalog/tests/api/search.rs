@@ -1,8 +1,9 @@
 //! Search-as-you-type on the shared real catalog, and on small hand-made ones.
 
+use catalog::testing::real_catalog;
 use serde_json::Value;
 
-use crate::helpers::{TestApp, product, real_catalog, spawn_app};
+use crate::helpers::{TestApp, product, spawn_app};
 
 fn hit_skus(response: &Value) -> Vec<String> {
     response["hits"]
@@ -35,7 +36,7 @@ async fn on_the_real_catalog_names_brands_and_short_prefixes_find_what_shoppers_
         return;
     };
     let app = spawn_app().await;
-    app.load(catalog.clone()).await;
+    app.load(catalog.to_vec()).await;
 
     // A full product name finds that product first (every 37th product: a spread of the whole catalog).
     let mut misses = Vec::new();
