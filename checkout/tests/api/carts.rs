@@ -1,14 +1,18 @@
 //! Cart lines: quantities, removal, and what the cart shows.
 
+use platform::testing::{TestProduct, eventually};
 use serde_json::json;
 
-use crate::helpers::{product, spawn_shop};
+use crate::helpers::spawn_shop;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_cart_keeps_snapshots_changes_quantities_and_removes_lines() {
     let shop = spawn_shop().await;
-    shop.load(vec![product("C-1", "2.50", 10), product("C-2", "1.00", 10)])
-        .await;
+    shop.load(vec![
+        TestProduct::new("C-1", "2.50", 10),
+        TestProduct::new("C-2", "1.00", 10),
+    ])
+    .await;
     let cart = shop.new_cart().await;
     assert_eq!(
         shop.cart(&cart).await["subtotal"],
@@ -69,7 +73,7 @@ async fn a_cart_keeps_snapshots_changes_quantities_and_removes_lines() {
 #[tokio::test(flavor = "multi_thread")]
 async fn expired_carts_and_old_idempotency_keys_are_deleted_and_orders_keep_their_lines() {
     let shop = spawn_shop().await;
-    shop.load(vec![product("E-1", "4.00", 10)]).await;
+    shop.load(vec![TestProduct::new("E-1", "4.00", 10)]).await;
     let ordered = shop.new_cart().await;
     shop.add(&ordered, "E-1", 1).await;
     let placed = shop
@@ -92,7 +96,7 @@ async fn expired_carts_and_old_idempotency_keys_are_deleted_and_orders_keep_thei
         .execute(&shop.checkout.pool)
         .await
         .unwrap();
-    shop.eventually("expired carts and old keys are deleted", || async {
+    eventually("expired carts and old keys are deleted", || async {
         shop.count("SELECT COUNT(*) FROM carts").await == 1
             && shop.count("SELECT COUNT(*) FROM cart_items").await == 0
             && shop.count("SELECT COUNT(*) FROM idempotency_keys").await == 0

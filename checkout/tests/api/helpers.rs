@@ -2,10 +2,10 @@
 
 use std::time::Duration;
 
-use catalog::domain::{ImageInput, NewProduct, ProductStatus, Sku, Slug};
+use catalog::testing::new_product;
 use platform::{
     config::CommonConfig,
-    testing::{NatsServer, TestService, spawn_service, spawn_service_with},
+    testing::{NatsServer, TestProduct, TestService, owners, spawn_service, spawn_service_with},
 };
 use serde_json::{Value, json};
 
@@ -81,25 +81,6 @@ pub(crate) async fn spawn_shop_configured(
     }
 }
 
-pub(crate) fn product(sku: &str, price: &str, stock: u32) -> NewProduct {
-    NewProduct {
-        sku: Sku::parse(sku).unwrap(),
-        slug: Slug::from_text(&format!("product {sku}"), 120),
-        name: format!("Product {sku}"),
-        description: format!("The {sku}."),
-        brand: "Acme".to_owned(),
-        price: price.parse().unwrap(),
-        status: ProductStatus::Active,
-        popularity: 1,
-        category_paths: vec![vec!["Things".to_owned()]],
-        images: vec![ImageInput {
-            url: format!("/images/{sku}.jpg"),
-            alt_text: sku.to_owned(),
-        }],
-        initial_stock: stock,
-    }
-}
-
 pub(crate) fn address() -> Value {
     json!({"line1": "1 Main St", "city": "Springfield", "postal_code": "12345", "country": "US"})
 }
@@ -123,10 +104,10 @@ pub(crate) struct Reply {
 }
 
 impl Shop {
-    pub(crate) async fn load(&self, products: Vec<NewProduct>) {
-        catalog::import::import(&self.catalog.pool, None, products)
-            .await
-            .unwrap();
+    /// Creates or updates `products` in the catalog, the way `catalog import` does.
+    pub(crate) async fn load(&self, products: Vec<TestProduct>) {
+        let products = products.into_iter().map(new_product).collect();
+        catalog::testing::load(&self.catalog.pool, products).await;
     }
 
     pub(crate) async fn send(&self, request: reqwest::RequestBuilder) -> Reply {
@@ -189,13 +170,16 @@ impl Shop {
         .await
     }
 
-    /// (on hand, reserved) of a SKU in the catalog.
-    pub(crate) async fn stock(&self, sku: &str) -> (u32, u32) {
-        sqlx::query_as("SELECT i.on_hand, i.reserved FROM inventory i JOIN products p ON p.id = i.product_id WHERE p.sku = ?")
-            .bind(sku)
-            .fetch_one(&self.catalog.pool)
-            .await
-            .unwrap()
+    /// `(on hand, reserved)` of `sku` as the catalog last published it (`None` before its first change): a
+    /// sale reaching the catalog is `(on hand - sold, 0)`, which the units available alone cannot tell from a
+    /// reservation still held.
+    pub(crate) async fn stock(&self, sku: &str) -> Option<(u32, u32)> {
+        owners::stock(&self.client, sku).await
+    }
+
+    /// Units of `sku` the catalog has for sale now.
+    pub(crate) async fn available(&self, sku: &str) -> u32 {
+        owners::available(&self.client, sku).await
     }
 
     pub(crate) async fn count(&self, sql: &'static str) -> i64 {
@@ -203,22 +187,6 @@ impl Shop {
             .fetch_one(&self.checkout.pool)
             .await
             .unwrap()
-    }
-
-    /// Waits until `check` holds, failing with `what` after a few seconds.
-    pub(crate) async fn eventually<F, Fut>(&self, what: &str, mut check: F)
-    where
-        F: FnMut() -> Fut,
-        Fut: Future<Output = bool>,
-    {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
-        while !check().await {
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "{what} did not happen"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
     }
 
     pub(crate) async fn stop(self) {

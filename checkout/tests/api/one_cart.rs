@@ -4,8 +4,10 @@
 
 use std::time::Duration;
 
-use crate::helpers::{Shop, checkout_config, order_body, product, spawn_shop, spawn_shop_with};
 use futures::future::join_all;
+use platform::testing::{TestProduct, eventually};
+
+use crate::helpers::{Shop, checkout_config, order_body, spawn_shop, spawn_shop_with};
 
 async fn succeeded_charges(shop: &Shop) -> i64 {
     shop.count("SELECT COUNT(*) FROM mockpay_charges WHERE state = 'succeeded'")
@@ -15,7 +17,8 @@ async fn succeeded_charges(shop: &Shop) -> i64 {
 #[tokio::test(flavor = "multi_thread")]
 async fn twenty_concurrent_attempts_on_one_cart_with_keys_of_their_own_pay_once() {
     let shop = spawn_shop().await;
-    shop.load(vec![product("ONE-1", "12.00", 100)]).await;
+    shop.load(vec![TestProduct::new("ONE-1", "12.00", 100)])
+        .await;
     let cart = shop.new_cart().await;
     assert_eq!(shop.add(&cart, "ONE-1", 2).await.status, 200);
     let body = order_body(&cart, "tok_visa");
@@ -50,8 +53,8 @@ async fn twenty_concurrent_attempts_on_one_cart_with_keys_of_their_own_pay_once(
     );
     assert_eq!(shop.count("SELECT COUNT(*) FROM orders").await, 1);
     assert_eq!(succeeded_charges(&shop).await, 1);
-    shop.eventually("two units are sold, no more", || async {
-        shop.stock("ONE-1").await == (98, 0)
+    eventually("two units are sold, no more", || async {
+        shop.stock("ONE-1").await == Some((98, 0))
     })
     .await;
     shop.stop().await;
@@ -64,7 +67,7 @@ async fn payment_attempts_per_cart_are_capped_with_a_429_that_charges_nothing() 
         ..checkout_config()
     })
     .await;
-    shop.load(vec![product("CAP-1", "5.00", 10)]).await;
+    shop.load(vec![TestProduct::new("CAP-1", "5.00", 10)]).await;
     let cart = shop.new_cart().await;
     shop.add(&cart, "CAP-1", 1).await;
     for attempt in 0..3 {
@@ -94,8 +97,8 @@ async fn payment_attempts_per_cart_are_capped_with_a_429_that_charges_nothing() 
         0
     );
     assert_eq!(shop.cart(&cart).await["state"], "open");
-    shop.eventually("the stock is back", || async {
-        shop.stock("CAP-1").await == (10, 0)
+    eventually("the stock is back", || async {
+        shop.stock("CAP-1").await == Some((10, 0))
     })
     .await;
     shop.stop().await;
@@ -104,7 +107,8 @@ async fn payment_attempts_per_cart_are_capped_with_a_429_that_charges_nothing() 
 #[tokio::test(flavor = "multi_thread")]
 async fn twenty_concurrent_plus_ones_on_one_line_each_add_exactly_one_unit() {
     let shop = spawn_shop().await;
-    shop.load(vec![product("INC-1", "1.00", 100)]).await;
+    shop.load(vec![TestProduct::new("INC-1", "1.00", 100)])
+        .await;
     let cart = shop.new_cart().await;
     let replies = join_all((0..20).map(|_| shop.add(&cart, "INC-1", 1))).await;
     let added = replies.iter().filter(|reply| reply.status == 200).count();
@@ -126,7 +130,7 @@ async fn the_line_cap_holds_when_new_lines_arrive_at_once() {
     let shop = spawn_shop().await;
     shop.load(
         (0..60)
-            .map(|i| product(&format!("LINE-{i}"), "1.00", 5))
+            .map(|i| TestProduct::new(&format!("LINE-{i}"), "1.00", 5))
             .collect(),
     )
     .await;
@@ -157,7 +161,8 @@ async fn the_line_cap_holds_when_new_lines_arrive_at_once() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_cart_being_checked_out_cannot_change_and_says_so() {
     let shop = spawn_shop().await;
-    shop.load(vec![product("HOLD-1", "3.00", 10)]).await;
+    shop.load(vec![TestProduct::new("HOLD-1", "3.00", 10)])
+        .await;
     let cart = shop.new_cart().await;
     shop.add(&cart, "HOLD-1", 1).await;
     // An attempt holds the cart (as during a payment).
@@ -241,7 +246,8 @@ async fn shoppers_who_hang_up_and_retry_with_their_key_pay_each_cart_exactly_onc
         ..checkout_config()
     })
     .await;
-    shop.load(vec![product("DIE-1", "8.00", 1000)]).await;
+    shop.load(vec![TestProduct::new("DIE-1", "8.00", 1000)])
+        .await;
     let mut carts = Vec::new();
     for _ in 0..30 {
         let cart = shop.new_cart().await;
@@ -275,7 +281,7 @@ async fn shoppers_who_hang_up_and_retry_with_their_key_pay_each_cart_exactly_onc
 
     // Whatever was left pending is finished by the reconciler; then every cart has exactly one paid order
     // and every charge belongs to a paid order.
-    shop.eventually("no order is left pending", || async {
+    eventually("no order is left pending", || async {
         shop.count("SELECT COUNT(*) FROM orders WHERE state = 'pending'")
             .await
             == 0
@@ -295,8 +301,8 @@ async fn shoppers_who_hang_up_and_retry_with_their_key_pay_each_cart_exactly_onc
         30
     );
     assert_eq!(succeeded_charges(&shop).await, 30);
-    shop.eventually("exactly thirty units are sold, none held", || async {
-        shop.stock("DIE-1").await == (970, 0)
+    eventually("exactly thirty units are sold, none held", || async {
+        shop.stock("DIE-1").await == Some((970, 0))
     })
     .await;
     // The shopper sees the order their key paid for.

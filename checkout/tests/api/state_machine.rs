@@ -2,9 +2,16 @@
 
 use std::time::Duration;
 
-use platform::contracts::orders::{TRANSITION, TransitionReply, TransitionRequest};
+use platform::{
+    contracts::orders::{
+        COUNTS, ChargeCounts, CheckoutCounts, OrderCounts, TRANSITION, TransitionReply,
+        TransitionRequest,
+    },
+    rpc::RpcError,
+    testing::{TestProduct, eventually, owners},
+};
 
-use crate::helpers::{Shop, order_body, product, spawn_shop};
+use crate::helpers::{Shop, order_body, spawn_shop};
 
 async fn transition(shop: &Shop, number: &str, to: &str) -> TransitionReply {
     let request = TransitionRequest {
@@ -28,7 +35,7 @@ async fn paid_order(shop: &Shop, sku: &str, key: &str) -> String {
 #[tokio::test(flavor = "multi_thread")]
 async fn orders_follow_the_state_machine_and_illegal_moves_are_refused() {
     let shop = spawn_shop().await;
-    shop.load(vec![product("T-1", "10.00", 10)]).await;
+    shop.load(vec![TestProduct::new("T-1", "10.00", 10)]).await;
     let number = paid_order(&shop, "T-1", "key-life").await;
     for to in ["processing", "shipped", "delivered"] {
         assert!(
@@ -80,10 +87,10 @@ async fn orders_follow_the_state_machine_and_illegal_moves_are_refused() {
 #[tokio::test(flavor = "multi_thread")]
 async fn cancelling_before_shipping_puts_the_sold_units_back_in_stock() {
     let shop = spawn_shop().await;
-    shop.load(vec![product("R-1", "10.00", 10)]).await;
+    shop.load(vec![TestProduct::new("R-1", "10.00", 10)]).await;
     let number = paid_order(&shop, "R-1", "key-cancel").await;
-    shop.eventually("the sale reaches the catalog", || async {
-        shop.stock("R-1").await == (8, 0)
+    eventually("the sale reaches the catalog", || async {
+        shop.stock("R-1").await == Some((8, 0))
     })
     .await;
     assert!(matches!(
@@ -94,8 +101,8 @@ async fn cancelling_before_shipping_puts_the_sold_units_back_in_stock() {
         transition(&shop, &number, "cancelled").await,
         TransitionReply::Ok { .. }
     ));
-    shop.eventually("the units are restocked", || async {
-        shop.stock("R-1").await == (10, 0)
+    eventually("the units are restocked", || async {
+        shop.stock("R-1").await == Some((10, 0))
     })
     .await;
     let settled: bool = sqlx::query_scalar("SELECT stock_settled FROM orders WHERE number = ?")
@@ -110,7 +117,7 @@ async fn cancelling_before_shipping_puts_the_sold_units_back_in_stock() {
 #[tokio::test(flavor = "multi_thread")]
 async fn bad_transition_requests_are_refused_by_field_before_the_database_and_never_echoed() {
     let shop = spawn_shop().await;
-    shop.load(vec![product("W-1", "10.00", 10)]).await;
+    shop.load(vec![TestProduct::new("W-1", "10.00", 10)]).await;
     let number = paid_order(&shop, "W-1", "key-bad-transition").await;
     let client = &shop.client;
     let send = |request: TransitionRequest| async move {
@@ -176,5 +183,62 @@ async fn bad_transition_requests_are_refused_by_field_before_the_database_and_ne
         .await
         .unwrap();
     assert_eq!(state, "paid");
+    shop.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn operators_see_orders_by_state_and_the_providers_charges_counted() {
+    let shop = spawn_shop().await;
+    shop.load(vec![TestProduct::new("C-1", "10.00", 10)]).await;
+    assert_eq!(
+        owners::checkout_counts(&shop.client).await,
+        CheckoutCounts::default()
+    );
+    let shipped = paid_order(&shop, "C-1", "key-shipped").await;
+    for to in ["processing", "shipped"] {
+        assert!(matches!(
+            transition(&shop, &shipped, to).await,
+            TransitionReply::Ok { .. }
+        ));
+    }
+    paid_order(&shop, "C-1", "key-paid").await;
+    let cart = shop.new_cart().await;
+    shop.add(&cart, "C-1", 1).await;
+    let declined = shop
+        .place("key-declined", &order_body(&cart, "tok_declined"))
+        .await;
+    assert_eq!(declined.status, 402, "{}", declined.body);
+
+    let counts = owners::checkout_counts(&shop.client).await;
+    assert_eq!(
+        counts.orders,
+        OrderCounts {
+            paid: 1,
+            shipped: 1,
+            payment_failed: 1,
+            ..OrderCounts::default()
+        }
+    );
+    assert_eq!(
+        counts.charges,
+        ChargeCounts {
+            succeeded: 2,
+            declined: 1,
+            voided: 0
+        }
+    );
+    assert_eq!(counts.unconfirmed_stock_releases, 0);
+    // A filter the endpoint does not have is refused, not ignored.
+    let filtered = platform::rpc::call::<_, CheckoutCounts>(
+        &shop.client,
+        COUNTS,
+        &serde_json::json!({"state": "paid"}),
+        Duration::from_secs(5),
+    )
+    .await;
+    assert!(
+        matches!(filtered, Err(RpcError::Service { code: 400, .. })),
+        "{filtered:?}"
+    );
     shop.stop().await;
 }
