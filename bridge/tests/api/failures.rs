@@ -5,11 +5,9 @@ use std::time::Duration;
 use async_nats::jetstream::{AckKind, consumer::PullConsumer};
 use aws_sdk_sqs::types::QueueAttributeName;
 use futures::StreamExt as _;
-use platform::consumer::HEADER_REASON;
+use platform::{consumer::HEADER_REASON, testing::order_number};
 
-use crate::helpers::{
-    World, config, distinct_event_ids, metric, order_created, order_number, spawn_bridge,
-};
+use crate::helpers::{World, config, distinct_event_ids, metric, order_created, spawn_bridge};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_sqs_outage_delays_events_but_loses_and_duplicates_none() {

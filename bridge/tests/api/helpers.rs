@@ -19,11 +19,10 @@ use bridge::{
     MIGRATOR, SERVICE,
     config::{Config, QueueTarget},
 };
-use chrono::Utc;
 use platform::{
     Runtime,
     config::{CommonConfig, LogFormat},
-    contracts::orders::{Address, OrderCreated, OrderLine},
+    contracts::orders::OrderCreated,
     events::Envelope,
     testing::{MotoServer, NatsServer, TestDatabase},
 };
@@ -230,47 +229,16 @@ impl Bridge {
     }
 }
 
-/// An OrderCreated envelope for order `number`, with a lookup token that must not reach SQS.
+/// An OrderCreated envelope for order `number`, as checkout publishes it: with a lookup token, which must
+/// not reach SQS.
 pub(crate) fn order_created(number: &str) -> Envelope<OrderCreated> {
-    let price = "19.99".parse().unwrap();
     Envelope::new(
         "checkout",
         OrderCreated {
             number: number.to_owned(),
-            email: "ana@example.com".to_owned(),
-            customer_name: "Ana Núñez".to_owned(),
-            lines: vec![OrderLine {
-                sku: "BB-1".to_owned(),
-                name: "Kettle".to_owned(),
-                unit_price: price,
-                quantity: 1,
-                line_total: price,
-            }],
-            subtotal: price,
-            shipping: "4.99".parse().unwrap(),
-            tax: "1.60".parse().unwrap(),
-            total: "26.58".parse().unwrap(),
-            currency: "USD".to_owned(),
-            shipping_method: "standard".to_owned(),
-            shipping_address: Address {
-                line1: "1 Main St".to_owned(),
-                line2: None,
-                city: "Springfield".to_owned(),
-                region: None,
-                postal_code: "12345".to_owned(),
-                country: "US".to_owned(),
-            },
-            state: "paid".to_owned(),
-            created_at: Utc::now(),
-            lookup_token: Some("secret-lookup-token".to_owned()),
+            ..platform::testing::order_created()
         },
     )
-}
-
-/// A fresh order number.
-pub(crate) fn order_number() -> String {
-    let id = uuid::Uuid::new_v4().simple().to_string().to_uppercase();
-    format!("SH-{}", &id[..8])
 }
 
 pub(crate) fn string_attribute<'a>(message: &'a Message, name: &str) -> Option<&'a str> {

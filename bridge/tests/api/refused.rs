@@ -9,11 +9,12 @@ use platform::{
     consumer::HEADER_REASON,
     contracts::orders::{OrderCancelled, OrderPaid, OrderStatusChanged},
     events::Envelope,
+    testing::order_number,
 };
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    World, config, distinct_event_ids, order_created, order_number, spawn_bridge, string_attribute,
+    World, config, distinct_event_ids, order_created, spawn_bridge, string_attribute,
 };
 
 /// The reason of the dead letter the bridge wrote for a message published on `subject`.

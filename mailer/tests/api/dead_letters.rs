@@ -1,10 +1,13 @@
 //! Events the mailer can never handle go to the DEADLETTER stream with a reason, once, and do not hold up the
 //! ones after them.
 
-use platform::events::Envelope;
+use platform::{
+    events::Envelope,
+    testing::{eventually, order_created},
+};
 use serde_json::json;
 
-use crate::helpers::{Via, eventually, order, spawn_mailer, test_config};
+use crate::helpers::{Via, spawn_mailer, test_config};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn poison_payloads_are_dead_lettered_with_a_reason_and_not_retried() {
@@ -23,11 +26,11 @@ async fn poison_payloads_are_dead_lettered_with_a_reason_and_not_retried() {
             serde_json::to_vec(&wrong_type).unwrap(),
         )
         .await;
-    let mut unmailable = order();
+    let mut unmailable = order_created();
     unmailable.number = "SH-NOMAIL".to_owned();
     unmailable.email = "ana at example dot com".to_owned();
     mailer.publish(&Envelope::new("checkout", unmailable)).await;
-    let good = Envelope::new("checkout", order());
+    let good = Envelope::new("checkout", order_created());
     mailer.publish(&good).await;
 
     eventually("three dead letters", async || {

@@ -2,17 +2,19 @@
 //! any cart; and an email whose sender died mid-send is found out (written or not) and never left
 //! `uncertain`, nor written twice.
 
-use platform::{contracts::orders::OrderCreated, events::Envelope};
-
-use crate::helpers::{
-    TestMailer, Via, leave_sending, order, order_for, parse_eml, spawn_mailer, test_config,
+use platform::{
+    contracts::orders::OrderCreated,
+    events::Envelope,
+    testing::{order_created, order_created_for},
 };
+
+use crate::helpers::{TestMailer, Via, leave_sending, parse_eml, spawn_mailer, test_config};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_file_transport_writes_an_eml_with_a_text_and_an_html_part_rendered_safely() {
     let mailer = spawn_mailer(Via::Files, test_config()).await;
     let name = "Zoë <b>Bold</b> & Søn 北京";
-    let mut order = order_for(name, 60);
+    let mut order = order_created_for(name, 60);
     order.lines[7].name = "Cable <script>alert(1)</script> & \"adapter\"".to_owned();
     let envelope = Envelope::new("checkout", order);
     mailer.publish(&envelope).await;
@@ -115,7 +117,7 @@ async fn the_file_transport_writes_an_eml_with_a_text_and_an_html_part_rendered_
 #[tokio::test(flavor = "multi_thread")]
 async fn an_email_left_sending_by_a_handler_that_died_before_writing_it_is_written_once_and_sent() {
     let mailer = spawn_mailer(Via::Files, test_config()).await;
-    let envelope = Envelope::new("checkout", order());
+    let envelope = Envelope::new("checkout", order_created());
     leave_sending(&mailer, &envelope).await;
     // What the handler was writing when it died.
     std::fs::create_dir_all(&mailer.mail_dir).unwrap();
@@ -161,7 +163,7 @@ async fn an_email_left_sending_by_a_handler_that_died_before_writing_it_is_writt
 async fn an_email_left_sending_by_a_handler_that_died_after_writing_it_is_recorded_sent_and_not_written_again()
  {
     let mailer = spawn_mailer(Via::Files, test_config()).await;
-    let envelope = Envelope::new("checkout", order());
+    let envelope = Envelope::new("checkout", order_created());
     leave_sending(&mailer, &envelope).await;
     // The handler renamed the email into place, then died before recording it.
     std::fs::create_dir_all(&mailer.mail_dir).unwrap();

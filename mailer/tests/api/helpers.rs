@@ -13,9 +13,9 @@ use mailer::{
     transport::{Transport, ses_client},
 };
 use platform::{
-    contracts::orders::{Address, OrderCreated, OrderLine},
+    contracts::orders::OrderCreated,
     events::Envelope,
-    testing::{NatsServer, TestService, spawn_service},
+    testing::{NatsServer, TestService, eventually, spawn_service},
 };
 use serde_json::Value;
 use sqlx::Row as _;
@@ -140,53 +140,6 @@ pub(crate) async fn spawn_mailer(via: Via, config: Config) -> TestMailer {
         mail_dir,
         http: reqwest::Client::new(),
     }
-}
-
-/// An order with `lines` lines, for `name`.
-pub(crate) fn order_for(name: &str, lines: usize) -> OrderCreated {
-    let number = format!(
-        "SH-{}",
-        &uuid::Uuid::new_v4().simple().to_string()[..8].to_uppercase()
-    );
-    let lines: Vec<OrderLine> = (1..=lines)
-        .map(|i| OrderLine {
-            sku: format!("BB-{i:04}"),
-            name: format!("Product {i}"),
-            unit_price: "19.99".parse().unwrap(),
-            quantity: 2,
-            line_total: "39.98".parse().unwrap(),
-        })
-        .collect();
-    let subtotal: rust_decimal::Decimal = lines.iter().map(|line| line.line_total).sum();
-    let tax = (subtotal * rust_decimal::Decimal::new(8, 2)).round_dp(2);
-    let shipping = rust_decimal::Decimal::new(499, 2);
-    OrderCreated {
-        number: number.clone(),
-        email: "ana@example.com".to_owned(),
-        customer_name: name.to_owned(),
-        lines,
-        subtotal,
-        shipping,
-        tax,
-        total: subtotal + shipping + tax,
-        currency: "USD".to_owned(),
-        shipping_method: "standard".to_owned(),
-        shipping_address: Address {
-            line1: "1 Main St".to_owned(),
-            line2: None,
-            city: "Springfield".to_owned(),
-            region: Some("IL".to_owned()),
-            postal_code: "62701".to_owned(),
-            country: "US".to_owned(),
-        },
-        state: "paid".to_owned(),
-        created_at: chrono::Utc::now(),
-        lookup_token: Some(format!("tok{}", uuid::Uuid::new_v4().simple())),
-    }
-}
-
-pub(crate) fn order() -> OrderCreated {
-    order_for("Ana Núñez", 2)
 }
 
 /// One row of the email log.
@@ -371,18 +324,6 @@ pub(crate) async fn leave_sending(mailer: &TestMailer, envelope: &Envelope<Order
     .execute(&mailer.service.pool)
     .await
     .unwrap();
-}
-
-/// Waits until `check` holds, failing with `what` after 20 seconds.
-pub(crate) async fn eventually(what: &str, mut check: impl AsyncFnMut() -> bool) {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    while !check().await {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "{what} did not happen"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
 }
 
 /// An email file as Python's standard `email` package reads it: an independent RFC 5322 / MIME parser.

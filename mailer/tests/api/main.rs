@@ -6,4 +6,5 @@ mod helpers;
 mod dead_letters;
 mod files;
 mod retention;
+mod rpc;
 mod ses;

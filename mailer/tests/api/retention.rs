@@ -3,10 +3,10 @@
 
 use std::time::Duration;
 
-use platform::retention::Plan;
+use platform::{retention::Plan, testing::eventually};
 use sqlx::MySqlPool;
 
-use crate::helpers::{TestMailer, Via, eventually, spawn_mailer, test_config};
+use crate::helpers::{TestMailer, Via, spawn_mailer, test_config};
 
 const DAYS_180: Duration = Duration::from_secs(180 * 24 * 3600);
 

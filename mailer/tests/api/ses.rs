@@ -3,11 +3,13 @@
 
 use std::{collections::HashSet, time::Duration};
 
-use platform::{events::Envelope, testing::MotoServer};
+use platform::{
+    events::Envelope,
+    testing::{MotoServer, eventually, order_created},
+};
 
 use crate::helpers::{
-    MAIL_FROM, Plug, Via, eventually, leave_sending, moto_emails, order, spawn_mailer, test_config,
-    verify_sender,
+    MAIL_FROM, Plug, Via, leave_sending, moto_emails, spawn_mailer, test_config, verify_sender,
 };
 
 fn start_moto() -> MotoServer {
@@ -21,7 +23,7 @@ async fn every_order_gets_exactly_one_email_through_ses() {
     let mailer = spawn_mailer(Via::Ses(moto.url()), test_config()).await;
 
     let envelopes: Vec<_> = (0..12)
-        .map(|_| Envelope::new("checkout", order()))
+        .map(|_| Envelope::new("checkout", order_created()))
         .collect();
     for envelope in &envelopes {
         mailer.publish(envelope).await;
@@ -91,8 +93,8 @@ async fn the_same_event_published_again_or_redelivered_sends_one_email() {
     verify_sender(&moto.url()).await;
     let mailer = spawn_mailer(Via::Ses(moto.url()), test_config()).await;
 
-    let twice = Envelope::new("checkout", order());
-    let once = Envelope::new("checkout", order());
+    let twice = Envelope::new("checkout", order_created());
+    let once = Envelope::new("checkout", order_created());
     // Back to back: the copies may be handled at the same moment by two handlers.
     mailer.publish(&twice).await;
     mailer.publish(&twice).await;
@@ -125,7 +127,7 @@ async fn two_mailers_sharing_the_consumer_send_each_email_once() {
     let replica = mailer.spawn_replica(Via::Ses(moto.url()), config).await;
 
     let envelopes: Vec<_> = (0..20)
-        .map(|_| Envelope::new("checkout", order()))
+        .map(|_| Envelope::new("checkout", order_created()))
         .collect();
     for envelope in &envelopes {
         mailer.publish(envelope).await;
@@ -153,7 +155,7 @@ async fn an_email_ses_rejects_is_failed_after_one_attempt_and_dead_lettered() {
     let moto = start_moto();
     // The sender is not verified: SES answers MessageRejected.
     let mailer = spawn_mailer(Via::Ses(moto.url()), test_config()).await;
-    let envelope = Envelope::new("checkout", order());
+    let envelope = Envelope::new("checkout", order_created());
     mailer.publish(&envelope).await;
 
     mailer.wait_for_state("failed", 1).await;
@@ -199,7 +201,9 @@ async fn orders_that_arrive_while_ses_is_down_are_sent_once_when_it_returns() {
 
     plug.unplug().await;
     tokio::task::block_in_place(|| moto.stop());
-    let envelopes: Vec<_> = (0..3).map(|_| Envelope::new("checkout", order())).collect();
+    let envelopes: Vec<_> = (0..3)
+        .map(|_| Envelope::new("checkout", order_created()))
+        .collect();
     for envelope in &envelopes {
         mailer.publish(envelope).await;
     }
@@ -248,7 +252,7 @@ async fn an_email_left_sending_by_a_handler_that_died_is_marked_uncertain_and_no
     let moto = start_moto();
     verify_sender(&moto.url()).await;
     let mailer = spawn_mailer(Via::Ses(moto.url()), test_config()).await;
-    let envelope = Envelope::new("checkout", order());
+    let envelope = Envelope::new("checkout", order_created());
     // SES cannot be asked whether it took the email before the handler died.
     leave_sending(&mailer, &envelope).await;
 
