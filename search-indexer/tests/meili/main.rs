@@ -3,6 +3,10 @@
 //! filters as the MySQL engine, updates and deletions reaching the index, and a rebuild that swaps without a
 //! moment of empty results.
 //!
+//! The catalog is asked only what its API answers (listing totals, categories, searches); the MySQL engine's
+//! answers come from a second catalog without Meilisearch, loaded with the same products. Products are loaded
+//! and deleted with the catalog's own import and delete code, as its commands do.
+//!
 //! The indexer's own upkeep (deleting `processed_events` past their retention) does not need Meilisearch and
 //! is tested in every run.
 //!
@@ -13,21 +17,20 @@
 use std::{
     collections::HashMap,
     sync::{
-        Arc, OnceLock,
+        Arc,
         atomic::{AtomicBool, AtomicU64, Ordering},
     },
-    time::{Duration, Instant},
+    time::Duration,
 };
 
-use catalog::{db::listing::Filter, domain::NewProduct, search::SearchRequest};
+use catalog::{domain::NewProduct, testing::real_catalog};
 use meilisearch_sdk::{client::Client, key::Action, key::KeyBuilder};
 use platform::{
     contracts::search::{REBUILD, RebuildReply},
-    testing::{NatsServer, TestService, spawn_service},
+    testing::{NatsServer, TestService, eventually_within, spawn_service},
 };
 use rust_decimal::Decimal;
 use serde_json::Value;
-use sqlx::MySqlPool;
 
 /// Meilisearch for the tests: its URL and master key, or `None` (said loudly) without `MEILI_URL`.
 fn meili(test: &str) -> Option<(String, Option<String>)> {
@@ -44,17 +47,75 @@ fn meili(test: &str) -> Option<(String, Option<String>)> {
     Some((url.trim_end_matches('/').to_owned(), key))
 }
 
-fn real_catalog() -> &'static Vec<NewProduct> {
-    static CATALOG: OnceLock<Vec<NewProduct>> = OnceLock::new();
-    CATALOG.get_or_init(|| {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../shared/data/products-bestbuy.json"
-        );
-        let bytes = std::fs::read(path).unwrap_or_else(|err| {
-            panic!("{path}: {err} (the shared catalog must be beside the repository)")
-        });
-        catalog::seed::parse_bestbuy_json(&bytes, 42).expect("the shared catalog parses")
+/// The shared real catalog; the Meilisearch tests need it beside the repository.
+fn shared_catalog() -> &'static [NewProduct] {
+    real_catalog().expect("the shared catalog must be beside the repository")
+}
+
+/// The catalog's settings in these tests, searching Meilisearch when `meili` is given.
+fn catalog_config(meili: Option<catalog::config::MeiliConfig>) -> catalog::config::Config {
+    catalog::config::Config {
+        reservation_ttl: chrono::Duration::minutes(15),
+        sweep_every: Duration::from_secs(3600),
+        fulltext_budget: Duration::from_secs(5),
+        meili,
+    }
+}
+
+/// A second catalog, searching with MySQL only, holding `products`: what the MySQL engine answers, to compare
+/// with Meilisearch's answers. On a NATS server of its own, so that its events and endpoints stay apart.
+struct MysqlCatalog {
+    service: TestService,
+    _nats: NatsServer,
+}
+
+impl MysqlCatalog {
+    async fn start(products: Vec<NewProduct>) -> Self {
+        let nats = NatsServer::start();
+        let service = spawn_service(
+            catalog::SERVICE,
+            &catalog::MIGRATOR,
+            &nats,
+            async |runtime| catalog::start(runtime, catalog_config(None)).await.unwrap(),
+        )
+        .await;
+        catalog::testing::load(&service.pool, products).await;
+        Self {
+            service,
+            _nats: nats,
+        }
+    }
+
+    async fn search(&self, http: &reqwest::Client, query: &str) -> Value {
+        let response = get(
+            http,
+            &format!("{}/api/search?{query}", self.service.address),
+        )
+        .await;
+        assert_eq!(response["engine"], "mysql", "{response}");
+        response
+    }
+
+    async fn stop(self) {
+        self.service.stop().await;
+    }
+}
+
+/// `GET url`, which must answer 200 with JSON.
+async fn get(http: &reqwest::Client, url: &str) -> Value {
+    let response = http.get(url).send().await.unwrap();
+    assert_eq!(response.status(), 200, "{url}");
+    response.json().await.unwrap()
+}
+
+/// The slug of the category called `name` in the tree of `GET /api/categories`.
+fn category_slug(tree: &Value, name: &str) -> Option<String> {
+    tree.as_array()?.iter().find_map(|node| {
+        if node["name"] == name {
+            node["slug"].as_str().map(str::to_owned)
+        } else {
+            category_slug(&node["children"], name)
+        }
     })
 }
 
@@ -89,19 +150,14 @@ impl Shop {
         };
 
         let nats = NatsServer::start();
-        let catalog_config = catalog::config::Config {
-            reservation_ttl: chrono::Duration::minutes(15),
-            sweep_every: Duration::from_secs(3600),
-            fulltext_budget: Duration::from_secs(5),
-            meili: Some(catalog::config::MeiliConfig {
-                url: url.clone(),
-                search_key: search_key.as_ref().map(|key| key.key.clone()),
-                index: index.clone(),
-                timeout: Duration::from_secs(2),
-                breaker_failures: 3,
-                breaker_cooldown: Duration::from_millis(500),
-            }),
-        };
+        let catalog_config = catalog_config(Some(catalog::config::MeiliConfig {
+            url: url.clone(),
+            search_key: search_key.as_ref().map(|key| key.key.clone()),
+            index: index.clone(),
+            timeout: Duration::from_secs(2),
+            breaker_failures: 3,
+            breaker_cooldown: Duration::from_millis(500),
+        }));
         let catalog = spawn_service(
             catalog::SERVICE,
             &catalog::MIGRATOR,
@@ -146,10 +202,6 @@ impl Shop {
         shop
     }
 
-    fn catalog_pool(&self) -> &MySqlPool {
-        &self.catalog.pool
-    }
-
     async fn built_at(&self) -> Option<chrono::NaiveDateTime> {
         sqlx::query_scalar("SELECT built_at FROM index_builds WHERE index_name = ?")
             .bind(&self.index)
@@ -160,7 +212,7 @@ impl Shop {
 
     /// Waits until a build newer than `after` was swapped in.
     async fn wait_for_build(&self, after: Option<chrono::NaiveDateTime>) {
-        eventually(Duration::from_secs(120), "the index build", async || {
+        eventually_within("the index build", Duration::from_secs(120), async || {
             matches!((self.built_at().await, after), (Some(now), Some(before)) if now > before)
                 || matches!((self.built_at().await, after), (Some(_), None))
         })
@@ -174,26 +226,27 @@ impl Shop {
         }
     }
 
+    /// Active products, as the catalog's listing counts them.
     async fn active_products(&self) -> u64 {
-        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM products WHERE status = 'active'")
-            .fetch_one(self.catalog_pool())
-            .await
-            .unwrap() as u64
+        let listing = get(
+            &self.http,
+            &format!("{}/api/products?limit=1", self.catalog.address),
+        )
+        .await;
+        listing["total"].as_u64().expect("a listing total")
     }
 
     /// Loads the real catalog and waits until the index holds every active product.
     async fn load_real_catalog(&self) -> u64 {
-        catalog::import::import(self.catalog_pool(), None, real_catalog().clone())
-            .await
-            .unwrap();
+        catalog::testing::load(&self.catalog.pool, shared_catalog().to_vec()).await;
         let expected = self.active_products().await;
         assert!(
             expected > 3_000,
             "the shared catalog has {expected} products"
         );
-        eventually(
-            Duration::from_secs(180),
+        eventually_within(
             "indexing the real catalog",
+            Duration::from_secs(180),
             async || self.documents().await == expected,
         )
         .await;
@@ -201,14 +254,11 @@ impl Shop {
     }
 
     async fn search(&self, query: &str) -> Value {
-        let response = self
-            .http
-            .get(format!("{}/api/search?{query}", self.catalog.address))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 200, "/api/search?{query}");
-        response.json().await.unwrap()
+        get(
+            &self.http,
+            &format!("{}/api/search?{query}", self.catalog.address),
+        )
+        .await
     }
 
     async fn document(&self, sku: &str) -> Option<Value> {
@@ -243,17 +293,6 @@ fn uuid_like() -> String {
             .unwrap()
             .as_nanos()
     )
-}
-
-async fn eventually(timeout: Duration, what: &str, mut check: impl AsyncFnMut() -> bool) {
-    let started = Instant::now();
-    while !check().await {
-        assert!(
-            started.elapsed() < timeout,
-            "{what}: not done after {timeout:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
 }
 
 fn skus(response: &Value) -> Vec<&str> {
@@ -310,106 +349,55 @@ async fn the_real_catalog_is_indexed_through_events_and_searched_with_typos() {
     let name = exact["hits"][0]["highlight"]["name"].as_str().unwrap();
     assert!(name.contains("<mark>"), "{name}");
 
-    // The same filters give the same counts and facets as the MySQL engine.
-    let categories = catalog::db::categories::all(shop.catalog_pool())
-        .await
-        .unwrap();
-    let accessories = categories
-        .values()
-        .find(|category| category.name == "Cell Phone Accessories")
+    // The same filters give the same counts and facets as the MySQL engine (a catalog without Meilisearch,
+    // holding the same products).
+    let mysql = MysqlCatalog::start(shared_catalog().to_vec()).await;
+    let categories = get(
+        &shop.http,
+        &format!("{}/api/categories", shop.catalog.address),
+    )
+    .await;
+    let accessories = category_slug(&categories["categories"], "Cell Phone Accessories")
         .expect("a Cell Phone Accessories category");
-    for (query, filter) in [
-        (
-            "q=otterbox&brand=OtterBox".to_owned(),
-            Filter {
-                brand: Some("OtterBox".into()),
-                ..Filter::default()
-            },
-        ),
-        (
-            "q=otterbox&brand=OtterBox&in_stock=true&min_price=30&max_price=59.99".to_owned(),
-            Filter {
-                brand: Some("OtterBox".into()),
-                in_stock: true,
-                min_price: Some(Decimal::new(30, 0)),
-                max_price: Some(Decimal::new(5_999, 2)),
-                ..Filter::default()
-            },
-        ),
-        (
-            format!("q=otterbox&brand=OtterBox&category={}", accessories.slug),
-            Filter {
-                brand: Some("OtterBox".into()),
-                category: Some(accessories.id),
-                ..Filter::default()
-            },
-        ),
+    for query in [
+        "q=otterbox&brand=OtterBox".to_owned(),
+        "q=otterbox&brand=OtterBox&in_stock=true&min_price=30&max_price=59.99".to_owned(),
+        format!("q=otterbox&brand=OtterBox&category={accessories}"),
     ] {
         let meili = shop.search(&query).await;
         assert_eq!(meili["engine"], "meilisearch");
-        let request = SearchRequest {
-            q: "otterbox".into(),
-            filter,
-            sort: catalog::db::listing::Sort::Relevance,
-            page: 1,
-            limit: 10,
-        };
-        let mysql = catalog::search::mysql::search(
-            shop.catalog_pool(),
-            &categories,
-            &request,
-            Duration::from_secs(5),
-        )
-        .await
-        .unwrap();
+        let mysql = mysql.search(&shop.http, &query).await;
+        let mysql_total = mysql["total"].as_u64().unwrap();
         assert!(
-            mysql.total > 0 && mysql.total_is_exact,
-            "{query}: {}",
-            mysql.total
+            mysql_total > 0 && mysql["total_is_exact"] == true,
+            "{query}: {mysql_total}"
         );
-        assert_eq!(meili["total"], mysql.total, "{query}: totals");
+        assert_eq!(meili["total"], mysql_total, "{query}: totals");
         // Both merge brand spellings ("OtterBox", "Otterbox"); which spelling is shown may differ.
-        let folded = |facets: Value| -> Value {
-            let mut facets = facets;
+        let folded = |facets: &Value| -> Value {
+            let mut facets = facets.clone();
             for brand in facets["brands"].as_array_mut().unwrap() {
                 brand["value"] = brand["value"].as_str().unwrap().to_lowercase().into();
             }
             facets
         };
         assert_eq!(
-            folded(meili["facets"].clone()),
-            folded(serde_json::to_value(&mysql.facets).unwrap()),
+            folded(&meili["facets"]),
+            folded(&mysql["facets"]),
             "{query}: facets"
         );
     }
     // A category filter narrows both engines alike, and the facet lists that category's children.
-    let phones = categories
-        .values()
-        .find(|category| category.name == "Cell Phones")
-        .expect("a Cell Phones category");
-    let meili = shop
-        .search(&format!("q=phone&category={}", phones.slug))
+    let phones =
+        category_slug(&categories["categories"], "Cell Phones").expect("a Cell Phones category");
+    let meili = shop.search(&format!("q=phone&category={phones}")).await;
+    let mysql_phones = mysql
+        .search(
+            &shop.http,
+            &format!("q=phone&category={phones}&sort=price_asc"),
+        )
         .await;
-    let request = SearchRequest {
-        q: "phone".into(),
-        filter: Filter {
-            category: Some(phones.id),
-            ..Filter::default()
-        },
-        sort: catalog::db::listing::Sort::PriceAsc,
-        page: 1,
-        limit: 10,
-    };
-    let mysql = catalog::search::mysql::search(
-        shop.catalog_pool(),
-        &categories,
-        &request,
-        Duration::from_secs(5),
-    )
-    .await
-    .unwrap();
-    let meili_categories = &meili["facets"]["categories"];
-    let mysql_categories = serde_json::to_value(&mysql.facets.categories).unwrap();
+    mysql.stop().await;
     let names = |facets: &Value| -> Vec<String> {
         facets
             .as_array()
@@ -418,17 +406,18 @@ async fn the_real_catalog_is_indexed_through_events_and_searched_with_typos() {
             .map(|c| c["slug"].as_str().unwrap().to_owned())
             .collect()
     };
-    assert!(!names(meili_categories).is_empty());
-    for slug in names(meili_categories) {
+    let meili_categories = names(&meili["facets"]["categories"]);
+    let mysql_categories = names(&mysql_phones["facets"]["categories"]);
+    assert!(!meili_categories.is_empty());
+    for slug in meili_categories {
         assert!(
-            names(&mysql_categories).contains(&slug) || !mysql.total_is_exact,
-            "{slug} is a child of {} in both engines",
-            phones.slug
+            mysql_categories.contains(&slug) || mysql_phones["total_is_exact"] == false,
+            "{slug} is a child of {phones} in both engines"
         );
     }
     // Sorted by price, the hits come cheapest first.
     let sorted = shop
-        .search(&format!("q=phone&category={}&sort=price_asc", phones.slug))
+        .search(&format!("q=phone&category={phones}&sort=price_asc"))
         .await;
     let prices: Vec<Decimal> = sorted["hits"]
         .as_array()
@@ -439,13 +428,11 @@ async fn the_real_catalog_is_indexed_through_events_and_searched_with_typos() {
     assert!(prices.windows(2).all(|w| w[0] <= w[1]), "{prices:?}");
 
     // An update reaches the index: a new price.
-    let mut product = real_catalog()[7].clone();
+    let mut product = shared_catalog()[7].clone();
     let sku = product.sku.as_str().to_owned();
     product.price = Decimal::new(12_345, 2);
-    catalog::import::import(shop.catalog_pool(), None, vec![product])
-        .await
-        .unwrap();
-    eventually(Duration::from_secs(30), "the price update", async || {
+    catalog::testing::load(&shop.catalog.pool, vec![product]).await;
+    eventually_within("the price update", Duration::from_secs(30), async || {
         shop.document(&sku)
             .await
             .is_some_and(|doc| doc["price"] == "123.45" && doc["price_cents"] == 12_345)
@@ -453,14 +440,15 @@ async fn the_real_catalog_is_indexed_through_events_and_searched_with_typos() {
     .await;
 
     // A deletion reaches it too.
-    let victim = real_catalog()[11].sku.as_str().to_owned();
+    let victim = shared_catalog()[11].sku.as_str().to_owned();
     assert!(shop.document(&victim).await.is_some());
-    let mut tx = shop.catalog_pool().begin().await.unwrap();
+    // The code path of `catalog delete`.
+    let mut tx = shop.catalog.pool.begin().await.unwrap();
     catalog::events::remove_product(&mut tx, &victim)
         .await
         .unwrap();
     tx.commit().await.unwrap();
-    eventually(Duration::from_secs(30), "the deletion", async || {
+    eventually_within("the deletion", Duration::from_secs(30), async || {
         shop.document(&victim).await.is_none()
     })
     .await;
@@ -618,7 +606,7 @@ async fn processed_events_past_their_retention_are_deleted_through_their_index_w
     );
     insert(1_500, 181).await;
     insert(10, 179).await;
-    eventually(Duration::from_secs(20), "old rows deleted", async || {
+    eventually_within("old rows deleted", Duration::from_secs(20), async || {
         count().await == 3_010
     })
     .await;
