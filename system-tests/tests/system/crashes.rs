@@ -2,11 +2,18 @@
 //! keeps retrying with their own Idempotency-Key ends with their order paid exactly once, charged once, and no
 //! stock stays held. NATS killed and restarted while shoppers check out: no reservation is left behind waiting
 //! for its expiry (the reservation TTL here is far longer than the test).
+//!
+//! What became of the orders, the charges and the stock is asked of checkout and the catalog over NATS
+//! (`rpc.checkout.counts`, quotes, and the order and stock events they published), as an operator would.
 
-use std::time::Duration;
+use std::{collections::BTreeSet, time::Duration};
 
 use futures::future::join_all;
-use platform::testing::NatsServer;
+use platform::{
+    contracts::orders::{CheckoutCounts, OrderPaid},
+    streams::ORDERS_STREAM,
+    testing::{NatsServer, events_on, eventually_within, owners},
+};
 use serde_json::{Value, json};
 
 use crate::helpers::{NO_RATE_LIMITS, ServiceProcess};
@@ -17,9 +24,13 @@ const ARRIVAL_GAP: Duration = Duration::from_millis(30);
 
 struct Shop {
     nats: NatsServer,
+    /// A client as `ops`, for asking the services what they hold.
+    ops: async_nats::Client,
     catalog: ServiceProcess,
     checkout: ServiceProcess,
     shoppers: Shoppers,
+    /// The SKUs in the shoppers' carts.
+    skus: Vec<String>,
 }
 
 /// The shoppers' side: a cart each, and the checkout's address.
@@ -91,11 +102,14 @@ async fn start_shop() -> Shop {
         checkout: checkout.http.clone(),
         carts,
     };
+    let ops = nats.ops().await;
     Shop {
         nats,
+        ops,
         catalog,
         checkout,
         shoppers,
+        skus,
     }
 }
 
@@ -141,40 +155,72 @@ impl Shoppers {
 }
 
 impl Shop {
-    async fn checkout_count(&self, sql: &'static str) -> i64 {
-        let pool = sqlx::MySqlPool::connect(&self.checkout.database.url())
-            .await
-            .unwrap();
-        let count = sqlx::query_scalar(sql).fetch_one(&pool).await.unwrap();
-        pool.close().await;
-        count
+    async fn counts(&self) -> CheckoutCounts {
+        owners::checkout_counts(&self.ops).await
     }
 
-    /// Units held by reservations in the catalog (the sum of `reserved` over every product).
-    async fn reserved_units(&self) -> i64 {
-        let pool = sqlx::MySqlPool::connect(&self.catalog.database.url())
-            .await
-            .unwrap();
-        let count: i64 =
-            sqlx::query_scalar("SELECT CAST(COALESCE(SUM(reserved), 0) AS SIGNED) FROM inventory")
-                .fetch_one(&pool)
-                .await
-                .unwrap();
-        pool.close().await;
-        count
-    }
-
-    async fn eventually(&self, what: &str, within: Duration, mut check: impl AsyncFnMut() -> bool) {
-        let deadline = tokio::time::Instant::now() + within;
-        while !check().await {
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "{what} did not happen within {within:?} (logs: {}, {})",
-                self.checkout.log.display(),
-                self.catalog.log.display()
-            );
-            tokio::time::sleep(Duration::from_millis(250)).await;
+    /// True when the catalog holds no unit of the shoppers' SKUs reserved: each one's last published stock
+    /// change says nothing is reserved, and its relay has caught up (the units for sale now, which a quote
+    /// reads from the database, are all those on hand).
+    async fn no_stock_held(&self) -> bool {
+        for sku in &self.skus {
+            let Some((on_hand, reserved)) = owners::stock(&self.ops, sku).await else {
+                return false;
+            };
+            if reserved != 0 || owners::available(&self.ops, sku).await != on_hand {
+                return false;
+            }
         }
+        true
+    }
+
+    /// The orders checkout announced as paid on `ORDERS`.
+    async fn announced_paid(&self) -> BTreeSet<String> {
+        events_on::<OrderPaid>(&self.ops, ORDERS_STREAM, "orders.*.paid")
+            .await
+            .into_iter()
+            .map(|paid| paid.data.number)
+            .collect()
+    }
+
+    async fn eventually(&self, what: &str, within: Duration, check: impl AsyncFnMut() -> bool) {
+        let what = format!(
+            "{what} (logs: {}, {})",
+            self.checkout.log.display(),
+            self.catalog.log.display()
+        );
+        eventually_within(&what, within, check).await;
+    }
+
+    /// Every shopper's order is paid, and only theirs: no cart is paid twice.
+    async fn check_each_shopper_paid_once(&self, answers: &[(u16, Value)]) {
+        let answered: BTreeSet<String> = answers
+            .iter()
+            .map(|(_, answer)| {
+                answer["number"]
+                    .as_str()
+                    .expect("an order number")
+                    .to_owned()
+            })
+            .collect();
+        assert_eq!(answered.len(), SHOPPERS, "one order per shopper");
+        self.eventually(
+            "every paid order is announced",
+            Duration::from_secs(60),
+            async || self.announced_paid().await.is_superset(&answered),
+        )
+        .await;
+        assert_eq!(
+            self.announced_paid().await,
+            answered,
+            "no cart is paid twice: the paid orders are the shoppers' own"
+        );
+        let counts = self.counts().await;
+        assert_eq!(counts.orders.paid, SHOPPERS as u64, "{counts:?}");
+        assert_eq!(
+            counts.charges.succeeded, SHOPPERS as u64,
+            "one charge per paid order, none for an order that was not paid: {counts:?}"
+        );
     }
 }
 
@@ -210,37 +256,14 @@ async fn checkout_killed_mid_flow_pays_each_shopper_exactly_once_when_they_retry
     shop.eventually(
         "every attempt is finished",
         Duration::from_secs(60),
-        async || {
-            shop.checkout_count("SELECT COUNT(*) FROM orders WHERE state = 'pending'")
-                .await
-                == 0
-        },
+        async || shop.counts().await.orders.pending == 0,
     )
     .await;
-    assert_eq!(
-        shop.checkout_count(
-            "SELECT COUNT(*) FROM (SELECT cart_id FROM orders WHERE state = 'paid' \
-             GROUP BY cart_id HAVING COUNT(*) > 1) twice"
-        )
-        .await,
-        0,
-        "no cart is paid twice"
-    );
-    assert_eq!(
-        shop.checkout_count("SELECT COUNT(*) FROM orders WHERE state = 'paid'")
-            .await,
-        SHOPPERS as i64
-    );
-    assert_eq!(
-        shop.checkout_count("SELECT COUNT(*) FROM mockpay_charges WHERE state = 'succeeded'")
-            .await,
-        SHOPPERS as i64,
-        "one charge per paid order, none for an order that was not paid"
-    );
+    shop.check_each_shopper_paid_once(&answers).await;
     shop.eventually(
         "no stock stays reserved",
         Duration::from_secs(60),
-        async || shop.reserved_units().await == 0,
+        async || shop.no_stock_held().await,
     )
     .await;
 }
@@ -269,13 +292,8 @@ async fn nats_killed_mid_flow_leaves_no_reservation_behind() {
         "every attempt is finished",
         Duration::from_secs(60),
         async || {
-            shop.checkout_count("SELECT COUNT(*) FROM orders WHERE state = 'pending'")
-                .await
-                == 0
-                && shop
-                    .checkout_count("SELECT COUNT(*) FROM stock_releases")
-                    .await
-                    == 0
+            let counts = shop.counts().await;
+            counts.orders.pending == 0 && counts.unconfirmed_stock_releases == 0
         },
     )
     .await;
@@ -283,12 +301,8 @@ async fn nats_killed_mid_flow_leaves_no_reservation_behind() {
     shop.eventually(
         "no stock stays reserved",
         Duration::from_secs(60),
-        async || shop.reserved_units().await == 0,
+        async || shop.no_stock_held().await,
     )
     .await;
-    assert_eq!(
-        shop.checkout_count("SELECT COUNT(*) FROM orders WHERE state = 'paid'")
-            .await,
-        SHOPPERS as i64
-    );
+    assert_eq!(shop.counts().await.orders.paid, SHOPPERS as u64);
 }

@@ -15,9 +15,9 @@ use platform::{
         orders::{TRANSITION, TransitionReply, TransitionRequest},
     },
     rpc::{RpcError, call},
-    testing::{NatsServer, publish_raw},
+    testing::{NatsServer, owners, publish_raw},
 };
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::helpers::{ServiceProcess, discover};
 
@@ -45,25 +45,6 @@ fn order_payload(number: &str) -> Vec<u8> {
         "type": "OrderCreated", "data": {"number": number, "email": "ana@example.com", "lookup_token": "secret"}
     }))
     .unwrap()
-}
-
-/// Units of `sku` the catalog says are available, asked as `ops`.
-async fn available(ops: &async_nats::Client, sku: &str) -> u64 {
-    let reply: QuoteReply = call(
-        ops,
-        QUOTE,
-        &QuoteRequest {
-            skus: vec![sku.to_owned()],
-        },
-        Duration::from_secs(5),
-    )
-    .await
-    .expect("ops may quote");
-    let QuoteReply::Ok(quote) = reply else {
-        panic!("quote refused: {reply:?}")
-    };
-    let item = serde_json::to_value(&quote.items[0]).unwrap();
-    item["available"].as_u64().expect("available")
 }
 
 /// A seeded catalog and checkout, as processes on their own users, and one SKU in stock.
@@ -132,7 +113,7 @@ async fn the_mailers_user_can_neither_reserve_stock_nor_move_orders_nor_publish_
     let (catalog, checkout, sku) = catalog_and_checkout(&nats).await;
     let ops = nats.ops().await;
     let (mailer, mut refused) = nats.connect_watching("mailer").await;
-    let before = available(&ops, &sku).await;
+    let before = owners::available(&ops, &sku).await;
     let reserve = |number: &str| ReserveRequest {
         order_number: number.to_owned(),
         lines: vec![StockLine {
@@ -155,7 +136,11 @@ async fn the_mailers_user_can_neither_reserve_stock_nor_move_orders_nor_publish_
     refused
         .expect(r#"Permissions Violation for Publish to "rpc.catalog.reserve""#)
         .await;
-    assert_eq!(available(&ops, &sku).await, before, "nothing was reserved");
+    assert_eq!(
+        owners::available(&ops, &sku).await,
+        before,
+        "nothing was reserved"
+    );
     // The endpoint itself answers: the refusal was the mailer's, not a missing catalog.
     let answer: StockReply = call(
         &ops,
@@ -166,7 +151,7 @@ async fn the_mailers_user_can_neither_reserve_stock_nor_move_orders_nor_publish_
     .await
     .expect("ops may reserve");
     assert!(matches!(answer, StockReply::Ok(_)), "{answer:?}");
-    assert_eq!(available(&ops, &sku).await, before - 1);
+    assert_eq!(owners::available(&ops, &sku).await, before - 1);
 
     // Refunds and cancellations go through checkout's transition endpoint: not for the mailer.
     let transition = TransitionRequest {
@@ -417,6 +402,19 @@ async fn the_monitor_user_sees_streams_consumers_and_services_but_no_message() {
     refused
         .expect(r#"Permissions Violation for Publish to "rpc.catalog.quote""#)
         .await;
+    // Not even the read-only counts of checkout and the mailer: they are for operators.
+    for subject in [
+        platform::contracts::orders::COUNTS,
+        platform::contracts::mailer::COUNTS,
+    ] {
+        let counts = call::<_, Value>(&monitor, subject, &json!({}), REFUSED_WITHIN).await;
+        assert!(counts.is_err(), "{counts:?}");
+        refused
+            .expect(&format!(
+                r#"Permissions Violation for Publish to "{subject}""#
+            ))
+            .await;
+    }
     monitor
         .publish("catalog.product.BB-1.deleted", "{}".into())
         .await
