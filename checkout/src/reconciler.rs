@@ -63,7 +63,7 @@ pub async fn pass(checkout: &Checkout) -> Result<(), sqlx::Error> {
                 tracing::warn!(%number, error = %err, "cannot finish an abandoned order yet");
             }
         } else {
-            orders::settle_stock(pool, &checkout.catalog, &number, state).await;
+            orders::transition::settle_stock(pool, &checkout.catalog, &number, state).await;
         }
     }
 
