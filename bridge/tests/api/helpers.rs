@@ -22,7 +22,7 @@ use bridge::{
 use platform::{
     Runtime,
     config::{CommonConfig, LogFormat},
-    contracts::orders::OrderCreated,
+    contracts::{OrderNumber, orders::OrderCreated},
     events::Envelope,
     testing::{MotoServer, NatsServer, TestDatabase},
 };
@@ -235,7 +235,7 @@ pub(crate) fn order_created(number: &str) -> Envelope<OrderCreated> {
     Envelope::new(
         "checkout",
         OrderCreated {
-            number: number.to_owned(),
+            number: OrderNumber::parse(number).expect("a well-formed order number"),
             ..platform::testing::order_created()
         },
     )

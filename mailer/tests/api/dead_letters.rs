@@ -2,6 +2,7 @@
 //! ones after them.
 
 use platform::{
+    contracts::{Email, OrderNumber},
     events::Envelope,
     testing::{eventually, order_created},
 };
@@ -27,8 +28,9 @@ async fn poison_payloads_are_dead_lettered_with_a_reason_and_not_retried() {
         )
         .await;
     let mut unmailable = order_created();
-    unmailable.number = "SH-NOMAIL".to_owned();
-    unmailable.email = "ana at example dot com".to_owned();
+    unmailable.number = OrderNumber::parse("SH-NOMAIL").unwrap();
+    // A well-formed address by the contract's rule, yet not one an email can carry (a comment in it).
+    unmailable.email = Email::parse("ana(x)@example.com").unwrap();
     mailer.publish(&Envelope::new("checkout", unmailable)).await;
     let good = Envelope::new("checkout", order_created());
     mailer.publish(&good).await;

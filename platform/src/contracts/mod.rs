@@ -5,3 +5,6 @@ pub mod catalog;
 pub mod mailer;
 pub mod orders;
 pub mod search;
+mod values;
+
+pub use values::{Email, InvalidValue, OrderNumber, Sku};

@@ -3,7 +3,10 @@
 
 use rust_decimal::Decimal;
 
-use crate::contracts::orders::{Address, OrderCreated, OrderLine};
+use crate::contracts::{
+    Email, OrderNumber, Sku,
+    orders::{Address, OrderCreated, OrderLine, OrderStatus},
+};
 
 /// A product for a test catalog: what a test cares about (SKU, price, stock, name, brand, category), the rest
 /// made up by the catalog. The catalog turns it into its own product type (its `testing` feature) and loads it
@@ -49,9 +52,9 @@ impl TestProduct {
 }
 
 /// A fresh order number in checkout's format (`SH-` and 8 characters).
-pub fn order_number() -> String {
+pub fn order_number() -> OrderNumber {
     let id = uuid::Uuid::new_v4().simple().to_string().to_uppercase();
-    format!("SH-{}", &id[..8])
+    OrderNumber::parse(&format!("SH-{}", &id[..8])).expect("SH- and hex digits are an order number")
 }
 
 /// An order for Ana Núñez with two lines, as checkout publishes it once paid: a fresh number and lookup token.
@@ -65,7 +68,7 @@ pub fn order_created_for(customer_name: &str, lines: usize) -> OrderCreated {
     let unit_price = Decimal::new(1999, 2);
     let lines: Vec<OrderLine> = (1..=lines)
         .map(|i| OrderLine {
-            sku: format!("BB-{i:04}"),
+            sku: Sku::parse(&format!("BB-{i:04}")).expect("BB- and digits are a SKU"),
             name: format!("Product {i}"),
             unit_price,
             quantity: 2,
@@ -77,7 +80,7 @@ pub fn order_created_for(customer_name: &str, lines: usize) -> OrderCreated {
     let shipping = Decimal::new(499, 2);
     OrderCreated {
         number: order_number(),
-        email: "ana@example.com".to_owned(),
+        email: Email::parse("ana@example.com").expect("an email address"),
         customer_name: customer_name.to_owned(),
         lines,
         subtotal,
@@ -94,7 +97,7 @@ pub fn order_created_for(customer_name: &str, lines: usize) -> OrderCreated {
             postal_code: "62701".to_owned(),
             country: "US".to_owned(),
         },
-        state: "paid".to_owned(),
+        state: OrderStatus::Paid,
         created_at: chrono::Utc::now(),
         lookup_token: Some(format!("tok{}", uuid::Uuid::new_v4().simple())),
     }

@@ -152,7 +152,7 @@ impl Shop {
         let nats = NatsServer::start();
         let catalog_config = catalog_config(Some(catalog::config::MeiliConfig {
             url: url.clone(),
-            search_key: search_key.as_ref().map(|key| key.key.clone()),
+            search_key: search_key.as_ref().map(|key| key.key.clone().into()),
             index: index.clone(),
             timeout: Duration::from_secs(2),
             breaker_failures: 3,
@@ -168,7 +168,7 @@ impl Shop {
         let indexer_config = search_indexer::config::Config {
             meili: Some(search_indexer::config::Meili {
                 url,
-                api_key: master_key,
+                api_key: master_key.map(Into::into),
                 index: index.clone(),
             }),
             batch: 500,
@@ -440,7 +440,7 @@ async fn the_real_catalog_is_indexed_through_events_and_searched_with_typos() {
     .await;
 
     // A deletion reaches it too.
-    let victim = shared_catalog()[11].sku.as_str().to_owned();
+    let victim = shared_catalog()[11].sku.clone();
     assert!(shop.document(&victim).await.is_some());
     // The code path of `catalog delete`.
     let mut tx = shop.catalog.pool.begin().await.unwrap();

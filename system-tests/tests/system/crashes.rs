@@ -179,7 +179,7 @@ impl Shop {
         events_on::<OrderPaid>(&self.ops, ORDERS_STREAM, "orders.*.paid")
             .await
             .into_iter()
-            .map(|paid| paid.data.number)
+            .map(|paid| paid.data.number.into_string())
             .collect()
     }
 
