@@ -474,14 +474,7 @@ async fn a_rebuild_swaps_in_a_new_index_without_a_moment_of_empty_results() {
         tokio::spawn(async move {
             let mut engines: HashMap<String, u64> = HashMap::new();
             while !stop.load(Ordering::SeqCst) {
-                let response: Value = http
-                    .get(format!("{address}/api/search?q=samsung"))
-                    .send()
-                    .await
-                    .unwrap()
-                    .json()
-                    .await
-                    .unwrap();
+                let response = get(&http, &format!("{address}/api/search?q=samsung")).await;
                 *engines
                     .entry(response["engine"].as_str().unwrap().to_owned())
                     .or_default() += 1;
@@ -495,28 +488,23 @@ async fn a_rebuild_swaps_in_a_new_index_without_a_moment_of_empty_results() {
     };
 
     let client = shop.nats.ops().await;
-    let reply: RebuildReply = platform::rpc::call(
-        &client,
-        REBUILD,
-        &serde_json::json!({}),
-        Duration::from_secs(5),
-    )
-    .await
-    .unwrap();
+    let rebuild = async || -> RebuildReply {
+        platform::rpc::call(
+            &client,
+            REBUILD,
+            &serde_json::json!({}),
+            Duration::from_secs(5),
+        )
+        .await
+        .unwrap()
+    };
+    let reply = rebuild().await;
     let RebuildReply::Started { index: build } = reply else {
         panic!("expected a new rebuild, got {reply:?}");
     };
     // A second request while it runs starts nothing.
-    let again: RebuildReply = platform::rpc::call(
-        &client,
-        REBUILD,
-        &serde_json::json!({}),
-        Duration::from_secs(5),
-    )
-    .await
-    .unwrap();
     assert_eq!(
-        again,
+        rebuild().await,
         RebuildReply::AlreadyRunning {
             index: build.clone()
         }

@@ -16,7 +16,7 @@ use platform::{
 };
 use serde_json::{Value, json};
 
-use crate::helpers::{NO_RATE_LIMITS, ServiceProcess};
+use crate::helpers::{NO_RATE_LIMITS, ServiceProcess, json_of};
 
 /// Shoppers, each arriving [`ARRIVAL_GAP`] after the previous one: orders keep coming for a few seconds.
 const SHOPPERS: usize = 100;
@@ -79,14 +79,7 @@ async fn start_shop() -> Shop {
     assert!(skus.len() >= 5, "the demo catalog has stocked products");
     let mut carts = Vec::new();
     for i in 0..SHOPPERS {
-        let cart: Value = http
-            .post(format!("{}/api/carts", checkout.http))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let cart: Value = json_of(http.post(format!("{}/api/carts", checkout.http))).await;
         let token = cart["token"].as_str().unwrap().to_owned();
         let added = http
             .post(format!("{}/api/carts/{token}/items", checkout.http))

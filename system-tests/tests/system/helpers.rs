@@ -138,17 +138,11 @@ impl ServiceProcess {
         min_available: u64,
     ) -> Vec<String> {
         self.run_command(&["seed"]).await;
-        let listing: serde_json::Value = http
-            .get(format!(
-                "{}/api/products?in_stock=true&sort=popularity&limit={limit}",
-                self.http
-            ))
-            .send()
-            .await
-            .expect("the catalog answers")
-            .json()
-            .await
-            .expect("a product listing");
+        let listing: serde_json::Value = json_of(http.get(format!(
+            "{}/api/products?in_stock=true&sort=popularity&limit={limit}",
+            self.http
+        )))
+        .await;
         listing["products"]
             .as_array()
             .expect("products")
@@ -216,6 +210,17 @@ impl ServiceProcess {
         self.database.clone().drop_database().await;
         status
     }
+}
+
+/// Sends `request` and reads the answer as JSON; the test fails if either goes wrong.
+pub(crate) async fn json_of(request: reqwest::RequestBuilder) -> serde_json::Value {
+    request
+        .send()
+        .await
+        .expect("the server answers")
+        .json()
+        .await
+        .expect("a JSON answer")
 }
 
 /// Asks `$SRV.<verb>` and collects every answer that arrives within `window`.

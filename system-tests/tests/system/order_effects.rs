@@ -14,7 +14,7 @@ use platform::{
 };
 use serde_json::{Value, json};
 
-use crate::helpers::{NO_RATE_LIMITS, ServiceProcess};
+use crate::helpers::{NO_RATE_LIMITS, ServiceProcess, json_of};
 
 const MAIL_FROM: &str = "orders@shop.example";
 /// FIFO: a bridge killed between SQS accepting a batch and recording it sends that batch again, and only a
@@ -67,14 +67,7 @@ async fn prepare_aws(moto: &MotoServer) {
 
 /// How many emails moto's SES accepted (moto's own view of its state).
 async fn ses_sent(http: &reqwest::Client, moto: &MotoServer) -> u64 {
-    let data: Value = http
-        .get(format!("{}/moto-api/data.json", moto.url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let data: Value = json_of(http.get(format!("{}/moto-api/data.json", moto.url()))).await;
     data["ses"]["Message"]
         .as_array()
         .map_or(0, |messages| messages.len() as u64)
@@ -174,15 +167,7 @@ async fn start_stack(aws_endpoint: &str) -> Stack {
 impl Stack {
     async fn place(&self, i: usize) -> String {
         let base = &self.checkout.http;
-        let cart: Value = self
-            .http
-            .post(format!("{base}/api/carts"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let cart: Value = json_of(self.http.post(format!("{base}/api/carts"))).await;
         let token = cart["token"].as_str().unwrap();
         let sku = &self.skus[i % self.skus.len()];
         let added = self

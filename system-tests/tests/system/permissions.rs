@@ -19,7 +19,7 @@ use platform::{
 };
 use serde_json::{Value, json};
 
-use crate::helpers::{ServiceProcess, discover};
+use crate::helpers::{ServiceProcess, discover, json_of};
 
 /// How long a test waits for an answer that must not come.
 const REFUSED_WITHIN: Duration = Duration::from_secs(1);
@@ -58,17 +58,11 @@ async fn catalog_and_checkout(nats: &NatsServer) -> (ServiceProcess, ServiceProc
             .await;
     }
     catalog.run_command(&["seed"]).await;
-    let listing: Value = http
-        .get(format!(
-            "{}/api/products?in_stock=true&limit=1",
-            catalog.http
-        ))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let listing: Value = json_of(http.get(format!(
+        "{}/api/products?in_stock=true&limit=1",
+        catalog.http
+    )))
+    .await;
     let sku = listing["products"][0]["sku"]
         .as_str()
         .expect("a product in stock")
