@@ -17,7 +17,7 @@
 //! | module         | what is in it                                                                  |
 //! |----------------|--------------------------------------------------------------------------------|
 //! | [`nats`]       | [`NatsServer`], clients as a given user, the errors the server reports to one  |
-//! | [`servers`]    | free ports, [`MotoServer`] (AWS), [`TcpPlug`] (take any server away)            |
+//! | [`servers`]    | free ports, [`MotoServer`] (AWS), [`TcpPlug`] (take any server away)           |
 //! | [`database`]   | [`TestDatabase`]                                                               |
 //! | [`services`]   | [`spawn_service`]: a service in-process on port 0 with its own database        |
 //! | [`streams`]    | publishing events as their producer would, reading a stream                    |
