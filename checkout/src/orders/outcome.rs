@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::{
     Checkout, SERVICE,
     db::{self, orders::Order},
-    domain::{OrderNumber, OrderState, StockSettlement},
+    domain::{OrderNumber, OrderState, PaymentState, StockSettlement},
     orders::{
         transition::{TransitionError, record_transition},
         view::OrderView,
@@ -101,9 +101,9 @@ pub async fn record(
     }
     let reference = payments::reference_for(number);
     let (payment_state, reason) = match outcome {
-        Outcome::Paid => ("succeeded", None),
-        Outcome::PaymentFailed { reason } => ("declined", Some(reason.as_str())),
-        Outcome::Abandoned => ("failed", Some("abandoned before the payment")),
+        Outcome::Paid => (PaymentState::Succeeded, None),
+        Outcome::PaymentFailed { reason } => (PaymentState::Declined, Some(reason.as_str())),
+        Outcome::Abandoned => (PaymentState::Failed, Some("abandoned before the payment")),
     };
     db::orders::settle_payment(
         &mut tx,
