@@ -15,9 +15,26 @@ mkdir -p "$LOGS"
 
 # --- ports and service names -----------------------------------------------------------------------------------
 
-# name -> port on 127.0.0.1; nats is the shop's own nats-server (scripts/dev/nats.sh)
-declare -A PORT=([proxy]=8080 [catalog]=8081 [checkout]=8082 [mailer]=8083 [search-indexer]=8084 [bridge]=8085
-  [mariadb]=3306 [nats]=4223 [nats-monitor]=8223 [moto]=5000)
+# infra/ports.txt, or the table DEV_PORTS names (relative to the repository root, or absolute) to run a second
+# shop beside the first: `./dev up` and `./dev test` (its end-to-end test's shop included) use only its ports.
+declare -A PORT=() # name -> port on 127.0.0.1, every row of the table
+SERVICES=()        # the shop's own services (kind `service`), in the table's order
+
+load_ports() { # table
+  local name port kind
+  [ -f "$1" ] || fail "no ports table at $1"
+  while read -r name port kind _ || [ -n "$name" ]; do
+    case $name in '' | '#'*) continue ;; esac
+    [[ $port =~ ^[0-9]+$ ]] || fail "$1: the port of $name is not a number: $port"
+    PORT[$name]=$port
+    [ "$kind" != service ] || SERVICES+=("$name")
+  done <"$1"
+  for name in proxy mariadb nats nats-monitor moto; do
+    [ -n "${PORT[$name]:-}" ] || fail "$1 has no row for $name"
+  done
+  [ ${#SERVICES[@]} -gt 0 ] || fail "$1 lists no service"
+}
+load_ports "${DEV_PORTS:-$ROOT/infra/ports.txt}"
 
 export TEST_DATABASE_URL="${TEST_DATABASE_URL:-mysql://shop_test:shop_test@127.0.0.1:${PORT[mariadb]}}"
 export AWS_ENDPOINT_URL="${AWS_ENDPOINT_URL:-http://127.0.0.1:${PORT[moto]}}"

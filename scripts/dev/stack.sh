@@ -1,10 +1,9 @@
 # shellcheck shell=bash
 # `./dev up`: the whole shop on this machine. The dependencies (scripts/dev/deps.sh), the shop's own nats-server
-# (scripts/dev/nats.sh), each service with its own NATS user on its own port, and nginx in
+# (scripts/dev/nats.sh), each service with its own NATS user on its port from infra/ports.txt, and nginx in
 # front of the built storefront. Everything it started stops again when it ends (Ctrl-C).
 
 UP_LOCK="$DEV/up.pid" # the pid of the running `./dev up` of this checkout
-SERVICES=(catalog checkout mailer search-indexer bridge) # the shop's own services, started in this order
 FRONTEND="$ROOT/frontend"
 
 cmd_up() {
@@ -29,6 +28,8 @@ cmd_up() {
   # Local stand-ins: the mailer writes .eml files a developer can open; the bridge forwards to a moto queue.
   export MAIL_TRANSPORT="${MAIL_TRANSPORT:-file}" MAIL_DIR="${MAIL_DIR:-$DEV/mail}"
   export SQS_QUEUE_NAME="${SQS_QUEUE_NAME:-shop-orders}" SQS_CREATE_QUEUE="${SQS_CREATE_QUEUE:-true}"
+  # Order links in pages and emails point at the storefront behind the proxy.
+  export PUBLIC_BASE_URL="${PUBLIC_BASE_URL:-http://127.0.0.1:${PORT[proxy]}}"
   # The proxy connects from 127.0.0.2 (infra/nginx/nginx.local.conf.template): its X-Forwarded-For names the
   # shopper for the rate limits; a client calling a service port directly is keyed on its own address.
   export TRUSTED_PROXIES="${TRUSTED_PROXIES:-127.0.0.2}"
@@ -120,6 +121,7 @@ start_proxy() {
   nginx=$(command -v nginx || echo /usr/sbin/nginx)
   mkdir -p "$run/tmp"
   sed -e "s|@RUN_DIR@|$run|g" -e "s|@FRONTEND_DIST@|$FRONTEND/dist|g" -e "s|@NGINX_DIR@|$ROOT/infra/nginx|g" \
+    -e "s|@PROXY_PORT@|${PORT[proxy]}|g" -e "s|@CATALOG_PORT@|${PORT[catalog]}|g" -e "s|@CHECKOUT_PORT@|${PORT[checkout]}|g" \
     "$ROOT/infra/nginx/nginx.local.conf.template" >"$run/nginx.conf"
   "$nginx" -t -q -e stderr -p "$run/" -c "$run/nginx.conf" -g 'daemon off;' >>"$LOGS/nginx.log" 2>&1 ||
     fail "the proxy config is invalid (see $LOGS/nginx.log)"
