@@ -5,6 +5,8 @@
 
 UP_LOCK="$DEV/up.pid" # the pid of the running `./dev up` of this checkout
 FRONTEND="$ROOT/frontend"
+# Where cargo puts the binaries (a relative CARGO_TARGET_DIR is relative to the repository root, where ./dev runs).
+TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 
 cmd_up() {
   if [ -f "$UP_LOCK" ] && kill -0 "$(cat "$UP_LOCK")" 2>/dev/null; then
@@ -52,7 +54,7 @@ cmd_up() {
 run_service() { # service port; exec'd in the background with its own NATS user and password only
   unset NATS_CREDS # a developer's own setting would conflict with the password
   export HTTP_ADDR="127.0.0.1:$2" NATS_URL="nats://127.0.0.1:${PORT[nats]}" NATS_USER="$1" NATS_PASSWORD="${NATS_PASSWORD_OF[$1]}"
-  exec "$ROOT/target/debug/$1"
+  exec "$TARGET_DIR/debug/$1"
 }
 
 # Meilisearch is optional: with MEILI_URL set, the indexer keeps an index there (with MEILI_API_KEY, or the
@@ -82,10 +84,10 @@ seed_demo_catalog() {
   local data="$ROOT/../shared/data/products-bestbuy.json"
   if [ -f "$data" ]; then
     say "loading the demo catalog from $data"
-    "$ROOT/target/debug/catalog" import "$data"
+    "$TARGET_DIR/debug/catalog" import "$data"
   else
     say "loading the built-in demo catalog"
-    "$ROOT/target/debug/catalog" seed
+    "$TARGET_DIR/debug/catalog" seed
   fi
 }
 
