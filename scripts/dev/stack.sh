@@ -54,7 +54,16 @@ cmd_up() {
 run_service() { # service port; exec'd in the background with its own NATS user and password only
   unset NATS_CREDS # a developer's own setting would conflict with the password
   export HTTP_ADDR="127.0.0.1:$2" NATS_URL="nats://127.0.0.1:${PORT[nats]}" NATS_USER="$1" NATS_PASSWORD="${NATS_PASSWORD_OF[$1]}"
+  DATABASE_URL=$(database_url "$1")
+  export DATABASE_URL
   exec "$TARGET_DIR/debug/$1"
+}
+
+# The service's own schema and user (infra/mariadb-init.sql) on the MariaDB of the ports table: the services'
+# built-in default names the standard port, which is another shop's under DEV_PORTS.
+database_url() { # service
+  local schema=${1//-/_}
+  echo "mysql://$schema:$schema@127.0.0.1:${PORT[mariadb]}/$schema"
 }
 
 # Meilisearch is optional: with MEILI_URL set, the indexer keeps an index there (with MEILI_API_KEY, or the
@@ -84,10 +93,10 @@ seed_demo_catalog() {
   local data="$ROOT/../shared/data/products-bestbuy.json"
   if [ -f "$data" ]; then
     say "loading the demo catalog from $data"
-    "$TARGET_DIR/debug/catalog" import "$data"
+    DATABASE_URL=$(database_url catalog) "$TARGET_DIR/debug/catalog" import "$data"
   else
     say "loading the built-in demo catalog"
-    "$TARGET_DIR/debug/catalog" seed
+    DATABASE_URL=$(database_url catalog) "$TARGET_DIR/debug/catalog" seed
   fi
 }
 
