@@ -1,6 +1,7 @@
 //! Where the shop listens locally: `infra/ports.txt`, the one table of local ports and service names that
 //! `./dev`, the storefront's dev server and every service read. A service takes its default `HTTP_ADDR` port
-//! from it at compile time ([`port`] in its `SERVICE` spec), so a service missing from the table does not build.
+//! from it at compile time ([`port`] in its `SERVICE` spec), so a service missing from the table does not build;
+//! the default `DATABASE_URL` and `PUBLIC_BASE_URL` come from it too.
 //! `infra/compose.yaml` and the README's "Ports" cannot read the table; the tests below fail when they disagree
 //! with it.
 
@@ -14,6 +15,12 @@ pub const fn port(name: &str) -> u16 {
         Some(port) => port,
         None => panic!("the name is missing from infra/ports.txt"),
     }
+}
+
+/// Where shoppers open the local storefront: the proxy's port in `infra/ports.txt`. The default of the
+/// services' `PUBLIC_BASE_URL` (links in order pages and emails).
+pub fn storefront_url() -> String {
+    format!("http://127.0.0.1:{}", port("proxy"))
 }
 
 /// The port of the row named `name` in `table`, or `None` when no row has that name. A `const fn` (hence the
