@@ -47,7 +47,7 @@ pub const SERVICE: ServiceSpec = ServiceSpec {
     version: env!("CARGO_PKG_VERSION"),
     description: "Keeps the Meilisearch product index in step with catalog events",
     database: "search_indexer",
-    default_http_port: 8084,
+    default_http_port: platform::ports::port("search-indexer"),
     publishes_to: &[platform::consumer::DEAD_LETTER_STREAM],
 };
 
