@@ -260,6 +260,16 @@ pub async fn lookup_key(
         .await
 }
 
+/// The cart the order `number` was placed from, while that cart exists.
+pub async fn cart_of(conn: &mut MySqlConnection, number: &str) -> Result<Option<u64>, sqlx::Error> {
+    let cart: Option<Option<u64>> =
+        sqlx::query_scalar("SELECT cart_id FROM orders WHERE number = ?")
+            .bind(number)
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(cart.flatten())
+}
+
 /// Why the order's latest payment failed, if it did and the provider said.
 pub async fn last_payment_error(
     conn: &mut MySqlConnection,
