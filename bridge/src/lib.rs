@@ -86,18 +86,11 @@ pub async fn start(
 
 /// The bridge's tables deleted after their retention, each by the timestamp column its index covers.
 pub fn purges(config: &Config) -> Vec<Purge> {
-    vec![
-        Purge::new(
-            "forwarded_events",
-            "forwarded_at",
-            config.forwarded_events_retention,
-        ),
-        Purge::new(
-            "processed_events",
-            "processed_at",
-            config.processed_events_retention,
-        ),
-    ]
+    vec![Purge::new(
+        "forwarded_events",
+        "forwarded_at",
+        config.forwarded_events_retention,
+    )]
 }
 
 /// The service's own HTTP routes (the operational ones are added by the runtime).

@@ -5,9 +5,9 @@
 //! may have reached it) where an email is marked `uncertain` for an operator rather than risk a second one. The
 //! file transport can always tell whether an email was written, so it never leaves one `uncertain`.
 //!
-//! `email_log` rows (and `processed_events`) are deleted after `EMAIL_LOG_RETENTION_DAYS`
-//! (`PROCESSED_EVENTS_RETENTION_DAYS`), 180 days by default: longer than any redelivery or replay of their
-//! event, since they are what keeps it from being mailed twice (`platform::retention`).
+//! `email_log` rows are deleted after `EMAIL_LOG_RETENTION_DAYS`, 180 days by default: longer than any
+//! redelivery or replay of their event, since they are what keeps it from being mailed twice
+//! (`platform::retention`).
 //!
 //! Metrics: `mailer_emails_sent_total`, `mailer_emails_failed_total`, `mailer_emails_retried_total`,
 //! `mailer_emails_uncertain_total` (counters), `consumer_pending{consumer="mailer"}` (the consumer's lag) and
@@ -74,15 +74,12 @@ pub(crate) fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
 
 /// The mailer's tables deleted after their retention, each by the timestamp column its index covers.
 pub fn purges(config: &Config) -> Vec<Purge> {
-    vec![
-        // By the first delivery of the event: later updates say nothing about how long it can come back.
-        Purge::new("email_log", "created_at", config.email_log_retention),
-        Purge::new(
-            "processed_events",
-            "processed_at",
-            config.processed_events_retention,
-        ),
-    ]
+    // By the first delivery of the event: later updates say nothing about how long it can come back.
+    vec![Purge::new(
+        "email_log",
+        "created_at",
+        config.email_log_retention,
+    )]
 }
 
 /// The service's own HTTP routes (the operational ones are added by the runtime).

@@ -10,8 +10,7 @@
 //! - [`document`]: the document and the index settings.
 //!
 //! Without `MEILI_URL` the service runs and does nothing: the catalog searches with MySQL alone. It owns
-//! the tables `indexed_products` (applied version per SKU) and `index_builds`, and deletes `processed_events`
-//! rows after `PROCESSED_EVENTS_RETENTION_DAYS` (`platform::retention`). Metrics:
+//! the tables `indexed_products` (applied version per SKU) and `index_builds`. Metrics:
 //! `consumer_pending{consumer="search-indexer"}` (the lag), `search_indexer_documents_written_total{kind}`,
 //! `search_indexer_stale_events_total`, `search_indexer_batch_seconds`, `search_indexer_up`,
 //! `search_indexer_rebuild_running`, `search_indexer_rebuild_documents`.
@@ -33,7 +32,6 @@ use axum::Router;
 use platform::{
     Runtime, ServiceSpec,
     contracts::search::{RPC_GROUP, RebuildReply},
-    retention::Purge,
     rpc::serve,
 };
 use sqlx::migrate::Migrator;
@@ -59,16 +57,6 @@ const LAG_REPORT_EVERY: Duration = Duration::from_secs(10);
 
 /// Starts indexing when Meilisearch is configured; returns the service's own routes.
 pub async fn start(runtime: &mut Runtime, config: Config) -> anyhow::Result<Router> {
-    runtime.spawn(platform::retention::run(
-        runtime.db.clone(),
-        vec![Purge::new(
-            "processed_events",
-            "processed_at",
-            config.processed_events_retention,
-        )],
-        config.purge_every,
-        runtime.shutdown.clone(),
-    ));
     let Some(meili) = config.meili.clone() else {
         tracing::warn!(
             "MEILI_URL is not set: no advanced search, nothing to index (the catalog searches with MySQL)"
