@@ -48,12 +48,12 @@
 use std::{
     collections::VecDeque,
     future::Future,
-    hash::{BuildHasher as _, Hasher as _, RandomState},
     sync::atomic::{AtomicBool, Ordering},
     time::Duration,
 };
 
 use async_nats::jetstream::{self, AckKind, Message, consumer::PullConsumer};
+use platform::backoff::Backoff;
 use sqlx::MySqlPool;
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
@@ -459,14 +459,14 @@ impl Forwarder {
 
     /// Waits before the next attempt; `false` when shutdown comes first.
     async fn pause(&self, backoff: &mut Backoff) -> bool {
-        tokio::select! {
-            () = self.shutdown.cancelled() => false,
-            () = tokio::time::sleep(backoff.next_delay()) => true,
-        }
+        backoff.wait(&self.shutdown).await
     }
 
     fn backoff(&self) -> Backoff {
-        Backoff::new(self.config.retry_max)
+        Backoff::new(
+            FIRST_RETRY.min(self.config.retry_max),
+            self.config.retry_max,
+        )
     }
 }
 
@@ -490,49 +490,5 @@ fn count_failed(queue: &Queue, outcome: &'static str, entries: usize) {
     if entries > 0 {
         metrics::counter!("bridge_failed_total", "queue" => queue.name.clone(), "outcome" => outcome)
             .increment(entries as u64);
-    }
-}
-
-/// Exponential backoff from [`FIRST_RETRY`] up to a cap, each wait drawn between half and all of it so
-/// replicas that failed together do not retry together.
-#[derive(Debug)]
-struct Backoff {
-    next: Duration,
-    max: Duration,
-}
-
-impl Backoff {
-    fn new(max: Duration) -> Self {
-        Self {
-            next: FIRST_RETRY.min(max),
-            max: max.max(Duration::from_millis(1)),
-        }
-    }
-
-    fn next_delay(&mut self) -> Duration {
-        let delay = self.next;
-        self.next = (self.next * 2).min(self.max);
-        let random = RandomState::new().build_hasher().finish();
-        let fraction = (random % 1_000) as f64 / 1_000.0;
-        delay / 2 + (delay / 2).mul_f64(fraction)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_doubles_up_to_its_cap_with_jitter() {
-        let mut backoff = Backoff::new(Duration::from_millis(800));
-        let delays: Vec<Duration> = (0..6).map(|_| backoff.next_delay()).collect();
-        let nominal = [100, 200, 400, 800, 800, 800];
-        for (delay, nominal) in delays.iter().zip(nominal) {
-            let nominal = Duration::from_millis(nominal);
-            assert!(
-                *delay >= nominal / 2 && *delay <= nominal,
-                "{delay:?} for {nominal:?}"
-            );
-        }
     }
 }

@@ -63,6 +63,7 @@ use anyhow::Context as _;
 use async_nats::jetstream::{self, AckKind, consumer::PullConsumer};
 use futures::StreamExt as _;
 use platform::{
+    backoff::Backoff,
     consumer::{ConsumerSpec, dead_letter},
     contracts::orders::{ORDER_CREATED, OrderCreated, check_order_number},
     events::{Envelope, Event as _},
@@ -507,14 +508,15 @@ impl Worker {
         provider_id: &str,
     ) -> Settle {
         let deadline = tokio::time::Instant::now() + RECORD_SENT_BUDGET;
-        let mut pause = Duration::from_millis(100);
+        let mut backoff = Backoff::new(Duration::from_millis(100), RECORD_SENT_BUDGET);
         loop {
-            match email_log::mark_sent(&self.inner.db, id, provider_id).await {
+            let result = email_log::mark_sent(&self.inner.db, id, provider_id).await;
+            let pause = backoff.next_delay();
+            match result {
                 Ok(()) => break,
                 Err(err) if tokio::time::Instant::now() + pause < deadline => {
                     tracing::warn!(error = %err, event = %event_id, "recording a sent email failed, retrying");
                     tokio::time::sleep(pause).await;
-                    pause *= 2;
                 }
                 Err(err) => {
                     tracing::error!(

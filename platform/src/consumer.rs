@@ -21,6 +21,8 @@ use futures::StreamExt as _;
 use serde::Deserialize;
 use tokio_util::sync::CancellationToken;
 
+use crate::backoff::Backoff;
+
 /// The stream holding dead letters of every consumer.
 pub const DEAD_LETTER_STREAM: &str = "DEADLETTER";
 /// Its subjects: `deadletter.<consumer>.<original subject>`.
@@ -118,7 +120,7 @@ pub async fn wait_for_consumer(
     spec: &ConsumerSpec,
     shutdown: &CancellationToken,
 ) -> Option<PullConsumer> {
-    let mut delay = Duration::from_millis(200);
+    let mut backoff = Backoff::new(Duration::from_millis(200), Duration::from_secs(5));
     for attempt in 0u64.. {
         if shutdown.is_cancelled() {
             return None;
@@ -130,7 +132,7 @@ pub async fn wait_for_consumer(
                 }
                 return Some(consumer);
             }
-            // The first failure, then one line every ten tries (about a minute apart once backed off).
+            // The first failure, then one line every ten tries (half a minute or more apart once backed off).
             Err(err) if attempt % 10 == 0 => tracing::warn!(
                 stream = %spec.stream,
                 consumer = %spec.durable,
@@ -139,11 +141,9 @@ pub async fn wait_for_consumer(
             ),
             Err(_) => {}
         }
-        tokio::select! {
-            () = shutdown.cancelled() => return None,
-            () = tokio::time::sleep(delay) => {}
+        if !backoff.wait(shutdown).await {
+            return None;
         }
-        delay = (delay * 2).min(Duration::from_secs(5));
     }
     None
 }

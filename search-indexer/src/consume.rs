@@ -12,6 +12,7 @@ use std::{sync::Arc, time::Duration};
 
 use async_nats::jetstream::{self, AckKind, Message, consumer::PullConsumer};
 use platform::{
+    backoff::Backoff,
     contracts::catalog::{ProductDeleted, ProductUpserted, StockChanged},
     events::{Envelope, Event as _},
 };
@@ -67,7 +68,7 @@ pub async fn run(
     config: Config,
     shutdown: CancellationToken,
 ) {
-    let mut pull_backoff = FIRST_RETRY;
+    let mut pull_backoff = Backoff::new(FIRST_RETRY, MAX_RETRY);
     loop {
         let linger = config.linger.max(Duration::from_millis(10));
         let messages = match platform::consumer::next_batch(
@@ -80,16 +81,14 @@ pub async fn run(
         {
             Ok(None) => return,
             Ok(Some(messages)) => {
-                pull_backoff = FIRST_RETRY;
+                pull_backoff.reset();
                 messages
             }
             Err(err) => {
                 tracing::warn!(error = format!("{err:#}"), "cannot pull catalog events");
-                tokio::select! {
-                    () = shutdown.cancelled() => return,
-                    () = tokio::time::sleep(pull_backoff) => {}
+                if !pull_backoff.wait(&shutdown).await {
+                    return;
                 }
-                pull_backoff = (pull_backoff * 2).min(MAX_RETRY);
                 continue;
             }
         };
@@ -143,7 +142,7 @@ async fn index_batch(
     }
     let changes = coalesce(events);
     let started = std::time::Instant::now();
-    let mut backoff = FIRST_RETRY;
+    let mut backoff = Backoff::new(FIRST_RETRY, MAX_RETRY);
     loop {
         match writer.apply_live(changes.clone()).await {
             Ok(written) => {
@@ -155,12 +154,10 @@ async fn index_batch(
             }
             Err(err) => {
                 metrics::gauge!("search_indexer_up").set(0.0);
-                tracing::warn!(error = format!("{err:#}"), retry_in = ?backoff, "cannot index a batch, retrying");
-                tokio::select! {
-                    () = shutdown.cancelled() => return false,
-                    () = tokio::time::sleep(backoff) => {}
+                tracing::warn!(error = format!("{err:#}"), "cannot index a batch, retrying");
+                if !backoff.wait(shutdown).await {
+                    return false;
                 }
-                backoff = (backoff * 2).min(MAX_RETRY);
             }
         }
     }

@@ -31,6 +31,7 @@ use anyhow::Context as _;
 use axum::Router;
 use platform::{
     Runtime, ServiceSpec,
+    backoff::Backoff,
     contracts::search::{RPC_GROUP, RebuildReply},
     rpc::serve,
 };
@@ -132,7 +133,7 @@ async fn prepare(
     rebuilder: &Rebuilder,
     shutdown: &CancellationToken,
 ) -> bool {
-    let mut wait = Duration::from_millis(500);
+    let mut backoff = Backoff::new(Duration::from_millis(500), Duration::from_secs(10));
     loop {
         match try_prepare(writer, pool).await {
             Ok(Some(why)) => {
@@ -142,12 +143,10 @@ async fn prepare(
             Ok(None) => return true,
             Err(err) => {
                 metrics::gauge!("search_indexer_up").set(0.0);
-                tracing::warn!(error = format!("{err:#}"), retry_in = ?wait, "Meilisearch is not ready");
-                tokio::select! {
-                    () = shutdown.cancelled() => return false,
-                    () = tokio::time::sleep(wait) => {}
+                tracing::warn!(error = format!("{err:#}"), "Meilisearch is not ready");
+                if !backoff.wait(shutdown).await {
+                    return false;
                 }
-                wait = (wait * 2).min(Duration::from_secs(10));
             }
         }
     }
