@@ -22,22 +22,15 @@ pub mod render;
 pub mod transport;
 pub mod worker;
 
-use std::time::Duration;
-
 use axum::Router;
-use platform::{
-    Runtime, ServiceSpec,
-    consumer::{collect_max_deliveries, report_lag, wait_for_consumer},
-    retention::Purge,
-    streams::ORDERS_STREAM,
-};
+use platform::{Runtime, ServiceSpec, retention::Purge, streams::ORDERS_STREAM};
 use sqlx::migrate::Migrator;
 
 use crate::{
     config::{Config, TransportKind},
     render::Templates,
     transport::Transport,
-    worker::{DURABLE, Worker},
+    worker::Worker,
 };
 
 /// Who this service is on NATS and where it listens by default.
@@ -52,9 +45,6 @@ pub const SERVICE: ServiceSpec = ServiceSpec {
 
 /// This service's schema, applied at start-up.
 pub static MIGRATOR: Migrator = sqlx::migrate!();
-
-/// How often the consumer's lag is published.
-const LAG_EVERY: Duration = Duration::from_secs(5);
 
 /// An error and its causes on one line, `outer: inner: innermost`, each cause once.
 pub(crate) fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
@@ -130,14 +120,6 @@ pub async fn start_with_transport(
         // Present at zero from the start, so that dashboards and alerts see them before the first email.
         metrics::counter!(counter).increment(0);
     }
-    let spec = worker::consumer_spec(&config);
-    runtime.spawn(collect_max_deliveries(
-        runtime.nats.clone(),
-        runtime.jetstream.clone(),
-        ORDERS_STREAM.to_owned(),
-        DURABLE.to_owned(),
-        runtime.shutdown.clone(),
-    ));
     tracing::info!(
         transport = transport.name(),
         rate_per_sec = config.rate_per_sec,
@@ -145,32 +127,16 @@ pub async fn start_with_transport(
         "mailer consuming {ORDERS_STREAM} ({})",
         platform::contracts::orders::ORDER_CREATED
     );
-    let worker = Worker::new(
-        runtime.db.clone(),
-        runtime.jetstream.clone(),
-        templates,
-        transport,
-        config.clone(),
-    );
     runtime.spawn(platform::retention::run(
         runtime.db.clone(),
         purges(&config),
         config.purge_every,
         runtime.shutdown.clone(),
     ));
-    let (jetstream, shutdown) = (runtime.jetstream.clone(), runtime.shutdown.clone());
-    runtime.spawn(async move {
-        // ORDERS is checkout's to create, and checkout may start after the mailer.
-        let Some(consumer) = wait_for_consumer(&jetstream, &spec, &shutdown).await else {
-            return;
-        };
-        let lag = report_lag(
-            consumer.clone(),
-            DURABLE.to_owned(),
-            LAG_EVERY,
-            shutdown.clone(),
-        );
-        tokio::join!(lag, worker.run(consumer, shutdown));
-    });
+    // ORDERS is checkout's to create, and checkout may start after the mailer: the loop waits for it.
+    let consumer = runtime.consumer(worker::consumer_spec(&config));
+    let concurrency = config.concurrency;
+    let worker = Worker::new(runtime.db.clone(), templates, transport, config);
+    runtime.spawn(consumer.each(concurrency, worker));
     Ok(router())
 }

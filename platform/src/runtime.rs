@@ -22,6 +22,7 @@ use tokio_util::{sync::CancellationToken, task::TaskTracker};
 use crate::{
     backoff::Backoff,
     config::CommonConfig,
+    consumer::{ConsumerLoop, ConsumerSpec},
     http::{Readiness, ops_router, with_request_metrics},
     streams,
 };
@@ -141,6 +142,12 @@ impl Runtime {
         Fut: Future<Output = Result<(), String>> + Send + 'static,
     {
         self.readiness = std::mem::take(&mut self.readiness).with_check(name, check);
+    }
+
+    /// The [`ConsumerLoop`] for the durable consumer `spec`, on this service's NATS connection, until shutdown.
+    /// Run it with [`Runtime::spawn`].
+    pub fn consumer(&self, spec: ConsumerSpec) -> ConsumerLoop {
+        ConsumerLoop::new(self.nats.clone(), spec, self.shutdown.clone())
     }
 
     /// Runs background work that must finish (or notice [`Runtime::shutdown`]) before the process exits.

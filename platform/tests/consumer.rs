@@ -1,15 +1,23 @@
-//! Durable consumers and dead letters against a real nats-server with the shop's permissions: the consumer
-//! machinery runs as the mailer's NATS user (durable `mailer` on ORDERS), so these tests also prove that user
-//! may do everything a consumer needs; the test publishes and reads the dead letters as `ops`.
+//! Durable consumers, the consumer loop and dead letters against a real nats-server with the shop's
+//! permissions: the consumer machinery runs as the mailer's NATS user (durable `mailer` on ORDERS), so these
+//! tests also prove that user may do everything a consumer needs; the test publishes and reads the dead letters
+//! as `ops`.
 
-use std::time::Duration;
+use std::{
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicBool, AtomicUsize, Ordering},
+    },
+    time::Duration,
+};
 
 use async_nats::jetstream::{self, AckKind, consumer::pull};
 use futures::StreamExt as _;
 use platform::{
     consumer::{
-        ConsumerSpec, DEAD_LETTER_STREAM, HEADER_ORIGINAL_SEQUENCE, HEADER_ORIGINAL_SUBJECT,
-        HEADER_REASON, collect_max_deliveries, dead_letter, ensure_consumer, wait_for_consumer,
+        BatchHandler, ConsumerLoop, ConsumerSpec, DEAD_LETTER_STREAM, Delivery,
+        HEADER_ORIGINAL_SEQUENCE, HEADER_ORIGINAL_SUBJECT, HEADER_REASON, Handler, Settle,
+        collect_max_deliveries, dead_letter, ensure_consumer, wait_for_consumer,
     },
     testing::NatsServer,
 };
@@ -241,4 +249,389 @@ async fn waiting_for_a_stream_ends_at_shutdown() {
         .expect("waiting stops at shutdown")
         .unwrap();
     assert!(outcome.is_none());
+}
+
+// The consumer loop: what each handler decision does to a message, batches kept alive and handed back, the
+// slots, the delivery limit and shutdown.
+
+/// Payloads with their delivery number, in the order handled.
+type Handled = Vec<(String, i64)>;
+/// What a handler saw.
+type Seen = Arc<Mutex<Handled>>;
+
+fn seen(log: &Seen) -> Vec<(String, i64)> {
+    log.lock().unwrap().clone()
+}
+
+async fn publish(ops: &jetstream::Context, number: &str, payload: &str) {
+    ops.publish(
+        format!("orders.{number}.created"),
+        payload.to_owned().into(),
+    )
+    .await
+    .unwrap()
+    .await
+    .unwrap();
+}
+
+async fn eventually(what: &str, mut check: impl AsyncFnMut() -> bool) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+    while !check().await {
+        assert!(tokio::time::Instant::now() < deadline, "never: {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Messages of the durable `mailer` not yet acked or not yet delivered.
+async fn unsettled(mailer: &jetstream::Context) -> u64 {
+    let mut consumer: jetstream::consumer::PullConsumer = mailer
+        .get_stream("ORDERS")
+        .await
+        .unwrap()
+        .get_consumer("mailer")
+        .await
+        .unwrap();
+    let info = consumer.info().await.unwrap();
+    info.num_pending + info.num_ack_pending as u64
+}
+
+/// Settles each message as its payload says: `ack`, `retry` (a nak with a delay, then an ack), `poison` (a dead
+/// letter), `leave` (nothing, then an ack).
+struct AsTold {
+    seen: Seen,
+    prepared: Arc<AtomicBool>,
+}
+
+impl Handler for AsTold {
+    async fn prepare(&mut self, _shutdown: &CancellationToken) -> bool {
+        self.prepared.store(true, Ordering::SeqCst);
+        true
+    }
+
+    async fn handle(&self, message: &Delivery, _shutdown: &CancellationToken) -> Settle {
+        assert!(self.prepared.load(Ordering::SeqCst), "prepared first");
+        let told = String::from_utf8_lossy(message.payload()).into_owned();
+        let delivered = message.delivered();
+        self.seen.lock().unwrap().push((told.clone(), delivered));
+        match (told.as_str(), delivered) {
+            ("retry", 1) => Settle::Nak(Duration::from_millis(300)),
+            ("poison", _) => Settle::DeadLetter("poison:\r\nnot an order".to_owned()),
+            ("leave", 1) => Settle::Leave,
+            _ => Settle::Ack,
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn each_message_is_acked_delayed_dead_lettered_or_left_as_its_handler_decides() {
+    let Setup {
+        nats: _nats,
+        ops,
+        mailer,
+        mailer_client,
+    } = setup().await;
+    let shutdown = CancellationToken::new();
+    let log = Seen::default();
+    let handler = AsTold {
+        seen: log.clone(),
+        prepared: Arc::default(),
+    };
+    let spec = ConsumerSpec {
+        ack_wait: Duration::from_secs(1),
+        ..spec(5)
+    };
+    let running =
+        tokio::spawn(ConsumerLoop::new(mailer_client, spec, shutdown.clone()).each(2, handler));
+    for (number, told) in [
+        ("SH-1", "ack"),
+        ("SH-2", "retry"),
+        ("SH-3", "poison"),
+        ("SH-4", "leave"),
+    ] {
+        publish(&ops, number, told).await;
+    }
+
+    eventually("every message settled", async || {
+        seen(&log).len() == 6 && unsettled(&mailer).await == 0
+    })
+    .await;
+    let mut deliveries = seen(&log);
+    deliveries.sort();
+    let expected = [
+        ("ack", 1),
+        ("leave", 1),
+        ("leave", 2),
+        ("poison", 1),
+        ("retry", 1),
+        ("retry", 2),
+    ];
+    assert_eq!(
+        deliveries,
+        expected.map(|(told, delivered)| (told.to_owned(), delivered))
+    );
+    let letters = dead_letters(&ops, 1).await;
+    assert_eq!(letters.len(), 1);
+    assert_eq!(
+        letters[0].subject.as_str(),
+        "deadletter.mailer.orders.SH-3.created"
+    );
+    let reason = letters[0]
+        .headers
+        .as_ref()
+        .unwrap()
+        .get(HEADER_REASON)
+        .unwrap();
+    assert_eq!(reason.as_str(), "poison:  not an order", "one header line");
+
+    shutdown.cancel();
+    tokio::time::timeout(Duration::from_secs(10), running)
+        .await
+        .expect("the loop ends at shutdown")
+        .unwrap();
+}
+
+/// Holds its first batch until told, acking only its first message; acks every later batch.
+struct Holding {
+    batches: Arc<Mutex<Vec<Handled>>>,
+    holding: Arc<tokio::sync::Notify>,
+    release: Arc<tokio::sync::Notify>,
+}
+
+impl BatchHandler for Holding {
+    async fn handle(&self, batch: &[Delivery], _shutdown: &CancellationToken) {
+        let first = {
+            let mut batches = self.batches.lock().unwrap();
+            batches.push(
+                batch
+                    .iter()
+                    .map(|message| {
+                        let payload = String::from_utf8_lossy(message.payload()).into_owned();
+                        (payload, message.delivered())
+                    })
+                    .collect(),
+            );
+            batches.len() == 1
+        };
+        if first {
+            batch[0].settle(Settle::Ack).await;
+            self.holding.notify_one();
+            self.release.notified().await;
+        } else {
+            for message in batch {
+                message.settle(Settle::Ack).await;
+            }
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_batch_is_kept_alive_while_its_handler_works_and_what_it_left_unsettled_is_handed_back() {
+    let Setup {
+        nats: _nats,
+        ops,
+        mailer,
+        mailer_client,
+    } = setup().await;
+    for n in 0..5 {
+        publish(&ops, &format!("SH-{n}"), &format!("m{n}")).await;
+    }
+    let shutdown = CancellationToken::new();
+    let batches = Arc::default();
+    let (holding, release) = (
+        Arc::new(tokio::sync::Notify::new()),
+        Arc::new(tokio::sync::Notify::new()),
+    );
+    let handler = Holding {
+        batches: Arc::clone(&batches),
+        holding: holding.clone(),
+        release: release.clone(),
+    };
+    // The batch is held for several ack waits: only the progress signals keep it from being redelivered.
+    let spec = ConsumerSpec {
+        ack_wait: Duration::from_secs(1),
+        ..spec(-1)
+    };
+    let running = tokio::spawn(
+        ConsumerLoop::new(mailer_client, spec, shutdown.clone()).batches(
+            10,
+            Duration::from_millis(300),
+            handler,
+        ),
+    );
+    holding.notified().await;
+
+    // Another puller on the same durable, as a second replica would be: a redelivery would reach it.
+    let consumer: jetstream::consumer::PullConsumer = mailer
+        .get_stream("ORDERS")
+        .await
+        .unwrap()
+        .get_consumer("mailer")
+        .await
+        .unwrap();
+    let mut pulled = consumer
+        .batch()
+        .max_messages(10)
+        .expires(Duration::from_millis(3500))
+        .messages()
+        .await
+        .unwrap();
+    let mut stolen = Vec::new();
+    while let Some(message) = pulled.next().await {
+        let message = message.unwrap();
+        stolen.push(String::from_utf8_lossy(&message.payload).into_owned());
+        message.ack_with(AckKind::Nak(None)).await.unwrap();
+    }
+    assert!(stolen.is_empty(), "redelivered while held: {stolen:?}");
+    release.notify_one();
+
+    eventually("the handed-back messages handled again", async || {
+        batches.lock().unwrap().len() >= 2 && unsettled(&mailer).await == 0
+    })
+    .await;
+    let batches = batches.lock().unwrap().clone();
+    let first: Vec<(String, i64)> = (0..5).map(|n| (format!("m{n}"), 1)).collect();
+    assert_eq!(batches[0], first, "one batch of everything waiting");
+    let mut again: Vec<(String, i64)> = batches[1..].concat();
+    again.sort();
+    let handed_back: Vec<(String, i64)> = (1..5).map(|n| (format!("m{n}"), 2)).collect();
+    assert_eq!(again, handed_back, "the acked message is not among them");
+
+    shutdown.cancel();
+    tokio::time::timeout(Duration::from_secs(10), running)
+        .await
+        .expect("the loop ends at shutdown")
+        .unwrap();
+}
+
+/// Waits until `together` handlers are in hand at once, counting the most it ever saw.
+struct Together {
+    barrier: Arc<tokio::sync::Barrier>,
+    in_hand: Arc<AtomicUsize>,
+    most: Arc<AtomicUsize>,
+}
+
+impl Handler for Together {
+    async fn handle(&self, _message: &Delivery, _shutdown: &CancellationToken) -> Settle {
+        let now = self.in_hand.fetch_add(1, Ordering::SeqCst) + 1;
+        self.most.fetch_max(now, Ordering::SeqCst);
+        self.barrier.wait().await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        self.in_hand.fetch_sub(1, Ordering::SeqCst);
+        Settle::Ack
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn messages_are_handled_concurrently_up_to_the_free_slots_and_no_further() {
+    let Setup {
+        nats: _nats,
+        ops,
+        mailer,
+        mailer_client,
+    } = setup().await;
+    for n in 0..6 {
+        publish(&ops, &format!("SH-{n}"), "{}").await;
+    }
+    let shutdown = CancellationToken::new();
+    let most = Arc::new(AtomicUsize::new(0));
+    let handler = Together {
+        // Two at a time, or the handlers wait for each other forever.
+        barrier: Arc::new(tokio::sync::Barrier::new(2)),
+        in_hand: Arc::default(),
+        most: most.clone(),
+    };
+    let running =
+        tokio::spawn(ConsumerLoop::new(mailer_client, spec(5), shutdown.clone()).each(2, handler));
+    eventually("all six handled", async || unsettled(&mailer).await == 0).await;
+    assert_eq!(most.load(Ordering::SeqCst), 2);
+
+    shutdown.cancel();
+    tokio::time::timeout(Duration::from_secs(10), running)
+        .await
+        .expect("the loop ends at shutdown")
+        .unwrap();
+}
+
+/// Naks every message at once, for ever.
+struct NeverDone;
+
+impl Handler for NeverDone {
+    async fn handle(&self, _message: &Delivery, _shutdown: &CancellationToken) -> Settle {
+        Settle::Nak(Duration::ZERO)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_message_that_uses_up_its_deliveries_in_the_loop_is_dead_lettered() {
+    let Setup {
+        nats: _nats,
+        ops,
+        mailer_client,
+        ..
+    } = setup().await;
+    let shutdown = CancellationToken::new();
+    let running = tokio::spawn(
+        ConsumerLoop::new(mailer_client, spec(3), shutdown.clone()).each(1, NeverDone),
+    );
+    // The advisory listener starts with the loop.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    publish(&ops, "SH-9", "never done").await;
+
+    let letters = dead_letters(&ops, 1).await;
+    assert_eq!(letters.len(), 1);
+    let reason = letters[0]
+        .headers
+        .as_ref()
+        .unwrap()
+        .get(HEADER_REASON)
+        .unwrap();
+    assert!(reason.as_str().contains("3 deliveries"), "{reason}");
+
+    shutdown.cancel();
+    tokio::time::timeout(Duration::from_secs(10), running)
+        .await
+        .expect("the loop ends at shutdown")
+        .unwrap();
+}
+
+/// Holds its message until shutdown, then acks it.
+struct UntilShutdown {
+    started: Arc<tokio::sync::Notify>,
+}
+
+impl Handler for UntilShutdown {
+    async fn handle(&self, _message: &Delivery, shutdown: &CancellationToken) -> Settle {
+        self.started.notify_one();
+        shutdown.cancelled().await;
+        Settle::Ack
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn at_shutdown_the_loop_stops_pulling_and_lets_the_message_in_hand_finish() {
+    let Setup {
+        nats: _nats,
+        ops,
+        mailer,
+        mailer_client,
+    } = setup().await;
+    let shutdown = CancellationToken::new();
+    let started = Arc::new(tokio::sync::Notify::new());
+    let handler = UntilShutdown {
+        started: started.clone(),
+    };
+    let running =
+        tokio::spawn(ConsumerLoop::new(mailer_client, spec(5), shutdown.clone()).each(4, handler));
+    publish(&ops, "SH-1", "in hand").await;
+    started.notified().await;
+
+    shutdown.cancel();
+    tokio::time::timeout(Duration::from_secs(10), running)
+        .await
+        .expect("the loop ends once the handler finished")
+        .unwrap();
+    assert_eq!(unsettled(&mailer).await, 0, "the handler's ack was sent");
+    publish(&ops, "SH-2", "after").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(unsettled(&mailer).await, 1, "nothing pulled after shutdown");
 }
