@@ -9,7 +9,7 @@
 //!   `OrderStatusChanged` and `OrderCancelled` for `BRIDGE_SUBJECTS=orders.>`);
 //! - whose `data` is a valid payload of that contract (every required field, of the right type), read the
 //!   way every consumer reads envelopes ([`platform::events::RawEnvelope`]);
-//! - whose order number is well formed ([`check_order_number`]: letters, digits and `-`, bounded length);
+//! - whose order number is well formed ([`OrderNumber`]: letters, digits and `-`, bounded length);
 //! - published on that event's own subject, `orders.<NUMBER>.<event>`, with the same number.
 //!
 //! Anything else is [`Poison`]: no retry can fix it, so the forwarder dead-letters it with the reason. A
@@ -20,9 +20,9 @@
 //! grow), except for [`SECRET_FIELDS`], which are removed wherever they appear.
 
 use platform::{
-    contracts::orders::{
-        OrderCancelled, OrderCreated, OrderNumberError, OrderPaid, OrderStatusChanged,
-        check_order_number,
+    contracts::{
+        InvalidValue, OrderNumber,
+        orders::{OrderCancelled, OrderCreated, OrderPaid, OrderStatusChanged},
     },
     events::{DecodeError, Event, EventKind, RawEnvelope},
 };
@@ -65,7 +65,7 @@ pub enum Poison {
     BadOrderNumber {
         /// Quoted, escaped and shortened: safe to log and to put in a header.
         number: String,
-        reason: OrderNumberError,
+        reason: InvalidValue,
     },
     #[error("{event_type} of order {number} belongs on {expected}, not on {subject:?}")]
     WrongSubject {
@@ -138,12 +138,16 @@ fn check<E: OrderEvent>(
     subject: &str,
     envelope: RawEnvelope,
 ) -> Result<(&'static str, String), Poison> {
+    // The number first, on its own: a malformed one gets a reason that says so (decoding the whole event would
+    // refuse it too, in a longer message).
+    if let Some(number) = envelope.data.get("number").and_then(Value::as_str) {
+        OrderNumber::parse(number).map_err(|reason| Poison::BadOrderNumber {
+            number: quote(number),
+            reason,
+        })?;
+    }
     let event = envelope.read::<E>()?.data;
     let number = event.number();
-    check_order_number(number).map_err(|reason| Poison::BadOrderNumber {
-        number: quote(number),
-        reason,
-    })?;
     // The event computes its own subject from its number, as the producer does when it publishes it.
     let expected = event.subject();
     if subject != expected {

@@ -91,7 +91,7 @@ async fn transition(
     }
     match orders::transition(&checkout.pool, &checkout.catalog, &number, to, reason).await {
         Ok(from) => Ok(TransitionReply::Ok {
-            number,
+            number: number.to_string(),
             from: from.as_str().into(),
             to: to.as_str().into(),
         }),

@@ -44,7 +44,7 @@ fn cart_from_row(row: &sqlx::mysql::MySqlRow) -> Result<Cart, sqlx::Error> {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CartItem {
-    pub sku: String,
+    pub sku: platform::contracts::Sku,
     pub quantity: u32,
     pub unit_price: Decimal,
     pub name: String,
@@ -318,7 +318,7 @@ pub async fn stale_claims(
     pool: &MySqlPool,
     grace: StdDuration,
     limit: u32,
-) -> Result<Vec<(u64, String)>, sqlx::Error> {
+) -> Result<Vec<(u64, platform::contracts::OrderNumber)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, checkout_order FROM carts WHERE state = 'checking_out' \
          AND checkout_until < CURRENT_TIMESTAMP(6) - INTERVAL ? MICROSECOND ORDER BY checkout_until LIMIT ?",

@@ -1,7 +1,10 @@
 //! Orders, their lines, payments and state history.
 
 use chrono::{DateTime, Utc};
-use platform::contracts::orders::{Address, OrderLine};
+use platform::contracts::{
+    Email, OrderNumber,
+    orders::{Address, OrderLine},
+};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use sqlx::{MySqlConnection, Row as _};
@@ -11,10 +14,10 @@ use crate::domain::{OrderState, ShippingMethod, Totals};
 /// Everything stored about a new order.
 #[derive(Debug, Clone)]
 pub struct NewOrder<'a> {
-    pub number: &'a str,
+    pub number: &'a OrderNumber,
     pub lookup_token_hash: &'a [u8; 32],
     pub cart_id: u64,
-    pub email: &'a str,
+    pub email: &'a Email,
     pub customer_name: &'a str,
     pub address: &'a Address,
     pub shipping_method: ShippingMethod,
@@ -155,13 +158,13 @@ pub async fn settle_payment(
 pub struct Order {
     #[serde(skip)]
     pub id: u64,
-    pub number: String,
+    pub number: OrderNumber,
     #[serde(skip)]
     pub lookup_token_hash: Vec<u8>,
     /// The cart it was placed from, until that cart expires and is deleted.
     #[serde(skip)]
     pub cart_id: Option<u64>,
-    pub email: String,
+    pub email: Email,
     pub customer_name: String,
     pub shipping_address: Address,
     pub shipping_method: String,
@@ -278,7 +281,7 @@ pub async fn payment(
 pub async fn unsettled(
     pool: &sqlx::MySqlPool,
     limit: u32,
-) -> Result<Vec<(String, String, DateTime<Utc>)>, sqlx::Error> {
+) -> Result<Vec<(OrderNumber, String, DateTime<Utc>)>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT number, state, created_at FROM orders WHERE stock_settled = FALSE ORDER BY id LIMIT ?",
     )

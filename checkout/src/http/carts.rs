@@ -23,7 +23,7 @@ use crate::{
         self,
         carts::{Cart, CartItem},
     },
-    domain::{CURRENCY, CartState, MAX_QUANTITY, parse_quantity, parse_sku},
+    domain::{CURRENCY, CartState, MAX_QUANTITY, Sku, parse_quantity, parse_sku},
 };
 
 #[derive(Debug, Serialize)]
@@ -68,7 +68,7 @@ async fn view(state: &Checkout, cart: &Cart) -> Result<CartView, ApiError> {
         // A cart is still worth showing while the catalog is down: flags are then simply unknown.
         state
             .catalog
-            .quote(items.iter().map(|item| item.sku.clone()).collect())
+            .quote(items.iter().map(|item| item.sku.to_string()).collect())
             .await
             .ok()
     };
@@ -77,7 +77,7 @@ async fn view(state: &Checkout, cart: &Cart) -> Result<CartView, ApiError> {
         .map(|item| {
             let quoted: Option<&QuoteItem> = quote
                 .as_ref()
-                .and_then(|q| q.items.iter().find(|i| i.sku == item.sku));
+                .and_then(|q| q.items.iter().find(|i| i.sku == *item.sku));
             let current_price = quoted.map(|q| q.price);
             let available = quote
                 .as_ref()
@@ -226,6 +226,8 @@ pub(super) async fn set_quantity(
     let request: SetQuantity = json_body(&body)?;
     let quantity = parse_quantity("quantity", request.quantity)
         .map_err(|e| ApiError::field(e.field, e.reason))?;
+    // A malformed SKU in the path is a line this cart cannot have.
+    let sku = Sku::parse(&sku).map_err(|_| CartError::NoSuchLine)?;
     let cart = carts::set_quantity(&state, &token, &sku, quantity).await?;
     changed(&state, cart).await
 }
@@ -234,6 +236,7 @@ pub(super) async fn remove_item(
     State(state): State<Checkout>,
     Path((token, sku)): Path<(String, String)>,
 ) -> Result<Json<CartView>, ApiError> {
+    let sku = Sku::parse(&sku).map_err(|_| CartError::NoSuchLine)?;
     let cart = carts::remove(&state, &token, &sku).await?;
     changed(&state, cart).await
 }

@@ -9,7 +9,10 @@ pub mod place;
 pub mod recovery;
 
 use chrono::Utc;
-use platform::contracts::orders::{OrderCancelled, OrderStatusChanged};
+use platform::contracts::{
+    OrderNumber,
+    orders::{OrderCancelled, OrderStatusChanged},
+};
 use sha2::{Digest as _, Sha256};
 use sqlx::{MySqlConnection, MySqlPool};
 
@@ -21,14 +24,14 @@ use crate::{
 };
 
 /// A human-friendly order number: `SH-` and 8 characters of Crockford base 32 (no I, L, O, U).
-pub fn new_order_number() -> String {
+pub fn new_order_number() -> OrderNumber {
     const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
     let random = uuid::Uuid::new_v4();
     let mut number = String::from("SH-");
     for byte in &random.as_bytes()[..8] {
         number.push(ALPHABET[usize::from(*byte) % 32] as char);
     }
-    number
+    OrderNumber::parse(&number).expect("SH- and base-32 digits are an order number")
 }
 
 pub fn hash_token(token: &str) -> [u8; 32] {
@@ -44,13 +47,13 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 #[derive(Debug, thiserror::Error)]
 pub enum TransitionError {
     #[error("no order {0}")]
-    NotFound(String),
+    NotFound(OrderNumber),
     #[error(transparent)]
     Illegal(#[from] IllegalTransition),
     /// A pending order is being paid: checkout itself finishes it (paid or cancelled) within
     /// `ABANDONED_ORDER_SECS`; moving it by hand could cancel an order whose payment is going through.
     #[error("order {0} is still being paid; it is finished automatically within minutes")]
-    PaymentInProgress(String),
+    PaymentInProgress(OrderNumber),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
@@ -60,7 +63,7 @@ pub enum TransitionError {
 pub async fn record_transition(
     conn: &mut MySqlConnection,
     id: u64,
-    number: &str,
+    number: &OrderNumber,
     from: OrderState,
     to: OrderState,
     reason: Option<&str>,
@@ -71,7 +74,7 @@ pub async fn record_transition(
     db::orders::record_history(conn, id, Some(from), to, reason).await?;
     let now = Utc::now();
     let changed = OrderStatusChanged {
-        number: number.to_owned(),
+        number: number.clone(),
         from: Some(from.as_str().to_owned()),
         to: to.as_str().to_owned(),
         reason: reason.map(str::to_owned),
@@ -80,7 +83,7 @@ pub async fn record_transition(
     platform::outbox::enqueue(conn, SERVICE.name, changed).await?;
     if to == OrderState::Cancelled {
         let cancelled = OrderCancelled {
-            number: number.to_owned(),
+            number: number.clone(),
             reason: reason.map(str::to_owned),
             cancelled_at: now,
         };
@@ -94,17 +97,17 @@ pub async fn record_transition(
 pub async fn transition(
     pool: &MySqlPool,
     catalog: &CatalogClient,
-    number: &str,
+    number: &OrderNumber,
     to: OrderState,
     reason: Option<&str>,
 ) -> Result<OrderState, TransitionError> {
     let mut tx = pool.begin().await?;
     let order = db::orders::by_number(&mut tx, number, true)
         .await?
-        .ok_or_else(|| TransitionError::NotFound(number.to_owned()))?;
+        .ok_or_else(|| TransitionError::NotFound(number.clone()))?;
     let from = OrderState::parse(&order.state).unwrap_or(OrderState::Pending);
     if from == OrderState::Pending {
-        return Err(TransitionError::PaymentInProgress(number.to_owned()));
+        return Err(TransitionError::PaymentInProgress(number.clone()));
     }
     let gives_stock_back = to == OrderState::Cancelled;
     record_transition(
@@ -129,7 +132,7 @@ pub async fn transition(
 pub async fn settle_stock(
     pool: &MySqlPool,
     catalog: &CatalogClient,
-    number: &str,
+    number: &OrderNumber,
     state: OrderState,
 ) -> bool {
     let outcome = match state {
@@ -143,12 +146,12 @@ pub async fn settle_stock(
         Ok(_) => true,
         Err(CatalogError::Rejected(rejection)) => {
             // Nothing more can be done automatically (an expired reservation of a paid order): say so loudly.
-            tracing::error!(number, %rejection, "the catalog refused to settle an order's stock");
+            tracing::error!(%number, %rejection, "the catalog refused to settle an order's stock");
             metrics::counter!("checkout_stock_settlement_refused_total").increment(1);
             true
         }
         Err(CatalogError::Unavailable(err)) => {
-            tracing::warn!(number, error = %err, "settling stock later: the catalog is unavailable");
+            tracing::warn!(%number, error = %err, "settling stock later: the catalog is unavailable");
             false
         }
     };
@@ -158,7 +161,7 @@ pub async fn settle_stock(
             db::orders::mark_stock_settled(&mut conn, number).await
         };
         if let Err(err) = marked.await {
-            tracing::warn!(number, error = %err, "cannot record settled stock; the reconciler will retry");
+            tracing::warn!(%number, error = %err, "cannot record settled stock; the reconciler will retry");
             return false;
         }
     }

@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::{
     Checkout, SERVICE,
     db::{self, orders::Order},
-    domain::OrderState,
+    domain::{OrderNumber, OrderState},
     orders::record_transition,
     payments,
 };
@@ -84,7 +84,7 @@ pub enum Recorded {
 /// token when known: it goes into OrderCreated (for the confirmation email's link) and into the key's answer.
 pub async fn record(
     checkout: &Checkout,
-    number: &str,
+    number: &OrderNumber,
     outcome: &Outcome,
     lookup_token: Option<&str>,
 ) -> Result<Recorded, sqlx::Error> {

@@ -78,7 +78,7 @@ pub(super) async fn pay(
             Ok(ChargeStatus::NotCharged) => {}
             Err(err) => {
                 // Left pending: a retry with the same key, or the reconciler, asks again and finishes it.
-                tracing::warn!(number, error = %err, "cannot tell whether an order was charged");
+                tracing::warn!(%number, error = %err, "cannot tell whether an order was charged");
                 return Err(PlaceError::PaymentUncertain);
             }
         }
@@ -97,7 +97,7 @@ pub(super) async fn pay(
         .map_err(|err| {
             // Charged or not, the order is still pending: the key keeps the attempt, and its retry (or the
             // reconciler) charges the same reference again, which answers the first outcome.
-            tracing::warn!(number, error = %err, "cannot record how a payment ended yet");
+            tracing::warn!(%number, error = %err, "cannot record how a payment ended yet");
             PlaceError::PaymentUncertain
         })?;
     let order = match recorded {

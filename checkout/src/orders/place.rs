@@ -38,7 +38,7 @@ use crate::{
     Checkout,
     catalog::CatalogError,
     db::{self, carts::Cart, idempotency::AttemptIds, orders::Order},
-    domain::{CURRENCY, CartState, ShippingMethod, TestCard, Totals},
+    domain::{CURRENCY, CartState, Email, OrderNumber, ShippingMethod, Sku, TestCard, Totals},
     payments,
 };
 
@@ -46,7 +46,7 @@ use crate::{
 #[derive(Debug, Clone)]
 pub struct PlaceOrder {
     pub cart_token: String,
-    pub email: String,
+    pub email: Email,
     pub customer_name: String,
     pub address: Address,
     pub shipping_method: ShippingMethod,
@@ -64,7 +64,7 @@ pub struct Attempt {
 /// A line whose price changed since it was put in the cart.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PriceChange {
-    pub sku: String,
+    pub sku: Sku,
     pub name: String,
     pub old_price: Decimal,
     pub new_price: Decimal,
@@ -94,7 +94,7 @@ pub enum PlaceError {
     #[error("the catalog is unavailable: {0}")]
     CatalogUnavailable(String),
     #[error("payment declined: {reason}")]
-    Declined { number: String, reason: String },
+    Declined { number: OrderNumber, reason: String },
     #[error("the payment provider is unavailable")]
     ProviderUnavailable,
     /// The payment's outcome could not be known or recorded (the provider did not answer and could not be asked,
@@ -114,7 +114,7 @@ pub async fn place(
     attempt: &Attempt,
     request: &PlaceOrder,
 ) -> Result<Placed, PlaceError> {
-    let number = attempt.ids.order_number.as_str();
+    let number = &attempt.ids.order_number;
     let mut conn = checkout.pool.acquire().await?;
     let cart = db::carts::by_token(&mut conn, &request.cart_token, false)
         .await?
@@ -204,7 +204,7 @@ async fn reserve_and_write(
     cart: &Cart,
 ) -> Result<Order, (PlaceError, Cleanup)> {
     let before_reserving = |err: PlaceError| (err, Cleanup::GiveBackCart);
-    let number = attempt.ids.order_number.as_str();
+    let number = &attempt.ids.order_number;
     let items = async {
         let mut conn = checkout.pool.acquire().await?;
         db::carts::items(&mut conn, cart.id).await
@@ -218,28 +218,28 @@ async fn reserve_and_write(
     // The shopper pays what they saw, or is told what changed.
     let quote = checkout
         .catalog
-        .quote(items.iter().map(|item| item.sku.clone()).collect())
+        .quote(items.iter().map(|item| item.sku.to_string()).collect())
         .await
         .map_err(|err| before_reserving(PlaceError::CatalogUnavailable(err.to_string())))?;
     let mut changed = Vec::new();
     let mut unavailable = Vec::new();
     let mut short = Vec::new();
     for item in &items {
-        match quote.items.iter().find(|quoted| quoted.sku == item.sku) {
+        match quote.items.iter().find(|quoted| quoted.sku == *item.sku) {
             Some(quoted) if quoted.sellable => {
                 if quoted.price != item.unit_price {
                     changed.push((item, quoted));
                 }
                 if quoted.available < item.quantity {
                     short.push(ShortLine {
-                        sku: item.sku.clone(),
+                        sku: item.sku.to_string(),
                         requested: item.quantity,
                         available: quoted.available,
                     });
                 }
             }
             _ => unavailable.push(ShortLine {
-                sku: item.sku.clone(),
+                sku: item.sku.to_string(),
                 requested: item.quantity,
                 available: 0,
             }),
@@ -288,7 +288,7 @@ async fn reserve_and_write(
     let lines: Vec<StockLine> = items
         .iter()
         .map(|item| StockLine {
-            sku: item.sku.clone(),
+            sku: item.sku.to_string(),
             quantity: item.quantity,
         })
         .collect();
@@ -359,7 +359,7 @@ async fn write_order(
     lines: &[OrderLine],
     totals: Totals,
 ) -> Result<Option<Order>, sqlx::Error> {
-    let number = attempt.ids.order_number.as_str();
+    let number = &attempt.ids.order_number;
     let mut tx = checkout.pool.begin().await?;
     // The reconciler gives back a stale claim under this same row lock, after checking that no order exists.
     let held = db::carts::lock_by_id(&mut tx, cart.id)
@@ -409,7 +409,7 @@ async fn write_order(
 /// the same transaction that the attempt's stock must go back, then asks the catalog right away (in the
 /// background: the shopper's answer does not wait for it), and the reconciler retries until it is confirmed.
 /// If the transaction fails, the cart stays held and the reconciler does both once the attempt's lease is over.
-async fn give_back(checkout: &Checkout, cart_id: u64, number: &str, release_stock: bool) {
+async fn give_back(checkout: &Checkout, cart_id: u64, number: &OrderNumber, release_stock: bool) {
     let given = async {
         let mut tx = checkout.pool.begin().await?;
         if release_stock {
@@ -419,12 +419,12 @@ async fn give_back(checkout: &Checkout, cart_id: u64, number: &str, release_stoc
         tx.commit().await
     };
     if let Err(err) = given.await {
-        tracing::warn!(number, error = %err, "cannot give a cart back now; the reconciler will");
+        tracing::warn!(%number, error = %err, "cannot give a cart back now; the reconciler will");
         return;
     }
     if release_stock {
         let checkout = checkout.clone();
-        let number = number.to_owned();
+        let number = number.clone();
         tokio::spawn(async move {
             super::recovery::release_stock(&checkout, &number).await;
         });
