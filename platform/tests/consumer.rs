@@ -21,6 +21,7 @@ use platform::{
     },
     testing::NatsServer,
 };
+use tokio::sync::{Barrier, Notify};
 use tokio_util::sync::CancellationToken;
 
 fn spec(max_deliver: i64) -> ConsumerSpec {
@@ -259,8 +260,9 @@ type Handled = Vec<(String, i64)>;
 /// What a handler saw.
 type Seen = Arc<Mutex<Handled>>;
 
-fn seen(log: &Seen) -> Vec<(String, i64)> {
-    log.lock().unwrap().clone()
+fn handled(message: &Delivery) -> (String, i64) {
+    let payload = String::from_utf8_lossy(message.payload()).into_owned();
+    (payload, message.delivered())
 }
 
 async fn publish(ops: &jetstream::Context, number: &str, payload: &str) {
@@ -284,15 +286,46 @@ async fn eventually(what: &str, mut check: impl AsyncFnMut() -> bool) {
 
 /// Messages of the durable `mailer` not yet acked or not yet delivered.
 async fn unsettled(mailer: &jetstream::Context) -> u64 {
-    let mut consumer: jetstream::consumer::PullConsumer = mailer
-        .get_stream("ORDERS")
-        .await
-        .unwrap()
-        .get_consumer("mailer")
-        .await
-        .unwrap();
+    let stream = mailer.get_stream("ORDERS").await.unwrap();
+    let mut consumer: jetstream::consumer::PullConsumer =
+        stream.get_consumer("mailer").await.unwrap();
     let info = consumer.info().await.unwrap();
     info.num_pending + info.num_ack_pending as u64
+}
+
+fn reason(letter: &jetstream::Message) -> String {
+    let headers = letter.headers.as_ref().expect("headers");
+    headers.get(HEADER_REASON).expect("a reason").to_string()
+}
+
+/// A consumer loop running in the background as the mailer's user, until [`Running::stop`].
+struct Running {
+    shutdown: CancellationToken,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Running {
+    fn start<F>(
+        client: async_nats::Client,
+        spec: ConsumerSpec,
+        run: impl FnOnce(ConsumerLoop) -> F,
+    ) -> Self
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        let shutdown = CancellationToken::new();
+        let task = tokio::spawn(run(ConsumerLoop::new(client, spec, shutdown.clone())));
+        Self { shutdown, task }
+    }
+
+    /// Shuts the loop down and waits for it to end.
+    async fn stop(self) {
+        self.shutdown.cancel();
+        tokio::time::timeout(Duration::from_secs(10), self.task)
+            .await
+            .expect("the loop ends at shutdown")
+            .unwrap();
+    }
 }
 
 /// Settles each message as its payload says: `ack`, `retry` (a nak with a delay, then an ack), `poison` (a dead
@@ -310,8 +343,7 @@ impl Handler for AsTold {
 
     async fn handle(&self, message: &Delivery, _shutdown: &CancellationToken) -> Settle {
         assert!(self.prepared.load(Ordering::SeqCst), "prepared first");
-        let told = String::from_utf8_lossy(message.payload()).into_owned();
-        let delivered = message.delivered();
+        let (told, delivered) = handled(message);
         self.seen.lock().unwrap().push((told.clone(), delivered));
         match (told.as_str(), delivered) {
             ("retry", 1) => Settle::Nak(Duration::from_millis(300)),
@@ -324,38 +356,33 @@ impl Handler for AsTold {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn each_message_is_acked_delayed_dead_lettered_or_left_as_its_handler_decides() {
-    let Setup {
-        nats: _nats,
-        ops,
-        mailer,
-        mailer_client,
-    } = setup().await;
-    let shutdown = CancellationToken::new();
-    let log = Seen::default();
+    let nats = setup().await;
+    let seen = Seen::default();
     let handler = AsTold {
-        seen: log.clone(),
+        seen: seen.clone(),
         prepared: Arc::default(),
     };
     let spec = ConsumerSpec {
         ack_wait: Duration::from_secs(1),
         ..spec(5)
     };
-    let running =
-        tokio::spawn(ConsumerLoop::new(mailer_client, spec, shutdown.clone()).each(2, handler));
+    let running = Running::start(nats.mailer_client.clone(), spec, |consumer| {
+        consumer.each(2, handler)
+    });
     for (number, told) in [
         ("SH-1", "ack"),
         ("SH-2", "retry"),
         ("SH-3", "poison"),
         ("SH-4", "leave"),
     ] {
-        publish(&ops, number, told).await;
+        publish(&nats.ops, number, told).await;
     }
 
     eventually("every message settled", async || {
-        seen(&log).len() == 6 && unsettled(&mailer).await == 0
+        seen.lock().unwrap().len() == 6 && unsettled(&nats.mailer).await == 0
     })
     .await;
-    let mut deliveries = seen(&log);
+    let mut deliveries = seen.lock().unwrap().clone();
     deliveries.sort();
     let expected = [
         ("ack", 1),
@@ -369,47 +396,32 @@ async fn each_message_is_acked_delayed_dead_lettered_or_left_as_its_handler_deci
         deliveries,
         expected.map(|(told, delivered)| (told.to_owned(), delivered))
     );
-    let letters = dead_letters(&ops, 1).await;
+    let letters = dead_letters(&nats.ops, 1).await;
     assert_eq!(letters.len(), 1);
     assert_eq!(
         letters[0].subject.as_str(),
         "deadletter.mailer.orders.SH-3.created"
     );
-    let reason = letters[0]
-        .headers
-        .as_ref()
-        .unwrap()
-        .get(HEADER_REASON)
-        .unwrap();
-    assert_eq!(reason.as_str(), "poison:  not an order", "one header line");
-
-    shutdown.cancel();
-    tokio::time::timeout(Duration::from_secs(10), running)
-        .await
-        .expect("the loop ends at shutdown")
-        .unwrap();
+    assert_eq!(
+        reason(&letters[0]),
+        "poison:  not an order",
+        "one header line"
+    );
+    running.stop().await;
 }
 
 /// Holds its first batch until told, acking only its first message; acks every later batch.
 struct Holding {
     batches: Arc<Mutex<Vec<Handled>>>,
-    holding: Arc<tokio::sync::Notify>,
-    release: Arc<tokio::sync::Notify>,
+    holding: Arc<Notify>,
+    release: Arc<Notify>,
 }
 
 impl BatchHandler for Holding {
     async fn handle(&self, batch: &[Delivery], _shutdown: &CancellationToken) {
         let first = {
             let mut batches = self.batches.lock().unwrap();
-            batches.push(
-                batch
-                    .iter()
-                    .map(|message| {
-                        let payload = String::from_utf8_lossy(message.payload()).into_owned();
-                        (payload, message.delivered())
-                    })
-                    .collect(),
-            );
+            batches.push(batch.iter().map(handled).collect());
             batches.len() == 1
         };
         if first {
@@ -426,21 +438,12 @@ impl BatchHandler for Holding {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_batch_is_kept_alive_while_its_handler_works_and_what_it_left_unsettled_is_handed_back() {
-    let Setup {
-        nats: _nats,
-        ops,
-        mailer,
-        mailer_client,
-    } = setup().await;
+    let nats = setup().await;
     for n in 0..5 {
-        publish(&ops, &format!("SH-{n}"), &format!("m{n}")).await;
+        publish(&nats.ops, &format!("SH-{n}"), &format!("m{n}")).await;
     }
-    let shutdown = CancellationToken::new();
     let batches = Arc::default();
-    let (holding, release) = (
-        Arc::new(tokio::sync::Notify::new()),
-        Arc::new(tokio::sync::Notify::new()),
-    );
+    let (holding, release) = (Arc::new(Notify::new()), Arc::new(Notify::new()));
     let handler = Holding {
         batches: Arc::clone(&batches),
         holding: holding.clone(),
@@ -451,66 +454,43 @@ async fn a_batch_is_kept_alive_while_its_handler_works_and_what_it_left_unsettle
         ack_wait: Duration::from_secs(1),
         ..spec(-1)
     };
-    let running = tokio::spawn(
-        ConsumerLoop::new(mailer_client, spec, shutdown.clone()).batches(
-            10,
-            Duration::from_millis(300),
-            handler,
-        ),
-    );
+    let running = Running::start(nats.mailer_client.clone(), spec, |consumer| {
+        consumer.batches(10, Duration::from_millis(300), handler)
+    });
     holding.notified().await;
 
-    // Another puller on the same durable, as a second replica would be: a redelivery would reach it.
-    let consumer: jetstream::consumer::PullConsumer = mailer
-        .get_stream("ORDERS")
-        .await
-        .unwrap()
-        .get_consumer("mailer")
-        .await
-        .unwrap();
-    let mut pulled = consumer
-        .batch()
-        .max_messages(10)
-        .expires(Duration::from_millis(3500))
-        .messages()
-        .await
-        .unwrap();
-    let mut stolen = Vec::new();
-    while let Some(message) = pulled.next().await {
-        let message = message.unwrap();
-        stolen.push(String::from_utf8_lossy(&message.payload).into_owned());
-        message.ack_with(AckKind::Nak(None)).await.unwrap();
-    }
+    let stolen = platform::testing::pull_as_another_replica(
+        &nats.mailer,
+        "ORDERS",
+        "mailer",
+        Duration::from_millis(3500),
+    )
+    .await;
     assert!(stolen.is_empty(), "redelivered while held: {stolen:?}");
     release.notify_one();
 
     eventually("the handed-back messages handled again", async || {
-        batches.lock().unwrap().len() >= 2 && unsettled(&mailer).await == 0
+        batches.lock().unwrap().len() >= 2 && unsettled(&nats.mailer).await == 0
     })
     .await;
     let batches = batches.lock().unwrap().clone();
-    let first: Vec<(String, i64)> = (0..5).map(|n| (format!("m{n}"), 1)).collect();
+    let first: Handled = (0..5).map(|n| (format!("m{n}"), 1)).collect();
     assert_eq!(batches[0], first, "one batch of everything waiting");
-    let mut again: Vec<(String, i64)> = batches[1..].concat();
+    let mut again: Handled = batches[1..].concat();
     again.sort();
-    let handed_back: Vec<(String, i64)> = (1..5).map(|n| (format!("m{n}"), 2)).collect();
+    let handed_back: Handled = (1..5).map(|n| (format!("m{n}"), 2)).collect();
     assert_eq!(again, handed_back, "the acked message is not among them");
-
-    shutdown.cancel();
-    tokio::time::timeout(Duration::from_secs(10), running)
-        .await
-        .expect("the loop ends at shutdown")
-        .unwrap();
+    running.stop().await;
 }
 
-/// Waits until `together` handlers are in hand at once, counting the most it ever saw.
-struct Together {
-    barrier: Arc<tokio::sync::Barrier>,
-    in_hand: Arc<AtomicUsize>,
+/// Waits until two handlers are in hand at once, counting the most it ever saw.
+struct InPairs {
+    barrier: Barrier,
+    in_hand: AtomicUsize,
     most: Arc<AtomicUsize>,
 }
 
-impl Handler for Together {
+impl Handler for InPairs {
     async fn handle(&self, _message: &Delivery, _shutdown: &CancellationToken) -> Settle {
         let now = self.in_hand.fetch_add(1, Ordering::SeqCst) + 1;
         self.most.fetch_max(now, Ordering::SeqCst);
@@ -523,33 +503,26 @@ impl Handler for Together {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn messages_are_handled_concurrently_up_to_the_free_slots_and_no_further() {
-    let Setup {
-        nats: _nats,
-        ops,
-        mailer,
-        mailer_client,
-    } = setup().await;
+    let nats = setup().await;
     for n in 0..6 {
-        publish(&ops, &format!("SH-{n}"), "{}").await;
+        publish(&nats.ops, &format!("SH-{n}"), "{}").await;
     }
-    let shutdown = CancellationToken::new();
     let most = Arc::new(AtomicUsize::new(0));
-    let handler = Together {
-        // Two at a time, or the handlers wait for each other forever.
-        barrier: Arc::new(tokio::sync::Barrier::new(2)),
-        in_hand: Arc::default(),
+    let handler = InPairs {
+        // With fewer than two slots the handlers would wait for each other forever.
+        barrier: Barrier::new(2),
+        in_hand: AtomicUsize::new(0),
         most: most.clone(),
     };
-    let running =
-        tokio::spawn(ConsumerLoop::new(mailer_client, spec(5), shutdown.clone()).each(2, handler));
-    eventually("all six handled", async || unsettled(&mailer).await == 0).await;
+    let running = Running::start(nats.mailer_client.clone(), spec(5), |consumer| {
+        consumer.each(2, handler)
+    });
+    eventually("all six handled", async || {
+        unsettled(&nats.mailer).await == 0
+    })
+    .await;
     assert_eq!(most.load(Ordering::SeqCst), 2);
-
-    shutdown.cancel();
-    tokio::time::timeout(Duration::from_secs(10), running)
-        .await
-        .expect("the loop ends at shutdown")
-        .unwrap();
+    running.stop().await;
 }
 
 /// Naks every message at once, for ever.
@@ -563,40 +536,24 @@ impl Handler for NeverDone {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_message_that_uses_up_its_deliveries_in_the_loop_is_dead_lettered() {
-    let Setup {
-        nats: _nats,
-        ops,
-        mailer_client,
-        ..
-    } = setup().await;
-    let shutdown = CancellationToken::new();
-    let running = tokio::spawn(
-        ConsumerLoop::new(mailer_client, spec(3), shutdown.clone()).each(1, NeverDone),
-    );
+    let nats = setup().await;
+    let running = Running::start(nats.mailer_client.clone(), spec(3), |consumer| {
+        consumer.each(1, NeverDone)
+    });
     // The advisory listener starts with the loop.
     tokio::time::sleep(Duration::from_millis(500)).await;
-    publish(&ops, "SH-9", "never done").await;
+    publish(&nats.ops, "SH-9", "never done").await;
 
-    let letters = dead_letters(&ops, 1).await;
+    let letters = dead_letters(&nats.ops, 1).await;
     assert_eq!(letters.len(), 1);
-    let reason = letters[0]
-        .headers
-        .as_ref()
-        .unwrap()
-        .get(HEADER_REASON)
-        .unwrap();
-    assert!(reason.as_str().contains("3 deliveries"), "{reason}");
-
-    shutdown.cancel();
-    tokio::time::timeout(Duration::from_secs(10), running)
-        .await
-        .expect("the loop ends at shutdown")
-        .unwrap();
+    let reason = reason(&letters[0]);
+    assert!(reason.contains("3 deliveries"), "{reason}");
+    running.stop().await;
 }
 
 /// Holds its message until shutdown, then acks it.
 struct UntilShutdown {
-    started: Arc<tokio::sync::Notify>,
+    started: Arc<Notify>,
 }
 
 impl Handler for UntilShutdown {
@@ -609,29 +566,28 @@ impl Handler for UntilShutdown {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn at_shutdown_the_loop_stops_pulling_and_lets_the_message_in_hand_finish() {
-    let Setup {
-        nats: _nats,
-        ops,
-        mailer,
-        mailer_client,
-    } = setup().await;
-    let shutdown = CancellationToken::new();
-    let started = Arc::new(tokio::sync::Notify::new());
+    let nats = setup().await;
+    let started = Arc::new(Notify::new());
     let handler = UntilShutdown {
         started: started.clone(),
     };
-    let running =
-        tokio::spawn(ConsumerLoop::new(mailer_client, spec(5), shutdown.clone()).each(4, handler));
-    publish(&ops, "SH-1", "in hand").await;
+    let running = Running::start(nats.mailer_client.clone(), spec(5), |consumer| {
+        consumer.each(4, handler)
+    });
+    publish(&nats.ops, "SH-1", "in hand").await;
     started.notified().await;
 
-    shutdown.cancel();
-    tokio::time::timeout(Duration::from_secs(10), running)
-        .await
-        .expect("the loop ends once the handler finished")
-        .unwrap();
-    assert_eq!(unsettled(&mailer).await, 0, "the handler's ack was sent");
-    publish(&ops, "SH-2", "after").await;
+    running.stop().await;
+    assert_eq!(
+        unsettled(&nats.mailer).await,
+        0,
+        "the handler's ack was sent"
+    );
+    publish(&nats.ops, "SH-2", "after").await;
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(unsettled(&mailer).await, 1, "nothing pulled after shutdown");
+    assert_eq!(
+        unsettled(&nats.mailer).await,
+        1,
+        "nothing pulled after shutdown"
+    );
 }
