@@ -45,9 +45,7 @@ use futures::StreamExt as _;
 use tokio::sync::Semaphore;
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
 
-use super::{
-    ConsumerSpec, collect_max_deliveries, dead_letter::dead_letter, report_lag, wait_for_consumer,
-};
+use super::{ConsumerSpec, collect_max_deliveries, dead_letter, report_lag, wait_for_consumer};
 use crate::backoff::Backoff;
 
 /// How long an idle pull waits for a first message before the loop asks again.

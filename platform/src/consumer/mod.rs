@@ -9,8 +9,8 @@
 //! ([`dead_letter`], [`collect_max_deliveries`]). Operators see and replay dead letters with the `nats` CLI
 //! (README, "Dead letters").
 
-mod dead_letter;
-mod event_loop;
+pub mod dead_letters;
+pub mod event_loop;
 
 use std::time::Duration;
 
@@ -21,7 +21,7 @@ use async_nats::jetstream::{
 };
 use tokio_util::sync::CancellationToken;
 
-pub use dead_letter::{
+pub use dead_letters::{
     DEAD_LETTER_STREAM, DEAD_LETTER_SUBJECTS, HEADER_ORIGINAL_SEQUENCE, HEADER_ORIGINAL_STREAM,
     HEADER_ORIGINAL_SUBJECT, HEADER_REASON, collect_max_deliveries, dead_letter,
     dead_letter_stream,
