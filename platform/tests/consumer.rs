@@ -305,7 +305,8 @@ struct Running {
 }
 
 impl Running {
-    fn start<F>(
+    /// Starts the loop and returns once it has created its durable consumer.
+    async fn start<F>(
         client: async_nats::Client,
         spec: ConsumerSpec,
         run: impl FnOnce(ConsumerLoop) -> F,
@@ -314,7 +315,10 @@ impl Running {
         F: Future<Output = ()> + Send + 'static,
     {
         let shutdown = CancellationToken::new();
-        let task = tokio::spawn(run(ConsumerLoop::new(client, spec, shutdown.clone())));
+        let (stream, durable) = (spec.stream.clone(), spec.durable.clone());
+        let consumer = ConsumerLoop::new(client.clone(), spec, shutdown.clone());
+        let task = tokio::spawn(run(consumer));
+        platform::testing::wait_for_durable(&client, &stream, &durable).await;
         Self { shutdown, task }
     }
 
@@ -368,7 +372,8 @@ async fn each_message_is_acked_delayed_dead_lettered_or_left_as_its_handler_deci
     };
     let running = Running::start(nats.mailer_client.clone(), spec, |consumer| {
         consumer.each(2, handler)
-    });
+    })
+    .await;
     for (number, told) in [
         ("SH-1", "ack"),
         ("SH-2", "retry"),
@@ -456,7 +461,8 @@ async fn a_batch_is_kept_alive_while_its_handler_works_and_what_it_left_unsettle
     };
     let running = Running::start(nats.mailer_client.clone(), spec, |consumer| {
         consumer.batches(10, Duration::from_millis(300), handler)
-    });
+    })
+    .await;
     holding.notified().await;
 
     let stolen = platform::testing::pull_as_another_replica(
@@ -516,7 +522,8 @@ async fn messages_are_handled_concurrently_up_to_the_free_slots_and_no_further()
     };
     let running = Running::start(nats.mailer_client.clone(), spec(5), |consumer| {
         consumer.each(2, handler)
-    });
+    })
+    .await;
     eventually("all six handled", async || {
         unsettled(&nats.mailer).await == 0
     })
@@ -539,7 +546,8 @@ async fn a_message_that_uses_up_its_deliveries_in_the_loop_is_dead_lettered() {
     let nats = setup().await;
     let running = Running::start(nats.mailer_client.clone(), spec(3), |consumer| {
         consumer.each(1, NeverDone)
-    });
+    })
+    .await;
     // The advisory listener starts with the loop.
     tokio::time::sleep(Duration::from_millis(500)).await;
     publish(&nats.ops, "SH-9", "never done").await;
@@ -573,7 +581,8 @@ async fn at_shutdown_the_loop_stops_pulling_and_lets_the_message_in_hand_finish(
     };
     let running = Running::start(nats.mailer_client.clone(), spec(5), |consumer| {
         consumer.each(4, handler)
-    });
+    })
+    .await;
     publish(&nats.ops, "SH-1", "in hand").await;
     started.notified().await;
 
