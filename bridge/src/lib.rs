@@ -34,7 +34,7 @@ pub const SERVICE: ServiceSpec = ServiceSpec {
     version: env!("CARGO_PKG_VERSION"),
     description: "Forwards order events from JetStream to AWS SQS",
     database: "bridge",
-    default_http_port: 8085,
+    default_http_port: platform::ports::port("bridge"),
     publishes_to: &[platform::consumer::DEAD_LETTER_STREAM],
 };
 

@@ -60,7 +60,7 @@ fn ttl(checkout: &Checkout) -> chrono::Duration {
 /// The cart with `token`, if it may still change (read without a lock, to answer early).
 pub async fn open_cart(checkout: &Checkout, token: &str) -> Result<Cart, CartError> {
     let mut conn = checkout.pool.acquire().await?;
-    let cart = db::carts::by_token(&mut conn, token, false)
+    let cart = db::carts::by_token(&mut conn, token, db::Locking::None)
         .await?
         .ok_or(CartError::NotFound)?;
     check_open(&cart)?;

@@ -6,7 +6,10 @@ use std::fmt;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
-pub use platform::contracts::{Email, OrderNumber, Sku, orders::Address};
+pub use platform::contracts::{
+    Email, OrderNumber, Sku,
+    orders::{Address, OrderStatus},
+};
 
 /// Most units of one SKU in a cart.
 pub const MAX_QUANTITY: u32 = 10;
@@ -231,6 +234,53 @@ pub enum OrderState {
     Cancelled,
     PaymentFailed,
     Refunded,
+}
+
+/// How an order's payment row ended (`payments.state`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PaymentState {
+    /// Written with the order, before the charge.
+    Pending,
+    Succeeded,
+    Declined,
+    /// Nothing was charged and nothing will be: the attempt was abandoned before paying.
+    Failed,
+    Refunded,
+}
+
+impl PaymentState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Succeeded => "succeeded",
+            Self::Declined => "declined",
+            Self::Failed => "failed",
+            Self::Refunded => "refunded",
+        }
+    }
+}
+
+/// Whether the catalog has confirmed an order's stock outcome (sold, or given back); the reconciler finishes
+/// what is still pending.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StockSettlement {
+    Settled,
+    Pending,
+}
+
+impl From<OrderState> for OrderStatus {
+    fn from(state: OrderState) -> Self {
+        match state {
+            OrderState::Pending => Self::Pending,
+            OrderState::Paid => Self::Paid,
+            OrderState::Processing => Self::Processing,
+            OrderState::Shipped => Self::Shipped,
+            OrderState::Delivered => Self::Delivered,
+            OrderState::Cancelled => Self::Cancelled,
+            OrderState::PaymentFailed => Self::PaymentFailed,
+            OrderState::Refunded => Self::Refunded,
+        }
+    }
 }
 
 /// A move the state machine does not allow.

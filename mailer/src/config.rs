@@ -41,7 +41,8 @@ pub struct Config {
     pub from: Mailbox,
     /// `MAIL_TEMPLATES_DIR` (default this crate's `templates/`): where the tera templates are read from.
     pub templates_dir: PathBuf,
-    /// `PUBLIC_BASE_URL` (default `http://127.0.0.1:8080`): the storefront, for the order link.
+    /// `PUBLIC_BASE_URL` (default: the local storefront, [`platform::ports::storefront_url`]): the storefront,
+    /// for the order link.
     pub public_base_url: String,
     /// `MAIL_RATE_PER_SEC` (default 10): the most emails this process sends per second (SES's sending rate;
     /// 1 in the SES sandbox). Fractions are allowed.
@@ -94,7 +95,7 @@ impl Config {
                 "MAIL_TEMPLATES_DIR",
                 PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/templates")),
             )?,
-            public_base_url: var("PUBLIC_BASE_URL", "http://127.0.0.1:8080".to_owned())?,
+            public_base_url: var("PUBLIC_BASE_URL", platform::ports::storefront_url())?,
             rate_per_sec: var("MAIL_RATE_PER_SEC", 10.0)?,
             max_deliver: var("MAIL_MAX_DELIVER", 5)?,
             backoff,

@@ -39,7 +39,7 @@ pub const SERVICE: ServiceSpec = ServiceSpec {
     version: env!("CARGO_PKG_VERSION"),
     description: "Order emails through SES v2, with an email log",
     database: "mailer",
-    default_http_port: 8083,
+    default_http_port: platform::ports::port("mailer"),
     publishes_to: &[platform::consumer::DEAD_LETTER_STREAM],
 };
 

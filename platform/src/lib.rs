@@ -17,6 +17,7 @@ pub mod http;
 pub mod http_error;
 pub mod nats;
 pub mod outbox;
+pub mod ports;
 pub mod rate_limit;
 pub mod retention;
 pub mod rpc;

@@ -39,7 +39,7 @@ pub struct ServiceSpec {
     pub description: &'static str,
     /// The default schema and database user, used in the default `DATABASE_URL`.
     pub database: &'static str,
-    /// The default HTTP port on 127.0.0.1.
+    /// The default HTTP port on 127.0.0.1: the service's row in `infra/ports.txt` ([`crate::ports::port`]).
     pub default_http_port: u16,
     /// The JetStream streams this service publishes to, created or updated at start-up
     /// ([`streams::StreamSettings::streams_named`]). Only these: its NATS user may manage no other stream, and

@@ -44,7 +44,7 @@ pub const SERVICE: ServiceSpec = ServiceSpec {
     version: env!("CARGO_PKG_VERSION"),
     description: "Keeps the Meilisearch product index in step with catalog events",
     database: "search_indexer",
-    default_http_port: 8084,
+    default_http_port: platform::ports::port("search-indexer"),
     publishes_to: &[platform::consumer::DEAD_LETTER_STREAM],
 };
 
@@ -62,8 +62,14 @@ pub async fn start(runtime: &mut Runtime, config: Config) -> anyhow::Result<Rout
         );
         return Ok(router());
     };
-    let client = meilisearch_sdk::client::Client::new(&meili.url, meili.api_key.as_deref())
-        .context("MEILI_URL / MEILI_API_KEY")?;
+    let client = meilisearch_sdk::client::Client::new(
+        &meili.url,
+        meili
+            .api_key
+            .as_ref()
+            .map(secrecy::ExposeSecret::expose_secret),
+    )
+    .context("MEILI_URL / MEILI_API_KEY")?;
     let writer = Arc::new(Writer::new(client, runtime.db.clone(), meili.index.clone()));
     let rebuilder = Rebuilder::new(
         writer.clone(),

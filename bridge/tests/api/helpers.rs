@@ -259,7 +259,7 @@ pub(crate) fn order_created(number: &str) -> Envelope<OrderCreated> {
                 postal_code: "12345".to_owned(),
                 country: "US".to_owned(),
             },
-            state: "paid".to_owned(),
+            state: platform::contracts::orders::OrderStatus::Paid,
             created_at: Utc::now(),
             lookup_token: Some("secret-lookup-token".to_owned()),
         },

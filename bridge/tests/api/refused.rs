@@ -150,8 +150,8 @@ async fn with_every_order_event_configured_each_known_type_is_forwarded_from_its
         "checkout",
         OrderStatusChanged {
             number: platform::contracts::OrderNumber::parse(&number).unwrap(),
-            from: Some("paid".to_owned()),
-            to: "shipped".to_owned(),
+            from: Some(platform::contracts::orders::OrderStatus::Paid),
+            to: platform::contracts::orders::OrderStatus::Shipped,
             reason: None,
             changed_at: Utc::now(),
         },

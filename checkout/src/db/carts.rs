@@ -8,6 +8,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use sqlx::{MySqlConnection, MySqlPool, Row as _};
 
+use super::Locking;
 use crate::domain::CartState;
 
 #[derive(Debug, Clone)]
@@ -87,10 +88,10 @@ pub async fn create(pool: &MySqlPool, currency: &str, ttl: Duration) -> Result<C
 pub async fn by_token(
     conn: &mut MySqlConnection,
     token: &str,
-    lock: bool,
+    locking: Locking,
 ) -> Result<Option<Cart>, sqlx::Error> {
-    let lock = if lock { " FOR UPDATE" } else { "" };
-    // Only the two fixed strings above are spliced in.
+    let lock = locking.clause();
+    // Only the two fixed strings of `Locking` are spliced in.
     let sql = format!(
         "SELECT {CART_COLUMNS} FROM carts WHERE token = ? AND expires_at > CURRENT_TIMESTAMP(6){lock}"
     );

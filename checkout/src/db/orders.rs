@@ -6,10 +6,10 @@ use platform::contracts::{
     orders::{Address, OrderLine},
 };
 use rust_decimal::Decimal;
-use serde::Serialize;
 use sqlx::{MySqlConnection, Row as _};
 
-use crate::domain::{OrderState, ShippingMethod, Totals};
+use super::Locking;
+use crate::domain::{OrderState, PaymentState, ShippingMethod, StockSettlement, Totals};
 
 /// Everything stored about a new order.
 #[derive(Debug, Clone)]
@@ -93,11 +93,11 @@ pub async fn set_state(
     conn: &mut MySqlConnection,
     order_id: u64,
     state: OrderState,
-    stock_settled: bool,
+    stock: StockSettlement,
 ) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE orders SET state = ?, stock_settled = ?, updated_at = CURRENT_TIMESTAMP(6) WHERE id = ?")
         .bind(state.as_str())
-        .bind(stock_settled)
+        .bind(stock == StockSettlement::Settled)
         .bind(order_id)
         .execute(&mut *conn)
         .await?;
@@ -138,13 +138,13 @@ pub async fn settle_payment(
     conn: &mut MySqlConnection,
     provider: &str,
     reference: &str,
-    state: &str,
+    state: PaymentState,
     error: Option<&str>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE payments SET state = ?, error = ?, updated_at = CURRENT_TIMESTAMP(6) WHERE provider = ? AND reference = ?",
     )
-    .bind(state)
+    .bind(state.as_str())
     .bind(error)
     .bind(provider)
     .bind(reference)
@@ -154,15 +154,12 @@ pub async fn settle_payment(
 }
 
 /// An order as stored, with its lines.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Order {
-    #[serde(skip)]
     pub id: u64,
     pub number: OrderNumber,
-    #[serde(skip)]
     pub lookup_token_hash: Vec<u8>,
     /// The cart it was placed from, until that cart expires and is deleted.
-    #[serde(skip)]
     pub cart_id: Option<u64>,
     pub email: Email,
     pub customer_name: String,
@@ -173,24 +170,22 @@ pub struct Order {
     pub tax: Decimal,
     pub total: Decimal,
     pub currency: String,
-    pub state: String,
-    #[serde(skip)]
+    pub state: OrderState,
     pub stock_settled: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub lines: Vec<OrderLine>,
 }
 
-/// The order with `number`; `lock` takes its row lock (inside a transaction).
+/// The order with `number`, its row locked when asked (inside a transaction).
 pub async fn by_number(
     conn: &mut MySqlConnection,
     number: &str,
-    lock: bool,
+    locking: Locking,
 ) -> Result<Option<Order>, sqlx::Error> {
-    let sql = if lock {
-        "SELECT * FROM orders WHERE number = ? FOR UPDATE"
-    } else {
-        "SELECT * FROM orders WHERE number = ?"
+    let sql = match locking {
+        Locking::None => "SELECT * FROM orders WHERE number = ?",
+        Locking::ForUpdate => "SELECT * FROM orders WHERE number = ? FOR UPDATE",
     };
     let Some(row) = sqlx::query(sql)
         .bind(number)
@@ -238,12 +233,20 @@ pub async fn by_number(
         tax: row.try_get("tax")?,
         total: row.try_get("total")?,
         currency: row.try_get("currency")?,
-        state: row.try_get("state")?,
+        state: order_state(row.try_get("state")?)?,
         stock_settled: row.try_get("stock_settled")?,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
         lines,
     }))
+}
+
+/// A stored state; one this version does not know is an error where it is read, not a guess.
+fn order_state(stored: &str) -> Result<OrderState, sqlx::Error> {
+    OrderState::parse(stored).ok_or_else(|| sqlx::Error::ColumnDecode {
+        index: "state".to_owned(),
+        source: format!("unknown order state {stored:?}").into(),
+    })
 }
 
 /// The order's id and lookup token hash: all an order lookup reads before the token is known to be right.
@@ -257,31 +260,25 @@ pub async fn lookup_key(
         .await
 }
 
-/// An order's payment, as recorded.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct Payment {
-    pub reference: String,
-    pub state: String,
-    pub error: Option<String>,
-}
-
-pub async fn payment(
+/// Why the order's latest payment failed, if it did and the provider said.
+pub async fn last_payment_error(
     conn: &mut MySqlConnection,
     order_id: u64,
-) -> Result<Option<Payment>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT reference, state, error FROM payments WHERE order_id = ? ORDER BY id DESC LIMIT 1",
+) -> Result<Option<String>, sqlx::Error> {
+    let error: Option<Option<String>> = sqlx::query_scalar(
+        "SELECT error FROM payments WHERE order_id = ? ORDER BY id DESC LIMIT 1",
     )
     .bind(order_id)
     .fetch_optional(&mut *conn)
-    .await
+    .await?;
+    Ok(error.flatten())
 }
 
 /// Orders whose stock outcome the catalog has not confirmed, with their state and age.
 pub async fn unsettled(
     pool: &sqlx::MySqlPool,
     limit: u32,
-) -> Result<Vec<(OrderNumber, String, DateTime<Utc>)>, sqlx::Error> {
+) -> Result<Vec<(OrderNumber, OrderState, DateTime<Utc>)>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT number, state, created_at FROM orders WHERE stock_settled = FALSE ORDER BY id LIMIT ?",
     )
@@ -289,6 +286,12 @@ pub async fn unsettled(
     .fetch_all(pool)
     .await?;
     rows.iter()
-        .map(|row| Ok((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?)))
+        .map(|row| {
+            Ok((
+                row.try_get(0)?,
+                order_state(row.try_get(1)?)?,
+                row.try_get(2)?,
+            ))
+        })
         .collect()
 }

@@ -167,7 +167,7 @@ impl From<CartError> for ApiError {
 
 async fn read_cart(state: &Checkout, token: &str) -> Result<Cart, ApiError> {
     let mut conn = state.pool.acquire().await?;
-    let cart = db::carts::by_token(&mut conn, token, false)
+    let cart = db::carts::by_token(&mut conn, token, db::Locking::None)
         .await?
         .ok_or(ApiError::NotFound("cart"))?;
     Ok(cart)

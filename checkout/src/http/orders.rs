@@ -24,8 +24,10 @@ use crate::{
         parse_order_number, parse_text,
     },
     orders::{
-        constant_time_eq, hash_token, new_order_number,
-        place::{self, Attempt, PlaceError, PlaceOrder},
+        attempt::{Attempt, PlaceError, PlaceOrder},
+        lookup::{self, LookupError},
+        new_order_number, place,
+        view::OrderView,
     },
 };
 
@@ -293,31 +295,22 @@ pub(super) struct LookupQuery {
     token: Option<String>,
 }
 
-/// Compared against when the number is unknown, so that a lookup costs the same either way.
-const NO_ORDER_HASH: [u8; 32] = [0; 32];
-
 pub(super) async fn lookup(
     State(state): State<Checkout>,
     Path(number): Path<String>,
     Query(query): Query<LookupQuery>,
-) -> Result<Json<db::orders::Order>, ApiError> {
-    let token = hash_token(query.token.as_deref().unwrap_or_default());
-    let mut conn = state.pool.acquire().await?;
-    let found = match parse_order_number(&number) {
-        Ok(number) => db::orders::lookup_key(&mut conn, &number).await?,
-        Err(_) => None,
-    };
-    // Unknown number and wrong token answer the same, in the same time, so neither can be probed: one point
-    // read and one constant-time comparison either way; the order itself is read only for the right token.
-    let stored = found
-        .as_ref()
-        .map_or(&NO_ORDER_HASH[..], |(_, hash)| hash.as_slice());
-    let matches = constant_time_eq(stored, &token);
-    match found {
-        Some(_) if matches => db::orders::by_number(&mut conn, &number, false)
-            .await?
-            .map(Json)
-            .ok_or(ApiError::NotFound("order")),
-        _ => Err(ApiError::NotFound("order")),
+) -> Result<Json<OrderView>, ApiError> {
+    // A malformed number is looked up as an unknown one: the same answer, in the same time.
+    let number = parse_order_number(&number).ok();
+    let token = query.token.as_deref().unwrap_or_default();
+    Ok(Json(lookup::lookup(&state, number.as_ref(), token).await?))
+}
+
+impl From<LookupError> for ApiError {
+    fn from(err: LookupError) -> Self {
+        match err {
+            LookupError::NotFound => ApiError::NotFound("order"),
+            LookupError::Database(err) => err.into(),
+        }
     }
 }

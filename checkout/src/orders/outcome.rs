@@ -13,8 +13,11 @@ use serde::Serialize;
 use crate::{
     Checkout, SERVICE,
     db::{self, orders::Order},
-    domain::{OrderNumber, OrderState},
-    orders::record_transition,
+    domain::{OrderNumber, OrderState, PaymentState, StockSettlement},
+    orders::{
+        transition::{TransitionError, record_transition},
+        view::OrderView,
+    },
     payments,
 };
 
@@ -22,7 +25,7 @@ use crate::{
 #[derive(Debug, Clone, Serialize)]
 pub struct Placed {
     #[serde(flatten)]
-    pub order: Order,
+    pub order: OrderView,
     pub lookup_token: String,
     pub order_url: String,
 }
@@ -35,7 +38,7 @@ impl Placed {
             order.number
         );
         Self {
-            order,
+            order: order.into(),
             lookup_token,
             order_url,
         }
@@ -89,18 +92,18 @@ pub async fn record(
     lookup_token: Option<&str>,
 ) -> Result<Recorded, sqlx::Error> {
     let mut tx = checkout.pool.begin().await?;
-    let Some(order) = db::orders::by_number(&mut tx, number, true).await? else {
+    let Some(order) = db::orders::by_number(&mut tx, number, db::Locking::ForUpdate).await? else {
         return Err(sqlx::Error::RowNotFound);
     };
-    if order.state != OrderState::Pending.as_str() {
+    if order.state != OrderState::Pending {
         tx.rollback().await?;
         return Ok(Recorded::Already(order));
     }
     let reference = payments::reference_for(number);
     let (payment_state, reason) = match outcome {
-        Outcome::Paid => ("succeeded", None),
-        Outcome::PaymentFailed { reason } => ("declined", Some(reason.as_str())),
-        Outcome::Abandoned => ("failed", Some("abandoned before the payment")),
+        Outcome::Paid => (PaymentState::Succeeded, None),
+        Outcome::PaymentFailed { reason } => (PaymentState::Declined, Some(reason.as_str())),
+        Outcome::Abandoned => (PaymentState::Failed, Some("abandoned before the payment")),
     };
     db::orders::settle_payment(
         &mut tx,
@@ -122,15 +125,15 @@ pub async fn record(
         OrderState::Pending,
         to,
         history_reason,
-        false,
+        StockSettlement::Pending,
     )
     .await
     .map_err(|err| match err {
-        super::TransitionError::Database(err) => err,
+        TransitionError::Database(err) => err,
         // pending -> paid, payment_failed and cancelled are all legal.
         other => sqlx::Error::Protocol(other.to_string()),
     })?;
-    let order = db::orders::by_number(&mut tx, number, false)
+    let order = db::orders::by_number(&mut tx, number, db::Locking::None)
         .await?
         .ok_or(sqlx::Error::RowNotFound)?;
 
@@ -176,7 +179,7 @@ async fn enqueue_paid_events(
         currency: order.currency.clone(),
         shipping_method: order.shipping_method.clone(),
         shipping_address: order.shipping_address.clone(),
-        state: OrderState::Paid.as_str().to_owned(),
+        state: OrderState::Paid.into(),
         created_at: order.created_at,
         lookup_token: lookup_token.map(str::to_owned),
     };

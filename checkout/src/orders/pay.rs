@@ -7,9 +7,9 @@
 //! (or the reconciler) to find out.
 
 use super::{
+    attempt::{Attempt, PlaceError, PlaceOrder},
     outcome::{self, Outcome, Placed, Recorded},
-    place::{Attempt, PlaceError, PlaceOrder},
-    settle_stock,
+    transition::settle_stock,
 };
 use crate::{
     Checkout,
@@ -26,8 +26,8 @@ pub(super) async fn resume(
     order: Order,
 ) -> Result<Placed, PlaceError> {
     tracing::info!(number = %order.number, state = %order.state, "a retry carries on with its attempt's order");
-    match OrderState::parse(&order.state) {
-        Some(OrderState::Pending) => pay(checkout, attempt, request, order).await,
+    match order.state {
+        OrderState::Pending => pay(checkout, attempt, request, order).await,
         _ => finished(checkout, attempt, order).await,
     }
 }
@@ -38,22 +38,24 @@ async fn finished(
     attempt: &Attempt,
     order: Order,
 ) -> Result<Placed, PlaceError> {
-    match OrderState::parse(&order.state) {
-        Some(OrderState::PaymentFailed) => {
+    match order.state {
+        OrderState::PaymentFailed => {
             let mut conn = checkout.pool.acquire().await?;
-            let payment = db::orders::payment(&mut conn, order.id).await?;
-            let reason = payment
-                .and_then(|payment| payment.error)
+            let reason = db::orders::last_payment_error(&mut conn, order.id)
+                .await?
                 .unwrap_or_else(|| "declined".to_owned());
             Err(PlaceError::Declined {
                 number: order.number,
                 reason,
             })
         }
-        Some(OrderState::Cancelled) => Err(PlaceError::AttemptAbandoned),
-        Some(OrderState::Pending) | None => Err(PlaceError::AttemptAbandoned),
+        OrderState::Cancelled | OrderState::Pending => Err(PlaceError::AttemptAbandoned),
         // Paid, and maybe moved on since.
-        Some(_) => Ok(Placed::new(
+        OrderState::Paid
+        | OrderState::Processing
+        | OrderState::Shipped
+        | OrderState::Delivered
+        | OrderState::Refunded => Ok(Placed::new(
             checkout,
             order,
             attempt.ids.lookup_token.clone(),

@@ -10,7 +10,7 @@ use crate::{
     domain::{CartState, OrderNumber},
     orders::{
         outcome::{self, Outcome, Recorded},
-        settle_stock,
+        transition::settle_stock,
     },
     payments::{self, ChargeStatus},
 };
@@ -55,7 +55,7 @@ pub async fn release_stale_claim(
             cart.state == CartState::CheckingOut && cart.checkout_order.as_deref() == Some(number)
         });
     if !held
-        || db::orders::by_number(&mut tx, number, false)
+        || db::orders::by_number(&mut tx, number, db::Locking::None)
             .await?
             .is_some()
     {
@@ -93,9 +93,7 @@ pub async fn finish_abandoned(
         outcome::record(checkout, number, &outcome, token.as_deref()).await?
     {
         tracing::info!(%number, state = %order.state, "finished a checkout attempt whose request died");
-        let state = crate::domain::OrderState::parse(&order.state)
-            .unwrap_or(crate::domain::OrderState::Cancelled);
-        settle_stock(&checkout.pool, &checkout.catalog, number, state).await;
+        settle_stock(&checkout.pool, &checkout.catalog, number, order.state).await;
     }
     Ok(())
 }

@@ -181,7 +181,7 @@ pub(crate) fn order_for(name: &str, lines: usize) -> OrderCreated {
             postal_code: "62701".to_owned(),
             country: "US".to_owned(),
         },
-        state: "paid".to_owned(),
+        state: platform::contracts::orders::OrderStatus::Paid,
         created_at: chrono::Utc::now(),
         lookup_token: Some(format!("tok{}", uuid::Uuid::new_v4().simple())),
     }

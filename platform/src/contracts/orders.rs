@@ -24,6 +24,46 @@ pub const ALL_ORDER_EVENTS: &str = "orders.>";
 /// Move an order through its life cycle (the admin and operators).
 pub const TRANSITION: &str = "rpc.checkout.transition";
 
+/// Where an order is in its life, as events and replies name it. Checkout owns the rules (which move is
+/// allowed); this is only the vocabulary. A state added by a newer checkout reads as [`OrderStatus::Unknown`]
+/// in an older consumer instead of failing the whole event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderStatus {
+    Pending,
+    Paid,
+    Processing,
+    Shipped,
+    Delivered,
+    Cancelled,
+    PaymentFailed,
+    Refunded,
+    #[serde(other)]
+    Unknown,
+}
+
+impl OrderStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Paid => "paid",
+            Self::Processing => "processing",
+            Self::Shipped => "shipped",
+            Self::Delivered => "delivered",
+            Self::Cancelled => "cancelled",
+            Self::PaymentFailed => "payment_failed",
+            Self::Refunded => "refunded",
+            Self::Unknown => "unknown",
+        }
+    }
+}
+
+impl std::fmt::Display for OrderStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A postal address.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Address {
@@ -62,7 +102,7 @@ pub struct OrderCreated {
     pub currency: String,
     pub shipping_method: String,
     pub shipping_address: Address,
-    pub state: String,
+    pub state: OrderStatus,
     pub created_at: DateTime<Utc>,
     /// The secret that opens the order page (`/orders/<number>?token=...`). Internal consumers (the mailer)
     /// need it for the link; anything forwarding the event outside the host must remove it.
@@ -102,8 +142,8 @@ impl Event for OrderPaid {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderStatusChanged {
     pub number: OrderNumber,
-    pub from: Option<String>,
-    pub to: String,
+    pub from: Option<OrderStatus>,
+    pub to: OrderStatus,
     pub reason: Option<String>,
     pub changed_at: DateTime<Utc>,
 }
@@ -134,7 +174,8 @@ impl Event for OrderCancelled {
     }
 }
 
-/// `rpc.checkout.transition` request.
+/// `rpc.checkout.transition` request. Its fields are text on purpose: checkout checks each one and answers a
+/// malformed request with a [`TransitionRejection`] naming the field, rather than a decoding error.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TransitionRequest {
     pub number: String,
@@ -144,17 +185,60 @@ pub struct TransitionRequest {
     pub reason: Option<String>,
 }
 
+/// Why checkout refused to move an order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TransitionRejection {
+    /// A field of the request is malformed; the message names it.
+    InvalidRequest,
+    /// `to` is not a state orders have.
+    UnknownState,
+    NotFound,
+    /// The state machine does not allow this move from the order's current state.
+    IllegalTransition,
+    /// The order is still being paid; checkout finishes it itself.
+    PaymentInProgress,
+    /// A code from a newer checkout.
+    #[serde(other)]
+    Unknown,
+}
+
 /// `rpc.checkout.transition` reply.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TransitionReply {
     Ok {
-        number: String,
-        from: String,
-        to: String,
+        number: OrderNumber,
+        from: OrderStatus,
+        to: OrderStatus,
     },
     Rejected {
-        code: String,
+        code: TransitionRejection,
         message: String,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn states_and_codes_are_snake_case_words_and_newer_ones_read_as_unknown() {
+        assert_eq!(
+            serde_json::to_string(&OrderStatus::PaymentFailed).unwrap(),
+            "\"payment_failed\""
+        );
+        let newer: OrderStatus = serde_json::from_str("\"on_hold\"").unwrap();
+        assert_eq!(newer, OrderStatus::Unknown);
+        let reply: TransitionReply =
+            serde_json::from_str(r#"{"rejected": {"code": "rate_limited", "message": "later"}}"#)
+                .unwrap();
+        assert!(matches!(
+            reply,
+            TransitionReply::Rejected {
+                code: TransitionRejection::Unknown,
+                ..
+            }
+        ));
+    }
 }
