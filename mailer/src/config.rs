@@ -63,8 +63,6 @@ pub struct Config {
     /// mailer's idempotency record, so it must outlast every redelivery or replay of its event; a shorter
     /// setting is refused (see `platform::retention`).
     pub email_log_retention: Duration,
-    /// `PROCESSED_EVENTS_RETENTION_DAYS` (default 180): the same for `processed_events`.
-    pub processed_events_retention: Duration,
     /// How often rows past their retention are deleted (`platform::retention::PURGE_EVERY`; not read from
     /// the environment).
     pub purge_every: Duration,
@@ -109,7 +107,6 @@ impl Config {
                 retention::DEFAULT_IDEMPOTENCY_RETENTION_DAYS,
                 &streams,
             )?,
-            processed_events_retention: retention::processed_events_retention(&streams)?,
             purge_every: retention::PURGE_EVERY,
         };
         config.validate()?;
@@ -238,7 +235,6 @@ mod tests {
             send_timeout: Duration::from_secs(15),
             concurrency: 1,
             email_log_retention: Duration::from_secs(180 * 24 * 3600),
-            processed_events_retention: Duration::from_secs(180 * 24 * 3600),
             purge_every: retention::PURGE_EVERY,
         };
         let waits: Vec<u64> = (1..=6).map(|n| config.retry_delay(n).as_secs()).collect();
