@@ -19,7 +19,7 @@ use platform::{
         HEADER_ORIGINAL_SEQUENCE, HEADER_ORIGINAL_SUBJECT, HEADER_REASON, Handler, Settle,
         collect_max_deliveries, dead_letter, ensure_consumer, wait_for_consumer,
     },
-    testing::NatsServer,
+    testing::{NatsServer, eventually},
 };
 use tokio::sync::{Barrier, Notify};
 use tokio_util::sync::CancellationToken;
@@ -274,14 +274,6 @@ async fn publish(ops: &jetstream::Context, number: &str, payload: &str) {
     .unwrap()
     .await
     .unwrap();
-}
-
-async fn eventually(what: &str, mut check: impl AsyncFnMut() -> bool) {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
-    while !check().await {
-        assert!(tokio::time::Instant::now() < deadline, "never: {what}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
 }
 
 /// Messages of the durable `mailer` not yet acked or not yet delivered.

@@ -61,6 +61,26 @@ fn catalog_config(meili: Option<catalog::config::MeiliConfig>) -> catalog::confi
     }
 }
 
+async fn spawn_catalog(nats: &NatsServer, config: catalog::config::Config) -> TestService {
+    spawn_service(
+        catalog::SERVICE,
+        &catalog::MIGRATOR,
+        nats,
+        async |runtime| catalog::start(runtime, config).await.unwrap(),
+    )
+    .await
+}
+
+async fn spawn_indexer(nats: &NatsServer, config: search_indexer::config::Config) -> TestService {
+    spawn_service(
+        search_indexer::SERVICE,
+        &search_indexer::MIGRATOR,
+        nats,
+        async |runtime| search_indexer::start(runtime, config).await.unwrap(),
+    )
+    .await
+}
+
 /// A second catalog, searching with MySQL only, holding `products`: what the MySQL engine answers, to compare
 /// with Meilisearch's answers. On a NATS server of its own, so that its events and endpoints stay apart.
 struct MysqlCatalog {
@@ -71,13 +91,7 @@ struct MysqlCatalog {
 impl MysqlCatalog {
     async fn start(products: Vec<NewProduct>) -> Self {
         let nats = NatsServer::start();
-        let service = spawn_service(
-            catalog::SERVICE,
-            &catalog::MIGRATOR,
-            &nats,
-            async |runtime| catalog::start(runtime, catalog_config(None)).await.unwrap(),
-        )
-        .await;
+        let service = spawn_catalog(&nats, catalog_config(None)).await;
         catalog::testing::load(&service.pool, products).await;
         Self {
             service,
@@ -157,13 +171,7 @@ impl Shop {
             breaker_failures: 3,
             breaker_cooldown: Duration::from_millis(500),
         }));
-        let catalog = spawn_service(
-            catalog::SERVICE,
-            &catalog::MIGRATOR,
-            &nats,
-            async |runtime| catalog::start(runtime, catalog_config).await.unwrap(),
-        )
-        .await;
+        let catalog = spawn_catalog(&nats, catalog_config).await;
         let indexer_config = search_indexer::config::Config {
             meili: Some(search_indexer::config::Meili {
                 url,
@@ -174,17 +182,7 @@ impl Shop {
             linger: Duration::from_millis(50),
             ack_wait: Duration::from_secs(60),
         };
-        let indexer = spawn_service(
-            search_indexer::SERVICE,
-            &search_indexer::MIGRATOR,
-            &nats,
-            async |runtime| {
-                search_indexer::start(runtime, indexer_config)
-                    .await
-                    .unwrap()
-            },
-        )
-        .await;
+        let indexer = spawn_indexer(&nats, indexer_config).await;
         let shop = Self {
             nats,
             catalog,
@@ -543,13 +541,7 @@ async fn without_meilisearch_the_indexer_runs_idle_on_a_schema_without_processed
         linger: Duration::from_millis(50),
         ack_wait: Duration::from_secs(60),
     };
-    let indexer = spawn_service(
-        search_indexer::SERVICE,
-        &search_indexer::MIGRATOR,
-        &nats,
-        async |runtime| search_indexer::start(runtime, config).await.unwrap(),
-    )
-    .await;
+    let indexer = spawn_indexer(&nats, config).await;
     let tables: Vec<String> = sqlx::query_scalar(
         "SELECT CAST(table_name AS CHAR) FROM information_schema.tables WHERE table_schema = DATABASE()",
     )
