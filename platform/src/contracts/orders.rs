@@ -66,6 +66,7 @@ pub fn check_order_number(number: &str) -> Result<(), OrderNumberError> {
 
 /// A postal address.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Address {
     pub line1: String,
     #[serde(default)]
@@ -80,6 +81,7 @@ pub struct Address {
 
 /// One line of an order, as it was sold.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrderLine {
     pub sku: String,
     pub name: String,
