@@ -3,7 +3,6 @@
 use chrono::{DateTime, Utc};
 use platform::contracts::orders::{Address, OrderLine};
 use rust_decimal::Decimal;
-use serde::Serialize;
 use sqlx::{MySqlConnection, Row as _};
 
 use crate::domain::{OrderState, ShippingMethod, Totals};
@@ -150,16 +149,13 @@ pub async fn settle_payment(
     Ok(())
 }
 
-/// An order as stored, with its lines.
-#[derive(Debug, Clone, Serialize)]
+/// An order as stored, with its lines (`orders::OrderView` is what a shopper sees of it).
+#[derive(Debug, Clone)]
 pub struct Order {
-    #[serde(skip)]
     pub id: u64,
     pub number: String,
-    #[serde(skip)]
     pub lookup_token_hash: Vec<u8>,
     /// The cart it was placed from, until that cart expires and is deleted.
-    #[serde(skip)]
     pub cart_id: Option<u64>,
     pub email: String,
     pub customer_name: String,
@@ -171,7 +167,6 @@ pub struct Order {
     pub total: Decimal,
     pub currency: String,
     pub state: String,
-    #[serde(skip)]
     pub stock_settled: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

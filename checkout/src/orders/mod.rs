@@ -7,11 +7,14 @@ pub mod outcome;
 mod pay;
 pub mod place;
 pub mod recovery;
+mod view;
 
 use chrono::Utc;
 use platform::contracts::orders::{OrderCancelled, OrderStatusChanged};
 use sha2::{Digest as _, Sha256};
 use sqlx::{MySqlConnection, MySqlPool};
+
+pub use view::OrderView;
 
 use crate::{
     SERVICE,

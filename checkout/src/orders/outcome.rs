@@ -14,16 +14,19 @@ use crate::{
     Checkout, SERVICE,
     db::{self, orders::Order},
     domain::OrderState,
-    orders::record_transition,
+    orders::{OrderView, record_transition},
     payments,
 };
 
 /// What the shopper gets back for a paid order: the order, and the secret link to reopen it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = PlacedOrder)]
 pub struct Placed {
     #[serde(flatten)]
-    pub order: Order,
+    pub order: OrderView,
+    /// Opens the order with `GET /api/orders/{number}?token=`; shown once, kept by the shopper.
     pub lookup_token: String,
+    /// The storefront's page of the order, token included.
     pub order_url: String,
 }
 
@@ -35,7 +38,7 @@ impl Placed {
             order.number
         );
         Self {
-            order,
+            order: order.into(),
             lookup_token,
             order_url,
         }
