@@ -8,7 +8,7 @@
 //!   `platform::contracts::orders`: `OrderCreated`, which it forwards by default, and `OrderPaid`,
 //!   `OrderStatusChanged` and `OrderCancelled` for `BRIDGE_SUBJECTS=orders.>`);
 //! - whose `data` is a valid payload of that contract (every required field, of the right type);
-//! - whose order number is well formed ([`check_order_number`]: letters, digits and `-`, bounded length);
+//! - whose order number is well formed ([`OrderNumber`]: letters, digits and `-`, bounded length);
 //! - published on that event's own subject, `orders.<NUMBER>.<event>`, with the same number.
 //!
 //! Anything else is [`Poison`]: no retry can fix it, so the forwarder dead-letters it with the reason. A
@@ -19,9 +19,9 @@
 //! grow), except for [`SECRET_FIELDS`], which are removed wherever they appear.
 
 use platform::{
-    contracts::orders::{
-        OrderCancelled, OrderCreated, OrderNumberError, OrderPaid, OrderStatusChanged,
-        check_order_number,
+    contracts::{
+        InvalidValue, OrderNumber,
+        orders::{OrderCancelled, OrderCreated, OrderPaid, OrderStatusChanged},
     },
     events::{Envelope, Event},
 };
@@ -76,7 +76,7 @@ pub enum Poison {
     BadOrderNumber {
         /// Quoted, escaped and shortened: safe to log and to put in a header.
         number: String,
-        reason: OrderNumberError,
+        reason: InvalidValue,
     },
     #[error("{event_type} of order {number} belongs on {expected}, not on {subject:?}")]
     WrongSubject {
@@ -159,16 +159,20 @@ pub fn prepare(subject: &str, payload: &[u8]) -> Result<OutgoingEvent, Poison> {
 
 /// Reads `data` as an `E` and checks its order number and subject; returns the type and the number.
 fn check<E: OrderEvent>(subject: &str, data: Value) -> Result<(&'static str, String), Poison> {
+    // The number first, on its own: a malformed one gets a reason that says so (decoding the whole event would
+    // refuse it too, in a longer message).
+    if let Some(number) = data.get("number").and_then(Value::as_str) {
+        OrderNumber::parse(number).map_err(|reason| Poison::BadOrderNumber {
+            number: quote(number),
+            reason,
+        })?;
+    }
     let event: E = serde_json::from_value(data).map_err(|err| Poison::InvalidPayload {
         event_type: E::TYPE,
         version: E::VERSION,
         reason: err.to_string(),
     })?;
     let number = event.number();
-    check_order_number(number).map_err(|reason| Poison::BadOrderNumber {
-        number: quote(number),
-        reason,
-    })?;
     // The event computes its own subject from its number, as the producer does when it publishes it.
     let expected = event.subject();
     if subject != expected {

@@ -22,51 +22,12 @@ impl InvalidValue {
     }
 }
 
-/// A stock keeping unit: 1 to 32 characters of `A-Z`, `0-9` and `-`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct Sku(String);
+/// The SKU is a contract between services: defined once, in `platform`.
+pub use platform::contracts::Sku;
 
-impl Sku {
-    pub fn parse(value: &str) -> Result<Self, InvalidValue> {
-        let value = value.trim();
-        let valid = !value.is_empty()
-            && value.len() <= 32
-            && value
-                .bytes()
-                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-');
-        if valid {
-            Ok(Self(value.to_owned()))
-        } else {
-            Err(InvalidValue::new(
-                "sku",
-                "must be 1 to 32 characters of A-Z, 0-9 and -",
-            ))
-        }
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl TryFrom<String> for Sku {
-    type Error = InvalidValue;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<Sku> for String {
-    fn from(sku: Sku) -> Self {
-        sku.0
-    }
-}
-
-impl fmt::Display for Sku {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+impl From<platform::contracts::InvalidValue> for InvalidValue {
+    fn from(invalid: platform::contracts::InvalidValue) -> Self {
+        Self::new(invalid.what, invalid.expected)
     }
 }
 
@@ -237,7 +198,7 @@ mod tests {
     #[test]
     fn skus_refuse_lowercase_and_overlong_values() {
         assert!(Sku::parse("BB-0001").is_ok());
-        assert_eq!(Sku::parse("bb-1").unwrap_err().field, "sku");
+        assert_eq!(Sku::parse("bb-1").unwrap_err().what, "sku");
         assert!(Sku::parse(&"A".repeat(33)).is_err());
     }
 }

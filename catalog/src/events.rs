@@ -4,7 +4,7 @@
 use platform::contracts::catalog::{ProductDeleted, ProductUpserted};
 use sqlx::MySqlConnection;
 
-use crate::{SERVICE, db};
+use crate::{SERVICE, db, domain::Sku};
 
 /// Writes a ProductUpserted event with the current document of each of `ids`.
 pub async fn product_upserted(
@@ -21,13 +21,13 @@ pub async fn product_upserted(
 /// Deletes or archives the product with `sku` and writes the matching event, in the caller's transaction.
 pub async fn remove_product(
     conn: &mut MySqlConnection,
-    sku: &str,
+    sku: &Sku,
 ) -> Result<db::products::Removal, sqlx::Error> {
-    let removal = db::products::remove(conn, sku).await?;
+    let removal = db::products::remove(conn, sku.as_str()).await?;
     match removal {
         db::products::Removal::Deleted { version, .. } => {
             let event = ProductDeleted {
-                sku: sku.to_owned(),
+                sku: sku.clone(),
                 version,
                 deleted_at: chrono::Utc::now(),
             };

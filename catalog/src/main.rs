@@ -34,11 +34,13 @@ async fn main() -> anyhow::Result<()> {
             load(catalog::seed::synthetic(n, 42).collect()).await
         }
         ["delete", sku] => {
+            let sku = catalog::domain::Sku::parse(sku)?;
+            let sku = &sku;
             let pool = connect().await?;
             let mut tx = pool.begin().await?;
             let removal = catalog::events::remove_product(&mut tx, sku).await?;
             tx.commit().await?;
-            tracing::info!(sku, ?removal, "product removed");
+            tracing::info!(%sku, ?removal, "product removed");
             anyhow::ensure!(
                 removal != catalog::db::products::Removal::NotFound,
                 "no product with SKU {sku}"

@@ -17,7 +17,7 @@ use crate::{
         self,
         carts::{Cart, CartItem},
     },
-    domain::{CartState, MAX_LINES, MAX_QUANTITY},
+    domain::{CartState, MAX_LINES, MAX_QUANTITY, Sku},
 };
 
 /// Why a cart change was refused.
@@ -60,7 +60,7 @@ fn ttl(checkout: &Checkout) -> chrono::Duration {
 /// The cart with `token`, if it may still change (read without a lock, to answer early).
 pub async fn open_cart(checkout: &Checkout, token: &str) -> Result<Cart, CartError> {
     let mut conn = checkout.pool.acquire().await?;
-    let cart = db::carts::by_token(&mut conn, token, false)
+    let cart = db::carts::by_token(&mut conn, token, db::Locking::None)
         .await?
         .ok_or(CartError::NotFound)?;
     check_open(&cart)?;
@@ -104,10 +104,10 @@ where
 }
 
 /// The catalog's quote for `sku`, which must exist and be for sale.
-async fn sellable(checkout: &Checkout, sku: &str) -> Result<QuoteItem, CartError> {
+async fn sellable(checkout: &Checkout, sku: &Sku) -> Result<QuoteItem, CartError> {
     let quote = checkout
         .catalog
-        .quote(vec![sku.to_owned()])
+        .quote(vec![sku.to_string()])
         .await
         .map_err(|err| match err {
             CatalogError::Unavailable(err) => CartError::CatalogUnavailable(err),
@@ -116,10 +116,10 @@ async fn sellable(checkout: &Checkout, sku: &str) -> Result<QuoteItem, CartError
     let item = quote
         .items
         .into_iter()
-        .find(|item| item.sku == sku)
-        .ok_or_else(|| CartError::UnknownSku(sku.to_owned()))?;
+        .find(|item| item.sku == **sku)
+        .ok_or_else(|| CartError::UnknownSku(sku.to_string()))?;
     if !item.sellable {
-        return Err(CartError::NotForSale(sku.to_owned()));
+        return Err(CartError::NotForSale(sku.to_string()));
     }
     Ok(item)
 }
@@ -139,13 +139,13 @@ fn check_stock(item: &QuoteItem, requested: u32) -> Result<(), CartError> {
 pub async fn add(
     checkout: &Checkout,
     token: &str,
-    sku: &str,
+    sku: &Sku,
     quantity: u32,
 ) -> Result<Cart, CartError> {
     let cart = open_cart(checkout, token).await?;
     let quoted = sellable(checkout, sku).await?;
     with_locked_cart(checkout, &cart, async |tx, items| {
-        let existing = items.iter().find(|item| item.sku == sku);
+        let existing = items.iter().find(|item| item.sku == *sku);
         let already = existing.map_or(0, |item| item.quantity);
         if existing.is_none() && items.len() >= MAX_LINES {
             return Err(CartError::TooManyLines);
@@ -156,7 +156,7 @@ pub async fn add(
         }
         check_stock(&quoted, total)?;
         let item = CartItem {
-            sku: sku.to_owned(),
+            sku: sku.clone(),
             quantity: total,
             // Adding is seeing the product's price now: the line takes it as its snapshot.
             unit_price: quoted.price,
@@ -175,7 +175,7 @@ pub async fn add(
 pub async fn set_quantity(
     checkout: &Checkout,
     token: &str,
-    sku: &str,
+    sku: &Sku,
     quantity: u32,
 ) -> Result<Cart, CartError> {
     let cart = open_cart(checkout, token).await?;
@@ -185,7 +185,7 @@ pub async fn set_quantity(
         db::carts::items(&mut conn, cart.id)
             .await?
             .iter()
-            .any(|item| item.sku == sku)
+            .any(|item| item.sku == *sku)
     };
     if !has_line {
         return Err(CartError::NoSuchLine);
@@ -195,7 +195,7 @@ pub async fn set_quantity(
     with_locked_cart(checkout, &cart, async |tx, items| {
         let mut item = items
             .into_iter()
-            .find(|item| item.sku == sku)
+            .find(|item| item.sku == *sku)
             .ok_or(CartError::NoSuchLine)?;
         item.quantity = quantity;
         item.name = quoted.name.clone();
@@ -207,7 +207,7 @@ pub async fn set_quantity(
 }
 
 /// Removes the line for `sku`.
-pub async fn remove(checkout: &Checkout, token: &str, sku: &str) -> Result<Cart, CartError> {
+pub async fn remove(checkout: &Checkout, token: &str, sku: &Sku) -> Result<Cart, CartError> {
     let cart = open_cart(checkout, token).await?;
     with_locked_cart(checkout, &cart, async |tx, _items| {
         if db::carts::remove_item(tx, cart.id, sku).await? {

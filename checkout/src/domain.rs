@@ -6,7 +6,10 @@ use std::fmt;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
-pub use platform::contracts::orders::Address;
+pub use platform::contracts::{
+    Email, OrderNumber, Sku,
+    orders::{Address, OrderStatus},
+};
 
 /// Most units of one SKU in a cart.
 pub const MAX_QUANTITY: u32 = 10;
@@ -45,17 +48,8 @@ pub fn parse_quantity(field: &str, quantity: i64) -> Result<u32, InvalidField> {
     }
 }
 
-pub fn parse_sku(field: &str, sku: &str) -> Result<String, InvalidField> {
-    let valid = !sku.is_empty()
-        && sku.len() <= 32
-        && sku
-            .bytes()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-');
-    if valid {
-        Ok(sku.to_owned())
-    } else {
-        Err(invalid(field, "not a SKU (A-Z, 0-9 and -, at most 32)"))
-    }
+pub fn parse_sku(field: &str, sku: &str) -> Result<Sku, InvalidField> {
+    Sku::parse(sku).map_err(|err| invalid(field, err.expected()))
 }
 
 /// Where a cart is in its life: open for changes, held by one place-order attempt, or ordered.
@@ -84,19 +78,9 @@ impl CartState {
     }
 }
 
-/// An order number as checkout makes them (`SH-` and 8 characters, see `orders::new_order_number`), checked
-/// loosely enough for other shapes of A-Z, 0-9 and `-` up to 20 characters.
-pub fn parse_order_number(value: &str) -> Result<String, InvalidField> {
-    let valid = !value.is_empty()
-        && value.len() <= 20
-        && value
-            .bytes()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-');
-    if valid {
-        Ok(value.to_owned())
-    } else {
-        Err(invalid("number", "an order number like SH-7K2M9Q4T"))
-    }
+/// An order number from outside (a URL, an operator's request), refused with the field named `number`.
+pub fn parse_order_number(value: &str) -> Result<OrderNumber, InvalidField> {
+    OrderNumber::parse(value).map_err(|err| invalid("number", err.expected()))
 }
 
 /// How the order travels, at a flat rate: standard 4.99, express 14.99.
@@ -195,31 +179,9 @@ impl TestCard {
     }
 }
 
-/// A plausible email address: one `@`, something on both sides, a dot in the domain, no spaces or control
-/// characters (a CR/LF would let a value add a header to the confirmation email).
-pub fn parse_email(value: &str) -> Result<String, InvalidField> {
-    let value = value.trim();
-    let valid = value.len() <= 254
-        && !value
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control() || is_invisible(c))
-        && value.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty()
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-                && !domain.contains('@')
-        });
-    if valid {
-        Ok(value.to_owned())
-    } else {
-        Err(invalid("email", "not a valid email address"))
-    }
-}
-
-/// Zero-width and bidirectional formatting characters: invisible in an address, and never needed in one.
-fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}')
+/// The shopper's email address, refused with the field named `email`.
+pub fn parse_email(value: &str) -> Result<Email, InvalidField> {
+    Email::parse(value).map_err(|err| invalid("email", err.expected()))
 }
 
 /// Required text: trimmed, not empty, at most `max` characters, no control characters.
@@ -291,6 +253,29 @@ pub enum OrderState {
     Cancelled,
     PaymentFailed,
     Refunded,
+}
+
+/// Whether the catalog has confirmed an order's stock outcome (sold, or given back); the reconciler finishes
+/// what is still pending.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StockSettlement {
+    Settled,
+    Pending,
+}
+
+impl From<OrderState> for OrderStatus {
+    fn from(state: OrderState) -> Self {
+        match state {
+            OrderState::Pending => Self::Pending,
+            OrderState::Paid => Self::Paid,
+            OrderState::Processing => Self::Processing,
+            OrderState::Shipped => Self::Shipped,
+            OrderState::Delivered => Self::Delivered,
+            OrderState::Cancelled => Self::Cancelled,
+            OrderState::PaymentFailed => Self::PaymentFailed,
+            OrderState::Refunded => Self::Refunded,
+        }
+    }
 }
 
 /// A move the state machine does not allow.

@@ -60,10 +60,10 @@ pub async fn pass(checkout: &Checkout) -> Result<(), sqlx::Error> {
                 continue;
             }
             if let Err(err) = recovery::finish_abandoned(checkout, &number).await {
-                tracing::warn!(number, error = %err, "cannot finish an abandoned order yet");
+                tracing::warn!(%number, error = %err, "cannot finish an abandoned order yet");
             }
         } else {
-            orders::settle_stock(pool, &checkout.catalog, &number, state).await;
+            orders::transition::settle_stock(pool, &checkout.catalog, &number, state).await;
         }
     }
 

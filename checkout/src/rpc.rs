@@ -6,14 +6,14 @@ use std::collections::HashMap;
 
 use platform::{
     Runtime,
-    contracts::orders::{TransitionReply, TransitionRequest},
+    contracts::orders::{TransitionRejection, TransitionReply, TransitionRequest},
     rpc::{HandlerFailure, serve},
 };
 
 use crate::{
     Checkout,
     domain::{OrderState, parse_order_number},
-    orders::{self, TransitionError},
+    orders::transition::{TransitionError, transition},
 };
 
 /// Longest reason kept in the order's history.
@@ -38,32 +38,32 @@ pub async fn start(runtime: &Runtime, checkout: Checkout) -> anyhow::Result<()> 
         runtime.shutdown.clone(),
         move |request: TransitionRequest| {
             let checkout = checkout.clone();
-            async move { transition(&checkout, request).await }
+            async move { move_order(&checkout, request).await }
         },
     ));
     Ok(())
 }
 
-fn rejected(code: &str, message: impl Into<String>) -> TransitionReply {
+fn rejected(code: TransitionRejection, message: impl Into<String>) -> TransitionReply {
     TransitionReply::Rejected {
-        code: code.to_owned(),
+        code,
         message: message.into(),
     }
 }
 
-async fn transition(
+async fn move_order(
     checkout: &Checkout,
     request: TransitionRequest,
 ) -> Result<TransitionReply, HandlerFailure> {
     let Ok(number) = parse_order_number(&request.number) else {
         return Ok(rejected(
-            "invalid_request",
+            TransitionRejection::InvalidRequest,
             "number: an order number like SH-7K2M9Q4T",
         ));
     };
     let Some(to) = OrderState::parse(&request.to) else {
         return Ok(rejected(
-            "unknown_state",
+            TransitionRejection::UnknownState,
             format!(
                 "to: one of {}",
                 OrderState::ALL.map(OrderState::as_str).join(", ")
@@ -78,32 +78,31 @@ async fn transition(
     if let Some(reason) = reason {
         if reason.chars().count() > MAX_REASON_CHARS {
             return Ok(rejected(
-                "invalid_request",
+                TransitionRejection::InvalidRequest,
                 format!("reason: at most {MAX_REASON_CHARS} characters"),
             ));
         }
         if reason.chars().any(char::is_control) {
             return Ok(rejected(
-                "invalid_request",
+                TransitionRejection::InvalidRequest,
                 "reason: must not contain control characters",
             ));
         }
     }
-    match orders::transition(&checkout.pool, &checkout.catalog, &number, to, reason).await {
+    match transition(&checkout.pool, &checkout.catalog, &number, to, reason).await {
         Ok(from) => Ok(TransitionReply::Ok {
             number,
-            from: from.as_str().into(),
-            to: to.as_str().into(),
+            from: from.into(),
+            to: to.into(),
         }),
-        Err(TransitionError::NotFound(number)) => {
-            Ok(rejected("not_found", format!("no order {number}")))
+        Err(err) => {
+            let code = match err {
+                TransitionError::NotFound(_) => TransitionRejection::NotFound,
+                TransitionError::Illegal(_) => TransitionRejection::IllegalTransition,
+                TransitionError::PaymentInProgress(_) => TransitionRejection::PaymentInProgress,
+                TransitionError::Database(err) => return Err(HandlerFailure::unavailable(err)),
+            };
+            Ok(rejected(code, err.to_string()))
         }
-        Err(err @ TransitionError::Illegal(_)) => {
-            Ok(rejected("illegal_transition", err.to_string()))
-        }
-        Err(err @ TransitionError::PaymentInProgress(_)) => {
-            Ok(rejected("payment_in_progress", err.to_string()))
-        }
-        Err(TransitionError::Database(err)) => Err(HandlerFailure::unavailable(err)),
     }
 }

@@ -8,6 +8,7 @@
 use std::fmt::Write as _;
 
 use chrono::{DateTime, Utc};
+use platform::contracts::OrderNumber;
 
 /// The longest address SMTP carries (RFC 5321: 256 octets in a path, minus the angle brackets).
 const MAX_ADDRESS_LEN: usize = 254;
@@ -241,8 +242,8 @@ pub struct OutgoingEmail {
     /// Without angle brackets: `<event id>@<sender's domain>`, the same for every attempt.
     pub message_id: String,
     pub date: DateTime<Utc>,
-    /// `[A-Za-z0-9-]` only (checked when the event is read).
-    pub order_number: String,
+    /// `[A-Za-z0-9-]` only, which the type guarantees: it goes into a header and a file name.
+    pub order_number: OrderNumber,
     pub event_id: uuid::Uuid,
 }
 

@@ -409,7 +409,7 @@ mod tests {
             html: "<p>html</p>".to_owned(),
             message_id: "x@shop.example".to_owned(),
             date: chrono::Utc::now(),
-            order_number: "SH-1".to_owned(),
+            order_number: platform::contracts::OrderNumber::parse("SH-1").unwrap(),
             event_id: uuid::Uuid::now_v7(),
         }
     }

@@ -240,14 +240,14 @@ pub fn plan(changes: Vec<Change>, applied: &HashMap<String, Applied>) -> Plan {
 #[cfg(test)]
 mod tests {
     use chrono::Duration;
-    use platform::contracts::catalog::CategoryRef;
+    use platform::contracts::{Sku, catalog::CategoryRef};
     use rust_decimal::Decimal;
 
     use super::*;
 
     fn upserted(sku: &str, version: u64, available: u32) -> Incoming {
         Incoming::Upserted(ProductUpserted {
-            sku: sku.into(),
+            sku: Sku::parse(sku).unwrap(),
             slug: sku.to_lowercase(),
             name: format!("Product {sku} v{version}"),
             description: String::new(),
@@ -273,7 +273,7 @@ mod tests {
 
     fn deleted(sku: &str, version: u64) -> Incoming {
         Incoming::Deleted(ProductDeleted {
-            sku: sku.into(),
+            sku: Sku::parse(sku).unwrap(),
             version,
             deleted_at: Utc::now() - Duration::days(1),
         })
@@ -281,7 +281,7 @@ mod tests {
 
     fn stock(sku: &str, available: u32) -> Incoming {
         Incoming::Stock(StockChanged {
-            sku: sku.into(),
+            sku: Sku::parse(sku).unwrap(),
             on_hand: available,
             reserved: 0,
             available,

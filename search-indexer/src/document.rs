@@ -58,7 +58,7 @@ pub fn to_document(product: &ProductUpserted) -> Option<SearchDocument> {
     categories.sort();
     categories.dedup();
     Some(SearchDocument {
-        sku: product.sku.clone(),
+        sku: product.sku.to_string(),
         slug: product.slug.clone(),
         name: product.name.clone(),
         brand: product.brand.clone(),
@@ -164,7 +164,7 @@ mod tests {
 
     fn product() -> ProductUpserted {
         ProductUpserted {
-            sku: "SKU1".into(),
+            sku: platform::contracts::Sku::parse("SKU1").unwrap(),
             slug: "phone".into(),
             name: "Phone".into(),
             description: "A phone".into(),

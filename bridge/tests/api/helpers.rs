@@ -236,11 +236,11 @@ pub(crate) fn order_created(number: &str) -> Envelope<OrderCreated> {
     Envelope::new(
         "checkout",
         OrderCreated {
-            number: number.to_owned(),
-            email: "ana@example.com".to_owned(),
+            number: platform::contracts::OrderNumber::parse(number).unwrap(),
+            email: platform::contracts::Email::parse("ana@example.com").unwrap(),
             customer_name: "Ana Núñez".to_owned(),
             lines: vec![OrderLine {
-                sku: "BB-1".to_owned(),
+                sku: platform::contracts::Sku::parse("BB-1").unwrap(),
                 name: "Kettle".to_owned(),
                 unit_price: price,
                 quantity: 1,
@@ -260,7 +260,7 @@ pub(crate) fn order_created(number: &str) -> Envelope<OrderCreated> {
                 postal_code: "12345".to_owned(),
                 country: "US".to_owned(),
             },
-            state: "paid".to_owned(),
+            state: platform::contracts::orders::OrderStatus::Paid,
             created_at: Utc::now(),
             lookup_token: Some("secret-lookup-token".to_owned()),
         },

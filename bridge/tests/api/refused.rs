@@ -132,7 +132,7 @@ async fn with_every_order_event_configured_each_known_type_is_forwarded_from_its
     let paid = Envelope::new(
         "checkout",
         OrderPaid {
-            number: number.clone(),
+            number: platform::contracts::OrderNumber::parse(&number).unwrap(),
             amount,
             currency: "USD".to_owned(),
             provider: "mock".to_owned(),
@@ -149,9 +149,9 @@ async fn with_every_order_event_configured_each_known_type_is_forwarded_from_its
     let shipped = Envelope::new(
         "checkout",
         OrderStatusChanged {
-            number: number.clone(),
-            from: Some("paid".to_owned()),
-            to: "shipped".to_owned(),
+            number: platform::contracts::OrderNumber::parse(&number).unwrap(),
+            from: Some(platform::contracts::orders::OrderStatus::Paid),
+            to: platform::contracts::orders::OrderStatus::Shipped,
             reason: None,
             changed_at: Utc::now(),
         },
@@ -165,7 +165,7 @@ async fn with_every_order_event_configured_each_known_type_is_forwarded_from_its
     let cancelled = Envelope::new(
         "checkout",
         OrderCancelled {
-            number: number.clone(),
+            number: platform::contracts::OrderNumber::parse(&number).unwrap(),
             reason: Some("asked".to_owned()),
             cancelled_at: Utc::now(),
         },

@@ -6,9 +6,12 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, SubsecRound as _, Utc};
-use platform::contracts::catalog::{
-    QuoteItem, QuoteResponse, ShortLine, StockChanged, StockLine, StockOutcome, StockRejection,
-    StockReply,
+use platform::contracts::{
+    OrderNumber,
+    catalog::{
+        QuoteItem, QuoteResponse, ShortLine, StockChanged, StockLine, StockOutcome, StockRejection,
+        StockReply,
+    },
 };
 use sqlx::{AssertSqlSafe, Connection as _, MySqlConnection, MySqlPool, Row as _};
 
@@ -82,20 +85,8 @@ fn invalid(field: &str, reason: impl Into<String>) -> StockRejection {
     }
 }
 
-fn check_order_number(order_number: &str) -> Result<(), StockRejection> {
-    let valid = !order_number.is_empty()
-        && order_number.len() <= 64
-        && order_number
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    if valid {
-        Ok(())
-    } else {
-        Err(invalid(
-            "order_number",
-            "1 to 64 characters of A-Z, a-z, 0-9, - and _",
-        ))
-    }
+fn check_order_number(order_number: &str) -> Result<OrderNumber, StockRejection> {
+    OrderNumber::parse(order_number).map_err(|err| invalid("order_number", err.expected))
 }
 
 /// Validated lines: SKUs parsed, duplicates merged, quantities in range.
@@ -108,8 +99,8 @@ fn check_lines(lines: &[StockLine]) -> Result<BTreeMap<String, u32>, StockReject
     }
     let mut merged = BTreeMap::new();
     for (i, line) in lines.iter().enumerate() {
-        let sku =
-            Sku::parse(&line.sku).map_err(|err| invalid(&format!("lines[{i}].sku"), err.reason))?;
+        let sku = Sku::parse(&line.sku)
+            .map_err(|err| invalid(&format!("lines[{i}].sku"), err.expected))?;
         if line.quantity == 0 || line.quantity > MAX_QUANTITY {
             return Err(invalid(
                 &format!("lines[{i}].quantity"),
@@ -148,16 +139,16 @@ fn reject<T>(rejection: StockRejection) -> Result<T, TxError> {
 /// One stock change, run as a transaction by [`with_retries`].
 enum Operation<'a> {
     Reserve {
-        order_number: &'a str,
+        order_number: &'a OrderNumber,
         wanted: &'a BTreeMap<String, u32>,
         ttl: Duration,
     },
     Release {
-        order_number: &'a str,
+        order_number: &'a OrderNumber,
         reason: &'a str,
     },
     Commit {
-        order_number: &'a str,
+        order_number: &'a OrderNumber,
     },
     SetOnHand {
         sku: &'a str,
@@ -219,7 +210,7 @@ async fn with_retries(
 
 struct InventoryRow {
     product_id: u32,
-    sku: String,
+    sku: Sku,
     on_hand: u32,
     reserved: u32,
     version: u64,
@@ -263,7 +254,7 @@ async fn apply(
     rows: &[InventoryRow],
     deltas: &BTreeMap<u32, (i64, i64)>,
     reason: &str,
-    order_number: Option<&str>,
+    order_number: Option<&OrderNumber>,
 ) -> Result<(), sqlx::Error> {
     let now = Utc::now();
     // Products whose "in stock" flag flips; only their denormalized copies need rewriting.
@@ -301,7 +292,7 @@ async fn apply(
                 available,
                 in_stock: available > 0,
                 reason: reason.to_owned(),
-                order_number: order_number.map(str::to_owned),
+                order_number: order_number.cloned(),
                 product_version: row.version,
                 changed_at: now,
             },
@@ -321,7 +312,7 @@ struct Header {
 
 async fn lines_of(
     conn: &mut MySqlConnection,
-    order_number: &str,
+    order_number: &OrderNumber,
 ) -> Result<Vec<(u32, String, u32)>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT product_id, sku, quantity FROM reservation_lines WHERE order_number = ? ORDER BY product_id",
@@ -336,7 +327,7 @@ async fn lines_of(
 
 async fn outcome_of(
     conn: &mut MySqlConnection,
-    order_number: &str,
+    order_number: &OrderNumber,
     header: &Header,
 ) -> Result<StockOutcome, sqlx::Error> {
     let mut lines: Vec<StockLine> = lines_of(conn, order_number)
@@ -346,7 +337,7 @@ async fn outcome_of(
         .collect();
     lines.sort_by(|a, b| a.sku.cmp(&b.sku));
     Ok(StockOutcome {
-        order_number: order_number.to_owned(),
+        order_number: order_number.to_string(),
         state: header.state.clone(),
         lines,
         expires_at: (header.state == "reserved").then_some(header.expires_at),
@@ -355,7 +346,7 @@ async fn outcome_of(
 
 async fn lock_header(
     conn: &mut MySqlConnection,
-    order_number: &str,
+    order_number: &OrderNumber,
 ) -> Result<Option<Header>, sqlx::Error> {
     let row = sqlx::query(
         "SELECT state, release_reason, expires_at FROM reservations WHERE order_number = ? FOR UPDATE",
@@ -383,9 +374,10 @@ pub async fn refuse_early(
     order_number: &str,
     lines: &[StockLine],
 ) -> Result<Option<StockRejection>, sqlx::Error> {
-    if let Err(rejection) = check_order_number(order_number) {
-        return Ok(Some(rejection));
-    }
+    let order_number = match check_order_number(order_number) {
+        Ok(number) => number,
+        Err(rejection) => return Ok(Some(rejection)),
+    };
     let wanted = match check_lines(lines) {
         Ok(wanted) => wanted,
         Err(rejection) => return Ok(Some(rejection)),
@@ -429,9 +421,10 @@ pub async fn reserve(
     lines: &[StockLine],
     ttl: Duration,
 ) -> Result<StockReply, sqlx::Error> {
-    if let Err(rejection) = check_order_number(order_number) {
-        return Ok(StockReply::Rejected(rejection));
-    }
+    let order_number = match check_order_number(order_number) {
+        Ok(number) => number,
+        Err(rejection) => return Ok(StockReply::Rejected(rejection)),
+    };
     let wanted = match check_lines(lines) {
         Ok(wanted) => wanted,
         Err(rejection) => return Ok(StockReply::Rejected(rejection)),
@@ -439,7 +432,7 @@ pub async fn reserve(
     with_retries(
         pool,
         Operation::Reserve {
-            order_number,
+            order_number: &order_number,
             wanted: &wanted,
             ttl,
         },
@@ -449,7 +442,7 @@ pub async fn reserve(
 
 async fn reserve_once(
     conn: &mut MySqlConnection,
-    order_number: &str,
+    order_number: &OrderNumber,
     wanted: &BTreeMap<String, u32>,
     ttl: Duration,
 ) -> Result<StockOutcome, TxError> {
@@ -554,7 +547,7 @@ async fn reserve_once(
     insert.build().execute(&mut *conn).await?;
     apply(conn, &inventory, &deltas, "reserved", Some(order_number)).await?;
     Ok(StockOutcome {
-        order_number: order_number.to_owned(),
+        order_number: order_number.to_string(),
         state: "reserved".to_owned(),
         lines: wanted
             .iter()
@@ -569,7 +562,7 @@ async fn reserve_once(
 
 async fn existing_reservation(
     conn: &mut MySqlConnection,
-    order_number: &str,
+    order_number: &OrderNumber,
     wanted: &BTreeMap<String, u32>,
 ) -> Result<StockOutcome, TxError> {
     let Some(header) = lock_header(conn, order_number).await? else {
@@ -579,7 +572,7 @@ async fn existing_reservation(
     // Released first (by its caller giving up, or expired): refused, whatever the lines.
     if header.state == "released" {
         return reject(StockRejection::ReservationReleased {
-            order_number: order_number.to_owned(),
+            order_number: order_number.to_string(),
             reason: header.release_reason.unwrap_or_default(),
         });
     }
@@ -591,7 +584,7 @@ async fn existing_reservation(
             .all(|line| wanted.get(&line.sku) == Some(&line.quantity));
     if !same {
         return reject(StockRejection::ConflictingReservation {
-            order_number: order_number.to_owned(),
+            order_number: order_number.to_string(),
         });
     }
     Ok(outcome)
@@ -605,13 +598,14 @@ pub async fn release(
     order_number: &str,
     reason: &str,
 ) -> Result<StockReply, sqlx::Error> {
-    if let Err(rejection) = check_order_number(order_number) {
-        return Ok(StockReply::Rejected(rejection));
-    }
+    let order_number = match check_order_number(order_number) {
+        Ok(number) => number,
+        Err(rejection) => return Ok(StockReply::Rejected(rejection)),
+    };
     with_retries(
         pool,
         Operation::Release {
-            order_number,
+            order_number: &order_number,
             reason,
         },
     )
@@ -620,7 +614,7 @@ pub async fn release(
 
 async fn release_once(
     conn: &mut MySqlConnection,
-    order_number: &str,
+    order_number: &OrderNumber,
     reason: &str,
 ) -> Result<StockOutcome, TxError> {
     let header = match lock_header(conn, order_number).await? {
@@ -629,7 +623,7 @@ async fn release_once(
             Some(header) => header,
             None => {
                 return Ok(StockOutcome {
-                    order_number: order_number.to_owned(),
+                    order_number: order_number.to_string(),
                     state: "none".to_owned(),
                     lines: Vec::new(),
                     expires_at: None,
@@ -679,7 +673,7 @@ async fn release_once(
 /// is written; if a reserve wrote its header first (our insert waited for it), that header, locked, to release.
 async fn leave_tombstone(
     conn: &mut MySqlConnection,
-    order_number: &str,
+    order_number: &OrderNumber,
     reason: &str,
 ) -> Result<Option<Header>, sqlx::Error> {
     let inserted = sqlx::query(
@@ -702,26 +696,33 @@ async fn leave_tombstone(
 
 /// Turns the order's reservation into a sale: units leave `on_hand` and `reserved`. Idempotent.
 pub async fn commit(pool: &MySqlPool, order_number: &str) -> Result<StockReply, sqlx::Error> {
-    if let Err(rejection) = check_order_number(order_number) {
-        return Ok(StockReply::Rejected(rejection));
-    }
-    with_retries(pool, Operation::Commit { order_number }).await
+    let order_number = match check_order_number(order_number) {
+        Ok(number) => number,
+        Err(rejection) => return Ok(StockReply::Rejected(rejection)),
+    };
+    with_retries(
+        pool,
+        Operation::Commit {
+            order_number: &order_number,
+        },
+    )
+    .await
 }
 
 async fn commit_once(
     conn: &mut MySqlConnection,
-    order_number: &str,
+    order_number: &OrderNumber,
 ) -> Result<StockOutcome, TxError> {
     let Some(header) = lock_header(conn, order_number).await? else {
         return reject(StockRejection::NoReservation {
-            order_number: order_number.to_owned(),
+            order_number: order_number.to_string(),
         });
     };
     match header.state.as_str() {
         "committed" => return Ok(outcome_of(conn, order_number, &header).await?),
         "released" => {
             return reject(StockRejection::ReservationReleased {
-                order_number: order_number.to_owned(),
+                order_number: order_number.to_string(),
                 reason: header.release_reason.unwrap_or_default(),
             });
         }

@@ -5,7 +5,10 @@ use axum::{
     extract::{Path, Query, State, rejection::QueryRejection},
 };
 use chrono::{DateTime, Utc};
-use platform::contracts::catalog::{CategoryRef, ProductUpserted};
+use platform::contracts::{
+    Sku,
+    catalog::{CategoryRef, ProductUpserted},
+};
 use platform::http_error::ApiError;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -149,7 +152,7 @@ pub(super) struct Image {
 /// One active product: its document as the search index gets it, and its images.
 #[derive(Debug, Serialize, ToSchema)]
 pub(super) struct ProductDetail {
-    sku: String,
+    sku: Sku,
     slug: String,
     name: String,
     description: String,

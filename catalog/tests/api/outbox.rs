@@ -9,6 +9,8 @@ use platform::{
     events::Envelope,
 };
 
+use catalog::domain::Sku;
+
 use crate::helpers::{product, spawn_app};
 
 async fn stream_messages(client: &async_nats::Client) -> Vec<async_nats::jetstream::Message> {
@@ -198,7 +200,9 @@ async fn deleting_a_product_publishes_product_deleted_and_archives_one_that_orde
         ("NONE-1", "not found"),
     ] {
         let mut tx = app.pool.begin().await.unwrap();
-        let removal = catalog::events::remove_product(&mut tx, sku).await.unwrap();
+        let removal = catalog::events::remove_product(&mut tx, &Sku::parse(sku).unwrap())
+            .await
+            .unwrap();
         tx.commit().await.unwrap();
         let seen = match removal {
             Removal::Deleted { .. } => "deleted",

@@ -7,6 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 use rust_decimal::Decimal;
 use sqlx::{MySqlConnection, MySqlPool, Row as _};
 
+use super::Locking;
 use crate::domain::CartState;
 
 #[derive(Debug, Clone)]
@@ -43,7 +44,7 @@ fn cart_from_row(row: &sqlx::mysql::MySqlRow) -> Result<Cart, sqlx::Error> {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct CartItem {
-    pub sku: String,
+    pub sku: platform::contracts::Sku,
     pub quantity: u32,
     pub unit_price: Decimal,
     pub name: String,
@@ -86,10 +87,10 @@ pub async fn create(pool: &MySqlPool, currency: &str, ttl: Duration) -> Result<C
 pub async fn by_token(
     conn: &mut MySqlConnection,
     token: &str,
-    lock: bool,
+    locking: Locking,
 ) -> Result<Option<Cart>, sqlx::Error> {
-    let lock = if lock { " FOR UPDATE" } else { "" };
-    // Only the two fixed strings above are spliced in.
+    let lock = locking.clause();
+    // Only the two fixed strings of `Locking` are spliced in.
     let sql = format!(
         "SELECT {CART_COLUMNS} FROM carts WHERE token = ? AND expires_at > CURRENT_TIMESTAMP(6){lock}"
     );
@@ -317,7 +318,7 @@ pub async fn stale_claims(
     pool: &MySqlPool,
     grace: StdDuration,
     limit: u32,
-) -> Result<Vec<(u64, String)>, sqlx::Error> {
+) -> Result<Vec<(u64, platform::contracts::OrderNumber)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, checkout_order FROM carts WHERE state = 'checking_out' \
          AND checkout_until < CURRENT_TIMESTAMP(6) - INTERVAL ? MICROSECOND ORDER BY checkout_until LIMIT ?",

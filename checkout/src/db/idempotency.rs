@@ -4,6 +4,7 @@
 //! A retry after the first request died resumes the same order number (see `orders::place`).
 
 use chrono::{Duration, Utc};
+use platform::contracts::OrderNumber;
 use sqlx::{MySqlConnection, MySqlPool, Row as _};
 
 /// Keys deleted per statement by [`purge_older_than`].
@@ -12,7 +13,7 @@ const PURGE_BATCH: u64 = 5_000;
 /// The order number and lookup token one place-order attempt uses, whichever request runs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AttemptIds {
-    pub order_number: String,
+    pub order_number: OrderNumber,
     pub lookup_token: String,
 }
 
@@ -100,7 +101,7 @@ pub async fn begin(
         return Ok(Begin::InProgress);
     }
     let ids = match (
-        row.try_get::<Option<String>, _>("order_number")?,
+        row.try_get::<Option<OrderNumber>, _>("order_number")?,
         row.try_get::<Option<String>, _>("lookup_token")?,
     ) {
         (Some(order_number), Some(lookup_token)) => AttemptIds {

@@ -5,6 +5,25 @@ pub mod idempotency;
 pub mod orders;
 pub mod releases;
 
+/// Whether a read also takes the rows' write locks, until the caller's transaction ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Locking {
+    /// A plain read.
+    None,
+    /// `SELECT … FOR UPDATE`: inside a transaction, to change what was read without a race.
+    ForUpdate,
+}
+
+impl Locking {
+    /// The clause that ends the query.
+    fn clause(self) -> &'static str {
+        match self {
+            Self::None => "",
+            Self::ForUpdate => " FOR UPDATE",
+        }
+    }
+}
+
 /// True for a unique-key violation.
 pub fn is_duplicate_key(err: &sqlx::Error) -> bool {
     err.as_database_error()

@@ -1,19 +1,23 @@
 //! Orders, their lines, payments and state history.
 
 use chrono::{DateTime, Utc};
-use platform::contracts::orders::{Address, OrderLine};
+use platform::contracts::{
+    Email, OrderNumber,
+    orders::{Address, OrderLine},
+};
 use rust_decimal::Decimal;
 use sqlx::{MySqlConnection, Row as _};
 
-use crate::domain::{OrderState, ShippingMethod, Totals};
+use super::Locking;
+use crate::domain::{OrderState, ShippingMethod, StockSettlement, Totals};
 
 /// Everything stored about a new order.
 #[derive(Debug, Clone)]
 pub struct NewOrder<'a> {
-    pub number: &'a str,
+    pub number: &'a OrderNumber,
     pub lookup_token_hash: &'a [u8; 32],
     pub cart_id: u64,
-    pub email: &'a str,
+    pub email: &'a Email,
     pub customer_name: &'a str,
     pub address: &'a Address,
     pub shipping_method: ShippingMethod,
@@ -89,11 +93,11 @@ pub async fn set_state(
     conn: &mut MySqlConnection,
     order_id: u64,
     state: OrderState,
-    stock_settled: bool,
+    stock: StockSettlement,
 ) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE orders SET state = ?, stock_settled = ?, updated_at = CURRENT_TIMESTAMP(6) WHERE id = ?")
         .bind(state.as_str())
-        .bind(stock_settled)
+        .bind(stock == StockSettlement::Settled)
         .bind(order_id)
         .execute(&mut *conn)
         .await?;
@@ -149,15 +153,15 @@ pub async fn settle_payment(
     Ok(())
 }
 
-/// An order as stored, with its lines (`orders::OrderView` is what a shopper sees of it).
+/// An order as stored, with its lines.
 #[derive(Debug, Clone)]
 pub struct Order {
     pub id: u64,
-    pub number: String,
+    pub number: OrderNumber,
     pub lookup_token_hash: Vec<u8>,
     /// The cart it was placed from, until that cart expires and is deleted.
     pub cart_id: Option<u64>,
-    pub email: String,
+    pub email: Email,
     pub customer_name: String,
     pub shipping_address: Address,
     pub shipping_method: String,
@@ -166,23 +170,22 @@ pub struct Order {
     pub tax: Decimal,
     pub total: Decimal,
     pub currency: String,
-    pub state: String,
+    pub state: OrderState,
     pub stock_settled: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub lines: Vec<OrderLine>,
 }
 
-/// The order with `number`; `lock` takes its row lock (inside a transaction).
+/// The order with `number`, its row locked when asked (inside a transaction).
 pub async fn by_number(
     conn: &mut MySqlConnection,
     number: &str,
-    lock: bool,
+    locking: Locking,
 ) -> Result<Option<Order>, sqlx::Error> {
-    let sql = if lock {
-        "SELECT * FROM orders WHERE number = ? FOR UPDATE"
-    } else {
-        "SELECT * FROM orders WHERE number = ?"
+    let sql = match locking {
+        Locking::None => "SELECT * FROM orders WHERE number = ?",
+        Locking::ForUpdate => "SELECT * FROM orders WHERE number = ? FOR UPDATE",
     };
     let Some(row) = sqlx::query(sql)
         .bind(number)
@@ -230,12 +233,20 @@ pub async fn by_number(
         tax: row.try_get("tax")?,
         total: row.try_get("total")?,
         currency: row.try_get("currency")?,
-        state: row.try_get("state")?,
+        state: order_state(row.try_get("state")?)?,
         stock_settled: row.try_get("stock_settled")?,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
         lines,
     }))
+}
+
+/// A stored state; one this version does not know is an error where it is read, not a guess.
+fn order_state(stored: &str) -> Result<OrderState, sqlx::Error> {
+    OrderState::parse(stored).ok_or_else(|| sqlx::Error::ColumnDecode {
+        index: "state".to_owned(),
+        source: format!("unknown order state {stored:?}").into(),
+    })
 }
 
 /// The order's id and lookup token hash: all an order lookup reads before the token is known to be right.
@@ -273,7 +284,7 @@ pub async fn payment(
 pub async fn unsettled(
     pool: &sqlx::MySqlPool,
     limit: u32,
-) -> Result<Vec<(String, String, DateTime<Utc>)>, sqlx::Error> {
+) -> Result<Vec<(OrderNumber, String, DateTime<Utc>)>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT number, state, created_at FROM orders WHERE stock_settled = FALSE ORDER BY id LIMIT ?",
     )

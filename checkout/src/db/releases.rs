@@ -37,7 +37,10 @@ pub async fn failed(pool: &MySqlPool, order_number: &str, error: &str) -> Result
 }
 
 /// Releases still to be confirmed, least recently tried first.
-pub async fn pending(pool: &MySqlPool, limit: u32) -> Result<Vec<String>, sqlx::Error> {
+pub async fn pending(
+    pool: &MySqlPool,
+    limit: u32,
+) -> Result<Vec<platform::contracts::OrderNumber>, sqlx::Error> {
     sqlx::query_scalar("SELECT order_number FROM stock_releases ORDER BY updated_at LIMIT ?")
         .bind(limit)
         .fetch_all(pool)

@@ -18,19 +18,19 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use super::openapi::{
-    CartToken, InvalidRequest, NotFound, RateLimited, TooLarge, Unavailable, quantity, sku,
+    CartToken, InvalidRequest, NotFound, RateLimited, TooLarge, Unavailable, quantity,
 };
 use crate::{
     Checkout,
     carts::{self, CartError},
     db::{self, carts::Cart},
-    domain::{CURRENCY, CartState, MAX_QUANTITY, parse_quantity, parse_sku},
+    domain::{CURRENCY, CartState, MAX_QUANTITY, Sku, parse_quantity, parse_sku},
 };
 
 /// A cart line: the price and name seen when it was added, checked against the catalog now.
 #[derive(Debug, Serialize, ToSchema)]
 pub(super) struct CartLine {
-    sku: String,
+    sku: Sku,
     quantity: u32,
     /// The price when the line was added: what the order charges unless it changed.
     unit_price: Decimal,
@@ -82,7 +82,7 @@ async fn view(state: &Checkout, cart: &Cart) -> Result<CartView, ApiError> {
         // A cart is still worth showing while the catalog is down: flags are then simply unknown.
         state
             .catalog
-            .quote(items.iter().map(|item| item.sku.clone()).collect())
+            .quote(items.iter().map(|item| item.sku.to_string()).collect())
             .await
             .ok()
     };
@@ -91,7 +91,7 @@ async fn view(state: &Checkout, cart: &Cart) -> Result<CartView, ApiError> {
         .map(|item| {
             let quoted: Option<&QuoteItem> = quote
                 .as_ref()
-                .and_then(|q| q.items.iter().find(|i| i.sku == item.sku));
+                .and_then(|q| q.items.iter().find(|i| i.sku == *item.sku));
             let current_price = quoted.map(|q| q.price);
             let available = quote
                 .as_ref()
@@ -186,7 +186,7 @@ impl From<CartError> for ApiError {
 
 async fn read_cart(state: &Checkout, token: &str) -> Result<Cart, ApiError> {
     let mut conn = state.pool.acquire().await?;
-    let cart = db::carts::by_token(&mut conn, token, false)
+    let cart = db::carts::by_token(&mut conn, token, db::Locking::None)
         .await?
         .ok_or(ApiError::NotFound("cart"))?;
     Ok(cart)
@@ -235,7 +235,7 @@ pub(super) async fn get(
 /// Units of a product to add; added to the line when the cart has one.
 #[derive(Debug, Deserialize, ToSchema)]
 struct AddItem {
-    #[schema(schema_with = sku)]
+    #[schema(value_type = Sku)]
     sku: String,
     #[schema(schema_with = quantity)]
     quantity: i64,
@@ -294,7 +294,7 @@ pub(super) async fn add_item(
     operation_id = "set_cart_item_quantity",
     tag = "carts",
     summary = "Change a line's quantity",
-    params(CartToken, ("sku" = String, Path, description = "The line's SKU", pattern = "^[A-Z0-9-]{1,32}$")),
+    params(CartToken, ("sku" = Sku, Path, description = "The line's SKU")),
     request_body = SetQuantity,
     responses(
         (status = 200, description = "The cart as the change left it", body = CartView),
@@ -316,6 +316,8 @@ pub(super) async fn set_quantity(
     let request: SetQuantity = json_body(&body)?;
     let quantity = parse_quantity("quantity", request.quantity)
         .map_err(|e| ApiError::field(e.field, e.reason))?;
+    // A malformed SKU in the path is a line this cart cannot have.
+    let sku = Sku::parse(&sku).map_err(|_| CartError::NoSuchLine)?;
     let cart = carts::set_quantity(&state, &token, &sku, quantity).await?;
     changed(&state, cart).await
 }
@@ -326,7 +328,7 @@ pub(super) async fn set_quantity(
     operation_id = "remove_cart_item",
     tag = "carts",
     summary = "Remove a line",
-    params(CartToken, ("sku" = String, Path, description = "The line's SKU", pattern = "^[A-Z0-9-]{1,32}$")),
+    params(CartToken, ("sku" = Sku, Path, description = "The line's SKU")),
     responses(
         (status = 200, description = "The cart as the change left it", body = CartView),
         (status = 404, response = NotFound),
@@ -341,6 +343,7 @@ pub(super) async fn remove_item(
     State(state): State<Checkout>,
     Path((token, sku)): Path<(String, String)>,
 ) -> Result<Json<CartView>, ApiError> {
+    let sku = Sku::parse(&sku).map_err(|_| CartError::NoSuchLine)?;
     let cart = carts::remove(&state, &token, &sku).await?;
     changed(&state, cart).await
 }

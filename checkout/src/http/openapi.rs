@@ -10,7 +10,7 @@ use platform::{contracts::catalog::ShortLine, http_error::Problem};
 use utoipa::{
     IntoParams, OpenApi,
     openapi::{
-        KnownFormat, Object, ObjectBuilder, Required, SchemaFormat, Type,
+        Object, ObjectBuilder, Required, Type,
         path::{Parameter, ParameterBuilder, ParameterIn},
         schema::SchemaType,
     },
@@ -19,7 +19,7 @@ use utoipa::{
 use super::orders::MAX_KEY_LENGTH;
 use crate::{
     domain::{MAX_CITY_CHARS, MAX_NAME_CHARS, MAX_POSTAL_CODE_CHARS, MAX_QUANTITY, TestCard},
-    orders::place::PriceChange,
+    orders::attempt::PriceChange,
 };
 
 platform::problem_response!(
@@ -179,25 +179,6 @@ pub(super) fn country() -> Object {
     string().pattern(Some(r"^\s*[A-Za-z]{2}\s*$")).build()
 }
 
-/// What `domain::parse_email` takes: one `@` with something before it, a domain with a dot neither first
-/// nor last, no spaces, control or invisible formatting characters, at most 254 bytes.
-pub(super) fn email() -> Object {
-    let part = format!(r"[^\s@{CONTROL}\u200B-\u200F\u202A-\u202E\u2060-\u2064\uFEFF]");
-    let edge = format!(r"[^\s@.{CONTROL}\u200B-\u200F\u202A-\u202E\u2060-\u2064\uFEFF]");
-    string()
-        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Email)))
-        .max_length(Some(254))
-        .pattern(Some(format!(
-            r"^\s*{part}+@{edge}{part}*\.{part}*{edge}\s*$"
-        )))
-        .build()
-}
-
-/// What `domain::parse_sku` takes.
-pub(super) fn sku() -> Object {
-    string().pattern(Some("^[A-Z0-9-]{1,32}$")).build()
-}
-
 /// What `domain::parse_quantity` takes.
 pub(super) fn quantity() -> Object {
     ObjectBuilder::new()
@@ -225,9 +206,9 @@ mod tests {
     use super::*;
     use crate::{
         carts::CartError,
-        domain::{parse_quantity, parse_sku},
+        domain::{OrderNumber, Sku, parse_quantity, parse_sku},
         http::orders::parse_request,
-        orders::place::PlaceError,
+        orders::attempt::PlaceError,
     };
 
     fn generated() -> (String, Value) {
@@ -396,7 +377,7 @@ mod tests {
             PlaceError::CartNotFound.into(),
             PlaceError::CartEmpty.into(),
             PlaceError::PriceChanged(vec![PriceChange {
-                sku: "A-1".to_owned(),
+                sku: Sku::parse("A-1").unwrap(),
                 name: "A".to_owned(),
                 old_price: Decimal::ONE,
                 new_price: Decimal::TWO,
@@ -404,7 +385,7 @@ mod tests {
             .into(),
             PlaceError::OutOfStock(vec![line]).into(),
             PlaceError::Declined {
-                number: "SH-1".to_owned(),
+                number: OrderNumber::parse("SH-1").unwrap(),
                 reason: "declined".to_owned(),
             }
             .into(),

@@ -15,7 +15,7 @@ use utoipa::ToSchema;
 
 use super::openapi::{
     IdempotencyKey, InvalidRequest, NotFound, RateLimited, TooLarge, Unavailable, card_token, city,
-    country, email, line, name, optional_city, optional_line, postal_code,
+    country, line, name, optional_city, optional_line, postal_code,
 };
 use crate::{
     Checkout,
@@ -25,13 +25,16 @@ use crate::{
         idempotency::{AttemptIds, Begin},
     },
     domain::{
-        Address, InvalidField, MAX_NAME_CHARS, ShippingMethod, TestCard, parse_address,
-        parse_email, parse_order_number, parse_text,
+        Address, Email, InvalidField, MAX_NAME_CHARS, OrderNumber, ShippingMethod, TestCard,
+        parse_address, parse_email, parse_order_number, parse_text,
     },
     orders::{
-        OrderView, constant_time_eq, hash_token, new_order_number,
+        attempt::{Attempt, PlaceError, PlaceOrder},
+        lookup::{self, LookupError},
+        new_order_number,
         outcome::Placed,
-        place::{self, Attempt, PlaceError, PlaceOrder},
+        place,
+        view::OrderView,
     },
 };
 
@@ -67,7 +70,7 @@ struct PlaceOrderBody {
     /// The token of the cart to order.
     #[schema(value_type = String, min_length = 1, required = true)]
     cart_token: Option<String>,
-    #[schema(schema_with = email, required = true)]
+    #[schema(value_type = Email, required = true)]
     email: Option<String>,
     #[schema(schema_with = name, required = true)]
     customer_name: Option<String>,
@@ -345,9 +348,6 @@ pub(super) struct LookupQuery {
     token: Option<String>,
 }
 
-/// Compared against when the number is unknown, so that a lookup costs the same either way.
-const NO_ORDER_HASH: [u8; 32] = [0; 32];
-
 // Neither parameter is checked for its shape: anything but the right number and token is the same 404.
 #[utoipa::path(
     get,
@@ -356,7 +356,7 @@ const NO_ORDER_HASH: [u8; 32] = [0; 32];
     tag = "orders",
     summary = "An order, with the lookup token from its confirmation",
     params(
-        ("number" = String, Path, description = "The order number, like SH-7K2M9Q4T", pattern = "^[A-Z0-9-]{1,20}$"),
+        ("number" = OrderNumber, Path, description = "The order number, like SH-7K2M9Q4T"),
         ("token" = String, Query, description = "The order's lookup token (`lookup_token` of the placed order)", pattern = "^[0-9a-f]{64}$"),
     ),
     responses(
@@ -370,23 +370,17 @@ pub(super) async fn lookup(
     Path(number): Path<String>,
     Query(query): Query<LookupQuery>,
 ) -> Result<Json<OrderView>, ApiError> {
-    let token = hash_token(query.token.as_deref().unwrap_or_default());
-    let mut conn = state.pool.acquire().await?;
-    let found = match parse_order_number(&number) {
-        Ok(number) => db::orders::lookup_key(&mut conn, &number).await?,
-        Err(_) => None,
-    };
-    // Unknown number and wrong token answer the same, in the same time, so neither can be probed: one point
-    // read and one constant-time comparison either way; the order itself is read only for the right token.
-    let stored = found
-        .as_ref()
-        .map_or(&NO_ORDER_HASH[..], |(_, hash)| hash.as_slice());
-    let matches = constant_time_eq(stored, &token);
-    match found {
-        Some(_) if matches => db::orders::by_number(&mut conn, &number, false)
-            .await?
-            .map(|order| Json(OrderView::from(order)))
-            .ok_or(ApiError::NotFound("order")),
-        _ => Err(ApiError::NotFound("order")),
+    // A malformed number is looked up as an unknown one: the same answer, in the same time.
+    let number = parse_order_number(&number).ok();
+    let token = query.token.as_deref().unwrap_or_default();
+    Ok(Json(lookup::lookup(&state, number.as_ref(), token).await?))
+}
+
+impl From<LookupError> for ApiError {
+    fn from(err: LookupError) -> Self {
+        match err {
+            LookupError::NotFound => ApiError::NotFound("order"),
+            LookupError::Database(err) => err.into(),
+        }
     }
 }

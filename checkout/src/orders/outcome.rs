@@ -13,8 +13,11 @@ use serde::Serialize;
 use crate::{
     Checkout, SERVICE,
     db::{self, orders::Order},
-    domain::OrderState,
-    orders::{OrderView, record_transition},
+    domain::{OrderNumber, OrderState, StockSettlement},
+    orders::{
+        transition::{TransitionError, record_transition},
+        view::OrderView,
+    },
     payments,
 };
 
@@ -87,15 +90,15 @@ pub enum Recorded {
 /// token when known: it goes into OrderCreated (for the confirmation email's link) and into the key's answer.
 pub async fn record(
     checkout: &Checkout,
-    number: &str,
+    number: &OrderNumber,
     outcome: &Outcome,
     lookup_token: Option<&str>,
 ) -> Result<Recorded, sqlx::Error> {
     let mut tx = checkout.pool.begin().await?;
-    let Some(order) = db::orders::by_number(&mut tx, number, true).await? else {
+    let Some(order) = db::orders::by_number(&mut tx, number, db::Locking::ForUpdate).await? else {
         return Err(sqlx::Error::RowNotFound);
     };
-    if order.state != OrderState::Pending.as_str() {
+    if order.state != OrderState::Pending {
         tx.rollback().await?;
         return Ok(Recorded::Already(order));
     }
@@ -125,15 +128,15 @@ pub async fn record(
         OrderState::Pending,
         to,
         history_reason,
-        false,
+        StockSettlement::Pending,
     )
     .await
     .map_err(|err| match err {
-        super::TransitionError::Database(err) => err,
+        TransitionError::Database(err) => err,
         // pending -> paid, payment_failed and cancelled are all legal.
         other => sqlx::Error::Protocol(other.to_string()),
     })?;
-    let order = db::orders::by_number(&mut tx, number, false)
+    let order = db::orders::by_number(&mut tx, number, db::Locking::None)
         .await?
         .ok_or(sqlx::Error::RowNotFound)?;
 
@@ -179,7 +182,7 @@ async fn enqueue_paid_events(
         currency: order.currency.clone(),
         shipping_method: order.shipping_method.clone(),
         shipping_address: order.shipping_address.clone(),
-        state: OrderState::Paid.as_str().to_owned(),
+        state: OrderState::Paid.into(),
         created_at: order.created_at,
         lookup_token: lookup_token.map(str::to_owned),
     };

@@ -7,9 +7,9 @@
 //! (or the reconciler) to find out.
 
 use super::{
+    attempt::{Attempt, PlaceError, PlaceOrder},
     outcome::{self, Outcome, Placed, Recorded},
-    place::{Attempt, PlaceError, PlaceOrder},
-    settle_stock,
+    transition::settle_stock,
 };
 use crate::{
     Checkout,
@@ -26,8 +26,8 @@ pub(super) async fn resume(
     order: Order,
 ) -> Result<Placed, PlaceError> {
     tracing::info!(number = %order.number, state = %order.state, "a retry carries on with its attempt's order");
-    match OrderState::parse(&order.state) {
-        Some(OrderState::Pending) => pay(checkout, attempt, request, order).await,
+    match order.state {
+        OrderState::Pending => pay(checkout, attempt, request, order).await,
         _ => finished(checkout, attempt, order).await,
     }
 }
@@ -38,8 +38,8 @@ async fn finished(
     attempt: &Attempt,
     order: Order,
 ) -> Result<Placed, PlaceError> {
-    match OrderState::parse(&order.state) {
-        Some(OrderState::PaymentFailed) => {
+    match order.state {
+        OrderState::PaymentFailed => {
             let mut conn = checkout.pool.acquire().await?;
             let payment = db::orders::payment(&mut conn, order.id).await?;
             let reason = payment
@@ -50,10 +50,13 @@ async fn finished(
                 reason,
             })
         }
-        Some(OrderState::Cancelled) => Err(PlaceError::AttemptAbandoned),
-        Some(OrderState::Pending) | None => Err(PlaceError::AttemptAbandoned),
+        OrderState::Cancelled | OrderState::Pending => Err(PlaceError::AttemptAbandoned),
         // Paid, and maybe moved on since.
-        Some(_) => Ok(Placed::new(
+        OrderState::Paid
+        | OrderState::Processing
+        | OrderState::Shipped
+        | OrderState::Delivered
+        | OrderState::Refunded => Ok(Placed::new(
             checkout,
             order,
             attempt.ids.lookup_token.clone(),
@@ -78,7 +81,7 @@ pub(super) async fn pay(
             Ok(ChargeStatus::NotCharged) => {}
             Err(err) => {
                 // Left pending: a retry with the same key, or the reconciler, asks again and finishes it.
-                tracing::warn!(number, error = %err, "cannot tell whether an order was charged");
+                tracing::warn!(%number, error = %err, "cannot tell whether an order was charged");
                 return Err(PlaceError::PaymentUncertain);
             }
         }
@@ -97,7 +100,7 @@ pub(super) async fn pay(
         .map_err(|err| {
             // Charged or not, the order is still pending: the key keeps the attempt, and its retry (or the
             // reconciler) charges the same reference again, which answers the first outcome.
-            tracing::warn!(number, error = %err, "cannot record how a payment ended yet");
+            tracing::warn!(%number, error = %err, "cannot record how a payment ended yet");
             PlaceError::PaymentUncertain
         })?;
     let order = match recorded {

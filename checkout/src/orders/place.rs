@@ -28,101 +28,38 @@ use std::time::Duration;
 
 use platform::contracts::{
     catalog::{ShortLine, StockLine, StockRejection},
-    orders::{Address, OrderLine},
+    orders::OrderLine,
 };
 use rust_decimal::Decimal;
-use serde::Serialize;
 
-use super::{hash_token, outcome::Placed, pay};
+use super::{
+    attempt::{Attempt, PlaceError, PlaceOrder, PriceChange},
+    hash_token,
+    outcome::Placed,
+    pay,
+};
 use crate::{
     Checkout,
     catalog::CatalogError,
-    db::{self, carts::Cart, idempotency::AttemptIds, orders::Order},
-    domain::{CURRENCY, CartState, ShippingMethod, TestCard, Totals},
+    db::{self, carts::Cart, orders::Order},
+    domain::{CURRENCY, CartState, OrderNumber, Totals},
     payments,
 };
-
-/// A validated place-order request.
-#[derive(Debug, Clone)]
-pub struct PlaceOrder {
-    pub cart_token: String,
-    pub email: String,
-    pub customer_name: String,
-    pub address: Address,
-    pub shipping_method: ShippingMethod,
-    pub card: TestCard,
-}
-
-/// One place-order attempt: its order number and lookup token, whichever request runs it.
-#[derive(Debug, Clone)]
-pub struct Attempt {
-    pub ids: AttemptIds,
-    /// This request took the key over from one that died: the attempt may already have its order.
-    pub taken_over: bool,
-}
-
-/// A line whose price changed since it was put in the cart.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-pub struct PriceChange {
-    pub sku: String,
-    pub name: String,
-    pub old_price: Decimal,
-    pub new_price: Decimal,
-}
-
-/// Why no order was paid.
-#[derive(Debug, thiserror::Error)]
-pub enum PlaceError {
-    #[error("no such cart")]
-    CartNotFound,
-    #[error("this cart was already ordered")]
-    CartConverted,
-    #[error("another checkout of this cart is in progress")]
-    CheckoutInProgress { retry_after: Duration },
-    #[error("too many payment attempts for this cart")]
-    TooManyAttempts { retry_after: Duration },
-    #[error("the cart has no items")]
-    CartEmpty,
-    #[error("prices changed since the items were added")]
-    PriceChanged(Vec<PriceChange>),
-    #[error("some items are no longer available")]
-    NoLongerAvailable(Vec<ShortLine>),
-    #[error("not enough stock for some items")]
-    OutOfStock(Vec<ShortLine>),
-    #[error("{0}")]
-    NotOrderable(String),
-    #[error("the catalog is unavailable: {0}")]
-    CatalogUnavailable(String),
-    #[error("payment declined: {reason}")]
-    Declined { number: String, reason: String },
-    #[error("the payment provider is unavailable")]
-    ProviderUnavailable,
-    /// The payment's outcome could not be known or recorded (the provider did not answer and could not be asked,
-    /// or the database failed after the charge): the order stays pending, and the key keeps the attempt for a
-    /// retry of the same request (or the reconciler) to finish.
-    #[error("the payment's outcome is not known yet")]
-    PaymentUncertain,
-    /// The reconciler gave this attempt up (its request had died); a new attempt may start.
-    #[error("this checkout attempt was abandoned")]
-    AttemptAbandoned,
-    #[error(transparent)]
-    Database(#[from] sqlx::Error),
-}
 
 pub async fn place(
     checkout: &Checkout,
     attempt: &Attempt,
     request: &PlaceOrder,
 ) -> Result<Placed, PlaceError> {
-    let number = attempt.ids.order_number.as_str();
+    let number = &attempt.ids.order_number;
     let mut conn = checkout.pool.acquire().await?;
-    let cart = db::carts::by_token(&mut conn, &request.cart_token, false)
+    let cart = db::carts::by_token(&mut conn, &request.cart_token, db::Locking::None)
         .await?
         .ok_or(PlaceError::CartNotFound)?;
     // A retry of an attempt whose request died after writing its order carries on with that order. (A fresh
     // attempt's number is new: nothing to look for.)
     if attempt.taken_over
-        && let Some(order) = db::orders::by_number(&mut conn, number, false).await?
+        && let Some(order) = db::orders::by_number(&mut conn, number, db::Locking::None).await?
     {
         drop(conn);
         return pay::resume(checkout, attempt, request, order).await;
@@ -145,12 +82,8 @@ pub async fn place(
     match reserve_and_write(checkout, attempt, request, &cart).await {
         Ok(order) => pay::pay(checkout, attempt, request, order).await,
         Err((err, Cleanup::None)) => Err(err),
-        Err((err, Cleanup::GiveBackCart)) => {
-            give_back(checkout, cart.id, number, false).await;
-            Err(err)
-        }
-        Err((err, Cleanup::ReleaseStockAndGiveBackCart)) => {
-            give_back(checkout, cart.id, number, true).await;
+        Err((err, cleanup)) => {
+            give_back(checkout, cart.id, number, cleanup).await;
             Err(err)
         }
     }
@@ -170,7 +103,7 @@ async fn why_not_claimed(
     conn: &mut sqlx::MySqlConnection,
     token: &str,
 ) -> Result<PlaceError, sqlx::Error> {
-    let Some(cart) = db::carts::by_token(conn, token, false).await? else {
+    let Some(cart) = db::carts::by_token(conn, token, db::Locking::None).await? else {
         return Ok(PlaceError::CartNotFound);
     };
     Ok(match cart.state {
@@ -204,7 +137,7 @@ async fn reserve_and_write(
     cart: &Cart,
 ) -> Result<Order, (PlaceError, Cleanup)> {
     let before_reserving = |err: PlaceError| (err, Cleanup::GiveBackCart);
-    let number = attempt.ids.order_number.as_str();
+    let number = &attempt.ids.order_number;
     let items = async {
         let mut conn = checkout.pool.acquire().await?;
         db::carts::items(&mut conn, cart.id).await
@@ -218,28 +151,28 @@ async fn reserve_and_write(
     // The shopper pays what they saw, or is told what changed.
     let quote = checkout
         .catalog
-        .quote(items.iter().map(|item| item.sku.clone()).collect())
+        .quote(items.iter().map(|item| item.sku.to_string()).collect())
         .await
         .map_err(|err| before_reserving(PlaceError::CatalogUnavailable(err.to_string())))?;
     let mut changed = Vec::new();
     let mut unavailable = Vec::new();
     let mut short = Vec::new();
     for item in &items {
-        match quote.items.iter().find(|quoted| quoted.sku == item.sku) {
+        match quote.items.iter().find(|quoted| quoted.sku == *item.sku) {
             Some(quoted) if quoted.sellable => {
                 if quoted.price != item.unit_price {
                     changed.push((item, quoted));
                 }
                 if quoted.available < item.quantity {
                     short.push(ShortLine {
-                        sku: item.sku.clone(),
+                        sku: item.sku.to_string(),
                         requested: item.quantity,
                         available: quoted.available,
                     });
                 }
             }
             _ => unavailable.push(ShortLine {
-                sku: item.sku.clone(),
+                sku: item.sku.to_string(),
                 requested: item.quantity,
                 available: 0,
             }),
@@ -288,7 +221,7 @@ async fn reserve_and_write(
     let lines: Vec<StockLine> = items
         .iter()
         .map(|item| StockLine {
-            sku: item.sku.clone(),
+            sku: item.sku.to_string(),
             quantity: item.quantity,
         })
         .collect();
@@ -338,7 +271,7 @@ async fn reserve_and_write(
         Err(err) if db::is_duplicate_key(&err) => {
             let written = async {
                 let mut conn = checkout.pool.acquire().await?;
-                db::orders::by_number(&mut conn, number, false)
+                db::orders::by_number(&mut conn, number, db::Locking::None)
                     .await?
                     .ok_or(sqlx::Error::RowNotFound)
             };
@@ -359,7 +292,7 @@ async fn write_order(
     lines: &[OrderLine],
     totals: Totals,
 ) -> Result<Option<Order>, sqlx::Error> {
-    let number = attempt.ids.order_number.as_str();
+    let number = &attempt.ids.order_number;
     let mut tx = checkout.pool.begin().await?;
     // The reconciler gives back a stale claim under this same row lock, after checking that no order exists.
     let held = db::carts::lock_by_id(&mut tx, cart.id)
@@ -398,18 +331,23 @@ async fn write_order(
     .await?;
     db::carts::count_payment_attempt(&mut tx, cart.id, checkout.config.payment_attempts_window)
         .await?;
-    let order = db::orders::by_number(&mut tx, number, false)
+    let order = db::orders::by_number(&mut tx, number, db::Locking::None)
         .await?
         .ok_or(sqlx::Error::RowNotFound)?;
     tx.commit().await?;
     Ok(Some(order))
 }
 
-/// Gives the cart back after the attempt ended before writing its order; with `release_stock`, writes down in
+/// Gives the cart back after the attempt ended before writing its order; with `ReleaseStockAndGiveBackCart`, writes down in
 /// the same transaction that the attempt's stock must go back, then asks the catalog right away (in the
 /// background: the shopper's answer does not wait for it), and the reconciler retries until it is confirmed.
 /// If the transaction fails, the cart stays held and the reconciler does both once the attempt's lease is over.
-async fn give_back(checkout: &Checkout, cart_id: u64, number: &str, release_stock: bool) {
+async fn give_back(checkout: &Checkout, cart_id: u64, number: &OrderNumber, cleanup: Cleanup) {
+    let release_stock = match cleanup {
+        Cleanup::None => return,
+        Cleanup::GiveBackCart => false,
+        Cleanup::ReleaseStockAndGiveBackCart => true,
+    };
     let given = async {
         let mut tx = checkout.pool.begin().await?;
         if release_stock {
@@ -419,12 +357,12 @@ async fn give_back(checkout: &Checkout, cart_id: u64, number: &str, release_stoc
         tx.commit().await
     };
     if let Err(err) = given.await {
-        tracing::warn!(number, error = %err, "cannot give a cart back now; the reconciler will");
+        tracing::warn!(%number, error = %err, "cannot give a cart back now; the reconciler will");
         return;
     }
     if release_stock {
         let checkout = checkout.clone();
-        let number = number.to_owned();
+        let number = number.clone();
         tokio::spawn(async move {
             super::recovery::release_stock(&checkout, &number).await;
         });

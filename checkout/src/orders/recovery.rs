@@ -7,32 +7,32 @@ use crate::{
     Checkout,
     catalog::CatalogError,
     db,
-    domain::CartState,
+    domain::{CartState, OrderNumber},
     orders::{
         outcome::{self, Outcome, Recorded},
-        settle_stock,
+        transition::settle_stock,
     },
     payments::{self, ChargeStatus},
 };
 
 /// Asks the catalog to give back the stock of attempt `number`, and records the answer: confirmed, the
 /// release is done; unavailable, it stays for the next pass. Says whether it is done.
-pub async fn release_stock(checkout: &Checkout, number: &str) -> bool {
+pub async fn release_stock(checkout: &Checkout, number: &OrderNumber) -> bool {
     let outcome = checkout.catalog.release(number).await;
     let recorded = match &outcome {
         Ok(_) => db::releases::done(&checkout.pool, number).await,
         Err(CatalogError::Rejected(rejection)) => {
             // Nothing more can be done about it automatically.
-            tracing::error!(number, %rejection, "the catalog refused to release an attempt's stock");
+            tracing::error!(%number, %rejection, "the catalog refused to release an attempt's stock");
             db::releases::done(&checkout.pool, number).await
         }
         Err(CatalogError::Unavailable(err)) => {
-            tracing::warn!(number, error = %err, "releasing stock later: the catalog is unavailable");
+            tracing::warn!(%number, error = %err, "releasing stock later: the catalog is unavailable");
             db::releases::failed(&checkout.pool, number, err).await
         }
     };
     if let Err(err) = recorded {
-        tracing::warn!(number, error = %err, "cannot record a stock release; retrying next pass");
+        tracing::warn!(%number, error = %err, "cannot record a stock release; retrying next pass");
         return false;
     }
     outcome.is_ok() || matches!(outcome, Err(CatalogError::Rejected(_)))
@@ -45,7 +45,7 @@ pub async fn release_stock(checkout: &Checkout, number: &str) -> bool {
 pub async fn release_stale_claim(
     checkout: &Checkout,
     cart_id: u64,
-    number: &str,
+    number: &OrderNumber,
 ) -> Result<(), sqlx::Error> {
     let mut tx = checkout.pool.begin().await?;
     // The same lock a request takes before writing its order: one of the two goes first.
@@ -55,7 +55,7 @@ pub async fn release_stale_claim(
             cart.state == CartState::CheckingOut && cart.checkout_order.as_deref() == Some(number)
         });
     if !held
-        || db::orders::by_number(&mut tx, number, false)
+        || db::orders::by_number(&mut tx, number, db::Locking::None)
             .await?
             .is_some()
     {
@@ -67,7 +67,7 @@ pub async fn release_stale_claim(
     db::idempotency::forget_for_order(&mut tx, number).await?;
     tx.commit().await?;
     tracing::info!(
-        number,
+        %number,
         "gave back a cart whose checkout attempt died before ordering"
     );
     release_stock(checkout, number).await;
@@ -77,7 +77,10 @@ pub async fn release_stale_claim(
 /// Finishes the pending order `number` whose request died: the provider is asked whether it was charged
 /// (which, if it was not, makes sure it never will be). Charged, the order is paid as if its request had
 /// lived; not charged, it is cancelled, its stock released and its cart given back.
-pub async fn finish_abandoned(checkout: &Checkout, number: &str) -> Result<(), sqlx::Error> {
+pub async fn finish_abandoned(
+    checkout: &Checkout,
+    number: &OrderNumber,
+) -> Result<(), sqlx::Error> {
     let outcome = match payments::resolve(&checkout.pool, &payments::reference_for(number)).await? {
         ChargeStatus::Charged => Outcome::Paid,
         ChargeStatus::NotCharged => Outcome::Abandoned,
@@ -89,10 +92,8 @@ pub async fn finish_abandoned(checkout: &Checkout, number: &str) -> Result<(), s
     if let Recorded::Now(order) =
         outcome::record(checkout, number, &outcome, token.as_deref()).await?
     {
-        tracing::info!(number, state = %order.state, "finished a checkout attempt whose request died");
-        let state = crate::domain::OrderState::parse(&order.state)
-            .unwrap_or(crate::domain::OrderState::Cancelled);
-        settle_stock(&checkout.pool, &checkout.catalog, number, state).await;
+        tracing::info!(%number, state = %order.state, "finished a checkout attempt whose request died");
+        settle_stock(&checkout.pool, &checkout.catalog, number, order.state).await;
     }
     Ok(())
 }

@@ -1,24 +1,24 @@
-//! What a shopper sees of an order: the order as stored, less what only checkout may know (row ids, the
-//! lookup token's hash, the cart it came from, whether its stock is settled).
+//! The order as a shopper sees it: the body of place-order's 201 (also replayed for its Idempotency-Key) and of
+//! the order page. Its own type, so that what is stored (ids, the token's hash, the cart, stock bookkeeping)
+//! can never leak into an answer by a field added to the row.
 
 use chrono::{DateTime, Utc};
-use platform::contracts::orders::{Address, OrderLine};
+use platform::contracts::orders::{Address, OrderLine, OrderStatus};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::{
     db::orders::Order,
-    domain::{OrderState, ShippingMethod},
+    domain::{Email, OrderNumber, OrderState, ShippingMethod},
 };
 
 /// An order, as the order page and the place-order answer show it.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 #[schema(as = Order)]
 pub struct OrderView {
-    /// Like `SH-7K2M9Q4T`.
-    pub number: String,
-    pub email: String,
+    pub number: OrderNumber,
+    pub email: Email,
     pub customer_name: String,
     pub shipping_address: Address,
     #[schema(value_type = ShippingMethod)]
@@ -28,8 +28,9 @@ pub struct OrderView {
     pub tax: Decimal,
     pub total: Decimal,
     pub currency: String,
+    // Documented as checkout's own states: it never answers `unknown`.
     #[schema(value_type = OrderState)]
-    pub state: String,
+    pub state: OrderStatus,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub lines: Vec<OrderLine>,
@@ -48,7 +49,7 @@ impl From<Order> for OrderView {
             tax: order.tax,
             total: order.total,
             currency: order.currency,
-            state: order.state,
+            state: order.state.into(),
             created_at: order.created_at,
             updated_at: order.updated_at,
             lines: order.lines,

@@ -2,7 +2,9 @@
 
 use std::time::Duration;
 
-use platform::contracts::orders::{TRANSITION, TransitionReply, TransitionRequest};
+use platform::contracts::orders::{
+    TRANSITION, TransitionRejection, TransitionReply, TransitionRequest,
+};
 
 use crate::helpers::{Shop, order_body, product, spawn_shop};
 
@@ -41,14 +43,14 @@ async fn orders_follow_the_state_machine_and_illegal_moves_are_refused() {
     }
     let refused = transition(&shop, &number, "cancelled").await;
     assert!(
-        matches!(refused, TransitionReply::Rejected { ref code, .. } if code == "illegal_transition"),
+        matches!(refused, TransitionReply::Rejected { ref code, .. } if *code == TransitionRejection::IllegalTransition),
         "{refused:?}"
     );
     assert!(
-        matches!(transition(&shop, &number, "flying").await, TransitionReply::Rejected { ref code, .. } if code == "unknown_state")
+        matches!(transition(&shop, &number, "flying").await, TransitionReply::Rejected { ref code, .. } if *code == TransitionRejection::UnknownState)
     );
     assert!(
-        matches!(transition(&shop, "SH-NOPE", "shipped").await, TransitionReply::Rejected { ref code, .. } if code == "not_found")
+        matches!(transition(&shop, "SH-NOPE", "shipped").await, TransitionReply::Rejected { ref code, .. } if *code == TransitionRejection::NotFound)
     );
     assert!(matches!(
         transition(&shop, &number, "refunded").await,
@@ -123,15 +125,31 @@ async fn bad_transition_requests_are_refused_by_field_before_the_database_and_ne
         .await
     };
     for (number, reason, code) in [
-        (number.clone(), "x".repeat(300), "invalid_request"),
-        (number.clone(), "y".repeat(900_000), "invalid_request"),
+        (
+            number.clone(),
+            "x".repeat(300),
+            TransitionRejection::InvalidRequest,
+        ),
+        (
+            number.clone(),
+            "y".repeat(900_000),
+            TransitionRejection::InvalidRequest,
+        ),
         (
             number.clone(),
             "ok\r\nInjected: yes".to_owned(),
-            "invalid_request",
+            TransitionRejection::InvalidRequest,
         ),
-        ("sh-1\r\n".to_owned(), "fine".to_owned(), "invalid_request"),
-        ("SH-NOSUCH01".to_owned(), "fine".to_owned(), "not_found"),
+        (
+            "sh-1\r\n".to_owned(),
+            "fine".to_owned(),
+            TransitionRejection::InvalidRequest,
+        ),
+        (
+            "SH-NOSUCH01".to_owned(),
+            "fine".to_owned(),
+            TransitionRejection::NotFound,
+        ),
     ] {
         let reply = send(TransitionRequest {
             number,

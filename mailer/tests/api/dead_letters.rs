@@ -1,7 +1,10 @@
 //! Events the mailer can never handle go to the DEADLETTER stream with a reason, once, and do not hold up the
 //! ones after them.
 
-use platform::events::Envelope;
+use platform::{
+    contracts::{Email, OrderNumber},
+    events::Envelope,
+};
 use serde_json::json;
 
 use crate::helpers::{Via, eventually, order, spawn_mailer, test_config};
@@ -24,8 +27,9 @@ async fn poison_payloads_are_dead_lettered_with_a_reason_and_not_retried() {
         )
         .await;
     let mut unmailable = order();
-    unmailable.number = "SH-NOMAIL".to_owned();
-    unmailable.email = "ana at example dot com".to_owned();
+    unmailable.number = OrderNumber::parse("SH-NOMAIL").unwrap();
+    // A well-formed address by the contract's rule, yet not one an email can carry (a comment in it).
+    unmailable.email = Email::parse("ana(x)@example.com").unwrap();
     mailer.publish(&Envelope::new("checkout", unmailable)).await;
     let good = Envelope::new("checkout", order());
     mailer.publish(&good).await;

@@ -21,7 +21,10 @@ async fn the_file_transport_writes_an_eml_with_a_text_and_an_html_part_rendered_
     let files = mailer.eml_files();
     assert_eq!(files.len(), 1, "{files:?}");
     let path = &files[0];
-    assert!(path.to_string_lossy().contains(&envelope.data.number));
+    assert!(
+        path.to_string_lossy()
+            .contains(envelope.data.number.as_str())
+    );
     let eml = parse_eml(path);
     assert_eq!(eml["defects"], serde_json::json!([]), "{eml}");
     assert_eq!(eml["bare_lf"], 0, "CRLF line ends only");

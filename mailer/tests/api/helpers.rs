@@ -13,7 +13,10 @@ use mailer::{
     transport::{Transport, ses_client},
 };
 use platform::{
-    contracts::orders::{Address, OrderCreated, OrderLine},
+    contracts::{
+        Email, OrderNumber, Sku,
+        orders::{Address, OrderCreated, OrderLine},
+    },
     events::Envelope,
     testing::{NatsServer, TestService, spawn_service},
 };
@@ -150,7 +153,7 @@ pub(crate) fn order_for(name: &str, lines: usize) -> OrderCreated {
     );
     let lines: Vec<OrderLine> = (1..=lines)
         .map(|i| OrderLine {
-            sku: format!("BB-{i:04}"),
+            sku: Sku::parse(&format!("BB-{i:04}")).unwrap(),
             name: format!("Product {i}"),
             unit_price: "19.99".parse().unwrap(),
             quantity: 2,
@@ -161,8 +164,8 @@ pub(crate) fn order_for(name: &str, lines: usize) -> OrderCreated {
     let tax = (subtotal * rust_decimal::Decimal::new(8, 2)).round_dp(2);
     let shipping = rust_decimal::Decimal::new(499, 2);
     OrderCreated {
-        number: number.clone(),
-        email: "ana@example.com".to_owned(),
+        number: OrderNumber::parse(&number).unwrap(),
+        email: Email::parse("ana@example.com").unwrap(),
         customer_name: name.to_owned(),
         lines,
         subtotal,
@@ -179,7 +182,7 @@ pub(crate) fn order_for(name: &str, lines: usize) -> OrderCreated {
             postal_code: "62701".to_owned(),
             country: "US".to_owned(),
         },
-        state: "paid".to_owned(),
+        state: platform::contracts::orders::OrderStatus::Paid,
         created_at: chrono::Utc::now(),
         lookup_token: Some(format!("tok{}", uuid::Uuid::new_v4().simple())),
     }

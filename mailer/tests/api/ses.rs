@@ -39,7 +39,7 @@ async fn every_order_gets_exactly_one_email_through_ses() {
             .iter()
             .find(|email| email.event_id == envelope.id.to_string())
             .expect("every event has its email");
-        assert_eq!(email.order_number, envelope.data.number);
+        assert_eq!(envelope.data.number, email.order_number.as_str());
         assert_eq!((email.state.as_str(), email.attempts), ("sent", 1));
         assert_eq!(email.recipient, "ana@example.com");
         assert_eq!(

@@ -14,7 +14,10 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::events::Event;
+use crate::{
+    contracts::{OrderNumber, Sku},
+    events::Event,
+};
 
 /// Filter for every product document event (upserted and deleted).
 pub const PRODUCT_EVENTS: &str = "catalog.product.>";
@@ -48,7 +51,7 @@ pub struct CategoryRef {
 /// The full document a search index or any read model needs for one product.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProductUpserted {
-    pub sku: String,
+    pub sku: Sku,
     pub slug: String,
     pub name: String,
     pub description: String,
@@ -85,7 +88,7 @@ impl Event for ProductUpserted {
 /// The product is gone from the catalog.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProductDeleted {
-    pub sku: String,
+    pub sku: Sku,
     pub version: u64,
     pub deleted_at: DateTime<Utc>,
 }
@@ -102,14 +105,14 @@ impl Event for ProductDeleted {
 /// Stock of one product changed (reserved, released, sold, restocked, adjusted).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StockChanged {
-    pub sku: String,
+    pub sku: Sku,
     pub on_hand: u32,
     pub reserved: u32,
     pub available: u32,
     pub in_stock: bool,
     /// Why: `reserved`, `released`, `committed`, `restocked`, `expired`, `adjusted`.
     pub reason: String,
-    pub order_number: Option<String>,
+    pub order_number: Option<OrderNumber>,
     /// The product version at the time; stock changes do not bump it.
     pub product_version: u64,
     pub changed_at: DateTime<Utc>,

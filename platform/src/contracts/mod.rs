@@ -4,3 +4,6 @@
 pub mod catalog;
 pub mod orders;
 pub mod search;
+mod values;
+
+pub use values::{Email, InvalidValue, OrderNumber, Sku};

@@ -11,7 +11,10 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::events::Event;
+use crate::{
+    contracts::{Email, OrderNumber, Sku},
+    events::Event,
+};
 
 /// Filter for OrderCreated only (the mailer's and the bridge's default).
 pub const ORDER_CREATED: &str = "orders.*.created";
@@ -21,47 +24,44 @@ pub const ALL_ORDER_EVENTS: &str = "orders.>";
 /// Move an order through its life cycle (the admin and operators).
 pub const TRANSITION: &str = "rpc.checkout.transition";
 
-/// The longest order number a consumer accepts. Checkout's are 11 characters (`SH-` and 8 of Crockford base
-/// 32); the bound leaves room for a longer format later.
-pub const ORDER_NUMBER_MAX_LEN: usize = 64;
-
-/// Why a string is not a well-formed order number.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum OrderNumberError {
-    #[error("it is empty")]
-    Empty,
-    #[error("it is longer than {ORDER_NUMBER_MAX_LEN} characters")]
-    TooLong,
-    #[error("it has characters other than ASCII letters, digits and `-`")]
-    InvalidCharacter,
-    #[error("it starts with `-`")]
-    LeadingDash,
+/// Where an order is in its life, as events and replies name it. Checkout owns the rules (which move is
+/// allowed); this is only the vocabulary. A state added by a newer checkout reads as [`OrderStatus::Unknown`]
+/// in an older consumer instead of failing the whole event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderStatus {
+    Pending,
+    Paid,
+    Processing,
+    Shipped,
+    Delivered,
+    Cancelled,
+    PaymentFailed,
+    Refunded,
+    #[serde(other)]
+    Unknown,
 }
 
-/// Checks that `number` is a well-formed order number: ASCII letters, digits and `-`, starting with a letter
-/// or digit, at most [`ORDER_NUMBER_MAX_LEN`] characters.
-///
-/// Checkout generates `SH-` and 8 characters of Crockford base 32; consumers accept this wider shape so that a
-/// future format does not need them all changed at once. The number travels into places that have grammars of
-/// their own (NATS subject tokens, SQS group ids and attributes, email headers, file names), and this shape is
-/// safe in every one of them: no control characters, spaces, dots or wildcards.
-pub fn check_order_number(number: &str) -> Result<(), OrderNumberError> {
-    if number.is_empty() {
-        return Err(OrderNumberError::Empty);
+impl OrderStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Paid => "paid",
+            Self::Processing => "processing",
+            Self::Shipped => "shipped",
+            Self::Delivered => "delivered",
+            Self::Cancelled => "cancelled",
+            Self::PaymentFailed => "payment_failed",
+            Self::Refunded => "refunded",
+            Self::Unknown => "unknown",
+        }
     }
-    if number.len() > ORDER_NUMBER_MAX_LEN {
-        return Err(OrderNumberError::TooLong);
+}
+
+impl std::fmt::Display for OrderStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
-    if !number
-        .bytes()
-        .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-')
-    {
-        return Err(OrderNumberError::InvalidCharacter);
-    }
-    if number.starts_with('-') {
-        return Err(OrderNumberError::LeadingDash);
-    }
-    Ok(())
 }
 
 /// A postal address.
@@ -83,7 +83,7 @@ pub struct Address {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrderLine {
-    pub sku: String,
+    pub sku: Sku,
     pub name: String,
     pub unit_price: Decimal,
     pub quantity: u32,
@@ -93,8 +93,8 @@ pub struct OrderLine {
 /// An order was placed and paid: everything a confirmation email or an outside system needs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderCreated {
-    pub number: String,
-    pub email: String,
+    pub number: OrderNumber,
+    pub email: Email,
     pub customer_name: String,
     pub lines: Vec<OrderLine>,
     pub subtotal: Decimal,
@@ -104,7 +104,7 @@ pub struct OrderCreated {
     pub currency: String,
     pub shipping_method: String,
     pub shipping_address: Address,
-    pub state: String,
+    pub state: OrderStatus,
     pub created_at: DateTime<Utc>,
     /// The secret that opens the order page (`/orders/<number>?token=...`). Internal consumers (the mailer)
     /// need it for the link; anything forwarding the event outside the host must remove it.
@@ -123,7 +123,7 @@ impl Event for OrderCreated {
 /// The order's payment succeeded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderPaid {
-    pub number: String,
+    pub number: OrderNumber,
     pub amount: Decimal,
     pub currency: String,
     pub provider: String,
@@ -143,9 +143,9 @@ impl Event for OrderPaid {
 /// The order moved from one state to another.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderStatusChanged {
-    pub number: String,
-    pub from: Option<String>,
-    pub to: String,
+    pub number: OrderNumber,
+    pub from: Option<OrderStatus>,
+    pub to: OrderStatus,
     pub reason: Option<String>,
     pub changed_at: DateTime<Utc>,
 }
@@ -162,7 +162,7 @@ impl Event for OrderStatusChanged {
 /// The order was cancelled; its stock went back to the catalog.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderCancelled {
-    pub number: String,
+    pub number: OrderNumber,
     pub reason: Option<String>,
     pub cancelled_at: DateTime<Utc>,
 }
@@ -176,7 +176,8 @@ impl Event for OrderCancelled {
     }
 }
 
-/// `rpc.checkout.transition` request.
+/// `rpc.checkout.transition` request. Its fields are text on purpose: checkout checks each one and answers a
+/// malformed request with a [`TransitionRejection`] naming the field, rather than a decoding error.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TransitionRequest {
     pub number: String,
@@ -186,17 +187,35 @@ pub struct TransitionRequest {
     pub reason: Option<String>,
 }
 
+/// Why checkout refused to move an order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TransitionRejection {
+    /// A field of the request is malformed; the message names it.
+    InvalidRequest,
+    /// `to` is not a state orders have.
+    UnknownState,
+    NotFound,
+    /// The state machine does not allow this move from the order's current state.
+    IllegalTransition,
+    /// The order is still being paid; checkout finishes it itself.
+    PaymentInProgress,
+    /// A code from a newer checkout.
+    #[serde(other)]
+    Unknown,
+}
+
 /// `rpc.checkout.transition` reply.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TransitionReply {
     Ok {
-        number: String,
-        from: String,
-        to: String,
+        number: OrderNumber,
+        from: OrderStatus,
+        to: OrderStatus,
     },
     Rejected {
-        code: String,
+        code: TransitionRejection,
         message: String,
     },
 }
@@ -206,45 +225,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn order_numbers_are_letters_digits_and_dashes_of_bounded_length() {
-        for good in [
-            "SH-7K3M9Q2X",
-            "SH-00000000",
-            "sh-abc",
-            "ORDER-2031-000001",
-            "X",
-        ] {
-            assert_eq!(check_order_number(good), Ok(()), "{good}");
-        }
-        assert_eq!(check_order_number(""), Err(OrderNumberError::Empty));
+    fn states_and_codes_are_snake_case_words_and_newer_ones_read_as_unknown() {
         assert_eq!(
-            check_order_number(&"A".repeat(ORDER_NUMBER_MAX_LEN + 1)),
-            Err(OrderNumberError::TooLong)
+            serde_json::to_string(&OrderStatus::PaymentFailed).unwrap(),
+            "\"payment_failed\""
         );
-        assert_eq!(
-            check_order_number(&"A".repeat(ORDER_NUMBER_MAX_LEN)),
-            Ok(())
-        );
-        for bad in [
-            "SH-1\r\nBcc: x",
-            "SH-1\n",
-            "SH 1",
-            "SH.1",
-            "SH-*",
-            "SH->",
-            "SH-\u{0}",
-            "SH-Ü1",
-            "SH_1",
-        ] {
-            assert_eq!(
-                check_order_number(bad),
-                Err(OrderNumberError::InvalidCharacter),
-                "{bad:?}"
-            );
-        }
-        assert_eq!(
-            check_order_number("-SH1"),
-            Err(OrderNumberError::LeadingDash)
-        );
+        let newer: OrderStatus = serde_json::from_str("\"on_hold\"").unwrap();
+        assert_eq!(newer, OrderStatus::Unknown);
+        let reply: TransitionReply =
+            serde_json::from_str(r#"{"rejected": {"code": "rate_limited", "message": "later"}}"#)
+                .unwrap();
+        assert!(matches!(
+            reply,
+            TransitionReply::Rejected {
+                code: TransitionRejection::Unknown,
+                ..
+            }
+        ));
     }
 }

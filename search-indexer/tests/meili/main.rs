@@ -453,7 +453,7 @@ async fn the_real_catalog_is_indexed_through_events_and_searched_with_typos() {
     .await;
 
     // A deletion reaches it too.
-    let victim = real_catalog()[11].sku.as_str().to_owned();
+    let victim = real_catalog()[11].sku.clone();
     assert!(shop.document(&victim).await.is_some());
     let mut tx = shop.catalog_pool().begin().await.unwrap();
     catalog::events::remove_product(&mut tx, &victim)

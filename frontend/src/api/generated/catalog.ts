@@ -220,7 +220,7 @@ export interface components {
             popularity: number;
             /** @example 49.99 */
             price: string;
-            sku: string;
+            sku: components["schemas"]["Sku"];
             slug: string;
             /** @description Always `active`: other products are not shown. */
             status: string;
@@ -269,6 +269,8 @@ export interface components {
             /** @description False when the engine stopped counting (very broad prefixes): `total` is then a lower bound. */
             total_is_exact: boolean;
         };
+        /** @description A stock keeping unit, like BB-1234567 */
+        Sku: string;
         /**
          * @description How a listing is ordered.
          * @enum {string}

@@ -117,7 +117,7 @@ export interface components {
         /** @description Units of a product to add; added to the line when the cart has one. */
         AddItem: {
             quantity: number;
-            sku: string;
+            sku: components["schemas"]["Sku"];
         };
         /** @description A postal address. */
         Address: {
@@ -167,7 +167,7 @@ export interface components {
             price_changed: boolean;
             /** Format: int32 */
             quantity: number;
-            sku: string;
+            sku: components["schemas"]["Sku"];
             slug: string;
             /** @description The price when the line was added: what the order charges unless it changed. */
             unit_price: string;
@@ -177,6 +177,11 @@ export interface components {
          * @enum {string}
          */
         CartState: "open" | "checking_out" | "converted";
+        /**
+         * Format: email
+         * @description An email address
+         */
+        Email: string;
         /** @description One invalid field of a request. */
         FieldError: {
             field: string;
@@ -188,10 +193,9 @@ export interface components {
             created_at: string;
             currency: string;
             customer_name: string;
-            email: string;
+            email: components["schemas"]["Email"];
             lines: components["schemas"]["OrderLine"][];
-            /** @description Like `SH-7K2M9Q4T`. */
-            number: string;
+            number: components["schemas"]["OrderNumber"];
             shipping: string;
             shipping_address: components["schemas"]["Address"];
             shipping_method: components["schemas"]["ShippingMethod"];
@@ -208,9 +212,11 @@ export interface components {
             name: string;
             /** Format: int32 */
             quantity: number;
-            sku: string;
+            sku: components["schemas"]["Sku"];
             unit_price: string;
         };
+        /** @description An order number, like SH-7K2M9Q4T */
+        OrderNumber: string;
         /**
          * @description Where an order is in its life.
          * @enum {string}
@@ -226,8 +232,7 @@ export interface components {
             /** @description The token of the cart to order. */
             cart_token: string;
             customer_name: string;
-            /** Format: email */
-            email: string;
+            email: components["schemas"]["Email"];
             shipping_address: components["schemas"]["ShippingAddress"];
             shipping_method: components["schemas"]["ShippingMethod"];
         };
@@ -243,7 +248,7 @@ export interface components {
             name: string;
             new_price: string;
             old_price: string;
-            sku: string;
+            sku: components["schemas"]["Sku"];
         };
         /** @description A problem document (RFC 9457): the standard members, and the extension members some answers add. */
         Problem: {
@@ -296,6 +301,8 @@ export interface components {
             requested: number;
             sku: string;
         };
+        /** @description A stock keeping unit, like BB-1234567 */
+        Sku: string;
     };
     responses: {
         /** @description A field, parameter or header is invalid: a problem document (RFC 9457) naming it in `errors[].field` */
@@ -462,7 +469,7 @@ export interface operations {
                 /** @description The cart's token, from its creation */
                 token: string;
                 /** @description The line's SKU */
-                sku: string;
+                sku: components["schemas"]["Sku"];
             };
             cookie?: never;
         };
@@ -507,7 +514,7 @@ export interface operations {
                 /** @description The cart's token, from its creation */
                 token: string;
                 /** @description The line's SKU */
-                sku: string;
+                sku: components["schemas"]["Sku"];
             };
             cookie?: never;
         };
@@ -616,7 +623,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description The order number, like SH-7K2M9Q4T */
-                number: string;
+                number: components["schemas"]["OrderNumber"];
             };
             cookie?: never;
         };

@@ -1,0 +1,143 @@
+//! Moving an order through its life cycle: the state machine's rules (in `domain`) applied under the order's row
+//! lock, with the history row and the events (OrderStatusChanged, and OrderCancelled) written in the same
+//! transaction, and the stock settled with the catalog afterwards.
+
+use chrono::Utc;
+use platform::contracts::orders::{OrderCancelled, OrderStatusChanged};
+use sqlx::{MySqlConnection, MySqlPool};
+
+use crate::{
+    SERVICE,
+    catalog::{CatalogClient, CatalogError},
+    db,
+    domain::{IllegalTransition, OrderNumber, OrderState, StockSettlement},
+};
+
+/// Why a transition did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum TransitionError {
+    #[error("no order {0}")]
+    NotFound(OrderNumber),
+    #[error(transparent)]
+    Illegal(#[from] IllegalTransition),
+    /// A pending order is being paid: checkout itself finishes it (paid or cancelled) within
+    /// `ABANDONED_ORDER_SECS`; moving it by hand could cancel an order whose payment is going through.
+    #[error("order {0} is still being paid; it is finished automatically within minutes")]
+    PaymentInProgress(OrderNumber),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// Moves the locked order `id` from `from` to `to` inside `conn`'s transaction: history, OrderStatusChanged
+/// (and OrderCancelled) in the outbox. `stock_settled` says whether the catalog side is already done.
+pub async fn record_transition(
+    conn: &mut MySqlConnection,
+    id: u64,
+    number: &OrderNumber,
+    from: OrderState,
+    to: OrderState,
+    reason: Option<&str>,
+    stock: StockSettlement,
+) -> Result<(), TransitionError> {
+    from.transition(to)?;
+    db::orders::set_state(conn, id, to, stock).await?;
+    db::orders::record_history(conn, id, Some(from), to, reason).await?;
+    let now = Utc::now();
+    let changed = OrderStatusChanged {
+        number: number.clone(),
+        from: Some(from.into()),
+        to: to.into(),
+        reason: reason.map(str::to_owned),
+        changed_at: now,
+    };
+    platform::outbox::enqueue(conn, SERVICE.name, changed).await?;
+    if to == OrderState::Cancelled {
+        let cancelled = OrderCancelled {
+            number: number.clone(),
+            reason: reason.map(str::to_owned),
+            cancelled_at: now,
+        };
+        platform::outbox::enqueue(conn, SERVICE.name, cancelled).await?;
+    }
+    Ok(())
+}
+
+/// An admin or operator moves an order (`rpc.checkout.transition`). Cancelling gives the stock back to the
+/// catalog (released, or restocked when it was sold); if the catalog is down, the reconciler finishes it.
+pub async fn transition(
+    pool: &MySqlPool,
+    catalog: &CatalogClient,
+    number: &OrderNumber,
+    to: OrderState,
+    reason: Option<&str>,
+) -> Result<OrderState, TransitionError> {
+    let mut tx = pool.begin().await?;
+    let order = db::orders::by_number(&mut tx, number, db::Locking::ForUpdate)
+        .await?
+        .ok_or_else(|| TransitionError::NotFound(number.clone()))?;
+    let from = order.state;
+    if from == OrderState::Pending {
+        return Err(TransitionError::PaymentInProgress(number.clone()));
+    }
+    let gives_stock_back = to == OrderState::Cancelled;
+    record_transition(
+        &mut tx,
+        order.id,
+        number,
+        from,
+        to,
+        reason,
+        if !gives_stock_back && order.stock_settled {
+            StockSettlement::Settled
+        } else {
+            StockSettlement::Pending
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    if gives_stock_back {
+        settle_stock(pool, catalog, number, to).await;
+    }
+    Ok(from)
+}
+
+/// Asks the catalog for the stock outcome `state` implies (sold for paid orders, given back for failed or
+/// cancelled ones) and records that it is done. Failures are left for the reconciler.
+pub async fn settle_stock(
+    pool: &MySqlPool,
+    catalog: &CatalogClient,
+    number: &OrderNumber,
+    state: OrderState,
+) -> bool {
+    let outcome = match state {
+        OrderState::Paid | OrderState::Processing | OrderState::Shipped | OrderState::Delivered => {
+            catalog.commit(number).await
+        }
+        OrderState::PaymentFailed | OrderState::Cancelled => catalog.release(number).await,
+        OrderState::Pending | OrderState::Refunded => return false,
+    };
+    let settled = match outcome {
+        Ok(_) => true,
+        Err(CatalogError::Rejected(rejection)) => {
+            // Nothing more can be done automatically (an expired reservation of a paid order): say so loudly.
+            tracing::error!(%number, %rejection, "the catalog refused to settle an order's stock");
+            metrics::counter!("checkout_stock_settlement_refused_total").increment(1);
+            true
+        }
+        Err(CatalogError::Unavailable(err)) => {
+            tracing::warn!(%number, error = %err, "settling stock later: the catalog is unavailable");
+            false
+        }
+    };
+    if settled {
+        let marked = async {
+            let mut conn = pool.acquire().await?;
+            db::orders::mark_stock_settled(&mut conn, number).await
+        };
+        if let Err(err) = marked.await {
+            tracing::warn!(%number, error = %err, "cannot record settled stock; the reconciler will retry");
+            return false;
+        }
+    }
+    settled
+}
