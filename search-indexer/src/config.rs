@@ -19,6 +19,7 @@ use platform::{
     retention,
     streams::{CATALOG_STREAM, CATALOG_SUBJECTS, StreamSettings},
 };
+use secrecy::SecretString;
 
 /// The durable consumer on the CATALOG stream.
 pub const CONSUMER: &str = "search-indexer";
@@ -27,7 +28,7 @@ pub const CONSUMER: &str = "search-indexer";
 #[derive(Debug, Clone)]
 pub struct Meili {
     pub url: String,
-    pub api_key: Option<String>,
+    pub api_key: Option<SecretString>,
     pub index: String,
 }
 
@@ -50,7 +51,7 @@ impl Config {
         let meili = match optional_var::<String>("MEILI_URL")? {
             Some(url) => Some(Meili {
                 url: url.trim_end_matches('/').to_owned(),
-                api_key: optional_var("MEILI_API_KEY")?,
+                api_key: optional_var::<String>("MEILI_API_KEY")?.map(SecretString::from),
                 index: var("MEILI_INDEX", DEFAULT_INDEX.to_owned())?,
             }),
             None => None,

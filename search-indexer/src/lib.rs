@@ -75,8 +75,14 @@ pub async fn start(runtime: &mut Runtime, config: Config) -> anyhow::Result<Rout
         );
         return Ok(router());
     };
-    let client = meilisearch_sdk::client::Client::new(&meili.url, meili.api_key.as_deref())
-        .context("MEILI_URL / MEILI_API_KEY")?;
+    let client = meilisearch_sdk::client::Client::new(
+        &meili.url,
+        meili
+            .api_key
+            .as_ref()
+            .map(secrecy::ExposeSecret::expose_secret),
+    )
+    .context("MEILI_URL / MEILI_API_KEY")?;
     let writer = Arc::new(Writer::new(client, runtime.db.clone(), meili.index.clone()));
     let rebuilder = Rebuilder::new(
         writer.clone(),

@@ -19,6 +19,7 @@ use platform::{
     },
 };
 use rust_decimal::Decimal;
+use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
 use super::{
@@ -47,7 +48,7 @@ const MAX_TOTAL_HITS: u64 = 10_000;
 pub struct MeiliConfig {
     pub url: String,
     /// `MEILI_SEARCH_KEY`: a key limited to the `search` action.
-    pub search_key: Option<String>,
+    pub search_key: Option<SecretString>,
     pub index: String,
     /// `MEILI_TIMEOUT_MS` (default 150): the most a search may wait for Meilisearch.
     pub timeout: Duration,
@@ -65,7 +66,7 @@ impl MeiliConfig {
         };
         Ok(Some(Self {
             url: url.trim_end_matches('/').to_owned(),
-            search_key: optional_var("MEILI_SEARCH_KEY")?,
+            search_key: optional_var::<String>("MEILI_SEARCH_KEY")?.map(SecretString::from),
             index: var("MEILI_INDEX", DEFAULT_INDEX.to_owned())?,
             timeout: Duration::from_millis(var("MEILI_TIMEOUT_MS", 150)?),
             breaker_failures: var("MEILI_BREAKER_FAILURES", 3)?,
@@ -108,7 +109,10 @@ pub struct Meili {
 
 impl Meili {
     pub fn new(config: MeiliConfig) -> Result<Self, meilisearch_sdk::errors::Error> {
-        let client = Client::new(&config.url, config.search_key.as_deref())?;
+        let client = Client::new(
+            &config.url,
+            config.search_key.as_ref().map(ExposeSecret::expose_secret),
+        )?;
         Ok(Self {
             client,
             breaker: Breaker::new(config.breaker_failures, config.breaker_cooldown),

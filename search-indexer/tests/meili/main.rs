@@ -95,7 +95,7 @@ impl Shop {
             fulltext_budget: Duration::from_secs(5),
             meili: Some(catalog::config::MeiliConfig {
                 url: url.clone(),
-                search_key: search_key.as_ref().map(|key| key.key.clone()),
+                search_key: search_key.as_ref().map(|key| key.key.clone().into()),
                 index: index.clone(),
                 timeout: Duration::from_secs(2),
                 breaker_failures: 3,
@@ -112,7 +112,7 @@ impl Shop {
         let indexer_config = search_indexer::config::Config {
             meili: Some(search_indexer::config::Meili {
                 url,
-                api_key: master_key,
+                api_key: master_key.map(Into::into),
                 index: index.clone(),
             }),
             batch: 500,
