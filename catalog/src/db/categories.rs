@@ -164,13 +164,15 @@ pub async fn active_product_counts(pool: &MySqlPool) -> Result<HashMap<u32, u64>
 }
 
 /// A node of the category tree with its children.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = CategoryNode)]
 pub struct TreeNode {
     pub slug: String,
     pub name: String,
     pub depth: u8,
     /// Active products in this category and its descendants.
     pub product_count: u64,
+    #[schema(no_recursion)]
     pub children: Vec<TreeNode>,
 }
 

@@ -6,11 +6,12 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use sqlx::{AssertSqlSafe, MySqlPool, Row as _, mysql::MySqlArguments, query::Query};
+use utoipa::ToSchema;
 
 use super::{documents::CURRENCY, placeholders};
 
 /// How a listing is ordered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Sort {
     /// Best match for a query; popularity when there is none.
@@ -57,7 +58,7 @@ pub struct Filter {
 }
 
 /// One product in a listing or search result.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct ProductSummary {
     #[serde(skip)]
     pub id: u32,
@@ -65,8 +66,12 @@ pub struct ProductSummary {
     pub slug: String,
     pub name: String,
     pub brand: String,
+    #[schema(example = "49.99")]
     pub price: Decimal,
+    #[schema(value_type = String)]
     pub currency: &'static str,
+    /// The main image's URL.
+    #[schema(required = true)]
     pub image: Option<String>,
     pub in_stock: bool,
     pub available: u32,
@@ -77,20 +82,22 @@ pub struct ProductSummary {
 /// The price buckets of the price facet, shared with the search index.
 pub use platform::contracts::search::PRICE_RANGES;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct BrandCount {
     pub value: String,
     pub count: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// Products priced from `min` up to (not including) `max`; no `max` is open-ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct PriceRangeCount {
     pub min: Decimal,
+    #[schema(required = true)]
     pub max: Option<Decimal>,
     pub count: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct CategoryCount {
     pub slug: String,
     pub name: String,
@@ -98,7 +105,7 @@ pub struct CategoryCount {
 }
 
 /// Counts over every product matching the filter.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default, ToSchema)]
 pub struct Facets {
     pub categories: Vec<CategoryCount>,
     pub brands: Vec<BrandCount>,

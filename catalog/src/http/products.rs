@@ -4,12 +4,23 @@ use axum::{
     Json,
     extract::{Path, Query, State, rejection::QueryRejection},
 };
-use platform::contracts::catalog::{CategoryRef, ProductUpserted};
+use chrono::{DateTime, Utc};
+use platform::contracts::{
+    Sku,
+    catalog::{CategoryRef, ProductUpserted},
+};
 use platform::http_error::ApiError;
+use rust_decimal::Decimal;
 use serde::Serialize;
 use sqlx::Row as _;
+use utoipa::ToSchema;
 
-use super::{AppState, params, params::Params};
+use super::{
+    AppState,
+    openapi::{InvalidRequest, NotFound, Unavailable},
+    params,
+    params::{ListingParameters, MAX_BRAND_CHARS, MAX_CATEGORY_CHARS, Params},
+};
 use crate::{
     db::{
         self,
@@ -22,7 +33,8 @@ use crate::{
 /// The listing's default page size.
 pub(super) const DEFAULT_LIMIT: u32 = 24;
 
-#[derive(Debug, Serialize)]
+/// A page of active products, with the total and facets of everything the filters match.
+#[derive(Debug, Serialize, ToSchema)]
 pub(super) struct Listing {
     products: Vec<ProductSummary>,
     total: u64,
@@ -31,11 +43,12 @@ pub(super) struct Listing {
     pages: u64,
     sort: Sort,
     /// The filtered category and its path from the root, when there is one.
+    #[schema(required = true)]
     category: Option<CategoryInfo>,
     facets: Facets,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub(super) struct CategoryInfo {
     slug: String,
     name: String,
@@ -68,7 +81,7 @@ pub(super) async fn filter_from(
     state: &AppState,
     params: &Params,
 ) -> Result<(Filter, Option<Category>), ApiError> {
-    let category = match params.text("category", 512)? {
+    let category = match params.text("category", MAX_CATEGORY_CHARS)? {
         Some(slug) => Some(state.category_by_slug(&slug).await?.ok_or_else(|| {
             ApiError::field("category", format!("no category with slug {slug:?}"))
         })?),
@@ -83,7 +96,7 @@ pub(super) async fn filter_from(
     }
     let filter = Filter {
         category: category.as_ref().map(|c| c.id),
-        brand: params.text("brand", 128)?,
+        brand: params.text("brand", MAX_BRAND_CHARS)?,
         min_price,
         max_price,
         in_stock: params.flag("in_stock")?,
@@ -91,6 +104,19 @@ pub(super) async fn filter_from(
     Ok((filter, category))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/products",
+    operation_id = "list_products",
+    tag = "products",
+    summary = "List active products with filters, sort and pagination",
+    params(ListingParameters),
+    responses(
+        (status = 200, description = "A page of products with total and facets", body = Listing),
+        (status = 400, response = InvalidRequest),
+        (status = 503, response = Unavailable),
+    )
+)]
 pub(super) async fn list(
     State(state): State<AppState>,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
@@ -117,19 +143,81 @@ pub(super) async fn list(
     }))
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub(super) struct Image {
     url: String,
     alt_text: String,
 }
 
-#[derive(Debug, Serialize)]
+/// One active product: its document as the search index gets it, and its images.
+#[derive(Debug, Serialize, ToSchema)]
 pub(super) struct ProductDetail {
-    #[serde(flatten)]
-    document: ProductUpserted,
+    sku: Sku,
+    slug: String,
+    name: String,
+    description: String,
+    brand: String,
+    /// Always `active`: other products are not shown.
+    status: String,
+    /// The product's main category path, root first.
+    category_path: Vec<CategoryRef>,
+    /// Every category the product is in, with ancestors.
+    categories: Vec<CategoryRef>,
+    #[schema(example = "49.99")]
+    price: Decimal,
+    currency: String,
+    /// Units that can be sold now.
+    available: u32,
+    in_stock: bool,
+    popularity: u32,
+    /// The main image's URL.
+    #[schema(required = true)]
+    image: Option<String>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    /// Grows with every change of the product.
+    version: u64,
     images: Vec<Image>,
 }
 
+impl ProductDetail {
+    fn new(document: ProductUpserted, images: Vec<Image>) -> Self {
+        Self {
+            sku: document.sku,
+            slug: document.slug,
+            name: document.name,
+            description: document.description,
+            brand: document.brand,
+            status: document.status,
+            category_path: document.category_path,
+            categories: document.categories,
+            price: document.price,
+            currency: document.currency,
+            available: document.available,
+            in_stock: document.in_stock,
+            popularity: document.popularity,
+            image: document.image,
+            created_at: document.created_at,
+            updated_at: document.updated_at,
+            version: document.version,
+            images,
+        }
+    }
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/products/{slug}",
+    operation_id = "get_product",
+    tag = "products",
+    summary = "One product with images, category path and availability",
+    params(("slug" = String, Path, description = "The product's slug")),
+    responses(
+        (status = 200, description = "The product", body = ProductDetail),
+        (status = 404, response = NotFound),
+        (status = 503, response = Unavailable),
+    )
+)]
 pub(super) async fn detail(
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -159,5 +247,5 @@ pub(super) async fn detail(
         })
     })
     .collect::<Result<_, sqlx::Error>>()?;
-    Ok(Json(ProductDetail { document, images }))
+    Ok(Json(ProductDetail::new(document, images)))
 }

@@ -7,7 +7,13 @@ use axum::{
 };
 use platform::http_error::ApiError;
 
-use super::{AppState, params, params::MAX_QUERY_CHARS, products::filter_from};
+use super::{
+    AppState,
+    openapi::{InvalidRequest, Unavailable},
+    params,
+    params::{MAX_QUERY_CHARS, SearchParameters},
+    products::filter_from,
+};
 use crate::{
     db::listing::Sort,
     search::{
@@ -21,6 +27,19 @@ use crate::{
 /// Results per page when the client does not say (the dropdown shows a handful).
 pub(super) const DEFAULT_LIMIT: u32 = 10;
 
+#[utoipa::path(
+    get,
+    path = "/api/search",
+    operation_id = "search",
+    tag = "search",
+    summary = "Search as you type: prefix match on the last word, name over description, popularity as tie-breaker",
+    params(SearchParameters),
+    responses(
+        (status = 200, description = "Hits with highlights and facets; `engine` says which engine answered", body = SearchResponse),
+        (status = 400, response = InvalidRequest),
+        (status = 503, response = Unavailable),
+    )
+)]
 pub(super) async fn search(
     State(state): State<AppState>,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
@@ -58,7 +77,7 @@ pub(super) async fn search(
         }
         _ => mysql::search(&state.pool, &categories, &request, state.fulltext_budget).await?,
     };
-    metrics::histogram!("catalog_search_duration_seconds", "engine" => response.engine)
+    metrics::histogram!("catalog_search_duration_seconds", "engine" => response.engine.as_str())
         .record(response.took_ms / 1000.0);
     Ok(Json(response))
 }

@@ -23,8 +23,8 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
 use super::{
-    Highlight, Hit, SearchRequest, SearchResponse, breaker::Breaker, mysql::child_categories,
-    text::highlight_marked,
+    Engine, Highlight, Hit, SearchRequest, SearchResponse, breaker::Breaker,
+    mysql::child_categories, text::highlight_marked,
 };
 use crate::db::{
     categories::Category,
@@ -301,7 +301,7 @@ fn response(
         results.facet_distribution.unwrap_or_default(),
     );
     SearchResponse {
-        engine: "meilisearch",
+        engine: Engine::Meilisearch,
         query: request.q.clone(),
         total,
         total_is_exact: total < MAX_TOTAL_HITS,

@@ -7,6 +7,7 @@ pub mod mysql;
 pub mod text;
 
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::db::listing::{Facets, Filter, ProductSummary, Sort};
 
@@ -21,7 +22,7 @@ pub struct SearchRequest {
 }
 
 /// One product of a search result, with its matches marked.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Hit {
     #[serde(flatten)]
     pub product: ProductSummary,
@@ -29,17 +30,35 @@ pub struct Hit {
 }
 
 /// HTML-escaped text with matches wrapped in `<mark>`; safe to insert as HTML.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Highlight {
     pub name: String,
     pub brand: String,
 }
 
+/// Which engine answered a search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Engine {
+    Mysql,
+    Meilisearch,
+}
+
+impl Engine {
+    /// The name in responses and metrics.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Mysql => "mysql",
+            Self::Meilisearch => "meilisearch",
+        }
+    }
+}
+
 /// The response of every engine.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct SearchResponse {
-    /// Which engine answered: `mysql` or `meilisearch`.
-    pub engine: &'static str,
+    /// Which engine answered.
+    pub engine: Engine,
     pub query: String,
     pub total: u64,
     /// False when the engine stopped counting (very broad prefixes): `total` is then a lower bound.

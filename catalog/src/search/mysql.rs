@@ -6,7 +6,7 @@ use std::{collections::HashMap, time::Instant};
 use sqlx::MySqlPool;
 
 use super::{
-    Highlight, Hit, SearchRequest, SearchResponse,
+    Engine, Highlight, Hit, SearchRequest, SearchResponse,
     text::{Query, highlight, relevance, words},
 };
 use crate::db::{
@@ -177,7 +177,7 @@ fn response(
     started: Instant,
 ) -> SearchResponse {
     SearchResponse {
-        engine: "mysql",
+        engine: Engine::Mysql,
         query: request.q.clone(),
         total,
         total_is_exact,

@@ -39,6 +39,7 @@ pub const SNAPSHOT: &str = "rpc.catalog.snapshot";
 
 /// A category on a product's path, root first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CategoryRef {
     pub slug: String,
     pub name: String,
@@ -213,6 +214,7 @@ pub struct StockOutcome {
 
 /// A line that cannot be reserved, with what is available now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ShortLine {
     pub sku: String,
     pub requested: u32,

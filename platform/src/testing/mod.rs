@@ -23,10 +23,12 @@
 //! | [`streams`]    | publishing events as their producer would, reading a stream                    |
 //! | [`owners`]     | asking the catalog, checkout and the mailer what they hold                     |
 //! | [`fixtures`]   | test products and `OrderCreated` events                                        |
+//! | [`generated`]  | checked-in copies of generated documents that must not drift from the code     |
 //! | [`waiting`]    | [`eventually`]: waiting until a condition holds                                |
 
 pub mod database;
 pub mod fixtures;
+pub mod generated;
 pub mod nats;
 pub mod owners;
 pub mod servers;
@@ -36,6 +38,7 @@ pub mod waiting;
 
 pub use database::{DEFAULT_TEST_DATABASE_URL, TestDatabase};
 pub use fixtures::{TestProduct, order_created, order_created_for, order_number};
+pub use generated::assert_checked_in_openapi;
 pub use nats::{NATS_USERS, NatsServer, ServerErrors, nats_config_file, nats_password_variable};
 pub use servers::{MotoServer, TcpPlug, free_port, wait_for_port};
 pub use services::{TestService, spawn_service, spawn_service_with, test_config};
