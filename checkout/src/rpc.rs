@@ -12,9 +12,12 @@ use platform::{
 };
 
 use crate::{
-    Checkout, db,
+    Checkout,
     domain::{OrderState, parse_order_number},
-    orders::transition::{TransitionError, transition},
+    orders::{
+        self,
+        transition::{TransitionError, transition},
+    },
 };
 
 /// Longest reason kept in the order's history.
@@ -65,7 +68,7 @@ pub async fn start(runtime: &Runtime, checkout: Checkout) -> anyhow::Result<()> 
         move |_: CountsRequest| {
             let pool = pool.clone();
             async move {
-                db::counts::counts(&pool)
+                orders::counts::counts(&pool)
                     .await
                     .map_err(HandlerFailure::unavailable)
             }

@@ -1,52 +1,29 @@
-//! Orders by state, unconfirmed stock releases and the provider's charges by outcome, counted for operators
-//! and the admin (`rpc.checkout.counts`). Orders are counted on their state index; the other two tables stay
-//! small (releases are deleted once confirmed, the mock provider's ledger is for development).
+//! The counts operators and the admin ask for (`rpc.checkout.counts`, see `orders::counts`): plain grouped
+//! queries. Orders are counted on their state index; the other two tables stay small (releases are deleted
+//! once confirmed, the mock provider's ledger is for development).
 
-use platform::contracts::orders::{ChargeCounts, CheckoutCounts, OrderCounts};
 use sqlx::{MySqlPool, Row as _};
 
-use crate::domain::OrderState;
+/// `(state, count)` of every order state in use.
+pub async fn orders_by_state(pool: &MySqlPool) -> Result<Vec<(String, u64)>, sqlx::Error> {
+    grouped(pool, "SELECT state, COUNT(*) FROM orders GROUP BY state").await
+}
 
-pub async fn counts(pool: &MySqlPool) -> Result<CheckoutCounts, sqlx::Error> {
-    let mut orders = OrderCounts::default();
-    for (state, count) in grouped(pool, "SELECT state, COUNT(*) FROM orders GROUP BY state").await?
-    {
-        let slot = match OrderState::parse(&state) {
-            Some(OrderState::Pending) => &mut orders.pending,
-            Some(OrderState::Paid) => &mut orders.paid,
-            Some(OrderState::Processing) => &mut orders.processing,
-            Some(OrderState::Shipped) => &mut orders.shipped,
-            Some(OrderState::Delivered) => &mut orders.delivered,
-            Some(OrderState::Cancelled) => &mut orders.cancelled,
-            Some(OrderState::PaymentFailed) => &mut orders.payment_failed,
-            Some(OrderState::Refunded) => &mut orders.refunded,
-            None => return Err(unknown("order", &state)),
-        };
-        *slot = count;
-    }
-    let mut charges = ChargeCounts::default();
-    for (state, count) in grouped(
+/// `(state, count)` of the mock provider's ledger.
+pub async fn charges_by_state(pool: &MySqlPool) -> Result<Vec<(String, u64)>, sqlx::Error> {
+    grouped(
         pool,
         "SELECT state, COUNT(*) FROM mockpay_charges GROUP BY state",
     )
-    .await?
-    {
-        let slot = match state.as_str() {
-            "succeeded" => &mut charges.succeeded,
-            "declined" => &mut charges.declined,
-            "voided" => &mut charges.voided,
-            _ => return Err(unknown("charge", &state)),
-        };
-        *slot = count;
-    }
+    .await
+}
+
+/// Stock releases the catalog has not confirmed yet.
+pub async fn unconfirmed_releases(pool: &MySqlPool) -> Result<u64, sqlx::Error> {
     let releases: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM stock_releases")
         .fetch_one(pool)
         .await?;
-    Ok(CheckoutCounts {
-        orders,
-        unconfirmed_stock_releases: u64::try_from(releases).unwrap_or_default(),
-        charges,
-    })
+    Ok(u64::try_from(releases).unwrap_or_default())
 }
 
 /// `(state, count)` rows of a `SELECT state, COUNT(*) ... GROUP BY state`.
@@ -60,9 +37,4 @@ async fn grouped(pool: &MySqlPool, sql: &'static str) -> Result<Vec<(String, u64
             Ok((row.try_get(0)?, u64::try_from(count).unwrap_or_default()))
         })
         .collect()
-}
-
-/// A state the schema's ENUM does not allow: the code and the schema disagree.
-fn unknown(what: &str, state: &str) -> sqlx::Error {
-    sqlx::Error::Decode(format!("unknown {what} state {state:?}").into())
 }

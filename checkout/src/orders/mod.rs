@@ -7,9 +7,11 @@
 //! - [`recovery`]: finishing what a request that died left behind (used by the reconciler);
 //! - [`transition`]: moving an order through the state machine, and settling its stock with the catalog;
 //! - [`lookup`]: the shopper's order page, opened with its secret token;
+//! - [`counts`]: what checkout holds, counted for operators;
 //! - [`view`]: the order as shoppers see it (the 201 of place-order and the order page).
 
 pub mod attempt;
+pub mod counts;
 pub mod lookup;
 pub mod outcome;
 mod pay;
