@@ -20,6 +20,9 @@ use platform::contracts::{
 use crate::document::to_document;
 
 /// One catalog event the indexer cares about.
+// A whole document against a few counters: the variants differ in size, but an event lives only within its
+// batch, and boxing every document would cost an allocation for nothing.
+#[expect(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum Incoming {
     Upserted(ProductUpserted),
@@ -240,7 +243,10 @@ pub fn plan(changes: Vec<Change>, applied: &HashMap<String, Applied>) -> Plan {
 #[cfg(test)]
 mod tests {
     use chrono::Duration;
-    use platform::contracts::{Sku, catalog::CategoryRef};
+    use platform::contracts::{
+        Sku,
+        catalog::{CategoryRef, StockChangeReason},
+    };
     use rust_decimal::Decimal;
 
     use super::*;
@@ -286,7 +292,7 @@ mod tests {
             reserved: 0,
             available,
             in_stock: available > 0,
-            reason: "adjusted".into(),
+            reason: StockChangeReason::Adjusted,
             order_number: None,
             product_version: 1,
             changed_at: Utc::now(),

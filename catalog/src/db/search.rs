@@ -8,10 +8,10 @@ use std::collections::HashMap;
 use sqlx::{AssertSqlSafe, MySqlPool, Row as _};
 
 use super::{
-    listing::{Filter, ProductSummary, SUMMARY_COLUMNS, bind_filter, conditions, summary_from_row},
+    listing::{Filter, SUMMARY_COLUMNS, SummaryRow, bind_filter, conditions, summary_from_row},
     placeholders,
 };
-use crate::search::text::Query;
+use crate::text::Query;
 
 fn is_statement_timeout(err: &sqlx::Error) -> bool {
     // 1969 ER_STATEMENT_TIMEOUT, 1317 ER_QUERY_INTERRUPTED; InnoDB's FULLTEXT scan reports the interruption as
@@ -257,7 +257,7 @@ pub async fn fulltext_candidates(
 pub async fn summaries(
     pool: &MySqlPool,
     ids: &[u32],
-) -> Result<HashMap<u32, ProductSummary>, sqlx::Error> {
+) -> Result<HashMap<u32, SummaryRow>, sqlx::Error> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }

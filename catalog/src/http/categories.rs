@@ -1,22 +1,18 @@
-//! The category tree with product counts.
+//! `GET /api/categories`: the category tree with product counts.
 
 use axum::{Json, extract::State};
 use serde::Serialize;
 
-use platform::http_error::ApiError;
-
-use super::AppState;
-use crate::db::categories::{TreeNode, active_product_counts, build_tree};
+use super::{AppState, Error};
+use crate::categories::CategoryNode;
 
 #[derive(Debug, Serialize)]
 pub(super) struct Tree {
-    categories: Vec<TreeNode>,
+    categories: Vec<CategoryNode>,
 }
 
-pub(super) async fn tree(State(state): State<AppState>) -> Result<Json<Tree>, ApiError> {
-    let (categories, counts) =
-        tokio::try_join!(state.categories(), active_product_counts(&state.pool))?;
+pub(super) async fn tree(State(state): State<AppState>) -> Result<Json<Tree>, Error> {
     Ok(Json(Tree {
-        categories: build_tree(&categories, &counts),
+        categories: state.products.tree().await?,
     }))
 }

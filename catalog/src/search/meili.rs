@@ -21,16 +21,17 @@ use platform::{
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
-use super::{
-    Highlight, Hit, SearchRequest, SearchResponse, breaker::Breaker, mysql::child_categories,
-    text::highlight_marked,
-};
-use crate::db::{
-    categories::Category,
-    documents::CURRENCY,
-    listing::{
-        BrandCount, CategoryCount, Facets, MAX_BRANDS, PriceRangeCount, ProductSummary, Sort,
+use super::{Engine, Highlight, Hit, SearchRequest, SearchResponse, breaker::Breaker};
+use crate::{
+    categories::child_categories,
+    db::{
+        categories::Category,
+        documents::CURRENCY,
+        listing::{BrandCount, CategoryCount, Facets, MAX_BRANDS, PriceRangeCount, Sort},
     },
+    domain::Sku,
+    products::ProductSummary,
+    text::highlight_marked,
 };
 
 /// Markers Meilisearch puts around matches; private-use characters never found in product text, turned into
@@ -77,7 +78,7 @@ impl MeiliConfig {
 /// A search hit as the index stores it.
 #[derive(Debug, Deserialize)]
 struct Document {
-    sku: String,
+    sku: Sku,
     slug: String,
     name: String,
     brand: String,
@@ -274,7 +275,6 @@ fn response(
             let document = hit.result;
             Hit {
                 product: ProductSummary {
-                    id: 0,
                     sku: document.sku,
                     slug: document.slug,
                     name: document.name,
@@ -297,7 +297,7 @@ fn response(
         results.facet_distribution.unwrap_or_default(),
     );
     SearchResponse {
-        engine: "meilisearch",
+        engine: Engine::Meilisearch,
         query: request.q.clone(),
         total,
         total_is_exact: total < MAX_TOTAL_HITS,

@@ -5,18 +5,19 @@ use std::{collections::HashMap, time::Instant};
 
 use sqlx::MySqlPool;
 
-use super::{
-    Highlight, Hit, SearchRequest, SearchResponse,
-    text::{Query, highlight, relevance, words},
-};
-use crate::db::{
-    self,
-    categories::Category,
-    listing::{
-        BrandCount, CategoryCount, Facets, MAX_BRANDS, PRICE_RANGES, PriceRangeCount,
-        ProductSummary, Sort,
+use super::{Engine, Highlight, Hit, SearchRequest, SearchResponse};
+use crate::{
+    categories::child_categories,
+    db::{
+        self,
+        categories::Category,
+        listing::{
+            BrandCount, CategoryCount, Facets, MAX_BRANDS, PRICE_RANGES, PriceRangeCount, Sort,
+        },
+        search::Candidate,
     },
-    search::Candidate,
+    products::ProductSummary,
+    text::{Query, highlight, relevance, words},
 };
 
 /// Most query words considered.
@@ -53,7 +54,7 @@ pub async fn search(
         )?;
         let hits = products
             .into_iter()
-            .map(|product| hit(product, &query))
+            .map(|row| hit(row.into(), &query))
             .collect();
         return Ok(response(request, total, true, hits, facets, started));
     }
@@ -114,7 +115,7 @@ pub async fn search(
     let hits = page_ids
         .iter()
         .filter_map(|id| summaries.remove(id))
-        .map(|product| hit(product, &query))
+        .map(|row| hit(row.into(), &query))
         .collect();
     Ok(response(
         request,
@@ -177,7 +178,7 @@ fn response(
     started: Instant,
 ) -> SearchResponse {
     SearchResponse {
-        engine: "mysql",
+        engine: Engine::Mysql,
         query: request.q.clone(),
         total,
         total_is_exact,
@@ -187,20 +188,6 @@ fn response(
         facets,
         took_ms: started.elapsed().as_secs_f64() * 1000.0,
     }
-}
-
-/// The categories a shopper can narrow to: the children of the filtered category, or the top level.
-pub fn child_categories(
-    categories: &HashMap<u32, Category>,
-    parent: Option<u32>,
-) -> Vec<(u32, String, String)> {
-    let mut children: Vec<_> = categories
-        .values()
-        .filter(|category| category.parent_id == parent)
-        .map(|category| (category.id, category.slug.clone(), category.name.clone()))
-        .collect();
-    children.sort_by(|a, b| a.2.cmp(&b.2));
-    children
 }
 
 /// Brands counted per spelling, merged case-insensitively as the brand filter matches them ("OtterBox" and

@@ -455,11 +455,9 @@ async fn the_real_catalog_is_indexed_through_events_and_searched_with_typos() {
     // A deletion reaches it too.
     let victim = real_catalog()[11].sku.clone();
     assert!(shop.document(&victim).await.is_some());
-    let mut tx = shop.catalog_pool().begin().await.unwrap();
-    catalog::events::remove_product(&mut tx, &victim)
+    catalog::products::remove(shop.catalog_pool(), &victim)
         .await
         .unwrap();
-    tx.commit().await.unwrap();
     eventually(Duration::from_secs(30), "the deletion", async || {
         shop.document(&victim).await.is_none()
     })
