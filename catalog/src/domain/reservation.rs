@@ -151,12 +151,12 @@ impl State {
         }
     }
 
-    /// A reserve that finds the order's reservation already there: a replay of the same lines answers it as it
-    /// stands; other lines, or a released reservation, are refused.
-    pub fn reserve_again(self, same_lines: bool) -> Result<(), Refusal> {
+    /// A reserve of `asked` that finds the order's reservation already there, holding `held`: a replay of the
+    /// same lines answers it as it stands; other lines, or a released reservation, are refused.
+    pub fn reserve_again(self, asked: &ReserveLines, held: &[ReservedLine]) -> Result<(), Refusal> {
         match self {
             Self::Released => Err(Refusal::Released),
-            Self::Reserved | Self::Committed if same_lines => Ok(()),
+            Self::Reserved | Self::Committed if asked.same_as(held) => Ok(()),
             Self::Reserved | Self::Committed => Err(Refusal::OtherLines),
         }
     }
@@ -322,13 +322,21 @@ mod tests {
         assert_eq!(State::Committed.release(expired), Some(Movement::Restock));
         assert_eq!(State::Released.release(expired), None);
 
-        assert_eq!(State::Reserved.reserve_again(true), Ok(()));
-        assert_eq!(State::Committed.reserve_again(true), Ok(()));
+        let asked = ReserveLines::parse(&[line("A-1", 2)]).unwrap();
+        let same = asked.reserved_lines();
+        let other = ReserveLines::parse(&[line("A-1", 3)])
+            .unwrap()
+            .reserved_lines();
+        assert_eq!(State::Reserved.reserve_again(&asked, &same), Ok(()));
+        assert_eq!(State::Committed.reserve_again(&asked, &same), Ok(()));
         assert_eq!(
-            State::Reserved.reserve_again(false),
+            State::Reserved.reserve_again(&asked, &other),
             Err(Refusal::OtherLines)
         );
-        assert_eq!(State::Released.reserve_again(true), Err(Refusal::Released));
+        assert_eq!(
+            State::Released.reserve_again(&asked, &same),
+            Err(Refusal::Released)
+        );
     }
 
     #[test]

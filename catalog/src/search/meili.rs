@@ -12,11 +12,8 @@ use meilisearch_sdk::{
     client::Client,
     search::{MatchingStrategies, SearchResults, Selectors},
 };
-use platform::{
-    config::{ConfigError, optional_var, var},
-    contracts::search::{
-        CATEGORY_LEVELS, DEFAULT_INDEX, HIT_FIELDS, PRICE_RANGES, category_level_field,
-    },
+use platform::contracts::search::{
+    CATEGORY_LEVELS, HIT_FIELDS, PRICE_RANGES, category_level_field,
 };
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -24,6 +21,7 @@ use serde::Deserialize;
 use super::{Engine, Highlight, Hit, SearchRequest, SearchResponse, breaker::Breaker};
 use crate::{
     categories::child_categories,
+    config::MeiliConfig,
     db::{
         categories::Category,
         documents::CURRENCY,
@@ -42,38 +40,6 @@ const MARK_OPEN_STR: &str = "\u{E000}";
 const MARK_CLOSE_STR: &str = "\u{E001}";
 /// The deepest result Meilisearch counts (its `pagination.maxTotalHits`, set by the indexer).
 const MAX_TOTAL_HITS: u64 = 10_000;
-
-/// `MEILI_*` settings of the catalog.
-#[derive(Debug, Clone)]
-pub struct MeiliConfig {
-    pub url: String,
-    /// `MEILI_SEARCH_KEY`: a key limited to the `search` action.
-    pub search_key: Option<String>,
-    pub index: String,
-    /// `MEILI_TIMEOUT_MS` (default 150): the most a search may wait for Meilisearch.
-    pub timeout: Duration,
-    /// `MEILI_BREAKER_FAILURES` (default 3) failures in a row open the breaker for
-    /// `MEILI_BREAKER_COOLDOWN_MS` (default 5000).
-    pub breaker_failures: u32,
-    pub breaker_cooldown: Duration,
-}
-
-impl MeiliConfig {
-    /// `None` without `MEILI_URL`.
-    pub fn from_env() -> Result<Option<Self>, ConfigError> {
-        let Some(url) = optional_var::<String>("MEILI_URL")? else {
-            return Ok(None);
-        };
-        Ok(Some(Self {
-            url: url.trim_end_matches('/').to_owned(),
-            search_key: optional_var("MEILI_SEARCH_KEY")?,
-            index: var("MEILI_INDEX", DEFAULT_INDEX.to_owned())?,
-            timeout: Duration::from_millis(var("MEILI_TIMEOUT_MS", 150)?),
-            breaker_failures: var("MEILI_BREAKER_FAILURES", 3)?,
-            breaker_cooldown: Duration::from_millis(var("MEILI_BREAKER_COOLDOWN_MS", 5_000)?),
-        }))
-    }
-}
 
 /// A search hit as the index stores it.
 #[derive(Debug, Deserialize)]

@@ -56,7 +56,13 @@ pub async fn search(
             .into_iter()
             .map(|row| hit(row.into(), &query))
             .collect();
-        return Ok(response(request, total, true, hits, facets, started));
+        return Ok(response(
+            request,
+            Total::Exact(total),
+            hits,
+            facets,
+            started,
+        ));
     }
 
     let keys = query.lookup_keys();
@@ -117,14 +123,14 @@ pub async fn search(
         .filter_map(|id| summaries.remove(id))
         .map(|row| hit(row.into(), &query))
         .collect();
-    Ok(response(
-        request,
-        ranked.len() as u64,
-        !prefix.capped,
-        hits,
-        facets,
-        started,
-    ))
+    // Past the cap the candidates stop being counted: their number is then a lower bound.
+    let total = ranked.len() as u64;
+    let total = if prefix.capped {
+        Total::AtLeast(total)
+    } else {
+        Total::Exact(total)
+    };
+    Ok(response(request, total, hits, facets, started))
 }
 
 fn all_terms_match(query: &Query, product: &Candidate) -> bool {
@@ -169,14 +175,23 @@ fn hit(product: ProductSummary, query: &Query) -> Hit {
     Hit { product, highlight }
 }
 
+/// How many products match.
+enum Total {
+    Exact(u64),
+    AtLeast(u64),
+}
+
 fn response(
     request: &SearchRequest,
-    total: u64,
-    total_is_exact: bool,
+    total: Total,
     hits: Vec<Hit>,
     facets: Facets,
     started: Instant,
 ) -> SearchResponse {
+    let (total, total_is_exact) = match total {
+        Total::Exact(total) => (total, true),
+        Total::AtLeast(total) => (total, false),
+    };
     SearchResponse {
         engine: Engine::Mysql,
         query: request.q.clone(),

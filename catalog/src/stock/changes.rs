@@ -139,7 +139,7 @@ async fn existing_reservation(
     );
     header
         .state
-        .reserve_again(lines.same_as(&outcome.lines))
+        .reserve_again(lines, &outcome.lines)
         .map_err(|refusal| refused(order_number, &header, refusal))?;
     Ok(outcome)
 }
