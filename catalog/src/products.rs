@@ -13,7 +13,7 @@ use std::{
 use chrono::{DateTime, Utc};
 use platform::contracts::{
     Sku,
-    catalog::{CategoryRef, SnapshotPage},
+    catalog::{CategoryRef, ProductStatus, SnapshotPage},
 };
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -138,7 +138,7 @@ pub struct ProductPage {
     pub name: String,
     pub description: String,
     pub brand: String,
-    pub status: String,
+    pub status: ProductStatus,
     /// The main category path, root first.
     pub category_path: Vec<CategoryRef>,
     /// Every category the product is in, with ancestors.

@@ -20,9 +20,6 @@ use platform::contracts::{
 use crate::document::to_document;
 
 /// One catalog event the indexer cares about.
-// A whole document against a few counters: the variants differ in size, but an event lives only within its
-// batch, and boxing every document would cost an allocation for nothing.
-#[expect(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum Incoming {
     Upserted(ProductUpserted),
@@ -245,7 +242,7 @@ mod tests {
     use chrono::Duration;
     use platform::contracts::{
         Sku,
-        catalog::{CategoryRef, StockChangeReason},
+        catalog::{CategoryRef, ProductStatus, StockChangeReason},
     };
     use rust_decimal::Decimal;
 
@@ -258,7 +255,7 @@ mod tests {
             name: format!("Product {sku} v{version}"),
             description: String::new(),
             brand: "Acme".into(),
-            status: "active".into(),
+            status: ProductStatus::Active,
             category_path: vec![CategoryRef {
                 slug: "c".into(),
                 name: "C".into(),
@@ -442,7 +439,7 @@ mod tests {
         let Incoming::Upserted(mut product) = upserted("A", 3, 1) else {
             unreachable!()
         };
-        product.status = "archived".into();
+        product.status = ProductStatus::Archived;
         let plan = plan(coalesce([Incoming::Upserted(product)]), &HashMap::new());
         assert_eq!(plan.remove, ["A"]);
         assert!(!plan.remember[0].1.indexed);

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use platform::contracts::catalog::{CategoryRef, ProductUpserted};
+use platform::contracts::catalog::{CategoryRef, ProductStatus, ProductUpserted};
 use rust_decimal::Decimal;
 use sqlx::{AssertSqlSafe, MySqlConnection, Row as _};
 
@@ -49,7 +49,7 @@ pub async fn load(
                 name: row.try_get("name")?,
                 description: row.try_get("description")?,
                 brand: row.try_get("brand")?,
-                status: row.try_get("status")?,
+                status: ProductStatus::from_name(row.try_get("status")?),
                 category_path,
                 categories: all,
                 price: row.try_get::<Decimal, _>("price")?,

@@ -144,15 +144,8 @@ pub fn fold_char(c: char) -> impl Iterator<Item = char> {
     folded.chars().chain(single)
 }
 
-/// A product's publication state: only `active` products are listed, searched and sold.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type)]
-#[serde(rename_all = "lowercase")]
-#[sqlx(rename_all = "lowercase")]
-pub enum ProductStatus {
-    Draft,
-    Active,
-    Archived,
-}
+/// A product's publication state is a contract too: events carry it.
+pub use platform::contracts::catalog::ProductStatus;
 
 /// An image of a product, in display order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -256,13 +256,13 @@ impl Movement {
     }
 }
 
-/// A stored release reason; text this version does not know reads as [`ReleaseReason::Other`].
+/// A stored release reason; text this version does not know reads as [`ReleaseReason::Unknown`].
 pub fn release_reason_from_db(text: &str) -> ReleaseReason {
     match text {
         "released" => ReleaseReason::Released,
         "expired" => ReleaseReason::Expired,
         "restocked" => ReleaseReason::Restocked,
-        _ => ReleaseReason::Other,
+        _ => ReleaseReason::Unknown,
     }
 }
 

@@ -338,7 +338,7 @@ fn refused(order_number: &OrderNumber, header: &Header, refusal: Refusal) -> Sto
         Refusal::Released => StockError::Released {
             order_number: order_number.clone(),
             // Every released header is written with its reason.
-            reason: header.release_reason.unwrap_or(ReleaseReason::Other),
+            reason: header.release_reason.unwrap_or(ReleaseReason::Unknown),
         },
         Refusal::OtherLines => StockError::OtherLines(order_number.clone()),
     }

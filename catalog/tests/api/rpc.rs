@@ -5,7 +5,7 @@ use std::time::Duration;
 use catalog::config::Config;
 use futures::future::join_all;
 use platform::contracts::catalog::{
-    COMMIT, OrderStockRequest, QUOTE, QuoteRequest, RELEASE, RESERVE, ReleaseReason,
+    COMMIT, OrderStockRequest, ProductStatus, QUOTE, QuoteRequest, RELEASE, RESERVE, ReleaseReason,
     ReservationState, ReserveRequest, StockLine, StockRejection, StockReply,
 };
 use serde_json::Value;
@@ -396,7 +396,7 @@ async fn the_snapshot_pages_through_every_active_product_in_sku_order() {
         .unwrap();
         assert!(page.products.len() <= 2);
         for product in &page.products {
-            assert_eq!(product.status, "active");
+            assert_eq!(product.status, ProductStatus::Active);
             assert_eq!(product.category_path[0].depth, Some(0));
             seen.push(product.sku.clone());
         }

@@ -47,6 +47,44 @@ pub struct CategoryRef {
     pub depth: Option<u8>,
 }
 
+/// A product's publication state: only `active` products are listed, searched and sold. A status added by a
+/// newer catalog reads as [`ProductStatus::Unknown`] in an older consumer, which treats it as not for sale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, sqlx::Type)]
+#[serde(rename_all = "lowercase")]
+#[sqlx(rename_all = "lowercase")]
+pub enum ProductStatus {
+    Draft,
+    Active,
+    Archived,
+    #[serde(other)]
+    Unknown,
+}
+
+impl ProductStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Active => "active",
+            Self::Archived => "archived",
+            Self::Unknown => "unknown",
+        }
+    }
+
+    /// The status named `text`; [`ProductStatus::Unknown`] for a name this version does not know.
+    pub fn from_name(text: &str) -> Self {
+        [Self::Draft, Self::Active, Self::Archived]
+            .into_iter()
+            .find(|status| status.as_str() == text)
+            .unwrap_or(Self::Unknown)
+    }
+}
+
+impl std::fmt::Display for ProductStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// The full document a search index or any read model needs for one product.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProductUpserted {
@@ -55,8 +93,8 @@ pub struct ProductUpserted {
     pub name: String,
     pub description: String,
     pub brand: String,
-    /// `draft`, `active` or `archived`: only active products are for sale and search.
-    pub status: String,
+    /// Only active products are for sale and search.
+    pub status: ProductStatus,
     /// The product's main category path, root first.
     pub category_path: Vec<CategoryRef>,
     /// Every category the product is in, with ancestors (for facets and filters).
@@ -143,7 +181,7 @@ pub enum StockChangeReason {
     Adjusted,
     /// A reason added by a newer catalog; readers treat it as a plain change of the numbers.
     #[serde(other)]
-    Other,
+    Unknown,
 }
 
 /// `rpc.catalog.snapshot` request: the page after SKU `after` (the first page without it).
@@ -260,7 +298,7 @@ pub enum ReleaseReason {
     Restocked,
     /// A reason added by a newer catalog.
     #[serde(other)]
-    Other,
+    Unknown,
 }
 
 impl ReleaseReason {
@@ -269,7 +307,7 @@ impl ReleaseReason {
             Self::Released => "released",
             Self::Expired => "expired",
             Self::Restocked => "restocked",
-            Self::Other => "other",
+            Self::Unknown => "unknown",
         }
     }
 }
@@ -321,7 +359,7 @@ pub enum StockRejection {
     /// A code added by a newer catalog: still a refusal, which a caller treats like any it cannot act on.
     #[error("refused for a reason this version does not know")]
     #[serde(other)]
-    Other,
+    Unknown,
 }
 
 /// The body of every stock reply: `{"ok": ...}` or `{"rejected": {"code": ..., ...}}`.
@@ -367,15 +405,15 @@ mod tests {
     fn values_a_newer_catalog_may_add_still_decode() {
         let reply: StockReply =
             serde_json::from_str(r#"{"rejected": {"code": "on_fire", "since": 3}}"#).unwrap();
-        assert_eq!(reply, StockReply::Rejected(StockRejection::Other));
+        assert_eq!(reply, StockReply::Rejected(StockRejection::Unknown));
         let outcome: StockOutcome = serde_json::from_str(
             r#"{"order_number": "SH-1", "state": "frozen", "lines": [], "expires_at": null}"#,
         )
         .unwrap();
         assert_eq!(outcome.state, ReservationState::Unknown);
         let reason: ReleaseReason = serde_json::from_str(r#""lost""#).unwrap();
-        assert_eq!(reason, ReleaseReason::Other);
+        assert_eq!(reason, ReleaseReason::Unknown);
         let reason: StockChangeReason = serde_json::from_str(r#""counted""#).unwrap();
-        assert_eq!(reason, StockChangeReason::Other);
+        assert_eq!(reason, StockChangeReason::Unknown);
     }
 }
