@@ -25,6 +25,8 @@ use crate::{
     events,
 };
 
+/// Writes the reservation header first (the order's lock), checks the products by a plain read, then locks
+/// their inventory rows and decides under the locks.
 pub(super) async fn reserve_once(
     conn: &mut MySqlConnection,
     order_number: &OrderNumber,
@@ -144,6 +146,7 @@ async fn existing_reservation(
     Ok(outcome)
 }
 
+/// Locks the header (or leaves a tombstone when there is none) and moves the stock as its state says.
 pub(super) async fn release_once(
     conn: &mut MySqlConnection,
     order_number: &OrderNumber,
@@ -189,6 +192,7 @@ async fn leave_tombstone(
         .map(Some)
 }
 
+/// Locks the header; sells the reserved units once, answers a repeat as it stands.
 pub(super) async fn commit_once(
     conn: &mut MySqlConnection,
     order_number: &OrderNumber,
@@ -208,6 +212,7 @@ pub(super) async fn commit_once(
     Ok(outcome_of(order_number, &header, held))
 }
 
+/// Locks the product's inventory row and sets its units on hand, never below what is reserved.
 pub(super) async fn set_on_hand_once(
     conn: &mut MySqlConnection,
     sku: &Sku,

@@ -4,7 +4,7 @@
 //!
 //! - **No oversell.** Every transaction that changes inventory takes its locks in one order — the order's
 //!   reservation row first, then inventory rows by ascending product id — so concurrent reserves queue instead
-//!   of deadlocking (and a deadlock that still happens is retried whole, see [`retry`]). Enough stock is
+//!   of deadlocking (and a deadlock that still happens is retried whole, see `retry.rs`). Enough stock is
 //!   decided under those locks only. Inventory columns are UNSIGNED with `reserved <= on_hand` checked by the
 //!   database as a last line.
 //! - **Idempotent on the order number.** The reservation row is inserted first: a concurrent duplicate waits on
