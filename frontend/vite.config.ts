@@ -1,22 +1,15 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from 'vite'
 import vue from '@vitejs/plugin-vue'
+import { localUrl } from './scripts/ports.mjs'
 
-// Where `npm run dev` sends API calls; the same split as the reverse proxy (infra/nginx/shop-locations.conf).
-const catalog = process.env.CATALOG_URL ?? 'http://127.0.0.1:8081'
-const checkout = process.env.CHECKOUT_URL ?? 'http://127.0.0.1:8082'
-
-export default defineConfig({
+export default defineConfig(({ command }) => ({
   plugins: [vue()],
   server: {
     host: '127.0.0.1',
-    proxy: {
-      // Checkout's paths first: the catch-all `/api` below would otherwise take them to the catalog.
-      '/api/carts': checkout,
-      '/api/orders': checkout,
-      '/api/checkout': checkout,
-      '/api': catalog,
-    },
+    // Only `npm run dev` (and Vitest) serve: a production build needs no API address, and the proxy image
+    // builds without infra/ports.txt.
+    proxy: command === 'serve' ? apiProxy() : undefined,
   },
   build: {
     target: 'es2022',
@@ -29,4 +22,18 @@ export default defineConfig({
     include: ['tests/**/*.test.ts'],
     restoreMocks: true,
   },
-})
+}))
+
+// Where `npm run dev` sends API calls: the same split as the reverse proxy (infra/nginx/shop-locations.conf),
+// to the services' ports in infra/ports.txt unless CATALOG_URL / CHECKOUT_URL say otherwise.
+function apiProxy() {
+  const catalog = process.env.CATALOG_URL ?? localUrl('catalog')
+  const checkout = process.env.CHECKOUT_URL ?? localUrl('checkout')
+  return {
+    // Checkout's paths first: the catch-all `/api` below would otherwise take them to the catalog.
+    '/api/carts': checkout,
+    '/api/orders': checkout,
+    '/api/checkout': checkout,
+    '/api': catalog,
+  }
+}

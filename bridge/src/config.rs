@@ -10,7 +10,6 @@
 //! | `SQS_QUEUE_NAME`        | `shop-orders`      | the queue's name, resolved with GetQueueUrl (a `.fifo` name is a FIFO queue) |
 //! | `SQS_CREATE_QUEUE`      | `false`            | create the queue when missing (local development with moto)      |
 //! | `FORWARDED_EVENTS_RETENTION_DAYS` | `180`    | `forwarded_events` rows older than this are deleted; must outlast every redelivery or replay (`platform::retention`) |
-//! | `PROCESSED_EVENTS_RETENTION_DAYS` | `180`    | the same for `processed_events`                                  |
 //!
 //! The AWS region, endpoint and credentials come from the standard AWS variables (`AWS_REGION`,
 //! `AWS_ENDPOINT_URL`, `AWS_ACCESS_KEY_ID`, ...), read by `aws-config`.
@@ -54,8 +53,6 @@ pub struct Config {
     /// `FORWARDED_EVENTS_RETENTION_DAYS`: how long the record of a forwarded event is kept. It is what stops a
     /// redelivered event from reaching SQS twice, so a value an event could outlive is refused.
     pub forwarded_events_retention: Duration,
-    /// `PROCESSED_EVENTS_RETENTION_DAYS`: the same for `processed_events`.
-    pub processed_events_retention: Duration,
     /// How often rows past their retention are deleted (`platform::retention::PURGE_EVERY`; not read from
     /// the environment).
     pub purge_every: Duration,
@@ -89,7 +86,6 @@ impl Config {
                 retention::DEFAULT_IDEMPOTENCY_RETENTION_DAYS,
                 &streams,
             )?,
-            processed_events_retention: retention::processed_events_retention(&streams)?,
             purge_every: retention::PURGE_EVERY,
         })
     }
@@ -142,7 +138,6 @@ mod tests {
             queue: QueueTarget::Name("shop-orders".to_owned()),
             create_queue: false,
             forwarded_events_retention: Duration::from_secs(180 * 24 * 3600),
-            processed_events_retention: Duration::from_secs(180 * 24 * 3600),
             purge_every: retention::PURGE_EVERY,
         };
         let spec = config.consumer_spec();

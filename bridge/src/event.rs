@@ -7,7 +7,8 @@
 //! - a JSON event envelope whose type and version are one of [`KNOWN_EVENTS`] (the order events of
 //!   `platform::contracts::orders`: `OrderCreated`, which it forwards by default, and `OrderPaid`,
 //!   `OrderStatusChanged` and `OrderCancelled` for `BRIDGE_SUBJECTS=orders.>`);
-//! - whose `data` is a valid payload of that contract (every required field, of the right type);
+//! - whose `data` is a valid payload of that contract (every required field, of the right type), read the
+//!   way every consumer reads envelopes ([`platform::events::RawEnvelope`]);
 //! - whose order number is well formed ([`OrderNumber`]: letters, digits and `-`, bounded length);
 //! - published on that event's own subject, `orders.<NUMBER>.<event>`, with the same number.
 //!
@@ -23,9 +24,9 @@ use platform::{
         InvalidValue, OrderNumber,
         orders::{OrderCancelled, OrderCreated, OrderPaid, OrderStatusChanged},
     },
-    events::{Envelope, Event},
+    events::{DecodeError, Event, EventKind, RawEnvelope},
 };
-use serde::{Deserialize, de::DeserializeOwned};
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -33,11 +34,11 @@ use uuid::Uuid;
 pub const SECRET_FIELDS: &[&str] = &["lookup_token"];
 
 /// The event types and versions the bridge forwards.
-pub const KNOWN_EVENTS: &[(&str, u16)] = &[
-    (OrderCreated::TYPE, OrderCreated::VERSION),
-    (OrderPaid::TYPE, OrderPaid::VERSION),
-    (OrderStatusChanged::TYPE, OrderStatusChanged::VERSION),
-    (OrderCancelled::TYPE, OrderCancelled::VERSION),
+pub const KNOWN_EVENTS: &[EventKind] = &[
+    EventKind::of::<OrderCreated>(),
+    EventKind::of::<OrderPaid>(),
+    EventKind::of::<OrderStatusChanged>(),
+    EventKind::of::<OrderCancelled>(),
 ];
 
 /// How much of an unusable order number a dead-letter reason quotes.
@@ -57,21 +58,9 @@ pub struct OutgoingEvent {
 /// Why a payload can never be forwarded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Poison {
-    #[error("payload is not JSON: {0}")]
-    NotJson(String),
-    #[error("payload is not an event envelope: {0}")]
-    NotAnEnvelope(String),
-    #[error(
-        "unknown event {event_type:?} version {version}: the bridge forwards {}",
-        known_events()
-    )]
-    UnknownEvent { event_type: String, version: u16 },
-    #[error("not a valid {event_type} version {version}: {reason}")]
-    InvalidPayload {
-        event_type: &'static str,
-        version: u16,
-        reason: String,
-    },
+    /// Not an envelope, not one of [`KNOWN_EVENTS`], or not a valid payload of its contract.
+    #[error(transparent)]
+    Decode(#[from] DecodeError),
     #[error("order number {number} is not well formed: {reason}")]
     BadOrderNumber {
         /// Quoted, escaped and shortened: safe to log and to put in a header.
@@ -85,14 +74,6 @@ pub enum Poison {
         expected: String,
         subject: String,
     },
-}
-
-fn known_events() -> String {
-    KNOWN_EVENTS
-        .iter()
-        .map(|(event_type, version)| format!("{event_type} version {version}"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// The part of an order event's `data` the bridge needs beyond its contract type.
@@ -126,52 +107,46 @@ impl OrderEvent for OrderCancelled {
 
 /// Checks `payload` (received on `subject`) against the contracts and prepares it for SQS.
 pub fn prepare(subject: &str, payload: &[u8]) -> Result<OutgoingEvent, Poison> {
+    // Parsed here rather than by `RawEnvelope::parse`: the document itself is what is forwarded, fields this
+    // version does not know included.
     let mut value: Value =
-        serde_json::from_slice(payload).map_err(|err| Poison::NotJson(err.to_string()))?;
-    let envelope = Envelope::<Value>::deserialize(&value)
-        .map_err(|err| Poison::NotAnEnvelope(err.to_string()))?;
-    let (event_type, number) = match (envelope.event_type.as_str(), envelope.version) {
-        (OrderCreated::TYPE, OrderCreated::VERSION) => {
-            check::<OrderCreated>(subject, envelope.data)?
-        }
-        (OrderPaid::TYPE, OrderPaid::VERSION) => check::<OrderPaid>(subject, envelope.data)?,
-        (OrderStatusChanged::TYPE, OrderStatusChanged::VERSION) => {
-            check::<OrderStatusChanged>(subject, envelope.data)?
-        }
-        (OrderCancelled::TYPE, OrderCancelled::VERSION) => {
-            check::<OrderCancelled>(subject, envelope.data)?
-        }
-        _ => {
-            return Err(Poison::UnknownEvent {
-                event_type: envelope.event_type,
-                version: envelope.version,
-            });
-        }
+        serde_json::from_slice(payload).map_err(|err| DecodeError::NotJson(err.to_string()))?;
+    let envelope = RawEnvelope::from_json(&value)?;
+    let event_id = envelope.id;
+    let (event_type, number) = if envelope.is::<OrderCreated>() {
+        check::<OrderCreated>(subject, envelope)?
+    } else if envelope.is::<OrderPaid>() {
+        check::<OrderPaid>(subject, envelope)?
+    } else if envelope.is::<OrderStatusChanged>() {
+        check::<OrderStatusChanged>(subject, envelope)?
+    } else if envelope.is::<OrderCancelled>() {
+        check::<OrderCancelled>(subject, envelope)?
+    } else {
+        return Err(envelope.unknown(KNOWN_EVENTS).into());
     };
     strip_secrets(&mut value);
     Ok(OutgoingEvent {
-        event_id: envelope.id,
+        event_id,
         event_type: event_type.to_owned(),
         order_number: number,
         body: value.to_string(),
     })
 }
 
-/// Reads `data` as an `E` and checks its order number and subject; returns the type and the number.
-fn check<E: OrderEvent>(subject: &str, data: Value) -> Result<(&'static str, String), Poison> {
+/// Reads the envelope as an `E` and checks its order number and subject; returns the type and the number.
+fn check<E: OrderEvent>(
+    subject: &str,
+    envelope: RawEnvelope,
+) -> Result<(&'static str, String), Poison> {
     // The number first, on its own: a malformed one gets a reason that says so (decoding the whole event would
     // refuse it too, in a longer message).
-    if let Some(number) = data.get("number").and_then(Value::as_str) {
+    if let Some(number) = envelope.data.get("number").and_then(Value::as_str) {
         OrderNumber::parse(number).map_err(|reason| Poison::BadOrderNumber {
             number: quote(number),
             reason,
         })?;
     }
-    let event: E = serde_json::from_value(data).map_err(|err| Poison::InvalidPayload {
-        event_type: E::TYPE,
-        version: E::VERSION,
-        reason: err.to_string(),
-    })?;
+    let event = envelope.read::<E>()?.data;
     let number = event.number();
     // The event computes its own subject from its number, as the producer does when it publishes it.
     let expected = event.subject();
@@ -303,17 +278,17 @@ mod tests {
     fn payloads_that_are_not_envelopes_are_poison() {
         assert!(matches!(
             prepare("orders.X.created", b"not json"),
-            Err(Poison::NotJson(_))
+            Err(Poison::Decode(DecodeError::NotJson(_)))
         ));
         assert!(matches!(
             prepare("orders.X.created", br#"{"hello": "world"}"#),
-            Err(Poison::NotAnEnvelope(_))
+            Err(Poison::Decode(DecodeError::NotAnEnvelope(_)))
         ));
         let mut bad_id = envelope("OrderCreated", 1, order_created("X"));
         bad_id["id"] = json!("nope");
         assert!(matches!(
             prepare_json("orders.X.created", &bad_id),
-            Err(Poison::NotAnEnvelope(_))
+            Err(Poison::Decode(DecodeError::NotAnEnvelope(_)))
         ));
     }
 
@@ -324,7 +299,10 @@ mod tests {
             &envelope("OrderShipped", 1, json!({"number": "SH-1"})),
         )
         .unwrap_err();
-        assert!(matches!(unknown, Poison::UnknownEvent { .. }), "{unknown}");
+        assert!(
+            matches!(unknown, Poison::Decode(DecodeError::Unknown { .. })),
+            "{unknown}"
+        );
         assert!(
             unknown.to_string().contains("OrderCreated version 1"),
             "{unknown}"
@@ -336,10 +314,11 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             newer,
-            Poison::UnknownEvent {
+            Poison::Decode(DecodeError::Unknown {
                 event_type: "OrderCreated".to_owned(),
-                version: 2
-            }
+                version: 2,
+                known: KNOWN_EVENTS.to_vec(),
+            })
         );
     }
 
@@ -353,11 +332,9 @@ mod tests {
         .unwrap_err();
         assert!(
             matches!(
-                thin,
-                Poison::InvalidPayload {
-                    event_type: "OrderCreated",
-                    ..
-                }
+                &thin,
+                Poison::Decode(DecodeError::InvalidData { kind, .. })
+                    if *kind == EventKind::of::<OrderCreated>()
             ),
             "{thin}"
         );
@@ -370,7 +347,10 @@ mod tests {
             &envelope("OrderCreated", 1, wrong_type),
         )
         .unwrap_err();
-        assert!(matches!(err, Poison::InvalidPayload { .. }), "{err}");
+        assert!(
+            matches!(err, Poison::Decode(DecodeError::InvalidData { .. })),
+            "{err}"
+        );
     }
 
     #[test]

@@ -1,9 +1,10 @@
-//! The forwarding loop: pull order events from the durable consumer, send them to SQS in batches, and ack
-//! each JetStream message only after SQS accepted its event and the bridge recorded it.
+//! The forwarder: order events from the durable consumer go to SQS in batches, and each JetStream message is
+//! acked only after SQS accepted its event and the bridge recorded it.
 //!
-//! **Batching.** An idle pull waits for a first message; a second pull then asks for up to nine more and
-//! lasts at most `BRIDGE_LINGER_MS`. Both pulls are expired by the server, so no message is ever buffered in
-//! the client without an owner: everything delivered to this replica is in the batch being worked on.
+//! **Batching.** The shared [`ConsumerLoop`](platform::consumer::ConsumerLoop) hands over batches of up to
+//! ten messages ([`batch::MAX_ENTRIES`], what one SendMessageBatch takes): the first awaited, the others gathered for
+//! at most `BRIDGE_LINGER_MS`. Before the first, the forwarder finds its queue, retrying while SQS cannot
+//! answer (the bridge stays up and ready meanwhile).
 //!
 //! **One batch**, in order:
 //! 1. Each payload is checked against the order event contracts and its secrets are removed
@@ -24,9 +25,10 @@
 //! entry of the same order was accepted lands after it. The default filter (`OrderCreated` only, one per
 //! order) never has two events of one order.
 //!
-//! While a batch is being worked on, every message not yet acked gets `AckKind::Progress` every third of
-//! the ack wait, so JetStream does not redeliver it meanwhile, however long the outage. On shutdown the
-//! messages not yet forwarded are nak'ed, for another replica to take at once.
+//! While a batch is being worked on, the loop sends `AckKind::Progress` for every message not yet settled
+//! every third of the ack wait, so JetStream does not redeliver it meanwhile, however long the outage. On
+//! shutdown the forwarder stops retrying and the loop hands the messages not yet forwarded back, for another
+//! replica to take at once.
 //!
 //! **The crash window.** SQS accepts a batch, then the bridge records the ids, then acks. A crash (or a lost
 //! database) after SQS accepted and before the ids are recorded means JetStream redelivers the messages and
@@ -45,21 +47,18 @@
 //! UPDATE` make the second record a no-op rather than an error, so both ack and nothing loops. The same holds
 //! for one event published twice as two JetStream messages (no `Nats-Msg-Id`) that land on two replicas.
 
-use std::{
-    collections::VecDeque,
-    future::Future,
-    hash::{BuildHasher as _, Hasher as _, RandomState},
-    sync::atomic::{AtomicBool, Ordering},
-    time::Duration,
-};
+use std::{collections::VecDeque, future::Future, time::Duration};
 
-use async_nats::jetstream::{self, AckKind, Message, consumer::PullConsumer};
+use platform::{
+    backoff::Backoff,
+    consumer::{BatchHandler, Delivery, Settle},
+};
 use sqlx::MySqlPool;
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
 use crate::{
-    batch::{self, MAX_ENTRIES},
+    batch,
     config::Config,
     db::{self, Forwarded},
     event::{self, OutgoingEvent},
@@ -69,34 +68,13 @@ use crate::{
 /// The first wait between two attempts; it doubles up to `BRIDGE_RETRY_MAX_MS`.
 const FIRST_RETRY: Duration = Duration::from_millis(100);
 
-/// Forwards order events from the durable consumer to SQS until shutdown.
+/// Forwards batches of order events to SQS ([`BatchHandler`]).
 pub struct Forwarder {
-    consumer: PullConsumer,
-    jetstream: jetstream::Context,
     db: MySqlPool,
     sqs: aws_sdk_sqs::Client,
     config: Config,
-    shutdown: CancellationToken,
-}
-
-/// A message of the current batch, and whether it was acked, nak'ed or terminated yet.
-struct Delivery {
-    message: Message,
-    settled: AtomicBool,
-}
-
-impl Delivery {
-    async fn settle(&self, kind: AckKind) {
-        self.settled.store(true, Ordering::Release);
-        if let Err(err) = self.message.ack_with(kind).await {
-            // A lost ack means a redelivery, which forwarded_events recognises.
-            tracing::warn!(error = %err, subject = %self.message.subject, "cannot acknowledge a message");
-        }
-    }
-
-    fn is_settled(&self) -> bool {
-        self.settled.load(Ordering::Acquire)
-    }
+    /// Found by [`BatchHandler::prepare`], before the first batch.
+    queue: Option<Queue>,
 }
 
 /// One distinct event of the batch and the messages (indexes into the batch) that carried it.
@@ -106,62 +84,28 @@ struct Pending {
 }
 
 impl Forwarder {
-    pub fn new(
-        consumer: PullConsumer,
-        jetstream: jetstream::Context,
-        db: MySqlPool,
-        sqs: aws_sdk_sqs::Client,
-        config: Config,
-        shutdown: CancellationToken,
-    ) -> Self {
+    pub fn new(db: MySqlPool, sqs: aws_sdk_sqs::Client, config: Config) -> Self {
         Self {
-            consumer,
-            jetstream,
             db,
             sqs,
             config,
-            shutdown,
+            queue: None,
         }
     }
 
-    /// Finds the queue, then forwards batch after batch until shutdown.
-    pub async fn run(self) {
-        let Some(queue) = self.resolve_queue().await else {
-            return;
-        };
-        tracing::info!(
-            queue = %queue.url,
-            fifo = queue.fifo,
-            subjects = %self.config.subjects,
-            "forwarding order events to SQS"
-        );
-        let mut backoff = self.backoff();
-        loop {
-            match self.next_batch().await {
-                Ok(None) => return,
-                Ok(Some(messages)) => {
-                    backoff = self.backoff();
-                    if !messages.is_empty() {
-                        self.forward(&queue, messages).await;
-                    }
-                }
-                Err(err) => {
-                    tracing::warn!(
-                        error = format!("{err:#}"),
-                        "cannot pull from the bridge consumer"
-                    );
-                    if !self.pause(&mut backoff).await {
-                        return;
-                    }
-                }
-            }
-        }
+    fn backoff(&self) -> Backoff {
+        Backoff::new(
+            FIRST_RETRY.min(self.config.retry_max),
+            self.config.retry_max,
+        )
     }
+}
 
+impl BatchHandler for Forwarder {
     /// Resolves the queue, retrying while SQS cannot answer (the bridge stays up and ready meanwhile).
-    async fn resolve_queue(&self) -> Option<Queue> {
+    async fn prepare(&mut self, shutdown: &CancellationToken) -> bool {
         let mut backoff = self.backoff();
-        loop {
+        let queue = loop {
             match Queue::resolve(
                 self.sqs.clone(),
                 &self.config.queue,
@@ -169,68 +113,66 @@ impl Forwarder {
             )
             .await
             {
-                Ok(queue) => return Some(queue),
+                Ok(queue) => break queue,
                 Err(err) => {
                     tracing::error!(
                         error = format!("{err:#}"),
                         "cannot find the SQS queue, retrying"
                     );
-                    if !self.pause(&mut backoff).await {
-                        return None;
+                    if !backoff.wait(shutdown).await {
+                        return false;
                     }
                 }
             }
-        }
+        };
+        tracing::info!(
+            queue = %queue.url,
+            fifo = queue.fifo,
+            subjects = %self.config.subjects,
+            "forwarding order events to SQS"
+        );
+        self.queue = Some(queue);
+        true
     }
 
-    /// The next batch: up to [`MAX_ENTRIES`] messages, the first awaited, the others for at most the linger.
-    /// `None` on shutdown; an empty batch when the idle pull expired.
-    async fn next_batch(&self) -> anyhow::Result<Option<Vec<Message>>> {
-        platform::consumer::next_batch(
-            &self.consumer,
-            MAX_ENTRIES,
-            self.config.linger,
-            &self.shutdown,
-        )
-        .await
-    }
-
-    /// Forwards one batch, keeping its messages alive until each is settled.
-    async fn forward(&self, queue: &Queue, messages: Vec<Message>) {
-        let deliveries: Vec<Delivery> = messages
-            .into_iter()
-            .map(|message| Delivery {
-                message,
-                settled: AtomicBool::new(false),
-            })
-            .collect();
+    async fn handle(&self, deliveries: &[Delivery], shutdown: &CancellationToken) {
+        let Some(queue) = &self.queue else {
+            // Not prepared: the loop never calls this then. The messages are handed back.
+            return;
+        };
         let redelivered = deliveries
             .iter()
-            .filter(|delivery| delivery.message.info().is_ok_and(|info| info.delivered > 1))
+            .filter(|delivery| delivery.delivered() > 1)
             .count();
         if redelivered > 0 {
             metrics::counter!("bridge_redeliveries_total", "queue" => queue.name.clone())
                 .increment(redelivered as u64);
         }
-        let every = (self.config.ack_wait / 3).max(Duration::from_millis(100));
-        platform::consumer::keep_alive(
-            || {
-                deliveries
-                    .iter()
-                    .filter(|delivery| !delivery.is_settled())
-                    .map(|delivery| &delivery.message)
-                    .collect()
-            },
-            every,
-            self.forward_deliveries(queue, &deliveries),
-        )
+        Batch {
+            forwarder: self,
+            queue,
+            deliveries,
+            shutdown,
+        }
+        .forward()
         .await;
     }
+}
 
-    async fn forward_deliveries(&self, queue: &Queue, deliveries: &[Delivery]) {
+/// One batch being forwarded.
+struct Batch<'a> {
+    forwarder: &'a Forwarder,
+    queue: &'a Queue,
+    deliveries: &'a [Delivery],
+    shutdown: &'a CancellationToken,
+}
+
+impl Batch<'_> {
+    /// Forwards the batch; returns early on shutdown, leaving what was not forwarded unsettled.
+    async fn forward(&self) {
         let mut events: Vec<Pending> = Vec::new();
-        for (index, delivery) in deliveries.iter().enumerate() {
-            match event::prepare(&delivery.message.subject, &delivery.message.payload) {
+        for (index, delivery) in self.deliveries.iter().enumerate() {
+            match event::prepare(delivery.subject(), delivery.payload()) {
                 Ok(event) => match events
                     .iter_mut()
                     .find(|pending| pending.event.event_id == event.event_id)
@@ -241,7 +183,12 @@ impl Forwarder {
                         deliveries: vec![index],
                     }),
                 },
-                Err(poison) => self.dead_letter(delivery, &poison.to_string()).await,
+                // Never forwardable: the reason goes with the dead letter.
+                Err(poison) => {
+                    delivery
+                        .settle(Settle::DeadLetter(poison.to_string()))
+                        .await
+                }
             }
         }
         if events.is_empty() {
@@ -252,14 +199,13 @@ impl Forwarder {
             .iter()
             .map(|pending| pending.event.event_id)
             .collect();
-        let (db, ids) = (&self.db, &ids);
+        let (db, ids) = (&self.forwarder.db, &ids);
         let Some(recorded) = self
             .until_done("checking forwarded events", move || {
                 db::already_forwarded(db, ids)
             })
             .await
         else {
-            nak_unsettled(deliveries).await;
             return;
         };
         let (done, todo): (Vec<Pending>, Vec<Pending>) = events
@@ -267,31 +213,31 @@ impl Forwarder {
             .partition(|pending| recorded.contains(&pending.event.event_id));
         if !done.is_empty() {
             tracing::info!(events = done.len(), "acking events forwarded before");
-            metrics::counter!("bridge_already_forwarded_total", "queue" => queue.name.clone())
+            metrics::counter!("bridge_already_forwarded_total", "queue" => self.queue.name.clone())
                 .increment(done.len() as u64);
         }
         for pending in &done {
-            settle_event(deliveries, pending, AckKind::Ack).await;
+            self.settle(pending, Settle::Ack).await;
         }
         if !todo.is_empty() {
-            self.send(queue, deliveries, &todo).await;
+            self.send(&todo).await;
         }
     }
 
     /// Sends `todo` until every event is accepted (or rejected for good), retrying only what failed.
-    async fn send(&self, queue: &Queue, deliveries: &[Delivery], todo: &[Pending]) {
+    async fn send(&self, todo: &[Pending]) {
         let sizes: Vec<usize> = todo
             .iter()
             .map(|pending| pending.event.body.len())
             .collect();
         let mut requests: VecDeque<Vec<usize>> = batch::requests(&sizes).into();
         while let Some(mut sent) = requests.pop_front() {
-            let mut backoff = self.backoff();
+            let mut backoff = self.forwarder.backoff();
             let mut failures = 0_u32;
             loop {
                 let entries: Result<Vec<_>, _> = sent
                     .iter()
-                    .map(|&index| batch::entry(index, &todo[index].event, queue.fifo))
+                    .map(|&index| batch::entry(index, &todo[index].event, self.queue.fifo))
                     .collect();
                 let entries = match entries {
                     Ok(entries) => entries,
@@ -299,25 +245,23 @@ impl Forwarder {
                         // Every required field is set above; this would be a bug, not a reason to loop.
                         let reason = format!("cannot build the SQS entry: {err}");
                         for &index in &sent {
-                            self.dead_letter_event(deliveries, &todo[index], &reason)
+                            self.settle(&todo[index], Settle::DeadLetter(reason.clone()))
                                 .await;
                         }
                         break;
                     }
                 };
-                metrics::histogram!("bridge_batch_size", "queue" => queue.name.clone())
+                metrics::histogram!("bridge_batch_size", "queue" => self.queue.name.clone())
                     .record(entries.len() as f64);
-                match queue.send(entries).await {
+                match self.queue.send(entries).await {
                     Ok(outcome) => {
-                        set_sqs_up(queue, true);
+                        set_sqs_up(self.queue, true);
                         let selection = batch::select(&sent, &outcome);
-                        self.record_and_ack(queue, deliveries, todo, &selection.accepted)
-                            .await;
-                        count_failed(queue, "rejected", selection.rejected.len());
+                        self.record_and_ack(todo, &selection.accepted).await;
+                        count_failed(self.queue, "rejected", selection.rejected.len());
                         for (index, reason) in &selection.rejected {
                             let reason = format!("SQS rejected the message: {reason}");
-                            self.dead_letter_event(deliveries, &todo[*index], &reason)
-                                .await;
+                            self.settle(&todo[*index], Settle::DeadLetter(reason)).await;
                         }
                         if selection.retry.is_empty() {
                             if failures > 0 {
@@ -325,7 +269,7 @@ impl Forwarder {
                             }
                             break;
                         }
-                        count_failed(queue, "retried", selection.retry.len());
+                        count_failed(self.queue, "retried", selection.retry.len());
                         failures += 1;
                         tracing::warn!(
                             failed = selection.retry.len(),
@@ -348,24 +292,23 @@ impl Forwarder {
                         break;
                     }
                     Err(SendError::Refused(err)) => {
-                        count_failed(queue, "rejected", 1);
+                        count_failed(self.queue, "rejected", 1);
                         let reason = format!("SQS refused the message: {err}");
-                        self.dead_letter_event(deliveries, &todo[sent[0]], &reason)
+                        self.settle(&todo[sent[0]], Settle::DeadLetter(reason))
                             .await;
                         break;
                     }
                     Err(SendError::Failed(err)) => {
-                        set_sqs_up(queue, false);
-                        count_failed(queue, "retried", sent.len());
+                        set_sqs_up(self.queue, false);
+                        count_failed(self.queue, "retried", sent.len());
                         failures += 1;
                         tracing::warn!(error = %err, entries = sent.len(), attempt = failures, "SendMessageBatch failed, retrying");
                     }
                 }
-                if !self.pause(&mut backoff).await {
+                if !backoff.wait(self.shutdown).await {
                     tracing::info!(
                         "stopping: handing the events not yet forwarded back to JetStream"
                     );
-                    nak_unsettled(deliveries).await;
                     return;
                 }
             }
@@ -373,17 +316,11 @@ impl Forwarder {
     }
 
     /// Records the events SQS accepted, then acks their messages.
-    async fn record_and_ack(
-        &self,
-        queue: &Queue,
-        deliveries: &[Delivery],
-        todo: &[Pending],
-        accepted: &[(usize, String)],
-    ) {
+    async fn record_and_ack(&self, todo: &[Pending], accepted: &[(usize, String)]) {
         if accepted.is_empty() {
             return;
         }
-        metrics::counter!("bridge_forwarded_total", "queue" => queue.name.clone())
+        metrics::counter!("bridge_forwarded_total", "queue" => self.queue.name.clone())
             .increment(accepted.len() as u64);
         let rows: Vec<Forwarded<'_>> = accepted
             .iter()
@@ -393,7 +330,7 @@ impl Forwarder {
                 sqs_message_id: message_id,
             })
             .collect();
-        let (db, rows) = (&self.db, &rows);
+        let (db, rows) = (&self.forwarder.db, &rows);
         if self
             .until_done("recording forwarded events", move || {
                 db::record_forwarded(db, rows)
@@ -408,7 +345,7 @@ impl Forwarder {
             );
         }
         for (index, _) in accepted {
-            settle_event(deliveries, &todo[*index], AckKind::Ack).await;
+            self.settle(&todo[*index], Settle::Ack).await;
         }
     }
 
@@ -419,13 +356,13 @@ impl Forwarder {
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, E>>,
     {
-        let mut backoff = self.backoff();
+        let mut backoff = self.forwarder.backoff();
         loop {
             match attempt().await {
                 Ok(value) => return Some(value),
                 Err(err) => {
                     tracing::warn!(error = %err, "{what} failed, retrying");
-                    if !self.pause(&mut backoff).await {
+                    if !backoff.wait(self.shutdown).await {
                         return None;
                     }
                 }
@@ -433,52 +370,11 @@ impl Forwarder {
         }
     }
 
-    /// Copies the message to the dead-letter stream and terminates it; if that fails, it comes back later.
-    async fn dead_letter(&self, delivery: &Delivery, reason: &str) {
-        // (The header is made one line by `platform::consumer::dead_letter`; the log field escapes it.)
-        tracing::warn!(subject = %delivery.message.subject, reason, "dead-lettering a message the bridge can never forward");
-        match platform::consumer::dead_letter(&self.jetstream, &delivery.message, reason).await {
-            Ok(()) => delivery.settled.store(true, Ordering::Release),
-            Err(err) => {
-                tracing::error!(
-                    error = format!("{err:#}"),
-                    "cannot dead-letter a message, it will come back"
-                );
-                delivery
-                    .settle(AckKind::Nak(Some(Duration::from_secs(5))))
-                    .await;
-            }
-        }
-    }
-
-    async fn dead_letter_event(&self, deliveries: &[Delivery], pending: &Pending, reason: &str) {
+    /// Settles every message that carried `pending`'s event.
+    async fn settle(&self, pending: &Pending, settle: Settle) {
         for &index in &pending.deliveries {
-            self.dead_letter(&deliveries[index], reason).await;
+            self.deliveries[index].settle(settle.clone()).await;
         }
-    }
-
-    /// Waits before the next attempt; `false` when shutdown comes first.
-    async fn pause(&self, backoff: &mut Backoff) -> bool {
-        tokio::select! {
-            () = self.shutdown.cancelled() => false,
-            () = tokio::time::sleep(backoff.next_delay()) => true,
-        }
-    }
-
-    fn backoff(&self) -> Backoff {
-        Backoff::new(self.config.retry_max)
-    }
-}
-
-async fn settle_event(deliveries: &[Delivery], pending: &Pending, kind: AckKind) {
-    for &index in &pending.deliveries {
-        deliveries[index].settle(kind).await;
-    }
-}
-
-async fn nak_unsettled(deliveries: &[Delivery]) {
-    for delivery in deliveries.iter().filter(|delivery| !delivery.is_settled()) {
-        delivery.settle(AckKind::Nak(None)).await;
     }
 }
 
@@ -490,49 +386,5 @@ fn count_failed(queue: &Queue, outcome: &'static str, entries: usize) {
     if entries > 0 {
         metrics::counter!("bridge_failed_total", "queue" => queue.name.clone(), "outcome" => outcome)
             .increment(entries as u64);
-    }
-}
-
-/// Exponential backoff from [`FIRST_RETRY`] up to a cap, each wait drawn between half and all of it so
-/// replicas that failed together do not retry together.
-#[derive(Debug)]
-struct Backoff {
-    next: Duration,
-    max: Duration,
-}
-
-impl Backoff {
-    fn new(max: Duration) -> Self {
-        Self {
-            next: FIRST_RETRY.min(max),
-            max: max.max(Duration::from_millis(1)),
-        }
-    }
-
-    fn next_delay(&mut self) -> Duration {
-        let delay = self.next;
-        self.next = (self.next * 2).min(self.max);
-        let random = RandomState::new().build_hasher().finish();
-        let fraction = (random % 1_000) as f64 / 1_000.0;
-        delay / 2 + (delay / 2).mul_f64(fraction)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_doubles_up_to_its_cap_with_jitter() {
-        let mut backoff = Backoff::new(Duration::from_millis(800));
-        let delays: Vec<Duration> = (0..6).map(|_| backoff.next_delay()).collect();
-        let nominal = [100, 200, 400, 800, 800, 800];
-        for (delay, nominal) in delays.iter().zip(nominal) {
-            let nominal = Duration::from_millis(nominal);
-            assert!(
-                *delay >= nominal / 2 && *delay <= nominal,
-                "{delay:?} for {nominal:?}"
-            );
-        }
     }
 }

@@ -22,8 +22,6 @@ pub mod event;
 pub mod forwarder;
 pub mod sqs;
 
-use std::time::Duration;
-
 use axum::Router;
 use platform::{Runtime, ServiceSpec, retention::Purge};
 use sqlx::migrate::Migrator;
@@ -36,15 +34,12 @@ pub const SERVICE: ServiceSpec = ServiceSpec {
     version: env!("CARGO_PKG_VERSION"),
     description: "Forwards order events from JetStream to AWS SQS",
     database: "bridge",
-    default_http_port: 8085,
+    default_http_port: platform::ports::port("bridge"),
     publishes_to: &[platform::consumer::DEAD_LETTER_STREAM],
 };
 
 /// This service's schema, applied at start-up.
 pub static MIGRATOR: Migrator = sqlx::migrate!();
-
-/// How often the consumer's backlog is published as `consumer_pending`.
-const LAG_REPORT_EVERY: Duration = Duration::from_secs(10);
 
 /// Creates (or takes) the durable consumer and starts forwarding to the queue through `sqs`; returns the
 /// service's own routes.
@@ -59,45 +54,21 @@ pub async fn start(
         config.purge_every,
         runtime.shutdown.clone(),
     ));
-    let (jetstream, db, shutdown) = (
-        runtime.jetstream.clone(),
-        runtime.db.clone(),
-        runtime.shutdown.clone(),
-    );
-    runtime.spawn(async move {
-        // ORDERS is checkout's to create, and checkout may start after the bridge.
-        let spec = config.consumer_spec();
-        let Some(consumer) =
-            platform::consumer::wait_for_consumer(&jetstream, &spec, &shutdown).await
-        else {
-            return;
-        };
-        let lag = platform::consumer::report_lag(
-            consumer.clone(),
-            config::CONSUMER.to_owned(),
-            LAG_REPORT_EVERY,
-            shutdown.clone(),
-        );
-        let forwarder = Forwarder::new(consumer, jetstream, db, sqs, config, shutdown);
-        tokio::join!(lag, forwarder.run());
-    });
+    // ORDERS is checkout's to create, and checkout may start after the bridge: the loop waits for it.
+    let consumer = runtime.consumer(config.consumer_spec());
+    let linger = config.linger;
+    let forwarder = Forwarder::new(runtime.db.clone(), sqs, config);
+    runtime.spawn(consumer.batches(batch::MAX_ENTRIES, linger, forwarder));
     Ok(router())
 }
 
 /// The bridge's tables deleted after their retention, each by the timestamp column its index covers.
 pub fn purges(config: &Config) -> Vec<Purge> {
-    vec![
-        Purge::new(
-            "forwarded_events",
-            "forwarded_at",
-            config.forwarded_events_retention,
-        ),
-        Purge::new(
-            "processed_events",
-            "processed_at",
-            config.processed_events_retention,
-        ),
-    ]
+    vec![Purge::new(
+        "forwarded_events",
+        "forwarded_at",
+        config.forwarded_events_retention,
+    )]
 }
 
 /// The service's own HTTP routes (the operational ones are added by the runtime).

@@ -6,6 +6,7 @@ use platform::{
     config::{ConfigError, optional_var, secs_var, var},
     contracts::search::DEFAULT_INDEX,
 };
+use secrecy::SecretString;
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -38,7 +39,7 @@ impl Config {
 pub struct MeiliConfig {
     pub url: String,
     /// `MEILI_SEARCH_KEY`: a key limited to the `search` action.
-    pub search_key: Option<String>,
+    pub search_key: Option<SecretString>,
     pub index: String,
     /// `MEILI_TIMEOUT_MS` (default 150): the most a search may wait for Meilisearch.
     pub timeout: Duration,
@@ -56,7 +57,7 @@ impl MeiliConfig {
         };
         Ok(Some(Self {
             url: url.trim_end_matches('/').to_owned(),
-            search_key: optional_var("MEILI_SEARCH_KEY")?,
+            search_key: optional_var::<String>("MEILI_SEARCH_KEY")?.map(SecretString::from),
             index: var("MEILI_INDEX", DEFAULT_INDEX.to_owned())?,
             timeout: Duration::from_millis(var("MEILI_TIMEOUT_MS", 150)?),
             breaker_failures: var("MEILI_BREAKER_FAILURES", 3)?,

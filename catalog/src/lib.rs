@@ -32,7 +32,7 @@ pub const SERVICE: ServiceSpec = ServiceSpec {
     version: env!("CARGO_PKG_VERSION"),
     description: "Products, categories, inventory and stock reservations",
     database: "catalog",
-    default_http_port: 8081,
+    default_http_port: platform::ports::port("catalog"),
     publishes_to: &[platform::streams::CATALOG_STREAM],
 };
 

@@ -23,8 +23,9 @@ async fn main() -> anyhow::Result<()> {
         .as_slice()
     {
         [] | ["serve"] => {
-            platform::run(SERVICE, &MIGRATOR, async |runtime| {
-                let config = Config::from_env()?;
+            // Every setting is read and checked before anything connects: a typo fails at once, naming the variable.
+            let config = Config::from_env()?;
+            platform::run(SERVICE, &MIGRATOR, async move |runtime| {
                 catalog::start(runtime, config).await
             })
             .await

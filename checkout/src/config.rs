@@ -13,7 +13,8 @@ pub struct Config {
     pub cart_ttl_days: i64,
     /// `CATALOG_TIMEOUT_MS` (default 3000): the most a call to the catalog over NATS may take.
     pub catalog_timeout: Duration,
-    /// `PUBLIC_BASE_URL` (default `http://127.0.0.1:8080`): where shoppers open the storefront (order links).
+    /// `PUBLIC_BASE_URL` (default: the local storefront, [`platform::ports::storefront_url`]): where shoppers
+    /// open the storefront (order links).
     pub public_base_url: String,
     /// `RECONCILE_EVERY_SECS` (default 10): how often orders whose stock outcome is unconfirmed are retried.
     pub reconcile_every: Duration,
@@ -59,7 +60,7 @@ impl Config {
             tax_rate: var("TAX_RATE", Decimal::new(8, 2))?,
             cart_ttl_days: var("CART_TTL_DAYS", 30)?,
             catalog_timeout: Duration::from_millis(var("CATALOG_TIMEOUT_MS", 3000)?),
-            public_base_url: var("PUBLIC_BASE_URL", "http://127.0.0.1:8080".to_owned())?,
+            public_base_url: var("PUBLIC_BASE_URL", platform::ports::storefront_url())?,
             reconcile_every: secs_var("RECONCILE_EVERY_SECS", 10)?,
             attempt_lease: secs_var("ATTEMPT_LEASE_SECS", 60)?,
             abandoned_after: secs_var("ABANDONED_ORDER_SECS", 120)?,

@@ -236,6 +236,30 @@ pub enum OrderState {
     Refunded,
 }
 
+/// How an order's payment row ended (`payments.state`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PaymentState {
+    /// Written with the order, before the charge.
+    Pending,
+    Succeeded,
+    Declined,
+    /// Nothing was charged and nothing will be: the attempt was abandoned before paying.
+    Failed,
+    Refunded,
+}
+
+impl PaymentState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Succeeded => "succeeded",
+            Self::Declined => "declined",
+            Self::Failed => "failed",
+            Self::Refunded => "refunded",
+        }
+    }
+}
+
 /// Whether the catalog has confirmed an order's stock outcome (sold, or given back); the reconciler finishes
 /// what is still pending.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -27,7 +27,7 @@ pub const SERVICE: ServiceSpec = ServiceSpec {
     version: env!("CARGO_PKG_VERSION"),
     description: "Guest carts, place-order, payments and the order life cycle",
     database: "checkout",
-    default_http_port: 8082,
+    default_http_port: platform::ports::port("checkout"),
     publishes_to: &[platform::streams::ORDERS_STREAM],
 };
 

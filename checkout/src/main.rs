@@ -2,8 +2,9 @@ use checkout::{MIGRATOR, SERVICE, config::Config};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    platform::run(SERVICE, &MIGRATOR, async |runtime| {
-        let config = Config::from_env()?;
+    // Every setting is read and checked before anything connects: a typo fails at once, naming the variable.
+    let config = Config::from_env()?;
+    platform::run(SERVICE, &MIGRATOR, async move |runtime| {
         checkout::start(runtime, config).await
     })
     .await

@@ -20,6 +20,32 @@ pub fn reference_for(order_number: &str) -> String {
     format!("pay_{order_number}")
 }
 
+/// What the provider's ledger holds for a reference (`mockpay_charges.state`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Charge {
+    Succeeded,
+    Declined,
+    /// Voided before it was charged: it never will be.
+    Voided,
+}
+
+impl Charge {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Succeeded => "succeeded",
+            Self::Declined => "declined",
+            Self::Voided => "voided",
+        }
+    }
+
+    /// The ledger's column is an ENUM of exactly these three.
+    fn parse(stored: &str) -> Option<Self> {
+        [Self::Succeeded, Self::Declined, Self::Voided]
+            .into_iter()
+            .find(|charge| charge.as_str() == stored)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PaymentResult {
     Succeeded,
@@ -47,9 +73,9 @@ pub async fn charge(
     amount: Decimal,
 ) -> PaymentResult {
     let (state, reason) = match card {
-        TestCard::Succeeds if amount > Decimal::ZERO => ("succeeded", None),
-        TestCard::Succeeds => ("declined", Some("invalid amount")),
-        TestCard::Declined => ("declined", Some("card declined by the issuer")),
+        TestCard::Succeeds if amount > Decimal::ZERO => (Charge::Succeeded, None),
+        TestCard::Succeeds => (Charge::Declined, Some("invalid amount")),
+        TestCard::Declined => (Charge::Declined, Some("card declined by the issuer")),
         // The request never reaches the provider's ledger.
         TestCard::ProviderOutage => return PaymentResult::Unavailable,
     };
@@ -57,7 +83,7 @@ pub async fn charge(
         "INSERT INTO mockpay_charges (reference, state, amount, reason) VALUES (?, ?, ?, ?)",
     )
     .bind(reference)
-    .bind(state)
+    .bind(state.as_str())
     .bind(amount)
     .bind(reason)
     .execute(pool)
@@ -66,7 +92,7 @@ pub async fn charge(
         Ok(_) => outcome(state, reason.map(str::to_owned)),
         // Charged (or voided) before: the provider answers what happened then.
         Err(err) if crate::db::is_duplicate_key(&err) => match recorded(pool, reference).await {
-            Ok(Some((state, reason))) => outcome(&state, reason),
+            Ok(Some((state, reason))) => outcome(state, reason),
             Ok(None) => PaymentResult::Unavailable,
             Err(err) => unreachable_provider(&err),
         },
@@ -86,7 +112,7 @@ pub async fn resolve(pool: &MySqlPool, reference: &str) -> Result<ChargeStatus, 
         Ok(_) => Ok(ChargeStatus::NotCharged),
         Err(err) if crate::db::is_duplicate_key(&err) => {
             Ok(match recorded(pool, reference).await?.as_ref() {
-                Some((state, _)) if state == "succeeded" => ChargeStatus::Charged,
+                Some((Charge::Succeeded, _)) => ChargeStatus::Charged,
                 _ => ChargeStatus::NotCharged,
             })
         }
@@ -97,20 +123,29 @@ pub async fn resolve(pool: &MySqlPool, reference: &str) -> Result<ChargeStatus, 
 async fn recorded(
     pool: &MySqlPool,
     reference: &str,
-) -> Result<Option<(String, Option<String>)>, sqlx::Error> {
-    sqlx::query_as("SELECT state, reason FROM mockpay_charges WHERE reference = ?")
-        .bind(reference)
-        .fetch_optional(pool)
-        .await
+) -> Result<Option<(Charge, Option<String>)>, sqlx::Error> {
+    let row: Option<(String, Option<String>)> =
+        sqlx::query_as("SELECT state, reason FROM mockpay_charges WHERE reference = ?")
+            .bind(reference)
+            .fetch_optional(pool)
+            .await?;
+    row.map(|(state, reason)| {
+        let charge = Charge::parse(&state).ok_or_else(|| sqlx::Error::ColumnDecode {
+            index: "state".to_owned(),
+            source: format!("unknown charge state {state:?}").into(),
+        })?;
+        Ok((charge, reason))
+    })
+    .transpose()
 }
 
-fn outcome(state: &str, reason: Option<String>) -> PaymentResult {
+fn outcome(state: Charge, reason: Option<String>) -> PaymentResult {
     match state {
-        "succeeded" => PaymentResult::Succeeded,
-        "voided" => PaymentResult::Declined {
+        Charge::Succeeded => PaymentResult::Succeeded,
+        Charge::Voided => PaymentResult::Declined {
             reason: "the payment was cancelled".to_owned(),
         },
-        _ => PaymentResult::Declined {
+        Charge::Declined => PaymentResult::Declined {
             reason: reason.unwrap_or_else(|| "declined".to_owned()),
         },
     }

@@ -52,9 +52,6 @@ pub async fn pass(checkout: &Checkout) -> Result<(), sqlx::Error> {
     let abandoned_after = chrono::Duration::from_std(checkout.config.abandoned_after)
         .unwrap_or(chrono::Duration::minutes(2));
     for (number, state, created_at) in db::orders::unsettled(pool, PER_PASS).await? {
-        let Some(state) = OrderState::parse(&state) else {
-            continue;
-        };
         if state == OrderState::Pending {
             if Utc::now() - created_at < abandoned_after {
                 continue;

@@ -2,7 +2,7 @@
 // transport and the OrderCreated message in SQS. Both are looked at where the local stack puts them:
 //
 //   E2E_MAIL_DIR       the mailer's MAIL_DIR (default: <repo>/.dev/mail, where `./dev up` points it)
-//   E2E_SQS_ENDPOINT   the SQS endpoint (default: moto at http://127.0.0.1:5000)
+//   E2E_SQS_ENDPOINT   the SQS endpoint (default: moto, on its port in infra/ports.txt)
 //   E2E_SQS_QUEUE      the bridge's queue (default: shop-orders; a FIFO queue's name ends in .fifo)
 //
 // SQS is spoken with plain fetch and its JSON protocol; moto does not check signatures, so a fixed
@@ -10,9 +10,10 @@
 import assert from 'node:assert/strict'
 import { readFile, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
+import { localUrl } from '../scripts/ports.mjs'
 
 const MAIL_DIR = process.env.E2E_MAIL_DIR ?? new URL('../../.dev/mail/', import.meta.url).pathname
-const SQS_ENDPOINT = (process.env.E2E_SQS_ENDPOINT ?? 'http://127.0.0.1:5000').replace(/\/$/, '')
+const SQS_ENDPOINT = (process.env.E2E_SQS_ENDPOINT ?? localUrl('moto')).replace(/\/$/, '')
 const SQS_QUEUE = process.env.E2E_SQS_QUEUE ?? 'shop-orders'
 const WAIT_MS = 30_000
 

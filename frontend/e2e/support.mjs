@@ -3,8 +3,9 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { chromium } from 'playwright-core'
+import { localUrl } from '../scripts/ports.mjs'
 
-export const BASE_URL = (process.env.E2E_BASE_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '')
+export const BASE_URL = (process.env.E2E_BASE_URL ?? localUrl('proxy')).replace(/\/$/, '')
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export const ARTIFACTS = new URL('../e2e-artifacts/', import.meta.url).pathname
 

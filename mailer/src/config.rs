@@ -41,7 +41,8 @@ pub struct Config {
     pub from: Mailbox,
     /// `MAIL_TEMPLATES_DIR` (default this crate's `templates/`): where the tera templates are read from.
     pub templates_dir: PathBuf,
-    /// `PUBLIC_BASE_URL` (default `http://127.0.0.1:8080`): the storefront, for the order link.
+    /// `PUBLIC_BASE_URL` (default: the local storefront, [`platform::ports::storefront_url`]): the storefront,
+    /// for the order link.
     pub public_base_url: String,
     /// `MAIL_RATE_PER_SEC` (default 10): the most emails this process sends per second (SES's sending rate;
     /// 1 in the SES sandbox). Fractions are allowed.
@@ -62,8 +63,6 @@ pub struct Config {
     /// mailer's idempotency record, so it must outlast every redelivery or replay of its event; a shorter
     /// setting is refused (see `platform::retention`).
     pub email_log_retention: Duration,
-    /// `PROCESSED_EVENTS_RETENTION_DAYS` (default 180): the same for `processed_events`.
-    pub processed_events_retention: Duration,
     /// How often rows past their retention are deleted (`platform::retention::PURGE_EVERY`; not read from
     /// the environment).
     pub purge_every: Duration,
@@ -96,7 +95,7 @@ impl Config {
                 "MAIL_TEMPLATES_DIR",
                 PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/templates")),
             )?,
-            public_base_url: var("PUBLIC_BASE_URL", "http://127.0.0.1:8080".to_owned())?,
+            public_base_url: var("PUBLIC_BASE_URL", platform::ports::storefront_url())?,
             rate_per_sec: var("MAIL_RATE_PER_SEC", 10.0)?,
             max_deliver: var("MAIL_MAX_DELIVER", 5)?,
             backoff,
@@ -108,7 +107,6 @@ impl Config {
                 retention::DEFAULT_IDEMPOTENCY_RETENTION_DAYS,
                 &streams,
             )?,
-            processed_events_retention: retention::processed_events_retention(&streams)?,
             purge_every: retention::PURGE_EVERY,
         };
         config.validate()?;
@@ -237,7 +235,6 @@ mod tests {
             send_timeout: Duration::from_secs(15),
             concurrency: 1,
             email_log_retention: Duration::from_secs(180 * 24 * 3600),
-            processed_events_retention: Duration::from_secs(180 * 24 * 3600),
             purge_every: retention::PURGE_EVERY,
         };
         let waits: Vec<u64> = (1..=6).map(|n| config.retry_delay(n).as_secs()).collect();

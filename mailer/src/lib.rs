@@ -5,9 +5,9 @@
 //! may have reached it) where an email is marked `uncertain` for an operator rather than risk a second one. The
 //! file transport can always tell whether an email was written, so it never leaves one `uncertain`.
 //!
-//! `email_log` rows (and `processed_events`) are deleted after `EMAIL_LOG_RETENTION_DAYS`
-//! (`PROCESSED_EVENTS_RETENTION_DAYS`), 180 days by default: longer than any redelivery or replay of their
-//! event, since they are what keeps it from being mailed twice (`platform::retention`).
+//! `email_log` rows are deleted after `EMAIL_LOG_RETENTION_DAYS`, 180 days by default: longer than any
+//! redelivery or replay of their event, since they are what keeps it from being mailed twice
+//! (`platform::retention`).
 //!
 //! Metrics: `mailer_emails_sent_total`, `mailer_emails_failed_total`, `mailer_emails_retried_total`,
 //! `mailer_emails_uncertain_total` (counters), `consumer_pending{consumer="mailer"}` (the consumer's lag) and
@@ -22,22 +22,15 @@ pub mod render;
 pub mod transport;
 pub mod worker;
 
-use std::time::Duration;
-
 use axum::Router;
-use platform::{
-    Runtime, ServiceSpec,
-    consumer::{collect_max_deliveries, report_lag, wait_for_consumer},
-    retention::Purge,
-    streams::ORDERS_STREAM,
-};
+use platform::{Runtime, ServiceSpec, retention::Purge, streams::ORDERS_STREAM};
 use sqlx::migrate::Migrator;
 
 use crate::{
     config::{Config, TransportKind},
     render::Templates,
     transport::Transport,
-    worker::{DURABLE, Worker},
+    worker::Worker,
 };
 
 /// Who this service is on NATS and where it listens by default.
@@ -46,15 +39,12 @@ pub const SERVICE: ServiceSpec = ServiceSpec {
     version: env!("CARGO_PKG_VERSION"),
     description: "Order emails through SES v2, with an email log",
     database: "mailer",
-    default_http_port: 8083,
+    default_http_port: platform::ports::port("mailer"),
     publishes_to: &[platform::consumer::DEAD_LETTER_STREAM],
 };
 
 /// This service's schema, applied at start-up.
 pub static MIGRATOR: Migrator = sqlx::migrate!();
-
-/// How often the consumer's lag is published.
-const LAG_EVERY: Duration = Duration::from_secs(5);
 
 /// An error and its causes on one line, `outer: inner: innermost`, each cause once.
 pub(crate) fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
@@ -74,15 +64,12 @@ pub(crate) fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
 
 /// The mailer's tables deleted after their retention, each by the timestamp column its index covers.
 pub fn purges(config: &Config) -> Vec<Purge> {
-    vec![
-        // By the first delivery of the event: later updates say nothing about how long it can come back.
-        Purge::new("email_log", "created_at", config.email_log_retention),
-        Purge::new(
-            "processed_events",
-            "processed_at",
-            config.processed_events_retention,
-        ),
-    ]
+    // By the first delivery of the event: later updates say nothing about how long it can come back.
+    vec![Purge::new(
+        "email_log",
+        "created_at",
+        config.email_log_retention,
+    )]
 }
 
 /// The service's own HTTP routes (the operational ones are added by the runtime).
@@ -133,14 +120,6 @@ pub async fn start_with_transport(
         // Present at zero from the start, so that dashboards and alerts see them before the first email.
         metrics::counter!(counter).increment(0);
     }
-    let spec = worker::consumer_spec(&config);
-    runtime.spawn(collect_max_deliveries(
-        runtime.nats.clone(),
-        runtime.jetstream.clone(),
-        ORDERS_STREAM.to_owned(),
-        DURABLE.to_owned(),
-        runtime.shutdown.clone(),
-    ));
     tracing::info!(
         transport = transport.name(),
         rate_per_sec = config.rate_per_sec,
@@ -148,32 +127,16 @@ pub async fn start_with_transport(
         "mailer consuming {ORDERS_STREAM} ({})",
         platform::contracts::orders::ORDER_CREATED
     );
-    let worker = Worker::new(
-        runtime.db.clone(),
-        runtime.jetstream.clone(),
-        templates,
-        transport,
-        config.clone(),
-    );
     runtime.spawn(platform::retention::run(
         runtime.db.clone(),
         purges(&config),
         config.purge_every,
         runtime.shutdown.clone(),
     ));
-    let (jetstream, shutdown) = (runtime.jetstream.clone(), runtime.shutdown.clone());
-    runtime.spawn(async move {
-        // ORDERS is checkout's to create, and checkout may start after the mailer.
-        let Some(consumer) = wait_for_consumer(&jetstream, &spec, &shutdown).await else {
-            return;
-        };
-        let lag = report_lag(
-            consumer.clone(),
-            DURABLE.to_owned(),
-            LAG_EVERY,
-            shutdown.clone(),
-        );
-        tokio::join!(lag, worker.run(consumer, shutdown));
-    });
+    // ORDERS is checkout's to create, and checkout may start after the mailer: the loop waits for it.
+    let consumer = runtime.consumer(worker::consumer_spec(&config));
+    let concurrency = config.concurrency;
+    let worker = Worker::new(runtime.db.clone(), templates, transport, config);
+    runtime.spawn(consumer.each(concurrency, worker));
     Ok(router())
 }

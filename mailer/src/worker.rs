@@ -1,6 +1,8 @@
 //! The consumer: reads `OrderCreated` events from the durable JetStream consumer `mailer` (shared by every
 //! replica, so each event goes to one of them at a time), renders the confirmation, sends it, and settles the
-//! message only once the outcome is in the email log.
+//! message only once the outcome is in the email log. Pulling, progress signals, settling and dead letters are
+//! the shared [`ConsumerLoop`](platform::consumer::ConsumerLoop)'s; this module decides what each event
+//! means, one message per handler, up to `MAIL_CONCURRENCY` handlers at once.
 //!
 //! # Never twice
 //!
@@ -35,8 +37,10 @@
 //!
 //! # Failures
 //!
-//! - A payload that is not an `OrderCreated` envelope, or an order that cannot be mailed (no valid address),
-//!   is dead-lettered at once (`deadletter.mailer.<subject>`, with the reason in a header).
+//! - A payload that is not an `OrderCreated` envelope of the version this mailer knows
+//!   ([`platform::events::decode`]), one whose order number is not well formed (it goes into the subject
+//!   header and the file name), or an order that cannot be mailed (no valid address), is dead-lettered at once
+//!   (`deadletter.mailer.<subject>`, with the reason in a header).
 //! - A send the provider rejects for good is `failed` and dead-lettered; it is not retried.
 //! - A send the provider did not take (throttled, unreachable, a 5xx): the row is `retrying` with the error,
 //!   and the message is nakked with the `MAIL_BACKOFF_SECS` delay for that delivery. On its last delivery
@@ -44,33 +48,31 @@
 //!   dead-lettering every order of a long SES outage would leave operators hundreds of replays. The handler
 //!   keeps the message (reporting progress) and tries again at the backoff's last step until the provider
 //!   takes it. Messages are pulled only for free handler slots, so once every slot holds one, the others wait
-//!   in the stream with their deliveries untouched, and the lag shows in `consumer_pending`. A shutdown while holding it marks it
-//!   `failed` and dead-letters it, since nothing would bring it back.
+//!   in the stream with their deliveries untouched, and the lag shows in `consumer_pending`. A shutdown while
+//!   holding it marks it `failed` and dead-letters it, since nothing would bring it back.
 //! - A local failure (rendering, the database): `retrying` and a nak with the backoff delay; on the last
 //!   delivery `failed` and dead-lettered.
 //! - A message whose handler died on its last delivery is dead-lettered by
 //!   [`platform::consumer::collect_max_deliveries`] from JetStream's `MAX_DELIVERIES` advisory; replaying it
 //!   sends it if it was not sent.
 //!
-//! Retries use a nak delay, not the consumer's server-side `BackOff`: with a `BackOff`, nats-server replaces
-//! the ack wait with its first step (1 s by default here), so any send slower than that would be redelivered
-//! while still running, and it lengthens delayed naks by the step of the delivery. The consumer has a plain ack
-//! wait (`MAIL_ACK_WAIT_SECS`), and handlers report progress every third of it while they work.
+//! Retries use a nak delay (`MAIL_BACKOFF_SECS`), not the consumer's server-side `BackOff`, which would
+//! redeliver any send slower than its first step while it still runs (see `platform::consumer`). The consumer
+//! has a plain ack wait (`MAIL_ACK_WAIT_SECS`), longer than a send may take, and the loop reports progress every
+//! third of it while a handler works.
 
 use std::{sync::Arc, time::Duration};
 
 use anyhow::Context as _;
-use async_nats::jetstream::{self, AckKind, consumer::PullConsumer};
-use futures::StreamExt as _;
 use platform::{
-    consumer::{ConsumerSpec, dead_letter},
+    backoff::Backoff,
+    consumer::{ConsumerSpec, Delivery, Handler, Settle},
     contracts::orders::{ORDER_CREATED, OrderCreated},
-    events::{Envelope, Event as _},
+    events::{Envelope, decode},
     streams::ORDERS_STREAM,
 };
 use sqlx::MySqlPool;
-use tokio::sync::Semaphore;
-use tokio_util::{sync::CancellationToken, task::TaskTracker};
+use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
 use crate::{
@@ -90,10 +92,6 @@ const RECORD_SENT_BUDGET: Duration = Duration::from_secs(2);
 /// Added to the send timeout and [`RECORD_SENT_BUDGET`]: a `sending` row older than all three together has
 /// no live handler.
 const IN_FLIGHT_SLACK: Duration = Duration::from_secs(2);
-/// How long one pull waits for messages before asking again.
-const PULL_EXPIRES: Duration = Duration::from_secs(5);
-/// The pause after a failed pull.
-const PULL_ERROR_PAUSE: Duration = Duration::from_secs(1);
 
 /// The durable consumer the mailer reads from.
 pub fn consumer_spec(config: &Config) -> ConsumerSpec {
@@ -109,16 +107,6 @@ pub fn consumer_spec(config: &Config) -> ConsumerSpec {
     }
 }
 
-/// What to tell JetStream about a message.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Settle {
-    Ack,
-    Nak(Duration),
-    DeadLetter(String),
-    /// Say nothing: the message comes back after the ack wait.
-    Silence,
-}
-
 /// What became of an abandoned email.
 enum Recovered {
     /// Never delivered, and now claimed again by this handler: send it as attempt `attempt`.
@@ -129,7 +117,7 @@ enum Recovered {
     Changed,
 }
 
-/// Reads and handles order events until shutdown.
+/// Handles order events, one message per call ([`Handler`]).
 #[derive(Debug, Clone)]
 pub struct Worker {
     inner: Arc<Inner>,
@@ -138,7 +126,6 @@ pub struct Worker {
 #[derive(Debug)]
 struct Inner {
     db: MySqlPool,
-    jetstream: jetstream::Context,
     templates: Templates,
     transport: Transport,
     limiter: TokenBucket,
@@ -147,13 +134,7 @@ struct Inner {
 }
 
 impl Worker {
-    pub fn new(
-        db: MySqlPool,
-        jetstream: jetstream::Context,
-        templates: Templates,
-        transport: Transport,
-        config: Config,
-    ) -> Self {
+    pub fn new(db: MySqlPool, templates: Templates, transport: Transport, config: Config) -> Self {
         let shop_name = config
             .from
             .name
@@ -162,136 +143,12 @@ impl Worker {
         Self {
             inner: Arc::new(Inner {
                 db,
-                jetstream,
                 templates,
                 transport,
                 limiter: TokenBucket::new(config.rate_per_sec),
                 config,
                 shop_name,
             }),
-        }
-    }
-
-    /// Pulls messages and handles them concurrently until `shutdown`, then lets the messages in hand finish.
-    ///
-    /// Messages are pulled only for free handler slots (at most `MAIL_CONCURRENCY` at a time), never ahead:
-    /// a message waiting unhandled in a client buffer would use up its ack wait there and be redelivered.
-    pub async fn run(self, consumer: PullConsumer, shutdown: CancellationToken) {
-        let slots = Arc::new(Semaphore::new(self.inner.config.concurrency));
-        let handlers = TaskTracker::new();
-        'pulling: while !shutdown.is_cancelled() {
-            let first = tokio::select! {
-                () = shutdown.cancelled() => break,
-                permit = slots.clone().acquire_owned() => match permit {
-                    Ok(permit) => permit,
-                    Err(_) => break,
-                },
-            };
-            let mut permits = vec![first];
-            while let Ok(permit) = slots.clone().try_acquire_owned() {
-                permits.push(permit);
-            }
-            let batch = consumer
-                .batch()
-                .max_messages(permits.len())
-                .expires(PULL_EXPIRES)
-                .messages();
-            let mut batch = match batch.await {
-                Ok(batch) => batch,
-                Err(err) => {
-                    tracing::warn!(error = %err, "cannot pull from the mailer consumer, retrying");
-                    drop(permits);
-                    pause(&shutdown, PULL_ERROR_PAUSE).await;
-                    continue;
-                }
-            };
-            loop {
-                let next = tokio::select! {
-                    () = shutdown.cancelled() => break 'pulling,
-                    next = batch.next() => next,
-                };
-                match next {
-                    Some(Ok(message)) => {
-                        let Some(permit) = permits.pop() else { break };
-                        let worker = self.clone();
-                        let shutdown = shutdown.clone();
-                        handlers.spawn(async move {
-                            worker.handle(message, &shutdown).await;
-                            drop(permit);
-                        });
-                    }
-                    Some(Err(err)) => {
-                        // The server refused the pull (too many unacknowledged messages, a consumer being
-                        // changed, ...): wait a little rather than ask again at once.
-                        tracing::warn!(error = %err, "pulling order events");
-                        pause(&shutdown, PULL_ERROR_PAUSE).await;
-                        break;
-                    }
-                    None => break,
-                }
-            }
-        }
-        handlers.close();
-        handlers.wait().await;
-    }
-
-    /// Handles one message, telling JetStream it is in progress while that takes long.
-    async fn handle(&self, message: jetstream::Message, shutdown: &CancellationToken) {
-        let delivered = message.info().map_or(1, |info| info.delivered);
-        let work = self.process(&message, delivered, shutdown);
-        tokio::pin!(work);
-        let mut progress = tokio::time::interval(self.inner.config.ack_wait / 3);
-        progress.tick().await;
-        let settle = loop {
-            tokio::select! {
-                settle = &mut work => break settle,
-                _ = progress.tick() => {
-                    if let Err(err) = message.ack_with(AckKind::Progress).await {
-                        tracing::debug!(error = %err, "reporting progress");
-                    }
-                }
-            }
-        };
-        let outcome = match &settle {
-            Settle::Ack => message
-                .ack()
-                .await
-                .map_err(|err| anyhow::anyhow!("ack: {err}")),
-            Settle::Nak(delay) => message
-                .ack_with(AckKind::Nak(Some(*delay)))
-                .await
-                .map_err(|err| anyhow::anyhow!("nak: {err}")),
-            Settle::DeadLetter(reason) => {
-                dead_letter(&self.inner.jetstream, &message, reason).await
-            }
-            Settle::Silence => Ok(()),
-        };
-        // An unsettled message comes back after the ack wait and finds its outcome in the email log.
-        if let Err(err) = outcome {
-            tracing::warn!(error = format!("{err:#}"), subject = %message.subject, "cannot settle a message");
-        }
-    }
-
-    async fn process(
-        &self,
-        message: &jetstream::Message,
-        delivered: i64,
-        shutdown: &CancellationToken,
-    ) -> Settle {
-        let envelope = match parse(&message.payload) {
-            Ok(envelope) => envelope,
-            Err(reason) => {
-                tracing::warn!(subject = %message.subject, reason, "dead-lettering an event that is not an OrderCreated");
-                return Settle::DeadLetter(reason);
-            }
-        };
-        match self.deliver(&envelope, delivered, shutdown).await {
-            Ok(settle) => settle,
-            Err(err) => {
-                // The database (or something else local) failed: nothing is known to have been sent.
-                tracing::warn!(error = format!("{err:#}"), event = %envelope.id, "handling an order event failed, will retry");
-                Settle::Nak(self.inner.config.retry_delay(delivered))
-            }
         }
     }
 
@@ -507,14 +364,15 @@ impl Worker {
         provider_id: &str,
     ) -> Settle {
         let deadline = tokio::time::Instant::now() + RECORD_SENT_BUDGET;
-        let mut pause = Duration::from_millis(100);
+        let mut backoff = Backoff::new(Duration::from_millis(100), RECORD_SENT_BUDGET);
         loop {
-            match email_log::mark_sent(&self.inner.db, id, provider_id).await {
+            let result = email_log::mark_sent(&self.inner.db, id, provider_id).await;
+            let pause = backoff.next_delay();
+            match result {
                 Ok(()) => break,
                 Err(err) if tokio::time::Instant::now() + pause < deadline => {
                     tracing::warn!(error = %err, event = %event_id, "recording a sent email failed, retrying");
                     tokio::time::sleep(pause).await;
-                    pause *= 2;
                 }
                 Err(err) => {
                     tracing::error!(
@@ -525,7 +383,7 @@ impl Worker {
                         "OPERATOR: an email was sent but could not be recorded; it will be marked uncertain and not \
                          sent again"
                     );
-                    return Settle::Silence;
+                    return Settle::Leave;
                 }
             }
         }
@@ -550,6 +408,24 @@ impl Worker {
     }
 }
 
+impl Handler for Worker {
+    async fn handle(&self, message: &Delivery, shutdown: &CancellationToken) -> Settle {
+        let envelope = match parse(message.payload()) {
+            Ok(envelope) => envelope,
+            Err(reason) => return Settle::DeadLetter(reason),
+        };
+        let delivered = message.delivered();
+        match self.deliver(&envelope, delivered, shutdown).await {
+            Ok(settle) => settle,
+            Err(err) => {
+                // The database (or something else local) failed: nothing is known to have been sent.
+                tracing::warn!(error = format!("{err:#}"), event = %envelope.id, "handling an order event failed, will retry");
+                Settle::Nak(self.inner.config.retry_delay(delivered))
+            }
+        }
+    }
+}
+
 /// Sleeps `how_long` unless `shutdown` comes first; says whether it slept the whole time.
 async fn pause(shutdown: &CancellationToken, how_long: Duration) -> bool {
     tokio::select! {
@@ -560,20 +436,9 @@ async fn pause(shutdown: &CancellationToken, how_long: Duration) -> bool {
 
 /// The envelope, if the payload is an `OrderCreated` this mailer can use; otherwise why not.
 fn parse(payload: &[u8]) -> Result<Envelope<OrderCreated>, String> {
-    let envelope: Envelope<serde_json::Value> =
-        serde_json::from_slice(payload).map_err(|err| format!("not an event envelope: {err}"))?;
-    if envelope.event_type != OrderCreated::TYPE || envelope.version != OrderCreated::VERSION {
-        return Err(format!(
-            "expected {} version {}, got {} version {}",
-            OrderCreated::TYPE,
-            OrderCreated::VERSION,
-            envelope.event_type,
-            envelope.version
-        ));
-    }
-    // Decoding checks the order number (it goes into the subject header and the file transport's file name)
-    // and the address (a recipient), as their contract types refuse malformed ones.
-    serde_json::from_slice(payload).map_err(|err| format!("not a valid OrderCreated: {err}"))
+    // Decoding checks the type and version, then the order number (it goes into the subject header and the
+    // file transport's file name) and the address (a recipient), as their contract types refuse malformed ones.
+    decode::<OrderCreated>(payload).map_err(|err| err.to_string())
 }
 
 #[cfg(test)]
@@ -614,14 +479,21 @@ mod tests {
         assert!(
             parse(&serde_json::to_vec(&other).unwrap())
                 .unwrap_err()
-                .contains("got OrderPaid")
+                .starts_with("unknown event \"OrderPaid\" version 1")
+        );
+        let mut newer = serde_json::from_slice::<serde_json::Value>(&event(order())).unwrap();
+        newer["version"] = json!(2);
+        assert!(
+            parse(&serde_json::to_vec(&newer).unwrap())
+                .unwrap_err()
+                .starts_with("unknown event \"OrderCreated\" version 2")
         );
         let mut broken = order();
         broken["total"] = json!("a lot");
         assert!(
             parse(&event(broken))
                 .unwrap_err()
-                .starts_with("not a valid OrderCreated")
+                .starts_with("not a valid OrderCreated version 1")
         );
         let mut sneaky = order();
         sneaky["number"] = json!("SH-1\r\nBcc: x@evil.example");

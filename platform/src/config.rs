@@ -118,8 +118,11 @@ impl CommonConfig {
     /// Reads the common variables; defaults point at a local MariaDB and NATS as the README's run command
     /// sets them up.
     pub fn from_env(spec: &ServiceSpec) -> Result<Self, ConfigError> {
-        let default_database_url =
-            format!("mysql://{db}:{db}@127.0.0.1:3306/{db}", db = spec.database);
+        let default_database_url = format!(
+            "mysql://{db}:{db}@127.0.0.1:{port}/{db}",
+            db = spec.database,
+            port = crate::ports::port("mariadb")
+        );
         Ok(Self {
             http_addr: var(
                 "HTTP_ADDR",

@@ -4,9 +4,11 @@
 //! connect to its own MariaDB schema and run its migrations, connect to NATS as its own user ([`nats`]), make
 //! sure the JetStream streams it publishes to exist, register itself with the NATS services API, and serve
 //! `/healthz`, `/readyz` and `/metrics` next to
-//! its own routes until SIGTERM or Ctrl-C. This crate owns that shape ([`runtime::Runtime`]) and the contracts
-//! services share ([`events`], [`streams`]). It holds no domain logic, queries or handlers of any service.
+//! its own routes until SIGTERM or Ctrl-C. This crate owns that shape ([`runtime::Runtime`]), the loop every
+//! consumer of events runs ([`consumer::ConsumerLoop`]), the one retry policy ([`backoff::Backoff`]) and the
+//! contracts services share ([`events`], [`streams`]). It holds no domain logic, queries or handlers of any service.
 
+pub mod backoff;
 pub mod config;
 pub mod consumer;
 pub mod contracts;
@@ -15,6 +17,7 @@ pub mod http;
 pub mod http_error;
 pub mod nats;
 pub mod outbox;
+pub mod ports;
 pub mod rate_limit;
 pub mod retention;
 pub mod rpc;

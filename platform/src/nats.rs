@@ -16,6 +16,8 @@ use anyhow::Context as _;
 use async_nats::{Client, ConnectErrorKind, ConnectOptions, Event};
 use secrecy::{ExposeSecret as _, SecretString};
 
+use crate::backoff::Backoff;
+
 /// Who a connection authenticates as.
 #[derive(Debug, Clone)]
 pub struct NatsAuth {
@@ -75,10 +77,12 @@ pub async fn connect(
     wait: Duration,
 ) -> anyhow::Result<Client> {
     let deadline = Instant::now() + wait;
-    let mut delay = Duration::from_millis(100);
+    let mut backoff = Backoff::new(Duration::from_millis(100), Duration::from_secs(2));
     let user = auth.user.as_str();
     loop {
-        match auth.apply(options(name)).await?.connect(url).await {
+        let result = auth.apply(options(name)).await?.connect(url).await;
+        let delay = backoff.next_delay();
+        match result {
             Ok(client) => {
                 tracing::info!(%url, user, auth = auth.describe(), "connected to NATS");
                 return Ok(client);
@@ -99,7 +103,6 @@ pub async fn connect(
             Err(err) if Instant::now() + delay < deadline => {
                 tracing::warn!(%url, error = %err, "NATS not reachable yet, retrying");
                 tokio::time::sleep(delay).await;
-                delay = (delay * 2).min(Duration::from_secs(2));
             }
             Err(err) => {
                 return Err(err).with_context(|| format!("connecting to NATS at {url}"));

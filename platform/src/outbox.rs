@@ -9,8 +9,8 @@
 //! # Guarantees
 //!
 //! - **Nothing committed is lost.** A row stays pending until its publish is acknowledged. When NATS or the
-//!   database fails, the relay logs, backs off exponentially (100 ms doubling up to
-//!   [`OutboxRelay::max_backoff`]) and retries forever; no row is ever skipped.
+//!   database fails, the relay logs, backs off ([`crate::backoff`]: 100 ms doubling up to
+//!   [`OutboxRelay::max_backoff`], with jitter) and retries forever; no row is ever skipped.
 //! - **Effectively once.** Publishing is at-least-once; JetStream drops a message whose `Nats-Msg-Id` it has
 //!   already stored within the stream's duplicate window (`STREAM_DUPLICATE_WINDOW_SECS`, 10 minutes by
 //!   default). If the process dies after the ack but before its transaction commits, the rows are still
@@ -55,6 +55,7 @@ use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use crate::{
+    backoff::Backoff,
     events::{Envelope, Event},
     retention::Purge,
 };
@@ -191,14 +192,14 @@ impl OutboxRelay {
     /// logged and retried, never returned.
     pub async fn run(self, shutdown: CancellationToken) {
         tracing::info!(batch_size = self.batch_size, "outbox relay started");
-        let mut backoff = FIRST_BACKOFF;
+        let mut backoff = Backoff::new(FIRST_BACKOFF, self.max_backoff);
         // `None` when the interval is too long to schedule: then it never comes round.
         let mut next_cleanup = Some(Instant::now());
         let mut gauges_refreshed = Instant::now();
         while !shutdown.is_cancelled() {
             let wait = match self.publish_batch().await {
                 Ok(Batch::More) => {
-                    backoff = FIRST_BACKOFF;
+                    backoff.reset();
                     if gauges_refreshed.elapsed() >= GAUGES_MAX_AGE {
                         self.refresh_gauges().await;
                         gauges_refreshed = Instant::now();
@@ -206,7 +207,7 @@ impl OutboxRelay {
                     continue;
                 }
                 Ok(Batch::Drained) => {
-                    backoff = FIRST_BACKOFF;
+                    backoff.reset();
                     Wait::Idle
                 }
                 Ok(Batch::HeldByAnotherRelay) => Wait::Poll,
@@ -224,17 +225,15 @@ impl OutboxRelay {
                 next_cleanup = Instant::now().checked_add(self.cleanup_interval);
             }
 
+            let pause = match wait {
+                Wait::Idle | Wait::Poll => self.poll_interval,
+                Wait::Backoff => backoff.next_delay(),
+            };
             tokio::select! {
                 biased;
                 () = shutdown.cancelled() => {}
                 () = self.notifier.0.notified(), if matches!(wait, Wait::Idle) => {}
-                () = tokio::time::sleep(match wait {
-                    Wait::Idle | Wait::Poll => self.poll_interval,
-                    Wait::Backoff => backoff,
-                }) => {}
-            }
-            if matches!(wait, Wait::Backoff) {
-                backoff = backoff.saturating_mul(2).min(self.max_backoff);
+                () = tokio::time::sleep(pause) => {}
             }
         }
         tracing::info!("outbox relay stopped");

@@ -3,8 +3,8 @@
 //!
 //! # How long is long enough
 //!
-//! The consumers' idempotency records (the mailer's `email_log`, the bridge's `forwarded_events`, every
-//! `processed_events`) are what makes a redelivered event harmless. Deleting one while its event can still
+//! The consumers' idempotency records (the mailer's `email_log`, the bridge's `forwarded_events`) are what
+//! makes a redelivered event harmless. Deleting one while its event can still
 //! come back would send a second email or a second SQS message. An event can come back for as long as it is
 //! in its stream (`STREAM_MAX_AGE_SECS`, and a consumer recreated from the start of the stream sees all of
 //! it again); and once a consumer gave up on it, for as long as it is in the `DEADLETTER` stream (90 days),
@@ -193,16 +193,6 @@ pub fn idempotency_retention(
 ) -> Result<Duration, ConfigError> {
     let days: u64 = var(name, default_days)?;
     check_idempotency_retention(name, days, streams)
-}
-
-/// `PROCESSED_EVENTS_RETENTION_DAYS`: the retention of the `processed_events` table of the services that have
-/// one (mailer, bridge, search-indexer).
-pub fn processed_events_retention(streams: &StreamSettings) -> Result<Duration, ConfigError> {
-    idempotency_retention(
-        "PROCESSED_EVENTS_RETENTION_DAYS",
-        DEFAULT_IDEMPOTENCY_RETENTION_DAYS,
-        streams,
-    )
 }
 
 fn check_idempotency_retention(

@@ -20,7 +20,9 @@ use tokio::net::TcpListener;
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
 
 use crate::{
+    backoff::Backoff,
     config::CommonConfig,
+    consumer::{ConsumerLoop, ConsumerSpec},
     http::{Readiness, ops_router, with_request_metrics},
     streams,
 };
@@ -37,7 +39,7 @@ pub struct ServiceSpec {
     pub description: &'static str,
     /// The default schema and database user, used in the default `DATABASE_URL`.
     pub database: &'static str,
-    /// The default HTTP port on 127.0.0.1.
+    /// The default HTTP port on 127.0.0.1: the service's row in `infra/ports.txt` ([`crate::ports::port`]).
     pub default_http_port: u16,
     /// The JetStream streams this service publishes to, created or updated at start-up
     /// ([`streams::StreamSettings::streams_named`]). Only these: its NATS user may manage no other stream, and
@@ -142,6 +144,12 @@ impl Runtime {
         self.readiness = std::mem::take(&mut self.readiness).with_check(name, check);
     }
 
+    /// The [`ConsumerLoop`] for the durable consumer `spec`, on this service's NATS connection, until shutdown.
+    /// Run it with [`Runtime::spawn`].
+    pub fn consumer(&self, spec: ConsumerSpec) -> ConsumerLoop {
+        ConsumerLoop::new(self.nats.clone(), spec, self.shutdown.clone())
+    }
+
     /// Runs background work that must finish (or notice [`Runtime::shutdown`]) before the process exits.
     pub fn spawn<F>(&self, task: F)
     where
@@ -210,14 +218,15 @@ pub async fn connect_database(config: &CommonConfig) -> anyhow::Result<MySqlPool
         .max_connections(config.database_max_connections)
         .acquire_timeout(Duration::from_secs(5));
     let deadline = Instant::now() + config.database_connect_timeout;
-    let mut delay = Duration::from_millis(200);
+    let mut backoff = Backoff::new(Duration::from_millis(200), Duration::from_secs(2));
     loop {
-        match pool_options.clone().connect_with(options.clone()).await {
+        let result = pool_options.clone().connect_with(options.clone()).await;
+        let delay = backoff.next_delay();
+        match result {
             Ok(pool) => return Ok(pool),
             Err(err) if Instant::now() + delay < deadline => {
                 tracing::warn!(error = %err, "database not reachable yet, retrying");
                 tokio::time::sleep(delay).await;
-                delay = (delay * 2).min(Duration::from_secs(2));
             }
             Err(err) => return Err(err).context("connecting to the database (DATABASE_URL)"),
         }

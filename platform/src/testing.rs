@@ -479,6 +479,45 @@ pub async fn wait_for_durable(
     }
 }
 
+/// What another replica of a consumer would get if it pulled from the durable `durable` on `stream` for
+/// `during`: each message's payload and delivery number (more than 1 means JetStream redelivered it). Each
+/// one is handed back with a nak delayed by `during`, so it does not come straight back to this pull.
+pub async fn pull_as_another_replica(
+    jetstream: &async_nats::jetstream::Context,
+    stream: &str,
+    durable: &str,
+    during: Duration,
+) -> Vec<(bytes::Bytes, i64)> {
+    use async_nats::jetstream::{AckKind, consumer::PullConsumer};
+    use futures::StreamExt as _;
+
+    let consumer: PullConsumer = jetstream
+        .get_stream(stream)
+        .await
+        .expect("stream exists")
+        .get_consumer(durable)
+        .await
+        .expect("durable exists");
+    let mut pulled = consumer
+        .batch()
+        .max_messages(100)
+        .expires(during)
+        .messages()
+        .await
+        .expect("pull");
+    let mut got = Vec::new();
+    while let Some(message) = pulled.next().await {
+        let message = message.expect("pulled message");
+        let delivered = message.info().map_or(1, |info| info.delivered);
+        message
+            .ack_with(AckKind::Nak(Some(during)))
+            .await
+            .expect("nak");
+        got.push((message.payload.clone(), delivered));
+    }
+    got
+}
+
 /// The errors the server sent one client: a permissions violation names the refused publish or
 /// subscription (`Permissions Violation for Publish to "orders.SH-1.created"`).
 #[derive(Debug)]

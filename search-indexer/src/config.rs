@@ -8,7 +8,6 @@
 //! | `INDEXER_BATCH`       | `500`      | most events written to the index in one batch                             |
 //! | `INDEXER_LINGER_MS`   | `100`      | how long a batch waits for more events once it has its first              |
 //! | `INDEXER_ACK_WAIT_SECS` | `60`     | JetStream ack wait; a batch in progress is kept alive at a third of it    |
-//! | `PROCESSED_EVENTS_RETENTION_DAYS` | `180` | `processed_events` rows older than this are deleted; must outlast every redelivery or replay (`platform::retention`) |
 
 use std::time::Duration;
 
@@ -16,9 +15,9 @@ use platform::{
     config::{ConfigError, optional_var, secs_var, var},
     consumer::ConsumerSpec,
     contracts::search::DEFAULT_INDEX,
-    retention,
-    streams::{CATALOG_STREAM, CATALOG_SUBJECTS, StreamSettings},
+    streams::{CATALOG_STREAM, CATALOG_SUBJECTS},
 };
+use secrecy::SecretString;
 
 /// The durable consumer on the CATALOG stream.
 pub const CONSUMER: &str = "search-indexer";
@@ -27,7 +26,7 @@ pub const CONSUMER: &str = "search-indexer";
 #[derive(Debug, Clone)]
 pub struct Meili {
     pub url: String,
-    pub api_key: Option<String>,
+    pub api_key: Option<SecretString>,
     pub index: String,
 }
 
@@ -38,11 +37,6 @@ pub struct Config {
     pub batch: usize,
     pub linger: Duration,
     pub ack_wait: Duration,
-    /// `PROCESSED_EVENTS_RETENTION_DAYS`.
-    pub processed_events_retention: Duration,
-    /// How often rows past their retention are deleted (`platform::retention::PURGE_EVERY`; not read from
-    /// the environment).
-    pub purge_every: Duration,
 }
 
 impl Config {
@@ -50,7 +44,7 @@ impl Config {
         let meili = match optional_var::<String>("MEILI_URL")? {
             Some(url) => Some(Meili {
                 url: url.trim_end_matches('/').to_owned(),
-                api_key: optional_var("MEILI_API_KEY")?,
+                api_key: optional_var::<String>("MEILI_API_KEY")?.map(SecretString::from),
                 index: var("MEILI_INDEX", DEFAULT_INDEX.to_owned())?,
             }),
             None => None,
@@ -68,10 +62,6 @@ impl Config {
             batch,
             linger: Duration::from_millis(var("INDEXER_LINGER_MS", 100)?),
             ack_wait: secs_var("INDEXER_ACK_WAIT_SECS", 60)?,
-            processed_events_retention: retention::processed_events_retention(
-                &StreamSettings::from_env()?,
-            )?,
-            purge_every: retention::PURGE_EVERY,
         })
     }
 

@@ -16,6 +16,7 @@ use std::{sync::Arc, time::Duration};
 
 use anyhow::Context as _;
 use platform::{
+    backoff::Backoff,
     contracts::{
         catalog::{SNAPSHOT, SnapshotPage, SnapshotRequest},
         search::RebuildReply,
@@ -38,13 +39,9 @@ const PAGE: u32 = 250;
 const WRITE: usize = 5_000;
 /// How long one snapshot page may take to arrive.
 const PAGE_TIMEOUT: Duration = Duration::from_secs(30);
-/// Waits between attempts while the catalog cannot answer; doubles up to the last.
-const RETRY: [Duration; 4] = [
-    Duration::from_secs(1),
-    Duration::from_secs(2),
-    Duration::from_secs(5),
-    Duration::from_secs(10),
-];
+/// The first and the longest wait between attempts while the catalog cannot answer.
+const FIRST_RETRY: Duration = Duration::from_secs(1);
+const MAX_RETRY: Duration = Duration::from_secs(10);
 
 /// Starts rebuilds, one at a time.
 #[derive(Debug, Clone)]
@@ -152,17 +149,14 @@ impl Rebuilder {
             after,
             limit: Some(PAGE),
         };
-        let mut attempt = 0;
+        let mut backoff = Backoff::new(FIRST_RETRY, MAX_RETRY);
         loop {
             match rpc::call::<_, SnapshotPage>(&self.nats, SNAPSHOT, &request, PAGE_TIMEOUT).await {
                 Ok(page) => return Ok(page),
                 Err(err) if err.is_unavailable() => {
-                    let wait = RETRY[attempt.min(RETRY.len() - 1)];
-                    attempt += 1;
-                    tracing::warn!(error = %err, ?wait, "the catalog cannot send its snapshot, retrying");
-                    tokio::select! {
-                        () = self.shutdown.cancelled() => anyhow::bail!("shutting down"),
-                        () = tokio::time::sleep(wait) => {}
+                    tracing::warn!(error = %err, "the catalog cannot send its snapshot, retrying");
+                    if !backoff.wait(&self.shutdown).await {
+                        anyhow::bail!("shutting down");
                     }
                 }
                 Err(err @ (RpcError::Codec(_) | RpcError::Service { .. })) => {

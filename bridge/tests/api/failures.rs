@@ -2,9 +2,7 @@
 
 use std::time::Duration;
 
-use async_nats::jetstream::{AckKind, consumer::PullConsumer};
 use aws_sdk_sqs::types::QueueAttributeName;
-use futures::StreamExt as _;
 use platform::consumer::HEADER_REASON;
 
 use crate::helpers::{
@@ -67,33 +65,17 @@ async fn messages_waiting_for_sqs_are_kept_alive_rather_than_redelivered() {
     tokio::time::sleep(Duration::from_millis(500)).await;
 
     // Another puller on the same durable (as a second replica would be): a redelivery would reach it.
-    let consumer: PullConsumer = world
-        .jetstream
-        .get_stream("ORDERS")
-        .await
-        .unwrap()
-        .get_consumer("bridge")
-        .await
-        .unwrap();
-    let mut pulled = consumer
-        .batch()
-        .max_messages(10)
-        .expires(Duration::from_millis(3500))
-        .messages()
-        .await
-        .unwrap();
-    let mut redelivered = 0;
-    while let Some(message) = pulled.next().await {
-        let message = message.unwrap();
-        if message.info().unwrap().delivered > 1 {
-            redelivered += 1;
-        }
-        // Not ours: hand it back, after this pull is over.
-        message
-            .ack_with(AckKind::Nak(Some(Duration::from_secs(5))))
-            .await
-            .unwrap();
-    }
+    let pulled = platform::testing::pull_as_another_replica(
+        &world.jetstream,
+        "ORDERS",
+        "bridge",
+        Duration::from_millis(3500),
+    )
+    .await;
+    let redelivered = pulled
+        .iter()
+        .filter(|(_, delivered)| *delivered > 1)
+        .count();
     assert_eq!(
         redelivered, 0,
         "messages the bridge was retrying were redelivered"

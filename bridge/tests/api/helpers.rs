@@ -181,7 +181,6 @@ pub(crate) fn config(queue_name: &str) -> Config {
         queue: QueueTarget::Name(queue_name.to_owned()),
         create_queue: false,
         forwarded_events_retention: Duration::from_secs(180 * 24 * 3600),
-        processed_events_retention: Duration::from_secs(180 * 24 * 3600),
         purge_every: platform::retention::PURGE_EVERY,
     }
 }

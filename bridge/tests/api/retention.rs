@@ -1,5 +1,5 @@
-//! Retention: records of forwarded and processed events older than their retention are deleted by the
-//! bridge, in batches through the index on their timestamp, and younger ones are kept.
+//! Retention: records of forwarded events older than their retention are deleted by the bridge, in batches
+//! through the index on their timestamp, and younger ones are kept.
 
 use std::time::Duration;
 
@@ -20,16 +20,6 @@ async fn forwarded_rows(pool: &MySqlPool, count: u32, days: u32) {
     .unwrap();
 }
 
-async fn processed_rows(pool: &MySqlPool, count: u32, days: u32) {
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        "INSERT INTO processed_events (consumer, event_id, processed_at)
-         SELECT 'bridge', UUID(), NOW(6) - INTERVAL {days} DAY - INTERVAL seq SECOND FROM seq_1_to_{count}"
-    )))
-    .execute(pool)
-    .await
-    .unwrap();
-}
-
 async fn count(pool: &MySqlPool, sql: &'static str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
 }
@@ -37,7 +27,6 @@ async fn count(pool: &MySqlPool, sql: &'static str) -> i64 {
 fn retention_config(queue: &str, every: Duration) -> bridge::config::Config {
     bridge::config::Config {
         forwarded_events_retention: DAYS_180,
-        processed_events_retention: DAYS_180,
         purge_every: every,
         ..config(queue)
     }
@@ -51,13 +40,9 @@ async fn records_past_their_retention_are_deleted_in_batches_and_younger_ones_ke
     let pool = &bridge.pool;
     forwarded_rows(pool, 2_500, 181).await;
     forwarded_rows(pool, 40, 179).await;
-    processed_rows(pool, 1_100, 181).await;
-    processed_rows(pool, 25, 179).await;
 
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    while count(pool, "SELECT COUNT(*) FROM forwarded_events").await != 40
-        || count(pool, "SELECT COUNT(*) FROM processed_events").await != 25
-    {
+    while count(pool, "SELECT COUNT(*) FROM forwarded_events").await != 40 {
         assert!(
             tokio::time::Instant::now() < deadline,
             "the old records were not deleted"
@@ -85,20 +70,13 @@ async fn each_purge_reads_only_the_old_records_through_its_timestamp_index() {
     let pool = &bridge.pool;
     forwarded_rows(pool, 3_000, 1).await;
     forwarded_rows(pool, 20, 181).await;
-    processed_rows(pool, 3_000, 1).await;
-    processed_rows(pool, 20, 181).await;
-    for table in ["forwarded_events", "processed_events"] {
-        sqlx::query(sqlx::AssertSqlSafe(format!("ANALYZE TABLE {table}")))
-            .execute(pool)
-            .await
-            .unwrap();
-    }
+    sqlx::query("ANALYZE TABLE forwarded_events")
+        .execute(pool)
+        .await
+        .unwrap();
 
     let purges = bridge::purges(&config);
-    let expected = [
-        ("forwarded_events", "ix_forwarded_events_at"),
-        ("processed_events", "ix_processed_events_at"),
-    ];
+    let expected = [("forwarded_events", "ix_forwarded_events_at")];
     assert_eq!(purges.len(), expected.len());
     for (purge, (table, index)) in purges.iter().zip(expected) {
         assert_eq!(purge.table, table);

@@ -16,6 +16,7 @@ use platform::contracts::search::{
     CATEGORY_LEVELS, HIT_FIELDS, PRICE_RANGES, category_level_field,
 };
 use rust_decimal::Decimal;
+use secrecy::ExposeSecret;
 use serde::Deserialize;
 
 use super::{Engine, Highlight, Hit, SearchRequest, SearchResponse, breaker::Breaker};
@@ -75,7 +76,10 @@ pub struct Meili {
 
 impl Meili {
     pub fn new(config: MeiliConfig) -> Result<Self, meilisearch_sdk::errors::Error> {
-        let client = Client::new(&config.url, config.search_key.as_deref())?;
+        let client = Client::new(
+            &config.url,
+            config.search_key.as_ref().map(ExposeSecret::expose_secret),
+        )?;
         Ok(Self {
             client,
             breaker: Breaker::new(config.breaker_failures, config.breaker_cooldown),

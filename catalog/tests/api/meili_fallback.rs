@@ -17,7 +17,7 @@ use crate::helpers::{default_config, product, spawn_app_with};
 fn meili_at(url: String, timeout: Duration) -> MeiliConfig {
     MeiliConfig {
         url,
-        search_key: Some("search-only-key".to_owned()),
+        search_key: Some("search-only-key".into()),
         index: "products".to_owned(),
         timeout,
         breaker_failures: 3,

@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use sqlx::{MySqlConnection, Row as _};
 
 use super::Locking;
-use crate::domain::{OrderState, ShippingMethod, StockSettlement, Totals};
+use crate::domain::{OrderState, PaymentState, ShippingMethod, StockSettlement, Totals};
 
 /// Everything stored about a new order.
 #[derive(Debug, Clone)]
@@ -138,13 +138,13 @@ pub async fn settle_payment(
     conn: &mut MySqlConnection,
     provider: &str,
     reference: &str,
-    state: &str,
+    state: PaymentState,
     error: Option<&str>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE payments SET state = ?, error = ?, updated_at = CURRENT_TIMESTAMP(6) WHERE provider = ? AND reference = ?",
     )
-    .bind(state)
+    .bind(state.as_str())
     .bind(error)
     .bind(provider)
     .bind(reference)
@@ -260,31 +260,35 @@ pub async fn lookup_key(
         .await
 }
 
-/// An order's payment, as recorded.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct Payment {
-    pub reference: String,
-    pub state: String,
-    pub error: Option<String>,
+/// The cart the order `number` was placed from, while that cart exists.
+pub async fn cart_of(conn: &mut MySqlConnection, number: &str) -> Result<Option<u64>, sqlx::Error> {
+    let cart: Option<Option<u64>> =
+        sqlx::query_scalar("SELECT cart_id FROM orders WHERE number = ?")
+            .bind(number)
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(cart.flatten())
 }
 
-pub async fn payment(
+/// Why the order's latest payment failed, if it did and the provider said.
+pub async fn last_payment_error(
     conn: &mut MySqlConnection,
     order_id: u64,
-) -> Result<Option<Payment>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT reference, state, error FROM payments WHERE order_id = ? ORDER BY id DESC LIMIT 1",
+) -> Result<Option<String>, sqlx::Error> {
+    let error: Option<Option<String>> = sqlx::query_scalar(
+        "SELECT error FROM payments WHERE order_id = ? ORDER BY id DESC LIMIT 1",
     )
     .bind(order_id)
     .fetch_optional(&mut *conn)
-    .await
+    .await?;
+    Ok(error.flatten())
 }
 
 /// Orders whose stock outcome the catalog has not confirmed, with their state and age.
 pub async fn unsettled(
     pool: &sqlx::MySqlPool,
     limit: u32,
-) -> Result<Vec<(OrderNumber, String, DateTime<Utc>)>, sqlx::Error> {
+) -> Result<Vec<(OrderNumber, OrderState, DateTime<Utc>)>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT number, state, created_at FROM orders WHERE stock_settled = FALSE ORDER BY id LIMIT ?",
     )
@@ -292,6 +296,12 @@ pub async fn unsettled(
     .fetch_all(pool)
     .await?;
     rows.iter()
-        .map(|row| Ok((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?)))
+        .map(|row| {
+            Ok((
+                row.try_get(0)?,
+                order_state(row.try_get(1)?)?,
+                row.try_get(2)?,
+            ))
+        })
         .collect()
 }

@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::{
     Checkout, SERVICE,
     db::{self, orders::Order},
-    domain::{OrderNumber, OrderState, StockSettlement},
+    domain::{OrderNumber, OrderState, PaymentState, StockSettlement},
     orders::{
         transition::{TransitionError, record_transition},
         view::OrderView,
@@ -92,6 +92,12 @@ pub async fn record(
     lookup_token: Option<&str>,
 ) -> Result<Recorded, sqlx::Error> {
     let mut tx = checkout.pool.begin().await?;
+    // Rows are locked in the order every step of an attempt takes them, the cart and then the order: a retry of
+    // the same attempt writing this order under its cart's lock must not wait for this transaction while this
+    // one waits for that cart (a deadlock seen under load).
+    if let Some(cart_id) = db::orders::cart_of(&mut tx, number).await? {
+        db::carts::lock_by_id(&mut tx, cart_id).await?;
+    }
     let Some(order) = db::orders::by_number(&mut tx, number, db::Locking::ForUpdate).await? else {
         return Err(sqlx::Error::RowNotFound);
     };
@@ -101,9 +107,9 @@ pub async fn record(
     }
     let reference = payments::reference_for(number);
     let (payment_state, reason) = match outcome {
-        Outcome::Paid => ("succeeded", None),
-        Outcome::PaymentFailed { reason } => ("declined", Some(reason.as_str())),
-        Outcome::Abandoned => ("failed", Some("abandoned before the payment")),
+        Outcome::Paid => (PaymentState::Succeeded, None),
+        Outcome::PaymentFailed { reason } => (PaymentState::Declined, Some(reason.as_str())),
+        Outcome::Abandoned => (PaymentState::Failed, Some("abandoned before the payment")),
     };
     db::orders::settle_payment(
         &mut tx,

@@ -41,9 +41,8 @@ async fn finished(
     match order.state {
         OrderState::PaymentFailed => {
             let mut conn = checkout.pool.acquire().await?;
-            let payment = db::orders::payment(&mut conn, order.id).await?;
-            let reason = payment
-                .and_then(|payment| payment.error)
+            let reason = db::orders::last_payment_error(&mut conn, order.id)
+                .await?
                 .unwrap_or_else(|| "declined".to_owned());
             Err(PlaceError::Declined {
                 number: order.number,

@@ -60,7 +60,6 @@ pub(crate) fn test_config() -> Config {
         send_timeout: Duration::from_secs(2),
         concurrency: 4,
         email_log_retention: Duration::from_secs(180 * 24 * 3600),
-        processed_events_retention: Duration::from_secs(180 * 24 * 3600),
         purge_every: platform::retention::PURGE_EVERY,
     }
 }

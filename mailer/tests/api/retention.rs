@@ -1,5 +1,5 @@
-//! Retention: email-log and processed-event rows older than their retention are deleted by the mailer, in
-//! batches through the index on their timestamp, and younger ones are kept.
+//! Retention: email-log rows older than their retention are deleted by the mailer, in batches through the
+//! index on their timestamp, and younger ones are kept.
 
 use std::time::Duration;
 
@@ -23,16 +23,6 @@ async fn email_rows(pool: &MySqlPool, prefix: &str, count: u32, days: u32) {
     .unwrap();
 }
 
-async fn processed_rows(pool: &MySqlPool, count: u32, days: u32) {
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        "INSERT INTO processed_events (consumer, event_id, processed_at)
-         SELECT 'mailer', UUID(), NOW(6) - INTERVAL {days} DAY - INTERVAL seq SECOND FROM seq_1_to_{count}"
-    )))
-    .execute(pool)
-    .await
-    .unwrap();
-}
-
 async fn count(pool: &MySqlPool, sql: &'static str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
 }
@@ -40,7 +30,6 @@ async fn count(pool: &MySqlPool, sql: &'static str) -> i64 {
 async fn spawn_purging_every(every: Duration) -> TestMailer {
     let config = mailer::config::Config {
         email_log_retention: DAYS_180,
-        processed_events_retention: DAYS_180,
         purge_every: every,
         ..test_config()
     };
@@ -54,12 +43,9 @@ async fn rows_past_their_retention_are_deleted_in_batches_and_younger_ones_kept(
     // More than two batches past the retention, and rows just inside it.
     email_rows(pool, "SH-OLD", 2_500, 181).await;
     email_rows(pool, "SH-KEPT", 50, 179).await;
-    processed_rows(pool, 1_200, 181).await;
-    processed_rows(pool, 30, 179).await;
 
     eventually("the old rows are deleted", async || {
         count(pool, "SELECT COUNT(*) FROM email_log").await == 50
-            && count(pool, "SELECT COUNT(*) FROM processed_events").await == 30
     })
     .await;
     assert_eq!(
@@ -86,18 +72,13 @@ async fn each_purge_reads_only_the_old_rows_through_its_timestamp_index() {
     // What a purge finds in a running shop: months of rows, a few of them just past the retention.
     email_rows(pool, "SH-YOUNG", 3_000, 1).await;
     email_rows(pool, "SH-OLD", 20, 181).await;
-    processed_rows(pool, 3_000, 1).await;
-    processed_rows(pool, 20, 181).await;
-    for table in ["email_log", "processed_events"] {
-        sqlx::query(sqlx::AssertSqlSafe(format!("ANALYZE TABLE {table}")))
-            .execute(pool)
-            .await
-            .unwrap();
-    }
+    sqlx::query("ANALYZE TABLE email_log")
+        .execute(pool)
+        .await
+        .unwrap();
 
     let config = mailer::config::Config {
         email_log_retention: DAYS_180,
-        processed_events_retention: DAYS_180,
         ..test_config()
     };
     let plans: Vec<(&str, Plan)> = {
@@ -107,10 +88,8 @@ async fn each_purge_reads_only_the_old_rows_through_its_timestamp_index() {
         }
         plans
     };
-    let expected = [
-        ("email_log", "ix_email_log_created"),
-        ("processed_events", "ix_processed_events_at"),
-    ];
+    let expected = [("email_log", "ix_email_log_created")];
+    assert_eq!(plans.len(), expected.len());
     for ((table, plan), (expected_table, index)) in plans.iter().zip(expected) {
         assert_eq!(*table, expected_table);
         assert_eq!(

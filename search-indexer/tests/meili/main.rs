@@ -3,8 +3,7 @@
 //! filters as the MySQL engine, updates and deletions reaching the index, and a rebuild that swaps without a
 //! moment of empty results.
 //!
-//! The indexer's own upkeep (deleting `processed_events` past their retention) does not need Meilisearch and
-//! is tested in every run.
+//! The indexer without Meilisearch (it runs and does nothing) is tested in every run.
 //!
 //! Meilisearch is not in the package registries these machines reach. Without `MEILI_URL` each Meilisearch
 //! test prints `SKIPPED: ...` and returns; `.config/nextest.toml` shows that output even when the test passes, and
@@ -95,7 +94,7 @@ impl Shop {
             fulltext_budget: Duration::from_secs(5),
             meili: Some(catalog::config::MeiliConfig {
                 url: url.clone(),
-                search_key: search_key.as_ref().map(|key| key.key.clone()),
+                search_key: search_key.as_ref().map(|key| key.key.clone().into()),
                 index: index.clone(),
                 timeout: Duration::from_secs(2),
                 breaker_failures: 3,
@@ -112,14 +111,12 @@ impl Shop {
         let indexer_config = search_indexer::config::Config {
             meili: Some(search_indexer::config::Meili {
                 url,
-                api_key: master_key,
+                api_key: master_key.map(Into::into),
                 index: index.clone(),
             }),
             batch: 500,
             linger: Duration::from_millis(50),
             ack_wait: Duration::from_secs(60),
-            processed_events_retention: Duration::from_secs(180 * 24 * 3600),
-            purge_every: platform::retention::PURGE_EVERY,
         };
         let indexer = spawn_service(
             search_indexer::SERVICE,
@@ -560,22 +557,14 @@ async fn a_rebuild_swaps_in_a_new_index_without_a_moment_of_empty_results() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn processed_events_past_their_retention_are_deleted_through_their_index_with_or_without_meilisearch()
- {
+async fn without_meilisearch_the_indexer_runs_idle_on_a_schema_without_processed_events() {
     let nats = NatsServer::start();
     let config = search_indexer::config::Config {
         meili: None,
         batch: 500,
         linger: Duration::from_millis(50),
         ack_wait: Duration::from_secs(60),
-        processed_events_retention: Duration::from_secs(180 * 24 * 3600),
-        purge_every: Duration::from_millis(200),
     };
-    let purge = platform::retention::Purge::new(
-        "processed_events",
-        "processed_at",
-        config.processed_events_retention,
-    );
     let indexer = spawn_service(
         search_indexer::SERVICE,
         &search_indexer::MIGRATOR,
@@ -583,50 +572,20 @@ async fn processed_events_past_their_retention_are_deleted_through_their_index_w
         async |runtime| search_indexer::start(runtime, config).await.unwrap(),
     )
     .await;
-    let pool = &indexer.pool;
-    let insert = async |count: u32, days: u32| {
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "INSERT INTO processed_events (consumer, event_id, processed_at)
-             SELECT 'search-indexer', UUID(), NOW(6) - INTERVAL {days} DAY - INTERVAL seq SECOND
-             FROM seq_1_to_{count}"
-        )))
-        .execute(pool)
-        .await
-        .unwrap();
-    };
-    let count = async || -> i64 {
-        sqlx::query_scalar("SELECT COUNT(*) FROM processed_events")
-            .fetch_one(pool)
-            .await
-            .unwrap()
-    };
-
-    // Many recent rows and a few just past the retention: the purge reads those through the index.
-    insert(3_000, 1).await;
-    insert(20, 181).await;
-    sqlx::query("ANALYZE TABLE processed_events")
-        .execute(pool)
-        .await
-        .unwrap();
-    let plan = purge.plan(pool).await.unwrap();
-    assert_eq!(
-        (plan.access.as_str(), plan.key.as_deref()),
-        ("range", Some("ix_processed_events_at")),
-        "{plan:?}"
-    );
-    insert(1_500, 181).await;
-    insert(10, 179).await;
-    eventually(Duration::from_secs(20), "old rows deleted", async || {
-        count().await == 3_010
-    })
-    .await;
-    let oldest_days: i64 = sqlx::query_scalar(
-        "SELECT TIMESTAMPDIFF(DAY, MIN(processed_at), NOW(6)) FROM processed_events",
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT CAST(table_name AS CHAR) FROM information_schema.tables WHERE table_schema = DATABASE()",
     )
-    .fetch_one(pool)
+    .fetch_all(&indexer.pool)
     .await
     .unwrap();
-    assert_eq!(oldest_days, 179, "the younger rows are the ones kept");
+    assert!(
+        tables.iter().any(|table| table == "indexed_products"),
+        "{tables:?}"
+    );
+    assert!(
+        !tables.iter().any(|table| table == "processed_events"),
+        "the unused table is dropped: {tables:?}"
+    );
 
     indexer.stop().await;
     drop(nats);
