@@ -12,6 +12,7 @@ use platform::contracts::catalog::CategoryRef;
 use serde::Serialize;
 use sqlx::MySqlPool;
 use tokio::sync::RwLock;
+use utoipa::ToSchema;
 
 use crate::db::{self, categories::Category};
 
@@ -88,13 +89,14 @@ pub fn child_categories(
 }
 
 /// A node of the category tree with its children.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CategoryNode {
     pub slug: String,
     pub name: String,
     pub depth: u8,
     /// Active products in this category and its descendants.
     pub product_count: u64,
+    #[schema(no_recursion)]
     pub children: Vec<CategoryNode>,
 }
 

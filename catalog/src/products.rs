@@ -18,6 +18,7 @@ use platform::contracts::{
 use rust_decimal::Decimal;
 use serde::Serialize;
 use sqlx::{Connection as _, MySqlPool};
+use utoipa::ToSchema;
 
 use crate::{
     categories::{self, Categories, CategoryNode},
@@ -69,14 +70,20 @@ pub struct ListingQuery {
 }
 
 /// One product in a listing or search result.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct ProductSummary {
+    // Described as the plain string the listing has always documented; the wire form is the same.
+    #[schema(value_type = String)]
     pub sku: Sku,
     pub slug: String,
     pub name: String,
     pub brand: String,
+    #[schema(example = "49.99")]
     pub price: Decimal,
+    #[schema(value_type = String)]
     pub currency: &'static str,
+    /// The main image's URL.
+    #[schema(required = true)]
     pub image: Option<String>,
     pub in_stock: bool,
     pub available: u32,
@@ -102,8 +109,8 @@ impl From<SummaryRow> for ProductSummary {
     }
 }
 
-/// A page of the listing, with the total and facets of the whole filter.
-#[derive(Debug, Clone, Serialize)]
+/// A page of active products, with the total and facets of everything the filters match.
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Listing {
     pub products: Vec<ProductSummary>,
     pub total: u64,
@@ -112,46 +119,54 @@ pub struct Listing {
     pub pages: u64,
     pub sort: Sort,
     /// The filtered category and its path from the root, when there is one.
+    #[schema(required = true)]
     pub category: Option<CategoryInfo>,
     pub facets: Facets,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CategoryInfo {
     pub slug: String,
     pub name: String,
     pub path: Vec<CategoryRef>,
 }
 
-/// An image of a product, in display order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+// An image of a product, in display order (a plain comment: the API document describes it no further).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Image {
     pub url: String,
     pub alt_text: String,
 }
 
-/// The product page: everything about one active product, with all its images.
-#[derive(Debug, Clone, Serialize)]
+/// One active product: its document as the search index gets it, and its images.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = ProductDetail)]
 pub struct ProductPage {
     pub sku: Sku,
     pub slug: String,
     pub name: String,
     pub description: String,
     pub brand: String,
+    /// Always `active`: other products are not shown.
+    #[schema(value_type = String)]
     pub status: ProductStatus,
-    /// The main category path, root first.
+    /// The product's main category path, root first.
     pub category_path: Vec<CategoryRef>,
     /// Every category the product is in, with ancestors.
     pub categories: Vec<CategoryRef>,
+    #[schema(example = "49.99")]
     pub price: Decimal,
     pub currency: String,
+    /// Units that can be sold now.
     pub available: u32,
     pub in_stock: bool,
     pub popularity: u32,
-    /// The first image.
+    /// The main image's URL.
+    #[schema(required = true)]
     pub image: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Grows with every change of the product.
     pub version: u64,
     pub images: Vec<Image>,
 }

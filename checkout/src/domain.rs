@@ -17,6 +17,10 @@ pub const MAX_QUANTITY: u32 = 10;
 pub const MAX_LINES: usize = 50;
 /// The shop's currency.
 pub const CURRENCY: &str = "USD";
+/// Longest customer name and address line, city or region, and postal code, in characters.
+pub const MAX_NAME_CHARS: usize = 200;
+pub const MAX_CITY_CHARS: usize = 100;
+pub const MAX_POSTAL_CODE_CHARS: usize = 20;
 
 /// A field the client sent that cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -49,7 +53,7 @@ pub fn parse_sku(field: &str, sku: &str) -> Result<Sku, InvalidField> {
 }
 
 /// Where a cart is in its life: open for changes, held by one place-order attempt, or ordered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CartState {
     Open,
@@ -79,8 +83,8 @@ pub fn parse_order_number(value: &str) -> Result<OrderNumber, InvalidField> {
     OrderNumber::parse(value).map_err(|err| invalid("number", err.expected()))
 }
 
-/// How the order travels, at a flat rate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// How the order travels, at a flat rate: standard 4.99, express 14.99.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ShippingMethod {
     Standard,
@@ -159,6 +163,8 @@ pub enum TestCard {
 impl TestCard {
     pub const NAMES: &'static str =
         "tok_visa (succeeds), tok_declined (declined), tok_provider_outage (outage)";
+    /// Every token [`TestCard::parse`] accepts.
+    pub const TOKENS: [&'static str; 3] = ["tok_visa", "tok_declined", "tok_provider_outage"];
 
     pub fn parse(token: &str) -> Result<Self, InvalidField> {
         match token {
@@ -214,17 +220,30 @@ pub fn parse_address(address: &Address) -> Result<Address, InvalidField> {
         ));
     }
     Ok(Address {
-        line1: parse_text("shipping_address.line1", &address.line1, 200)?,
-        line2: optional_text("shipping_address.line2", address.line2.as_deref(), 200)?,
-        city: parse_text("shipping_address.city", &address.city, 100)?,
-        region: optional_text("shipping_address.region", address.region.as_deref(), 100)?,
-        postal_code: parse_text("shipping_address.postal_code", &address.postal_code, 20)?,
+        line1: parse_text("shipping_address.line1", &address.line1, MAX_NAME_CHARS)?,
+        line2: optional_text(
+            "shipping_address.line2",
+            address.line2.as_deref(),
+            MAX_NAME_CHARS,
+        )?,
+        city: parse_text("shipping_address.city", &address.city, MAX_CITY_CHARS)?,
+        region: optional_text(
+            "shipping_address.region",
+            address.region.as_deref(),
+            MAX_CITY_CHARS,
+        )?,
+        postal_code: parse_text(
+            "shipping_address.postal_code",
+            &address.postal_code,
+            MAX_POSTAL_CODE_CHARS,
+        )?,
         country,
     })
 }
 
 /// Where an order is in its life.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, utoipa::ToSchema)]
+#[schema(rename_all = "snake_case")]
 pub enum OrderState {
     Pending,
     Paid,

@@ -34,7 +34,7 @@ export function cart(token: string, items: CartLine[] = [], overrides: Partial<C
   }
 }
 
-export function searchResult(query: string, names: string[], engine: 'mysql' | 'meilisearch' = 'mysql'): SearchResult {
+export function searchResult(query: string, names: string[], engine: SearchResult['engine'] = 'mysql'): SearchResult {
   return {
     engine,
     query,
@@ -53,6 +53,7 @@ export function searchResult(query: string, names: string[], engine: 'mysql' | '
       in_stock: true,
       available: 5,
       popularity: 1,
+      created_at: '2030-01-01T00:00:00Z',
       highlight: { name: `<mark>${name.slice(0, query.length)}</mark>${name.slice(query.length)}`, brand: 'Brand' },
     })),
     facets: { categories: [{ slug: 'phones', name: 'Phones', count: names.length }], brands: [], price_ranges: [] },

@@ -212,6 +212,120 @@ pub fn problem(
 /// The media type of problem documents.
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
+// [`problem`] builds the documents from a map, as each error adds members of its own; this type describes them
+// in the services' OpenAPI documents, and their tests read problem bodies into it (unknown members refused) so
+// that a member added to an error cannot go undocumented.
+/// A problem document (RFC 9457): the standard members, and the extension members some answers add.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Problem {
+    /// Always `about:blank`: the status and `code` say what happened.
+    #[serde(rename = "type")]
+    pub problem_type: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// A machine-readable reason where the status alone is ambiguous (`cart_converted`, `out_of_stock`, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
+    pub code: Option<String>,
+    /// The one field the problem is about, when it is about one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
+    pub field: Option<String>,
+    /// Every invalid field of a 400 (or 422), each named by its JSON path (`shipping_address.line1`), its
+    /// query parameter or its header.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
+    pub errors: Option<Vec<FieldError>>,
+    /// The lines a conflict is about: `ShortLine`s (requested and available units) for `out_of_stock` and
+    /// `insufficient_stock`, `PriceChange`s for `price_changed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false, value_type = Vec<Object>))]
+    pub lines: Option<Vec<Value>>,
+    /// The order a declined payment was for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
+    pub order_number: Option<String>,
+}
+
+/// Problem responses for the services' OpenAPI documents; [`problem_response!`](crate::problem_response)
+/// declares one as a reusable response.
+#[cfg(feature = "openapi")]
+pub mod openapi {
+    use utoipa::openapi::{
+        ContentBuilder, HeaderBuilder, Ref, RefOr, ResponseBuilder, response::Response,
+        schema::SchemaType,
+    };
+
+    use super::PROBLEM_JSON;
+
+    /// A response whose body is a [`Problem`](super::Problem) document; `retry_after` documents the
+    /// `Retry-After` header that says when trying again may work.
+    pub fn problem_response(description: &str, retry_after: bool) -> RefOr<Response> {
+        let mut response = ResponseBuilder::new().description(description).content(
+            PROBLEM_JSON,
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build(),
+        );
+        if retry_after {
+            let seconds = utoipa::openapi::ObjectBuilder::new()
+                .schema_type(SchemaType::Type(utoipa::openapi::Type::Integer))
+                .minimum(Some(1))
+                .build();
+            response = response.header(
+                "Retry-After",
+                HeaderBuilder::new()
+                    .schema(Some(seconds))
+                    .description(Some("Whole seconds to wait before trying again"))
+                    .build(),
+            );
+        }
+        RefOr::T(response.build())
+    }
+}
+
+/// Declares a unit type documenting a problem response, for `responses((status = 404, response = NotFound))`
+/// in `#[utoipa::path]` and `components(responses(NotFound))` in the `OpenApi` derive. With `retry_after`, the
+/// response documents the `Retry-After` header.
+#[cfg(feature = "openapi")]
+#[macro_export]
+macro_rules! problem_response {
+    ($(#[$meta:meta])* $vis:vis $name:ident, $description:expr) => {
+        $crate::problem_response!(@declare $(#[$meta])* $vis $name, $description, false);
+    };
+    ($(#[$meta:meta])* $vis:vis $name:ident, $description:expr, retry_after) => {
+        $crate::problem_response!(@declare $(#[$meta])* $vis $name, $description, true);
+    };
+    (@declare $(#[$meta:meta])* $vis:vis $name:ident, $description:expr, $retry_after:expr) => {
+        $(#[$meta])*
+        $vis struct $name;
+
+        impl<'r> ::utoipa::ToResponse<'r> for $name {
+            fn response() -> (
+                &'r str,
+                ::utoipa::openapi::RefOr<::utoipa::openapi::response::Response>,
+            ) {
+                (
+                    stringify!($name),
+                    $crate::http_error::openapi::problem_response($description, $retry_after),
+                )
+            }
+        }
+    };
+}
+
+/// One invalid field of a request.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct FieldError {
+    pub field: String,
+    pub reason: String,
+}
+
 fn set_retry_after(response: &mut Response, wait: Duration) {
     let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
     response
@@ -313,6 +427,34 @@ mod tests {
             ApiError::InvalidField { field, reason } => (field, reason),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[tokio::test]
+    async fn every_problem_document_reads_as_the_documented_problem_type() {
+        let errors = [
+            ApiError::field("email", "is required"),
+            ApiError::NotFound("cart"),
+            ApiError::problem(
+                StatusCode::CONFLICT,
+                "Conflict",
+                "out of stock",
+                json!({"code": "out_of_stock", "lines": [{"sku": "A-1", "requested": 2, "available": 1}]}),
+            ),
+            ApiError::Unavailable("the database is unreachable".to_owned()),
+            ApiError::Internal(anyhow::anyhow!("boom")),
+        ];
+        for err in errors {
+            let body = axum::body::to_bytes(err.into_response().into_body(), usize::MAX)
+                .await
+                .unwrap();
+            let problem: Problem = serde_json::from_slice(&body)
+                .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&body)));
+            assert_eq!(problem.problem_type, "about:blank");
+        }
+        // The guard the services' tests rely on: a member the type does not name is refused.
+        let undocumented =
+            r#"{"type": "about:blank", "title": "t", "status": 409, "detail": "d", "hint": 1}"#;
+        assert!(serde_json::from_str::<Problem>(undocumented).is_err());
     }
 
     #[test]

@@ -7,11 +7,12 @@ use platform::contracts::Sku;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use sqlx::{AssertSqlSafe, MySqlPool, Row as _, mysql::MySqlArguments, query::Query};
+use utoipa::ToSchema;
 
 use super::placeholders;
 
 /// How a listing is ordered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Sort {
     /// Best match for a query; popularity when there is none.
@@ -76,20 +77,22 @@ pub struct SummaryRow {
 /// The price buckets of the price facet, shared with the search index.
 pub use platform::contracts::search::PRICE_RANGES;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct BrandCount {
     pub value: String,
     pub count: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// Products priced from `min` up to (not including) `max`; no `max` is open-ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct PriceRangeCount {
     pub min: Decimal,
+    #[schema(required = true)]
     pub max: Option<Decimal>,
     pub count: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct CategoryCount {
     pub slug: String,
     pub name: String,
@@ -97,7 +100,7 @@ pub struct CategoryCount {
 }
 
 /// Counts over every product matching the filter.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default, ToSchema)]
 pub struct Facets {
     pub categories: Vec<CategoryCount>,
     pub brands: Vec<BrandCount>,

@@ -51,7 +51,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/products/{slug}", get(products::detail))
         .route("/api/categories", get(categories::tree))
         .route("/api/search", get(search::search))
-        .route("/api/openapi.json", get(openapi::document))
+        .route("/api/openapi.json", get(openapi::serve))
         .fallback(platform::http_error::no_such_endpoint)
         .with_state(state)
 }

@@ -1,8 +1,17 @@
-//! Query-string parameters parsed into validated values; every refusal names its parameter.
+//! Query-string parameters parsed into validated values; every refusal names its parameter. The same limits
+//! describe the parameters in the OpenAPI document ([`ListingParameters`], [`SearchParameters`]).
 
 use std::str::FromStr;
 
 use rust_decimal::Decimal;
+use utoipa::{
+    IntoParams, PartialSchema as _,
+    openapi::{
+        Object, ObjectBuilder, RefOr, Required, Type,
+        path::{Parameter, ParameterBuilder, ParameterIn},
+        schema::Schema,
+    },
+};
 
 use crate::{db::listing::Sort, domain::InvalidValue, products::FilterQuery};
 
@@ -12,6 +21,11 @@ pub const MAX_WINDOW: u32 = 10_000;
 /// Longest search query, in characters.
 pub const MAX_QUERY_CHARS: usize = 200;
 const MAX_PRICE: u32 = 1_000_000_000;
+/// Longest category slug and brand filter, in characters.
+pub const MAX_CATEGORY_CHARS: usize = 512;
+pub const MAX_BRAND_CHARS: usize = 128;
+/// What a price filter looks like: a non-negative decimal with at most two decimal places.
+const PRICE_PATTERN: &str = r"^\d+(\.\d{1,2})?$";
 
 /// The raw pairs of a query string; the last value of a repeated key wins.
 #[derive(Debug, Default)]
@@ -96,7 +110,7 @@ impl Params {
     /// The filter parameters shared by the listing and search: `category` (a slug), `brand`, `min_price`,
     /// `max_price`, `in_stock`.
     pub fn filter(&self) -> Result<FilterQuery, InvalidValue> {
-        let category = self.text("category", 512)?;
+        let category = self.text("category", MAX_CATEGORY_CHARS)?;
         let min_price = self.price("min_price")?;
         let max_price = self.price("max_price")?;
         if let (Some(min), Some(max)) = (min_price, max_price)
@@ -109,7 +123,7 @@ impl Params {
         }
         Ok(FilterQuery {
             category,
-            brand: self.text("brand", 128)?,
+            brand: self.text("brand", MAX_BRAND_CHARS)?,
             min_price,
             max_price,
             in_stock: self.flag("in_stock")?,
@@ -122,6 +136,94 @@ impl Params {
         let page = self.number("page", 1, 1, MAX_WINDOW / limit)?;
         Ok((page, limit))
     }
+}
+
+/// The listing's query parameters (`GET /api/products`), for the OpenAPI document.
+#[derive(Debug)]
+pub struct ListingParameters;
+
+/// The search's query parameters (`GET /api/search`): `q`, then the listing's.
+#[derive(Debug)]
+pub struct SearchParameters;
+
+impl IntoParams for ListingParameters {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        filter_parameters()
+    }
+}
+
+impl IntoParams for SearchParameters {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        let q = text(MAX_QUERY_CHARS);
+        let mut parameters = vec![query(
+            "q",
+            "What the shopper typed so far; the last word is a prefix",
+            q,
+        )];
+        parameters.extend(filter_parameters());
+        parameters
+    }
+}
+
+fn filter_parameters() -> Vec<Parameter> {
+    let price = |name| {
+        let schema = ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some(PRICE_PATTERN))
+            .build();
+        query(
+            name,
+            &format!("A price in the shop's currency, at most {MAX_PRICE}"),
+            schema,
+        )
+    };
+    vec![
+        query(
+            "category",
+            "Category slug; includes its descendants. An unknown slug is refused.",
+            text(MAX_CATEGORY_CHARS),
+        ),
+        query("brand", "Exact brand name", text(MAX_BRAND_CHARS)),
+        price("min_price"),
+        price("max_price"),
+        query(
+            "in_stock",
+            "Only products with units available",
+            bool::schema(),
+        ),
+        query("sort", &format!("One of {}", Sort::NAMES), Sort::schema()),
+        query(
+            "page",
+            &format!("From 1; page × limit is at most {MAX_WINDOW}"),
+            integer(1, MAX_WINDOW),
+        ),
+        query("limit", "Results per page", integer(1, MAX_LIMIT)),
+    ]
+}
+
+fn query(name: &str, description: &str, schema: impl Into<RefOr<Schema>>) -> Parameter {
+    ParameterBuilder::new()
+        .name(name)
+        .parameter_in(ParameterIn::Query)
+        .required(Required::False)
+        .description(Some(description))
+        .schema(Some(schema))
+        .build()
+}
+
+fn text(max_chars: usize) -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .max_length(Some(max_chars))
+        .build()
+}
+
+fn integer(min: u32, max: u32) -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::Integer)
+        .minimum(Some(min))
+        .maximum(Some(max))
+        .build()
 }
 
 #[cfg(test)]

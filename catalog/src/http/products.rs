@@ -5,7 +5,12 @@ use axum::{
     extract::{Path, Query, State, rejection::QueryRejection},
 };
 
-use super::{AppState, Error, params};
+use super::{
+    AppState, Error,
+    openapi::{InvalidRequest, NotFound, Unavailable},
+    params,
+    params::ListingParameters,
+};
 use crate::{
     db::listing::Sort,
     products::{Listing, ListingQuery, ProductPage},
@@ -14,6 +19,19 @@ use crate::{
 /// The listing's default page size.
 pub(super) const DEFAULT_LIMIT: u32 = 24;
 
+#[utoipa::path(
+    get,
+    path = "/api/products",
+    operation_id = "list_products",
+    tag = "products",
+    summary = "List active products with filters, sort and pagination",
+    params(ListingParameters),
+    responses(
+        (status = 200, description = "A page of products with total and facets", body = Listing),
+        (status = 400, response = InvalidRequest),
+        (status = 503, response = Unavailable),
+    )
+)]
 pub(super) async fn list(
     State(state): State<AppState>,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
@@ -31,6 +49,19 @@ pub(super) async fn list(
     Ok(Json(state.products.list(&query).await?))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/products/{slug}",
+    operation_id = "get_product",
+    tag = "products",
+    summary = "One product with images, category path and availability",
+    params(("slug" = String, Path, description = "The product's slug")),
+    responses(
+        (status = 200, description = "The product", body = ProductPage),
+        (status = 404, response = NotFound),
+        (status = 503, response = Unavailable),
+    )
+)]
 pub(super) async fn detail(
     State(state): State<AppState>,
     Path(slug): Path<String>,

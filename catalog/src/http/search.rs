@@ -6,7 +6,12 @@ use axum::{
     extract::{Query, State, rejection::QueryRejection},
 };
 
-use super::{AppState, Error, params, params::MAX_QUERY_CHARS};
+use super::{
+    AppState, Error,
+    openapi::{InvalidRequest, Unavailable},
+    params,
+    params::{MAX_QUERY_CHARS, SearchParameters},
+};
 use crate::{
     db::listing::Sort,
     search::{SearchQuery, SearchResponse},
@@ -15,6 +20,19 @@ use crate::{
 /// Results per page when the client does not say (the dropdown shows a handful).
 pub(super) const DEFAULT_LIMIT: u32 = 10;
 
+#[utoipa::path(
+    get,
+    path = "/api/search",
+    operation_id = "search",
+    tag = "search",
+    summary = "Search as you type: prefix match on the last word, name over description, popularity as tie-breaker",
+    params(SearchParameters),
+    responses(
+        (status = 200, description = "Hits with highlights and facets; `engine` says which engine answered", body = SearchResponse),
+        (status = 400, response = InvalidRequest),
+        (status = 503, response = Unavailable),
+    )
+)]
 pub(super) async fn search(
     State(state): State<AppState>,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,

@@ -9,6 +9,7 @@ pub mod mysql;
 use std::{sync::Arc, time::Duration};
 
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::{
     db::listing::{Facets, Filter, Sort},
@@ -38,7 +39,7 @@ pub struct SearchRequest {
 }
 
 /// One product of a search result, with its matches marked.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Hit {
     #[serde(flatten)]
     pub product: ProductSummary,
@@ -46,14 +47,14 @@ pub struct Hit {
 }
 
 /// HTML-escaped text with matches wrapped in `<mark>`; safe to insert as HTML.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Highlight {
     pub name: String,
     pub brand: String,
 }
 
-/// Which engine answered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// Which engine answered a search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Engine {
     Mysql,
@@ -61,6 +62,7 @@ pub enum Engine {
 }
 
 impl Engine {
+    /// The name in responses and metrics.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Mysql => "mysql",
@@ -70,8 +72,9 @@ impl Engine {
 }
 
 /// The response of every engine.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct SearchResponse {
+    /// Which engine answered.
     pub engine: Engine,
     pub query: String,
     pub total: u64,

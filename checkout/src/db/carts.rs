@@ -5,7 +5,6 @@ use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, Utc};
 use rust_decimal::Decimal;
-use serde::Serialize;
 use sqlx::{MySqlConnection, MySqlPool, Row as _};
 
 use super::Locking;
@@ -43,7 +42,7 @@ fn cart_from_row(row: &sqlx::mysql::MySqlRow) -> Result<Cart, sqlx::Error> {
     })
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CartItem {
     pub sku: platform::contracts::Sku,
     pub quantity: u32,

@@ -10,39 +10,52 @@ use axum::{
 use chrono::Duration;
 use platform::{
     contracts::catalog::QuoteItem,
-    http_error::{ApiError, json_body},
+    http_error::{ApiError, Problem, json_body},
 };
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use utoipa::ToSchema;
 
+use super::openapi::{
+    CartToken, InvalidRequest, NotFound, RateLimited, TooLarge, Unavailable, quantity,
+};
 use crate::{
     Checkout,
     carts::{self, CartError},
-    db::{
-        self,
-        carts::{Cart, CartItem},
-    },
+    db::{self, carts::Cart},
     domain::{CURRENCY, CartState, MAX_QUANTITY, Sku, parse_quantity, parse_sku},
 };
 
-#[derive(Debug, Serialize)]
+/// A cart line: the price and name seen when it was added, checked against the catalog now.
+#[derive(Debug, Serialize, ToSchema)]
 pub(super) struct CartLine {
-    #[serde(flatten)]
-    item: CartItem,
+    sku: Sku,
+    quantity: u32,
+    /// The price when the line was added: what the order charges unless it changed.
+    unit_price: Decimal,
+    name: String,
+    slug: String,
+    #[schema(required = true)]
+    image: Option<String>,
     line_total: Decimal,
-    /// The catalog's price now, when it could be asked.
+    /// The catalog's price now; null when the catalog could not be asked (`checked` is then false).
+    #[schema(required = true)]
     current_price: Option<Decimal>,
-    /// Units that can be sold now.
+    /// Units that can be sold now; null when the catalog could not be asked.
+    #[schema(required = true)]
     available: Option<u32>,
     price_changed: bool,
     /// Not for sale any more, or fewer units available than in the cart.
     availability_changed: bool,
 }
 
-#[derive(Debug, Serialize)]
+/// A guest cart; its token is the only way to reach it.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Cart)]
 pub(super) struct CartView {
     token: String,
+    /// `checking_out`: a place-order attempt holds the cart; its lines cannot change meanwhile.
     state: CartState,
     currency: String,
     items: Vec<CartLine>,
@@ -51,6 +64,7 @@ pub(super) struct CartView {
     /// False when the catalog could not be asked: prices and stock are the snapshots only.
     checked: bool,
     has_changes: bool,
+    /// Most units of one product in a cart.
     max_quantity: u32,
     expires_at: chrono::DateTime<chrono::Utc>,
 }
@@ -88,7 +102,12 @@ async fn view(state: &Checkout, cart: &Cart) -> Result<CartView, ApiError> {
                 availability_changed: available.is_some_and(|available| available < item.quantity),
                 current_price,
                 available,
-                item,
+                sku: item.sku,
+                quantity: item.quantity,
+                unit_price: item.unit_price,
+                name: item.name,
+                slug: item.slug,
+                image: item.image,
             }
         })
         .collect();
@@ -96,7 +115,7 @@ async fn view(state: &Checkout, cart: &Cart) -> Result<CartView, ApiError> {
         token: cart.token.clone(),
         state: cart.state,
         currency: cart.currency.clone(),
-        item_count: lines.iter().map(|line| line.item.quantity).sum(),
+        item_count: lines.iter().map(|line| line.quantity).sum(),
         // Two decimals even for an empty cart ("0.00", not "0"), like every other amount.
         subtotal: {
             let mut subtotal: Decimal = lines.iter().map(|line| line.line_total).sum();
@@ -173,6 +192,18 @@ async fn read_cart(state: &Checkout, token: &str) -> Result<Cart, ApiError> {
     Ok(cart)
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/carts",
+    operation_id = "create_cart",
+    tag = "carts",
+    summary = "Create a guest cart; keep its token",
+    responses(
+        (status = 201, description = "The new, empty cart", body = CartView),
+        (status = 429, response = RateLimited),
+        (status = 503, response = Unavailable),
+    )
+)]
 pub(super) async fn create(
     State(state): State<Checkout>,
 ) -> Result<(StatusCode, Json<CartView>), ApiError> {
@@ -180,6 +211,19 @@ pub(super) async fn create(
     Ok((StatusCode::CREATED, Json(view(&state, &cart).await?)))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/carts/{token}",
+    operation_id = "get_cart",
+    tag = "carts",
+    summary = "The cart with current prices and stock",
+    params(CartToken),
+    responses(
+        (status = 200, description = "The cart; each line flags a changed price or availability", body = CartView),
+        (status = 404, response = NotFound),
+        (status = 503, response = Unavailable),
+    )
+)]
 pub(super) async fn get(
     State(state): State<Checkout>,
     Path(token): Path<String>,
@@ -188,14 +232,19 @@ pub(super) async fn get(
     Ok(Json(view(&state, &cart).await?))
 }
 
-#[derive(Debug, Deserialize)]
+/// Units of a product to add; added to the line when the cart has one.
+#[derive(Debug, Deserialize, ToSchema)]
 struct AddItem {
+    #[schema(value_type = Sku)]
     sku: String,
+    #[schema(schema_with = quantity)]
     quantity: i64,
 }
 
-#[derive(Debug, Deserialize)]
+/// A line's new quantity.
+#[derive(Debug, Deserialize, ToSchema)]
 struct SetQuantity {
+    #[schema(schema_with = quantity)]
     quantity: i64,
 }
 
@@ -205,6 +254,27 @@ async fn changed(state: &Checkout, cart: Cart) -> Result<Json<CartView>, ApiErro
     Ok(Json(view(state, &cart).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/carts/{token}/items",
+    operation_id = "add_cart_item",
+    tag = "carts",
+    summary = "Add units of a product",
+    params(CartToken),
+    request_body = AddItem,
+    responses(
+        (status = 200, description = "The cart as the change left it", body = CartView),
+        (status = 400, response = InvalidRequest),
+        (status = 404, response = NotFound),
+        (status = 409, description = "`insufficient_stock` (with `lines`: requested and available), `cart_converted`, or `checkout_in_progress` (a place-order attempt holds the cart; Retry-After)",
+            body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u32, description = "With checkout_in_progress: seconds to wait"))),
+        (status = 413, response = TooLarge),
+        (status = 422, description = "The SKU is unknown or not for sale", body = Problem, content_type = "application/problem+json"),
+        (status = 429, response = RateLimited),
+        (status = 503, response = Unavailable),
+    )
+)]
 pub(super) async fn add_item(
     State(state): State<Checkout>,
     Path(token): Path<String>,
@@ -218,6 +288,26 @@ pub(super) async fn add_item(
     changed(&state, cart).await
 }
 
+#[utoipa::path(
+    put,
+    path = "/api/carts/{token}/items/{sku}",
+    operation_id = "set_cart_item_quantity",
+    tag = "carts",
+    summary = "Change a line's quantity",
+    params(CartToken, ("sku" = Sku, Path, description = "The line's SKU")),
+    request_body = SetQuantity,
+    responses(
+        (status = 200, description = "The cart as the change left it", body = CartView),
+        (status = 400, response = InvalidRequest),
+        (status = 404, response = NotFound),
+        (status = 409, description = "`insufficient_stock`, `cart_converted`, or `checkout_in_progress` (Retry-After)",
+            body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u32, description = "With checkout_in_progress: seconds to wait"))),
+        (status = 413, response = TooLarge),
+        (status = 429, response = RateLimited),
+        (status = 503, response = Unavailable),
+    )
+)]
 pub(super) async fn set_quantity(
     State(state): State<Checkout>,
     Path((token, sku)): Path<(String, String)>,
@@ -232,6 +322,23 @@ pub(super) async fn set_quantity(
     changed(&state, cart).await
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/carts/{token}/items/{sku}",
+    operation_id = "remove_cart_item",
+    tag = "carts",
+    summary = "Remove a line",
+    params(CartToken, ("sku" = Sku, Path, description = "The line's SKU")),
+    responses(
+        (status = 200, description = "The cart as the change left it", body = CartView),
+        (status = 404, response = NotFound),
+        (status = 409, description = "`cart_converted`, or `checkout_in_progress` (Retry-After)",
+            body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u32, description = "With checkout_in_progress: seconds to wait"))),
+        (status = 429, response = RateLimited),
+        (status = 503, response = Unavailable),
+    )
+)]
 pub(super) async fn remove_item(
     State(state): State<Checkout>,
     Path((token, sku)): Path<(String, String)>,

@@ -39,7 +39,7 @@ pub fn router(state: Checkout, proxies: &TrustedProxies) -> Router {
         )
         .route("/api/orders", limited(post(orders::place), &orders))
         .route("/api/orders/{number}", get(orders::lookup))
-        .route("/api/checkout/openapi.json", get(openapi::document))
+        .route("/api/checkout/openapi.json", get(openapi::serve))
         .fallback(platform::http_error::no_such_endpoint)
         .layer(middleware::from_fn(never_cached))
         .with_state(state)

@@ -1,94 +1,402 @@
-//! The OpenAPI 3.1 document of the checkout API, served at `/api/checkout/openapi.json`.
+//! The OpenAPI 3.1 document of the checkout API, served at `/api/checkout/openapi.json`. It is derived from
+//! the handlers' `#[utoipa::path]` attributes and the types they read and answer with, so it cannot drift from
+//! them; the schemas of request fields below say what the parsers in `domain` accept, and a test drives those
+//! parsers at every limit the document states. `checkout/openapi.json` is a copy checked in for the
+//! storefront, whose API types are generated from it; a test fails when that copy differs from this document
+//! (`UPDATE_OPENAPI=1` rewrites it).
 
 use axum::Json;
-use serde_json::{Value, json};
+use platform::{contracts::catalog::ShortLine, http_error::Problem};
+use utoipa::{
+    IntoParams, OpenApi,
+    openapi::{
+        Object, ObjectBuilder, Required, Type,
+        path::{Parameter, ParameterBuilder, ParameterIn},
+        schema::SchemaType,
+    },
+};
 
-use crate::domain::{MAX_QUANTITY, ShippingMethod, TestCard};
+use super::orders::MAX_KEY_LENGTH;
+use crate::{
+    domain::{MAX_CITY_CHARS, MAX_NAME_CHARS, MAX_POSTAL_CODE_CHARS, MAX_QUANTITY, TestCard},
+    orders::attempt::PriceChange,
+};
 
-pub(super) async fn document() -> Json<Value> {
-    let problem = json!({"description": "Problem document (RFC 9457); `errors[].field` names the invalid field",
-        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}});
-    let unavailable = json!({"description": "The catalog, database or payment provider is unavailable; retry after Retry-After. Nothing was ordered or charged.",
-        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}});
-    let token = json!({"name": "token", "in": "path", "required": true,
-        "schema": {"type": "string", "pattern": "^[0-9a-f]{64}$"}});
-    let limited = json!({"description": "Too many requests from this address (`rate_limited`) or too many payment attempts for this cart (`too_many_attempts`); wait Retry-After seconds. Nothing was done.",
-        "headers": {"Retry-After": {"schema": {"type": "integer"}}},
-        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}});
-    let too_large = json!({"description": "The body is larger than the server accepts (64 KiB by default)",
-        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}});
-    let cart = json!({"description": "The cart; each line flags a changed price or availability",
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Cart"}}}});
-    Json(json!({
-        "openapi": "3.1.0",
-        "info": {"title": "Shop checkout API", "version": env!("CARGO_PKG_VERSION"),
-                 "description": format!("Guest carts, place-order and order lookup. Money is a decimal string. Test cards: {}.", TestCard::NAMES)},
-        "paths": {
-            "/api/carts": {"post": {"summary": "Create a guest cart; keep its token", "responses": {"201": cart, "429": limited}}},
-            "/api/carts/{token}": {"get": {"summary": "The cart with current prices and stock", "parameters": [token],
-                "responses": {"200": cart, "404": problem}}},
-            "/api/carts/{token}/items": {"post": {"summary": "Add units of a product",
-                "parameters": [token],
-                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object",
-                    "required": ["sku", "quantity"], "properties": {"sku": {"type": "string"},
-                    "quantity": {"type": "integer", "minimum": 1, "maximum": MAX_QUANTITY}}}}}},
-                "responses": {"200": cart, "400": problem, "404": problem, "409": problem, "413": too_large, "422": problem, "429": limited, "503": unavailable}}},
-            "/api/carts/{token}/items/{sku}": {
-                "put": {"summary": "Change a line's quantity", "parameters": [token, {"name": "sku", "in": "path", "required": true, "schema": {"type": "string"}}],
-                    "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object",
-                        "required": ["quantity"], "properties": {"quantity": {"type": "integer", "minimum": 1, "maximum": MAX_QUANTITY}}}}}},
-                    "responses": {"200": cart, "400": problem, "404": problem, "409": problem, "413": too_large, "429": limited, "503": unavailable}},
-                "delete": {"summary": "Remove a line", "parameters": [token, {"name": "sku", "in": "path", "required": true, "schema": {"type": "string"}}],
-                    "responses": {"200": cart, "404": problem, "409": problem, "429": limited}}},
-            "/api/orders": {"post": {
-                "summary": "Place the order for a cart. The same Idempotency-Key and body replay the first response byte for byte (also after a crash: a retry resumes the same order and never charges twice); the same key with another body is 422; while the first is running, 409 in_progress. One attempt at a time holds a cart: another answers 409 checkout_in_progress and charges nothing.",
-                "parameters": [{"name": "Idempotency-Key", "in": "header", "required": true,
-                    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"}}],
-                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PlaceOrder"}}}},
-                "responses": {
-                    "201": {"description": "Placed and paid", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Order"}}}},
-                    "400": problem, "402": problem, "404": problem,
-                    "409": {"description": "price_changed (the cart now shows the new prices), out_of_stock (lines with available quantities), cart_converted, checkout_in_progress (another attempt holds the cart; Retry-After) or in_progress (this key's first request is still running; Retry-After)",
-                        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
-                    "413": too_large, "422": problem, "429": limited, "503": unavailable}}},
-            "/api/orders/{number}": {"get": {"summary": "An order, with the lookup token from its confirmation",
-                "parameters": [{"name": "number", "in": "path", "required": true, "schema": {"type": "string"}},
-                               {"name": "token", "in": "query", "required": true, "schema": {"type": "string"}}],
-                "responses": {"200": {"description": "The order", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Order"}}}},
-                              "404": problem}}}
-        },
-        "components": {"schemas": {
-            "Problem": {"type": "object", "properties": {"type": {"type": "string"}, "title": {"type": "string"},
-                "status": {"type": "integer"}, "detail": {"type": "string"}, "code": {"type": "string"},
-                "errors": {"type": "array", "items": {"type": "object", "properties": {"field": {"type": "string"}, "reason": {"type": "string"}}}},
-                "lines": {"type": "array", "items": {"type": "object"}}}},
-            "Cart": {"type": "object", "properties": {"token": {"type": "string"},
-                "state": {"type": "string", "enum": ["open", "checking_out", "converted"],
-                    "description": "checking_out: a place-order attempt holds the cart; its lines cannot change meanwhile"},
-                "currency": {"type": "string"}, "max_quantity": {"type": "integer"},
-                "expires_at": {"type": "string", "format": "date-time"},
-                "items": {"type": "array", "items": {"type": "object", "properties": {
-                    "sku": {"type": "string"}, "name": {"type": "string"}, "quantity": {"type": "integer"},
-                    "slug": {"type": "string"}, "image": {"type": ["string", "null"]},
-                    "unit_price": {"type": "string"}, "line_total": {"type": "string"}, "current_price": {"type": ["string", "null"]},
-                    "available": {"type": ["integer", "null"]}, "price_changed": {"type": "boolean"}, "availability_changed": {"type": "boolean"}}}},
-                "subtotal": {"type": "string"}, "item_count": {"type": "integer"}, "checked": {"type": "boolean"}, "has_changes": {"type": "boolean"}}},
-            "Address": {"type": "object", "required": ["line1", "city", "postal_code", "country"], "properties": {
-                "line1": {"type": "string"}, "line2": {"type": "string"}, "city": {"type": "string"}, "region": {"type": "string"},
-                "postal_code": {"type": "string"}, "country": {"type": "string", "description": "ISO 3166-1 alpha-2"}}},
-            "PlaceOrder": {"type": "object", "required": ["cart_token", "email", "customer_name", "shipping_address", "shipping_method", "card_token"],
-                "properties": {"cart_token": {"type": "string"}, "email": {"type": "string", "format": "email"},
-                    "customer_name": {"type": "string"}, "shipping_address": {"$ref": "#/components/schemas/Address"},
-                    "shipping_method": {"type": "string", "description": ShippingMethod::NAMES},
-                    "card_token": {"type": "string", "description": TestCard::NAMES}}},
-            "Order": {"type": "object", "properties": {"number": {"type": "string"}, "state": {"type": "string"},
-                "email": {"type": "string"}, "customer_name": {"type": "string"},
-                "created_at": {"type": "string", "format": "date-time"}, "shipping_method": {"type": "string"},
-                "lines": {"type": "array", "items": {"type": "object", "properties": {
-                    "sku": {"type": "string"}, "name": {"type": "string"}, "unit_price": {"type": "string"},
-                    "quantity": {"type": "integer"}, "line_total": {"type": "string"}}}}, "subtotal": {"type": "string"}, "shipping": {"type": "string"},
-                "tax": {"type": "string"}, "total": {"type": "string"}, "currency": {"type": "string"},
-                "shipping_address": {"$ref": "#/components/schemas/Address"}, "lookup_token": {"type": "string"}, "order_url": {"type": "string"}}}
-        }}
-    }))
+platform::problem_response!(
+    pub(super) InvalidRequest,
+    "A field, parameter or header is invalid: a problem document (RFC 9457) naming it in `errors[].field`"
+);
+platform::problem_response!(
+    pub(super) NotFound,
+    "No such cart, cart line or order (a wrong order token answers the same)"
+);
+platform::problem_response!(
+    pub(super) TooLarge,
+    "The body is larger than the server accepts (64 KiB by default)"
+);
+platform::problem_response!(
+    pub(super) RateLimited,
+    "Too many requests from this address (`rate_limited`), or too many payment attempts for this cart \
+     (`too_many_attempts`); nothing was done",
+    retry_after
+);
+platform::problem_response!(
+    pub(super) Unavailable,
+    "The catalog, the database or the payment provider is unavailable, or the service is busy; nothing was \
+     ordered or charged. Retry after Retry-After.",
+    retry_after
+);
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Shop checkout API"),
+    paths(
+        super::carts::create,
+        super::carts::get,
+        super::carts::add_item,
+        super::carts::set_quantity,
+        super::carts::remove_item,
+        super::orders::place,
+        super::orders::lookup
+    ),
+    components(
+        schemas(Problem, ShortLine, PriceChange),
+        responses(InvalidRequest, NotFound, TooLarge, RateLimited, Unavailable)
+    )
+)]
+struct CheckoutApi;
+
+/// The document, as served and as checked in.
+fn document() -> utoipa::openapi::OpenApi {
+    let mut document = CheckoutApi::openapi();
+    document.info.description = Some(format!(
+        "Guest carts, place-order and order lookup. Money is a decimal string. Test cards: {}.",
+        TestCard::NAMES
+    ));
+    document
+}
+
+pub(super) async fn serve() -> Json<utoipa::openapi::OpenApi> {
+    Json(document())
+}
+
+/// The `{token}` of a cart path.
+#[derive(Debug)]
+pub(super) struct CartToken;
+
+impl IntoParams for CartToken {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        let token = string().pattern(Some("^[0-9a-f]{64}$")).build();
+        vec![
+            ParameterBuilder::new()
+                .name("token")
+                .parameter_in(ParameterIn::Path)
+                .required(Required::True)
+                .description(Some("The cart's token, from its creation"))
+                .schema(Some(token))
+                .build(),
+        ]
+    }
+}
+
+/// The `Idempotency-Key` header of place-order.
+#[derive(Debug)]
+pub(super) struct IdempotencyKey;
+
+impl IntoParams for IdempotencyKey {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        let key = string()
+            .min_length(Some(1))
+            .max_length(Some(MAX_KEY_LENGTH))
+            .pattern(Some("^[!-~]+$"))
+            .build();
+        vec![
+            ParameterBuilder::new()
+                .name("Idempotency-Key")
+                .parameter_in(ParameterIn::Header)
+                .required(Required::True)
+                .description(Some(
+                    "One fresh value per checkout attempt (visible ASCII); the same key and body replay the \
+                     first answer",
+                ))
+                .schema(Some(key))
+                .build(),
+        ]
+    }
+}
+
+fn string() -> ObjectBuilder {
+    ObjectBuilder::new().schema_type(Type::String)
+}
+
+/// Characters `domain::parse_text` refuses anywhere (`char::is_control`).
+const CONTROL: &str = r"\x00-\x1F\x7F-\x9F";
+
+/// Required text as `domain::parse_text` takes it: at most `MAX` characters, not blank, no control characters.
+fn required_text<const MAX: usize>() -> Object {
+    string()
+        .min_length(Some(1))
+        .max_length(Some(MAX))
+        .pattern(Some(format!(r"^[^{CONTROL}]*[^\s{CONTROL}][^{CONTROL}]*$")))
+        .build()
+}
+
+/// Optional text: absent, null or blank is none; otherwise as [`required_text`].
+fn optional_text<const MAX: usize>() -> Object {
+    ObjectBuilder::new()
+        .schema_type(SchemaType::Array(vec![Type::String, Type::Null]))
+        .max_length(Some(MAX))
+        .pattern(Some(format!(r"^[^{CONTROL}]*$")))
+        .build()
+}
+
+pub(super) fn name() -> Object {
+    required_text::<MAX_NAME_CHARS>()
+}
+
+pub(super) fn line() -> Object {
+    required_text::<MAX_NAME_CHARS>()
+}
+
+pub(super) fn optional_line() -> Object {
+    optional_text::<MAX_NAME_CHARS>()
+}
+
+pub(super) fn city() -> Object {
+    required_text::<MAX_CITY_CHARS>()
+}
+
+pub(super) fn optional_city() -> Object {
+    optional_text::<MAX_CITY_CHARS>()
+}
+
+pub(super) fn postal_code() -> Object {
+    required_text::<MAX_POSTAL_CODE_CHARS>()
+}
+
+/// What `domain::parse_address` takes as a country: two letters, either case, spaces around ignored.
+pub(super) fn country() -> Object {
+    string().pattern(Some(r"^\s*[A-Za-z]{2}\s*$")).build()
+}
+
+/// What `domain::parse_quantity` takes.
+pub(super) fn quantity() -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::Integer)
+        .minimum(Some(1))
+        .maximum(Some(MAX_QUANTITY))
+        .build()
+}
+
+/// The mock payment provider's test cards.
+pub(super) fn card_token() -> Object {
+    string()
+        .enum_values(Some(TestCard::TOKENS))
+        .description(Some(TestCard::NAMES))
+        .build()
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::response::IntoResponse as _;
+    use platform::http_error::ApiError;
+    use rust_decimal::Decimal;
+    use serde_json::{Value, json};
+
+    use super::*;
+    use crate::{
+        carts::CartError,
+        domain::{OrderNumber, Sku, parse_quantity, parse_sku},
+        http::orders::parse_request,
+        orders::attempt::PlaceError,
+    };
+
+    fn generated() -> (String, Value) {
+        let pretty = document().to_pretty_json().unwrap();
+        let value = serde_json::from_str(&pretty).unwrap();
+        (pretty, value)
+    }
+
+    #[test]
+    fn the_document_names_every_route_and_the_checked_in_copy_is_current() {
+        let (pretty, document) = generated();
+        assert_eq!(document["openapi"], "3.1.0");
+        for (path, method) in [
+            ("/api/carts", "post"),
+            ("/api/carts/{token}", "get"),
+            ("/api/carts/{token}/items", "post"),
+            ("/api/carts/{token}/items/{sku}", "put"),
+            ("/api/carts/{token}/items/{sku}", "delete"),
+            ("/api/orders", "post"),
+            ("/api/orders/{number}", "get"),
+        ] {
+            assert!(
+                document["paths"][path][method].is_object(),
+                "{method} {path} missing"
+            );
+        }
+        platform::testing::assert_checked_in_openapi(
+            &pretty,
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("openapi.json"),
+        );
+    }
+
+    fn valid_order() -> Value {
+        json!({
+            "cart_token": "token",
+            "email": "ann@example.com",
+            "customer_name": "Ann Smith",
+            "shipping_address": {"line1": "1 Main St", "city": "Springfield", "postal_code": "12345", "country": "us"},
+            "shipping_method": "standard",
+            "card_token": "tok_visa",
+        })
+    }
+
+    /// The field a refused body is refused for.
+    fn refused_field(body: &Value) -> String {
+        match parse_request(body.to_string().as_bytes()) {
+            Ok(_) => panic!("accepted: {body}"),
+            Err(ApiError::InvalidField { field, .. }) => field,
+            Err(other) => panic!("{other:?} for {body}"),
+        }
+    }
+
+    fn accepted(body: &Value) -> bool {
+        parse_request(body.to_string().as_bytes()).is_ok()
+    }
+
+    #[test]
+    fn the_place_order_schema_states_exactly_the_limits_the_parser_applies() {
+        let (_, document) = generated();
+        let schemas = &document["components"]["schemas"];
+        assert!(accepted(&valid_order()));
+        for (prefix, name) in [("", "PlaceOrder"), ("shipping_address.", "ShippingAddress")] {
+            let schema = &schemas[name];
+            let pointer = if prefix.is_empty() {
+                String::new()
+            } else {
+                "/shipping_address".to_owned()
+            };
+            for required in schema["required"].as_array().unwrap() {
+                let required = required.as_str().unwrap();
+                let mut body = valid_order();
+                body.pointer_mut(&pointer)
+                    .unwrap()
+                    .as_object_mut()
+                    .unwrap()
+                    .remove(required);
+                assert_eq!(refused_field(&body), format!("{prefix}{required}"));
+            }
+            for (field, property) in schema["properties"].as_object().unwrap() {
+                let Some(max) = property["maxLength"].as_u64() else {
+                    continue;
+                };
+                let max = usize::try_from(max).unwrap();
+                let of_length = |chars: usize| {
+                    if field == "email" {
+                        format!("{}@example.com", "a".repeat(chars - "@example.com".len()))
+                    } else {
+                        "a".repeat(chars)
+                    }
+                };
+                let with_length = |chars: usize| {
+                    let mut body = valid_order();
+                    body.pointer_mut(&pointer).unwrap()[field.as_str()] = json!(of_length(chars));
+                    body
+                };
+                assert!(
+                    accepted(&with_length(max)),
+                    "{prefix}{field}: {max} characters refused"
+                );
+                assert_eq!(
+                    refused_field(&with_length(max + 1)),
+                    format!("{prefix}{field}")
+                );
+            }
+        }
+        let enums = [
+            ("shipping_method", &schemas["ShippingMethod"]["enum"]),
+            (
+                "card_token",
+                &schemas["PlaceOrder"]["properties"]["card_token"]["enum"],
+            ),
+        ];
+        for (field, values) in enums {
+            for value in values.as_array().unwrap() {
+                let mut body = valid_order();
+                body[field] = value.clone();
+                assert!(accepted(&body), "{field} {value} refused");
+            }
+            let mut body = valid_order();
+            body[field] = json!("other");
+            assert_eq!(refused_field(&body), field);
+        }
+        let mut body = valid_order();
+        body["shipping_address"]["country"] = json!("USA");
+        assert_eq!(refused_field(&body), "shipping_address.country");
+        let mut body = valid_order();
+        body["email"] = json!("ann@localhost");
+        assert_eq!(refused_field(&body), "email");
+    }
+
+    #[test]
+    fn the_cart_schemas_state_the_quantity_and_sku_limits() {
+        let (_, document) = generated();
+        let quantity = &document["components"]["schemas"]["AddItem"]["properties"]["quantity"];
+        let min = quantity["minimum"].as_i64().unwrap();
+        let max = quantity["maximum"].as_i64().unwrap();
+        assert!(parse_quantity("quantity", min).is_ok());
+        assert!(parse_quantity("quantity", max).is_ok());
+        assert!(parse_quantity("quantity", min - 1).is_err());
+        assert!(parse_quantity("quantity", max + 1).is_err());
+        assert_eq!(
+            document["components"]["schemas"]["SetQuantity"]["properties"]["quantity"],
+            *quantity
+        );
+        assert!(parse_sku("sku", &"A".repeat(32)).is_ok());
+        assert!(parse_sku("sku", &"A".repeat(33)).is_err());
+        assert!(parse_sku("sku", "a-1").is_err());
+    }
+
+    /// Every member a problem document has is one the `Problem` schema names.
+    #[tokio::test]
+    async fn problem_documents_hold_only_documented_members() {
+        let line = ShortLine {
+            sku: Sku::parse("A-1").unwrap(),
+            requested: 3,
+            available: 1,
+        };
+        let errors: Vec<ApiError> = vec![
+            CartError::InsufficientStock {
+                sku: "A-1".to_owned(),
+                requested: 3,
+                available: 1,
+            }
+            .into(),
+            CartError::UnknownSku("A-1".to_owned()).into(),
+            PlaceError::CartNotFound.into(),
+            PlaceError::CartEmpty.into(),
+            PlaceError::PriceChanged(vec![PriceChange {
+                sku: Sku::parse("A-1").unwrap(),
+                name: "A".to_owned(),
+                old_price: Decimal::ONE,
+                new_price: Decimal::TWO,
+            }])
+            .into(),
+            PlaceError::OutOfStock(vec![line]).into(),
+            PlaceError::Declined {
+                number: OrderNumber::parse("SH-1").unwrap(),
+                reason: "declined".to_owned(),
+            }
+            .into(),
+        ];
+        for err in errors {
+            let body = axum::body::to_bytes(err.into_response().into_body(), usize::MAX)
+                .await
+                .unwrap();
+            if let Err(e) = serde_json::from_slice::<Problem>(&body) {
+                panic!("{e}: {}", String::from_utf8_lossy(&body));
+            }
+        }
+    }
 }

@@ -7,11 +7,16 @@ use axum::{
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
-use platform::http_error::{ApiError, PROBLEM_JSON, json_body};
+use platform::http_error::{ApiError, PROBLEM_JSON, Problem, json_body};
 use serde::Deserialize;
 use serde_json::json;
 use sha2::{Digest as _, Sha256};
+use utoipa::ToSchema;
 
+use super::openapi::{
+    IdempotencyKey, InvalidRequest, NotFound, RateLimited, TooLarge, Unavailable, card_token, city,
+    country, line, name, optional_city, optional_line, postal_code,
+};
 use crate::{
     Checkout,
     db::{
@@ -20,37 +25,60 @@ use crate::{
         idempotency::{AttemptIds, Begin},
     },
     domain::{
-        Address, InvalidField, ShippingMethod, TestCard, parse_address, parse_email,
-        parse_order_number, parse_text,
+        Address, Email, InvalidField, MAX_NAME_CHARS, OrderNumber, ShippingMethod, TestCard,
+        parse_address, parse_email, parse_order_number, parse_text,
     },
     orders::{
         attempt::{Attempt, PlaceError, PlaceOrder},
         lookup::{self, LookupError},
-        new_order_number, place,
+        new_order_number,
+        outcome::Placed,
+        place,
         view::OrderView,
     },
 };
 
 /// Longest accepted `Idempotency-Key`.
-const MAX_KEY_LENGTH: usize = 255;
+pub(super) const MAX_KEY_LENGTH: usize = 255;
 
-#[derive(Debug, Default, Deserialize)]
+// Every field is optional here so that a missing one is refused by name ("is required") after the others
+// parse; the schemas say what is valid.
+
+/// Where the order ships.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[schema(as = ShippingAddress)]
 struct AddressBody {
+    #[schema(schema_with = line, required = true)]
     line1: Option<String>,
+    #[schema(schema_with = optional_line)]
     line2: Option<String>,
+    #[schema(schema_with = city, required = true)]
     city: Option<String>,
+    #[schema(schema_with = optional_city)]
     region: Option<String>,
+    #[schema(schema_with = postal_code, required = true)]
     postal_code: Option<String>,
+    /// ISO 3166-1 alpha-2, either case.
+    #[schema(schema_with = country, required = true)]
     country: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+/// Everything place-order needs besides the `Idempotency-Key` header.
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = PlaceOrder)]
 struct PlaceOrderBody {
+    /// The token of the cart to order.
+    #[schema(value_type = String, min_length = 1, required = true)]
     cart_token: Option<String>,
+    #[schema(value_type = Email, required = true)]
     email: Option<String>,
+    #[schema(schema_with = name, required = true)]
     customer_name: Option<String>,
+    #[schema(value_type = AddressBody, required = true)]
     shipping_address: Option<AddressBody>,
+    #[schema(value_type = ShippingMethod, required = true)]
     shipping_method: Option<String>,
+    #[schema(schema_with = card_token, required = true)]
     card_token: Option<String>,
 }
 
@@ -65,14 +93,14 @@ fn required<'a>(field: &str, value: &'a Option<String>) -> Result<&'a str, ApiEr
         .ok_or_else(|| ApiError::field(field, "is required"))
 }
 
-fn parse_request(body: &[u8]) -> Result<PlaceOrder, ApiError> {
+pub(super) fn parse_request(body: &[u8]) -> Result<PlaceOrder, ApiError> {
     let body: PlaceOrderBody = json_body(body)?;
     let cart_token = required("cart_token", &body.cart_token)?.trim().to_owned();
     let email = parse_email(required("email", &body.email)?).map_err(field_error)?;
     let customer_name = parse_text(
         "customer_name",
         required("customer_name", &body.customer_name)?,
-        200,
+        MAX_NAME_CHARS,
     )
     .map_err(field_error)?;
     let address = body
@@ -210,6 +238,31 @@ impl From<PlaceError> for ApiError {
     }
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/orders",
+    operation_id = "place_order",
+    tag = "orders",
+    summary = "Place the order for a cart",
+    description = "The same Idempotency-Key and body replay the first response byte for byte (also after a crash: a retry resumes the same order and never charges twice); the same key with another body is 422; while the first is running, 409 in_progress. One attempt at a time holds a cart: another answers 409 checkout_in_progress and charges nothing.",
+    params(IdempotencyKey),
+    request_body = PlaceOrderBody,
+    responses(
+        (status = 201, description = "Placed and paid", body = Placed),
+        (status = 400, response = InvalidRequest),
+        (status = 402, description = "`card_declined`: nothing was charged; the order (`order_number`) is `payment_failed` and the cart open again",
+            body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No cart with `cart_token`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`price_changed` (the cart now shows the new prices; `lines`), `out_of_stock` (`lines` with available quantities), `not_orderable`, `cart_converted`, `checkout_in_progress` (another attempt holds the cart; Retry-After) or `in_progress` (this key's first request is still running; Retry-After)",
+            body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u32, description = "With checkout_in_progress and in_progress: seconds to wait"))),
+        (status = 413, response = TooLarge),
+        (status = 422, description = "`cart_empty`, or the Idempotency-Key was used with a different body",
+            body = Problem, content_type = "application/problem+json"),
+        (status = 429, response = RateLimited),
+        (status = 503, response = Unavailable),
+    )
+)]
 pub(super) async fn place(
     State(state): State<Checkout>,
     headers: HeaderMap,
@@ -295,6 +348,23 @@ pub(super) struct LookupQuery {
     token: Option<String>,
 }
 
+// Neither parameter is checked for its shape: anything but the right number and token is the same 404.
+#[utoipa::path(
+    get,
+    path = "/api/orders/{number}",
+    operation_id = "get_order",
+    tag = "orders",
+    summary = "An order, with the lookup token from its confirmation",
+    params(
+        ("number" = OrderNumber, Path, description = "The order number, like SH-7K2M9Q4T"),
+        ("token" = String, Query, description = "The order's lookup token (`lookup_token` of the placed order)", pattern = "^[0-9a-f]{64}$"),
+    ),
+    responses(
+        (status = 200, description = "The order", body = OrderView),
+        (status = 404, response = NotFound),
+        (status = 503, response = Unavailable),
+    )
+)]
 pub(super) async fn lookup(
     State(state): State<Checkout>,
     Path(number): Path<String>,

@@ -31,7 +31,7 @@ pub struct Attempt {
 }
 
 /// A line whose price changed since it was put in the cart.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct PriceChange {
     pub sku: Sku,
     pub name: String,

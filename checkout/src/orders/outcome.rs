@@ -22,11 +22,14 @@ use crate::{
 };
 
 /// What the shopper gets back for a paid order: the order, and the secret link to reopen it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = PlacedOrder)]
 pub struct Placed {
     #[serde(flatten)]
     pub order: OrderView,
+    /// Opens the order with `GET /api/orders/{number}?token=`; shown once, kept by the shopper.
     pub lookup_token: String,
+    /// The storefront's page of the order, token included.
     pub order_url: String,
 }
 

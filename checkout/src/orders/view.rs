@@ -6,24 +6,30 @@ use chrono::{DateTime, Utc};
 use platform::contracts::orders::{Address, OrderLine, OrderStatus};
 use rust_decimal::Decimal;
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::{
     db::orders::Order,
-    domain::{Email, OrderNumber},
+    domain::{Email, OrderNumber, OrderState, ShippingMethod},
 };
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// An order, as the order page and the place-order answer show it.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[schema(as = Order)]
 pub struct OrderView {
     pub number: OrderNumber,
     pub email: Email,
     pub customer_name: String,
     pub shipping_address: Address,
+    #[schema(value_type = ShippingMethod)]
     pub shipping_method: String,
     pub subtotal: Decimal,
     pub shipping: Decimal,
     pub tax: Decimal,
     pub total: Decimal,
     pub currency: String,
+    // Documented as checkout's own states: it never answers `unknown`.
+    #[schema(value_type = OrderState)]
     pub state: OrderStatus,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

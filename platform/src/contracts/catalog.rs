@@ -39,6 +39,7 @@ pub const SNAPSHOT: &str = "rpc.catalog.snapshot";
 
 /// A category on a product's path, root first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CategoryRef {
     pub slug: String,
     pub name: String,
@@ -329,7 +330,10 @@ pub struct StockOutcome {
 
 /// A line that cannot be reserved, with what is available now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ShortLine {
+    // Described as the plain string checkout's API has always documented; the wire form is the same.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub sku: Sku,
     pub requested: u32,
     pub available: u32,

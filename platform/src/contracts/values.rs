@@ -235,6 +235,71 @@ impl Email {
 
 string_newtype!(Email);
 
+/// How the values look in the services' OpenAPI documents: what `parse` accepts, as a JSON Schema pattern.
+#[cfg(feature = "openapi")]
+mod schemas {
+    use utoipa::{
+        PartialSchema, ToSchema,
+        openapi::{KnownFormat, ObjectBuilder, RefOr, SchemaFormat, Type, schema::Schema},
+    };
+
+    use super::{Email, OrderNumber, Sku};
+
+    /// Characters `char::is_control` refuses, and those `is_invisible` does (keep the two lists in step).
+    const CONTROL: &str = r"\x00-\x1F\x7F-\x9F";
+    const INVISIBLE: &str =
+        r"\u00AD\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF";
+
+    fn text(description: &str, pattern: String) -> ObjectBuilder {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some(description))
+            .pattern(Some(pattern))
+    }
+
+    impl PartialSchema for Sku {
+        fn schema() -> RefOr<Schema> {
+            let pattern = format!(r"^\s*[A-Z0-9-]{{1,{}}}\s*$", Sku::MAX_LEN);
+            text("A stock keeping unit, like BB-1234567", pattern)
+                .build()
+                .into()
+        }
+    }
+
+    impl ToSchema for Sku {}
+
+    impl PartialSchema for OrderNumber {
+        fn schema() -> RefOr<Schema> {
+            let pattern = format!(
+                r"^[A-Za-z0-9][A-Za-z0-9-]{{0,{}}}$",
+                OrderNumber::MAX_LEN - 1
+            );
+            text("An order number, like SH-7K2M9Q4T", pattern)
+                .build()
+                .into()
+        }
+    }
+
+    impl ToSchema for OrderNumber {}
+
+    impl PartialSchema for Email {
+        fn schema() -> RefOr<Schema> {
+            // One `@` with something before it; a domain with a dot, neither first nor last; no white space,
+            // control or invisible characters. Surrounding white space is forgiven.
+            let part = format!(r"[^\s@{CONTROL}{INVISIBLE}]");
+            let edge = format!(r"[^\s@.{CONTROL}{INVISIBLE}]");
+            let pattern = format!(r"^\s*{part}+@{edge}{part}*\.{part}*{edge}\s*$");
+            text("An email address", pattern)
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Email)))
+                .max_length(Some(Email::MAX_LEN))
+                .build()
+                .into()
+        }
+    }
+
+    impl ToSchema for Email {}
+}
+
 /// Zero-width and bidirectional formatting characters: invisible in an address, and never needed in one.
 fn is_invisible(c: char) -> bool {
     matches!(
