@@ -2,9 +2,11 @@
 
 use std::time::Duration;
 
-use platform::config::{ConfigError, secs_var, var};
-
-pub use crate::search::meili::MeiliConfig;
+use platform::{
+    config::{ConfigError, optional_var, secs_var, var},
+    contracts::search::DEFAULT_INDEX,
+};
+use secrecy::SecretString;
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -29,5 +31,37 @@ impl Config {
             fulltext_budget: Duration::from_millis(var("SEARCH_FULLTEXT_BUDGET_MS", 15)?),
             meili: MeiliConfig::from_env()?,
         })
+    }
+}
+
+/// `MEILI_*` settings of the catalog.
+#[derive(Debug, Clone)]
+pub struct MeiliConfig {
+    pub url: String,
+    /// `MEILI_SEARCH_KEY`: a key limited to the `search` action.
+    pub search_key: Option<SecretString>,
+    pub index: String,
+    /// `MEILI_TIMEOUT_MS` (default 150): the most a search may wait for Meilisearch.
+    pub timeout: Duration,
+    /// `MEILI_BREAKER_FAILURES` (default 3) failures in a row open the breaker for
+    /// `MEILI_BREAKER_COOLDOWN_MS` (default 5000).
+    pub breaker_failures: u32,
+    pub breaker_cooldown: Duration,
+}
+
+impl MeiliConfig {
+    /// `None` without `MEILI_URL`.
+    pub fn from_env() -> Result<Option<Self>, ConfigError> {
+        let Some(url) = optional_var::<String>("MEILI_URL")? else {
+            return Ok(None);
+        };
+        Ok(Some(Self {
+            url: url.trim_end_matches('/').to_owned(),
+            search_key: optional_var::<String>("MEILI_SEARCH_KEY")?.map(SecretString::from),
+            index: var("MEILI_INDEX", DEFAULT_INDEX.to_owned())?,
+            timeout: Duration::from_millis(var("MEILI_TIMEOUT_MS", 150)?),
+            breaker_failures: var("MEILI_BREAKER_FAILURES", 3)?,
+            breaker_cooldown: Duration::from_millis(var("MEILI_BREAKER_COOLDOWN_MS", 5_000)?),
+        }))
     }
 }

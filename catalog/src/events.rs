@@ -1,10 +1,13 @@
-//! What the catalog publishes: product documents and deletions, written to the outbox in the transaction that
-//! changed them (stock events are written by `db::stock`). The relay in `platform::outbox` publishes them.
+//! What the catalog publishes, written to the outbox in the transaction that makes the change (the relay in
+//! `platform::outbox` publishes them once it commits): product documents and deletions, and stock changes.
 
-use platform::contracts::catalog::{ProductDeleted, ProductUpserted};
+use platform::contracts::{
+    Sku,
+    catalog::{ProductDeleted, ProductUpserted, StockChanged},
+};
 use sqlx::MySqlConnection;
 
-use crate::{SERVICE, db, domain::Sku};
+use crate::{SERVICE, db};
 
 /// Writes a ProductUpserted event with the current document of each of `ids`.
 pub async fn product_upserted(
@@ -18,25 +21,26 @@ pub async fn product_upserted(
     Ok(documents)
 }
 
-/// Deletes or archives the product with `sku` and writes the matching event, in the caller's transaction.
-pub async fn remove_product(
+/// Writes a ProductDeleted event: the product with `sku` is gone at `version`.
+pub async fn product_deleted(
     conn: &mut MySqlConnection,
     sku: &Sku,
-) -> Result<db::products::Removal, sqlx::Error> {
-    let removal = db::products::remove(conn, sku.as_str()).await?;
-    match removal {
-        db::products::Removal::Deleted { version, .. } => {
-            let event = ProductDeleted {
-                sku: sku.clone(),
-                version,
-                deleted_at: chrono::Utc::now(),
-            };
-            platform::outbox::enqueue(conn, SERVICE.name, event).await?;
-        }
-        db::products::Removal::Archived { id } => {
-            product_upserted(conn, &[id]).await?;
-        }
-        db::products::Removal::NotFound => {}
-    }
-    Ok(removal)
+    version: u64,
+) -> Result<(), sqlx::Error> {
+    let event = ProductDeleted {
+        sku: sku.clone(),
+        version,
+        deleted_at: chrono::Utc::now(),
+    };
+    platform::outbox::enqueue(conn, SERVICE.name, event).await?;
+    Ok(())
+}
+
+/// Writes a StockChanged event for one product.
+pub async fn stock_changed(
+    conn: &mut MySqlConnection,
+    event: StockChanged,
+) -> Result<(), sqlx::Error> {
+    platform::outbox::enqueue(conn, SERVICE.name, event).await?;
+    Ok(())
 }

@@ -1,19 +1,26 @@
 //! The catalog service: owns products, categories, images and inventory, serves the public catalog API and
 //! search-as-you-type, answers quote and stock reservation requests over NATS (`rpc.catalog.*`), and emits
 //! product and stock events through its outbox to the `CATALOG` stream.
+//!
+//! A request goes `http` (or `rpc`) -> an operation of `products`, `search` or `stock` -> `db` queries, with
+//! `events` written in the operation's transaction. `domain` holds the values and rules all of them share.
 
+pub mod categories;
 pub mod config;
 pub mod db;
 pub mod domain;
 pub mod events;
 pub mod http;
 pub mod import;
+pub mod products;
 pub mod rpc;
 pub mod search;
 pub mod seed;
+pub mod stock;
 pub mod sweeper;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod text;
 
 use platform::{
     Runtime, ServiceSpec,
@@ -42,12 +49,13 @@ pub async fn start(runtime: &mut Runtime, config: config::Config) -> anyhow::Res
         .with_notifier(notifier.clone())
         .retention(runtime.config.outbox_retention);
     runtime.spawn(relay.run(runtime.shutdown.clone()));
+    let stock = stock::Stock::new(runtime.db.clone(), runtime.config.database_max_connections);
     runtime.spawn(sweeper::run(
-        runtime.db.clone(),
+        stock.clone(),
         config.sweep_every,
         runtime.shutdown.clone(),
     ));
-    rpc::start(runtime, &config).await?;
+    rpc::start(runtime, &config, stock).await?;
     let mut state = http::AppState::new(runtime.db.clone(), config.fulltext_budget);
     if let Some(meili) = config.meili {
         tracing::info!(url = %meili.url, index = %meili.index, timeout = ?meili.timeout, "searching with Meilisearch, MySQL as the fallback");

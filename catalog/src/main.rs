@@ -1,5 +1,11 @@
 use anyhow::Context as _;
-use catalog::{MIGRATOR, SERVICE, config::Config};
+use catalog::{
+    MIGRATOR, SERVICE,
+    config::Config,
+    domain::{NewProduct, Sku},
+    stock::{Stock, StockError},
+};
+use platform::config::CommonConfig;
 
 const USAGE: &str = "usage: catalog [serve]
        catalog import <products.json>   load a file shaped like shared/data/products-bestbuy.json
@@ -35,12 +41,9 @@ async fn main() -> anyhow::Result<()> {
             load(catalog::seed::synthetic(n, 42).collect()).await
         }
         ["delete", sku] => {
-            let sku = catalog::domain::Sku::parse(sku)?;
-            let sku = &sku;
-            let pool = connect().await?;
-            let mut tx = pool.begin().await?;
-            let removal = catalog::events::remove_product(&mut tx, sku).await?;
-            tx.commit().await?;
+            let sku = Sku::parse(sku)?;
+            let (pool, _) = connect().await?;
+            let removal = catalog::products::remove(&pool, &sku).await?;
             tracing::info!(%sku, ?removal, "product removed");
             anyhow::ensure!(
                 removal != catalog::db::products::Removal::NotFound,
@@ -49,11 +52,14 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         ["stock", sku, on_hand] => {
+            let sku = Sku::parse(sku)?;
             let on_hand: u32 = on_hand.parse().context("ON_HAND must be a whole number")?;
-            let pool = connect().await?;
-            match catalog::db::stock::set_on_hand(&pool, sku, on_hand).await? {
-                Ok(on_hand) => tracing::info!(sku, on_hand, "stock set"),
-                Err(rejection) => anyhow::bail!("refused: {rejection}"),
+            let (pool, config) = connect().await?;
+            let stock = Stock::new(pool, config.database_max_connections);
+            match stock.set_on_hand(&sku, on_hand).await {
+                Ok(on_hand) => tracing::info!(%sku, on_hand, "stock set"),
+                Err(err @ StockError::Database(_)) => return Err(err.into()),
+                Err(refused) => anyhow::bail!("refused: {refused}"),
             }
             Ok(())
         }
@@ -66,17 +72,17 @@ async fn main() -> anyhow::Result<()> {
 
 /// Logging and a migrated pool, for the one-shot commands. Their events wait in the outbox until the running
 /// service's relay publishes them.
-async fn connect() -> anyhow::Result<sqlx::MySqlPool> {
-    let config = platform::config::CommonConfig::from_env(&SERVICE)?;
+async fn connect() -> anyhow::Result<(sqlx::MySqlPool, CommonConfig)> {
+    let config = CommonConfig::from_env(&SERVICE)?;
     platform::telemetry::init_logging(config.log_format);
     let pool = platform::runtime::connect_database(&config).await?;
     MIGRATOR.run(&pool).await.context("running migrations")?;
-    Ok(pool)
+    Ok((pool, config))
 }
 
 /// Migrates and loads products.
-async fn load(products: Vec<catalog::domain::NewProduct>) -> anyhow::Result<()> {
-    let pool = connect().await?;
+async fn load(products: Vec<NewProduct>) -> anyhow::Result<()> {
+    let (pool, _) = connect().await?;
     let started = std::time::Instant::now();
     let count = products.len();
     let counts = catalog::import::import(&pool, None, products).await?;

@@ -1,35 +1,36 @@
 //! The catalog's NATS service endpoints (`nats micro info catalog`): quote, reserve, release, commit and
-//! snapshot, under `rpc.catalog.*`. Business refusals are reply bodies; database failures are 503 service errors.
+//! snapshot, under `rpc.catalog.*`. Each parses its request into domain values, calls one operation of
+//! [`Stock`] (or `products::snapshot`), and maps the result once ([`stock_reply`], [`quote_reply`]): refusals,
+//! invalid values included, are reply bodies naming the field; database failures are 503 service errors.
 
 use chrono::Duration;
 use platform::{
     Runtime,
     contracts::catalog::{
-        OrderStockRequest, QuoteReply, QuoteRequest, RPC_GROUP, ReserveRequest, SnapshotPage,
-        SnapshotRequest, StockReply,
+        OrderStockRequest, QuoteReply, QuoteRequest, QuoteResponse, RPC_GROUP, ReserveRequest,
+        SnapshotRequest, StockOutcome, StockRejection, StockReply,
     },
     rpc::{HandlerFailure, serve},
 };
 
-use std::sync::Arc;
-
-use tokio::sync::Semaphore;
-
-use crate::{config::Config, db};
+use crate::{
+    config::Config,
+    domain::{
+        InvalidValue,
+        reservation::{self, ReserveLines},
+    },
+    products,
+    stock::{Stock, StockError},
+};
 
 /// Requests handled at once per endpoint.
 const CONCURRENCY: usize = 64;
-/// Stock requests taken in at once per endpoint. Far more than the connections they may use (see
-/// [`stock_slots`]): a request waiting for its turn is a cheap task, and the serve loop must keep taking in
-/// the requests of other orders rather than stall behind those queueing for one product's row.
+/// Stock requests taken in at once per endpoint. Far more than the connections they may use (the stock slots,
+/// see `stock`): a request waiting for its turn is a cheap task, and the serve loop must keep taking in the
+/// requests of other orders rather than stall behind those queueing for one product's row.
 const STOCK_CONCURRENCY: usize = 1024;
-
-/// Stock changes (reserve, release, commit) of one product queue on its inventory row, each holding a database
-/// connection while it waits. They may hold at most half of the pool between them, so that a rush on one
-/// product (500 buyers for the last units) never leaves quotes, listings and searches without a connection.
-fn stock_slots(pool_size: u32) -> Arc<Semaphore> {
-    Arc::new(Semaphore::new((pool_size as usize / 2).max(1)))
-}
+/// The longest reservation a caller may ask for (`ttl_secs`); shorter than a second is a second.
+const MAX_TTL_SECS: u32 = 86_400;
 
 async fn endpoint(
     group: &async_nats::service::Group,
@@ -49,7 +50,7 @@ async fn endpoint(
 }
 
 /// Adds the endpoints to the service and answers them until shutdown.
-pub async fn start(runtime: &Runtime, config: &Config) -> anyhow::Result<()> {
+pub async fn start(runtime: &Runtime, config: &Config, stock: Stock) -> anyhow::Result<()> {
     let group = runtime.service.group(RPC_GROUP);
     let quote = endpoint(
         &group,
@@ -78,77 +79,50 @@ pub async fn start(runtime: &Runtime, config: &Config) -> anyhow::Result<()> {
     .await?;
 
     let shutdown = runtime.shutdown.clone();
-    let pool = runtime.db.clone();
+    let quoting = stock.clone();
     runtime.spawn(serve(
         quote,
         CONCURRENCY,
         shutdown.clone(),
         move |request: QuoteRequest| {
-            let pool = pool.clone();
-            async move {
-                Ok(
-                    match db::stock::quote(&pool, &request.skus)
-                        .await
-                        .map_err(HandlerFailure::unavailable)?
-                    {
-                        Ok(quote) => QuoteReply::Ok(quote),
-                        Err(rejection) => QuoteReply::Rejected(rejection),
-                    },
-                )
-            }
+            let stock = quoting.clone();
+            async move { quote_reply(stock.quote(&request.skus).await) }
         },
     ));
-    let slots = stock_slots(runtime.config.database_max_connections);
-    let pool = runtime.db.clone();
     let default_ttl = config.reservation_ttl;
-    let reserve_slots = slots.clone();
+    let reserving = stock.clone();
     runtime.spawn(serve(
         reserve,
         STOCK_CONCURRENCY,
         shutdown.clone(),
         move |request: ReserveRequest| {
-            let pool = pool.clone();
-            let slots = reserve_slots.clone();
+            let stock = reserving.clone();
             async move {
-                let ttl = request.ttl_secs.map_or(default_ttl, |secs| {
-                    Duration::seconds(secs.clamp(1, 86_400).into())
-                });
-                let _slot = match slots.clone().try_acquire_owned() {
-                    Ok(slot) => slot,
-                    // A queue: a reserve the stock cannot cover any more is refused now, not after its turn.
-                    Err(_) => {
-                        let early =
-                            db::stock::refuse_early(&pool, &request.order_number, &request.lines)
-                                .await
-                                .map_err(HandlerFailure::unavailable)?;
-                        if let Some(rejection) = early {
-                            return Ok(StockReply::Rejected(rejection));
-                        }
-                        slots
-                            .acquire_owned()
-                            .await
-                            .map_err(HandlerFailure::unavailable)?
-                    }
+                let reserved = async {
+                    let order_number = reservation::order_number(&request.order_number)?;
+                    let lines = ReserveLines::parse(&request.lines)?;
+                    let ttl = request.ttl_secs.map_or(default_ttl, |secs| {
+                        Duration::seconds(secs.clamp(1, MAX_TTL_SECS).into())
+                    });
+                    stock.reserve(&order_number, &lines, ttl).await
                 };
-                let reply =
-                    db::stock::reserve(&pool, &request.order_number, &request.lines, ttl).await;
-                reply.map_err(HandlerFailure::unavailable)
+                stock_reply(reserved.await)
             }
         },
     ));
-    let pool = runtime.db.clone();
-    let release_slots = slots.clone();
+    let releasing = stock.clone();
     runtime.spawn(serve(
         release,
         STOCK_CONCURRENCY,
         shutdown.clone(),
         move |request: OrderStockRequest| {
-            let pool = pool.clone();
-            let slots = release_slots.clone();
+            let stock = releasing.clone();
             async move {
-                let _slot = slots.acquire().await.map_err(HandlerFailure::unavailable)?;
-                let reply = db::stock::release(&pool, &request.order_number, "released").await;
-                reply.map_err(HandlerFailure::unavailable)
+                let released = async {
+                    let order_number = reservation::order_number(&request.order_number)?;
+                    stock.release(&order_number).await
+                };
+                stock_reply(released.await)
             }
         },
     ));
@@ -161,31 +135,68 @@ pub async fn start(runtime: &Runtime, config: &Config) -> anyhow::Result<()> {
         move |request: SnapshotRequest| {
             let pool = pool.clone();
             async move {
-                let mut conn = pool.acquire().await.map_err(HandlerFailure::unavailable)?;
-                let limit = request.limit.unwrap_or(db::documents::SNAPSHOT_MAX_PAGE);
-                let (products, next) =
-                    db::documents::snapshot(&mut conn, request.after.as_deref(), limit)
-                        .await
-                        .map_err(HandlerFailure::unavailable)?;
-                Ok(SnapshotPage { products, next })
-            }
-        },
-    ));
-    let pool = runtime.db.clone();
-    runtime.spawn(serve(
-        commit,
-        STOCK_CONCURRENCY,
-        shutdown,
-        move |request: OrderStockRequest| {
-            let pool = pool.clone();
-            let slots = slots.clone();
-            async move {
-                let _slot = slots.acquire().await.map_err(HandlerFailure::unavailable)?;
-                db::stock::commit(&pool, &request.order_number)
+                products::snapshot(&pool, request.after.as_deref(), request.limit)
                     .await
                     .map_err(HandlerFailure::unavailable)
             }
         },
     ));
+    runtime.spawn(serve(
+        commit,
+        STOCK_CONCURRENCY,
+        shutdown,
+        move |request: OrderStockRequest| {
+            let stock = stock.clone();
+            async move {
+                let committed = async {
+                    let order_number = reservation::order_number(&request.order_number)?;
+                    stock.commit(&order_number).await
+                };
+                stock_reply(committed.await)
+            }
+        },
+    ));
     Ok(())
+}
+
+/// The reply to a reserve, release or commit.
+fn stock_reply(result: Result<StockOutcome, StockError>) -> Result<StockReply, HandlerFailure> {
+    match result {
+        Ok(outcome) => Ok(StockReply::Ok(outcome)),
+        Err(err) => rejection(err).map(StockReply::Rejected),
+    }
+}
+
+/// The reply to a quote.
+fn quote_reply(result: Result<QuoteResponse, StockError>) -> Result<QuoteReply, HandlerFailure> {
+    match result {
+        Ok(quote) => Ok(QuoteReply::Ok(quote)),
+        Err(err) => rejection(err).map(QuoteReply::Rejected),
+    }
+}
+
+/// A refusal as the contract spells it; a failure of the service as a service error the caller may retry.
+fn rejection(err: StockError) -> Result<StockRejection, HandlerFailure> {
+    Ok(match err {
+        StockError::Invalid(InvalidValue { field, reason }) => {
+            StockRejection::InvalidRequest { field, reason }
+        }
+        StockError::UnknownSkus(skus) => StockRejection::UnknownSku { skus },
+        StockError::NotSellable(skus) => StockRejection::NotSellable { skus },
+        StockError::Insufficient(lines) => StockRejection::InsufficientStock { lines },
+        StockError::OtherLines(order_number) => {
+            StockRejection::ConflictingReservation { order_number }
+        }
+        StockError::Released {
+            order_number,
+            reason,
+        } => StockRejection::ReservationReleased {
+            order_number,
+            reason,
+        },
+        StockError::NoReservation(order_number) => StockRejection::NoReservation { order_number },
+        err @ (StockError::ShuttingDown | StockError::Database(_)) => {
+            return Err(HandlerFailure::unavailable(err));
+        }
+    })
 }

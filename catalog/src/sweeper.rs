@@ -3,21 +3,20 @@
 
 use std::time::Duration;
 
-use sqlx::MySqlPool;
 use tokio_util::sync::CancellationToken;
 
-use crate::db;
+use crate::stock::{Stock, StockError};
 
 /// Expired reservations released per pass.
 const PER_PASS: u32 = 100;
 
-pub async fn run(pool: MySqlPool, every: Duration, shutdown: CancellationToken) {
+pub async fn run(stock: Stock, every: Duration, shutdown: CancellationToken) {
     loop {
         tokio::select! {
             () = shutdown.cancelled() => return,
             () = tokio::time::sleep(every) => {}
         }
-        match sweep(&pool).await {
+        match sweep(&stock).await {
             Ok(0) => {}
             Ok(released) => tracing::info!(released, "released expired reservations"),
             Err(err) => {
@@ -28,12 +27,12 @@ pub async fn run(pool: MySqlPool, every: Duration, shutdown: CancellationToken) 
 }
 
 /// Releases every expired reservation (in passes of [`PER_PASS`]); returns how many.
-pub async fn sweep(pool: &MySqlPool) -> Result<usize, sqlx::Error> {
+pub async fn sweep(stock: &Stock) -> Result<usize, StockError> {
     let mut released = 0;
     loop {
-        let orders = db::stock::expired(pool, PER_PASS).await?;
+        let orders = stock.expired(PER_PASS).await?;
         for order_number in &orders {
-            db::stock::release(pool, order_number, "expired").await?;
+            stock.expire(order_number).await?;
             metrics::counter!("catalog_reservations_expired_total").increment(1);
         }
         released += orders.len();

@@ -127,7 +127,7 @@ async fn sellable(checkout: &Checkout, sku: &Sku) -> Result<QuoteItem, CartError
 fn check_stock(item: &QuoteItem, requested: u32) -> Result<(), CartError> {
     if item.available < requested {
         return Err(CartError::InsufficientStock {
-            sku: item.sku.clone(),
+            sku: item.sku.to_string(),
             requested,
             available: item.available,
         });

@@ -240,7 +240,10 @@ pub fn plan(changes: Vec<Change>, applied: &HashMap<String, Applied>) -> Plan {
 #[cfg(test)]
 mod tests {
     use chrono::Duration;
-    use platform::contracts::{Sku, catalog::CategoryRef};
+    use platform::contracts::{
+        Sku,
+        catalog::{CategoryRef, ProductStatus, StockChangeReason},
+    };
     use rust_decimal::Decimal;
 
     use super::*;
@@ -252,7 +255,7 @@ mod tests {
             name: format!("Product {sku} v{version}"),
             description: String::new(),
             brand: "Acme".into(),
-            status: "active".into(),
+            status: ProductStatus::Active,
             category_path: vec![CategoryRef {
                 slug: "c".into(),
                 name: "C".into(),
@@ -286,7 +289,7 @@ mod tests {
             reserved: 0,
             available,
             in_stock: available > 0,
-            reason: "adjusted".into(),
+            reason: StockChangeReason::Adjusted,
             order_number: None,
             product_version: 1,
             changed_at: Utc::now(),
@@ -436,7 +439,7 @@ mod tests {
         let Incoming::Upserted(mut product) = upserted("A", 3, 1) else {
             unreachable!()
         };
-        product.status = "archived".into();
+        product.status = ProductStatus::Archived;
         let plan = plan(coalesce([Incoming::Upserted(product)]), &HashMap::new());
         assert_eq!(plan.remove, ["A"]);
         assert!(!plan.remember[0].1.indexed);

@@ -8,7 +8,7 @@ use meilisearch_sdk::settings::{
     TypoToleranceSettings,
 };
 use platform::contracts::{
-    catalog::ProductUpserted,
+    catalog::{ProductStatus, ProductUpserted},
     search::{CATEGORY_LEVELS, SearchDocument, category_level_field, price_range_of},
 };
 use rust_decimal::prelude::ToPrimitive as _;
@@ -26,7 +26,7 @@ pub const MAX_TOTAL_HITS: usize = 10_000;
 
 /// The index document of a catalog product, or `None` when it must not be searchable (not active).
 pub fn to_document(product: &ProductUpserted) -> Option<SearchDocument> {
-    if product.status != "active" {
+    if product.status != ProductStatus::Active {
         return None;
     }
     let price_cents = (product.price * rust_decimal::Decimal::ONE_HUNDRED)
@@ -169,7 +169,7 @@ mod tests {
             name: "Phone".into(),
             description: "A phone".into(),
             brand: "Acme".into(),
-            status: "active".into(),
+            status: ProductStatus::Active,
             category_path: vec![category("phones"), category("prepaid")],
             categories: vec![
                 category("phones"),
@@ -211,7 +211,7 @@ mod tests {
     #[test]
     fn only_active_products_are_searchable() {
         let mut archived = product();
-        archived.status = "archived".into();
+        archived.status = ProductStatus::Archived;
         assert!(to_document(&archived).is_none());
     }
 

@@ -1,15 +1,15 @@
-//! The category tree. Each category stores the path of ids from the root (`/3/17/`), so a subtree is one index
-//! range; products are linked to their categories and every ancestor (see `products`).
+//! Category queries. Each category stores the path of ids from the root (`/3/17/`), so a subtree is one index
+//! range; products are linked to their categories and every ancestor (see `products`). The tree as the
+//! storefront shows it is built in `crate::categories`.
 
 use std::collections::HashMap;
 
-use serde::Serialize;
 use sqlx::{MySqlConnection, MySqlPool, Row as _};
 
 use crate::domain::Slug;
 
 /// One category with its ancestry.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Category {
     pub id: u32,
     pub parent_id: Option<u32>,
@@ -17,7 +17,6 @@ pub struct Category {
     pub slug: String,
     pub depth: u8,
     /// Ids from the root to this category, inclusive.
-    #[serde(skip)]
     pub path_ids: Vec<u32>,
 }
 
@@ -115,16 +114,6 @@ fn category_from_row(row: &sqlx::mysql::MySqlRow) -> Result<Category, sqlx::Erro
     })
 }
 
-/// The category with this slug.
-pub async fn by_slug(pool: &MySqlPool, slug: &str) -> Result<Option<Category>, sqlx::Error> {
-    let row =
-        sqlx::query("SELECT id, parent_id, name, slug, depth, path FROM categories WHERE slug = ?")
-            .bind(slug)
-            .fetch_optional(pool)
-            .await?;
-    row.as_ref().map(category_from_row).transpose()
-}
-
 /// Every category, keyed by id (the tree is small: hundreds to a few thousand rows).
 pub async fn all(pool: &MySqlPool) -> Result<HashMap<u32, Category>, sqlx::Error> {
     let rows = sqlx::query("SELECT id, parent_id, name, slug, depth, path FROM categories")
@@ -133,17 +122,6 @@ pub async fn all(pool: &MySqlPool) -> Result<HashMap<u32, Category>, sqlx::Error
     rows.iter()
         .map(|row| category_from_row(row).map(|c| (c.id, c)))
         .collect()
-}
-
-/// A category and all of its descendants, in one range read of the path index.
-pub async fn subtree(pool: &MySqlPool, category: &Category) -> Result<Vec<Category>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT id, parent_id, name, slug, depth, path FROM categories WHERE path LIKE CONCAT(?, '%') ORDER BY path",
-    )
-    .bind(path_string(&category.path_ids))
-    .fetch_all(pool)
-    .await?;
-    rows.iter().map(category_from_row).collect()
 }
 
 /// Active products per category (counting descendants' products too), for the tree.
@@ -161,52 +139,4 @@ pub async fn active_product_counts(pool: &MySqlPool) -> Result<HashMap<u32, u64>
             ))
         })
         .collect()
-}
-
-/// A node of the category tree with its children.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-#[schema(as = CategoryNode)]
-pub struct TreeNode {
-    pub slug: String,
-    pub name: String,
-    pub depth: u8,
-    /// Active products in this category and its descendants.
-    pub product_count: u64,
-    #[schema(no_recursion)]
-    pub children: Vec<TreeNode>,
-}
-
-/// Builds the tree from the flat list, children sorted by name.
-pub fn build_tree(
-    categories: &HashMap<u32, Category>,
-    counts: &HashMap<u32, u64>,
-) -> Vec<TreeNode> {
-    let mut children_of: HashMap<Option<u32>, Vec<&Category>> = HashMap::new();
-    for category in categories.values() {
-        children_of
-            .entry(category.parent_id)
-            .or_default()
-            .push(category);
-    }
-    fn build(
-        parent: Option<u32>,
-        children_of: &HashMap<Option<u32>, Vec<&Category>>,
-        counts: &HashMap<u32, u64>,
-    ) -> Vec<TreeNode> {
-        let mut nodes: Vec<TreeNode> = children_of
-            .get(&parent)
-            .into_iter()
-            .flatten()
-            .map(|category| TreeNode {
-                slug: category.slug.clone(),
-                name: category.name.clone(),
-                depth: category.depth,
-                product_count: counts.get(&category.id).copied().unwrap_or(0),
-                children: build(Some(category.id), children_of, counts),
-            })
-            .collect();
-        nodes.sort_by(|a, b| a.name.cmp(&b.name));
-        nodes
-    }
-    build(None, &children_of, counts)
 }

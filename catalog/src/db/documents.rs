@@ -1,9 +1,10 @@
-//! Reads products back as the documents events carry ([`ProductUpserted`]) and the API shows.
+//! Reads products back: as the documents events carry ([`ProductUpserted`]), the snapshot pages of index
+//! rebuilds, and what the product page adds (its images).
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use platform::contracts::catalog::{CategoryRef, ProductUpserted};
+use platform::contracts::catalog::{CategoryRef, ProductStatus, ProductUpserted};
 use rust_decimal::Decimal;
 use sqlx::{AssertSqlSafe, MySqlConnection, Row as _};
 
@@ -48,7 +49,7 @@ pub async fn load(
                 name: row.try_get("name")?,
                 description: row.try_get("description")?,
                 brand: row.try_get("brand")?,
-                status: row.try_get("status")?,
+                status: ProductStatus::from_name(row.try_get("status")?),
                 category_path,
                 categories: all,
                 price: row.try_get::<Decimal, _>("price")?,
@@ -60,6 +61,42 @@ pub async fn load(
                 created_at: row.try_get::<DateTime<Utc>, _>("created_at")?,
                 updated_at: row.try_get::<DateTime<Utc>, _>("updated_at")?,
                 version: row.try_get("version")?,
+            })
+        })
+        .collect()
+}
+
+/// The id of the active product with `slug`.
+pub async fn active_id_by_slug(
+    conn: &mut MySqlConnection,
+    slug: &str,
+) -> Result<Option<u32>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM products WHERE slug = ? AND status = 'active'")
+        .bind(slug)
+        .fetch_optional(&mut *conn)
+        .await
+}
+
+/// An image of a product.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageRow {
+    pub url: String,
+    pub alt_text: String,
+}
+
+/// Every image of a product, in display order.
+pub async fn images(conn: &mut MySqlConnection, id: u32) -> Result<Vec<ImageRow>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT url, alt_text FROM product_images WHERE product_id = ? ORDER BY position",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(ImageRow {
+                url: row.try_get("url")?,
+                alt_text: row.try_get("alt_text")?,
             })
         })
         .collect()

@@ -3,12 +3,13 @@
 //! included); without one, `products`. Values are always bound; only fixed SQL fragments are assembled.
 
 use chrono::{DateTime, Utc};
+use platform::contracts::Sku;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use sqlx::{AssertSqlSafe, MySqlPool, Row as _, mysql::MySqlArguments, query::Query};
 use utoipa::ToSchema;
 
-use super::{documents::CURRENCY, placeholders};
+use super::placeholders;
 
 /// How a listing is ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, ToSchema)]
@@ -57,21 +58,15 @@ pub struct Filter {
     pub in_stock: bool,
 }
 
-/// One product in a listing or search result.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
-pub struct ProductSummary {
-    #[serde(skip)]
+/// One product of a listing or search page, as read (the answer is `products::ProductSummary`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SummaryRow {
     pub id: u32,
-    pub sku: String,
+    pub sku: Sku,
     pub slug: String,
     pub name: String,
     pub brand: String,
-    #[schema(example = "49.99")]
     pub price: Decimal,
-    #[schema(value_type = String)]
-    pub currency: &'static str,
-    /// The main image's URL.
-    #[schema(required = true)]
     pub image: Option<String>,
     pub in_stock: bool,
     pub available: u32,
@@ -178,15 +173,14 @@ pub(crate) const SUMMARY_COLUMNS: &str = "p.id, p.sku, p.slug, p.name, p.brand, 
      p.created_at, GREATEST(CAST(COALESCE(i.on_hand, 0) AS SIGNED) - CAST(COALESCE(i.reserved, 0) AS SIGNED), 0) AS available, \
      (SELECT url FROM product_images im WHERE im.product_id = p.id ORDER BY im.position LIMIT 1) AS image";
 
-pub(crate) fn summary_from_row(row: &sqlx::mysql::MySqlRow) -> Result<ProductSummary, sqlx::Error> {
-    Ok(ProductSummary {
+pub(crate) fn summary_from_row(row: &sqlx::mysql::MySqlRow) -> Result<SummaryRow, sqlx::Error> {
+    Ok(SummaryRow {
         id: row.try_get("id")?,
         sku: row.try_get("sku")?,
         slug: row.try_get("slug")?,
         name: row.try_get("name")?,
         brand: row.try_get("brand")?,
         price: row.try_get("price")?,
-        currency: CURRENCY,
         image: row.try_get("image")?,
         in_stock: row.try_get("in_stock")?,
         available: row
@@ -223,7 +217,7 @@ pub async fn page(
     sort: Sort,
     offset: u32,
     limit: u32,
-) -> Result<Vec<ProductSummary>, sqlx::Error> {
+) -> Result<Vec<SummaryRow>, sqlx::Error> {
     let rows = bind_filter(sqlx::query(AssertSqlSafe(page_sql(filter, sort))), filter)
         .bind(limit)
         .bind(offset)

@@ -9,8 +9,8 @@ use sqlx::{AssertSqlSafe, MySqlConnection, QueryBuilder, Row as _};
 
 use super::{categories::CategoryCache, placeholders};
 use crate::{
-    domain::{NewProduct, ProductStatus},
-    search::text::{MAX_PREFIX, index_prefixes},
+    domain::{NewProduct, ProductStatus, Sku},
+    text::{MAX_PREFIX, index_prefixes},
 };
 
 /// What a batch upsert did.
@@ -32,35 +32,6 @@ impl std::ops::AddAssign for UpsertCounts {
 /// Rows per multi-row INSERT, below MariaDB's 65,535 placeholders per statement.
 const ROWS_PER_INSERT: usize = 5_000;
 
-/// Stable 64-bit FNV-1a of everything an import sets (not the stock, which the shop owns after creation).
-pub fn content_hash(product: &NewProduct) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut feed = |bytes: &[u8]| {
-        for byte in bytes.iter().chain(&[0xff]) {
-            hash ^= u64::from(*byte);
-            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    };
-    feed(product.slug.as_str().as_bytes());
-    feed(product.name.as_bytes());
-    feed(product.description.as_bytes());
-    feed(product.brand.as_bytes());
-    feed(product.price.normalize().to_string().as_bytes());
-    feed(format!("{:?}", product.status).as_bytes());
-    feed(&product.popularity.to_le_bytes());
-    for path in &product.category_paths {
-        for name in path {
-            feed(name.as_bytes());
-        }
-        feed(b"/");
-    }
-    for image in &product.images {
-        feed(image.url.as_bytes());
-        feed(image.alt_text.as_bytes());
-    }
-    hash
-}
-
 /// Creates or updates `products` (SKU is the key). Returns the counts and the ids of products that changed,
 /// whose events the caller writes to the outbox in the same transaction.
 pub async fn upsert(
@@ -76,7 +47,7 @@ pub async fn upsert(
     let existing = existing_hashes(conn, &skus).await?;
     let changed: Vec<&NewProduct> = products
         .iter()
-        .filter(|product| existing.get(product.sku.as_str()) != Some(&content_hash(product)))
+        .filter(|product| existing.get(product.sku.as_str()) != Some(&product.content_hash()))
         .collect();
     for product in &changed {
         if existing.contains_key(product.sku.as_str()) {
@@ -141,7 +112,7 @@ async fn write_products(
             .push_bind(product.price)
             .push_bind(product.status)
             .push_bind(product.popularity)
-            .push_bind(content_hash(product));
+            .push_bind(product.content_hash());
     });
     insert.push(
         " ON DUPLICATE KEY UPDATE slug = VALUES(slug), name = VALUES(name), \
@@ -377,7 +348,7 @@ pub enum Removal {
 
 /// Deletes the product with `sku`, or archives it when reservations reference it (order history must keep
 /// pointing at something).
-pub async fn remove(conn: &mut MySqlConnection, sku: &str) -> Result<Removal, sqlx::Error> {
+pub async fn remove(conn: &mut MySqlConnection, sku: &Sku) -> Result<Removal, sqlx::Error> {
     let row = sqlx::query("SELECT id, version FROM products WHERE sku = ? FOR UPDATE")
         .bind(sku)
         .fetch_optional(&mut *conn)

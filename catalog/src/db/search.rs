@@ -8,10 +8,10 @@ use std::collections::HashMap;
 use sqlx::{AssertSqlSafe, MySqlPool, Row as _};
 
 use super::{
-    listing::{Filter, ProductSummary, SUMMARY_COLUMNS, bind_filter, conditions, summary_from_row},
+    listing::{Filter, SUMMARY_COLUMNS, SummaryRow, bind_filter, conditions, summary_from_row},
     placeholders,
 };
-use crate::search::text::Query;
+use crate::text::Query;
 
 fn is_statement_timeout(err: &sqlx::Error) -> bool {
     // 1969 ER_STATEMENT_TIMEOUT, 1317 ER_QUERY_INTERRUPTED; InnoDB's FULLTEXT scan reports the interruption as
@@ -87,13 +87,18 @@ async fn bounded_counts(
         .collect()
 }
 
-/// The SQL of [`prefix_candidates`]. Binds: (category, cap, driver key) when driving by category, else
+/// Which rows a prefix search starts from (at most `cap` of them): whichever is fewer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Driver {
+    /// The prefix rows of the rarest query word.
+    RarestWord,
+    /// The rows of the filtered category.
+    Category,
+}
+
+/// The SQL of [`prefix_candidates`]. Binds: (category, cap, driver key) when driven by the category, else
 /// (driver key, cap); then the other keys; then the filter.
-pub fn prefix_candidates_sql(
-    other_keys: usize,
-    filter: &Filter,
-    drive_by_category: bool,
-) -> String {
+pub fn prefix_candidates_sql(other_keys: usize, filter: &Filter, driver: Driver) -> String {
     let must_have: String = (0..other_keys)
         .map(|i| {
             format!(
@@ -101,7 +106,7 @@ pub fn prefix_candidates_sql(
             )
         })
         .collect();
-    if drive_by_category {
+    if driver == Driver::Category {
         format!(
             "SELECT {CANDIDATE_COLUMNS} FROM (SELECT product_id, popularity FROM product_categories \
              WHERE category_id = ? AND active ORDER BY popularity DESC LIMIT ?) d \
@@ -169,20 +174,18 @@ pub async fn prefix_candidates(
         .map(|(_, key)| *key)
         .collect();
     // Drive from whichever is smaller: the rarest term's prefix rows, or the filtered category's rows.
-    let drive_by_category = category_size.is_some_and(|size| size < driver_count);
-    let capped = if drive_by_category {
-        category_size.unwrap_or(0)
-    } else {
-        driver_count
-    } > u64::from(cap);
-    let sql = prefix_candidates_sql(other_keys.len(), filter, drive_by_category);
+    let (driver, rows) = match category_size {
+        Some(size) if size < driver_count => (Driver::Category, size),
+        _ => (Driver::RarestWord, driver_count),
+    };
+    let capped = rows > u64::from(cap);
+    let sql = prefix_candidates_sql(other_keys.len(), filter, driver);
 
     let mut query = sqlx::query(AssertSqlSafe(sql));
-    if drive_by_category {
-        query = query.bind(filter.category).bind(cap).bind(driver_key);
-    } else {
-        query = query.bind(driver_key).bind(cap);
-    }
+    query = match driver {
+        Driver::Category => query.bind(filter.category).bind(cap).bind(driver_key),
+        Driver::RarestWord => query.bind(driver_key).bind(cap),
+    };
     for key in &other_keys {
         query = query.bind(*key);
     }
@@ -257,7 +260,7 @@ pub async fn fulltext_candidates(
 pub async fn summaries(
     pool: &MySqlPool,
     ids: &[u32],
-) -> Result<HashMap<u32, ProductSummary>, sqlx::Error> {
+) -> Result<HashMap<u32, SummaryRow>, sqlx::Error> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }

@@ -1,19 +1,17 @@
-//! The category tree with product counts.
+//! `GET /api/categories`: the category tree with product counts.
 
 use axum::{Json, extract::State};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use platform::http_error::ApiError;
-
-use super::{AppState, openapi::Unavailable};
-use crate::db::categories::{TreeNode, active_product_counts, build_tree};
+use super::{AppState, Error, openapi::Unavailable};
+use crate::categories::CategoryNode;
 
 /// The roots of the category tree, each with its children, sorted by name.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(as = CategoryTree)]
 pub(super) struct Tree {
-    categories: Vec<TreeNode>,
+    categories: Vec<CategoryNode>,
 }
 
 #[utoipa::path(
@@ -27,10 +25,8 @@ pub(super) struct Tree {
         (status = 503, response = Unavailable),
     )
 )]
-pub(super) async fn tree(State(state): State<AppState>) -> Result<Json<Tree>, ApiError> {
-    let (categories, counts) =
-        tokio::try_join!(state.categories(), active_product_counts(&state.pool))?;
+pub(super) async fn tree(State(state): State<AppState>) -> Result<Json<Tree>, Error> {
     Ok(Json(Tree {
-        categories: build_tree(&categories, &counts),
+        categories: state.products.tree().await?,
     }))
 }

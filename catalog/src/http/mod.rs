@@ -1,23 +1,49 @@
 //! The public catalog API (JSON). Routes: `GET /api/products`, `GET /api/products/{slug}`,
-//! `GET /api/categories`, `GET /api/search`, `GET /api/openapi.json`.
+//! `GET /api/categories`, `GET /api/search`, `GET /api/openapi.json`. Each handler parses its input, calls one
+//! operation of `products` or `search`, and answers its result; failures are mapped once, in [`error`].
 
 mod categories;
+mod error;
 mod openapi;
 pub mod params;
 mod products;
 mod search;
-mod state;
+
+use std::time::Duration;
 
 use axum::{
     Router,
     extract::{Query, rejection::QueryRejection},
     routing::get,
 };
-pub use state::AppState;
+use sqlx::MySqlPool;
 
-use platform::http_error::ApiError;
+use self::{error::Error, params::Params};
+use crate::{domain::InvalidValue, products::Products, search::Search, search::meili::Meili};
 
-use self::params::Params;
+/// What handlers share: the operations, with their caches and engines.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    products: Products,
+    search: Search,
+}
+
+impl AppState {
+    /// `fulltext_budget` is the most a description (FULLTEXT) lookup may take per keystroke.
+    pub fn new(pool: MySqlPool, fulltext_budget: Duration) -> Self {
+        let products = Products::new(pool);
+        Self {
+            search: Search::new(products.clone(), fulltext_budget),
+            products,
+        }
+    }
+
+    /// Searches with `meili` first.
+    pub fn with_meili(mut self, meili: Meili) -> Self {
+        self.search = self.search.with_meili(meili);
+        self
+    }
+}
 
 pub fn router(state: AppState) -> Router {
     Router::new()
@@ -31,9 +57,9 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// The query string as [`Params`]; a malformed one is a 400 rather than axum's plain-text rejection.
-fn params(query: Result<Query<Vec<(String, String)>>, QueryRejection>) -> Result<Params, ApiError> {
+fn params(query: Result<Query<Vec<(String, String)>>, QueryRejection>) -> Result<Params, Error> {
     match query {
         Ok(Query(pairs)) => Ok(Params::new(pairs)),
-        Err(rejection) => Err(ApiError::field("query", rejection.body_text())),
+        Err(rejection) => Err(InvalidValue::new("query", rejection.body_text()).into()),
     }
 }

@@ -13,8 +13,7 @@ use utoipa::{
     },
 };
 
-use crate::db::listing::Sort;
-use platform::http_error::ApiError;
+use crate::{db::listing::Sort, domain::InvalidValue, products::FilterQuery};
 
 /// Most results per page, and how deep pagination may go (page × limit).
 pub const MAX_LIMIT: u32 = 100;
@@ -47,9 +46,9 @@ impl Params {
             .filter(|v| !v.is_empty())
     }
 
-    pub fn text(&self, key: &str, max_chars: usize) -> Result<Option<String>, ApiError> {
+    pub fn text(&self, key: &str, max_chars: usize) -> Result<Option<String>, InvalidValue> {
         match self.get(key) {
-            Some(value) if value.chars().count() > max_chars => Err(ApiError::field(
+            Some(value) if value.chars().count() > max_chars => Err(InvalidValue::new(
                 key,
                 format!("at most {max_chars} characters"),
             )),
@@ -57,55 +56,82 @@ impl Params {
         }
     }
 
-    pub fn number(&self, key: &str, default: u32, min: u32, max: u32) -> Result<u32, ApiError> {
+    pub fn number(&self, key: &str, default: u32, min: u32, max: u32) -> Result<u32, InvalidValue> {
         let Some(value) = self.get(key) else {
             return Ok(default);
         };
         match u32::from_str(value) {
             Ok(n) if (min..=max).contains(&n) => Ok(n),
-            _ => Err(ApiError::field(
+            _ => Err(InvalidValue::new(
                 key,
                 format!("must be a whole number from {min} to {max}"),
             )),
         }
     }
 
-    pub fn flag(&self, key: &str) -> Result<bool, ApiError> {
+    pub fn flag(&self, key: &str) -> Result<bool, InvalidValue> {
         match self.get(key) {
             None | Some("false" | "0") => Ok(false),
             Some("true" | "1") => Ok(true),
-            Some(_) => Err(ApiError::field(key, "must be true or false")),
+            Some(_) => Err(InvalidValue::new(key, "must be true or false")),
         }
     }
 
-    pub fn price(&self, key: &str) -> Result<Option<Decimal>, ApiError> {
+    pub fn price(&self, key: &str) -> Result<Option<Decimal>, InvalidValue> {
         let Some(value) = self.get(key) else {
             return Ok(None);
         };
         let price = Decimal::from_str(value)
-            .map_err(|_| ApiError::field(key, "must be a decimal number like 19.99"))?;
+            .map_err(|_| InvalidValue::new(key, "must be a decimal number like 19.99"))?;
         if price.is_sign_negative() {
-            return Err(ApiError::field(key, "must not be negative"));
+            return Err(InvalidValue::new(key, "must not be negative"));
         }
         if price > Decimal::from(MAX_PRICE) {
-            return Err(ApiError::field(key, format!("must be at most {MAX_PRICE}")));
+            return Err(InvalidValue::new(
+                key,
+                format!("must be at most {MAX_PRICE}"),
+            ));
         }
         if price.normalize().scale() > 2 {
-            return Err(ApiError::field(key, "at most two decimal places"));
+            return Err(InvalidValue::new(key, "at most two decimal places"));
         }
         Ok(Some(price))
     }
 
-    pub fn sort(&self, default: Sort) -> Result<Sort, ApiError> {
+    pub fn sort(&self, default: Sort) -> Result<Sort, InvalidValue> {
         match self.get("sort") {
             None => Ok(default),
-            Some(value) => Sort::parse(value)
-                .ok_or_else(|| ApiError::field("sort", format!("must be one of {}", Sort::NAMES))),
+            Some(value) => Sort::parse(value).ok_or_else(|| {
+                InvalidValue::new("sort", format!("must be one of {}", Sort::NAMES))
+            }),
         }
     }
 
+    /// The filter parameters shared by the listing and search: `category` (a slug), `brand`, `min_price`,
+    /// `max_price`, `in_stock`.
+    pub fn filter(&self) -> Result<FilterQuery, InvalidValue> {
+        let category = self.text("category", MAX_CATEGORY_CHARS)?;
+        let min_price = self.price("min_price")?;
+        let max_price = self.price("max_price")?;
+        if let (Some(min), Some(max)) = (min_price, max_price)
+            && min > max
+        {
+            return Err(InvalidValue::new(
+                "min_price",
+                "must not be above max_price",
+            ));
+        }
+        Ok(FilterQuery {
+            category,
+            brand: self.text("brand", MAX_BRAND_CHARS)?,
+            min_price,
+            max_price,
+            in_stock: self.flag("in_stock")?,
+        })
+    }
+
     /// `page` and `limit`, with the window they open bounded by [`MAX_WINDOW`].
-    pub fn pagination(&self, default_limit: u32) -> Result<(u32, u32), ApiError> {
+    pub fn pagination(&self, default_limit: u32) -> Result<(u32, u32), InvalidValue> {
         let limit = self.number("limit", default_limit, 1, MAX_LIMIT)?;
         let page = self.number("page", 1, 1, MAX_WINDOW / limit)?;
         Ok((page, limit))
@@ -213,11 +239,8 @@ mod tests {
         )
     }
 
-    fn field_of(err: ApiError) -> String {
-        match err {
-            ApiError::InvalidField { field, .. } => field,
-            other => panic!("not a field error: {other}"),
-        }
+    fn field_of(err: InvalidValue) -> String {
+        err.field
     }
 
     #[test]

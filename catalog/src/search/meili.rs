@@ -12,26 +12,25 @@ use meilisearch_sdk::{
     client::Client,
     search::{MatchingStrategies, SearchResults, Selectors},
 };
-use platform::{
-    config::{ConfigError, optional_var, var},
-    contracts::search::{
-        CATEGORY_LEVELS, DEFAULT_INDEX, HIT_FIELDS, PRICE_RANGES, category_level_field,
-    },
+use platform::contracts::search::{
+    CATEGORY_LEVELS, HIT_FIELDS, PRICE_RANGES, category_level_field,
 };
 use rust_decimal::Decimal;
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::ExposeSecret;
 use serde::Deserialize;
 
-use super::{
-    Engine, Highlight, Hit, SearchRequest, SearchResponse, breaker::Breaker,
-    mysql::child_categories, text::highlight_marked,
-};
-use crate::db::{
-    categories::Category,
-    documents::CURRENCY,
-    listing::{
-        BrandCount, CategoryCount, Facets, MAX_BRANDS, PriceRangeCount, ProductSummary, Sort,
+use super::{Engine, Highlight, Hit, SearchRequest, SearchResponse, breaker::Breaker};
+use crate::{
+    categories::child_categories,
+    config::MeiliConfig,
+    db::{
+        categories::Category,
+        documents::CURRENCY,
+        listing::{BrandCount, CategoryCount, Facets, MAX_BRANDS, PriceRangeCount, Sort},
     },
+    domain::Sku,
+    products::ProductSummary,
+    text::highlight_marked,
 };
 
 /// Markers Meilisearch puts around matches; private-use characters never found in product text, turned into
@@ -43,42 +42,10 @@ const MARK_CLOSE_STR: &str = "\u{E001}";
 /// The deepest result Meilisearch counts (its `pagination.maxTotalHits`, set by the indexer).
 const MAX_TOTAL_HITS: u64 = 10_000;
 
-/// `MEILI_*` settings of the catalog.
-#[derive(Debug, Clone)]
-pub struct MeiliConfig {
-    pub url: String,
-    /// `MEILI_SEARCH_KEY`: a key limited to the `search` action.
-    pub search_key: Option<SecretString>,
-    pub index: String,
-    /// `MEILI_TIMEOUT_MS` (default 150): the most a search may wait for Meilisearch.
-    pub timeout: Duration,
-    /// `MEILI_BREAKER_FAILURES` (default 3) failures in a row open the breaker for
-    /// `MEILI_BREAKER_COOLDOWN_MS` (default 5000).
-    pub breaker_failures: u32,
-    pub breaker_cooldown: Duration,
-}
-
-impl MeiliConfig {
-    /// `None` without `MEILI_URL`.
-    pub fn from_env() -> Result<Option<Self>, ConfigError> {
-        let Some(url) = optional_var::<String>("MEILI_URL")? else {
-            return Ok(None);
-        };
-        Ok(Some(Self {
-            url: url.trim_end_matches('/').to_owned(),
-            search_key: optional_var::<String>("MEILI_SEARCH_KEY")?.map(SecretString::from),
-            index: var("MEILI_INDEX", DEFAULT_INDEX.to_owned())?,
-            timeout: Duration::from_millis(var("MEILI_TIMEOUT_MS", 150)?),
-            breaker_failures: var("MEILI_BREAKER_FAILURES", 3)?,
-            breaker_cooldown: Duration::from_millis(var("MEILI_BREAKER_COOLDOWN_MS", 5_000)?),
-        }))
-    }
-}
-
 /// A search hit as the index stores it.
 #[derive(Debug, Deserialize)]
 struct Document {
-    sku: String,
+    sku: Sku,
     slug: String,
     name: String,
     brand: String,
@@ -278,7 +245,6 @@ fn response(
             let document = hit.result;
             Hit {
                 product: ProductSummary {
-                    id: 0,
                     sku: document.sku,
                     slug: document.slug,
                     name: document.name,

@@ -1,17 +1,34 @@
 //! Search-as-you-type. [`mysql`] answers from the database alone (the prefix index for name and brand words,
-//! FULLTEXT for description words); Meilisearch joins as a second engine with the same response shape.
+//! FULLTEXT for description words); Meilisearch joins as a second engine with the same response shape, asked
+//! first while it is configured and healthy, MySQL answering whenever it cannot.
 
 pub mod breaker;
 pub mod meili;
 pub mod mysql;
-pub mod text;
+
+use std::{sync::Arc, time::Duration};
 
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::db::listing::{Facets, Filter, ProductSummary, Sort};
+use crate::{
+    db::listing::{Facets, Filter, Sort},
+    products::{FilterQuery, ProductSummary, Products, ProductsError},
+    text,
+};
+use meili::{Meili, MeiliError};
 
-/// A search as the API receives it, already validated.
+/// A search as the shopper asked it: what they typed, and the listing's filters, sort and page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchQuery {
+    pub q: String,
+    pub filter: FilterQuery,
+    pub sort: Sort,
+    pub page: u32,
+    pub limit: u32,
+}
+
+/// A search as the engines receive it, its category found.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SearchRequest {
     pub q: String,
@@ -68,4 +85,68 @@ pub struct SearchResponse {
     pub hits: Vec<Hit>,
     pub facets: Facets,
     pub took_ms: f64,
+}
+
+/// The search operation and its engines; clones share them.
+#[derive(Debug, Clone)]
+pub struct Search {
+    products: Products,
+    meili: Option<Arc<Meili>>,
+    /// The most a description (FULLTEXT) lookup may take per keystroke.
+    fulltext_budget: Duration,
+}
+
+impl Search {
+    pub fn new(products: Products, fulltext_budget: Duration) -> Self {
+        Self {
+            products,
+            meili: None,
+            fulltext_budget,
+        }
+    }
+
+    /// Searches with `meili` first.
+    pub fn with_meili(mut self, meili: Meili) -> Self {
+        self.meili = Some(Arc::new(meili));
+        self
+    }
+
+    /// Answers `query` from Meilisearch when it is configured and healthy, else (and whenever it fails or is too
+    /// slow) from MySQL.
+    pub async fn search(&self, query: SearchQuery) -> Result<SearchResponse, ProductsError> {
+        let (filter, _) = self.products.resolve(&query.filter).await?;
+        let request = SearchRequest {
+            q: query.q,
+            filter,
+            sort: query.sort,
+            page: query.page,
+            limit: query.limit,
+        };
+        let categories = self.products.categories().await?;
+        let pool = self.products.pool();
+        let response = match &self.meili {
+            // An empty query is the listing, which MySQL answers exactly (and cached).
+            Some(meili)
+                if !text::Query::parse(&request.q, mysql::MAX_TERMS).is_empty()
+                    && meili.available() =>
+            {
+                match meili.search(&categories, &request).await {
+                    Ok(response) => response,
+                    Err(err) => {
+                        let reason = match err {
+                            MeiliError::Timeout(_) => "timeout",
+                            MeiliError::Meilisearch(_) => "error",
+                        };
+                        metrics::counter!("catalog_search_fallbacks_total", "reason" => reason)
+                            .increment(1);
+                        mysql::search(pool, &categories, &request, self.fulltext_budget).await?
+                    }
+                }
+            }
+            _ => mysql::search(pool, &categories, &request, self.fulltext_budget).await?,
+        };
+        metrics::histogram!("catalog_search_duration_seconds", "engine" => response.engine.as_str())
+            .record(response.took_ms / 1000.0);
+        Ok(response)
+    }
 }

@@ -5,18 +5,19 @@ use std::{collections::HashMap, time::Instant};
 
 use sqlx::MySqlPool;
 
-use super::{
-    Engine, Highlight, Hit, SearchRequest, SearchResponse,
-    text::{Query, highlight, relevance, words},
-};
-use crate::db::{
-    self,
-    categories::Category,
-    listing::{
-        BrandCount, CategoryCount, Facets, MAX_BRANDS, PRICE_RANGES, PriceRangeCount,
-        ProductSummary, Sort,
+use super::{Engine, Highlight, Hit, SearchRequest, SearchResponse};
+use crate::{
+    categories::child_categories,
+    db::{
+        self,
+        categories::Category,
+        listing::{
+            BrandCount, CategoryCount, Facets, MAX_BRANDS, PRICE_RANGES, PriceRangeCount, Sort,
+        },
+        search::Candidate,
     },
-    search::Candidate,
+    products::ProductSummary,
+    text::{Query, highlight, relevance, words},
 };
 
 /// Most query words considered.
@@ -53,9 +54,15 @@ pub async fn search(
         )?;
         let hits = products
             .into_iter()
-            .map(|product| hit(product, &query))
+            .map(|row| hit(row.into(), &query))
             .collect();
-        return Ok(response(request, total, true, hits, facets, started));
+        return Ok(response(
+            request,
+            Total::Exact(total),
+            hits,
+            facets,
+            started,
+        ));
     }
 
     let keys = query.lookup_keys();
@@ -114,16 +121,16 @@ pub async fn search(
     let hits = page_ids
         .iter()
         .filter_map(|id| summaries.remove(id))
-        .map(|product| hit(product, &query))
+        .map(|row| hit(row.into(), &query))
         .collect();
-    Ok(response(
-        request,
-        ranked.len() as u64,
-        !prefix.capped,
-        hits,
-        facets,
-        started,
-    ))
+    // Past the cap the candidates stop being counted: their number is then a lower bound.
+    let total = ranked.len() as u64;
+    let total = if prefix.capped {
+        Total::AtLeast(total)
+    } else {
+        Total::Exact(total)
+    };
+    Ok(response(request, total, hits, facets, started))
 }
 
 fn all_terms_match(query: &Query, product: &Candidate) -> bool {
@@ -168,14 +175,23 @@ fn hit(product: ProductSummary, query: &Query) -> Hit {
     Hit { product, highlight }
 }
 
+/// How many products match.
+enum Total {
+    Exact(u64),
+    AtLeast(u64),
+}
+
 fn response(
     request: &SearchRequest,
-    total: u64,
-    total_is_exact: bool,
+    total: Total,
     hits: Vec<Hit>,
     facets: Facets,
     started: Instant,
 ) -> SearchResponse {
+    let (total, total_is_exact) = match total {
+        Total::Exact(total) => (total, true),
+        Total::AtLeast(total) => (total, false),
+    };
     SearchResponse {
         engine: Engine::Mysql,
         query: request.q.clone(),
@@ -187,20 +203,6 @@ fn response(
         facets,
         took_ms: started.elapsed().as_secs_f64() * 1000.0,
     }
-}
-
-/// The categories a shopper can narrow to: the children of the filtered category, or the top level.
-pub fn child_categories(
-    categories: &HashMap<u32, Category>,
-    parent: Option<u32>,
-) -> Vec<(u32, String, String)> {
-    let mut children: Vec<_> = categories
-        .values()
-        .filter(|category| category.parent_id == parent)
-        .map(|category| (category.id, category.slug.clone(), category.name.clone()))
-        .collect();
-    children.sort_by(|a, b| a.2.cmp(&b.2));
-    children
 }
 
 /// Brands counted per spelling, merged case-insensitively as the brand filter matches them ("OtterBox" and

@@ -2,8 +2,10 @@
 //! category paths, brands, product lines, sizes, specs, colours, uses, features and price ranges per kind
 //! of product.
 //!
-//! The tables are laid out by hand and rustfmt skips this file (`#[rustfmt::skip]` on the `mod` line):
-//! one string per line would make it several times longer and no easier to read.
+//! This file is data, not logic, which is why it is long (a realistic assortment needs hundreds of brands
+//! and product lines; nothing here branches). The tables are laid out by hand and rustfmt skips this file
+//! (`#[rustfmt::skip]` on the `mod` line): one string per line would make it several times longer and no
+//! easier to read.
 
 /// A feature as a product name shows it (`tag`), as a description names it (`phrase`) and what it does
 /// for the shopper (`benefit`, a verb phrase that reads after the phrase: "its 4K Ultra HD resolution" +

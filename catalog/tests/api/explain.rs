@@ -2,7 +2,7 @@
 
 use catalog::db::{
     listing::{Filter, Sort, bind_filter, count_sql, page_sql},
-    search::prefix_candidates_sql,
+    search::{Driver, prefix_candidates_sql},
 };
 use serde_json::Value;
 use sqlx::{AssertSqlSafe, Row as _};
@@ -120,7 +120,10 @@ async fn listing_detail_and_search_queries_read_indexes_not_whole_tables() {
     assert_no_full_scan("detail", &plan);
 
     let plain = Filter::default();
-    let sql = format!("EXPLAIN {}", prefix_candidates_sql(1, &plain, false));
+    let sql = format!(
+        "EXPLAIN {}",
+        prefix_candidates_sql(1, &plain, Driver::RarestWord)
+    );
     let plan = explain(
         &app,
         bind_filter(
@@ -137,7 +140,10 @@ async fn listing_detail_and_search_queries_read_indexes_not_whole_tables() {
         category: Some(category),
         ..Filter::default()
     };
-    let sql = format!("EXPLAIN {}", prefix_candidates_sql(0, &in_category, true));
+    let sql = format!(
+        "EXPLAIN {}",
+        prefix_candidates_sql(0, &in_category, Driver::Category)
+    );
     let plan = explain(
         &app,
         bind_filter(

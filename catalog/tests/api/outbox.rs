@@ -196,11 +196,9 @@ async fn deleting_a_product_publishes_product_deleted_and_archives_one_that_orde
         ("DEL-2", "archived"),
         ("NONE-1", "not found"),
     ] {
-        let mut tx = app.pool.begin().await.unwrap();
-        let removal = catalog::events::remove_product(&mut tx, &Sku::parse(sku).unwrap())
+        let removal = catalog::products::remove(&app.pool, &Sku::parse(sku).unwrap())
             .await
             .unwrap();
-        tx.commit().await.unwrap();
         let seen = match removal {
             Removal::Deleted { .. } => "deleted",
             Removal::Archived { .. } => "archived",

@@ -6,8 +6,8 @@ use catalog::config::Config;
 use futures::future::join_all;
 use platform::{
     contracts::catalog::{
-        COMMIT, OrderStockRequest, QUOTE, QuoteRequest, RELEASE, RESERVE, ReserveRequest,
-        StockLine, StockRejection, StockReply,
+        COMMIT, OrderStockRequest, ProductStatus, QUOTE, QuoteRequest, RELEASE, RESERVE,
+        ReleaseReason, ReservationState, ReserveRequest, StockLine, StockRejection, StockReply,
     },
     testing::eventually_within,
 };
@@ -104,7 +104,7 @@ async fn reserve_commit_and_release_are_idempotent_on_the_order_number() {
     let StockReply::Ok(outcome) = &first else {
         panic!("{first:?}")
     };
-    assert_eq!(outcome.state, "reserved");
+    assert_eq!(outcome.state, ReservationState::Reserved);
     assert_eq!(
         reserve(&app, "ORD-1", &[("B-2", 2), ("A-1", 3)]).await,
         first,
@@ -125,7 +125,7 @@ async fn reserve_commit_and_release_are_idempotent_on_the_order_number() {
         let StockReply::Ok(committed) = order_call(&app, COMMIT, "ORD-1").await else {
             panic!("commit")
         };
-        assert_eq!(committed.state, "committed");
+        assert_eq!(committed.state, ReservationState::Committed);
     }
     assert_eq!(inventory(&app, "A-1").await, (7, 0), "sold once");
 
@@ -134,7 +134,7 @@ async fn reserve_commit_and_release_are_idempotent_on_the_order_number() {
         let StockReply::Ok(released) = order_call(&app, RELEASE, "ORD-1").await else {
             panic!("release")
         };
-        assert_eq!(released.state, "released");
+        assert_eq!(released.state, ReservationState::Released);
     }
     assert_eq!(inventory(&app, "A-1").await, (10, 0));
     assert_eq!(inventory(&app, "B-2").await, (5, 0));
@@ -142,7 +142,7 @@ async fn reserve_commit_and_release_are_idempotent_on_the_order_number() {
     let StockReply::Ok(none) = order_call(&app, RELEASE, "NEVER-RESERVED").await else {
         panic!("release")
     };
-    assert_eq!(none.state, "none");
+    assert_eq!(none.state, ReservationState::None);
     assert!(matches!(
         order_call(&app, COMMIT, "NEVER-TOUCHED").await,
         StockReply::Rejected(StockRejection::NoReservation { .. })
@@ -157,7 +157,7 @@ async fn a_release_that_overtakes_its_reserve_wins_over_it() {
     let StockReply::Ok(released) = order_call(&app, RELEASE, "SH-LATE0001").await else {
         panic!("release")
     };
-    assert_eq!(released.state, "none");
+    assert_eq!(released.state, ReservationState::None);
     let late = reserve(&app, "SH-LATE0001", &[("L-1", 5)]).await;
     assert!(
         matches!(
@@ -175,7 +175,7 @@ async fn a_release_that_overtakes_its_reserve_wins_over_it() {
     let StockReply::Ok(again) = order_call(&app, RELEASE, "SH-LATE0001").await else {
         panic!("release")
     };
-    assert_eq!(again.state, "released");
+    assert_eq!(again.state, ReservationState::Released);
     assert_eq!(inventory(&app, "L-1").await, (5, 0));
     app.stop().await;
 }
@@ -331,7 +331,7 @@ async fn expired_reservations_are_released_by_the_sweeper() {
     .await;
     let reply = order_call(&app, COMMIT, "LATE-1").await;
     assert!(
-        matches!(reply, StockReply::Rejected(StockRejection::ReservationReleased { ref reason, .. }) if reason == "expired")
+        matches!(reply, StockReply::Rejected(StockRejection::ReservationReleased { ref reason, .. }) if *reason == ReleaseReason::Expired)
     );
     app.stop().await;
 }
@@ -397,7 +397,7 @@ async fn the_snapshot_pages_through_every_active_product_in_sku_order() {
         .unwrap();
         assert!(page.products.len() <= 2);
         for product in &page.products {
-            assert_eq!(product.status, "active");
+            assert_eq!(product.status, ProductStatus::Active);
             assert_eq!(product.category_path[0].depth, Some(0));
             seen.push(product.sku.clone());
         }

@@ -362,7 +362,7 @@ mod tests {
     #[tokio::test]
     async fn problem_documents_hold_only_documented_members() {
         let line = ShortLine {
-            sku: "A-1".to_owned(),
+            sku: Sku::parse("A-1").unwrap(),
             requested: 3,
             available: 1,
         };

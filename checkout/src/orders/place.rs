@@ -165,14 +165,14 @@ async fn reserve_and_write(
                 }
                 if quoted.available < item.quantity {
                     short.push(ShortLine {
-                        sku: item.sku.to_string(),
+                        sku: item.sku.clone(),
                         requested: item.quantity,
                         available: quoted.available,
                     });
                 }
             }
             _ => unavailable.push(ShortLine {
-                sku: item.sku.to_string(),
+                sku: item.sku.clone(),
                 requested: item.quantity,
                 available: 0,
             }),

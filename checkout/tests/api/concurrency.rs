@@ -56,7 +56,7 @@ async fn fifty_concurrent_requests_with_one_key_make_one_order_and_the_same_answ
     let reserving: HashSet<_> = owners::stock_changes(&shop.client, "K-1")
         .await
         .into_iter()
-        .filter(|change| change.reason == "reserved")
+        .filter(|change| change.reason == platform::contracts::catalog::StockChangeReason::Reserved)
         .map(|change| change.order_number)
         .collect();
     assert_eq!(reserving.len(), 1, "orders that reserved: {reserving:?}");

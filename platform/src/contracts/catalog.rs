@@ -48,6 +48,44 @@ pub struct CategoryRef {
     pub depth: Option<u8>,
 }
 
+/// A product's publication state: only `active` products are listed, searched and sold. A status added by a
+/// newer catalog reads as [`ProductStatus::Unknown`] in an older consumer, which treats it as not for sale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, sqlx::Type)]
+#[serde(rename_all = "lowercase")]
+#[sqlx(rename_all = "lowercase")]
+pub enum ProductStatus {
+    Draft,
+    Active,
+    Archived,
+    #[serde(other)]
+    Unknown,
+}
+
+impl ProductStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Active => "active",
+            Self::Archived => "archived",
+            Self::Unknown => "unknown",
+        }
+    }
+
+    /// The status named `text`; [`ProductStatus::Unknown`] for a name this version does not know.
+    pub fn from_name(text: &str) -> Self {
+        [Self::Draft, Self::Active, Self::Archived]
+            .into_iter()
+            .find(|status| status.as_str() == text)
+            .unwrap_or(Self::Unknown)
+    }
+}
+
+impl std::fmt::Display for ProductStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// The full document a search index or any read model needs for one product.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProductUpserted {
@@ -56,8 +94,8 @@ pub struct ProductUpserted {
     pub name: String,
     pub description: String,
     pub brand: String,
-    /// `draft`, `active` or `archived`: only active products are for sale and search.
-    pub status: String,
+    /// Only active products are for sale and search.
+    pub status: ProductStatus,
     /// The product's main category path, root first.
     pub category_path: Vec<CategoryRef>,
     /// Every category the product is in, with ancestors (for facets and filters).
@@ -110,8 +148,7 @@ pub struct StockChanged {
     pub reserved: u32,
     pub available: u32,
     pub in_stock: bool,
-    /// Why: `reserved`, `released`, `committed`, `restocked`, `expired`, `adjusted`.
-    pub reason: String,
+    pub reason: StockChangeReason,
     pub order_number: Option<OrderNumber>,
     /// The product version at the time; stock changes do not bump it.
     pub product_version: u64,
@@ -125,6 +162,27 @@ impl Event for StockChanged {
     fn subject(&self) -> String {
         format!("catalog.stock.{}.changed", self.sku)
     }
+}
+
+/// Why the stock of a product changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StockChangeReason {
+    /// Units were set aside for an order.
+    Reserved,
+    /// An order gave its reserved units back.
+    Released,
+    /// A reservation ran out without a commit and the sweeper gave its units back.
+    Expired,
+    /// An order's reserved units were sold: they left `on_hand` and `reserved`.
+    Committed,
+    /// Sold units came back to `on_hand` (an order cancelled after its sale).
+    Restocked,
+    /// Someone set the units on hand (a count or a delivery).
+    Adjusted,
+    /// A reason added by a newer catalog; readers treat it as a plain change of the numbers.
+    #[serde(other)]
+    Unknown,
 }
 
 /// `rpc.catalog.snapshot` request: the page after SKU `after` (the first page without it).
@@ -153,7 +211,7 @@ pub struct QuoteRequest {
 /// One quoted SKU.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QuoteItem {
-    pub sku: String,
+    pub sku: Sku,
     pub slug: String,
     pub name: String,
     pub price: Decimal,
@@ -168,6 +226,7 @@ pub struct QuoteItem {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QuoteResponse {
     pub items: Vec<QuoteItem>,
+    /// The asked values that name no product, as they were asked (malformed ones included).
     pub unknown: Vec<String>,
 }
 
@@ -179,14 +238,16 @@ pub enum QuoteReply {
     Rejected(StockRejection),
 }
 
-/// One order line to reserve.
+/// One order line to reserve, as the caller wrote it: the catalog checks the SKU and answers a malformed one
+/// with `invalid_request` naming `lines[i].sku` (a reply body the caller can act on, not a decode failure).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StockLine {
     pub sku: String,
     pub quantity: u32,
 }
 
-/// `rpc.catalog.reserve` request: all lines or none. Idempotent on `order_number`.
+/// `rpc.catalog.reserve` request: all lines or none. Idempotent on `order_number`. The order number is checked
+/// by the catalog like the lines (`invalid_request` naming `order_number`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReserveRequest {
     pub order_number: String,
@@ -202,13 +263,68 @@ pub struct OrderStockRequest {
     pub order_number: String,
 }
 
+/// One line an order holds (or held), as the catalog stored it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReservedLine {
+    pub sku: Sku,
+    pub quantity: u32,
+}
+
+/// Where an order's stock stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReservationState {
+    /// Units are set aside until `expires_at`.
+    Reserved,
+    /// The units were sold.
+    Committed,
+    /// The units went back to stock (or none were ever taken: see [`ReservationState::None`]).
+    Released,
+    /// Nothing was ever reserved for the order; a later reserve of it is refused.
+    None,
+    /// A state added by a newer catalog.
+    #[serde(other)]
+    Unknown,
+}
+
+/// Why an order's reservation was released.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReleaseReason {
+    /// Its caller released it (an order that failed or was cancelled, or a reserve given up on).
+    Released,
+    /// It was not committed in time and the sweeper released it.
+    Expired,
+    /// It had been committed; releasing it put the sold units back on hand.
+    Restocked,
+    /// A reason added by a newer catalog.
+    #[serde(other)]
+    Unknown,
+}
+
+impl ReleaseReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Released => "released",
+            Self::Expired => "expired",
+            Self::Restocked => "restocked",
+            Self::Unknown => "unknown",
+        }
+    }
+}
+
+impl std::fmt::Display for ReleaseReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// The state of an order's stock after a reserve, release or commit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StockOutcome {
-    pub order_number: String,
-    /// `reserved`, `committed`, `released` or `none` (nothing was ever reserved for the order).
-    pub state: String,
-    pub lines: Vec<StockLine>,
+    pub order_number: OrderNumber,
+    pub state: ReservationState,
+    pub lines: Vec<ReservedLine>,
     pub expires_at: Option<DateTime<Utc>>,
 }
 
@@ -216,7 +332,9 @@ pub struct StockOutcome {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ShortLine {
-    pub sku: String,
+    // Described as the plain string checkout's API has always documented; the wire form is the same.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub sku: Sku,
     pub requested: u32,
     pub available: u32,
 }
@@ -226,22 +344,26 @@ pub struct ShortLine {
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum StockRejection {
     #[error("unknown SKUs: {}", skus.join(", "))]
-    UnknownSku { skus: Vec<String> },
+    UnknownSku { skus: Vec<Sku> },
     #[error("not for sale: {}", skus.join(", "))]
-    NotSellable { skus: Vec<String> },
+    NotSellable { skus: Vec<Sku> },
     #[error("insufficient stock")]
     InsufficientStock { lines: Vec<ShortLine> },
     #[error("order {order_number} already reserved other lines")]
-    ConflictingReservation { order_number: String },
+    ConflictingReservation { order_number: OrderNumber },
     #[error("order {order_number}'s reservation was released ({reason})")]
     ReservationReleased {
-        order_number: String,
-        reason: String,
+        order_number: OrderNumber,
+        reason: ReleaseReason,
     },
     #[error("order {order_number} has no reservation")]
-    NoReservation { order_number: String },
+    NoReservation { order_number: OrderNumber },
     #[error("invalid request: {field}: {reason}")]
     InvalidRequest { field: String, reason: String },
+    /// A code added by a newer catalog: still a refusal, which a caller treats like any it cannot act on.
+    #[error("refused for a reason this version does not know")]
+    #[serde(other)]
+    Unknown,
 }
 
 /// The body of every stock reply: `{"ok": ...}` or `{"rejected": {"code": ..., ...}}`.
@@ -250,4 +372,52 @@ pub enum StockRejection {
 pub enum StockReply {
     Ok(StockOutcome),
     Rejected(StockRejection),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stock_replies_keep_their_wire_shape() {
+        let outcome = StockReply::Ok(StockOutcome {
+            order_number: OrderNumber::parse("SH-1").unwrap(),
+            state: ReservationState::Reserved,
+            lines: vec![ReservedLine {
+                sku: Sku::parse("A-1").unwrap(),
+                quantity: 2,
+            }],
+            expires_at: None,
+        });
+        assert_eq!(
+            serde_json::to_value(&outcome).unwrap(),
+            serde_json::json!({"ok": {"order_number": "SH-1", "state": "reserved",
+                "lines": [{"sku": "A-1", "quantity": 2}], "expires_at": null}})
+        );
+        let released = StockReply::Rejected(StockRejection::ReservationReleased {
+            order_number: OrderNumber::parse("SH-1").unwrap(),
+            reason: ReleaseReason::Expired,
+        });
+        assert_eq!(
+            serde_json::to_value(&released).unwrap(),
+            serde_json::json!({"rejected": {"code": "reservation_released", "order_number": "SH-1",
+                "reason": "expired"}})
+        );
+    }
+
+    #[test]
+    fn values_a_newer_catalog_may_add_still_decode() {
+        let reply: StockReply =
+            serde_json::from_str(r#"{"rejected": {"code": "on_fire", "since": 3}}"#).unwrap();
+        assert_eq!(reply, StockReply::Rejected(StockRejection::Unknown));
+        let outcome: StockOutcome = serde_json::from_str(
+            r#"{"order_number": "SH-1", "state": "frozen", "lines": [], "expires_at": null}"#,
+        )
+        .unwrap();
+        assert_eq!(outcome.state, ReservationState::Unknown);
+        let reason: ReleaseReason = serde_json::from_str(r#""lost""#).unwrap();
+        assert_eq!(reason, ReleaseReason::Unknown);
+        let reason: StockChangeReason = serde_json::from_str(r#""counted""#).unwrap();
+        assert_eq!(reason, StockChangeReason::Unknown);
+    }
 }

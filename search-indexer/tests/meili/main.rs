@@ -438,11 +438,9 @@ async fn the_real_catalog_is_indexed_through_events_and_searched_with_typos() {
     let victim = shared_catalog()[11].sku.clone();
     assert!(shop.document(&victim).await.is_some());
     // The code path of `catalog delete`.
-    let mut tx = shop.catalog.pool.begin().await.unwrap();
-    catalog::events::remove_product(&mut tx, &victim)
+    catalog::products::remove(&shop.catalog.pool, &victim)
         .await
         .unwrap();
-    tx.commit().await.unwrap();
     eventually_within("the deletion", Duration::from_secs(30), async || {
         shop.document(&victim).await.is_none()
     })

@@ -1,6 +1,7 @@
 //! Text handling shared by indexing and querying: one normalization (accents folded, lowercase, split on
 //! anything not a letter or digit), the prefixes stored for search-as-you-type, relevance scoring of a
-//! candidate against a query, and HTML-safe highlighting.
+//! candidate against a query, and HTML-safe highlighting. Pure functions: the product writes in `db` and the
+//! search engines in `search` both use them, so they sit below both.
 
 use crate::domain::fold_char;
 

@@ -1,22 +1,27 @@
-//! Catalog values that refuse to be invalid: parse, don't validate.
+//! Catalog values that refuse to be invalid (parse, don't validate), and the pure rules of a reservation
+//! ([`reservation`]): no I/O here, so the operations in `stock` and `products` and the queries in `db` all
+//! build on it.
+
+pub mod reservation;
 
 use std::fmt;
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-/// Why a value was refused; `field` names the input field for the problem document.
+/// Why a value was refused; `field` names the input field (a JSON path such as `lines[2].sku`) for the
+/// problem document or the rejection.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{field}: {reason}")]
 pub struct InvalidValue {
-    pub field: &'static str,
+    pub field: String,
     pub reason: String,
 }
 
 impl InvalidValue {
-    pub fn new(field: &'static str, reason: impl Into<String>) -> Self {
+    pub fn new(field: impl Into<String>, reason: impl Into<String>) -> Self {
         Self {
-            field,
+            field: field.into(),
             reason: reason.into(),
         }
     }
@@ -139,15 +144,8 @@ pub fn fold_char(c: char) -> impl Iterator<Item = char> {
     folded.chars().chain(single)
 }
 
-/// A product's publication state: only `active` products are listed, searched and sold.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type)]
-#[serde(rename_all = "lowercase")]
-#[sqlx(rename_all = "lowercase")]
-pub enum ProductStatus {
-    Draft,
-    Active,
-    Archived,
-}
+/// A product's publication state is a contract too: events carry it.
+pub use platform::contracts::catalog::ProductStatus;
 
 /// An image of a product, in display order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -173,6 +171,37 @@ pub struct NewProduct {
     pub images: Vec<ImageInput>,
     /// Units on hand when the product is first created; an update keeps the current stock.
     pub initial_stock: u32,
+}
+
+impl NewProduct {
+    /// Stable 64-bit FNV-1a of everything an import sets (not the stock, which the shop owns after creation).
+    pub fn content_hash(&self) -> u64 {
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut feed = |bytes: &[u8]| {
+            for byte in bytes.iter().chain(&[0xff]) {
+                hash ^= u64::from(*byte);
+                hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+            }
+        };
+        feed(self.slug.as_str().as_bytes());
+        feed(self.name.as_bytes());
+        feed(self.description.as_bytes());
+        feed(self.brand.as_bytes());
+        feed(self.price.normalize().to_string().as_bytes());
+        feed(format!("{:?}", self.status).as_bytes());
+        feed(&self.popularity.to_le_bytes());
+        for path in &self.category_paths {
+            for name in path {
+                feed(name.as_bytes());
+            }
+            feed(b"/");
+        }
+        for image in &self.images {
+            feed(image.url.as_bytes());
+            feed(image.alt_text.as_bytes());
+        }
+        hash
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,368 @@
+//! The stock changes, one transaction body each, run by `with_retries!` from the operations in `stock`:
+//! reserve, release, commit and set on hand, and how each moves the inventory rows it locked (one StockChanged
+//! event per product, in the same transaction). The lock order of the module's doc is kept here: the
+//! reservation row first, then inventory rows by ascending product id.
+
+use std::collections::BTreeMap;
+
+use chrono::{Duration, SubsecRound as _, Utc};
+use platform::contracts::{
+    OrderNumber, Sku,
+    catalog::{
+        ReleaseReason, ReservationState, ReservedLine, ShortLine, StockChangeReason, StockChanged,
+        StockOutcome,
+    },
+};
+use sqlx::MySqlConnection;
+
+use super::StockError;
+use crate::{
+    db::{
+        self,
+        stock::{Header, HeldLine, InventoryRow},
+    },
+    domain::reservation::{Delta, Movement, Refusal, ReserveLines, State},
+    events,
+};
+
+/// Writes the reservation header first (the order's lock), checks the products by a plain read, then locks
+/// their inventory rows and decides under the locks.
+pub(super) async fn reserve_once(
+    conn: &mut MySqlConnection,
+    order_number: &OrderNumber,
+    lines: &ReserveLines,
+    ttl: Duration,
+) -> Result<StockOutcome, StockError> {
+    // Microseconds, as the column stores them, so a replayed answer is identical to the first one.
+    let expires_at = (Utc::now() + ttl).trunc_subsecs(6);
+    if !db::stock::insert_reservation(conn, order_number, expires_at).await? {
+        // Reserved before (or right now, by a concurrent request we waited for): answer what it was.
+        return existing_reservation(conn, order_number, lines).await;
+    }
+
+    let mut ids: BTreeMap<Sku, u32> = BTreeMap::new();
+    let mut not_sellable = Vec::new();
+    let mut short = Vec::new();
+    for product in db::stock::candidates(conn, lines.skus()).await? {
+        if !product.sellable {
+            not_sellable.push(product.sku.clone());
+        }
+        if let Some(requested) = lines.quantity(&product.sku)
+            && product.available < requested
+        {
+            short.push(ShortLine {
+                sku: product.sku.clone(),
+                requested,
+                available: product.available,
+            });
+        }
+        ids.insert(product.sku, product.id);
+    }
+    let unknown: Vec<Sku> = lines
+        .skus()
+        .filter(|sku| !ids.contains_key(*sku))
+        .cloned()
+        .collect();
+    if !unknown.is_empty() {
+        return Err(StockError::UnknownSkus(unknown));
+    }
+    if !not_sellable.is_empty() {
+        return Err(StockError::NotSellable(not_sellable));
+    }
+    // Short already by this plain read (the latest committed stock, no lock): refused without queueing on the
+    // inventory rows behind the reserves that may still get the units. Enough stock by this read is checked
+    // again under the locks below.
+    if !short.is_empty() {
+        return Err(StockError::Insufficient(short));
+    }
+
+    let product_ids: Vec<u32> = ids.values().copied().collect();
+    let inventory = db::stock::lock_inventory(conn, &product_ids).await?;
+    let mut short = Vec::new();
+    let mut held = Vec::with_capacity(lines.len());
+    for (sku, quantity) in lines.iter() {
+        let product_id = ids[sku];
+        let available = inventory
+            .iter()
+            .find(|row| row.product_id == product_id)
+            .map_or(0, |row| row.on_hand.saturating_sub(row.reserved));
+        if available < quantity {
+            short.push(ShortLine {
+                sku: sku.clone(),
+                requested: quantity,
+                available,
+            });
+        }
+        held.push(HeldLine {
+            product_id,
+            sku: sku.clone(),
+            quantity,
+        });
+    }
+    if !short.is_empty() {
+        return Err(StockError::Insufficient(short));
+    }
+    db::stock::insert_lines(conn, order_number, &held).await?;
+    let movement = Movement::Reserve;
+    apply(
+        conn,
+        &inventory,
+        &deltas(&held, movement),
+        movement.stock_reason(),
+        Some(order_number),
+    )
+    .await?;
+    Ok(StockOutcome {
+        order_number: order_number.clone(),
+        state: ReservationState::Reserved,
+        lines: lines.reserved_lines(),
+        expires_at: Some(expires_at),
+    })
+}
+
+async fn existing_reservation(
+    conn: &mut MySqlConnection,
+    order_number: &OrderNumber,
+    lines: &ReserveLines,
+) -> Result<StockOutcome, StockError> {
+    let Some(header) = db::stock::lock_reservation(conn, order_number).await? else {
+        // Gone between the insert attempt and now: cannot happen (rows are never deleted); a failure the caller
+        // may retry.
+        return Err(sqlx::Error::RowNotFound.into());
+    };
+    // Released first (by its caller giving up, or expired): refused whatever the lines, unread.
+    if header.state == State::Released {
+        return Err(refused(order_number, &header, Refusal::Released));
+    }
+    let outcome = outcome_of(
+        order_number,
+        &header,
+        db::stock::lines_of(conn, order_number).await?,
+    );
+    header
+        .state
+        .reserve_again(lines, &outcome.lines)
+        .map_err(|refusal| refused(order_number, &header, refusal))?;
+    Ok(outcome)
+}
+
+/// Locks the header (or leaves a tombstone when there is none) and moves the stock as its state says.
+pub(super) async fn release_once(
+    conn: &mut MySqlConnection,
+    order_number: &OrderNumber,
+    reason: ReleaseReason,
+) -> Result<StockOutcome, StockError> {
+    let header = match db::stock::lock_reservation(conn, order_number).await? {
+        Some(header) => header,
+        None => match leave_tombstone(conn, order_number, reason).await? {
+            Some(header) => header,
+            None => {
+                return Ok(StockOutcome {
+                    order_number: order_number.clone(),
+                    state: ReservationState::None,
+                    lines: Vec::new(),
+                    expires_at: None,
+                });
+            }
+        },
+    };
+    let held = db::stock::lines_of(conn, order_number).await?;
+    let header = match header.state.release(reason) {
+        Some(movement) => move_reservation(conn, order_number, &header, &held, movement).await?,
+        None => header,
+    };
+    Ok(outcome_of(order_number, &header, held))
+}
+
+/// A release of an order that has no reservation (yet): its caller gave up waiting for the reserve, which may
+/// still arrive. A `released` header with no lines is left so that the late reserve is refused
+/// ([`existing_reservation`]) instead of holding stock that nobody will ever commit. `None` once the tombstone
+/// is written; if a reserve wrote its header first (our insert waited for it), that header, locked, to release.
+async fn leave_tombstone(
+    conn: &mut MySqlConnection,
+    order_number: &OrderNumber,
+    reason: ReleaseReason,
+) -> Result<Option<Header>, sqlx::Error> {
+    if db::stock::insert_tombstone(conn, order_number, reason).await? {
+        return Ok(None);
+    }
+    db::stock::lock_reservation(conn, order_number)
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)
+        .map(Some)
+}
+
+/// Locks the header; sells the reserved units once, answers a repeat as it stands.
+pub(super) async fn commit_once(
+    conn: &mut MySqlConnection,
+    order_number: &OrderNumber,
+) -> Result<StockOutcome, StockError> {
+    let Some(header) = db::stock::lock_reservation(conn, order_number).await? else {
+        return Err(StockError::NoReservation(order_number.clone()));
+    };
+    let movement = header
+        .state
+        .commit()
+        .map_err(|refusal| refused(order_number, &header, refusal))?;
+    let held = db::stock::lines_of(conn, order_number).await?;
+    let header = match movement {
+        Some(movement) => move_reservation(conn, order_number, &header, &held, movement).await?,
+        None => header,
+    };
+    Ok(outcome_of(order_number, &header, held))
+}
+
+/// Locks the product's inventory row and sets its units on hand, never below what is reserved.
+pub(super) async fn set_on_hand_once(
+    conn: &mut MySqlConnection,
+    sku: &Sku,
+    on_hand: u32,
+) -> Result<(), StockError> {
+    let Some(product_id) = db::stock::product_id(conn, sku).await? else {
+        return Err(StockError::UnknownSkus(vec![sku.clone()]));
+    };
+    let inventory = db::stock::lock_inventory(conn, &[product_id]).await?;
+    let current = inventory.first().map_or(0, |row| row.on_hand);
+    let reserved = inventory.first().map_or(0, |row| row.reserved);
+    if on_hand < reserved {
+        return Err(StockError::Insufficient(vec![ShortLine {
+            sku: sku.clone(),
+            requested: reserved,
+            available: on_hand,
+        }]));
+    }
+    let delta = Delta {
+        on_hand: i64::from(on_hand) - i64::from(current),
+        reserved: 0,
+    };
+    apply(
+        conn,
+        &inventory,
+        &BTreeMap::from([(product_id, delta)]),
+        StockChangeReason::Adjusted,
+        None,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Moves the stock of every held line as `movement` says (locking their inventory rows in id order) and records
+/// the reservation's new state; returns the header as it now stands.
+async fn move_reservation(
+    conn: &mut MySqlConnection,
+    order_number: &OrderNumber,
+    header: &Header,
+    held: &[HeldLine],
+    movement: Movement,
+) -> Result<Header, sqlx::Error> {
+    let product_ids: Vec<u32> = held.iter().map(|line| line.product_id).collect();
+    let inventory = db::stock::lock_inventory(conn, &product_ids).await?;
+    apply(
+        conn,
+        &inventory,
+        &deltas(held, movement),
+        movement.stock_reason(),
+        Some(order_number),
+    )
+    .await?;
+    let state = movement.after();
+    let release_reason = movement.release_reason();
+    db::stock::set_state(conn, order_number, state, release_reason).await?;
+    Ok(Header {
+        state,
+        release_reason,
+        expires_at: header.expires_at,
+    })
+}
+
+fn deltas(held: &[HeldLine], movement: Movement) -> BTreeMap<u32, Delta> {
+    held.iter()
+        .map(|line| (line.product_id, movement.delta(line.quantity)))
+        .collect()
+}
+
+/// Applies a change of `on_hand` and `reserved` per product to its locked `rows`, refreshes the availability
+/// flags that flip and writes one StockChanged event per product.
+async fn apply(
+    conn: &mut MySqlConnection,
+    rows: &[InventoryRow],
+    deltas: &BTreeMap<u32, Delta>,
+    reason: StockChangeReason,
+    order_number: Option<&OrderNumber>,
+) -> Result<(), sqlx::Error> {
+    let now = Utc::now();
+    // Products whose "in stock" flag flips; only their denormalized copies need rewriting.
+    let mut flipped = Vec::new();
+    for row in rows {
+        let Some(delta) = deltas.get(&row.product_id) else {
+            continue;
+        };
+        let on_hand = u32::try_from(i64::from(row.on_hand) + delta.on_hand);
+        let reserved = u32::try_from(i64::from(row.reserved) + delta.reserved);
+        let (Ok(on_hand), Ok(reserved)) = (on_hand, reserved) else {
+            // The locks make this unreachable; refuse rather than let the column's range fail obscurely.
+            return Err(invalid_stock(&row.sku));
+        };
+        if reserved > on_hand {
+            // Likewise, rather than the CHECK constraint.
+            return Err(invalid_stock(&row.sku));
+        }
+        db::stock::set_inventory(conn, row.product_id, on_hand, reserved).await?;
+        let available = on_hand - reserved;
+        if (row.on_hand > row.reserved) != (available > 0) {
+            flipped.push(row.product_id);
+        }
+        events::stock_changed(
+            conn,
+            StockChanged {
+                sku: row.sku.clone(),
+                on_hand,
+                reserved,
+                available,
+                in_stock: available > 0,
+                reason,
+                order_number: order_number.cloned(),
+                product_version: row.version,
+                changed_at: now,
+            },
+        )
+        .await?;
+    }
+    // Rewriting the flag of every product would hold its rows (and its category rows) locked for nothing
+    // while concurrent reserves of the same product queue on the inventory row.
+    db::products::refresh_in_stock(conn, &flipped).await
+}
+
+fn invalid_stock(sku: &Sku) -> sqlx::Error {
+    sqlx::Error::Protocol(format!("stock of {sku} would become invalid"))
+}
+
+/// The refusal of a request for an existing reservation.
+fn refused(order_number: &OrderNumber, header: &Header, refusal: Refusal) -> StockError {
+    match refusal {
+        Refusal::Released => StockError::Released {
+            order_number: order_number.clone(),
+            // Every released header is written with its reason.
+            reason: header.release_reason.unwrap_or(ReleaseReason::Unknown),
+        },
+        Refusal::OtherLines => StockError::OtherLines(order_number.clone()),
+    }
+}
+
+/// The order's stock as a reply shows it: lines in SKU order, the expiry while reserved.
+fn outcome_of(order_number: &OrderNumber, header: &Header, held: Vec<HeldLine>) -> StockOutcome {
+    let mut lines: Vec<ReservedLine> = held
+        .into_iter()
+        .map(|line| ReservedLine {
+            sku: line.sku,
+            quantity: line.quantity,
+        })
+        .collect();
+    lines.sort_by(|a, b| a.sku.cmp(&b.sku));
+    StockOutcome {
+        order_number: order_number.clone(),
+        state: header.state.shown(),
+        lines,
+        expires_at: (header.state == State::Reserved).then_some(header.expires_at),
+    }
+}

@@ -1,0 +1,229 @@
+//! Stock: quotes, and reservations that never oversell. The rules of a reservation (its states, what each
+//! request does in each of them) are in `domain::reservation`; the queries in `db::stock`; this module runs
+//! them as transactions that keep these guarantees:
+//!
+//! - **No oversell.** Every transaction that changes inventory takes its locks in one order — the order's
+//!   reservation row first, then inventory rows by ascending product id — so concurrent reserves queue instead
+//!   of deadlocking (and a deadlock that still happens is retried whole, see `retry.rs`). Enough stock is
+//!   decided under those locks only. Inventory columns are UNSIGNED with `reserved <= on_hand` checked by the
+//!   database as a last line.
+//! - **Idempotent on the order number.** The reservation row is inserted first: a concurrent duplicate waits on
+//!   that key and then answers the same. Reserve, release and commit repeated answer the current state and move
+//!   nothing.
+//! - **A release wins over the reserve it overtakes.** Releasing an order that has no reservation yet leaves a
+//!   released header without lines (a tombstone), and the late reserve is refused.
+//! - **Stock slots.** Reserves, releases and commits of one product queue on its inventory row, each holding a
+//!   database connection while it waits: between them they hold at most half of the pool, so a rush on one
+//!   product never leaves quotes, listings and searches without a connection.
+//! - **Refuse early.** A reserve that must queue for a slot is refused at once when a plain read already shows
+//!   the stock cannot cover it, rather than after its turn.
+
+mod changes;
+mod retry;
+
+use chrono::Duration;
+use platform::contracts::{
+    OrderNumber, Sku,
+    catalog::{QuoteItem, QuoteResponse, ReleaseReason, ShortLine, StockOutcome},
+};
+use sqlx::MySqlPool;
+use tokio::sync::Semaphore;
+
+use crate::{
+    db::{self, documents::CURRENCY},
+    domain::{InvalidValue, reservation::ReserveLines},
+};
+use changes::{commit_once, release_once, reserve_once, set_on_hand_once};
+use retry::with_retries;
+
+/// Most SKUs in one quote.
+pub const MAX_QUOTE_SKUS: usize = 200;
+
+/// Why a stock operation did not do what was asked: a refusal (a business answer, rolled back) or a failure
+/// of the database.
+#[derive(Debug, thiserror::Error)]
+pub enum StockError {
+    #[error("invalid request: {0}")]
+    Invalid(#[from] InvalidValue),
+    #[error("unknown SKUs: {}", .0.join(", "))]
+    UnknownSkus(Vec<Sku>),
+    #[error("not for sale: {}", .0.join(", "))]
+    NotSellable(Vec<Sku>),
+    #[error("insufficient stock")]
+    Insufficient(Vec<ShortLine>),
+    #[error("order {0} already reserved other lines")]
+    OtherLines(OrderNumber),
+    #[error("order {order_number}'s reservation was released ({reason})")]
+    Released {
+        order_number: OrderNumber,
+        reason: ReleaseReason,
+    },
+    #[error("order {0} has no reservation")]
+    NoReservation(OrderNumber),
+    #[error("the service is shutting down")]
+    ShuttingDown,
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+/// The stock operations, and the slots that bound the connections they hold.
+#[derive(Debug, Clone)]
+pub struct Stock {
+    pool: MySqlPool,
+    slots: std::sync::Arc<Semaphore>,
+}
+
+impl Stock {
+    /// Reserves, releases and commits hold at most half of the `pool_size` connections between them.
+    pub fn new(pool: MySqlPool, pool_size: u32) -> Self {
+        Self {
+            pool,
+            slots: std::sync::Arc::new(Semaphore::new((pool_size as usize / 2).max(1))),
+        }
+    }
+
+    /// Current name, price and availability of `skus`; the values that name no product are listed as unknown.
+    pub async fn quote(&self, skus: &[String]) -> Result<QuoteResponse, StockError> {
+        if skus.len() > MAX_QUOTE_SKUS {
+            return Err(InvalidValue::new(
+                "skus",
+                format!("at most {MAX_QUOTE_SKUS} SKUs per quote"),
+            )
+            .into());
+        }
+        if skus.is_empty() {
+            return Ok(QuoteResponse {
+                items: Vec::new(),
+                unknown: Vec::new(),
+            });
+        }
+        let items: Vec<QuoteItem> = db::stock::quote(&self.pool, skus)
+            .await?
+            .into_iter()
+            .map(|row| QuoteItem {
+                sku: row.sku,
+                slug: row.slug,
+                name: row.name,
+                price: row.price,
+                currency: CURRENCY.to_owned(),
+                available: row.available,
+                sellable: row.sellable,
+                image: row.image,
+            })
+            .collect();
+        let unknown = skus
+            .iter()
+            .filter(|sku| !items.iter().any(|item| item.sku == sku.as_str()))
+            .cloned()
+            .collect();
+        Ok(QuoteResponse { items, unknown })
+    }
+
+    /// Reserves every line of the order or none, held for `ttl`. Idempotent: the same order with the same lines
+    /// answers the same outcome; with other lines, or once released, it is refused.
+    pub async fn reserve(
+        &self,
+        order_number: &OrderNumber,
+        lines: &ReserveLines,
+        ttl: Duration,
+    ) -> Result<StockOutcome, StockError> {
+        let _slot = match self.slots.try_acquire() {
+            Ok(slot) => slot,
+            // A queue: a reserve the stock cannot cover any more is refused now, not after its turn.
+            Err(_) => {
+                self.refuse_early(order_number, lines).await?;
+                self.slots
+                    .acquire()
+                    .await
+                    .map_err(|_| StockError::ShuttingDown)?
+            }
+        };
+        with_retries!(&self.pool, |conn| reserve_once(
+            conn,
+            order_number,
+            lines,
+            ttl
+        ))
+    }
+
+    /// Refuses a reserve at once, by a plain (non-locking) read, when less is available than it asks for. For a
+    /// reserve that would otherwise wait for its turn behind others of the same products: refusing on a read a
+    /// moment old is safe (a shopper told "out of stock" a moment early); accepting is left to [`Self::reserve`],
+    /// under the locks. A retry of an order that already holds its reservation is never refused here: its own
+    /// units are what the read does not show as available. Unknown SKUs and the like are for the reserve to say.
+    async fn refuse_early(
+        &self,
+        order_number: &OrderNumber,
+        lines: &ReserveLines,
+    ) -> Result<(), StockError> {
+        let Some(available) =
+            db::stock::available_unless_reserved(&self.pool, order_number, lines.skus()).await?
+        else {
+            return Ok(());
+        };
+        let short: Vec<ShortLine> = available
+            .into_iter()
+            .filter_map(|(sku, available)| {
+                let requested = lines.quantity(&sku)?;
+                (available < requested).then_some(ShortLine {
+                    sku,
+                    requested,
+                    available,
+                })
+            })
+            .collect();
+        if short.is_empty() {
+            Ok(())
+        } else {
+            Err(StockError::Insufficient(short))
+        }
+    }
+
+    /// Gives the order's stock back: reserved units are released, sold units (after a commit) are restocked.
+    /// Idempotent; releasing an order that never reserved anything answers state `none` and refuses any later
+    /// reserve for that order (a release can overtake the reserve it cancels).
+    pub async fn release(&self, order_number: &OrderNumber) -> Result<StockOutcome, StockError> {
+        let _slot = self
+            .slots
+            .acquire()
+            .await
+            .map_err(|_| StockError::ShuttingDown)?;
+        self.release_for(order_number, ReleaseReason::Released)
+            .await
+    }
+
+    /// Releases a reservation that ran out without a commit (the sweeper's release: one at a time, so it takes
+    /// no slot).
+    pub async fn expire(&self, order_number: &OrderNumber) -> Result<StockOutcome, StockError> {
+        self.release_for(order_number, ReleaseReason::Expired).await
+    }
+
+    async fn release_for(
+        &self,
+        order_number: &OrderNumber,
+        reason: ReleaseReason,
+    ) -> Result<StockOutcome, StockError> {
+        with_retries!(&self.pool, |conn| release_once(conn, order_number, reason))
+    }
+
+    /// Turns the order's reservation into a sale: units leave `on_hand` and `reserved`. Idempotent.
+    pub async fn commit(&self, order_number: &OrderNumber) -> Result<StockOutcome, StockError> {
+        let _slot = self
+            .slots
+            .acquire()
+            .await
+            .map_err(|_| StockError::ShuttingDown)?;
+        with_retries!(&self.pool, |conn| commit_once(conn, order_number))
+    }
+
+    /// Sets the units on hand of a product (an admin count or a delivery). Refuses to go below what is reserved.
+    pub async fn set_on_hand(&self, sku: &Sku, on_hand: u32) -> Result<u32, StockError> {
+        with_retries!(&self.pool, |conn| set_on_hand_once(conn, sku, on_hand))?;
+        Ok(on_hand)
+    }
+
+    /// Order numbers whose reservation expired and is still held, oldest first, at most `limit`.
+    pub async fn expired(&self, limit: u32) -> Result<Vec<OrderNumber>, StockError> {
+        Ok(db::stock::expired(&self.pool, limit).await?)
+    }
+}
