@@ -322,17 +322,9 @@ impl OrderState {
         Self::Refunded,
     ];
 
+    /// The state's name, as stored and as events and replies spell it (the contract's [`OrderStatus`]).
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Paid => "paid",
-            Self::Processing => "processing",
-            Self::Shipped => "shipped",
-            Self::Delivered => "delivered",
-            Self::Cancelled => "cancelled",
-            Self::PaymentFailed => "payment_failed",
-            Self::Refunded => "refunded",
-        }
+        OrderStatus::from(self).as_str()
     }
 
     pub fn parse(value: &str) -> Option<Self> {
