@@ -60,6 +60,9 @@
 //! redeliver any send slower than its first step while it still runs (see `platform::consumer`). The consumer
 //! has a plain ack wait (`MAIL_ACK_WAIT_SECS`), longer than a send may take, and the loop reports progress every
 //! third of it while a handler works.
+//!
+//! Longer than most files on purpose: most of it is the reason each failure is handled the way it is, beside the
+//! code that handles it.
 
 use std::{sync::Arc, time::Duration};
 

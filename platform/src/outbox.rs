@@ -39,6 +39,8 @@
 //! `outbox_published_total` and `outbox_publish_failures_total` (counters), `outbox_pending` (pending
 //! rows) and `outbox_oldest_pending_age_seconds` (gauges, refreshed whenever the relay is not busy, and at
 //! least every few seconds while it is).
+//!
+//! One file on purpose, over the usual length: the guarantee above and the relay that keeps it are read together.
 
 use std::{
     sync::Arc,

@@ -30,6 +30,9 @@
 //! Redelivery timing is the handlers' (nak delays), never the consumer's server-side `BackOff`: with a
 //! `BackOff`, nats-server replaces the ack wait with its first step, so work slower than that would be
 //! redelivered while still running, and it lengthens delayed naks by the step of the delivery.
+//!
+//! One file on purpose, over the usual length: pulling, keeping unsettled messages alive and settling share the
+//! loop's state, and splitting them would scatter the reasons each step is safe.
 
 use std::{
     future::Future,
