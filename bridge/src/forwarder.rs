@@ -255,7 +255,7 @@ impl Batch<'_> {
                     .record(entries.len() as f64);
                 match self.queue.send(entries).await {
                     Ok(outcome) => {
-                        set_sqs_up(self.queue, true);
+                        report_sqs(self.queue, Sqs::Up);
                         let selection = batch::select(&sent, &outcome);
                         self.record_and_ack(todo, &selection.accepted).await;
                         count_failed(self.queue, "rejected", selection.rejected.len());
@@ -299,7 +299,7 @@ impl Batch<'_> {
                         break;
                     }
                     Err(SendError::Failed(err)) => {
-                        set_sqs_up(self.queue, false);
+                        report_sqs(self.queue, Sqs::Down);
                         count_failed(self.queue, "retried", sent.len());
                         failures += 1;
                         tracing::warn!(error = %err, entries = sent.len(), attempt = failures, "SendMessageBatch failed, retrying");
@@ -378,8 +378,19 @@ impl Batch<'_> {
     }
 }
 
-fn set_sqs_up(queue: &Queue, up: bool) {
-    metrics::gauge!("bridge_sqs_up", "queue" => queue.name.clone()).set(if up { 1.0 } else { 0.0 });
+/// What the last SendMessageBatch said of SQS, for the `bridge_sqs_up` gauge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sqs {
+    Up,
+    Down,
+}
+
+fn report_sqs(queue: &Queue, sqs: Sqs) {
+    let up = match sqs {
+        Sqs::Up => 1.0,
+        Sqs::Down => 0.0,
+    };
+    metrics::gauge!("bridge_sqs_up", "queue" => queue.name.clone()).set(up);
 }
 
 fn count_failed(queue: &Queue, outcome: &'static str, entries: usize) {
