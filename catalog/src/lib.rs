@@ -63,3 +63,15 @@ pub async fn start(runtime: &mut Runtime, config: config::Config) -> anyhow::Res
     }
     Ok(http::router(state))
 }
+
+#[cfg(test)]
+mod outbox_table {
+    #[test]
+    fn the_first_migration_is_the_platforms_outbox_table_byte_for_byte() {
+        assert_eq!(
+            include_str!("../migrations/0001_outbox.sql"),
+            platform::outbox::TABLE,
+            "the outbox table is defined in platform/src/outbox.sql; this migration must stay its copy"
+        );
+    }
+}

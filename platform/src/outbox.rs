@@ -63,6 +63,11 @@ use crate::{
 };
 
 /// `last_error` is a `VARCHAR(1000)`.
+/// The outbox table, beside the queries that use it. A service that publishes through the outbox has this exact
+/// text as its first migration (`migrations/0001_outbox.sql`, byte for byte, checked by a test in that crate):
+/// sqlx keeps each service's schema history in its own migrations, and an applied migration never changes.
+pub const TABLE: &str = include_str!("outbox.sql");
+
 const LAST_ERROR_MAX_CHARS: usize = 1000;
 /// Largest batch the relay accepts: one `IN (…)` list, and far below JetStream's in-flight ack limit.
 const MAX_BATCH_SIZE: usize = 1000;

@@ -62,7 +62,7 @@ impl Harness {
         let nats = NatsServer::start();
         let db = TestDatabase::create(label).await;
         let pool = db.pool(None).await;
-        sqlx::raw_sql(include_str!("../../catalog/migrations/0001_outbox.sql"))
+        sqlx::raw_sql(platform::outbox::TABLE)
             .execute(&pool)
             .await
             .unwrap();
