@@ -1,5 +1,7 @@
 //! Checkout's values and rules: quantities, shipping methods, exact totals, test cards, customer details,
 //! and the order state machine — the one place that says which state may follow which.
+//!
+//! Over the usual length only because its unit tests sit beside the rules they check.
 
 use std::fmt;
 

@@ -12,6 +12,8 @@
 //!
 //! When a handler stopped in the middle of a send, [`Transport::recover`] says what became of it, if the
 //! transport can know: the file transport can (a file is either in place or not), SES cannot.
+//!
+//! Over the usual length only because its unit tests sit beside the classification they check.
 
 use std::{error::Error as StdError, path::PathBuf, time::Duration};
 

@@ -1,6 +1,9 @@
 //! One error type for the services' HTTP APIs, rendered as an RFC 9457 problem document. Anything a client
 //! can send ends as a 4xx naming the field; outages of a dependency are 503 with Retry-After; other failures
 //! are a logged 500 without details.
+//!
+//! Over the usual length because its unit tests sit beside the parsing they check, and the OpenAPI description of
+//! the problem document sits beside the type it describes.
 
 use std::time::Duration;
 
@@ -261,16 +264,23 @@ pub mod openapi {
 
     use super::PROBLEM_JSON;
 
-    /// A response whose body is a [`Problem`](super::Problem) document; `retry_after` documents the
-    /// `Retry-After` header that says when trying again may work.
-    pub fn problem_response(description: &str, retry_after: bool) -> RefOr<Response> {
+    /// Whether a problem response carries `Retry-After` (an outage or a busy resource: trying again may work).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum RetryAfter {
+        Sent,
+        NotSent,
+    }
+
+    /// A response whose body is a [`Problem`](super::Problem) document, with the `Retry-After` header
+    /// documented when it is sent.
+    pub fn problem_response(description: &str, retry_after: RetryAfter) -> RefOr<Response> {
         let mut response = ResponseBuilder::new().description(description).content(
             PROBLEM_JSON,
             ContentBuilder::new()
                 .schema(Some(Ref::from_schema_name("Problem")))
                 .build(),
         );
-        if retry_after {
+        if retry_after == RetryAfter::Sent {
             let seconds = utoipa::openapi::ObjectBuilder::new()
                 .schema_type(SchemaType::Type(utoipa::openapi::Type::Integer))
                 .minimum(Some(1))
@@ -294,12 +304,12 @@ pub mod openapi {
 #[macro_export]
 macro_rules! problem_response {
     ($(#[$meta:meta])* $vis:vis $name:ident, $description:expr) => {
-        $crate::problem_response!(@declare $(#[$meta])* $vis $name, $description, false);
+        $crate::problem_response!(@declare $(#[$meta])* $vis $name, $description, NotSent);
     };
     ($(#[$meta:meta])* $vis:vis $name:ident, $description:expr, retry_after) => {
-        $crate::problem_response!(@declare $(#[$meta])* $vis $name, $description, true);
+        $crate::problem_response!(@declare $(#[$meta])* $vis $name, $description, Sent);
     };
-    (@declare $(#[$meta:meta])* $vis:vis $name:ident, $description:expr, $retry_after:expr) => {
+    (@declare $(#[$meta:meta])* $vis:vis $name:ident, $description:expr, $retry_after:ident) => {
         $(#[$meta])*
         $vis struct $name;
 
@@ -310,7 +320,10 @@ macro_rules! problem_response {
             ) {
                 (
                     stringify!($name),
-                    $crate::http_error::openapi::problem_response($description, $retry_after),
+                    $crate::http_error::openapi::problem_response(
+                        $description,
+                        $crate::http_error::openapi::RetryAfter::$retry_after,
+                    ),
                 )
             }
         }

@@ -8,6 +8,8 @@
 //!
 //! **Deletions** leave a tombstone (version and time) so that a late, older upsert cannot bring the product
 //! back. A product created again after its deletion (created later than the tombstone) is a new product.
+//!
+//! Over the usual length only because its unit tests sit beside the rules they check.
 
 use std::collections::HashMap;
 

@@ -9,6 +9,8 @@
 //!
 //! Request/reply subjects live outside `catalog.>` on purpose: a request published on a subject the
 //! `CATALOG` stream captures would be stored as an event and answered with a publish ack.
+//!
+//! Over the usual length on purpose: every message of the catalog's contract in one place, with the wire tests.
 
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
