@@ -4,7 +4,7 @@ use axum::{Json, extract::State};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::{AppState, Error, openapi::Unavailable};
+use super::{AppState, Error, schema::Unavailable};
 use crate::categories::CategoryNode;
 
 /// The roots of the category tree, each with its children, sorted by name.

@@ -7,6 +7,7 @@ mod error;
 mod openapi;
 pub mod params;
 mod products;
+mod schema;
 mod search;
 
 use std::time::Duration;

@@ -7,16 +7,7 @@ use axum::Json;
 use platform::http_error::Problem;
 use utoipa::OpenApi;
 
-platform::problem_response!(
-    pub(super) InvalidRequest,
-    "A query parameter is invalid: a problem document (RFC 9457) naming it in `errors[].field`"
-);
-platform::problem_response!(pub(super) NotFound, "No such product: a problem document (RFC 9457)");
-platform::problem_response!(
-    pub(super) Unavailable,
-    "The database is unreachable or every connection is busy; retry after the Retry-After header",
-    retry_after
-);
+use super::schema::{InvalidRequest, NotFound, Unavailable};
 
 #[derive(OpenApi)]
 #[openapi(

@@ -6,10 +6,9 @@ use axum::{
 };
 
 use super::{
-    AppState, Error,
-    openapi::{InvalidRequest, NotFound, Unavailable},
-    params,
+    AppState, Error, params,
     params::ListingParameters,
+    schema::{InvalidRequest, NotFound, Unavailable},
 };
 use crate::{
     db::listing::Sort,

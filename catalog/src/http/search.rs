@@ -7,10 +7,9 @@ use axum::{
 };
 
 use super::{
-    AppState, Error,
-    openapi::{InvalidRequest, Unavailable},
-    params,
+    AppState, Error, params,
     params::{MAX_QUERY_CHARS, SearchParameters},
+    schema::{InvalidRequest, Unavailable},
 };
 use crate::{
     db::listing::Sort,

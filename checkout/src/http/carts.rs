@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
 
-use super::openapi::{
+use super::schema::{
     CartToken, InvalidRequest, NotFound, RateLimited, TooLarge, Unavailable, quantity,
 };
 use crate::{

@@ -3,6 +3,7 @@
 mod carts;
 mod openapi;
 mod orders;
+mod schema;
 
 use axum::{
     Router,

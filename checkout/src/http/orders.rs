@@ -13,9 +13,9 @@ use serde_json::json;
 use sha2::{Digest as _, Sha256};
 use utoipa::ToSchema;
 
-use super::openapi::{
-    IdempotencyKey, InvalidRequest, NotFound, RateLimited, TooLarge, Unavailable, card_token, city,
-    country, line, name, optional_city, optional_line, postal_code,
+use super::schema::{
+    IdempotencyKey, InvalidRequest, MAX_KEY_LENGTH, NotFound, RateLimited, TooLarge, Unavailable,
+    card_token, city, country, line, name, optional_city, optional_line, postal_code,
 };
 use crate::{
     Checkout,
@@ -37,9 +37,6 @@ use crate::{
         view::OrderView,
     },
 };
-
-/// Longest accepted `Idempotency-Key`.
-pub(super) const MAX_KEY_LENGTH: usize = 255;
 
 // Every field is optional here so that a missing one is refused by name ("is required") after the others
 // parse; the schemas say what is valid.
