@@ -23,10 +23,12 @@ pub mod retention;
 pub mod rpc;
 pub mod runtime;
 pub mod server;
+pub mod service;
 pub mod streams;
 pub mod telemetry;
 
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use runtime::{Runtime, ServiceSpec, run};
+pub use runtime::{Runtime, run};
+pub use service::ServiceSpec;

@@ -33,7 +33,7 @@ use sqlx::{AssertSqlSafe, Connection as _, MySqlPool, Row as _};
 use tokio_util::sync::CancellationToken;
 
 use crate::{
-    config::{ConfigError, var},
+    config::vars::{ConfigError, var},
     streams::StreamSettings,
 };
 

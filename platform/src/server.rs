@@ -39,7 +39,7 @@ use tokio_util::{sync::CancellationToken, task::TaskTracker};
 use tower::ServiceExt as _;
 
 use crate::{
-    config::{ConfigError, secs_var, var},
+    config::vars::{ConfigError, secs_var, var},
     http_error::{PROBLEM_JSON, problem},
 };
 

@@ -18,7 +18,7 @@ use async_nats::jetstream::{
     stream::{self, DiscardPolicy, RetentionPolicy, StorageType},
 };
 
-use crate::config::{ConfigError, secs_var, var};
+use crate::config::vars::{ConfigError, secs_var, var};
 
 /// The catalog's event stream.
 pub const CATALOG_STREAM: &str = "CATALOG";
