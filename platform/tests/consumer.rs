@@ -208,15 +208,21 @@ async fn a_message_that_uses_up_its_deliveries_is_copied_to_the_dead_letters() {
     shutdown.cancel();
 }
 
+/// The mailer starting before checkout: waiting in the background for the ORDERS stream to take its consumer.
+async fn mailer_waits_for_its_consumer(
+    nats: &NatsServer,
+    shutdown: &CancellationToken,
+) -> tokio::task::JoinHandle<Option<async_nats::jetstream::consumer::PullConsumer>> {
+    let mailer = jetstream::new(nats.connect_as("mailer").await);
+    let shutdown = shutdown.clone();
+    tokio::spawn(async move { wait_for_consumer(&mailer, &spec(5), &shutdown).await })
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_consumer_waits_for_its_stream_until_the_publisher_creates_it() {
     let nats = NatsServer::start();
-    let mailer = jetstream::new(nats.connect_as("mailer").await);
     let shutdown = CancellationToken::new();
-    let waiting = tokio::spawn({
-        let shutdown = shutdown.clone();
-        async move { wait_for_consumer(&mailer, &spec(5), &shutdown).await }
-    });
+    let waiting = mailer_waits_for_its_consumer(&nats, &shutdown).await;
     tokio::time::sleep(Duration::from_millis(800)).await;
     assert!(
         !waiting.is_finished(),
@@ -237,12 +243,8 @@ async fn a_consumer_waits_for_its_stream_until_the_publisher_creates_it() {
 #[tokio::test(flavor = "multi_thread")]
 async fn waiting_for_a_stream_ends_at_shutdown() {
     let nats = NatsServer::start();
-    let mailer = jetstream::new(nats.connect_as("mailer").await);
     let shutdown = CancellationToken::new();
-    let waiting = tokio::spawn({
-        let shutdown = shutdown.clone();
-        async move { wait_for_consumer(&mailer, &spec(5), &shutdown).await }
-    });
+    let waiting = mailer_waits_for_its_consumer(&nats, &shutdown).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     shutdown.cancel();
     let outcome = tokio::time::timeout(Duration::from_secs(5), waiting)
