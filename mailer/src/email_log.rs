@@ -5,16 +5,14 @@
 use std::time::Duration;
 
 use platform::contracts::mailer::EmailCounts;
-use sqlx::{Connection as _, MySqlPool, Row as _, mysql::MySqlDatabaseError};
+use platform::sql::is_lock_conflict;
+use sqlx::{Connection as _, MySqlPool, Row as _};
 use uuid::Uuid;
 
 /// `last_error` is a `VARCHAR(1000)`.
 const LAST_ERROR_MAX_CHARS: usize = 1000;
 /// Tries of a statement or transaction that met a deadlock or a lock wait timeout.
 const LOCK_TRIES: u32 = 4;
-/// MariaDB's deadlock and lock wait timeout errors.
-const DEADLOCK: u16 = 1213;
-const LOCK_WAIT_TIMEOUT: u16 = 1205;
 
 /// The kind of email, part of the one-per-order key.
 pub const ORDER_CONFIRMATION: &str = "order_confirmation";
@@ -353,12 +351,6 @@ where
             outcome => return outcome,
         }
     }
-}
-
-fn is_lock_conflict(err: &sqlx::Error) -> bool {
-    err.as_database_error()
-        .and_then(|db| db.try_downcast_ref::<MySqlDatabaseError>())
-        .is_some_and(|mysql| matches!(mysql.number(), DEADLOCK | LOCK_WAIT_TIMEOUT))
 }
 
 fn truncate(text: &str, max_chars: usize) -> &str {

@@ -88,7 +88,7 @@ impl From<sqlx::Error> for ApiError {
             }
             // Two transactions wanted each other's rows (deadlock) or one waited too long for a lock: nothing of
             // this request was written, and the same request again will most likely go through.
-            other if is_lock_conflict(&other) => {
+            other if crate::sql::is_lock_conflict(&other) => {
                 tracing::warn!(error = %other, "a lock conflict ended the transaction: answering busy");
                 Self::Unavailable(
                     "a concurrent change got in the way; nothing was changed, try again".to_owned(),
@@ -97,16 +97,6 @@ impl From<sqlx::Error> for ApiError {
             other => Self::Internal(other.into()),
         }
     }
-}
-
-/// True for MariaDB's "deadlock found" (1213) and "lock wait timeout" (1205): the transaction was rolled back
-/// as a whole and may simply be run again.
-pub fn is_lock_conflict(err: &sqlx::Error) -> bool {
-    const DEADLOCK: u16 = 1213;
-    const LOCK_WAIT_TIMEOUT: u16 = 1205;
-    err.as_database_error()
-        .and_then(|db| db.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>())
-        .is_some_and(|mysql| matches!(mysql.number(), DEADLOCK | LOCK_WAIT_TIMEOUT))
 }
 
 /// A JSON object body as `T`, or a 400 naming the JSON path of what is wrong (`quantity`,

@@ -24,6 +24,7 @@ pub mod rpc;
 pub mod runtime;
 pub mod server;
 pub mod service;
+pub mod sql;
 pub mod streams;
 pub mod telemetry;
 

@@ -7,30 +7,7 @@ pub mod products;
 pub mod search;
 pub mod stock;
 
-/// MariaDB error codes worth reacting to.
-pub(crate) mod codes {
-    pub(crate) const DUPLICATE_KEY: &str = "23000";
-    pub(crate) const DEADLOCK: u16 = 1213;
-    pub(crate) const LOCK_WAIT_TIMEOUT: u16 = 1205;
-}
-
-/// True for errors that a retry of the whole transaction can cure (deadlock, lock wait timeout).
-pub fn is_retryable(err: &sqlx::Error) -> bool {
-    let Some(db) = err.as_database_error() else {
-        return false;
-    };
-    let Some(mysql) = db.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>() else {
-        return false;
-    };
-    matches!(mysql.number(), codes::DEADLOCK | codes::LOCK_WAIT_TIMEOUT)
-}
-
-/// True for a unique-key violation.
-pub fn is_duplicate_key(err: &sqlx::Error) -> bool {
-    err.as_database_error()
-        .and_then(|db| db.code())
-        .is_some_and(|code| code == codes::DUPLICATE_KEY)
-}
+pub use platform::sql::{is_duplicate_key, is_lock_conflict};
 
 /// `?, ?, ?` for `n` placeholders (only ever placeholders: values are always bound).
 pub(crate) fn placeholders(n: usize) -> String {

@@ -33,7 +33,8 @@ macro_rules! with_retries {
                     break Ok(done);
                 }
                 Err(StockError::Database(err))
-                    if tries < $crate::stock::retry::ATTEMPTS && $crate::db::is_retryable(&err) =>
+                    if tries < $crate::stock::retry::ATTEMPTS
+                        && $crate::db::is_lock_conflict(&err) =>
                 {
                     drop(tx);
                     metrics::counter!("catalog_stock_transaction_retries_total").increment(1);

@@ -25,9 +25,4 @@ impl Locking {
     }
 }
 
-/// True for a unique-key violation.
-pub fn is_duplicate_key(err: &sqlx::Error) -> bool {
-    err.as_database_error()
-        .and_then(|db| db.code())
-        .is_some_and(|code| code == "23000")
-}
+pub use platform::sql::is_duplicate_key;
