@@ -86,11 +86,13 @@ pub enum Recorded {
     Already(Order),
 }
 
-/// Records `outcome` for the pending order `number` (see the module docs). `lookup_token` is the attempt's
-/// token when known: it goes into OrderCreated (for the confirmation email's link) and into the key's answer.
+/// Records `outcome` for the pending order `number`, placed from `cart_id` (see the module docs).
+/// `lookup_token` is the attempt's token when known: it goes into OrderCreated (for the confirmation email's
+/// link) and into the key's answer.
 pub async fn record(
     checkout: &Checkout,
     number: &OrderNumber,
+    cart_id: Option<u64>,
     outcome: &Outcome,
     lookup_token: Option<&str>,
 ) -> Result<Recorded, sqlx::Error> {
@@ -98,7 +100,7 @@ pub async fn record(
     // Rows are locked in the order every step of an attempt takes them, the cart and then the order: a retry of
     // the same attempt writing this order under its cart's lock must not wait for this transaction while this
     // one waits for that cart (a deadlock seen under load).
-    if let Some(cart_id) = db::orders::cart_of(&mut tx, number).await? {
+    if let Some(cart_id) = cart_id {
         db::carts::lock_by_id(&mut tx, cart_id).await?;
     }
     let Some(order) = db::orders::by_number(&mut tx, number, db::Locking::ForUpdate).await? else {

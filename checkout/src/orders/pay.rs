@@ -94,14 +94,20 @@ pub(super) async fn pay(
             reason: "payment provider unavailable".to_owned(),
         },
     };
-    let recorded = outcome::record(checkout, &number, &outcome, Some(&attempt.ids.lookup_token))
-        .await
-        .map_err(|err| {
-            // Charged or not, the order is still pending: the key keeps the attempt, and its retry (or the
-            // reconciler) charges the same reference again, which answers the first outcome.
-            tracing::warn!(%number, error = %err, "cannot record how a payment ended yet");
-            PlaceError::PaymentUncertain
-        })?;
+    let recorded = outcome::record(
+        checkout,
+        &number,
+        order.cart_id,
+        &outcome,
+        Some(&attempt.ids.lookup_token),
+    )
+    .await
+    .map_err(|err| {
+        // Charged or not, the order is still pending: the key keeps the attempt, and its retry (or the
+        // reconciler) charges the same reference again, which answers the first outcome.
+        tracing::warn!(%number, error = %err, "cannot record how a payment ended yet");
+        PlaceError::PaymentUncertain
+    })?;
     let order = match recorded {
         Recorded::Now(order) => {
             settle_stock(

@@ -85,12 +85,15 @@ pub async fn finish_abandoned(
         ChargeStatus::Charged => Outcome::Paid,
         ChargeStatus::NotCharged => Outcome::Abandoned,
     };
-    let token = {
+    let (token, cart_id) = {
         let mut conn = checkout.pool.acquire().await?;
-        db::idempotency::lookup_token_for_order(&mut conn, number).await?
+        (
+            db::idempotency::lookup_token_for_order(&mut conn, number).await?,
+            db::orders::cart_of(&mut conn, number).await?,
+        )
     };
     if let Recorded::Now(order) =
-        outcome::record(checkout, number, &outcome, token.as_deref()).await?
+        outcome::record(checkout, number, cart_id, &outcome, token.as_deref()).await?
     {
         tracing::info!(%number, state = %order.state, "finished a checkout attempt whose request died");
         settle_stock(&checkout.pool, &checkout.catalog, number, order.state).await;
