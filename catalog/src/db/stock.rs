@@ -207,11 +207,7 @@ pub async fn insert_reservation(
     .bind(expires_at)
     .execute(&mut *conn)
     .await;
-    match inserted {
-        Ok(_) => Ok(true),
-        Err(err) if is_duplicate_key(&err) => Ok(false),
-        Err(err) => Err(err),
-    }
+    first_header(inserted)
 }
 
 /// Writes a released header without lines for `order_number`. `false` when the order has one already.
@@ -228,6 +224,13 @@ pub async fn insert_tombstone(
     .bind(reason.as_str())
     .execute(&mut *conn)
     .await;
+    first_header(inserted)
+}
+
+/// Whether an insert wrote the order's header: `false` when the order has one already (its unique key).
+fn first_header(
+    inserted: Result<sqlx::mysql::MySqlQueryResult, sqlx::Error>,
+) -> Result<bool, sqlx::Error> {
     match inserted {
         Ok(_) => Ok(true),
         Err(err) if is_duplicate_key(&err) => Ok(false),
