@@ -74,4 +74,13 @@ mod outbox_table {
             "the outbox table is defined in platform/src/outbox.sql; this migration must stay its copy"
         );
     }
+
+    #[test]
+    fn the_admin_commands_migration_is_the_platforms_table_byte_for_byte() {
+        assert_eq!(
+            include_str!("../migrations/0004_admin_commands.sql"),
+            platform::admin_commands::TABLE,
+            "the table is defined in platform/src/admin_commands.sql; this migration must stay its copy"
+        );
+    }
 }

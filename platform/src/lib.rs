@@ -8,6 +8,7 @@
 //! consumer of events runs ([`consumer::ConsumerLoop`]), the one retry policy ([`backoff::Backoff`]) and the
 //! contracts services share ([`events`], [`streams`]). It holds no domain logic, queries or handlers of any service.
 
+pub mod admin_commands;
 pub mod backoff;
 pub mod config;
 pub mod consumer;

@@ -1,6 +1,7 @@
 //! The messages services exchange: event payloads and their subjects, and request/reply bodies. Payloads only
 //! ever grow (new optional fields); a breaking change is a new event version.
 
+pub mod admin;
 pub mod catalog;
 pub mod mailer;
 pub mod orders;
