@@ -16,8 +16,11 @@ pub mod contracts;
 pub mod events;
 pub mod http;
 pub mod http_error;
+pub mod login_throttle;
 pub mod nats;
 pub mod outbox;
+#[cfg(feature = "password")]
+pub mod password;
 pub mod ports;
 pub mod rate_limit;
 pub mod retention;

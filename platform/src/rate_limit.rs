@@ -200,8 +200,8 @@ impl RateLimiter {
     }
 }
 
-/// IPv4 addresses count alone; IPv6 ones by their /64.
-fn bucket(address: IpAddr) -> IpAddr {
+/// IPv4 addresses count alone; IPv6 ones by their /64 (the login throttle counts the same way).
+pub(crate) fn bucket(address: IpAddr) -> IpAddr {
     match address {
         IpAddr::V4(_) => address,
         IpAddr::V6(v6) => {

@@ -11,7 +11,8 @@
 //!   byte of it is read, and a chunked body is cut off at the limit;
 //! - a cap on **open connections** (`HTTP_MAX_CONNECTIONS`): past it, new ones wait in the listen backlog;
 //! - **problem documents for every error**: a 4xx or 5xx that some layer or extractor answered in plain text
-//!   (405, 413, 408, a path or query string that does not parse) becomes `application/problem+json`;
+//!   (405, 413, 408, a path or query string that does not parse) becomes `application/problem+json`
+//!   (an HTML error page, as the web admin answers, is kept);
 //! - `X-Content-Type-Options: nosniff` on every response.
 //!
 //! Each request carries the peer's address as [`axum::extract::ConnectInfo`], for rate limits, and is handled
@@ -124,11 +125,15 @@ const MAX_DETAIL_CHARS: usize = 200;
 async fn problem_responses(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
     let status = response.status();
-    let is_problem = response
+    // A problem document already, or an error page a person reads (the web admin's): kept as they are.
+    let is_explained = response
         .headers()
         .get(header::CONTENT_TYPE)
-        .is_some_and(|value| value.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
-    let mut response = if (status.is_client_error() || status.is_server_error()) && !is_problem {
+        .is_some_and(|value| {
+            value.as_bytes().starts_with(PROBLEM_JSON.as_bytes())
+                || value.as_bytes().starts_with(b"text/html")
+        });
+    let mut response = if (status.is_client_error() || status.is_server_error()) && !is_explained {
         as_problem(response).await
     } else {
         response
