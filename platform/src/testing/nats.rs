@@ -15,12 +15,13 @@ use super::free_port;
 use crate::nats::NatsAuth;
 
 /// Every user in `infra/nats-server.conf`; each gets its password from `NATS_<USER>_PASSWORD`.
-pub const NATS_USERS: [&str; 8] = [
+pub const NATS_USERS: [&str; 9] = [
     "catalog",
     "checkout",
     "mailer",
     "search-indexer",
     "bridge",
+    "admin",
     "ops",
     "monitor",
     "sys",

@@ -1,0 +1,94 @@
+//! The admin's HTTP side: every route under `/admin`, server-rendered pages.
+//!
+//! Each request meets, from the outside in: [`layers::security_headers`] (CSP without inline script,
+//! frame-ancestors 'none', Referrer-Policy, no-store), [`layers::render_error_pages`] (an
+//! [`error::AdminError`] becomes a page in the layout; "sign in" becomes a redirect),
+//! [`layers::load_session`] (the signed-in staff member as a [`extract::CurrentSession`], and the flash
+//! message), [`csrf::guard`] (every POST, PUT, PATCH and DELETE), then the handler, whose role extractor ([`extract::RequireViewer`],
+//! [`extract::RequireStaff`], [`extract::RequireOwner`]) refuses, audited, what the role may not do.
+//!
+//! A page module has its own `router()` with full paths (`/admin/...`), merged in [`router`].
+
+pub mod account;
+pub mod audit;
+pub mod cookies;
+pub mod csrf;
+pub mod dashboard;
+pub mod error;
+pub mod extract;
+pub mod layers;
+pub mod login;
+pub mod render;
+pub mod staff;
+pub mod static_files;
+
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use axum::{Router, middleware};
+use platform::rate_limit::TrustedProxies;
+use sqlx::MySqlPool;
+
+use crate::{catalog::CatalogClient, config::Config, sessions::Sessions, throttle::Throttle};
+
+/// What every handler may use.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub db: MySqlPool,
+    /// The catalog's admin endpoints.
+    pub catalog: CatalogClient,
+    pub sessions: Sessions,
+    pub throttle: Throttle,
+    pub proxies: TrustedProxies,
+    pub config: Arc<Config>,
+    pub templates: Arc<render::Templates>,
+    pub assets: Arc<static_files::Assets>,
+}
+
+impl AppState {
+    /// Loads the templates and static files from `config.assets_dir`: a broken template stops the start.
+    pub fn new(
+        db: MySqlPool,
+        nats: async_nats::Client,
+        proxies: TrustedProxies,
+        config: Config,
+    ) -> anyhow::Result<Self> {
+        let assets = static_files::Assets::load(&config.assets_dir.join("static"))
+            .context("loading the admin's static files (ADMIN_ASSETS_DIR)")?;
+        let templates = render::Templates::load(&config.assets_dir.join("templates"), &assets)
+            .context("loading the admin's templates (ADMIN_ASSETS_DIR)")?;
+        Ok(Self {
+            catalog: CatalogClient::new(nats, config.catalog_timeout),
+            sessions: Sessions::new(db.clone(), config.sessions),
+            throttle: Throttle::new(db.clone(), config.throttle),
+            db,
+            proxies,
+            config: Arc::new(config),
+            templates: Arc::new(templates),
+            assets: Arc::new(assets),
+        })
+    }
+}
+
+/// Every admin route, with the layers of the module docs.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(login::router())
+        .merge(dashboard::router())
+        .merge(staff::router())
+        .merge(account::router())
+        .merge(audit::router())
+        .merge(static_files::router())
+        .fallback(layers::not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), csrf::guard))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            layers::load_session,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            layers::render_error_pages,
+        ))
+        .layer(middleware::from_fn(layers::security_headers))
+        .with_state(state)
+}

@@ -1,0 +1,65 @@
+//! The web admin: the server-rendered pages shop staff use (axum, tera templates on disk, htmx), with its own
+//! schema for what only the admin knows: staff accounts, their sessions, login throttling, the audit log and
+//! saved views. It never reads another service's schema: the shop's data is read and changed over NATS
+//! request/reply on the owning service's `rpc.<service>.admin.*` endpoints ([`catalog`]).
+//!
+//! Security, in the order a request meets it (see [`http`]): security headers on every response; the
+//! session from the `__Host-admin_session` cookie ([`sessions`]); the CSRF check of every state-changing
+//! request ([`http::csrf`]); the role a page asks for ([`http::extract`]); an [`audit`] entry for every write,
+//! login outcome and refusal. Passwords are argon2id ([`platform::password`]), logins throttled
+//! ([`throttle`], rules in [`platform::login_throttle`]), a TOTP second factor optional ([`totp`]).
+
+pub mod audit;
+pub mod catalog;
+pub mod cli;
+pub mod config;
+pub mod domain;
+pub mod http;
+pub mod saved_views;
+pub mod sessions;
+pub mod staff;
+pub mod throttle;
+pub mod totp;
+
+use platform::{Runtime, ServiceSpec, retention::Purge};
+use sqlx::migrate::Migrator;
+
+/// Who the admin is on NATS and where it listens by default.
+pub const SERVICE: ServiceSpec = ServiceSpec {
+    name: "admin",
+    version: env!("CARGO_PKG_VERSION"),
+    description: "The web admin for shop staff",
+    database: "admin",
+    default_http_port: platform::ports::port("admin"),
+    publishes_to: &[],
+};
+
+/// The admin's schema, applied at start-up.
+pub static MIGRATOR: Migrator = sqlx::migrate!();
+
+/// Starts the admin's housekeeping (expired sessions and quiet throttle counters deleted) on `runtime` and
+/// returns its routes.
+pub async fn start(runtime: &mut Runtime, config: config::Config) -> anyhow::Result<axum::Router> {
+    let purges = vec![
+        Purge::new("sessions", "last_seen_at", config.sessions.idle),
+        Purge::new("sessions", "created_at", config.sessions.absolute),
+        Purge::new(
+            "login_throttle",
+            "last_failure_at",
+            config.throttle.forget_after,
+        ),
+    ];
+    runtime.spawn(platform::retention::run(
+        runtime.db.clone(),
+        purges,
+        config.purge_every,
+        runtime.shutdown.clone(),
+    ));
+    let state = http::AppState::new(
+        runtime.db.clone(),
+        runtime.nats.clone(),
+        runtime.config.trusted_proxies.clone(),
+        config,
+    )?;
+    Ok(http::router(state))
+}

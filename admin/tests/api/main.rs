@@ -1,0 +1,12 @@
+//! The admin's integration tests: one binary, the admin in-process on port 0 with its own scratch database
+//! and a private nats-server, driven through HTTP by a cookie-keeping client as a browser would.
+
+mod helpers;
+
+mod audit_log;
+mod csrf;
+mod roles;
+mod sessions;
+mod sign_in;
+mod throttling;
+mod totp;
