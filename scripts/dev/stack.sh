@@ -45,6 +45,7 @@ cmd_up() {
   for service in "${SERVICES[@]}"; do
     wait_ready "$service" "${PORT[$service]}"
   done
+  ensure_admin_owner
   start_proxy
   print_urls
   say "logs in $LOGS; press Ctrl-C to stop everything started here"
@@ -56,7 +57,27 @@ run_service() { # service port; exec'd in the background with its own NATS user 
   export HTTP_ADDR="127.0.0.1:$2" NATS_URL="nats://127.0.0.1:${PORT[nats]}" NATS_USER="$1" NATS_PASSWORD="${NATS_PASSWORD_OF[$1]}"
   DATABASE_URL=$(database_url "$1")
   export DATABASE_URL
+  # The admin takes image uploads (up to 10 MiB; the proxy allows 12m on /admin/ only).
+  [ "$1" != admin ] || export HTTP_MAX_BODY_BYTES="${HTTP_MAX_BODY_BYTES:-12582912}"
   exec "$TARGET_DIR/debug/$1"
+}
+
+# The web admin's first owner, for the demo: owner@shop.local with a random password generated once into
+# .dev/admin-owner-password (mode 600, never committed; there is no default password). Nothing happens when
+# an owner exists already (delete the admin schema's staff_users rows, or the file and the schema, to start over).
+ADMIN_OWNER_EMAIL=owner@shop.local
+ADMIN_OWNER_PASSWORD_FILE="$DEV/admin-owner-password"
+ensure_admin_owner() {
+  if [ ! -s "$ADMIN_OWNER_PASSWORD_FILE" ]; then
+    (
+      umask 077
+      printf 'a%s\n' "$(od -An -N18 -tx1 /dev/urandom | tr -d ' \n')" >"$ADMIN_OWNER_PASSWORD_FILE"
+    )
+  fi
+  chmod 600 "$ADMIN_OWNER_PASSWORD_FILE"
+  DATABASE_URL=$(database_url admin) "$TARGET_DIR/debug/admin" create-user --email "$ADMIN_OWNER_EMAIL" \
+    --role owner --if-no-owner <"$ADMIN_OWNER_PASSWORD_FILE" >>"$LOGS/admin.log" 2>&1 ||
+    fail "cannot create the admin's owner (see $LOGS/admin.log)"
 }
 
 # The service's own schema and user (infra/mariadb-init.sql) on the MariaDB of the ports table: the services'
@@ -133,6 +154,7 @@ start_proxy() {
   mkdir -p "$run/tmp"
   sed -e "s|@RUN_DIR@|$run|g" -e "s|@FRONTEND_DIST@|$FRONTEND/dist|g" -e "s|@NGINX_DIR@|$ROOT/infra/nginx|g" \
     -e "s|@PROXY_PORT@|${PORT[proxy]}|g" -e "s|@CATALOG_PORT@|${PORT[catalog]}|g" -e "s|@CHECKOUT_PORT@|${PORT[checkout]}|g" \
+    -e "s|@ADMIN_PORT@|${PORT[admin]}|g" \
     "$ROOT/infra/nginx/nginx.local.conf.template" >"$run/nginx.conf"
   "$nginx" -t -q -e stderr -p "$run/" -c "$run/nginx.conf" -g 'daemon off;' >>"$LOGS/nginx.log" 2>&1 ||
     fail "the proxy config is invalid (see $LOGS/nginx.log)"
@@ -144,13 +166,15 @@ print_urls() {
   local service
   printf '\n  The shop is up:\n'
   printf '    %-15s http://127.0.0.1:%s   (nginx: the SPA; /api -> catalog and checkout)\n' storefront "${PORT[proxy]}"
+  printf '    %-15s http://127.0.0.1:%s/admin   (sign in as %s, password %s, kept in %s)\n' admin "${PORT[proxy]}" \
+    "$ADMIN_OWNER_EMAIL" "$(cat "$ADMIN_OWNER_PASSWORD_FILE" 2>/dev/null || echo '?')" "$ADMIN_OWNER_PASSWORD_FILE"
   for service in "${SERVICES[@]}"; do
     printf '    %-15s http://127.0.0.1:%s   (NATS service "%s")\n' "$service" "${PORT[$service]}" "$service"
   done
   cat <<EOF
     each serves /healthz, /readyz and /metrics
 
-    MariaDB         127.0.0.1:${PORT[mariadb]}   (schemas catalog, checkout, mailer, search_indexer, bridge)
+    MariaDB         127.0.0.1:${PORT[mariadb]}   (schemas catalog, checkout, mailer, search_indexer, bridge, admin)
     NATS            nats://127.0.0.1:${PORT[nats]}   (the shop's own nats-server: streams CATALOG, ORDERS, DEADLETTER;
                     a user per service, passwords in $NATS_PASSWORDS_FILE; monitoring http://127.0.0.1:${PORT[nats-monitor]})
     SQS/SES (moto)  $AWS_ENDPOINT_URL   (queue ${SQS_QUEUE_NAME:-shop-orders})

@@ -420,3 +420,75 @@ async fn the_monitor_user_sees_streams_consumers_and_services_but_no_message() {
 
     catalog.terminate(Duration::from_secs(15)).await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_admins_user_may_call_only_the_catalogs_admin_endpoints() {
+    let nats = NatsServer::start();
+    let ops = nats.ops().await;
+    platform::testing::ensure_event_streams(&ops).await;
+    let (admin, mut refused) = nats.connect_watching("admin").await;
+
+    // Its own subjects get through to the server: with no catalog running, nobody answers.
+    let answer = call::<_, Value>(
+        &admin,
+        "rpc.catalog.admin.products.list",
+        &json!({}),
+        Duration::from_secs(2),
+    )
+    .await;
+    assert!(
+        matches!(answer, Err(RpcError::NoResponders(_))),
+        "{answer:?}"
+    );
+
+    // Not the stock endpoints checkout uses, nor checkout's, nor an event, nor a stream.
+    for subject in [RESERVE, QUOTE, TRANSITION, "rpc.search.rebuild"] {
+        let answer = call::<_, Value>(&admin, subject, &json!({}), REFUSED_WITHIN).await;
+        assert!(answer.is_err(), "{subject}: {answer:?}");
+        refused
+            .expect(&format!(
+                r#"Permissions Violation for Publish to "{subject}""#
+            ))
+            .await;
+    }
+    admin
+        .publish(
+            "orders.SH-FORGED1.created",
+            order_payload("SH-FORGED1").into(),
+        )
+        .await
+        .unwrap();
+    refused
+        .expect(r#"Permissions Violation for Publish to "orders.SH-FORGED1.created""#)
+        .await;
+    admin
+        .publish("catalog.product.BB-1.deleted", "{}".into())
+        .await
+        .unwrap();
+    refused
+        .expect(r#"Permissions Violation for Publish to "catalog.product.BB-1.deleted""#)
+        .await;
+    assert!(jetstream_of(&admin).get_stream("ORDERS").await.is_err());
+    refused
+        .expect(r#"Permissions Violation for Publish to "$JS.API.STREAM.INFO.ORDERS""#)
+        .await;
+    assert_eq!(stream_messages(&ops, "ORDERS").await, 0);
+    assert_eq!(stream_messages(&ops, "CATALOG").await, 0);
+
+    // It reads nothing but its own replies: no event, no other user's inbox, no request meant for the
+    // catalog (it cannot answer in the catalog's place).
+    for subject in [
+        "orders.>",
+        "catalog.>",
+        "_INBOX.>",
+        "_INBOX_catalog.>",
+        "rpc.catalog.admin.products.save",
+    ] {
+        let _ = admin.subscribe(subject).await.unwrap();
+        refused
+            .expect(&format!(
+                r#"Permissions Violation for Subscription to "{subject}""#
+            ))
+            .await;
+    }
+}
