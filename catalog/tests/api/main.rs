@@ -2,9 +2,12 @@
 
 mod helpers;
 
+mod admin_categories;
+mod admin_stock;
 mod explain;
 mod listing;
 mod meili_fallback;
 mod outbox;
 mod rpc;
 mod search;
+mod variants;
