@@ -11,6 +11,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod categories;
 pub mod cookies;
 pub mod csrf;
 pub mod dashboard;
@@ -21,6 +22,7 @@ pub mod login;
 pub mod render;
 pub mod staff;
 pub mod static_files;
+pub mod stock;
 
 use std::sync::Arc;
 
@@ -78,6 +80,8 @@ pub fn router(state: AppState) -> Router {
         .merge(staff::router())
         .merge(account::router())
         .merge(audit::router())
+        .merge(categories::router())
+        .merge(stock::router())
         .merge(static_files::router())
         .fallback(layers::not_found)
         .layer(middleware::from_fn_with_state(state.clone(), csrf::guard))

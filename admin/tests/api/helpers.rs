@@ -55,6 +55,32 @@ pub(crate) async fn spawn_app_with(sessions: SessionTimeouts) -> TestApp {
     }
 }
 
+/// The admin on `nats`, where the test started the services it talks to (the catalog), with `config`, and the
+/// body limit `./dev up` gives it (12 MiB, for photo uploads).
+pub(crate) async fn spawn_app_on(nats: NatsServer, config: Config) -> TestApp {
+    let service = spawn_service_with(
+        admin::SERVICE,
+        &admin::MIGRATOR,
+        &nats,
+        |common| {
+            common.trusted_proxies = "127.0.0.1".parse().expect("a proxy address");
+            common.http_limits.max_body_bytes = 12 * 1024 * 1024;
+        },
+        async move |runtime| {
+            admin::start(runtime, config)
+                .await
+                .expect("the admin starts")
+        },
+    )
+    .await;
+    TestApp {
+        address: service.address.clone(),
+        pool: service.pool.clone(),
+        service,
+        _nats: nats,
+    }
+}
+
 impl TestApp {
     /// A staff member with [`PASSWORD`], as `admin create-user` makes one.
     pub(crate) async fn staff_member(&self, email: &str, role: Role) -> u64 {

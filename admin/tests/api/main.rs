@@ -4,9 +4,12 @@
 mod helpers;
 
 mod audit_log;
+mod catalog_shop;
+mod categories;
 mod csrf;
 mod roles;
 mod sessions;
 mod sign_in;
+mod stock;
 mod throttling;
 mod totp;
