@@ -27,7 +27,7 @@ pub async fn load(
                 p.created_at, p.updated_at, p.version, \
                 CAST(COALESCE(i.on_hand, 0) AS UNSIGNED) AS on_hand, CAST(COALESCE(i.reserved, 0) AS UNSIGNED) AS reserved, \
                 (SELECT url FROM product_images im WHERE im.product_id = p.id ORDER BY im.position LIMIT 1) AS image \
-         FROM products p LEFT JOIN inventory i ON i.product_id = p.id WHERE p.id IN ({list})"
+         FROM products p LEFT JOIN (SELECT v.product_id, SUM(iv.on_hand) AS on_hand, SUM(iv.reserved) AS reserved FROM variants v JOIN inventory iv ON iv.variant_id = v.id GROUP BY v.product_id) i ON i.product_id = p.id WHERE p.id IN ({list})"
     );
     let mut query = sqlx::query(AssertSqlSafe(sql));
     for id in ids {

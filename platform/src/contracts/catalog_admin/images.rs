@@ -1,0 +1,1 @@
+//! Image admin messages (`rpc.catalog.admin.images.*`): written by the images change.
