@@ -7,9 +7,13 @@
 //! the product's version and write the same events an import writes (ProductUpserted, StockChanged), so the
 //! storefront, the search index and Meilisearch follow every admin change.
 
+pub mod categories;
+mod category_tree;
+mod commands;
 pub mod import;
 pub mod listing;
 pub mod products;
+pub mod stock;
 
 /// The reply to an edit of a product someone else changed since the form was opened.
 pub const CHANGED_SINCE: &str = "changed by someone else since you opened it";

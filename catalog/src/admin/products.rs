@@ -623,6 +623,7 @@ pub(crate) async fn stock_set(
             reason: StockChangeReason::Adjusted,
             order_number: None,
             product_version,
+            product: None,
             changed_at: Utc::now(),
         },
     )

@@ -3,13 +3,16 @@
 mod admin_support;
 mod helpers;
 
+mod admin_categories;
 mod admin_explain;
 mod admin_import;
 mod admin_listing;
 mod admin_products;
+mod admin_stock;
 mod explain;
 mod listing;
 mod meili_fallback;
 mod outbox;
 mod rpc;
 mod search;
+mod variants;

@@ -41,6 +41,8 @@ pub const PRODUCTS_IMPORT: &str = "rpc.catalog.admin.products.import";
 
 pub const STOCK_ADJUST: &str = "rpc.catalog.admin.stock.adjust";
 pub const STOCK_LOW: &str = "rpc.catalog.admin.stock.low";
+/// The recorded adjustments, newest first ([`stock::StockHistoryRequest`]).
+pub const STOCK_HISTORY: &str = "rpc.catalog.admin.stock.history";
 
 pub const CATEGORIES_TREE: &str = "rpc.catalog.admin.categories.tree";
 pub const CATEGORIES_CREATE: &str = "rpc.catalog.admin.categories.create";
