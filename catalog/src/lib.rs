@@ -12,6 +12,7 @@ pub mod db;
 pub mod domain;
 pub mod events;
 pub mod http;
+pub mod images;
 pub mod import;
 pub mod products;
 pub mod rpc;
@@ -59,12 +60,15 @@ pub async fn start(runtime: &mut Runtime, config: config::Config) -> anyhow::Res
     rpc::start(runtime, &config, stock).await?;
     admin::categories::endpoints(runtime).await?;
     admin::stock::endpoints(runtime).await?;
+    let images = images::Images::connect(runtime.db.clone(), &config.images).await?;
+    let bucket = images.bucket().clone();
+    images::endpoints::start(runtime, images).await?;
     let mut state = http::AppState::new(runtime.db.clone(), config.fulltext_budget);
     if let Some(meili) = config.meili {
         tracing::info!(url = %meili.url, index = %meili.index, timeout = ?meili.timeout, "searching with Meilisearch, MySQL as the fallback");
         state = state.with_meili(search::meili::Meili::new(meili)?);
     }
-    Ok(http::router(state))
+    Ok(http::router(state).merge(images::http::router(bucket)))
 }
 
 #[cfg(test)]

@@ -32,13 +32,15 @@ export async function assertStackReachable() {
   }
 }
 
-export async function launchBrowser() {
+/** Chromium, with this run's screenshot folder emptied (`subdir` of e2e-artifacts/ only, when given). */
+export async function launchBrowser(subdir = '') {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`E2E: no Chromium at ${CHROMIUM}; install Debian's (apt-get install -y chromium) or set CHROMIUM_PATH.`)
   }
   // Only this run's screenshots, so a page that was not reached cannot pass off an older picture as its own.
-  rmSync(ARTIFACTS, { recursive: true, force: true })
-  mkdirSync(ARTIFACTS, { recursive: true })
+  const folder = join(ARTIFACTS, subdir)
+  rmSync(folder, { recursive: true, force: true })
+  mkdirSync(folder, { recursive: true })
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,

@@ -25,6 +25,8 @@ cmd_up() {
   cargo build --workspace --bins
   build_frontend
 
+  # Product photos live in a moto bucket, created when missing (by the demo import's photos or the catalog).
+  export IMAGES_BUCKET="${IMAGES_BUCKET:-shop-images}" S3_CREATE_BUCKET="${S3_CREATE_BUCKET:-true}"
   seed_demo_catalog
 
   # Local stand-ins: the mailer writes .eml files a developer can open; the bridge forwards to a moto queue.

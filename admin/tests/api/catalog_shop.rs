@@ -22,6 +22,7 @@ pub(crate) async fn shop(products: Vec<TestProduct>) -> Shop {
         sweep_every: Duration::from_secs(3600),
         fulltext_budget: Duration::from_secs(5),
         meili: None,
+        images: catalog::testing::no_bucket(),
     };
     let catalog = spawn_service(
         catalog::SERVICE,

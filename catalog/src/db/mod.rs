@@ -4,6 +4,7 @@ pub mod admin;
 pub mod categories;
 pub mod category_admin;
 pub mod documents;
+pub mod images;
 pub mod listing;
 pub mod products;
 pub mod search;

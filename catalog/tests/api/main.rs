@@ -10,6 +10,7 @@ mod admin_listing;
 mod admin_products;
 mod admin_stock;
 mod explain;
+mod images;
 mod listing;
 mod meili_fallback;
 mod outbox;
