@@ -5,6 +5,7 @@ mod helpers;
 
 mod audit_log;
 mod csrf;
+mod products;
 mod roles;
 mod sessions;
 mod sign_in;
