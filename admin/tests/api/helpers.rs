@@ -248,6 +248,49 @@ impl Browser {
         self.post_raw(path, &fields, Some(ORIGIN)).await
     }
 
+    /// A multipart form POST (a file upload, `file` = (field, file name, bytes)) with this session's CSRF
+    /// token in the form and our origin, as a browser sends it.
+    pub(crate) async fn post_multipart(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file: (&str, &str, &[u8]),
+    ) -> reqwest::Response {
+        const BOUNDARY: &str = "----admin-test-boundary-7MA4YWxkTrZu0gW";
+        let token = self.csrf_token("/admin").await;
+        let mut body = Vec::new();
+        for (name, value) in fields.iter().chain([("csrf_token", token.as_str())].iter()) {
+            body.extend_from_slice(
+                format!(
+                    "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        let (name, filename, bytes) = file;
+        body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{filename}\"\r\n\
+                 Content-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+        self.client
+            .post(self.url(path))
+            .header("x-forwarded-for", &self.ip)
+            .header(header::ORIGIN, ORIGIN)
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={BOUNDARY}"),
+            )
+            .body(body)
+            .send()
+            .await
+            .expect("POST multipart")
+    }
+
     /// Fills in and sends the login form.
     pub(crate) async fn sign_in(
         &self,

@@ -7,6 +7,7 @@ mod audit_log;
 mod catalog_shop;
 mod categories;
 mod csrf;
+mod products;
 mod roles;
 mod sessions;
 mod sign_in;
