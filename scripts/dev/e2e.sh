@@ -1,6 +1,6 @@
 # shellcheck shell=bash
-# The storefront's end-to-end test (frontend/e2e): `./dev e2e`, and the last step of `./dev test`. It runs
-# against the shop of a running `./dev up` of this checkout, or against one started here for the test and
+# The end-to-end tests of the storefront and the admin (frontend/e2e): `./dev e2e`, and the last step of
+# `./dev test`. It runs against the shop of a running `./dev up` of this checkout, or against one started here for the test and
 # stopped again afterwards (also when the test fails).
 
 E2E_STACK_PID=   # the `./dev up` started for the end-to-end test; empty when it reuses one (or none runs)
@@ -36,7 +36,7 @@ run_e2e() {
 
   ensure_node
   npm_ci_if_changed
-  say "storefront: end-to-end test (screenshots in frontend/e2e-artifacts/)"
+  say "storefront and admin: end-to-end tests (screenshots in frontend/e2e-artifacts/)"
   # Where `./dev up` has the mailer write its .eml files and the bridge send to SQS (see cmd_up).
   (cd "$FRONTEND" &&
     E2E_BASE_URL="http://127.0.0.1:${PORT[proxy]}" E2E_MAIL_DIR="${MAIL_DIR:-$DEV/mail}" \
