@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # The end-to-end tests of the storefront and the admin (frontend/e2e): `./dev e2e`, and the last step of
-# `./dev test`. It runs against the shop of a running `./dev up` of this checkout, or against one started here for the test and
-# stopped again afterwards (also when the test fails).
+# `./dev test`. They run against the shop of a running `./dev up` of this checkout, or against one started here
+# for the test and stopped again afterwards (also when the test fails).
 
 E2E_STACK_PID=   # the `./dev up` started for the end-to-end test; empty when it reuses one (or none runs)
 E2E_STACK_READY= # set once that shop answered
