@@ -1,6 +1,6 @@
 // Shared plumbing for the end-to-end tests: where the stack is, a headless Chromium from the system (no browser
 // download), screenshots, and direct API calls for facts the page does not show (stock before and after).
-import { existsSync, mkdirSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { chromium } from 'playwright-core'
 import { localUrl } from '../scripts/ports.mjs'
@@ -32,15 +32,20 @@ export async function assertStackReachable() {
   }
 }
 
-/** Chromium, with this run's screenshot folder emptied (`subdir` of e2e-artifacts/ only, when given). */
+/**
+ * Chromium, with this test file's screenshots removed first: those of e2e-artifacts/`subdir`/ when given, else
+ * the files directly in e2e-artifacts/ (another file's subfolder is left alone, whichever file runs first).
+ */
 export async function launchBrowser(subdir = '') {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`E2E: no Chromium at ${CHROMIUM}; install Debian's (apt-get install -y chromium) or set CHROMIUM_PATH.`)
   }
   // Only this run's screenshots, so a page that was not reached cannot pass off an older picture as its own.
   const folder = join(ARTIFACTS, subdir)
-  rmSync(folder, { recursive: true, force: true })
   mkdirSync(folder, { recursive: true })
+  for (const entry of readdirSync(folder, { withFileTypes: true })) {
+    if (subdir || entry.isFile()) rmSync(join(folder, entry.name), { recursive: true, force: true })
+  }
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
