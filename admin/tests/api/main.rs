@@ -4,6 +4,7 @@
 mod helpers;
 
 mod audit_log;
+mod catalog_client;
 mod csrf;
 mod roles;
 mod sessions;
