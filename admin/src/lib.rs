@@ -62,7 +62,7 @@ pub async fn start(runtime: &mut Runtime, config: config::Config) -> anyhow::Res
     let state = http::AppState::new(
         runtime.db.clone(),
         runtime.nats.clone(),
-        runtime.config.trusted_proxies.clone(),
+        &runtime.config,
         config,
     )?;
     Ok(http::router(state))
