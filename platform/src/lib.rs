@@ -26,6 +26,8 @@ pub mod rate_limit;
 pub mod retention;
 pub mod rpc;
 pub mod runtime;
+#[cfg(feature = "s3")]
+pub mod s3;
 pub mod server;
 pub mod service;
 pub mod sql;
