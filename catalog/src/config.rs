@@ -5,6 +5,7 @@ use std::time::Duration;
 use platform::{
     config::{ConfigError, optional_var, secs_var, var},
     contracts::search::DEFAULT_INDEX,
+    s3::BucketConfig,
 };
 use secrecy::SecretString;
 
@@ -19,6 +20,8 @@ pub struct Config {
     pub fulltext_budget: Duration,
     /// `MEILI_URL` and friends: the advanced search engine, when there is one.
     pub meili: Option<MeiliConfig>,
+    /// `IMAGES_BUCKET`, `S3_CREATE_BUCKET` and the AWS environment: where product photos are stored.
+    pub images: BucketConfig,
 }
 
 impl Config {
@@ -30,6 +33,7 @@ impl Config {
             sweep_every: secs_var("RESERVATION_SWEEP_SECS", 15)?,
             fulltext_budget: Duration::from_millis(var("SEARCH_FULLTEXT_BUDGET_MS", 15)?),
             meili: MeiliConfig::from_env()?,
+            images: BucketConfig::from_env()?,
         })
     }
 }

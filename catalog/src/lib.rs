@@ -11,6 +11,7 @@ pub mod db;
 pub mod domain;
 pub mod events;
 pub mod http;
+pub mod images;
 pub mod import;
 pub mod products;
 pub mod rpc;
@@ -56,12 +57,20 @@ pub async fn start(runtime: &mut Runtime, config: config::Config) -> anyhow::Res
         runtime.shutdown.clone(),
     ));
     rpc::start(runtime, &config, stock).await?;
+    let s3 = platform::s3::client(&config.images).await;
+    platform::s3::ensure_bucket(&s3, &config.images).await?;
+    let bucket = images::storage::Bucket::new(s3, &config.images.bucket);
+    images::endpoints::start(
+        runtime,
+        images::Images::new(runtime.db.clone(), bucket.clone()),
+    )
+    .await?;
     let mut state = http::AppState::new(runtime.db.clone(), config.fulltext_budget);
     if let Some(meili) = config.meili {
         tracing::info!(url = %meili.url, index = %meili.index, timeout = ?meili.timeout, "searching with Meilisearch, MySQL as the fallback");
         state = state.with_meili(search::meili::Meili::new(meili)?);
     }
-    Ok(http::router(state))
+    Ok(http::router(state).merge(images::http::router(bucket)))
 }
 
 #[cfg(test)]

@@ -131,11 +131,23 @@ pub struct CategoryInfo {
     pub path: Vec<CategoryRef>,
 }
 
-// An image of a product, in display order (a plain comment: the API document describes it no further).
+/// A photo of the product, in display order. A photo the catalog stores has three sizes (`thumb` 160 px,
+/// `card` 480 px and `large` 1200 px on the longest side, never scaled up); an external image has one URL,
+/// given for every size.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Image {
+    /// The card size (an external image's one URL).
     pub url: String,
+    /// What the photo shows; the product's name when the shop gave none.
     pub alt_text: String,
+    pub thumb: String,
+    pub card: String,
+    pub large: String,
+    /// Pixels of the `large` size (the other sizes keep its aspect ratio); null for an external image.
+    #[schema(required = true)]
+    pub width: Option<u32>,
+    #[schema(required = true)]
+    pub height: Option<u32>,
 }
 
 /// One active product: its document as the search index gets it, and its images.
@@ -262,7 +274,23 @@ impl Products {
             .await?
             .pop()
             .ok_or(ProductsError::NotFound)?;
-        let images = db::documents::images(&mut conn, id).await?;
+        let images = db::images::of_product(&mut conn, id)
+            .await?
+            .into_iter()
+            .map(|image| Image {
+                thumb: image.size_url("thumb"),
+                card: image.size_url("card"),
+                large: image.size_url("large"),
+                width: image.width.map(u32::from),
+                height: image.height.map(u32::from),
+                alt_text: if image.alt_text.is_empty() {
+                    document.name.clone()
+                } else {
+                    image.alt_text
+                },
+                url: image.url,
+            })
+            .collect();
         Ok(ProductPage {
             sku: document.sku,
             slug: document.slug,
@@ -281,13 +309,7 @@ impl Products {
             created_at: document.created_at,
             updated_at: document.updated_at,
             version: document.version,
-            images: images
-                .into_iter()
-                .map(|image| Image {
-                    url: image.url,
-                    alt_text: image.alt_text,
-                })
-                .collect(),
+            images,
         })
     }
 

@@ -71,3 +71,12 @@ pub fn real_catalog() -> Option<&'static [NewProduct]> {
         })
         .as_deref()
 }
+
+/// An images bucket nowhere (nothing listens there, nothing is created at start): for the tests of a catalog
+/// that never touches photos. Its photo endpoints and `/images/` answer 503.
+pub fn no_bucket() -> platform::s3::BucketConfig {
+    platform::s3::BucketConfig {
+        create_bucket: false,
+        ..platform::s3::BucketConfig::local("shop-images", "http://127.0.0.1:9")
+    }
+}

@@ -2,6 +2,7 @@
 
 pub mod categories;
 pub mod documents;
+pub mod images;
 pub mod listing;
 pub mod products;
 pub mod search;

@@ -226,16 +226,39 @@ async fn write_images(
     ids: &HashMap<String, (u32, DateTime<Utc>)>,
 ) -> Result<(), sqlx::Error> {
     let product_ids: Vec<u32> = products.iter().map(|p| ids[p.sku.as_str()].0).collect();
-    delete_for(conn, "product_images", &product_ids).await?;
+    // The import's images are external URLs; photos stored by the catalog (uploaded in the admin) stay, and
+    // the imported ones follow them.
+    let list = placeholders(product_ids.len());
+    let mut delete = sqlx::query(AssertSqlSafe(format!(
+        "DELETE FROM product_images WHERE storage_key IS NULL AND product_id IN ({list})"
+    )));
+    for id in &product_ids {
+        delete = delete.bind(*id);
+    }
+    delete.execute(&mut *conn).await?;
+    let mut next_position = sqlx::query(AssertSqlSafe(format!(
+        "SELECT product_id, CAST(MAX(position) + 1 AS UNSIGNED) AS next FROM product_images \
+         WHERE product_id IN ({list}) GROUP BY product_id"
+    )));
+    for id in &product_ids {
+        next_position = next_position.bind(*id);
+    }
+    let kept: HashMap<u32, u64> = next_position
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|row| Ok((row.try_get("product_id")?, row.try_get("next")?)))
+        .collect::<Result<_, sqlx::Error>>()?;
     let images: Vec<_> = products
         .iter()
         .flat_map(|product| {
             let product_id = ids[product.sku.as_str()].0;
+            let first = kept.get(&product_id).copied().unwrap_or(0) as usize;
             product
                 .images
                 .iter()
                 .enumerate()
-                .map(move |(position, image)| (product_id, position, image))
+                .map(move |(position, image)| (product_id, first + position, image))
         })
         .collect();
     for chunk in images.chunks(ROWS_PER_INSERT) {

@@ -3,7 +3,10 @@
 use std::time::Duration;
 
 use catalog::{MIGRATOR, SERVICE, config::Config, domain::NewProduct, testing::new_product};
-use platform::testing::{NatsServer, TestProduct, TestService, spawn_service};
+use platform::{
+    s3::BucketConfig,
+    testing::{NatsServer, TestProduct, TestService, spawn_service},
+};
 use serde_json::Value;
 use sqlx::MySqlPool;
 
@@ -20,15 +23,25 @@ pub(crate) async fn spawn_app() -> TestApp {
     spawn_app_with(default_config()).await
 }
 
-/// The settings tests start from: long reservations, a sweeper that never runs on its own, no Meilisearch, and
-/// a FULLTEXT budget a loaded test machine cannot exceed on these small catalogs (the 15 ms of production is
-/// for speed, not correctness).
+/// The settings tests start from: long reservations, a sweeper that never runs on its own, no Meilisearch, a
+/// FULLTEXT budget a loaded test machine cannot exceed on these small catalogs (the 15 ms of production is
+/// for speed, not correctness), and an images bucket nowhere (the photo tests start their own moto:
+/// [`with_bucket`]).
 pub(crate) fn default_config() -> Config {
     Config {
         reservation_ttl: chrono::Duration::minutes(15),
         sweep_every: Duration::from_secs(3600),
         fulltext_budget: Duration::from_secs(5),
         meili: None,
+        images: catalog::testing::no_bucket(),
+    }
+}
+
+/// `config` with its images bucket in the moto server at `endpoint_url` (created at start).
+pub(crate) fn with_bucket(config: Config, endpoint_url: &str) -> Config {
+    Config {
+        images: BucketConfig::local("shop-images", endpoint_url),
+        ..config
     }
 }
 

@@ -3,6 +3,7 @@
 mod helpers;
 
 mod explain;
+mod images;
 mod listing;
 mod meili_fallback;
 mod outbox;

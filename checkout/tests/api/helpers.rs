@@ -58,6 +58,7 @@ pub(crate) async fn spawn_shop_configured(
                 sweep_every: Duration::from_secs(3600),
                 fulltext_budget: Duration::from_secs(5),
                 meili: None,
+                images: catalog::testing::no_bucket(),
             };
             catalog::start(runtime, config).await.unwrap()
         },

@@ -58,6 +58,7 @@ fn catalog_config(meili: Option<catalog::config::MeiliConfig>) -> catalog::confi
         sweep_every: Duration::from_secs(3600),
         fulltext_budget: Duration::from_secs(5),
         meili,
+        images: catalog::testing::no_bucket(),
     }
 }
 
