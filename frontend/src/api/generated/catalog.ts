@@ -144,9 +144,26 @@ export interface components {
         Hit: components["schemas"]["ProductSummary"] & {
             highlight: components["schemas"]["Highlight"];
         };
+        /**
+         * @description A photo of the product, in display order. A photo the catalog stores has three sizes (`thumb` 160 px,
+         *     `card` 480 px and `large` 1200 px on the longest side, never scaled up); an external image has one URL,
+         *     given for every size.
+         */
         Image: {
+            /** @description What the photo shows; the product's name when the shop gave none. */
             alt_text: string;
+            card: string;
+            /** Format: int32 */
+            height: number | null;
+            large: string;
+            thumb: string;
+            /** @description The card size (an external image's one URL). */
             url: string;
+            /**
+             * Format: int32
+             * @description Pixels of the `large` size (the other sizes keep its aspect ratio); null for an external image.
+             */
+            width: number | null;
         };
         /** @description A page of active products, with the total and facets of everything the filters match. */
         Listing: {
