@@ -57,14 +57,9 @@ pub async fn start(runtime: &mut Runtime, config: config::Config) -> anyhow::Res
         runtime.shutdown.clone(),
     ));
     rpc::start(runtime, &config, stock).await?;
-    let s3 = platform::s3::client(&config.images).await;
-    platform::s3::ensure_bucket(&s3, &config.images).await?;
-    let bucket = images::storage::Bucket::new(s3, &config.images.bucket);
-    images::endpoints::start(
-        runtime,
-        images::Images::new(runtime.db.clone(), bucket.clone()),
-    )
-    .await?;
+    let images = images::Images::connect(runtime.db.clone(), &config.images).await?;
+    let bucket = images.bucket().clone();
+    images::endpoints::start(runtime, images).await?;
     let mut state = http::AppState::new(runtime.db.clone(), config.fulltext_budget);
     if let Some(meili) = config.meili {
         tracing::info!(url = %meili.url, index = %meili.index, timeout = ?meili.timeout, "searching with Meilisearch, MySQL as the fallback");

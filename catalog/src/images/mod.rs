@@ -26,6 +26,7 @@ use platform::contracts::{
         },
     },
 };
+use platform::s3::BucketConfig;
 use sqlx::{Connection as _, MySqlConnection, MySqlPool};
 
 use self::{
@@ -70,6 +71,14 @@ pub struct Images {
 impl Images {
     pub fn new(pool: MySqlPool, bucket: Bucket) -> Self {
         Self { pool, bucket }
+    }
+
+    /// The operations on the bucket `config` names, created first when it asks for that (`S3_CREATE_BUCKET`).
+    /// What the service and one-shot commands (the demo import's photos) start from.
+    pub async fn connect(pool: MySqlPool, config: &BucketConfig) -> anyhow::Result<Self> {
+        let client = platform::s3::client(config).await;
+        platform::s3::ensure_bucket(&client, config).await?;
+        Ok(Self::new(pool, Bucket::new(client, &config.bucket)))
     }
 
     pub fn bucket(&self) -> &Bucket {

@@ -596,3 +596,34 @@ async fn reimporting_a_product_keeps_its_uploaded_photos_before_the_imported_one
     assert_eq!(page["images"][1]["width"], Value::Null);
     shop.app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn attaching_the_same_file_twice_adds_the_photo_once() {
+    let shop = photo_shop().await;
+    let images = catalog::images::Images::connect(
+        shop.app.pool.clone(),
+        &BucketConfig::local(BUCKET, &shop.moto.url()),
+    )
+    .await
+    .unwrap();
+    let file = std::env::temp_dir().join(format!("photo-{}.png", Uuid::new_v4()));
+    std::fs::write(&file, png(90, 60, [70, 70, 200])).unwrap();
+
+    let first = images
+        .attach_file("PHOTO-1", &file, "Camera")
+        .await
+        .unwrap();
+    let again = images
+        .attach_file("PHOTO-1", &file, "Camera")
+        .await
+        .unwrap();
+    let _ = std::fs::remove_file(&file);
+
+    assert_eq!(first, catalog::images::Attached::Added);
+    assert_eq!(again, catalog::images::Attached::AlreadyThere);
+    assert_eq!(shop.image_rows().await, 1);
+    let page = shop.app.get_ok("/api/products/camera").await;
+    assert_eq!(page["images"][0]["width"], 90);
+    assert!(images.attach_file("NO-SUCH", &file, "").await.is_err());
+    shop.app.stop().await;
+}
