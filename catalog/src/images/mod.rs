@@ -286,6 +286,31 @@ impl Images {
         self.attach_bytes(sku, bytes, alt_text).await
     }
 
+    /// Attaches photo files to products, in order: the demo store's photos (`catalog import-demo`).
+    /// `products` gives each product's SKU, its name (the photos' alt text) and its file names in `dir`.
+    /// Re-running it adds nothing (photos are known by their content). A file that cannot be attached is
+    /// logged, counted and skipped: the products are in already, and the rest of the photos still go in.
+    pub async fn attach_photos(
+        &self,
+        dir: &Path,
+        products: impl IntoIterator<Item = (String, String, Vec<String>)>,
+    ) -> AttachCounts {
+        let mut counts = AttachCounts::default();
+        for (sku, name, files) in products {
+            for file in files {
+                match self.attach_file(&sku, &dir.join(&file), &name).await {
+                    Ok(Attached::Added) => counts.added += 1,
+                    Ok(Attached::AlreadyThere) => counts.unchanged += 1,
+                    Err(err) => {
+                        tracing::warn!(%sku, file, error = %err, "a photo could not be attached");
+                        counts.failed += 1;
+                    }
+                }
+            }
+        }
+        counts
+    }
+
     /// [`Self::attach_file`] for bytes already read.
     pub async fn attach_bytes(
         &self,
@@ -360,6 +385,14 @@ impl Images {
             }
         }
     }
+}
+
+/// What [`Images::attach_photos`] did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct AttachCounts {
+    pub added: usize,
+    pub unchanged: usize,
+    pub failed: usize,
 }
 
 /// What attaching a file did.

@@ -627,3 +627,47 @@ async fn attaching_the_same_file_twice_adds_the_photo_once() {
     assert!(images.attach_file("NO-SUCH", &file, "").await.is_err());
     shop.app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_demo_stores_photos_attach_once_however_often_it_is_imported() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/data/demo-store/images");
+    let Some(file) = std::fs::read_dir(&dir).ok().and_then(|entries| {
+        entries
+            .filter_map(Result::ok)
+            .map(|entry| entry.file_name().to_string_lossy().into_owned())
+            .find(|name| name.ends_with(".jpg"))
+    }) else {
+        eprintln!("SKIPPED: no demo store photos in {}", dir.display());
+        return;
+    };
+    let shop = photo_shop().await;
+    let bucket = BucketConfig::local(BUCKET, &shop.moto.url());
+    let images = catalog::images::Images::connect(shop.app.pool.clone(), &bucket)
+        .await
+        .unwrap();
+    let demo = || {
+        vec![(
+            "PHOTO-1".to_owned(),
+            "Camera".to_owned(),
+            vec![file.clone(), "missing.jpg".to_owned()],
+        )]
+    };
+    let attach = async || images.attach_photos(&dir, demo()).await;
+
+    let first = attach().await;
+    let second = attach().await;
+
+    let counts = |added, unchanged, failed| catalog::images::AttachCounts {
+        added,
+        unchanged,
+        failed,
+    };
+    assert_eq!(first, counts(1, 0, 1), "a missing file is skipped");
+    assert_eq!(second, counts(0, 1, 1));
+    let page = shop.app.get_ok("/api/products/camera").await;
+    let large = page["images"][0]["large"].as_str().unwrap().to_owned();
+    let served = image::load_from_memory(&shop.fetch(&large).await.bytes().await.unwrap()).unwrap();
+    assert_eq!(served.width().max(served.height()), 1200);
+    shop.app.stop().await;
+}
