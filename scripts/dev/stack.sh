@@ -25,13 +25,13 @@ cmd_up() {
   cargo build --workspace --bins
   build_frontend
 
+  # Product photos live in a moto bucket, created when missing (by the demo import's photos or the catalog).
+  export IMAGES_BUCKET="${IMAGES_BUCKET:-shop-images}" S3_CREATE_BUCKET="${S3_CREATE_BUCKET:-true}"
   seed_demo_catalog
 
   # Local stand-ins: the mailer writes .eml files a developer can open; the bridge forwards to a moto queue.
   export MAIL_TRANSPORT="${MAIL_TRANSPORT:-file}" MAIL_DIR="${MAIL_DIR:-$DEV/mail}"
   export SQS_QUEUE_NAME="${SQS_QUEUE_NAME:-shop-orders}" SQS_CREATE_QUEUE="${SQS_CREATE_QUEUE:-true}"
-  # Product photos live in a moto bucket, created by the catalog at start.
-  export IMAGES_BUCKET="${IMAGES_BUCKET:-shop-images}" S3_CREATE_BUCKET="${S3_CREATE_BUCKET:-true}"
   # Order links in pages and emails point at the storefront behind the proxy.
   export PUBLIC_BASE_URL="${PUBLIC_BASE_URL:-http://127.0.0.1:${PORT[proxy]}}"
   # The proxy connects from 127.0.0.2 (infra/nginx/nginx.local.conf.template): its X-Forwarded-For names the
