@@ -14,7 +14,7 @@ pub mod http;
 pub mod processing;
 pub mod storage;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use platform::contracts::{
     admin::{AdminReply, Command},
@@ -286,23 +286,23 @@ impl Images {
         self.attach_bytes(sku, bytes, alt_text).await
     }
 
-    /// Attaches photo files to products, in order: the demo store's photos (`catalog import-demo`).
-    /// `products` gives each product's SKU, its name (the photos' alt text) and its file names in `dir`.
-    /// Re-running it adds nothing (photos are known by their content). A file that cannot be attached is
-    /// logged, counted and skipped: the products are in already, and the rest of the photos still go in.
+    /// Attaches photo files to products, in order: the demo store's photos (`catalog import-demo`, whose
+    /// `import::import_demo_store` gives each product's SKU and its files). Without alt text: the storefront
+    /// describes them by the product's name. Re-running it adds nothing (photos are known by their content).
+    /// A file that cannot be attached is logged, counted and skipped: the products are in already, and the
+    /// other photos still go in.
     pub async fn attach_photos(
         &self,
-        dir: &Path,
-        products: impl IntoIterator<Item = (String, String, Vec<String>)>,
+        products: impl IntoIterator<Item = (String, Vec<PathBuf>)>,
     ) -> AttachCounts {
         let mut counts = AttachCounts::default();
-        for (sku, name, files) in products {
+        for (sku, files) in products {
             for file in files {
-                match self.attach_file(&sku, &dir.join(&file), &name).await {
+                match self.attach_file(&sku, &file, "").await {
                     Ok(Attached::Added) => counts.added += 1,
                     Ok(Attached::AlreadyThere) => counts.unchanged += 1,
                     Err(err) => {
-                        tracing::warn!(%sku, file, error = %err, "a photo could not be attached");
+                        tracing::warn!(%sku, file = %file.display(), error = %err, "a photo could not be attached");
                         counts.failed += 1;
                     }
                 }

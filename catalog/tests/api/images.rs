@@ -649,11 +649,10 @@ async fn the_demo_stores_photos_attach_once_however_often_it_is_imported() {
     let demo = || {
         vec![(
             "PHOTO-1".to_owned(),
-            "Camera".to_owned(),
-            vec![file.clone(), "missing.jpg".to_owned()],
+            vec![dir.join(&file), dir.join("missing.jpg")],
         )]
     };
-    let attach = async || images.attach_photos(&dir, demo()).await;
+    let attach = async || images.attach_photos(demo()).await;
 
     let first = attach().await;
     let second = attach().await;
