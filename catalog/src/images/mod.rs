@@ -16,6 +16,8 @@ pub mod storage;
 
 use std::path::{Path, PathBuf};
 
+use futures::StreamExt as _;
+
 use platform::contracts::{
     admin::{AdminReply, Command},
     catalog_admin::{
@@ -295,20 +297,32 @@ impl Images {
         &self,
         products: impl IntoIterator<Item = (String, Vec<PathBuf>)>,
     ) -> AttachCounts {
-        let mut counts = AttachCounts::default();
-        for (sku, files) in products {
-            for file in files {
-                match self.attach_file(&sku, &file, "").await {
-                    Ok(Attached::Added) => counts.added += 1,
-                    Ok(Attached::AlreadyThere) => counts.unchanged += 1,
-                    Err(err) => {
-                        tracing::warn!(%sku, file = %file.display(), error = %err, "a photo could not be attached");
-                        counts.failed += 1;
+        // Two products at a time (decoding is CPU work); one product's photos in order, for their positions.
+        let per_product = futures::stream::iter(products)
+            .map(|(sku, files)| async move {
+                let mut counts = AttachCounts::default();
+                for file in files {
+                    match self.attach_file(&sku, &file, "").await {
+                        Ok(Attached::Added) => counts.added += 1,
+                        Ok(Attached::AlreadyThere) => counts.unchanged += 1,
+                        Err(err) => {
+                            tracing::warn!(%sku, file = %file.display(), error = %err, "a photo could not be attached");
+                            counts.failed += 1;
+                        }
                     }
                 }
-            }
-        }
-        counts
+                counts
+            })
+            .buffer_unordered(2)
+            .collect::<Vec<_>>()
+            .await;
+        per_product
+            .into_iter()
+            .fold(AttachCounts::default(), |total, counts| AttachCounts {
+                added: total.added + counts.added,
+                unchanged: total.unchanged + counts.unchanged,
+                failed: total.failed + counts.failed,
+            })
     }
 
     /// [`Self::attach_file`] for bytes already read.
