@@ -116,6 +116,12 @@ impl Images {
             }
         }
 
+        // The cheap refusals first (the transaction below checks again, under the product's lock).
+        if let Some(refusal) = self.cannot_take_more(request.product_id).await? {
+            self.forget_upload(upload).await;
+            return Ok(refusal);
+        }
+
         let bytes = match self.bucket.read_upload(upload).await {
             Ok(bytes) => bytes,
             Err(StorageError::NotFound) => {
@@ -362,6 +368,22 @@ impl Images {
             ),
             Appended::NoProduct => anyhow::bail!("no product with SKU {sku}"),
         }
+    }
+
+    /// Why the product cannot take another photo, if it cannot: it does not exist, or its gallery is full.
+    async fn cannot_take_more(&self, product_id: u32) -> Result<Option<Reply>, sqlx::Error> {
+        let photos: Option<i64> = sqlx::query_scalar(
+            "SELECT (SELECT COUNT(*) FROM product_images im WHERE im.product_id = p.id) \
+             FROM products p WHERE p.id = ?",
+        )
+        .bind(product_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(match photos {
+            None => Appended::NoProduct.refusal(),
+            Some(count) if count as usize >= MAX_IMAGES_PER_PRODUCT => Appended::Full.refusal(),
+            Some(_) => None,
+        })
     }
 
     /// Whether a command with this key was carried out already (a cheap look before the slow part).
