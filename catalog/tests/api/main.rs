@@ -8,3 +8,4 @@ mod meili_fallback;
 mod outbox;
 mod rpc;
 mod search;
+mod variants;
