@@ -9,9 +9,10 @@ use platform::config::CommonConfig;
 
 const USAGE: &str = "usage: catalog [serve]
        catalog import <products.json>   load a file shaped like shared/data/products-bestbuy.json
+       catalog import-demo <dir>        load the demo store (shared/data/demo-store: products.json, images/)
        catalog seed [--synthetic N]     load the built-in demo catalog, or N generated products
        catalog delete <SKU>             delete a product (archived instead when orders reference it)
-       catalog stock <SKU> <ON_HAND>    set the units on hand (never below what is reserved)";
+       catalog stock <SKU> <ON_HAND>    set the units on hand of a variant (never below what is reserved)";
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -34,6 +35,17 @@ async fn main() -> anyhow::Result<()> {
             let bytes = std::fs::read(path).with_context(|| format!("reading {path}"))?;
             let products = catalog::seed::parse_bestbuy_json(&bytes, 42)?;
             load(products).await
+        }
+        ["import-demo", dir] => {
+            let path = std::path::Path::new(dir).join("products.json");
+            let bytes =
+                std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+            let demo = catalog::seed::parse_demo_store(&bytes, 42)?;
+            for item in &demo {
+                // The hook for attaching photos: each product's SKU and its files in <dir>/images/.
+                tracing::debug!(sku = %item.product.sku, photos = ?item.photos, "demo store product");
+            }
+            load(demo.into_iter().map(|item| item.product).collect()).await
         }
         ["seed"] => load(catalog::seed::demo_fixture()).await,
         ["seed", "--synthetic", n] => {

@@ -395,3 +395,47 @@ async fn existing_products_keep_their_stock_and_reservations_through_the_variant
     pool.close().await;
     database.drop_database().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_demo_store_imports_once_with_its_variants_and_again_changes_nothing() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/data/demo-store");
+    let Ok(bytes) = std::fs::read(format!("{dir}/products.json")) else {
+        eprintln!("SKIPPED: {dir}/products.json not found; the demo store import was not tested");
+        return;
+    };
+    let app = spawn_app().await;
+    let demo = catalog::seed::parse_demo_store(&bytes, 42).unwrap();
+    for item in &demo {
+        assert!(
+            !item.photos.is_empty(),
+            "{} has photos to attach",
+            item.product.sku
+        );
+    }
+    let products: Vec<NewProduct> = demo.into_iter().map(|item| item.product).collect();
+    let first = catalog::import::import(&app.pool, None, products.clone())
+        .await
+        .unwrap();
+    assert_eq!(first.created, 54);
+    let again = catalog::import::import(&app.pool, None, products)
+        .await
+        .unwrap();
+    assert_eq!(again.unchanged, 54, "idempotent");
+    let counts: (i64, i64) =
+        sqlx::query_as("SELECT (SELECT COUNT(*) FROM products), (SELECT COUNT(*) FROM variants)")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(counts, (54, 88));
+
+    let laptop = app.get_ok("/api/products/laptop").await;
+    assert_eq!(laptop["brand"], "Apple");
+    assert_eq!(
+        laptop["option_names"],
+        serde_json::json!(["screen size", "RAM"])
+    );
+    assert_eq!(laptop["variants"].as_array().unwrap().len(), 4);
+    let tree = app.get_ok("/api/categories").await;
+    assert!(tree.to_string().contains("Sports & Outdoor"), "{tree}");
+    app.stop().await;
+}
