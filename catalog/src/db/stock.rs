@@ -162,15 +162,27 @@ pub async fn lock_inventory(
         return Ok(Vec::new());
     }
     let list = placeholders(ids.len());
-    let sql = format!(
-        "SELECT p.id FROM products p WHERE p.id IN (SELECT v.product_id FROM variants v WHERE v.id IN ({list})) \
-         ORDER BY p.id FOR UPDATE"
-    );
-    let mut query = sqlx::query(AssertSqlSafe(sql));
+    // A variant never changes product, so a plain read finds the products. Locking them is a statement of its
+    // own, on their primary key alone: a join or subquery there would lock variant rows too, in whatever order
+    // the optimizer reads them.
+    let mut query = sqlx::query_scalar::<_, u32>(AssertSqlSafe(format!(
+        "SELECT DISTINCT product_id FROM variants WHERE id IN ({list})"
+    )));
     for id in &ids {
         query = query.bind(*id);
     }
-    query.fetch_all(&mut *conn).await?;
+    let mut product_ids = query.fetch_all(&mut *conn).await?;
+    product_ids.sort_unstable();
+    if !product_ids.is_empty() {
+        let mut query = sqlx::query(AssertSqlSafe(format!(
+            "SELECT id FROM products WHERE id IN ({}) ORDER BY id FOR UPDATE",
+            placeholders(product_ids.len())
+        )));
+        for id in &product_ids {
+            query = query.bind(*id);
+        }
+        query.fetch_all(&mut *conn).await?;
+    }
     let sql = format!(
         "SELECT i.variant_id, v.sku, i.on_hand, i.reserved, p.id AS product_id, p.sku AS product_sku, p.version \
          FROM inventory i JOIN variants v ON v.id = i.variant_id JOIN products p ON p.id = v.product_id \
