@@ -4,9 +4,10 @@
 //! descriptions and no SKUs, so both are derived here, deterministically:
 //!
 //! - **SKU.** A product's is `DS-` and its name as a slug, uppercase (`DS-ULTRABOOST-RUNNING-SHOE`); a
-//!   variant's is the product's followed by its option values (`DS-LAPTOP-13-INCH-8GB`). Both fit the 32
-//!   characters of a SKU, cut on a word boundary; when cutting would make two the same, a short hash of the
-//!   full name keeps them apart. A product without options is plain: sold by its own SKU.
+//!   variant's is the name followed by its option values (`DS-LAPTOP-13-INCH-8GB`), the name cut on a word
+//!   boundary to keep both within the 32 characters of a SKU (`DS-ULTRABOOST-RUNNING-SIZE-40`); when cutting
+//!   would make two the same, a short hash keeps them apart. A product without options is plain: sold by its
+//!   own SKU.
 //! - **Options.** Names in the order the first variant gives them; a variant missing one is refused.
 //! - **Description.** One sentence from the name, brand and department, and one naming the choices.
 //! - **Brand.** Absent brands read as "Generic".
@@ -28,6 +29,8 @@ const GENERIC: &str = "Generic";
 const PREFIX: &str = "DS-";
 /// Most characters of a SKU.
 const SKU_MAX: usize = 32;
+/// Most characters of the option values in a variant's SKU.
+const MAX_VALUES_CODE: usize = 16;
 
 /// A demo store product and the photos that belong to it.
 #[derive(Debug, Clone, PartialEq)]
@@ -115,7 +118,7 @@ fn demo_product(
     };
     let option_names: Vec<String> = first.options.0.iter().map(|(k, _)| k.clone()).collect();
     let mut variants = Vec::with_capacity(raw.variants.len());
-    let product_sku = unique_sku(index, &[&name], skus)?;
+    let product_sku = unique_sku(index, &name, &[], skus)?;
     for (i, variant) in raw.variants.iter().enumerate() {
         let values = option_names
             .iter()
@@ -154,9 +157,7 @@ fn demo_product(
         let sku = if option_names.is_empty() {
             product_sku.clone()
         } else {
-            let mut parts = vec![name.as_str()];
-            parts.extend(values.iter().map(String::as_str));
-            unique_sku(index, &parts, skus)?
+            unique_sku(index, &name, &values, skus)?
         };
         variants.push(NewVariant {
             initial_stock: initial_stock(stock_seed, &sku),
@@ -196,16 +197,29 @@ fn demo_product(
     })
 }
 
-/// `DS-` and the words of `parts` as an uppercase slug of at most 32 characters, not among `taken`.
-fn unique_sku(index: usize, parts: &[&str], taken: &mut HashSet<Sku>) -> Result<Sku, SeedError> {
-    let text = parts.join(" ");
+/// `DS-` and the name as an uppercase slug, followed by the option values when there are any, in at most 32
+/// characters: the name is cut (on a word boundary) to leave the values whole, since they are what tells a
+/// product's variants apart. Not among `taken`.
+fn unique_sku(
+    index: usize,
+    name: &str,
+    values: &[String],
+    taken: &mut HashSet<Sku>,
+) -> Result<Sku, SeedError> {
     let room = SKU_MAX - PREFIX.len();
-    let code = Slug::from_text(&text, room).as_str().to_ascii_uppercase();
-    let mut sku = format!("{PREFIX}{code}");
+    let code = if values.is_empty() {
+        Slug::from_text(name, room).to_string()
+    } else {
+        let values = Slug::from_text(&values.join(" "), MAX_VALUES_CODE);
+        let head = Slug::from_text(name, room - values.as_str().len() - 1);
+        format!("{head}-{values}")
+    };
+    let mut sku = format!("{PREFIX}{}", code.to_ascii_uppercase());
     if taken.iter().any(|t| t.as_str() == sku) {
         // Cut to the same code as another: a hash of the whole text tells them apart.
+        let text = format!("{name}\x1f{}", values.join("\x1f"));
         let tail = format!("{:06X}", fnv1a(&[text.as_bytes()]) & 0xFF_FFFF);
-        let head = Slug::from_text(&text, room - tail.len() - 1);
+        let head = Slug::from_text(&code, room - tail.len() - 1);
         sku = format!("{PREFIX}{}-{tail}", head.as_str().to_ascii_uppercase());
     }
     let sku = Sku::parse(&sku).map_err(|err| SeedError::field(index, "name", err.expected))?;
@@ -319,13 +333,24 @@ mod tests {
     }
 
     #[test]
-    fn long_names_are_cut_to_a_sku_and_kept_apart() {
+    fn long_names_are_cut_to_leave_the_option_values_whole() {
         let mut taken = HashSet::new();
+        let mut sku = |name: &str, values: &[&str]| {
+            let values: Vec<String> = values.iter().map(|v| v.to_string()).collect();
+            unique_sku(0, name, &values, &mut taken)
+                .unwrap()
+                .to_string()
+        };
+        assert_eq!(
+            sku("Ultraboost Running Shoe", &["Size 40"]),
+            "DS-ULTRABOOST-RUNNING-SIZE-40"
+        );
         let long = "Extraordinarily Comfortable Ergonomic Office Chair";
-        let a = unique_sku(0, &[long, "Red"], &mut taken).unwrap();
-        let b = unique_sku(0, &[long, "Blue"], &mut taken).unwrap();
-        assert!(a.as_str().len() <= 32 && b.as_str().len() <= 32);
-        assert_ne!(a, b);
+        let red = sku(long, &["Red"]);
+        assert_eq!(red, "DS-EXTRAORDINARILY-RED");
+        // The same cut twice: a hash keeps them apart.
+        let again = sku(&format!("{long} Deluxe"), &["Red"]);
+        assert!(again.len() <= 32 && again != red, "{again}");
     }
 
     #[test]
