@@ -37,15 +37,20 @@ async fn main() -> anyhow::Result<()> {
             load(products).await
         }
         ["import-demo", dir] => {
-            let path = std::path::Path::new(dir).join("products.json");
-            let bytes =
-                std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
-            let demo = catalog::seed::parse_demo_store(&bytes, 42)?;
-            for item in &demo {
-                // The hook for attaching photos: each product's SKU and its files in <dir>/images/.
-                tracing::debug!(sku = %item.product.sku, photos = ?item.photos, "demo store product");
+            let (pool, _) = connect().await?;
+            let (counts, photos) =
+                catalog::import::import_demo_store(&pool, None, std::path::Path::new(dir)).await?;
+            tracing::info!(
+                created = counts.created,
+                updated = counts.updated,
+                unchanged = counts.unchanged,
+                "demo store loaded"
+            );
+            for product in &photos {
+                // Not attached here: the images pipeline stores photos (see catalog::import::DemoPhotos).
+                tracing::debug!(sku = %product.sku, files = ?product.files, "photos to attach");
             }
-            load(demo.into_iter().map(|item| item.product).collect()).await
+            Ok(())
         }
         ["seed"] => load(catalog::seed::demo_fixture()).await,
         ["seed", "--synthetic", n] => {
