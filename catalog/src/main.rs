@@ -9,9 +9,10 @@ use platform::config::CommonConfig;
 
 const USAGE: &str = "usage: catalog [serve]
        catalog import <products.json>   load a file shaped like shared/data/products-bestbuy.json
+       catalog import-demo <dir>        load the demo store (shared/data/demo-store: products.json, images/)
        catalog seed [--synthetic N]     load the built-in demo catalog, or N generated products
        catalog delete <SKU>             delete a product (archived instead when orders reference it)
-       catalog stock <SKU> <ON_HAND>    set the units on hand (never below what is reserved)";
+       catalog stock <SKU> <ON_HAND>    set the units on hand of a variant (never below what is reserved)";
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -34,6 +35,35 @@ async fn main() -> anyhow::Result<()> {
             let bytes = std::fs::read(path).with_context(|| format!("reading {path}"))?;
             let products = catalog::seed::parse_bestbuy_json(&bytes, 42)?;
             load(products).await
+        }
+        ["import-demo", dir] => {
+            let (pool, _) = connect().await?;
+            let (counts, photos) =
+                catalog::import::import_demo_store(&pool, None, std::path::Path::new(dir)).await?;
+            tracing::info!(
+                created = counts.created,
+                updated = counts.updated,
+                unchanged = counts.unchanged,
+                "demo store loaded"
+            );
+            // Through the images pipeline, into the bucket (S3_CREATE_BUCKET creates it, as ./dev does).
+            let images =
+                catalog::images::Images::connect(pool, &platform::s3::BucketConfig::from_env()?)
+                    .await?;
+            let attached = images
+                .attach_photos(
+                    photos
+                        .into_iter()
+                        .map(|product| (product.sku.as_str().to_owned(), product.files)),
+                )
+                .await;
+            tracing::info!(
+                added = attached.added,
+                unchanged = attached.unchanged,
+                failed = attached.failed,
+                "demo store photos attached"
+            );
+            Ok(())
         }
         ["seed"] => load(catalog::seed::demo_fixture()).await,
         ["seed", "--synthetic", n] => {

@@ -78,8 +78,12 @@ pub struct ProductSummary {
     pub slug: String,
     pub name: String,
     pub brand: String,
+    /// The lowest price of its variants.
     #[schema(example = "49.99")]
     pub price: Decimal,
+    /// The highest price of its variants: above `price`, the product is sold "from" `price`.
+    #[schema(example = "59.99")]
+    pub max_price: Decimal,
     #[schema(value_type = String)]
     pub currency: &'static str,
     /// The main image's URL.
@@ -99,6 +103,7 @@ impl From<SummaryRow> for ProductSummary {
             name: row.name,
             brand: row.brand,
             price: row.price,
+            max_price: row.max_price.unwrap_or(row.price),
             currency: CURRENCY,
             image: row.image,
             in_stock: row.in_stock,
@@ -150,6 +155,20 @@ pub struct Image {
     pub height: Option<u32>,
 }
 
+/// One way to buy a product: its own SKU (what a cart line names), option values, price and stock.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Variant {
+    #[schema(value_type = String)]
+    pub sku: Sku,
+    /// One value per option name of the product, in its order; empty for a plain product.
+    pub option_values: Vec<String>,
+    #[schema(example = "49.99")]
+    pub price: Decimal,
+    /// Units that can be sold now.
+    pub available: u32,
+    pub in_stock: bool,
+}
+
 /// One active product: its document as the search index gets it, and its images.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[schema(as = ProductDetail)]
@@ -181,6 +200,11 @@ pub struct ProductPage {
     /// Grows with every change of the product.
     pub version: u64,
     pub images: Vec<Image>,
+    /// Option names in display order (`["size", "color"]`); empty for a plain product.
+    pub option_names: Vec<String>,
+    /// The variants in display order: one for a plain product, with the product's own SKU. `price` is the
+    /// lowest of theirs, `available` their sum.
+    pub variants: Vec<Variant>,
 }
 
 /// The read operations of the storefront; clones share the caches.
@@ -309,6 +333,18 @@ impl Products {
             created_at: document.created_at,
             updated_at: document.updated_at,
             version: document.version,
+            option_names: document.option_names,
+            variants: document
+                .variants
+                .into_iter()
+                .map(|variant| Variant {
+                    sku: variant.sku,
+                    option_values: variant.option_values,
+                    price: variant.price,
+                    available: variant.available,
+                    in_stock: variant.in_stock,
+                })
+                .collect(),
             images,
         })
     }

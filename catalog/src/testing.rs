@@ -32,6 +32,8 @@ pub fn new_product(product: TestProduct) -> NewProduct {
         brand: product.brand,
         name: product.name,
         sku,
+        option_names: Vec::new(),
+        variants: Vec::new(),
     }
 }
 

@@ -48,6 +48,7 @@ export function searchResult(query: string, names: string[], engine: SearchResul
       name,
       brand: 'Brand',
       price: '10.00',
+      max_price: '10.00',
       currency: 'USD',
       image: null,
       in_stock: true,

@@ -121,6 +121,12 @@ seed_demo_catalog() {
     say "loading the built-in demo catalog"
     DATABASE_URL=$(database_url catalog) "$TARGET_DIR/debug/catalog" seed
   fi
+  # Beside it, the demo store: departments, products with variants, real photos.
+  local demo="$ROOT/../shared/data/demo-store"
+  if [ -f "$demo/products.json" ]; then
+    say "loading the demo store from $demo"
+    DATABASE_URL=$(database_url catalog) "$TARGET_DIR/debug/catalog" import-demo "$demo"
+  fi
 }
 
 wait_ready() { # service port

@@ -1,5 +1,7 @@
-//! Catalog events folded into one change per SKU, and the decision of what a change does to the index given
-//! what the indexer last applied for that SKU. No I/O: the writer ([`crate::index`]) carries the decisions out.
+//! Catalog events folded into one change per product SKU, and the decision of what a change does to the index
+//! given what the indexer last applied for that SKU. A stock event is about one variant: it counts for its
+//! product (the event names it, with the product's totals after the change; an event from before variants is
+//! about a product of its own SKU). No I/O: the writer ([`crate::index`]) carries the decisions out.
 //!
 //! **Order.** Within a batch events are folded in stream order. Product documents carry a version that grows
 //! with every change: an older document or deletion never replaces a newer one, whichever order they arrive
@@ -24,17 +26,22 @@ use crate::document::to_document;
 /// One catalog event the indexer cares about.
 #[derive(Debug, Clone)]
 pub enum Incoming {
-    Upserted(ProductUpserted),
+    /// Boxed: a document is several times the size of the other events.
+    Upserted(Box<ProductUpserted>),
     Deleted(ProductDeleted),
     Stock(StockChanged),
 }
 
 impl Incoming {
+    /// The SKU of the product the event is about (the key of its document).
     pub fn sku(&self) -> &str {
         match self {
             Self::Upserted(product) => &product.sku,
             Self::Deleted(deleted) => &deleted.sku,
-            Self::Stock(stock) => &stock.sku,
+            Self::Stock(stock) => stock
+                .product
+                .as_ref()
+                .map_or(&stock.sku, |product| &product.sku),
         }
     }
 }
@@ -96,9 +103,7 @@ pub fn coalesce(events: impl IntoIterator<Item = Incoming>) -> Vec<Change> {
             }
         });
         match event {
-            Incoming::Upserted(product) => {
-                set_document(change, Document::Upserted(Box::new(product)))
-            }
+            Incoming::Upserted(product) => set_document(change, Document::Upserted(product)),
             Incoming::Deleted(deleted) => set_document(
                 change,
                 Document::Deleted {
@@ -106,19 +111,28 @@ pub fn coalesce(events: impl IntoIterator<Item = Incoming>) -> Vec<Change> {
                     at: deleted.deleted_at,
                 },
             ),
-            Incoming::Stock(stock) => match &mut change.document {
-                Some(Document::Upserted(product)) => {
-                    product.available = stock.available;
-                    product.in_stock = stock.in_stock;
+            Incoming::Stock(stock) => {
+                let totals = stock.product_stock();
+                match &mut change.document {
+                    Some(Document::Upserted(product)) => {
+                        product.available = totals.available;
+                        product.in_stock = totals.in_stock;
+                        if let Some(variant) =
+                            product.variants.iter_mut().find(|v| v.sku == stock.sku)
+                        {
+                            variant.available = stock.available;
+                            variant.in_stock = stock.in_stock;
+                        }
+                    }
+                    Some(Document::Deleted { .. }) => {}
+                    None => {
+                        change.stock = Some(Stock {
+                            available: totals.available,
+                            in_stock: totals.in_stock,
+                        })
+                    }
                 }
-                Some(Document::Deleted { .. }) => {}
-                None => {
-                    change.stock = Some(Stock {
-                        available: stock.available,
-                        in_stock: stock.in_stock,
-                    })
-                }
-            },
+            }
         }
     }
     order
@@ -251,7 +265,7 @@ mod tests {
     use super::*;
 
     fn upserted(sku: &str, version: u64, available: u32) -> Incoming {
-        Incoming::Upserted(ProductUpserted {
+        Incoming::Upserted(Box::new(ProductUpserted {
             sku: Sku::parse(sku).unwrap(),
             slug: sku.to_lowercase(),
             name: format!("Product {sku} v{version}"),
@@ -273,7 +287,9 @@ mod tests {
             created_at: Utc::now() - Duration::days(10),
             updated_at: Utc::now(),
             version,
-        })
+            option_names: vec![],
+            variants: vec![],
+        }))
     }
 
     fn deleted(sku: &str, version: u64) -> Incoming {
@@ -295,6 +311,7 @@ mod tests {
             order_number: None,
             product_version: 1,
             changed_at: Utc::now(),
+            product: None,
         })
     }
 
@@ -445,5 +462,34 @@ mod tests {
         let plan = plan(coalesce([Incoming::Upserted(product)]), &HashMap::new());
         assert_eq!(plan.remove, ["A"]);
         assert!(!plan.remember[0].1.indexed);
+    }
+
+    #[test]
+    fn a_variants_stock_counts_for_its_products_document() {
+        let mut variant_stock = stock("SHOE-42", 3);
+        let Incoming::Stock(event) = &mut variant_stock else {
+            unreachable!()
+        };
+        event.product = Some(platform::contracts::catalog::ProductStock {
+            sku: Sku::parse("SHOE").unwrap(),
+            available: 10,
+            in_stock: true,
+        });
+        let changes = coalesce([upserted("SHOE", 1, 13), variant_stock.clone()]);
+        assert_eq!(changes.len(), 1, "one product: {changes:?}");
+        let Some(Document::Upserted(product)) = &changes[0].document else {
+            panic!("expected a document: {changes:?}");
+        };
+        assert_eq!(product.available, 10);
+
+        let changes = coalesce([variant_stock]);
+        assert_eq!(changes[0].sku, "SHOE");
+        assert_eq!(
+            changes[0].stock,
+            Some(Stock {
+                available: 10,
+                in_stock: true
+            })
+        );
     }
 }

@@ -60,7 +60,7 @@ pub fn parse(payload: &[u8]) -> Parsed {
     let incoming = if envelope.is::<ProductUpserted>() {
         envelope
             .read()
-            .map(|envelope| Incoming::Upserted(envelope.data))
+            .map(|envelope| Incoming::Upserted(Box::new(envelope.data)))
     } else if envelope.is::<ProductDeleted>() {
         envelope
             .read()

@@ -15,7 +15,7 @@ use rust_decimal::prelude::ToPrimitive as _;
 use sha2::{Digest as _, Sha256};
 
 /// Bumped whenever [`to_document`] changes what it writes: a new schema means a rebuild, like new settings.
-const DOCUMENT_SCHEMA: u32 = 2;
+const DOCUMENT_SCHEMA: u32 = 3;
 
 /// Most values a facet returns: the 30 brands the API shows, and a category's children. Counting stops
 /// there, which is most of what a facet costs per keystroke on a broad query.
@@ -71,6 +71,7 @@ pub fn to_document(product: &ProductUpserted) -> Option<SearchDocument> {
         categories,
         category_levels,
         price: product.price,
+        max_price: product.variants.iter().map(|variant| variant.price).max(),
         price_cents,
         price_range: price_range_of(price_cents) as u8,
         currency: product.currency.clone(),
@@ -188,6 +189,8 @@ mod tests {
             created_at: Utc::now(),
             updated_at: Utc::now(),
             version: 4,
+            option_names: vec![],
+            variants: vec![],
         }
     }
 

@@ -124,7 +124,11 @@ impl Rebuilder {
         let mut pending = Vec::with_capacity(WRITE);
         loop {
             let page = self.page(after.clone()).await?;
-            pending.extend(page.products.into_iter().map(Incoming::Upserted));
+            pending.extend(
+                page.products
+                    .into_iter()
+                    .map(|product| Incoming::Upserted(Box::new(product))),
+            );
             if pending.len() >= WRITE || page.next.is_none() {
                 copied += pending.len() as u64;
                 let changes = coalesce(std::mem::take(&mut pending));

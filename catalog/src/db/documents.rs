@@ -4,11 +4,11 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use platform::contracts::catalog::{CategoryRef, ProductStatus, ProductUpserted};
+use platform::contracts::catalog::{CategoryRef, ProductStatus, ProductUpserted, VariantDocument};
 use rust_decimal::Decimal;
 use sqlx::{AssertSqlSafe, MySqlConnection, Row as _};
 
-use super::placeholders;
+use super::{placeholders, stock::json_strings};
 
 /// The shop's currency; prices are stored in it.
 pub const CURRENCY: &str = "USD";
@@ -24,10 +24,9 @@ pub async fn load(
     let list = placeholders(ids.len());
     let sql = format!(
         "SELECT p.id, p.sku, p.slug, p.name, p.description, p.brand, p.status, p.price, p.popularity, \
-                p.created_at, p.updated_at, p.version, \
-                CAST(COALESCE(i.on_hand, 0) AS UNSIGNED) AS on_hand, CAST(COALESCE(i.reserved, 0) AS UNSIGNED) AS reserved, \
+                p.created_at, p.updated_at, p.version, p.option_names, \
                 (SELECT url FROM product_images im WHERE im.product_id = p.id ORDER BY im.position LIMIT 1) AS image \
-         FROM products p LEFT JOIN inventory i ON i.product_id = p.id WHERE p.id IN ({list})"
+         FROM products p WHERE p.id IN ({list})"
     );
     let mut query = sqlx::query(AssertSqlSafe(sql));
     for id in ids {
@@ -35,14 +34,16 @@ pub async fn load(
     }
     let rows = query.fetch_all(&mut *conn).await?;
     let mut categories = categories_of(conn, ids).await?;
+    let mut variants = variants_of(conn, ids).await?;
 
     rows.iter()
         .map(|row| {
             let id: u32 = row.try_get("id")?;
-            let on_hand = row.try_get::<u64, _>("on_hand")? as u32;
-            let reserved = row.try_get::<u64, _>("reserved")? as u32;
             let (category_path, all) = categories.remove(&id).unwrap_or_default();
-            let available = on_hand.saturating_sub(reserved);
+            let variants = variants.remove(&id).unwrap_or_default();
+            let available = variants
+                .iter()
+                .fold(0_u32, |sum, variant| sum.saturating_add(variant.available));
             Ok(ProductUpserted {
                 sku: row.try_get("sku")?,
                 slug: row.try_get("slug")?,
@@ -61,9 +62,46 @@ pub async fn load(
                 created_at: row.try_get::<DateTime<Utc>, _>("created_at")?,
                 updated_at: row.try_get::<DateTime<Utc>, _>("updated_at")?,
                 version: row.try_get("version")?,
+                option_names: json_strings(row, "option_names")?,
+                variants,
             })
         })
         .collect()
+}
+
+/// The variants of each product of `ids`, in display order, with their stock.
+async fn variants_of(
+    conn: &mut MySqlConnection,
+    ids: &[u32],
+) -> Result<HashMap<u32, Vec<VariantDocument>>, sqlx::Error> {
+    let sql = format!(
+        "SELECT v.product_id, v.sku, v.option_values, v.price, \
+                GREATEST(CAST(COALESCE(i.on_hand, 0) AS SIGNED) - CAST(COALESCE(i.reserved, 0) AS SIGNED), 0) AS available \
+         FROM variants v LEFT JOIN inventory i ON i.variant_id = v.id \
+         WHERE v.product_id IN ({}) ORDER BY v.product_id, v.position",
+        placeholders(ids.len())
+    );
+    let mut query = sqlx::query(AssertSqlSafe(sql));
+    for id in ids {
+        query = query.bind(*id);
+    }
+    let mut by_product: HashMap<u32, Vec<VariantDocument>> = HashMap::new();
+    for row in query.fetch_all(&mut *conn).await? {
+        let available = row
+            .try_get::<i64, _>("available")?
+            .clamp(0, i64::from(u32::MAX)) as u32;
+        by_product
+            .entry(row.try_get("product_id")?)
+            .or_default()
+            .push(VariantDocument {
+                sku: row.try_get("sku")?,
+                option_values: json_strings(&row, "option_values")?,
+                price: row.try_get("price")?,
+                available,
+                in_stock: available > 0,
+            });
+    }
+    Ok(by_product)
 }
 
 /// The id of the active product with `slug`.

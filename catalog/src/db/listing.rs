@@ -66,7 +66,9 @@ pub struct SummaryRow {
     pub slug: String,
     pub name: String,
     pub brand: String,
+    /// The lowest price of its variants, and the highest (`None` without variants, which cannot happen).
     pub price: Decimal,
+    pub max_price: Option<Decimal>,
     pub image: Option<String>,
     pub in_stock: bool,
     pub available: u32,
@@ -169,8 +171,12 @@ pub fn bind_filter<'q>(
     query
 }
 
+/// A summary's columns, from `products p`: units available and the highest price over its variants.
 pub(crate) const SUMMARY_COLUMNS: &str = "p.id, p.sku, p.slug, p.name, p.brand, p.price, p.popularity, p.in_stock, \
-     p.created_at, GREATEST(CAST(COALESCE(i.on_hand, 0) AS SIGNED) - CAST(COALESCE(i.reserved, 0) AS SIGNED), 0) AS available, \
+     p.created_at, \
+     (SELECT CAST(COALESCE(SUM(i.on_hand - i.reserved), 0) AS SIGNED) FROM variants v \
+      JOIN inventory i ON i.variant_id = v.id WHERE v.product_id = p.id) AS available, \
+     (SELECT MAX(v.price) FROM variants v WHERE v.product_id = p.id) AS max_price, \
      (SELECT url FROM product_images im WHERE im.product_id = p.id ORDER BY im.position LIMIT 1) AS image";
 
 pub(crate) fn summary_from_row(row: &sqlx::mysql::MySqlRow) -> Result<SummaryRow, sqlx::Error> {
@@ -181,6 +187,7 @@ pub(crate) fn summary_from_row(row: &sqlx::mysql::MySqlRow) -> Result<SummaryRow
         name: row.try_get("name")?,
         brand: row.try_get("brand")?,
         price: row.try_get("price")?,
+        max_price: row.try_get("max_price")?,
         image: row.try_get("image")?,
         in_stock: row.try_get("in_stock")?,
         available: row
@@ -198,7 +205,7 @@ pub fn page_sql(filter: &Filter, sort: Sort) -> String {
     format!(
         "SELECT {SUMMARY_COLUMNS} FROM (SELECT f.{key} AS id, f.price, f.popularity, f.created_at {from} \
          ORDER BY {order} LIMIT ? OFFSET ?) page \
-         JOIN products p ON p.id = page.id LEFT JOIN inventory i ON i.product_id = p.id \
+         JOIN products p ON p.id = page.id \
          ORDER BY {outer}",
         order = sort.order_by(key),
         outer = sort.order_by("id").replace("f.", "page."),

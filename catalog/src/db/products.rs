@@ -1,5 +1,6 @@
 //! The product write path: a batch of [`NewProduct`]s becomes products, category links (with ancestors and
-//! the listing's sort keys), images, initial inventory and search prefixes, in the caller's transaction.
+//! the listing's sort keys), images, variants with their initial inventory and search prefixes, in the
+//! caller's transaction.
 //! Unchanged products (same content hash) are skipped, so re-importing a file writes nothing new.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -9,7 +10,7 @@ use sqlx::{AssertSqlSafe, MySqlConnection, QueryBuilder, Row as _};
 
 use super::{categories::CategoryCache, placeholders};
 use crate::{
-    domain::{NewProduct, ProductStatus, Sku},
+    domain::{NewProduct, NewVariant, ProductStatus, Sku},
     text::{MAX_PREFIX, index_prefixes},
 };
 
@@ -67,12 +68,7 @@ pub async fn upsert(
 
     write_links(conn, categories, &changed, &ids).await?;
     write_images(conn, &changed, &ids).await?;
-    let mut inventory = QueryBuilder::new("INSERT IGNORE INTO inventory (product_id, on_hand) ");
-    inventory.push_values(&changed, |mut row, product| {
-        row.push_bind(ids[product.sku.as_str()].0)
-            .push_bind(product.initial_stock);
-    });
-    inventory.build().execute(&mut *conn).await?;
+    write_variants(conn, &changed, &ids).await?;
     refresh_in_stock(conn, &id_list).await?;
     write_search_prefixes(conn, &changed, &ids).await?;
     Ok((counts, id_list))
@@ -101,7 +97,8 @@ async fn write_products(
     products: &[&NewProduct],
 ) -> Result<(), sqlx::Error> {
     let mut insert = QueryBuilder::new(
-        "INSERT INTO products (sku, slug, name, description, brand, price, status, popularity, content_hash) ",
+        "INSERT INTO products (sku, slug, name, description, brand, price, status, popularity, content_hash, \
+         option_names) ",
     );
     insert.push_values(products, |mut row, product| {
         row.push_bind(product.sku.as_str())
@@ -112,13 +109,14 @@ async fn write_products(
             .push_bind(product.price)
             .push_bind(product.status)
             .push_bind(product.popularity)
-            .push_bind(product.content_hash());
+            .push_bind(product.content_hash())
+            .push_bind(json_array(&product.option_names));
     });
     insert.push(
         " ON DUPLICATE KEY UPDATE slug = VALUES(slug), name = VALUES(name), \
          description = VALUES(description), brand = VALUES(brand), price = VALUES(price), \
          status = VALUES(status), popularity = VALUES(popularity), content_hash = VALUES(content_hash), \
-         version = version + 1, updated_at = CURRENT_TIMESTAMP(6)",
+         option_names = VALUES(option_names), version = version + 1, updated_at = CURRENT_TIMESTAMP(6)",
     );
     insert.build().execute(&mut *conn).await?;
     Ok(())
@@ -275,20 +273,150 @@ async fn write_images(
     Ok(())
 }
 
-/// Recomputes the denormalized `in_stock` flags of `ids` from inventory, on products and their links.
+fn json_array(values: &[String]) -> String {
+    serde_json::to_string(values).unwrap_or_else(|_| "[]".to_owned())
+}
+
+/// Writes each product's variants: new ones with their initial stock, existing ones (same SKU) with their new
+/// values and current stock, and removes those the product no longer has (refused by the database when
+/// orders refer to them). A SKU that is another product's variant is refused.
+async fn write_variants(
+    conn: &mut MySqlConnection,
+    products: &[&NewProduct],
+    ids: &HashMap<String, (u32, DateTime<Utc>)>,
+) -> Result<(), sqlx::Error> {
+    let variants: Vec<(u32, NewVariant)> = products
+        .iter()
+        .flat_map(|product| {
+            let product_id = ids[product.sku.as_str()].0;
+            product
+                .sold_as()
+                .into_owned()
+                .into_iter()
+                .map(move |variant| (product_id, variant))
+        })
+        .collect();
+    let skus: Vec<&str> = variants.iter().map(|(_, v)| v.sku.as_str()).collect();
+    for chunk in skus.chunks(ROWS_PER_INSERT) {
+        let sql = format!(
+            "SELECT v.sku, p.sku AS product_sku, v.product_id FROM variants v JOIN products p ON p.id = v.product_id \
+             WHERE v.sku IN ({})",
+            placeholders(chunk.len())
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for sku in chunk {
+            query = query.bind(*sku);
+        }
+        for row in query.fetch_all(&mut *conn).await? {
+            let sku: String = row.try_get("sku")?;
+            let owner: u32 = row.try_get("product_id")?;
+            if variants
+                .iter()
+                .any(|(product_id, v)| v.sku.as_str() == sku && *product_id != owner)
+            {
+                let product_sku: String = row.try_get("product_sku")?;
+                return Err(sqlx::Error::Protocol(format!(
+                    "SKU {sku} is already a variant of product {product_sku}"
+                )));
+            }
+        }
+    }
+    let product_ids: Vec<u32> = products.iter().map(|p| ids[p.sku.as_str()].0).collect();
+    // Variants that are gone; then the others' positions out of the way, so that reordering never meets a
+    // position still held by the row that gives it up.
+    let list = placeholders(product_ids.len());
+    let mut gone = sqlx::query(AssertSqlSafe(format!(
+        "DELETE FROM variants WHERE product_id IN ({list}) AND sku NOT IN ({})",
+        placeholders(skus.len())
+    )));
+    for id in &product_ids {
+        gone = gone.bind(*id);
+    }
+    for sku in &skus {
+        gone = gone.bind(*sku);
+    }
+    gone.execute(&mut *conn).await?;
+    let mut aside = sqlx::query(AssertSqlSafe(format!(
+        "UPDATE variants SET position = position + 32768 WHERE product_id IN ({list})"
+    )));
+    for id in &product_ids {
+        aside = aside.bind(*id);
+    }
+    aside.execute(&mut *conn).await?;
+
+    let mut position = HashMap::<u32, u16>::new();
+    let rows: Vec<(u32, u16, &NewVariant)> = variants
+        .iter()
+        .map(|(product_id, variant)| {
+            let at = position.entry(*product_id).or_default();
+            *at += 1;
+            (*product_id, *at - 1, variant)
+        })
+        .collect();
+    for chunk in rows.chunks(ROWS_PER_INSERT / 2) {
+        let mut insert = QueryBuilder::new(
+            "INSERT INTO variants (product_id, sku, price, option_values, position) ",
+        );
+        insert.push_values(chunk, |mut row, (product_id, position, variant)| {
+            row.push_bind(*product_id)
+                .push_bind(variant.sku.as_str())
+                .push_bind(variant.price)
+                .push_bind(json_array(&variant.option_values))
+                .push_bind(*position);
+        });
+        insert.push(
+            " ON DUPLICATE KEY UPDATE price = VALUES(price), option_values = VALUES(option_values), \
+             position = VALUES(position), updated_at = CURRENT_TIMESTAMP(6)",
+        );
+        insert.build().execute(&mut *conn).await?;
+    }
+    let mut variant_ids: HashMap<String, u32> = HashMap::new();
+    for chunk in skus.chunks(ROWS_PER_INSERT) {
+        let sql = format!(
+            "SELECT id, sku FROM variants WHERE sku IN ({})",
+            placeholders(chunk.len())
+        );
+        let mut query = sqlx::query_as::<_, (u32, String)>(AssertSqlSafe(sql));
+        for sku in chunk {
+            query = query.bind(*sku);
+        }
+        variant_ids.extend(
+            query
+                .fetch_all(&mut *conn)
+                .await?
+                .into_iter()
+                .map(|(id, sku)| (sku, id)),
+        );
+    }
+    for chunk in variants.chunks(ROWS_PER_INSERT) {
+        let mut inventory =
+            QueryBuilder::new("INSERT IGNORE INTO inventory (variant_id, on_hand) ");
+        inventory.push_values(chunk, |mut row, (_, variant)| {
+            row.push_bind(variant_ids[variant.sku.as_str()])
+                .push_bind(variant.initial_stock);
+        });
+        inventory.build().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Recomputes the denormalized `in_stock` flags of products `ids` (any variant with units available) from
+/// inventory, on products and their links.
 pub async fn refresh_in_stock(conn: &mut MySqlConnection, ids: &[u32]) -> Result<(), sqlx::Error> {
     if ids.is_empty() {
         return Ok(());
     }
     let list = placeholders(ids.len());
+    let any_available = "EXISTS (SELECT 1 FROM variants v JOIN inventory i ON i.variant_id = v.id \
+                         WHERE v.product_id = {id} AND i.on_hand > i.reserved)";
     for sql in [
         format!(
-            "UPDATE products p JOIN inventory i ON i.product_id = p.id \
-             SET p.in_stock = (i.on_hand > i.reserved) WHERE p.id IN ({list})"
+            "UPDATE products p SET p.in_stock = {} WHERE p.id IN ({list})",
+            any_available.replace("{id}", "p.id")
         ),
         format!(
-            "UPDATE product_categories pc JOIN inventory i ON i.product_id = pc.product_id \
-             SET pc.in_stock = (i.on_hand > i.reserved) WHERE pc.product_id IN ({list})"
+            "UPDATE product_categories pc SET pc.in_stock = {} WHERE pc.product_id IN ({list})",
+            any_available.replace("{id}", "pc.product_id")
         ),
     ] {
         let mut query = sqlx::query(AssertSqlSafe(sql));
@@ -381,11 +509,13 @@ pub async fn remove(conn: &mut MySqlConnection, sku: &Sku) -> Result<Removal, sq
     };
     let id: u32 = row.try_get("id")?;
     let version: u64 = row.try_get("version")?;
-    let referenced: Option<u32> =
-        sqlx::query_scalar("SELECT product_id FROM reservation_lines WHERE product_id = ? LIMIT 1")
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?;
+    let referenced: Option<u32> = sqlx::query_scalar(
+        "SELECT rl.variant_id FROM variants v JOIN reservation_lines rl ON rl.variant_id = v.id \
+         WHERE v.product_id = ? LIMIT 1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
     if referenced.is_some() {
         sqlx::query(
             "UPDATE products SET status = 'archived', version = version + 1, updated_at = CURRENT_TIMESTAMP(6) \
@@ -404,7 +534,7 @@ pub async fn remove(conn: &mut MySqlConnection, sku: &Sku) -> Result<Removal, sq
             .await?;
         return Ok(Removal::Archived { id });
     }
-    // Links, images, inventory and search entries go with it (ON DELETE CASCADE).
+    // Links, images, variants with their inventory and search entries go with it (ON DELETE CASCADE).
     sqlx::query("DELETE FROM products WHERE id = ?")
         .bind(id)
         .execute(&mut *conn)

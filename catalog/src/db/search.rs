@@ -265,7 +265,7 @@ pub async fn summaries(
         return Ok(HashMap::new());
     }
     let sql = format!(
-        "SELECT {SUMMARY_COLUMNS} FROM products p LEFT JOIN inventory i ON i.product_id = p.id WHERE p.id IN ({})",
+        "SELECT {SUMMARY_COLUMNS} FROM products p WHERE p.id IN ({})",
         placeholders(ids.len())
     );
     let mut query = sqlx::query(AssertSqlSafe(sql));

@@ -9,12 +9,16 @@ use sqlx::{AssertSqlSafe, MySqlConnection, MySqlPool, Row as _};
 use super::{is_duplicate_key, placeholders};
 use crate::domain::reservation::{State, release_reason_from_db};
 
-/// A product as a quote shows it.
+/// A variant as a quote shows it.
 #[derive(Debug, Clone)]
 pub struct QuoteRow {
+    /// The variant's SKU.
     pub sku: Sku,
+    /// The product's slug and name.
     pub slug: String,
     pub name: String,
+    /// The variant's option values, in its product's option order (empty for a plain product).
+    pub option_values: Vec<String>,
     pub price: Decimal,
     /// Active, and so for sale.
     pub sellable: bool,
@@ -22,13 +26,14 @@ pub struct QuoteRow {
     pub image: Option<String>,
 }
 
-/// The products with these SKUs (values that name none are simply not found).
+/// The variants with these SKUs (values that name none are simply not found).
 pub async fn quote(pool: &MySqlPool, skus: &[String]) -> Result<Vec<QuoteRow>, sqlx::Error> {
     let sql = format!(
-        "SELECT p.sku, p.slug, p.name, p.price, p.status = 'active' AS sellable, \
+        "SELECT v.sku, p.slug, p.name, v.option_values, v.price, p.status = 'active' AS sellable, \
                 GREATEST(CAST(COALESCE(i.on_hand, 0) AS SIGNED) - CAST(COALESCE(i.reserved, 0) AS SIGNED), 0) AS available, \
                 (SELECT url FROM product_images im WHERE im.product_id = p.id ORDER BY im.position LIMIT 1) AS image \
-         FROM products p LEFT JOIN inventory i ON i.product_id = p.id WHERE p.sku IN ({})",
+         FROM variants v JOIN products p ON p.id = v.product_id LEFT JOIN inventory i ON i.variant_id = v.id \
+         WHERE v.sku IN ({})",
         placeholders(skus.len())
     );
     let mut query = sqlx::query(AssertSqlSafe(sql));
@@ -42,6 +47,7 @@ pub async fn quote(pool: &MySqlPool, skus: &[String]) -> Result<Vec<QuoteRow>, s
                 sku: row.try_get("sku")?,
                 slug: row.try_get("slug")?,
                 name: row.try_get("name")?,
+                option_values: json_strings(row, "option_values")?,
                 price: row.try_get("price")?,
                 sellable: row.try_get("sellable")?,
                 available: row.try_get::<i64, _>("available")?.max(0) as u32,
@@ -51,17 +57,17 @@ pub async fn quote(pool: &MySqlPool, skus: &[String]) -> Result<Vec<QuoteRow>, s
         .collect()
 }
 
-/// Units available now per SKU by a plain (non-locking) read, or `None` when `order_number` already has a
-/// reservation. SKUs without a product or inventory row are left out.
+/// Units available now per variant SKU by a plain (non-locking) read, or `None` when `order_number` already
+/// has a reservation. SKUs without a variant or inventory row are left out.
 pub async fn available_unless_reserved<'a>(
     pool: &MySqlPool,
     order_number: &OrderNumber,
     skus: impl ExactSizeIterator<Item = &'a Sku>,
 ) -> Result<Option<Vec<(Sku, u32)>>, sqlx::Error> {
     let sql = format!(
-        "SELECT p.sku, GREATEST(CAST(i.on_hand AS SIGNED) - CAST(i.reserved AS SIGNED), 0) AS available, \
+        "SELECT v.sku, GREATEST(CAST(i.on_hand AS SIGNED) - CAST(i.reserved AS SIGNED), 0) AS available, \
                 EXISTS (SELECT 1 FROM reservations r WHERE r.order_number = ?) AS known \
-         FROM products p JOIN inventory i ON i.product_id = p.id WHERE p.sku IN ({})",
+         FROM variants v JOIN inventory i ON i.variant_id = v.id WHERE v.sku IN ({})",
         placeholders(skus.len())
     );
     let mut query = sqlx::query(AssertSqlSafe(sql)).bind(order_number);
@@ -81,24 +87,26 @@ pub async fn available_unless_reserved<'a>(
     Ok(Some(available))
 }
 
-/// A product a reserve asks for, by a plain read.
+/// A variant a reserve asks for, by a plain read.
 #[derive(Debug, Clone)]
 pub struct ReserveCandidate {
+    /// The variant's id.
     pub id: u32,
     pub sku: Sku,
     pub sellable: bool,
     pub available: u32,
 }
 
-/// The products with these SKUs, read without locks (the latest committed stock).
+/// The variants with these SKUs, read without locks (the latest committed stock).
 pub async fn candidates<'a>(
     conn: &mut MySqlConnection,
     skus: impl ExactSizeIterator<Item = &'a Sku>,
 ) -> Result<Vec<ReserveCandidate>, sqlx::Error> {
     let sql = format!(
-        "SELECT p.id, p.sku, p.status = 'active' AS sellable, \
+        "SELECT v.id, v.sku, p.status = 'active' AS sellable, \
                 GREATEST(CAST(COALESCE(i.on_hand, 0) AS SIGNED) - CAST(COALESCE(i.reserved, 0) AS SIGNED), 0) AS available \
-         FROM products p LEFT JOIN inventory i ON i.product_id = p.id WHERE p.sku IN ({})",
+         FROM variants v JOIN products p ON p.id = v.product_id LEFT JOIN inventory i ON i.variant_id = v.id \
+         WHERE v.sku IN ({})",
         placeholders(skus.len())
     );
     let mut query = sqlx::query(AssertSqlSafe(sql));
@@ -118,38 +126,67 @@ pub async fn candidates<'a>(
         .collect()
 }
 
-/// The id of the product with `sku`.
-pub async fn product_id(conn: &mut MySqlConnection, sku: &Sku) -> Result<Option<u32>, sqlx::Error> {
-    sqlx::query_scalar("SELECT id FROM products WHERE sku = ?")
+/// The id of the variant with `sku`.
+pub async fn variant_id(conn: &mut MySqlConnection, sku: &Sku) -> Result<Option<u32>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM variants WHERE sku = ?")
         .bind(sku)
         .fetch_optional(&mut *conn)
         .await
 }
 
-/// One product's stock, locked.
+/// One variant's stock, locked.
 #[derive(Debug, Clone)]
 pub struct InventoryRow {
-    pub product_id: u32,
+    pub variant_id: u32,
     pub sku: Sku,
     pub on_hand: u32,
     pub reserved: u32,
-    /// The product's version, which stock events carry.
+    pub product_id: u32,
+    /// The product's SKU and version, which stock events carry.
+    pub product_sku: Sku,
     pub version: u64,
 }
 
-/// Locks the inventory rows of `product_ids` in ascending id order (the lock order every stock transaction
-/// keeps).
+/// Locks the stock of `variant_ids`: first their products' rows in ascending product id order, then their
+/// inventory rows in ascending variant id order (the lock order every stock transaction keeps). Holding the
+/// product rows, the transaction is the only one changing any stock of those products, so the product totals
+/// it reads ([`product_totals`]) are exact.
 pub async fn lock_inventory(
     conn: &mut MySqlConnection,
-    product_ids: &[u32],
+    variant_ids: &[u32],
 ) -> Result<Vec<InventoryRow>, sqlx::Error> {
-    let mut ids = product_ids.to_vec();
+    let mut ids = variant_ids.to_vec();
     ids.sort_unstable();
     ids.dedup();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = placeholders(ids.len());
+    // A variant never changes product, so a plain read finds the products. Locking them is a statement of its
+    // own, on their primary key alone: a join or subquery there would lock variant rows too, in whatever order
+    // the optimizer reads them.
+    let mut query = sqlx::query_scalar::<_, u32>(AssertSqlSafe(format!(
+        "SELECT DISTINCT product_id FROM variants WHERE id IN ({list})"
+    )));
+    for id in &ids {
+        query = query.bind(*id);
+    }
+    let mut product_ids = query.fetch_all(&mut *conn).await?;
+    product_ids.sort_unstable();
+    if !product_ids.is_empty() {
+        let mut query = sqlx::query(AssertSqlSafe(format!(
+            "SELECT id FROM products WHERE id IN ({}) ORDER BY id FOR UPDATE",
+            placeholders(product_ids.len())
+        )));
+        for id in &product_ids {
+            query = query.bind(*id);
+        }
+        query.fetch_all(&mut *conn).await?;
+    }
     let sql = format!(
-        "SELECT i.product_id, p.sku, i.on_hand, i.reserved, p.version FROM inventory i \
-         JOIN products p ON p.id = i.product_id WHERE i.product_id IN ({}) ORDER BY i.product_id FOR UPDATE",
-        placeholders(ids.len())
+        "SELECT i.variant_id, v.sku, i.on_hand, i.reserved, p.id AS product_id, p.sku AS product_sku, p.version \
+         FROM inventory i JOIN variants v ON v.id = i.variant_id JOIN products p ON p.id = v.product_id \
+         WHERE i.variant_id IN ({list}) ORDER BY i.variant_id FOR UPDATE"
     );
     let mut query = sqlx::query(AssertSqlSafe(sql));
     for id in &ids {
@@ -159,27 +196,55 @@ pub async fn lock_inventory(
     rows.iter()
         .map(|row| {
             Ok(InventoryRow {
-                product_id: row.try_get("product_id")?,
+                variant_id: row.try_get("variant_id")?,
                 sku: row.try_get("sku")?,
                 on_hand: row.try_get("on_hand")?,
                 reserved: row.try_get("reserved")?,
+                product_id: row.try_get("product_id")?,
+                product_sku: row.try_get("product_sku")?,
                 version: row.try_get("version")?,
             })
         })
         .collect()
 }
 
-/// Sets a product's counters (its row locked by [`lock_inventory`]).
+/// Units available per product of `product_ids`, all its variants together (read under the product locks
+/// of [`lock_inventory`], after the changes of the transaction).
+pub async fn product_totals(
+    conn: &mut MySqlConnection,
+    product_ids: &[u32],
+) -> Result<Vec<(u32, u32)>, sqlx::Error> {
+    if product_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT v.product_id, CAST(COALESCE(SUM(i.on_hand - i.reserved), 0) AS UNSIGNED) AS available \
+         FROM variants v JOIN inventory i ON i.variant_id = v.id WHERE v.product_id IN ({}) GROUP BY v.product_id",
+        placeholders(product_ids.len())
+    );
+    let mut query = sqlx::query_as::<_, (u32, u64)>(AssertSqlSafe(sql));
+    for id in product_ids {
+        query = query.bind(*id);
+    }
+    Ok(query
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|(id, available)| (id, u32::try_from(available).unwrap_or(u32::MAX)))
+        .collect())
+}
+
+/// Sets a variant's counters (its row locked by [`lock_inventory`]).
 pub async fn set_inventory(
     conn: &mut MySqlConnection,
-    product_id: u32,
+    variant_id: u32,
     on_hand: u32,
     reserved: u32,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE inventory SET on_hand = ?, reserved = ?, updated_at = CURRENT_TIMESTAMP(6) WHERE product_id = ?")
+    sqlx::query("UPDATE inventory SET on_hand = ?, reserved = ?, updated_at = CURRENT_TIMESTAMP(6) WHERE variant_id = ?")
         .bind(on_hand)
         .bind(reserved)
-        .bind(product_id)
+        .bind(variant_id)
         .execute(&mut *conn)
         .await?;
     Ok(())
@@ -285,21 +350,21 @@ pub async fn set_state(
     Ok(())
 }
 
-/// One line of a reservation.
+/// One line of a reservation: units of a variant.
 #[derive(Debug, Clone)]
 pub struct HeldLine {
-    pub product_id: u32,
+    pub variant_id: u32,
     pub sku: Sku,
     pub quantity: u32,
 }
 
-/// The lines of the order's reservation, by product id.
+/// The lines of the order's reservation, by variant id.
 pub async fn lines_of(
     conn: &mut MySqlConnection,
     order_number: &OrderNumber,
 ) -> Result<Vec<HeldLine>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT product_id, sku, quantity FROM reservation_lines WHERE order_number = ? ORDER BY product_id",
+        "SELECT variant_id, sku, quantity FROM reservation_lines WHERE order_number = ? ORDER BY variant_id",
     )
     .bind(order_number)
     .fetch_all(&mut *conn)
@@ -307,7 +372,7 @@ pub async fn lines_of(
     rows.iter()
         .map(|row| {
             Ok(HeldLine {
-                product_id: row.try_get(0)?,
+                variant_id: row.try_get(0)?,
                 sku: row.try_get(1)?,
                 quantity: row.try_get(2)?,
             })
@@ -322,16 +387,28 @@ pub async fn insert_lines(
     lines: &[HeldLine],
 ) -> Result<(), sqlx::Error> {
     let mut insert = sqlx::QueryBuilder::new(
-        "INSERT INTO reservation_lines (order_number, product_id, sku, quantity) ",
+        "INSERT INTO reservation_lines (order_number, variant_id, sku, quantity) ",
     );
     insert.push_values(lines, |mut row, line| {
         row.push_bind(order_number)
-            .push_bind(line.product_id)
+            .push_bind(line.variant_id)
             .push_bind(&line.sku)
             .push_bind(line.quantity);
     });
     insert.build().execute(&mut *conn).await?;
     Ok(())
+}
+
+/// A JSON array of strings column (option names or values).
+pub(crate) fn json_strings(
+    row: &sqlx::mysql::MySqlRow,
+    column: &str,
+) -> Result<Vec<String>, sqlx::Error> {
+    let text: String = row.try_get(column)?;
+    serde_json::from_str(&text).map_err(|err| sqlx::Error::ColumnDecode {
+        index: column.to_owned(),
+        source: err.into(),
+    })
 }
 
 /// Order numbers whose reservation expired and is still held, oldest first.

@@ -154,8 +154,24 @@ pub struct ImageInput {
     pub alt_text: String,
 }
 
+/// One variant of a product to create or update: its own SKU, price and stock.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewVariant {
+    pub sku: Sku,
+    /// One value per option name of the product, in its order.
+    pub option_values: Vec<String>,
+    /// Exact, in the shop's currency (two decimals).
+    pub price: Decimal,
+    /// Units on hand when the variant is first created; an update keeps the current stock.
+    pub initial_stock: u32,
+}
+
 /// Everything needed to create or update one product, as the importer, the seed generator and the admin
 /// produce it. `category_paths` are paths of category names from the root (a product may sit in several).
+///
+/// A plain product (no `variants`) is sold as one variant with the product's own SKU, price and initial
+/// stock. A product with variants (see [`NewProduct::with_variants`]) is sold by its variants' SKUs; its
+/// `price` is their lowest and its `initial_stock` is not used.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NewProduct {
     pub sku: Sku,
@@ -163,17 +179,100 @@ pub struct NewProduct {
     pub name: String,
     pub description: String,
     pub brand: String,
-    /// Exact, in the shop's currency (two decimals).
+    /// Exact, in the shop's currency (two decimals): the lowest price of its variants.
     pub price: Decimal,
     pub status: ProductStatus,
     pub popularity: u32,
     pub category_paths: Vec<Vec<String>>,
     pub images: Vec<ImageInput>,
-    /// Units on hand when the product is first created; an update keeps the current stock.
+    /// Units on hand when a plain product is first created; an update keeps the current stock.
     pub initial_stock: u32,
+    /// Option names in display order (`["size", "color"]`); empty for a plain product.
+    #[serde(default)]
+    pub option_names: Vec<String>,
+    /// The variants in display order; empty for a plain product.
+    #[serde(default)]
+    pub variants: Vec<NewVariant>,
 }
 
+/// Most options of one product, and most variants.
+pub const MAX_OPTIONS: usize = 5;
+pub const MAX_VARIANTS: usize = 200;
+
 impl NewProduct {
+    /// The product sold as `variants` of `option_names`, its price the lowest of theirs. Refuses variants that
+    /// do not give one non-empty value per option, repeat a combination or a SKU, or are none or too many.
+    pub fn with_variants(
+        mut self,
+        option_names: Vec<String>,
+        variants: Vec<NewVariant>,
+    ) -> Result<Self, InvalidValue> {
+        if variants.is_empty() || variants.len() > MAX_VARIANTS {
+            return Err(InvalidValue::new(
+                "variants",
+                format!("between 1 and {MAX_VARIANTS} variants"),
+            ));
+        }
+        if option_names.len() > MAX_OPTIONS {
+            return Err(InvalidValue::new(
+                "option_names",
+                format!("at most {MAX_OPTIONS} options"),
+            ));
+        }
+        for (i, name) in option_names.iter().enumerate() {
+            if name.trim().is_empty() || option_names[..i].contains(name) {
+                return Err(InvalidValue::new(
+                    format!("option_names[{i}]"),
+                    "a name, different from the others",
+                ));
+            }
+        }
+        for (i, variant) in variants.iter().enumerate() {
+            if variant.option_values.len() != option_names.len()
+                || variant.option_values.iter().any(|v| v.trim().is_empty())
+            {
+                return Err(InvalidValue::new(
+                    format!("variants[{i}].option_values"),
+                    format!("one value for each of {} options", option_names.len()),
+                ));
+            }
+            let earlier = &variants[..i];
+            if earlier
+                .iter()
+                .any(|v| v.option_values == variant.option_values)
+            {
+                return Err(InvalidValue::new(
+                    format!("variants[{i}].option_values"),
+                    "a combination no other variant has",
+                ));
+            }
+            if earlier.iter().any(|v| v.sku == variant.sku) {
+                return Err(InvalidValue::new(
+                    format!("variants[{i}].sku"),
+                    "a SKU no other variant has",
+                ));
+            }
+        }
+        self.price = variants.iter().map(|v| v.price).min().unwrap_or(self.price);
+        self.option_names = option_names;
+        self.variants = variants;
+        Ok(self)
+    }
+
+    /// The variants the product is sold as: its own, or for a plain product the one that is the product.
+    pub fn sold_as(&self) -> std::borrow::Cow<'_, [NewVariant]> {
+        if self.variants.is_empty() {
+            std::borrow::Cow::Owned(vec![NewVariant {
+                sku: self.sku.clone(),
+                option_values: Vec::new(),
+                price: self.price,
+                initial_stock: self.initial_stock,
+            }])
+        } else {
+            std::borrow::Cow::Borrowed(&self.variants)
+        }
+    }
+
     /// Stable 64-bit FNV-1a of everything an import sets (not the stock, which the shop owns after creation).
     pub fn content_hash(&self) -> u64 {
         let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
@@ -199,6 +298,21 @@ impl NewProduct {
         for image in &self.images {
             feed(image.url.as_bytes());
             feed(image.alt_text.as_bytes());
+        }
+        // Only when there are any: a plain product's hash is what it was before variants, so upgrading
+        // rewrites nothing.
+        if !self.variants.is_empty() {
+            feed(b"variants");
+            for name in &self.option_names {
+                feed(name.as_bytes());
+            }
+            for variant in &self.variants {
+                feed(variant.sku.as_str().as_bytes());
+                feed(variant.price.normalize().to_string().as_bytes());
+                for value in &variant.option_values {
+                    feed(value.as_bytes());
+                }
+            }
         }
         hash
     }

@@ -50,6 +50,9 @@ struct Document {
     name: String,
     brand: String,
     price: Decimal,
+    /// Absent in documents from before variants: one price.
+    #[serde(default)]
+    max_price: Option<Decimal>,
     image: Option<String>,
     available: u32,
     in_stock: bool,
@@ -250,6 +253,7 @@ fn response(
                     name: document.name,
                     brand: document.brand,
                     price: document.price,
+                    max_price: document.max_price.unwrap_or(document.price),
                     currency: CURRENCY,
                     image: document.image,
                     in_stock: document.in_stock,

@@ -51,7 +51,7 @@ pub enum SeedError {
 }
 
 impl SeedError {
-    fn field(index: usize, field: &'static str, reason: impl Into<String>) -> Self {
+    pub(super) fn field(index: usize, field: &'static str, reason: impl Into<String>) -> Self {
         Self::Field {
             index,
             field,
@@ -326,6 +326,8 @@ impl Draft {
             popularity: record.popularity,
             category_paths: self.category_paths,
             images,
+            option_names: Vec::new(),
+            variants: Vec::new(),
         }
     }
 }

@@ -6,6 +6,8 @@
 //!   model, features, size and colour in the name; category paths one to five levels deep; a few hundred
 //!   brands), for load tests at 100k+ products.
 //! - [`demo_fixture`] is a small synthetic catalog, so a demo can be seeded without the shared file.
+//! - [`parse_demo_store`] reads the shared demo store (`../shared/data/demo-store/`): departments, products
+//!   with variants, and the file names of their photos (see `demo_store` for how it derives what it lacks).
 //!
 //! Everything is deterministic, so importing or generating twice gives the same values and an upsert by SKU is
 //! idempotent:
@@ -31,6 +33,7 @@
 //! slug registry, the initial stock).
 
 mod bestbuy;
+mod demo_store;
 mod synthetic;
 
 // Hand-laid tables; one string per line would make them several times longer and no easier to read.
@@ -42,6 +45,7 @@ use std::collections::HashSet;
 use crate::domain::{Sku, Slug};
 
 pub use bestbuy::{SeedError, parse_bestbuy_json};
+pub use demo_store::{DemoProduct, parse_demo_store};
 pub use synthetic::{demo_fixture, synthetic};
 
 /// Leaves room under the 191-character slug limit for a disambiguating suffix.

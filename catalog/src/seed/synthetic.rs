@@ -85,6 +85,8 @@ fn synthetic_product(
             alt_text: name.clone(),
         }],
         name,
+        option_names: Vec::new(),
+        variants: Vec::new(),
     }
 }
 

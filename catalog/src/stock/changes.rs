@@ -1,7 +1,8 @@
 //! The stock changes, one transaction body each, run by `with_retries!` from the operations in `stock`:
 //! reserve, release, commit and set on hand, and how each moves the inventory rows it locked (one StockChanged
-//! event per product, in the same transaction). The lock order of the module's doc is kept here: the
-//! reservation row first, then inventory rows by ascending product id.
+//! event per variant, in the same transaction). The lock order of the module's doc is kept here: the
+//! reservation row first, then product rows by ascending id, then inventory rows by ascending variant id
+//! (`db::stock::lock_inventory` takes the last two).
 
 use std::collections::BTreeMap;
 
@@ -9,8 +10,8 @@ use chrono::{Duration, SubsecRound as _, Utc};
 use platform::contracts::{
     OrderNumber, Sku,
     catalog::{
-        ReleaseReason, ReservationState, ReservedLine, ShortLine, StockChangeReason, StockChanged,
-        StockOutcome,
+        ProductStock, ReleaseReason, ReservationState, ReservedLine, ShortLine, StockChangeReason,
+        StockChanged, StockOutcome,
     },
 };
 use sqlx::MySqlConnection;
@@ -25,8 +26,8 @@ use crate::{
     events,
 };
 
-/// Writes the reservation header first (the order's lock), checks the products by a plain read, then locks
-/// their inventory rows and decides under the locks.
+/// Writes the reservation header first (the order's lock), checks the variants by a plain read, then locks
+/// their stock and decides under the locks.
 pub(super) async fn reserve_once(
     conn: &mut MySqlConnection,
     order_number: &OrderNumber,
@@ -43,20 +44,20 @@ pub(super) async fn reserve_once(
     let mut ids: BTreeMap<Sku, u32> = BTreeMap::new();
     let mut not_sellable = Vec::new();
     let mut short = Vec::new();
-    for product in db::stock::candidates(conn, lines.skus()).await? {
-        if !product.sellable {
-            not_sellable.push(product.sku.clone());
+    for variant in db::stock::candidates(conn, lines.skus()).await? {
+        if !variant.sellable {
+            not_sellable.push(variant.sku.clone());
         }
-        if let Some(requested) = lines.quantity(&product.sku)
-            && product.available < requested
+        if let Some(requested) = lines.quantity(&variant.sku)
+            && variant.available < requested
         {
             short.push(ShortLine {
-                sku: product.sku.clone(),
+                sku: variant.sku.clone(),
                 requested,
-                available: product.available,
+                available: variant.available,
             });
         }
-        ids.insert(product.sku, product.id);
+        ids.insert(variant.sku, variant.id);
     }
     let unknown: Vec<Sku> = lines
         .skus()
@@ -76,15 +77,15 @@ pub(super) async fn reserve_once(
         return Err(StockError::Insufficient(short));
     }
 
-    let product_ids: Vec<u32> = ids.values().copied().collect();
-    let inventory = db::stock::lock_inventory(conn, &product_ids).await?;
+    let variant_ids: Vec<u32> = ids.values().copied().collect();
+    let inventory = db::stock::lock_inventory(conn, &variant_ids).await?;
     let mut short = Vec::new();
     let mut held = Vec::with_capacity(lines.len());
     for (sku, quantity) in lines.iter() {
-        let product_id = ids[sku];
+        let variant_id = ids[sku];
         let available = inventory
             .iter()
-            .find(|row| row.product_id == product_id)
+            .find(|row| row.variant_id == variant_id)
             .map_or(0, |row| row.on_hand.saturating_sub(row.reserved));
         if available < quantity {
             short.push(ShortLine {
@@ -94,7 +95,7 @@ pub(super) async fn reserve_once(
             });
         }
         held.push(HeldLine {
-            product_id,
+            variant_id,
             sku: sku.clone(),
             quantity,
         });
@@ -212,16 +213,16 @@ pub(super) async fn commit_once(
     Ok(outcome_of(order_number, &header, held))
 }
 
-/// Locks the product's inventory row and sets its units on hand, never below what is reserved.
+/// Locks the variant's stock and sets its units on hand, never below what is reserved.
 pub(super) async fn set_on_hand_once(
     conn: &mut MySqlConnection,
     sku: &Sku,
     on_hand: u32,
 ) -> Result<(), StockError> {
-    let Some(product_id) = db::stock::product_id(conn, sku).await? else {
+    let Some(variant_id) = db::stock::variant_id(conn, sku).await? else {
         return Err(StockError::UnknownSkus(vec![sku.clone()]));
     };
-    let inventory = db::stock::lock_inventory(conn, &[product_id]).await?;
+    let inventory = db::stock::lock_inventory(conn, &[variant_id]).await?;
     let current = inventory.first().map_or(0, |row| row.on_hand);
     let reserved = inventory.first().map_or(0, |row| row.reserved);
     if on_hand < reserved {
@@ -238,7 +239,7 @@ pub(super) async fn set_on_hand_once(
     apply(
         conn,
         &inventory,
-        &BTreeMap::from([(product_id, delta)]),
+        &BTreeMap::from([(variant_id, delta)]),
         StockChangeReason::Adjusted,
         None,
     )
@@ -246,7 +247,7 @@ pub(super) async fn set_on_hand_once(
     Ok(())
 }
 
-/// Moves the stock of every held line as `movement` says (locking their inventory rows in id order) and records
+/// Moves the stock of every held line as `movement` says (locking their stock in the lock order) and records
 /// the reservation's new state; returns the header as it now stands.
 async fn move_reservation(
     conn: &mut MySqlConnection,
@@ -255,8 +256,8 @@ async fn move_reservation(
     held: &[HeldLine],
     movement: Movement,
 ) -> Result<Header, sqlx::Error> {
-    let product_ids: Vec<u32> = held.iter().map(|line| line.product_id).collect();
-    let inventory = db::stock::lock_inventory(conn, &product_ids).await?;
+    let variant_ids: Vec<u32> = held.iter().map(|line| line.variant_id).collect();
+    let inventory = db::stock::lock_inventory(conn, &variant_ids).await?;
     apply(
         conn,
         &inventory,
@@ -277,12 +278,12 @@ async fn move_reservation(
 
 fn deltas(held: &[HeldLine], movement: Movement) -> BTreeMap<u32, Delta> {
     held.iter()
-        .map(|line| (line.product_id, movement.delta(line.quantity)))
+        .map(|line| (line.variant_id, movement.delta(line.quantity)))
         .collect()
 }
 
-/// Applies a change of `on_hand` and `reserved` per product to its locked `rows`, refreshes the availability
-/// flags that flip and writes one StockChanged event per product.
+/// Applies a change of `on_hand` and `reserved` per variant to its locked `rows`, refreshes the availability
+/// flags of the products that flip and writes one StockChanged event per variant, with its product's totals.
 async fn apply(
     conn: &mut MySqlConnection,
     rows: &[InventoryRow],
@@ -291,12 +292,21 @@ async fn apply(
     order_number: Option<&OrderNumber>,
 ) -> Result<(), sqlx::Error> {
     let now = Utc::now();
-    // Products whose "in stock" flag flips; only their denormalized copies need rewriting.
-    let mut flipped = Vec::new();
-    for row in rows {
-        let Some(delta) = deltas.get(&row.product_id) else {
-            continue;
-        };
+    let changed: Vec<&InventoryRow> = rows
+        .iter()
+        .filter(|row| deltas.contains_key(&row.variant_id))
+        .collect();
+    let mut product_ids: Vec<u32> = changed.iter().map(|row| row.product_id).collect();
+    product_ids.sort_unstable();
+    product_ids.dedup();
+    let before: BTreeMap<u32, u32> = db::stock::product_totals(conn, &product_ids)
+        .await?
+        .into_iter()
+        .collect();
+    let mut after = before.clone();
+    let mut counters = Vec::with_capacity(changed.len());
+    for row in &changed {
+        let delta = deltas[&row.variant_id];
         let on_hand = u32::try_from(i64::from(row.on_hand) + delta.on_hand);
         let reserved = u32::try_from(i64::from(row.reserved) + delta.reserved);
         let (Ok(on_hand), Ok(reserved)) = (on_hand, reserved) else {
@@ -307,11 +317,16 @@ async fn apply(
             // Likewise, rather than the CHECK constraint.
             return Err(invalid_stock(&row.sku));
         }
-        db::stock::set_inventory(conn, row.product_id, on_hand, reserved).await?;
+        db::stock::set_inventory(conn, row.variant_id, on_hand, reserved).await?;
+        let total = after.entry(row.product_id).or_default();
+        *total = (i64::from(*total) + i64::from(on_hand - reserved)
+            - i64::from(row.on_hand.saturating_sub(row.reserved)))
+        .clamp(0, i64::from(u32::MAX)) as u32;
+        counters.push((row, on_hand, reserved));
+    }
+    for (row, on_hand, reserved) in counters {
         let available = on_hand - reserved;
-        if (row.on_hand > row.reserved) != (available > 0) {
-            flipped.push(row.product_id);
-        }
+        let product_available = after.get(&row.product_id).copied().unwrap_or(0);
         events::stock_changed(
             conn,
             StockChanged {
@@ -324,12 +339,24 @@ async fn apply(
                 order_number: order_number.cloned(),
                 product_version: row.version,
                 changed_at: now,
+                product: Some(ProductStock {
+                    sku: row.product_sku.clone(),
+                    available: product_available,
+                    in_stock: product_available > 0,
+                }),
             },
         )
         .await?;
     }
-    // Rewriting the flag of every product would hold its rows (and its category rows) locked for nothing
-    // while concurrent reserves of the same product queue on the inventory row.
+    // Products whose "in stock" flag flips; only their denormalized copies need rewriting. Rewriting the flag
+    // of every product would hold its category rows locked for nothing while concurrent reserves of the same
+    // product queue on its row.
+    let flipped: Vec<u32> = product_ids
+        .into_iter()
+        .filter(|id| {
+            (before.get(id).copied().unwrap_or(0) > 0) != (after.get(id).copied().unwrap_or(0) > 0)
+        })
+        .collect();
     db::products::refresh_in_stock(conn, &flipped).await
 }
 

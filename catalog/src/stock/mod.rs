@@ -3,16 +3,19 @@
 //! them as transactions that keep these guarantees:
 //!
 //! - **No oversell.** Every transaction that changes inventory takes its locks in one order — the order's
-//!   reservation row first, then inventory rows by ascending product id — so concurrent reserves queue instead
-//!   of deadlocking (and a deadlock that still happens is retried whole, see `retry.rs`). Enough stock is
-//!   decided under those locks only. Inventory columns are UNSIGNED with `reserved <= on_hand` checked by the
-//!   database as a last line.
+//!   reservation row first, then the rows of the products concerned by ascending id, then inventory rows by
+//!   ascending variant id — so concurrent reserves queue instead of deadlocking (and a deadlock that still
+//!   happens is retried whole, see `retry.rs`). Enough stock is decided under those locks only. Inventory
+//!   columns are UNSIGNED with `reserved <= on_hand` checked by the database as a last line.
+//! - **Per variant.** Stock, quotes and reservation lines are per variant SKU (a plain product is its own single
+//!   variant). Holding the product's row, a change is the only one moving any stock of that product, so the
+//!   product's totals it derives (in stock, units available, carried by its StockChanged events) are exact.
 //! - **Idempotent on the order number.** The reservation row is inserted first: a concurrent duplicate waits on
 //!   that key and then answers the same. Reserve, release and commit repeated answer the current state and move
 //!   nothing.
 //! - **A release wins over the reserve it overtakes.** Releasing an order that has no reservation yet leaves a
 //!   released header without lines (a tombstone), and the late reserve is refused.
-//! - **Stock slots.** Reserves, releases and commits of one product queue on its inventory row, each holding a
+//! - **Stock slots.** Reserves, releases and commits of one product queue on its row, each holding a
 //!   database connection while it waits: between them they hold at most half of the pool, so a rush on one
 //!   product never leaves quotes, listings and searches without a connection.
 //! - **Refuse early.** A reserve that must queue for a slot is refused at once when a plain read already shows
@@ -82,7 +85,8 @@ impl Stock {
         }
     }
 
-    /// Current name, price and availability of `skus`; the values that name no product are listed as unknown.
+    /// Current name, price and availability of variant `skus`; the values that name no variant are listed as
+    /// unknown. A variant's name is its product's with the option values (`Trail Runner — 42 / Blue`).
     pub async fn quote(&self, skus: &[String]) -> Result<QuoteResponse, StockError> {
         if skus.len() > MAX_QUOTE_SKUS {
             return Err(InvalidValue::new(
@@ -101,9 +105,9 @@ impl Stock {
             .await?
             .into_iter()
             .map(|row| QuoteItem {
+                name: variant_name(&row.name, &row.option_values),
                 sku: row.sku,
                 slug: row.slug,
-                name: row.name,
                 price: row.price,
                 currency: CURRENCY.to_owned(),
                 available: row.available,
@@ -225,5 +229,27 @@ impl Stock {
     /// Order numbers whose reservation expired and is still held, oldest first, at most `limit`.
     pub async fn expired(&self, limit: u32) -> Result<Vec<OrderNumber>, StockError> {
         Ok(db::stock::expired(&self.pool, limit).await?)
+    }
+}
+
+/// The name a variant is sold under: the product's, followed by its option values when it has any.
+pub fn variant_name(product_name: &str, option_values: &[String]) -> String {
+    if option_values.is_empty() {
+        product_name.to_owned()
+    } else {
+        format!("{product_name} — {}", option_values.join(" / "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_variant_is_named_after_its_product_and_option_values() {
+        let values = ["42".to_owned(), "Blue".to_owned()];
+        assert_eq!(
+            super::variant_name("Trail Runner", &values),
+            "Trail Runner — 42 / Blue"
+        );
+        assert_eq!(super::variant_name("Trail Runner", &[]), "Trail Runner");
     }
 }

@@ -9,3 +9,4 @@ mod meili_fallback;
 mod outbox;
 mod rpc;
 mod search;
+mod variants;

@@ -48,7 +48,7 @@ async fn order_call(app: &TestApp, subject: &str, order: &str) -> StockReply {
 }
 
 async fn inventory(app: &TestApp, sku: &str) -> (u32, u32) {
-    sqlx::query_as("SELECT i.on_hand, i.reserved FROM inventory i JOIN products p ON p.id = i.product_id WHERE p.sku = ?")
+    sqlx::query_as("SELECT i.on_hand, i.reserved FROM inventory i JOIN variants v ON v.id = i.variant_id WHERE v.sku = ?")
         .bind(sku)
         .fetch_one(&app.pool)
         .await

@@ -400,3 +400,50 @@ async fn tokens_keys_and_order_numbers_match_exactly_not_by_case_or_width() {
     }
     shop.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_variants_of_one_product_are_two_lines_named_with_their_options() {
+    use catalog::domain::{NewVariant, Sku};
+
+    let shop = spawn_shop().await;
+    let size = |sku: &str, value: &str, units: u32| NewVariant {
+        sku: Sku::parse(sku).unwrap(),
+        option_values: vec![value.to_owned()],
+        price: "30.00".parse().unwrap(),
+        initial_stock: units,
+    };
+    let tee =
+        catalog::testing::new_product(TestProduct::new("TEE", "30.00", 0).named("Tee", "Acme"))
+            .with_variants(
+                vec!["size".to_owned()],
+                vec![size("TEE-S", "S", 3), size("TEE-M", "M", 3)],
+            )
+            .unwrap();
+    catalog::testing::load(&shop.catalog.pool, vec![tee]).await;
+    let cart = shop.new_cart().await;
+    assert_eq!(shop.add(&cart, "TEE-S", 1).await.status, 200);
+    let added = shop.add(&cart, "TEE-M", 2).await;
+    assert_eq!(added.status, 200, "{}", added.body);
+    let names: Vec<&str> = added.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|line| line["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"Tee — S") && names.contains(&"Tee — M"),
+        "{names:?}"
+    );
+
+    let reply = shop
+        .place("key-variants", &order_body(&cart, "tok_visa"))
+        .await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    assert_eq!(reply.body["subtotal"], "90.00");
+    assert_eq!(reply.body["lines"].as_array().unwrap().len(), 2);
+    eventually("each variant's stock is sold", || async {
+        shop.stock("TEE-S").await == Some((2, 0)) && shop.stock("TEE-M").await == Some((1, 0))
+    })
+    .await;
+    shop.stop().await;
+}

@@ -7,6 +7,11 @@
 //! | `catalog.product.<SKU>.deleted`  | [`ProductDeleted`]           |
 //! | `catalog.stock.<SKU>.changed`    | [`StockChanged`]             |
 //!
+//! Products and variants: a product has one or more variants, each with its own SKU, price and stock (a plain
+//! product has one, whose SKU is the product's own). Product events are keyed by the product's SKU and carry its
+//! variants; stock events, quotes and reservations are keyed by the variant's SKU, and a stock event names its
+//! product and the product's totals after the change.
+//!
 //! Request/reply subjects live outside `catalog.>` on purpose: a request published on a subject the
 //! `CATALOG` stream captures would be stored as an event and answered with a publish ack.
 //!
@@ -103,10 +108,12 @@ pub struct ProductUpserted {
     /// Every category the product is in, with ancestors (for facets and filters).
     #[serde(default)]
     pub categories: Vec<CategoryRef>,
+    /// The lowest price of its variants.
     pub price: Decimal,
     pub currency: String,
-    /// Units that can be sold now (on hand minus reserved).
+    /// Units that can be sold now (on hand minus reserved), all variants together.
     pub available: u32,
+    /// Some variant has units available.
     pub in_stock: bool,
     pub popularity: u32,
     pub image: Option<String>,
@@ -114,6 +121,25 @@ pub struct ProductUpserted {
     pub updated_at: DateTime<Utc>,
     /// Grows with every change of the product: a consumer never applies an older version over a newer one.
     pub version: u64,
+    /// Option names in display order (`["size", "color"]`); empty for a plain product (and in events from
+    /// before variants).
+    #[serde(default)]
+    pub option_names: Vec<String>,
+    /// The variants in display order; empty only in events from before variants (then the product is its
+    /// own single variant).
+    #[serde(default)]
+    pub variants: Vec<VariantDocument>,
+}
+
+/// One variant of a product, as product events carry it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VariantDocument {
+    pub sku: Sku,
+    /// One value per option name, in the product's `option_names` order; empty for a plain product.
+    pub option_values: Vec<String>,
+    pub price: Decimal,
+    pub available: u32,
+    pub in_stock: bool,
 }
 
 impl Event for ProductUpserted {
@@ -142,9 +168,11 @@ impl Event for ProductDeleted {
     }
 }
 
-/// Stock of one product changed (reserved, released, sold, restocked, adjusted).
+/// Stock of one variant changed (reserved, released, sold, restocked, adjusted). Its subject is keyed by the
+/// variant's SKU; `product` says which product it belongs to and where the product's totals now stand.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StockChanged {
+    /// The variant's SKU (for a plain product, also the product's).
     pub sku: Sku,
     pub on_hand: u32,
     pub reserved: u32,
@@ -155,6 +183,31 @@ pub struct StockChanged {
     /// The product version at the time; stock changes do not bump it.
     pub product_version: u64,
     pub changed_at: DateTime<Utc>,
+    /// The variant's product and its totals after the change; absent in events from before variants, when
+    /// the SKU was the product's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product: Option<ProductStock>,
+}
+
+impl StockChanged {
+    /// The product this change is about, and its totals after it: from `product`, or for an event from
+    /// before variants, the event's own SKU and numbers.
+    pub fn product_stock(&self) -> ProductStock {
+        self.product.clone().unwrap_or_else(|| ProductStock {
+            sku: self.sku.clone(),
+            available: self.available,
+            in_stock: self.in_stock,
+        })
+    }
+}
+
+/// A product's stock, all its variants together.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductStock {
+    /// The product's SKU (the key of its product events).
+    pub sku: Sku,
+    pub available: u32,
+    pub in_stock: bool,
 }
 
 impl Event for StockChanged {
@@ -421,5 +474,31 @@ mod tests {
         assert_eq!(reason, ReleaseReason::Unknown);
         let reason: StockChangeReason = serde_json::from_str(r#""counted""#).unwrap();
         assert_eq!(reason, StockChangeReason::Unknown);
+    }
+
+    #[test]
+    fn events_from_before_variants_still_decode_as_plain_products() {
+        let product: ProductUpserted = serde_json::from_value(serde_json::json!({
+            "sku": "A-1", "slug": "a", "name": "A", "description": "", "brand": "", "status": "active",
+            "category_path": [], "price": "9.99", "currency": "USD", "available": 3, "in_stock": true,
+            "popularity": 0, "image": null, "created_at": "2026-01-01T00:00:00Z",
+            "updated_at": "2026-01-01T00:00:00Z", "version": 1
+        }))
+        .unwrap();
+        assert!(product.option_names.is_empty() && product.variants.is_empty());
+        let stock: StockChanged = serde_json::from_value(serde_json::json!({
+            "sku": "A-1", "on_hand": 5, "reserved": 2, "available": 3, "in_stock": true,
+            "reason": "reserved", "order_number": null, "product_version": 1,
+            "changed_at": "2026-01-01T00:00:00Z"
+        }))
+        .unwrap();
+        assert_eq!(
+            stock.product_stock(),
+            ProductStock {
+                sku: Sku::parse("A-1").unwrap(),
+                available: 3,
+                in_stock: true
+            }
+        );
     }
 }

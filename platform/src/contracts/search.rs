@@ -58,8 +58,11 @@ pub struct SearchDocument {
     /// facet: the children of a category at depth `d` are the values of `category_lvl{d+1}`).
     #[serde(flatten)]
     pub category_levels: std::collections::BTreeMap<String, Vec<String>>,
-    /// The exact price as a decimal string (what is shown).
+    /// The exact price as a decimal string (what is shown): the lowest of the product's variants.
     pub price: rust_decimal::Decimal,
+    /// The highest price of the product's variants ("from" prices); absent in documents from before variants.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_price: Option<rust_decimal::Decimal>,
     /// The price in minor units (what is filtered and sorted on: Meilisearch numbers are floats).
     pub price_cents: i64,
     /// Index into [`PRICE_RANGES`] (price facet).
@@ -77,12 +80,13 @@ pub struct SearchDocument {
 }
 
 /// Fields the catalog reads back for a result page (the description stays in the index).
-pub const HIT_FIELDS: [&str; 11] = [
+pub const HIT_FIELDS: [&str; 12] = [
     "sku",
     "slug",
     "name",
     "brand",
     "price",
+    "max_price",
     "currency",
     "image",
     "available",

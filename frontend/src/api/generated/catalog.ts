@@ -250,6 +250,8 @@ export interface components {
             images: components["schemas"]["Image"][];
             in_stock: boolean;
             name: string;
+            /** @description Option names in display order (`["size", "color"]`); empty for a plain product. */
+            option_names: string[];
             /** Format: int32 */
             popularity: number;
             /** @example 49.99 */
@@ -260,6 +262,11 @@ export interface components {
             status: string;
             /** Format: date-time */
             updated_at: string;
+            /**
+             * @description The variants in display order: one for a plain product, with the product's own SKU. `price` is the
+             *     lowest of theirs, `available` their sum.
+             */
+            variants: components["schemas"]["Variant"][];
             /**
              * Format: int64
              * @description Grows with every change of the product.
@@ -277,10 +284,18 @@ export interface components {
             /** @description The main image's URL. */
             image: string | null;
             in_stock: boolean;
+            /**
+             * @description The highest price of its variants: above `price`, the product is sold "from" `price`.
+             * @example 59.99
+             */
+            max_price: string;
             name: string;
             /** Format: int32 */
             popularity: number;
-            /** @example 49.99 */
+            /**
+             * @description The lowest price of its variants.
+             * @example 49.99
+             */
             price: string;
             sku: string;
             slug: string;
@@ -310,6 +325,20 @@ export interface components {
          * @enum {string}
          */
         Sort: "relevance" | "price_asc" | "price_desc" | "popularity" | "newest";
+        /** @description One way to buy a product: its own SKU (what a cart line names), option values, price and stock. */
+        Variant: {
+            /**
+             * Format: int32
+             * @description Units that can be sold now.
+             */
+            available: number;
+            in_stock: boolean;
+            /** @description One value per option name of the product, in its order; empty for a plain product. */
+            option_values: string[];
+            /** @example 49.99 */
+            price: string;
+            sku: string;
+        };
     };
     responses: {
         /** @description A query parameter is invalid: a problem document (RFC 9457) naming it in `errors[].field` */
