@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod catalog;
+pub mod catalog_admin;
 pub mod mailer;
 pub mod orders;
 pub mod search;
