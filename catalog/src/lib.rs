@@ -5,6 +5,7 @@
 //! A request goes `http` (or `rpc`) -> an operation of `products`, `search` or `stock` -> `db` queries, with
 //! `events` written in the operation's transaction. `domain` holds the values and rules all of them share.
 
+pub mod admin;
 pub mod categories;
 pub mod config;
 pub mod db;
@@ -56,6 +57,7 @@ pub async fn start(runtime: &mut Runtime, config: config::Config) -> anyhow::Res
         runtime.shutdown.clone(),
     ));
     rpc::start(runtime, &config, stock).await?;
+    admin::categories::endpoints(runtime).await?;
     let mut state = http::AppState::new(runtime.db.clone(), config.fulltext_budget);
     if let Some(meili) = config.meili {
         tracing::info!(url = %meili.url, index = %meili.index, timeout = ?meili.timeout, "searching with Meilisearch, MySQL as the fallback");

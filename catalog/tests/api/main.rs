@@ -2,6 +2,7 @@
 
 mod helpers;
 
+mod admin_categories;
 mod explain;
 mod listing;
 mod meili_fallback;
