@@ -65,17 +65,11 @@ pub async fn product_counts(
     conn: &mut MySqlConnection,
     ids: Option<&[u32]>,
 ) -> Result<HashMap<u32, ProductCounts>, sqlx::Error> {
-    let filter = match ids {
+    let sql = match ids {
         Some([]) => return Ok(HashMap::new()),
-        Some(ids) => format!("WHERE category_id IN ({})", placeholders(ids.len())),
-        None => String::new(),
+        Some(ids) => product_counts_sql(ids.len()),
+        None => product_counts_sql(0),
     };
-    let sql = format!(
-        "SELECT category_id, CAST(SUM(direct) AS UNSIGNED) AS direct_all, \
-                CAST(SUM(direct AND active) AS UNSIGNED) AS direct_active, \
-                CAST(COUNT(*) AS UNSIGNED) AS all_products, CAST(SUM(active) AS UNSIGNED) AS active \
-         FROM product_categories {filter} GROUP BY category_id"
-    );
     let mut query = sqlx::query(AssertSqlSafe(sql));
     for id in ids.unwrap_or_default() {
         query = query.bind(*id);
@@ -94,6 +88,22 @@ pub async fn product_counts(
             ))
         })
         .collect()
+}
+
+/// The counts query, of `ids` categories (bound in order) or of every category with 0. Grouped over
+/// `ix_product_categories_counts`, which holds every column it reads: one pass over a narrow index.
+pub fn product_counts_sql(ids: usize) -> String {
+    let filter = if ids == 0 {
+        String::new()
+    } else {
+        format!("WHERE category_id IN ({})", placeholders(ids))
+    };
+    format!(
+        "SELECT category_id, CAST(SUM(direct) AS UNSIGNED) AS direct_all, \
+                CAST(SUM(direct AND active) AS UNSIGNED) AS direct_active, \
+                CAST(COUNT(*) AS UNSIGNED) AS all_products, CAST(SUM(active) AS UNSIGNED) AS active \
+         FROM product_categories FORCE INDEX (ix_product_categories_counts) {filter} GROUP BY category_id"
+    )
 }
 
 /// The id of a category under `parent_id` (among the roots without it) named `name` as the column compares

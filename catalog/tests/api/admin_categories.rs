@@ -444,3 +444,89 @@ async fn a_double_submitted_create_makes_one_category_and_answers_the_same() {
     ));
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_trees_counts_read_one_narrow_index_not_the_link_rows() {
+    use sqlx::Row as _;
+
+    let app = spawn_app().await;
+    let products: Vec<_> = (0..300)
+        .map(|i| {
+            let path: &[&str] = match i % 3 {
+                0 => &["Audio", "Headphones"],
+                1 => &["Audio", "Speakers"],
+                _ => &["TV"],
+            };
+            product(
+                &format!("CT-{i}"),
+                &format!("Count {i}"),
+                "Acme",
+                "9.00",
+                path,
+                1,
+            )
+        })
+        .collect();
+    app.load(products).await;
+    sqlx::query("ANALYZE TABLE product_categories")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let sql = format!(
+        "EXPLAIN {}",
+        catalog::db::category_admin::product_counts_sql(0)
+    );
+    let plan = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(plan.len(), 1);
+    let key: Option<String> = plan[0].try_get("key").unwrap();
+    let extra: Option<String> = plan[0].try_get("Extra").unwrap();
+    assert_eq!(
+        key.as_deref(),
+        Some("ix_product_categories_counts"),
+        "{extra:?}"
+    );
+    assert!(
+        extra.unwrap_or_default().contains("Using index"),
+        "the index covers the query"
+    );
+    let audio = category(&app, "audio").await;
+    assert_eq!(audio.products.all, 200);
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_move_of_more_products_than_one_batch_relinks_every_one() {
+    let app = spawn_app().await;
+    let count = catalog::admin::categories::PRODUCT_BATCH * 2 + 37;
+    let products: Vec<_> = (0..count)
+        .map(|i| {
+            product(
+                &format!("MV-{i}"),
+                &format!("Mover {i}"),
+                "Acme",
+                "9.00",
+                &["Home", "Kitchen"],
+                1,
+            )
+        })
+        .collect();
+    app.load(products).await;
+    let kitchen = category(&app, "home--kitchen").await;
+    let garden = create(&app, None, "Garden").await;
+
+    let AdminReply::Ok(moved) = move_to(&app, &kitchen, Some(garden.id)).await else {
+        panic!("move refused");
+    };
+    assert_eq!(moved.products_updated, count as u64);
+    assert_eq!(category(&app, "garden").await.products.all, count as u64);
+    assert_eq!(category(&app, "home").await.products.all, 0);
+    let versions: Vec<u64> = sqlx::query_scalar("SELECT DISTINCT version FROM products")
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(versions, [2], "every product's document was issued again");
+    app.stop().await;
+}
