@@ -92,7 +92,8 @@ impl Tree {
     }
 
     /// The subtree of `id` as it is once `id` is named `name` and sits under `parent` (a root without it):
-    /// every category's parent, name, slug, path and depth, root first. Versions are left as they are.
+    /// every category's parent, name, slug, path and depth, root first. Versions are left as they are. A
+    /// category may not go deeper than [`MAX_DEPTH`], unless it was already (a rename never fails for depth).
     pub(crate) fn placed(
         &self,
         id: u32,
@@ -121,7 +122,8 @@ impl Tree {
                 let mut path = base_path.clone();
                 path.extend_from_slice(&row.path[cut..]);
                 let depth = path.len() - 1;
-                if depth > usize::from(MAX_DEPTH) {
+                // Only a category that goes deeper than it was is refused: an imported tree may be deeper.
+                if depth > usize::from(MAX_DEPTH) && depth > usize::from(row.depth) {
                     return Err(Misplaced::TooDeep);
                 }
                 let mut names = base_names.clone();
@@ -290,7 +292,7 @@ mod tests {
         }
         rows.push(row(100, None, "Other", &[100]));
         rows.push(row(101, Some(100), "Child", &[100, 101]));
-        let tree = Tree::new(rows);
+        let tree = Tree::new(rows.clone());
         let deepest = u32::from(MAX_DEPTH) + 1;
         // Other and its child take two levels.
         assert!(tree.placed(100, Some(deepest - 2), "Other").is_ok());
@@ -298,6 +300,12 @@ mod tests {
             tree.placed(100, Some(deepest - 1), "Other"),
             Err(Misplaced::TooDeep)
         );
+        // An imported tree deeper than that can still be renamed.
+        let mut deeper = path.clone();
+        deeper.push(200);
+        rows.push(row(200, Some(deepest), "Deepest", &deeper));
+        let tree = Tree::new(rows);
+        assert!(tree.placed(1, None, "Top").is_ok());
     }
 
     #[test]
