@@ -58,6 +58,7 @@ pub async fn start(runtime: &mut Runtime, config: config::Config) -> anyhow::Res
     ));
     rpc::start(runtime, &config, stock).await?;
     admin::categories::endpoints(runtime).await?;
+    admin::stock::endpoints(runtime).await?;
     let mut state = http::AppState::new(runtime.db.clone(), config.fulltext_budget);
     if let Some(meili) = config.meili {
         tracing::info!(url = %meili.url, index = %meili.index, timeout = ?meili.timeout, "searching with Meilisearch, MySQL as the fallback");

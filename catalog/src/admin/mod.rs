@@ -5,3 +5,4 @@
 pub mod categories;
 mod category_tree;
 mod commands;
+pub mod stock;

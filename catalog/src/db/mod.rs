@@ -7,6 +7,7 @@ pub mod listing;
 pub mod products;
 pub mod search;
 pub mod stock;
+pub mod stock_admin;
 
 pub use platform::sql::{is_duplicate_key, is_lock_conflict};
 

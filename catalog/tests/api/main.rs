@@ -3,6 +3,7 @@
 mod helpers;
 
 mod admin_categories;
+mod admin_stock;
 mod explain;
 mod listing;
 mod meili_fallback;
