@@ -37,12 +37,12 @@ use super::{
     commands::{Refused, begin, finish, retrying, serve_endpoint},
 };
 use crate::{
+    SERVICE,
     db::{
         self,
         categories::slug_of_path,
         category_admin::{self as queries, CategoryRow},
     },
-    events,
 };
 
 /// Products whose links, versions and events are written per statement when a rename or move touches many.
@@ -429,7 +429,8 @@ async fn reissue_products(
                 queries::insert_ancestor_links(conn, *category, products).await?;
             }
         }
-        events::product_upserted(conn, batch).await?;
+        let documents = db::documents::load(conn, batch).await?;
+        platform::outbox::enqueue_all(conn, SERVICE.name, documents).await?;
     }
     Ok(ids.len() as u64)
 }

@@ -528,5 +528,12 @@ async fn a_move_of_more_products_than_one_batch_relinks_every_one() {
         .await
         .unwrap();
     assert_eq!(versions, [2], "every product's document was issued again");
+    let documents: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM outbox WHERE subject LIKE 'catalog.product.MV-%.upserted'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(documents, 2 * count as i64, "imported, then moved");
     app.stop().await;
 }
