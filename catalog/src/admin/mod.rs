@@ -5,4 +5,5 @@
 pub mod categories;
 mod category_tree;
 mod commands;
+pub mod reissue;
 pub mod stock;
