@@ -5,6 +5,7 @@
 //! A request goes `http` (or `rpc`) -> an operation of `products`, `search` or `stock` -> `db` queries, with
 //! `events` written in the operation's transaction. `domain` holds the values and rules all of them share.
 
+pub mod admin;
 pub mod categories;
 pub mod config;
 pub mod db;
@@ -57,6 +58,8 @@ pub async fn start(runtime: &mut Runtime, config: config::Config) -> anyhow::Res
         runtime.shutdown.clone(),
     ));
     rpc::start(runtime, &config, stock).await?;
+    admin::categories::endpoints(runtime).await?;
+    admin::stock::endpoints(runtime).await?;
     let images = images::Images::connect(runtime.db.clone(), &config.images).await?;
     let bucket = images.bucket().clone();
     images::endpoints::start(runtime, images).await?;

@@ -1,12 +1,14 @@
 //! Plain async functions over the catalog schema. Each takes a connection or pool; callers own transactions.
 
 pub mod categories;
+pub mod category_admin;
 pub mod documents;
 pub mod images;
 pub mod listing;
 pub mod products;
 pub mod search;
 pub mod stock;
+pub mod stock_admin;
 
 pub use platform::sql::{is_duplicate_key, is_lock_conflict};
 

@@ -2,6 +2,8 @@
 
 mod helpers;
 
+mod admin_categories;
+mod admin_stock;
 mod explain;
 mod images;
 mod listing;
