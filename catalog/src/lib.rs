@@ -5,6 +5,7 @@
 //! A request goes `http` (or `rpc`) -> an operation of `products`, `search` or `stock` -> `db` queries, with
 //! `events` written in the operation's transaction. `domain` holds the values and rules all of them share.
 
+pub mod admin;
 pub mod categories;
 pub mod config;
 pub mod db;

@@ -1,7 +1,12 @@
 //! The catalog's integration tests: one binary, real MariaDB and a private nats-server per test.
 
+mod admin_support;
 mod helpers;
 
+mod admin_explain;
+mod admin_import;
+mod admin_listing;
+mod admin_products;
 mod explain;
 mod images;
 mod listing;
