@@ -584,7 +584,7 @@ async fn apply(
         match products::write_form(conn, form).await? {
             AdminReply::Ok(saved) => {
                 for (_, sku, on_hand, reserved) in stock {
-                    products::stock_set(conn, sku, on_hand, reserved, saved.version).await?;
+                    products::stock_set(conn, &saved, sku, on_hand, reserved).await?;
                 }
             }
             AdminReply::Invalid { errors: found } => {

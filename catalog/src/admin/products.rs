@@ -585,7 +585,7 @@ pub async fn write_form(
     let saved = saved_product(conn, id, created).await?;
     events::product_upserted(conn, &[id]).await?;
     for (sku, on_hand) in new_variants {
-        stock_set(conn, sku, on_hand, 0, saved.version).await?;
+        stock_set(conn, &saved, sku, on_hand, 0).await?;
     }
     Ok(AdminReply::Ok(saved))
 }
@@ -603,13 +603,14 @@ async fn free_slug(conn: &mut MySqlConnection, name: &str) -> Result<String, sql
     Ok(slug)
 }
 
-/// A StockChanged event for stock the admin set (a new variant's first count, an import's).
+/// A StockChanged event for stock the admin set (a new variant's first count, an import's) of a variant of
+/// the product just `saved`.
 pub(crate) async fn stock_set(
     conn: &mut MySqlConnection,
+    saved: &SavedProduct,
     sku: Sku,
     on_hand: u32,
     reserved: u32,
-    product_version: u64,
 ) -> Result<(), sqlx::Error> {
     let available = on_hand.saturating_sub(reserved);
     events::stock_changed(
@@ -622,7 +623,7 @@ pub(crate) async fn stock_set(
             in_stock: available > 0,
             reason: StockChangeReason::Adjusted,
             order_number: None,
-            product_version,
+            product_version: saved.version,
             changed_at: Utc::now(),
         },
     )
