@@ -542,10 +542,12 @@ pub async fn write_form(
             db::admin::park_variants(conn, id).await?;
             (id, false)
         }
-        None => (
-            db::admin::insert_product(conn, form.sku.as_str(), &form.fields).await?,
-            true,
-        ),
+        None => match db::admin::insert_product(conn, form.sku.as_str(), &form.fields).await {
+            Ok(id) => (id, true),
+            // Another save took the SKU or the slug between the checks above and this insert.
+            Err(err) if db::is_duplicate_key(&err) => return Ok(taken_meanwhile("sku")),
+            Err(err) => return Err(err),
+        },
     };
     let mut new_variants = Vec::new();
     for (position, variant) in form.variants.iter().enumerate() {
@@ -562,7 +564,7 @@ pub async fn write_form(
                 .await?;
             }
             None => {
-                db::admin::insert_variant(
+                let inserted = db::admin::insert_variant(
                     conn,
                     id,
                     variant.sku.as_str(),
@@ -571,7 +573,14 @@ pub async fn write_form(
                     position,
                     variant.initial_on_hand,
                 )
-                .await?;
+                .await;
+                match inserted {
+                    Ok(_) => {}
+                    Err(err) if db::is_duplicate_key(&err) => {
+                        return Ok(taken_meanwhile(&format!("variants[{position}].sku")));
+                    }
+                    Err(err) => return Err(err),
+                }
                 new_variants.push((variant.sku.clone(), variant.initial_on_hand));
             }
         }
@@ -588,6 +597,14 @@ pub async fn write_form(
         stock_set(conn, &saved, sku, on_hand, 0).await?;
     }
     Ok(AdminReply::Ok(saved))
+}
+
+/// A unique key refused a value the checks found free: a concurrent save took it. The caller rolls back.
+fn taken_meanwhile<T>(field: &str) -> AdminReply<T> {
+    AdminReply::invalid(
+        field,
+        "was just taken by another product (or its slug was): check and save again",
+    )
 }
 
 /// The slug of a new product's name, with `-2`, `-3`, ... when another product has it.

@@ -305,3 +305,32 @@ async fn a_bulk_action_applies_to_every_product_or_to_none() {
     assert_eq!(get(&app, b.id).await.status, ProductStatus::Archived);
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_forms_creating_the_same_sku_at_once_give_one_product_and_one_field_error() {
+    let app = spawn_app().await;
+    let replies = futures::future::join_all(
+        (0..4).map(|i| save(&app, plain("SAME-1", &format!("Same {i}"), "5.00", 1))),
+    )
+    .await;
+    let created = replies
+        .iter()
+        .filter(|reply| matches!(reply, AdminReply::Ok(_)))
+        .count();
+    assert_eq!(created, 1, "{replies:?}");
+    for reply in replies
+        .iter()
+        .filter(|reply| !matches!(reply, AdminReply::Ok(_)))
+    {
+        let fields = invalid_fields(reply);
+        assert!(
+            fields == ["variants[0].sku"] || fields == ["sku"],
+            "{reply:?}"
+        );
+    }
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM variants WHERE sku = 'SAME-1'").await,
+        1
+    );
+    app.stop().await;
+}
