@@ -13,7 +13,7 @@ use platform::{
     admin_commands,
     contracts::{
         admin::{AdminReply, Command, FieldError},
-        catalog::{StockChangeReason, StockChanged},
+        catalog::{ProductStock, StockChangeReason, StockChanged},
         catalog_admin::{
             PRODUCTS_ARCHIVE, PRODUCTS_BULK, PRODUCTS_SAVE,
             products::{
@@ -630,6 +630,11 @@ pub(crate) async fn stock_set(
     reserved: u32,
 ) -> Result<(), sqlx::Error> {
     let available = on_hand.saturating_sub(reserved);
+    let (_, _, product_available) = db::admin::stock_totals(conn, &[saved.id])
+        .await?
+        .remove(&saved.id)
+        .unwrap_or_default();
+    let product_sku = Sku::parse(&saved.sku).map_err(|err| sqlx::Error::Decode(Box::new(err)))?;
     events::stock_changed(
         conn,
         StockChanged {
@@ -642,6 +647,11 @@ pub(crate) async fn stock_set(
             order_number: None,
             product_version: saved.version,
             changed_at: Utc::now(),
+            product: Some(ProductStock {
+                sku: product_sku,
+                available: product_available,
+                in_stock: product_available > 0,
+            }),
         },
     )
     .await

@@ -334,3 +334,55 @@ async fn two_forms_creating_the_same_sku_at_once_give_one_product_and_one_field_
     );
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn products_moved_in_bulk_are_listed_under_their_new_category() {
+    let app = spawn_app().await;
+    sqlx::query(
+        "INSERT INTO categories (id, parent_id, name, slug, path, depth) VALUES \
+         (1, NULL, 'Garden', 'garden', '/1/', 0), (2, 1, 'Tools', 'garden--tools', '/1/2/', 1), \
+         (3, NULL, 'Sale', 'sale', '/3/', 0)",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let mut rake = plain("RAKE-1", "Rake", "19.00", 2);
+    rake["category_ids"] = json!([3]);
+    let rake = saved(&app, rake).await;
+    let hoe = saved(&app, plain("HOE-1", "Hoe", "15.00", 2)).await;
+
+    let moved: AdminReply<BulkResult> = call(
+        &app,
+        PRODUCTS_BULK,
+        &command(BulkProducts {
+            ids: vec![rake.id, hoe.id],
+            action: BulkAction::MoveToCategory { category_id: 2 },
+        }),
+    )
+    .await;
+    assert!(matches!(moved, AdminReply::Ok(_)), "{moved:?}");
+    let listed = app.get_ok("/api/products?category=garden").await;
+    let mut skus: Vec<&str> = listed["products"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["sku"].as_str().unwrap())
+        .collect();
+    skus.sort_unstable();
+    assert_eq!(
+        skus,
+        ["HOE-1", "RAKE-1"],
+        "found under the new category's parent"
+    );
+    let on_sale = app.get_ok("/api/products?category=sale").await;
+    assert_eq!(
+        on_sale["products"].as_array().unwrap().len(),
+        0,
+        "gone from the old one"
+    );
+    assert_eq!(
+        get(&app, rake.id).await.categories[0].path,
+        "Garden > Tools"
+    );
+    app.stop().await;
+}
