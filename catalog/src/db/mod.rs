@@ -1,5 +1,6 @@
 //! Plain async functions over the catalog schema. Each takes a connection or pool; callers own transactions.
 
+pub mod admin;
 pub mod categories;
 pub mod category_admin;
 pub mod documents;

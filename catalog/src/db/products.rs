@@ -429,7 +429,7 @@ pub async fn refresh_in_stock(conn: &mut MySqlConnection, ids: &[u32]) -> Result
 }
 
 /// Search score: the field weight above popularity, so a name match always ranks above a brand-only one.
-fn prefix_score(weight: u64, popularity: u32) -> u64 {
+pub(crate) fn prefix_score(weight: u64, popularity: u32) -> u64 {
     (weight << 32) | u64::from(popularity)
 }
 

@@ -1,9 +1,15 @@
 //! The catalog's integration tests: one binary, real MariaDB and a private nats-server per test.
 
+mod admin_support;
 mod helpers;
 
 mod admin_categories;
 mod admin_stock;
+mod admin_explain;
+mod admin_import;
+mod admin_list_timing;
+mod admin_listing;
+mod admin_products;
 mod explain;
 mod images;
 mod listing;

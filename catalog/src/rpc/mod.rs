@@ -2,6 +2,9 @@
 //! snapshot, under `rpc.catalog.*`. Each parses its request into domain values, calls one operation of
 //! [`Stock`] (or `products::snapshot`), and maps the result once ([`stock_reply`], [`quote_reply`]): refusals,
 //! invalid values included, are reply bodies naming the field; database failures are 503 service errors.
+//! The web admin's endpoints (`rpc.catalog.admin.*`) are registered by [`admin`].
+
+pub mod admin;
 
 use chrono::Duration;
 use platform::{
@@ -71,6 +74,7 @@ pub async fn start(runtime: &Runtime, config: &Config, stock: Stock) -> anyhow::
     )
     .await?;
     let commit = endpoint(&group, "commit", "Turn an order's reservation into a sale").await?;
+    admin::start(runtime).await?;
     let snapshot = endpoint(
         &group,
         "snapshot",
