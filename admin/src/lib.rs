@@ -38,10 +38,10 @@ pub const SERVICE: ServiceSpec = ServiceSpec {
 /// The admin's schema, applied at start-up.
 pub static MIGRATOR: Migrator = sqlx::migrate!();
 
-/// Starts the admin's housekeeping (expired sessions and quiet throttle counters deleted) on `runtime` and
-/// returns its routes.
-pub async fn start(runtime: &mut Runtime, config: config::Config) -> anyhow::Result<axum::Router> {
-    let purges = vec![
+/// What the admin deletes periodically: sessions past their idle or absolute end, and throttle counters
+/// quiet for longer than the throttle remembers. (Never the audit log.)
+pub fn purges(config: &config::Config) -> Vec<Purge> {
+    vec![
         Purge::new("sessions", "last_seen_at", config.sessions.idle),
         Purge::new("sessions", "created_at", config.sessions.absolute),
         Purge::new(
@@ -49,17 +49,21 @@ pub async fn start(runtime: &mut Runtime, config: config::Config) -> anyhow::Res
             "last_failure_at",
             config.throttle.forget_after,
         ),
-    ];
+    ]
+}
+
+/// Starts the admin's housekeeping ([`purges`]) on `runtime` and returns its routes.
+pub async fn start(runtime: &mut Runtime, config: config::Config) -> anyhow::Result<axum::Router> {
     runtime.spawn(platform::retention::run(
         runtime.db.clone(),
-        purges,
+        purges(&config),
         config.purge_every,
         runtime.shutdown.clone(),
     ));
     let state = http::AppState::new(
         runtime.db.clone(),
         runtime.nats.clone(),
-        runtime.config.trusted_proxies.clone(),
+        &runtime.config,
         config,
     )?;
     Ok(http::router(state))

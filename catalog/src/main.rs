@@ -46,10 +46,23 @@ async fn main() -> anyhow::Result<()> {
                 unchanged = counts.unchanged,
                 "demo store loaded"
             );
-            for product in &photos {
-                // Not attached here: the images pipeline stores photos (see catalog::import::DemoPhotos).
-                tracing::debug!(sku = %product.sku, files = ?product.files, "photos to attach");
-            }
+            // Through the images pipeline, into the bucket (S3_CREATE_BUCKET creates it, as ./dev does).
+            let images =
+                catalog::images::Images::connect(pool, &platform::s3::BucketConfig::from_env()?)
+                    .await?;
+            let attached = images
+                .attach_photos(
+                    photos
+                        .into_iter()
+                        .map(|product| (product.sku.as_str().to_owned(), product.files)),
+                )
+                .await;
+            tracing::info!(
+                added = attached.added,
+                unchanged = attached.unchanged,
+                failed = attached.failed,
+                "demo store photos attached"
+            );
             Ok(())
         }
         ["seed"] => load(catalog::seed::demo_fixture()).await,

@@ -83,13 +83,15 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
     } else {
         None
     };
-    // Without the header, the token is in the form: the body is read here (bounded by the server's body
-    // limit) and handed on whole.
+    // Without the header, the token is in the form: the body is read here, at most HTTP_MAX_BODY_BYTES of it
+    // (a chunked body declares no length for the server to refuse early), and handed on whole.
     let body = match kind {
         Some(kind) if provided.is_none() => {
-            let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
-                return AdminError::BadRequest("The form could not be read.".to_owned())
-                    .into_response();
+            let Ok(bytes) = axum::body::to_bytes(body, state.max_body_bytes).await else {
+                return AdminError::BadRequest(
+                    "The form is too large, or could not be read.".to_owned(),
+                )
+                .into_response();
             };
             provided = match kind {
                 FormKind::Urlencoded => form_field(&bytes, FIELD),

@@ -69,6 +69,14 @@ fn read_flash(headers: &HeaderMap) -> Option<Flash> {
 /// Finds the session of the `__Host-admin_session` cookie and puts it in the request's extensions (and the
 /// response's, for the error pages); reads the flash message and clears it once a page showed it.
 pub async fn load_session(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    // Static files are the same for everyone: no session lookup for each stylesheet.
+    if request
+        .uri()
+        .path()
+        .starts_with(super::static_files::PREFIX)
+    {
+        return next.run(request).await;
+    }
     let (mut parts, body) = request.into_parts();
     let flash = read_flash(&parts.headers);
     let client = Client::of(&parts, &state);

@@ -175,7 +175,10 @@ async fn submit(
         },
     };
     let mut entry = Entry::anonymous(&client, &email, "login.failed");
-    entry.staff_id = account.as_ref().map(|account| account.id);
+    if let Some(account) = &account {
+        entry.staff_id = Some(account.id);
+        entry = entry.target("staff", account.id);
+    }
     let (Some(account), None) = (account, refusal) else {
         state.throttle.failed(&email, client.ip).await?;
         audit::record_or_log(
@@ -199,7 +202,7 @@ async fn submit(
     // Always a new session: an id planted in the browser before sign-in is worth nothing after it.
     let session = state.sessions.create(account.id, &client).await?;
     entry.action = "login.success".to_owned();
-    audit::record(&state.db, &entry.target("staff", account.id)).await?;
+    audit::record(&state.db, &entry).await?;
     let mut response = Redirect::to(safe_next(&form.next)).into_response();
     let headers = response.headers_mut();
     headers.append(

@@ -29,7 +29,7 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use axum::{Router, middleware};
-use platform::rate_limit::TrustedProxies;
+use platform::{config::CommonConfig, rate_limit::TrustedProxies};
 use sqlx::MySqlPool;
 
 use crate::{catalog::CatalogClient, config::Config, sessions::Sessions, throttle::Throttle};
@@ -43,6 +43,8 @@ pub struct AppState {
     pub sessions: Sessions,
     pub throttle: Throttle,
     pub proxies: TrustedProxies,
+    /// `HTTP_MAX_BODY_BYTES`: the most a middleware reading a body (the CSRF check) reads.
+    pub max_body_bytes: usize,
     pub config: Arc<Config>,
     pub templates: Arc<render::Templates>,
     pub assets: Arc<static_files::Assets>,
@@ -52,10 +54,11 @@ pub struct AppState {
 
 impl AppState {
     /// Loads the templates and static files from `config.assets_dir`: a broken template stops the start.
+    /// The state for the admin on `db` and `nats`, with the proxies and body limit of the common settings.
     pub fn new(
         db: MySqlPool,
         nats: async_nats::Client,
-        proxies: TrustedProxies,
+        common: &CommonConfig,
         config: Config,
     ) -> anyhow::Result<Self> {
         let assets = static_files::Assets::load(&config.assets_dir.join("static"))
@@ -68,7 +71,8 @@ impl AppState {
             sessions: Sessions::new(db.clone(), config.sessions),
             throttle: Throttle::new(db.clone(), config.throttle),
             db,
-            proxies,
+            proxies: common.trusted_proxies.clone(),
+            max_body_bytes: common.http_limits.max_body_bytes,
             config: Arc::new(config),
             templates: Arc::new(templates),
             assets: Arc::new(assets),

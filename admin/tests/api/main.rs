@@ -4,6 +4,7 @@
 mod helpers;
 
 mod audit_log;
+mod catalog_client;
 mod catalog_shop;
 mod categories;
 mod csrf;

@@ -160,3 +160,36 @@ async fn short_configured_timeouts_end_sessions_by_themselves() {
     assert_eq!(browser.get("/admin").await.status(), StatusCode::SEE_OTHER);
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ended_sessions_are_purged_through_an_index_and_live_ones_are_kept() {
+    let app = spawn_app().await;
+    let ann = app.staff_member("ann@shop.test", Role::Staff).await;
+    let bob = app.staff_member("bob@shop.test", Role::Staff).await;
+    app.signed_in("ann@shop.test", "203.0.113.25").await;
+    app.signed_in("bob@shop.test", "203.0.113.26").await;
+    sqlx::query(
+        "UPDATE sessions SET last_seen_at = last_seen_at - INTERVAL 31 MINUTE WHERE staff_id = ?",
+    )
+    .bind(ann)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+
+    let config = admin::config::Config::for_tests(crate::helpers::ORIGIN);
+    let shutdown = tokio_util::sync::CancellationToken::new();
+    for purge in admin::purges(&config) {
+        let plan = purge.plan(&app.pool).await.unwrap();
+        assert!(
+            plan.key.is_some(),
+            "{} by {}: {plan:?}",
+            purge.table,
+            purge.column
+        );
+        purge.run_once(&app.pool, &shutdown).await.unwrap();
+    }
+
+    assert_eq!(app.sessions_of(ann).await, 0);
+    assert_eq!(app.sessions_of(bob).await, 1);
+    app.stop().await;
+}

@@ -8,12 +8,13 @@
 //!   slugs, paths and depths too, and the ancestor links of every product under it (so a category page finds
 //!   the product under its new ancestors and no longer under its old ones).
 //! - **Product documents follow.** A rename or move changes the category paths of every product under the
-//!   category: each gets its version bumped and a ProductUpserted in the outbox, in the same transaction,
-//!   [`PRODUCT_BATCH`] products per statement, so the search index and Meilisearch follow.
+//!   category: the command queues them in its transaction, and `admin::reissue` bumps their versions and writes
+//!   their ProductUpserted documents to the outbox in short batches right after, so the search index and
+//!   Meilisearch follow without the command holding thousands of product rows.
 //! - **Idempotent.** Each command claims its key (`platform::admin_commands`) in the same transaction: a
 //!   double-submitted form changes nothing twice.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::Arc};
 
 use platform::{
     Runtime, admin_commands,
@@ -31,21 +32,20 @@ use platform::{
     },
 };
 use sqlx::{MySqlConnection, MySqlPool};
+use tokio::sync::Notify;
 
 use super::{
     category_tree::{Misplaced, Tree, relinks},
     commands::{Refused, begin, finish, retrying, serve_endpoint},
+    reissue,
 };
-use crate::{
-    db::{
-        self,
-        categories::slug_of_path,
-        category_admin::{self as queries, CategoryRow},
-    },
-    events,
+use crate::db::{
+    self,
+    categories::slug_of_path,
+    category_admin::{self as queries, CategoryRow},
 };
 
-/// Products whose links, versions and events are written per statement when a rename or move touches many.
+/// Products whose links are rewritten per statement when a move touches many.
 pub const PRODUCT_BATCH: usize = 500;
 
 /// The whole tree, depth first and siblings by name, with each category's product counts.
@@ -117,10 +117,17 @@ pub async fn delete(
     finish(tx, &command.idempotency_key, outcome).await
 }
 
-/// Adds the category endpoints to the catalog's NATS service and answers them until shutdown.
+/// Adds the category endpoints to the catalog's NATS service and answers them until shutdown, with the worker
+/// that issues the documents of the products a rename or move changed.
 pub async fn endpoints(runtime: &Runtime) -> anyhow::Result<()> {
     let group = runtime.service.group(RPC_GROUP);
     let pool = runtime.db.clone();
+    let wake = Arc::new(Notify::new());
+    runtime.spawn(reissue::run(
+        pool.clone(),
+        wake.clone(),
+        runtime.shutdown.clone(),
+    ));
     serve_endpoint(
         runtime,
         &group,
@@ -149,10 +156,14 @@ pub async fn endpoints(runtime: &Runtime) -> anyhow::Result<()> {
         CATEGORIES_RENAME,
         "Rename a category (its slug and its descendants' follow)",
         {
-            let pool = pool.clone();
+            let (pool, wake) = (pool.clone(), wake.clone());
             move |command: Command<RenameCategory>| {
-                let pool = pool.clone();
-                async move { retrying(|| rename(&pool, &command)).await }
+                let (pool, wake) = (pool.clone(), wake.clone());
+                async move {
+                    let reply = retrying(|| rename(&pool, &command)).await;
+                    wake.notify_one();
+                    reply
+                }
             }
         },
     )
@@ -165,8 +176,12 @@ pub async fn endpoints(runtime: &Runtime) -> anyhow::Result<()> {
         {
             let pool = pool.clone();
             move |command: Command<MoveCategory>| {
-                let pool = pool.clone();
-                async move { retrying(|| move_category(&pool, &command)).await }
+                let (pool, wake) = (pool.clone(), wake.clone());
+                async move {
+                    let reply = retrying(|| move_category(&pool, &command)).await;
+                    wake.notify_one();
+                    reply
+                }
             }
         },
     )
@@ -381,7 +396,8 @@ fn editable(tree: &Tree, id: u32, expected_version: u64) -> Result<&CategoryRow,
 }
 
 /// Writes the subtree's new place (`placed`, root first) after checking its slugs are free, then the ancestor
-/// links (for a move) and the documents of every product under it. Slug clashes are refused naming `field`.
+/// links (for a move), and queues every product under it for its document. Slug clashes are refused naming
+/// `field`.
 async fn relocate(
     conn: &mut MySqlConnection,
     tree: &Tree,
@@ -401,7 +417,10 @@ async fn relocate(
     }
     queries::rewrite(conn, &placed, id).await?;
     let after = tree.with(&placed);
-    let products_updated = reissue_products(conn, id, relink.then_some(&after)).await?;
+    if relink {
+        relink_products(conn, id, &after).await?;
+    }
+    let products_updated = queries::queue_reissue(conn, id).await?;
     let category = view_one(conn, &after, id).await?;
     Ok(Ok(CategoryChanged {
         category,
@@ -409,29 +428,24 @@ async fn relocate(
     }))
 }
 
-/// Bumps the version of every product under `category_id` and writes its document to the outbox, in batches;
-/// with `relink_to`, first makes its ancestor links match that tree. How many products there were.
-async fn reissue_products(
+/// Makes the ancestor links of every product under `category_id` match `tree`, [`PRODUCT_BATCH`] products per
+/// statement.
+async fn relink_products(
     conn: &mut MySqlConnection,
     category_id: u32,
-    relink_to: Option<&Tree>,
-) -> Result<u64, sqlx::Error> {
+    tree: &Tree,
+) -> Result<(), sqlx::Error> {
     let ids = queries::product_ids_under(conn, category_id).await?;
     for batch in ids.chunks(PRODUCT_BATCH) {
-        // Product rows first, then their links: the order the stock changes lock them in.
-        queries::bump_product_versions(conn, batch).await?;
-        if let Some(tree) = relink_to {
-            let changes = relinks(tree, &queries::links_of(conn, batch).await?);
-            for (category, products) in &changes.delete {
-                queries::delete_ancestor_links(conn, *category, products).await?;
-            }
-            for (category, products) in &changes.insert {
-                queries::insert_ancestor_links(conn, *category, products).await?;
-            }
+        let changes = relinks(tree, &queries::links_of(conn, batch).await?);
+        for (category, products) in &changes.delete {
+            queries::delete_ancestor_links(conn, *category, products).await?;
         }
-        events::product_upserted(conn, batch).await?;
+        for (category, products) in &changes.insert {
+            queries::insert_ancestor_links(conn, *category, products).await?;
+        }
     }
-    Ok(ids.len() as u64)
+    Ok(())
 }
 
 /// The reply to a rename or move that changes nothing.

@@ -47,7 +47,7 @@ impl Refused {
     /// The record changed since the admin read it at `expected`.
     pub(crate) fn stale(current_version: u64) -> Self {
         Self::Conflict {
-            reason: "changed by someone else since you opened it".to_owned(),
+            reason: super::CHANGED_SINCE.to_owned(),
             current_version: Some(current_version),
         }
     }

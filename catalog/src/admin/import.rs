@@ -25,7 +25,8 @@ use sqlx::{MySqlConnection, MySqlPool};
 use super::products::{self, ProductForm, VariantForm, finish, parse_price};
 use crate::{
     db::{self, admin::ProductFields, categories::CategoryCache},
-    domain::{ProductStatus, Sku},
+    domain::{ProductStatus, Sku, Slug},
+    events,
 };
 
 /// One data row, checked.
@@ -384,55 +385,81 @@ async fn apply(
     };
     let mut categories = CategoryCache::default();
     let mut errors = Vec::new();
+    // Who owns each SKU the file names (products' own codes and variants), in one look-up: a group is a new
+    // product unless its SKU names an existing product or one of its variants.
+    let mut named: Vec<&str> = groups
+        .iter()
+        .flat_map(|group| {
+            std::iter::once(group.sku.as_str()).chain(group.rows.iter().map(|row| row.sku.as_str()))
+        })
+        .collect();
+    named.sort_unstable();
+    named.dedup();
+    let owners = db::admin::sku_owners(conn, &named).await?;
+
+    // New products are written together, a few statements per thousand.
+    let mut created = Vec::new();
+    for group in groups
+        .iter()
+        .filter(|group| !owners.contains_key(group.sku.as_str()))
+    {
+        let first = &group.rows[0];
+        for row in &group.rows {
+            if owners.contains_key(row.sku.as_str()) {
+                errors.push(error(row.line, "sku", "is already used by another product"));
+            }
+        }
+        let category = match &first.category {
+            Some(path) => Some(categories.ensure_path(conn, path).await?),
+            None => None,
+        };
+        created.push(db::admin::NewProductRow {
+            sku: group.sku.to_string(),
+            fields: ProductFields {
+                slug: Slug::from_text(&first.name, 180).to_string(),
+                name: first.name.clone(),
+                description: String::new(),
+                brand: first.brand.clone().unwrap_or_default(),
+                status: first.status.unwrap_or(ProductStatus::Draft),
+                option_names: group.option_names.clone(),
+                low_stock_threshold: products::DEFAULT_LOW_STOCK,
+            },
+            category_paths: category.into_iter().collect(),
+            variants: group
+                .rows
+                .iter()
+                .map(|row| db::admin::NewVariantRow {
+                    sku: row.sku.to_string(),
+                    price: row.price,
+                    option_values: values_in(&group.option_names, row),
+                    on_hand: row.on_hand.unwrap_or(0),
+                })
+                .collect(),
+        });
+        report.products_created += 1;
+        report.variants_created += group.rows.len() as u32;
+    }
+    if errors.is_empty() && !created.is_empty() {
+        free_slugs(conn, &mut created).await?;
+        let ids = db::admin::create_many(conn, &created).await?;
+        for chunk in ids.chunks(500) {
+            events::product_upserted(conn, chunk).await?;
+        }
+    }
+
     for group in groups {
+        let Some(owner) = owners.get(group.sku.as_str()) else {
+            continue;
+        };
         let first = &group.rows[0];
         let category = match &first.category {
             Some(path) => categories.ensure_path(conn, path).await?.last().copied(),
             None => None,
         };
-        // A product by its own code, or the product of a variant named by its SKU alone.
-        let mut existing = db::admin::product_by_sku(conn, group.sku.as_str()).await?;
-        if existing.is_none()
-            && let Some(owner) = db::admin::sku_owners(conn, &[group.sku.as_str()])
-                .await?
-                .get(group.sku.as_str())
-        {
-            existing = db::admin::products(conn, &[*owner], true).await?.pop();
-        }
+        // Read again for each group: two groups of a file may name variants of one product.
+        let existing = db::admin::products(conn, &[*owner], true).await?.pop();
         let (form, lines, stock) = match &existing {
-            None => {
-                let form = ProductForm {
-                    id: None,
-                    expected_version: None,
-                    sku: group.sku.clone(),
-                    slug: None,
-                    fields: ProductFields {
-                        slug: String::new(),
-                        name: first.name.clone(),
-                        description: String::new(),
-                        brand: first.brand.clone().unwrap_or_default(),
-                        status: first.status.unwrap_or(ProductStatus::Draft),
-                        option_names: group.option_names.clone(),
-                        low_stock_threshold: products::DEFAULT_LOW_STOCK,
-                    },
-                    category_ids: category.into_iter().collect(),
-                    variants: group
-                        .rows
-                        .iter()
-                        .map(|row| VariantForm {
-                            id: None,
-                            sku: row.sku.clone(),
-                            price: row.price,
-                            option_values: values_in(&group.option_names, row),
-                            initial_on_hand: row.on_hand.unwrap_or(0),
-                        })
-                        .collect(),
-                };
-                report.products_created += 1;
-                report.variants_created += group.rows.len() as u32;
-                let lines: Vec<u64> = group.rows.iter().map(|row| row.line).collect();
-                (form, lines, Vec::new())
-            }
+            None => continue,
             Some(product) => {
                 // Rows without option columns change prices and stock of variants the product has.
                 let keep_options = group.option_names.is_empty();
@@ -557,7 +584,7 @@ async fn apply(
         match products::write_form(conn, form).await? {
             AdminReply::Ok(saved) => {
                 for (_, sku, on_hand, reserved) in stock {
-                    products::stock_set(conn, sku, on_hand, reserved, &saved).await?;
+                    products::stock_set(conn, &saved, sku, on_hand, reserved).await?;
                 }
             }
             AdminReply::Invalid { errors: found } => {
@@ -584,6 +611,29 @@ async fn apply(
     } else {
         Ok(AdminReply::Invalid { errors })
     }
+}
+
+/// Gives each new product a slug no other product has: its name's, or that with `-2`, `-3`, ...
+async fn free_slugs(
+    conn: &mut MySqlConnection,
+    created: &mut [db::admin::NewProductRow],
+) -> Result<(), sqlx::Error> {
+    let wanted: Vec<String> = created.iter().map(|p| p.fields.slug.clone()).collect();
+    let mut used = db::admin::taken_slugs(conn, &wanted).await?;
+    for product in created.iter_mut() {
+        let base = product.fields.slug.clone();
+        let mut slug = base.clone();
+        let mut n = 1;
+        while used.contains(&slug)
+            || (slug != base && db::admin::slug_taken(conn, &slug, None).await?)
+        {
+            n += 1;
+            slug = format!("{base}-{n}");
+        }
+        used.insert(slug.clone());
+        product.fields.slug = slug;
+    }
+    Ok(())
 }
 
 /// The row's values of `option_names`, in that order.

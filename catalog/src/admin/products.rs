@@ -542,10 +542,12 @@ pub async fn write_form(
             db::admin::park_variants(conn, id).await?;
             (id, false)
         }
-        None => (
-            db::admin::insert_product(conn, form.sku.as_str(), &form.fields).await?,
-            true,
-        ),
+        None => match db::admin::insert_product(conn, form.sku.as_str(), &form.fields).await {
+            Ok(id) => (id, true),
+            // Another save took the SKU or the slug between the checks above and this insert.
+            Err(err) if db::is_duplicate_key(&err) => return Ok(taken_meanwhile("sku")),
+            Err(err) => return Err(err),
+        },
     };
     let mut new_variants = Vec::new();
     for (position, variant) in form.variants.iter().enumerate() {
@@ -562,7 +564,7 @@ pub async fn write_form(
                 .await?;
             }
             None => {
-                db::admin::insert_variant(
+                let inserted = db::admin::insert_variant(
                     conn,
                     id,
                     variant.sku.as_str(),
@@ -571,7 +573,14 @@ pub async fn write_form(
                     position,
                     variant.initial_on_hand,
                 )
-                .await?;
+                .await;
+                match inserted {
+                    Ok(_) => {}
+                    Err(err) if db::is_duplicate_key(&err) => {
+                        return Ok(taken_meanwhile(&format!("variants[{position}].sku")));
+                    }
+                    Err(err) => return Err(err),
+                }
                 new_variants.push((variant.sku.clone(), variant.initial_on_hand));
             }
         }
@@ -585,9 +594,17 @@ pub async fn write_form(
     let saved = saved_product(conn, id, created).await?;
     events::product_upserted(conn, &[id]).await?;
     for (sku, on_hand) in new_variants {
-        stock_set(conn, sku, on_hand, 0, &saved).await?;
+        stock_set(conn, &saved, sku, on_hand, 0).await?;
     }
     Ok(AdminReply::Ok(saved))
+}
+
+/// A unique key refused a value the checks found free: a concurrent save took it. The caller rolls back.
+fn taken_meanwhile<T>(field: &str) -> AdminReply<T> {
+    AdminReply::invalid(
+        field,
+        "was just taken by another product (or its slug was): check and save again",
+    )
 }
 
 /// The slug of a new product's name, with `-2`, `-3`, ... when another product has it.
@@ -603,20 +620,21 @@ async fn free_slug(conn: &mut MySqlConnection, name: &str) -> Result<String, sql
     Ok(slug)
 }
 
-/// A StockChanged event for stock the admin set (a new variant's first count, an import's), with the totals
-/// of the variant's product (`saved`) after the change.
+/// A StockChanged event for stock the admin set (a new variant's first count, an import's) of a variant of
+/// the product just `saved`.
 pub(crate) async fn stock_set(
     conn: &mut MySqlConnection,
+    saved: &SavedProduct,
     sku: Sku,
     on_hand: u32,
     reserved: u32,
-    saved: &SavedProduct,
 ) -> Result<(), sqlx::Error> {
     let available = on_hand.saturating_sub(reserved);
-    let product_available = db::stock::product_totals(conn, &[saved.id])
+    let (_, _, product_available) = db::admin::stock_totals(conn, &[saved.id])
         .await?
-        .first()
-        .map_or(0, |(_, available)| *available);
+        .remove(&saved.id)
+        .unwrap_or_default();
+    let product_sku = Sku::parse(&saved.sku).map_err(|err| sqlx::Error::Decode(Box::new(err)))?;
     events::stock_changed(
         conn,
         StockChanged {
@@ -630,8 +648,7 @@ pub(crate) async fn stock_set(
             product_version: saved.version,
             changed_at: Utc::now(),
             product: Some(ProductStock {
-                sku: Sku::parse(&saved.sku)
-                    .map_err(|err| sqlx::Error::Decode(format!("product SKU: {err:?}").into()))?,
+                sku: product_sku,
                 available: product_available,
                 in_stock: product_available > 0,
             }),

@@ -3,7 +3,7 @@
 //! variants, category links with their copied listing keys, search prefixes). Values are always bound; only
 //! fixed SQL fragments are assembled.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
@@ -94,8 +94,9 @@ pub struct ListSpec {
     pub limit: u32,
 }
 
-/// Units on hand and available per product, over its variants. MariaDB evaluates it for the joined products
-/// only when the outer query is selective (split materialization); otherwise it reads the stock tables once.
+/// Units available per product, over its variants. MariaDB evaluates it for the joined products only when
+/// the outer query is selective (split materialization); sorting by it reads the stock tables once, the one
+/// list whose cost grows with the catalog (about a second at 100,000 products, tests/api/admin_list_timing.rs).
 const STOCK_TOTALS: &str = "JOIN (SELECT v.product_id, \
      SUM(CAST(COALESCE(i.on_hand, 0) AS SIGNED) - CAST(COALESCE(i.reserved, 0) AS SIGNED)) AS available \
      FROM variants v LEFT JOIN inventory i ON i.variant_id = v.id GROUP BY v.product_id) s ON s.product_id = p.id";
@@ -487,24 +488,24 @@ pub async fn sku_owners(
     conn: &mut MySqlConnection,
     skus: &[&str],
 ) -> Result<HashMap<String, u32>, sqlx::Error> {
-    if skus.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let list = placeholders(skus.len());
-    let sql = format!(
-        "SELECT sku, product_id FROM variants WHERE sku IN ({list}) \
-         UNION SELECT sku, id FROM products WHERE sku IN ({list})"
-    );
-    let mut query = sqlx::query(AssertSqlSafe(sql));
-    for _ in 0..2 {
-        for sku in skus {
-            query = query.bind(*sku);
+    let mut owners = HashMap::new();
+    for chunk in skus.chunks(BATCH_ROWS) {
+        let list = placeholders(chunk.len());
+        let sql = format!(
+            "SELECT sku, product_id FROM variants WHERE sku IN ({list}) \
+             UNION SELECT sku, id FROM products WHERE sku IN ({list})"
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for _ in 0..2 {
+            for sku in chunk {
+                query = query.bind(*sku);
+            }
+        }
+        for row in query.fetch_all(&mut *conn).await? {
+            owners.insert(row.try_get(0)?, row.try_get(1)?);
         }
     }
-    let rows = query.fetch_all(&mut *conn).await?;
-    rows.iter()
-        .map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
-        .collect()
+    Ok(owners)
 }
 
 /// Which of `ids` are categories, with their path of ids from the root (inclusive).
@@ -826,4 +827,212 @@ pub async fn refresh_product(
         }
     }
     Ok(())
+}
+
+/// A new product as a batch creation writes it: its code, fields (slug decided), the paths of the categories
+/// it is put in, and its variants.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewProductRow {
+    pub sku: String,
+    pub fields: ProductFields,
+    pub category_paths: Vec<Vec<u32>>,
+    pub variants: Vec<NewVariantRow>,
+}
+
+/// A variant of a [`NewProductRow`] with its first count of units on hand.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewVariantRow {
+    pub sku: String,
+    pub price: Decimal,
+    pub option_values: Vec<String>,
+    pub on_hand: u32,
+}
+
+/// Rows per multi-row INSERT and ids per IN list, well below MariaDB's 65,535 placeholders per statement.
+const BATCH_ROWS: usize = 1_000;
+
+/// Creates many products with their variants, stock, category links and search prefixes in a few statements
+/// per thousand products (the caller checked that no SKU or slug is taken). Returns their ids.
+pub async fn create_many(
+    conn: &mut MySqlConnection,
+    products: &[NewProductRow],
+) -> Result<Vec<u32>, sqlx::Error> {
+    // What a product copies from its variants, computed here instead of re-read.
+    let lowest = |product: &NewProductRow| {
+        product
+            .variants
+            .iter()
+            .map(|variant| variant.price)
+            .min()
+            .unwrap_or_default()
+    };
+    let in_stock = |product: &NewProductRow| product.variants.iter().any(|v| v.on_hand > 0);
+    for chunk in products.chunks(BATCH_ROWS) {
+        let mut insert = sqlx::QueryBuilder::new(
+            "INSERT INTO products (sku, slug, name, description, brand, price, status, option_names, \
+             low_stock_threshold, in_stock) ",
+        );
+        insert.push_values(chunk, |mut row, product| {
+            row.push_bind(product.sku.as_str())
+                .push_bind(product.fields.slug.as_str())
+                .push_bind(product.fields.name.as_str())
+                .push_bind(product.fields.description.as_str())
+                .push_bind(product.fields.brand.as_str())
+                .push_bind(lowest(product))
+                .push_bind(product.fields.status)
+                .push_bind(json(&product.fields.option_names))
+                .push_bind(product.fields.low_stock_threshold)
+                .push_bind(in_stock(product));
+        });
+        insert.build().execute(&mut *conn).await?;
+    }
+    let mut ids: HashMap<String, (u32, DateTime<Utc>)> = HashMap::new();
+    for chunk in products.chunks(BATCH_ROWS) {
+        let sql = format!(
+            "SELECT id, sku, created_at FROM products WHERE sku IN ({})",
+            placeholders(chunk.len())
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for product in chunk {
+            query = query.bind(product.sku.as_str());
+        }
+        for row in query.fetch_all(&mut *conn).await? {
+            ids.insert(
+                row.try_get("sku")?,
+                (row.try_get("id")?, row.try_get("created_at")?),
+            );
+        }
+    }
+    let id_of = |product: &NewProductRow| ids.get(&product.sku).copied();
+
+    let variants: Vec<(u32, u16, &NewVariantRow)> = products
+        .iter()
+        .filter_map(|product| id_of(product).map(|(id, _)| (id, product)))
+        .flat_map(|(id, product)| {
+            product
+                .variants
+                .iter()
+                .enumerate()
+                .map(move |(position, variant)| (id, position as u16, variant))
+        })
+        .collect();
+    for chunk in variants.chunks(BATCH_ROWS) {
+        let mut insert = sqlx::QueryBuilder::new(
+            "INSERT INTO variants (product_id, sku, price, option_values, position) ",
+        );
+        insert.push_values(chunk, |mut row, (product_id, position, variant)| {
+            row.push_bind(*product_id)
+                .push_bind(variant.sku.as_str())
+                .push_bind(variant.price)
+                .push_bind(json(&variant.option_values))
+                .push_bind(*position);
+        });
+        insert.build().execute(&mut *conn).await?;
+        let sql = format!(
+            "INSERT INTO inventory (variant_id, on_hand, reserved) \
+             SELECT v.id, CASE v.sku {} END, 0 FROM variants v WHERE v.sku IN ({})",
+            "WHEN ? THEN ? ".repeat(chunk.len()),
+            placeholders(chunk.len())
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for (_, _, variant) in chunk {
+            query = query.bind(variant.sku.as_str()).bind(variant.on_hand);
+        }
+        for (_, _, variant) in chunk {
+            query = query.bind(variant.sku.as_str());
+        }
+        query.execute(&mut *conn).await?;
+    }
+
+    struct LinkRow<'a> {
+        category: u32,
+        product: u32,
+        direct: bool,
+        created_at: DateTime<Utc>,
+        from: &'a NewProductRow,
+    }
+    let mut links = Vec::new();
+    let mut prefixes: Vec<(String, u64, u32)> = Vec::new();
+    for product in products {
+        let Some((id, created_at)) = id_of(product) else {
+            continue;
+        };
+        let mut linked: BTreeMap<u32, bool> = BTreeMap::new();
+        for path in &product.category_paths {
+            for (depth, category) in path.iter().enumerate() {
+                *linked.entry(*category).or_default() |= depth + 1 == path.len();
+            }
+        }
+        links.extend(linked.into_iter().map(|(category, direct)| LinkRow {
+            category,
+            product: id,
+            direct,
+            created_at,
+            from: product,
+        }));
+        if product.fields.status == ProductStatus::Active {
+            let mut name = BTreeSet::new();
+            index_prefixes(&product.fields.name, &mut name);
+            let mut brand = BTreeSet::new();
+            index_prefixes(&product.fields.brand, &mut brand);
+            for prefix in &name {
+                prefixes.push((prefix.clone(), prefix_score(2, 0), id));
+            }
+            for prefix in brand.difference(&name) {
+                prefixes.push((prefix.clone(), prefix_score(1, 0), id));
+            }
+        }
+    }
+    for chunk in links.chunks(BATCH_ROWS) {
+        let mut insert = sqlx::QueryBuilder::new(
+            "INSERT INTO product_categories \
+             (category_id, product_id, direct, active, price, popularity, created_at, brand, in_stock) ",
+        );
+        insert.push_values(chunk, |mut row, link| {
+            row.push_bind(link.category)
+                .push_bind(link.product)
+                .push_bind(link.direct)
+                .push_bind(link.from.fields.status == ProductStatus::Active)
+                .push_bind(lowest(link.from))
+                .push_bind(0u32)
+                .push_bind(link.created_at)
+                .push_bind(link.from.fields.brand.as_str())
+                .push_bind(in_stock(link.from));
+        });
+        insert.build().execute(&mut *conn).await?;
+    }
+    for chunk in prefixes.chunks(BATCH_ROWS * 3) {
+        let mut insert =
+            sqlx::QueryBuilder::new("INSERT INTO search_prefixes (prefix, score, product_id) ");
+        insert.push_values(chunk, |mut row, (prefix, score, id)| {
+            row.push_bind(prefix.as_str())
+                .push_bind(*score)
+                .push_bind(*id);
+        });
+        insert.build().execute(&mut *conn).await?;
+    }
+    Ok(products
+        .iter()
+        .filter_map(|product| id_of(product).map(|(id, _)| id))
+        .collect())
+}
+
+/// Which of `slugs` products already have.
+pub async fn taken_slugs(
+    conn: &mut MySqlConnection,
+    slugs: &[String],
+) -> Result<HashSet<String>, sqlx::Error> {
+    let mut taken = HashSet::new();
+    for chunk in slugs.chunks(BATCH_ROWS) {
+        let sql = format!(
+            "SELECT slug FROM products WHERE slug IN ({})",
+            placeholders(chunk.len())
+        );
+        let mut query = sqlx::query_scalar::<_, String>(AssertSqlSafe(sql));
+        for slug in chunk {
+            query = query.bind(slug.as_str());
+        }
+        taken.extend(query.fetch_all(&mut *conn).await?);
+    }
+    Ok(taken)
 }

@@ -342,3 +342,57 @@ pub async fn insert_ancestor_links(
     query.execute(&mut *conn).await?;
     Ok(())
 }
+
+/// Queues every product under `category_id` (all are linked to it) for its document to be issued again; how
+/// many there are.
+pub async fn queue_reissue(
+    conn: &mut MySqlConnection,
+    category_id: u32,
+) -> Result<u64, sqlx::Error> {
+    sqlx::query(
+        "INSERT IGNORE INTO product_reissues (product_id) \
+         SELECT product_id FROM product_categories WHERE category_id = ?",
+    )
+    .bind(category_id)
+    .execute(&mut *conn)
+    .await?;
+    let queued: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM product_categories WHERE category_id = ?")
+            .bind(category_id)
+            .fetch_one(&mut *conn)
+            .await?;
+    Ok(queued as u64)
+}
+
+/// Takes up to `limit` queued products, lowest id first, skipping those another worker holds.
+pub async fn take_reissues(
+    conn: &mut MySqlConnection,
+    limit: u32,
+) -> Result<Vec<u32>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT product_id FROM product_reissues ORDER BY product_id LIMIT ? FOR UPDATE SKIP LOCKED",
+    )
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await
+}
+
+/// Removes issued products from the queue.
+pub async fn done_reissues(
+    conn: &mut MySqlConnection,
+    product_ids: &[u32],
+) -> Result<(), sqlx::Error> {
+    if product_ids.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "DELETE FROM product_reissues WHERE product_id IN ({})",
+        placeholders(product_ids.len())
+    );
+    let mut query = sqlx::query(AssertSqlSafe(sql));
+    for id in product_ids {
+        query = query.bind(*id);
+    }
+    query.execute(&mut *conn).await?;
+    Ok(())
+}

@@ -19,9 +19,19 @@ use super::schema::{InvalidRequest, NotFound, Unavailable};
         super::products::list,
         super::products::detail,
         super::categories::tree,
-        super::search::search
+        super::search::search,
+        crate::images::http::serve
     ),
-    components(schemas(Problem), responses(InvalidRequest, NotFound, Unavailable))
+    components(
+        schemas(Problem),
+        responses(
+            InvalidRequest,
+            NotFound,
+            Unavailable,
+            crate::images::http::NoSuchPhoto,
+            crate::images::http::PhotosUnavailable
+        )
+    )
 )]
 struct CatalogApi;
 
@@ -48,6 +58,7 @@ mod tests {
             "/api/products/{slug}",
             "/api/categories",
             "/api/search",
+            "/images/{key}/{size}.jpg",
         ] {
             assert!(document["paths"][path]["get"].is_object(), "{path} missing");
         }

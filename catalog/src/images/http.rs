@@ -37,7 +37,36 @@ fn parse(path: &str) -> Option<(&str, &str)> {
     (hex && SIZES.iter().any(|(name, _)| *name == size)).then_some((key, size))
 }
 
-async fn serve(
+platform::problem_response!(
+    pub(crate) NoSuchPhoto,
+    "No stored photo has this key and size (or the path is not one of a stored size): a problem document"
+);
+platform::problem_response!(
+    pub(crate) PhotosUnavailable,
+    "The images bucket is unreachable; retry after the Retry-After header",
+    retry_after
+);
+
+/// The one route outside `/api/`: the photos the product documents link to.
+#[utoipa::path(
+    get,
+    path = "/images/{key}/{size}.jpg",
+    operation_id = "get_product_photo",
+    tag = "images",
+    summary = "One size of a stored product photo, cacheable for a year (the key names its content)",
+    params(
+        ("key" = String, Path, description = "32 lowercase hex digits: the start of the SHA-256 of the original"),
+        ("size" = String, Path, description = "`thumb` (160 px on the longest side), `card` (480 px) or `large` (1200 px)"),
+        ("If-None-Match" = Option<String>, Header, description = "The ETag of a copy the client holds"),
+    ),
+    responses(
+        (status = 200, description = "The photo as JPEG (`image/jpeg`), with `Cache-Control: public, max-age=31536000, immutable` and an ETag"),
+        (status = 304, description = "The client's copy (If-None-Match) is current"),
+        (status = 404, response = NoSuchPhoto),
+        (status = 503, response = PhotosUnavailable),
+    )
+)]
+pub(crate) async fn serve(
     State(bucket): State<Bucket>,
     Path(path): Path<String>,
     headers: HeaderMap,

@@ -14,7 +14,9 @@ pub mod http;
 pub mod processing;
 pub mod storage;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use futures::StreamExt as _;
 
 use platform::contracts::{
     admin::{AdminReply, Command},
@@ -112,6 +114,12 @@ impl Images {
             {
                 return Ok(replay);
             }
+        }
+
+        // The cheap refusals first (the transaction below checks again, under the product's lock).
+        if let Some(refusal) = self.cannot_take_more(request.product_id).await? {
+            self.forget_upload(upload).await;
+            return Ok(refusal);
         }
 
         let bytes = match self.bucket.read_upload(upload).await {
@@ -286,29 +294,41 @@ impl Images {
         self.attach_bytes(sku, bytes, alt_text).await
     }
 
-    /// Attaches photo files to products, in order: the demo store's photos (`catalog import-demo`).
-    /// `products` gives each product's SKU, its name (the photos' alt text) and its file names in `dir`.
-    /// Re-running it adds nothing (photos are known by their content). A file that cannot be attached is
-    /// logged, counted and skipped: the products are in already, and the rest of the photos still go in.
+    /// Attaches photo files to products, in order: the demo store's photos (`catalog import-demo`, whose
+    /// `import::import_demo_store` gives each product's SKU and its files). Without alt text: the storefront
+    /// describes them by the product's name. Re-running it adds nothing (photos are known by their content).
+    /// A file that cannot be attached is logged, counted and skipped: the products are in already, and the
+    /// other photos still go in.
     pub async fn attach_photos(
         &self,
-        dir: &Path,
-        products: impl IntoIterator<Item = (String, String, Vec<String>)>,
+        products: impl IntoIterator<Item = (String, Vec<PathBuf>)>,
     ) -> AttachCounts {
-        let mut counts = AttachCounts::default();
-        for (sku, name, files) in products {
-            for file in files {
-                match self.attach_file(&sku, &dir.join(&file), &name).await {
-                    Ok(Attached::Added) => counts.added += 1,
-                    Ok(Attached::AlreadyThere) => counts.unchanged += 1,
-                    Err(err) => {
-                        tracing::warn!(%sku, file, error = %err, "a photo could not be attached");
-                        counts.failed += 1;
+        // Two products at a time (decoding is CPU work); one product's photos in order, for their positions.
+        let per_product = futures::stream::iter(products)
+            .map(|(sku, files)| async move {
+                let mut counts = AttachCounts::default();
+                for file in files {
+                    match self.attach_file(&sku, &file, "").await {
+                        Ok(Attached::Added) => counts.added += 1,
+                        Ok(Attached::AlreadyThere) => counts.unchanged += 1,
+                        Err(err) => {
+                            tracing::warn!(%sku, file = %file.display(), error = %err, "a photo could not be attached");
+                            counts.failed += 1;
+                        }
                     }
                 }
-            }
-        }
-        counts
+                counts
+            })
+            .buffer_unordered(2)
+            .collect::<Vec<_>>()
+            .await;
+        per_product
+            .into_iter()
+            .fold(AttachCounts::default(), |total, counts| AttachCounts {
+                added: total.added + counts.added,
+                unchanged: total.unchanged + counts.unchanged,
+                failed: total.failed + counts.failed,
+            })
     }
 
     /// [`Self::attach_file`] for bytes already read.
@@ -348,6 +368,22 @@ impl Images {
             ),
             Appended::NoProduct => anyhow::bail!("no product with SKU {sku}"),
         }
+    }
+
+    /// Why the product cannot take another photo, if it cannot: it does not exist, or its gallery is full.
+    async fn cannot_take_more(&self, product_id: u32) -> Result<Option<Reply>, sqlx::Error> {
+        let photos: Option<i64> = sqlx::query_scalar(
+            "SELECT (SELECT COUNT(*) FROM product_images im WHERE im.product_id = p.id) \
+             FROM products p WHERE p.id = ?",
+        )
+        .bind(product_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(match photos {
+            None => Appended::NoProduct.refusal(),
+            Some(count) if count as usize >= MAX_IMAGES_PER_PRODUCT => Appended::Full.refusal(),
+            Some(_) => None,
+        })
     }
 
     /// Whether a command with this key was carried out already (a cheap look before the slow part).

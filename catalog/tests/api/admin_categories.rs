@@ -523,10 +523,20 @@ async fn a_move_of_more_products_than_one_batch_relinks_every_one() {
     assert_eq!(moved.products_updated, count as u64);
     assert_eq!(category(&app, "garden").await.products.all, count as u64);
     assert_eq!(category(&app, "home").await.products.all, 0);
-    let versions: Vec<u64> = sqlx::query_scalar("SELECT DISTINCT version FROM products")
-        .fetch_all(&app.pool)
+    // The documents follow in batches right after the reply.
+    eventually("every product's document is issued again", async || {
+        let versions: Vec<u64> = sqlx::query_scalar("SELECT DISTINCT version FROM products")
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+        let documents: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM outbox WHERE subject LIKE 'catalog.product.MV-%.upserted'",
+        )
+        .fetch_one(&app.pool)
         .await
         .unwrap();
-    assert_eq!(versions, [2], "every product's document was issued again");
+        versions == [2] && documents == 2 * count as i64
+    })
+    .await;
     app.stop().await;
 }

@@ -108,3 +108,28 @@ async fn an_import_creates_products_with_variants_and_a_second_one_updates_them_
     assert_eq!(runner.version, 2);
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_row_naming_another_products_variant_is_refused_with_its_line() {
+    let app = spawn_app().await;
+    assert!(matches!(import(&app, FILE, false).await, AdminReply::Ok(_)));
+    let before = count(&app, "SELECT COUNT(*) FROM products").await;
+    let file = "sku,name,price,product_sku,option:size\n\
+                LAMP-1,Lamp,20.00,LAMP,small\n\
+                TR-42,Lamp,25.00,LAMP,big\n";
+    let reply = import(&app, file, false).await;
+    assert_eq!(invalid_fields(&reply), ["line 3: sku"]);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM products").await, before);
+
+    let missing: AdminReply<platform::contracts::catalog_admin::products::ProductDetail> = call(
+        &app,
+        platform::contracts::catalog_admin::PRODUCTS_GET,
+        &platform::contracts::catalog_admin::products::GetProduct { id: 999_999 },
+    )
+    .await;
+    assert!(
+        matches!(missing, AdminReply::NotFound { .. }),
+        "{missing:?}"
+    );
+    app.stop().await;
+}

@@ -305,3 +305,84 @@ async fn a_bulk_action_applies_to_every_product_or_to_none() {
     assert_eq!(get(&app, b.id).await.status, ProductStatus::Archived);
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_forms_creating_the_same_sku_at_once_give_one_product_and_one_field_error() {
+    let app = spawn_app().await;
+    let replies = futures::future::join_all(
+        (0..4).map(|i| save(&app, plain("SAME-1", &format!("Same {i}"), "5.00", 1))),
+    )
+    .await;
+    let created = replies
+        .iter()
+        .filter(|reply| matches!(reply, AdminReply::Ok(_)))
+        .count();
+    assert_eq!(created, 1, "{replies:?}");
+    for reply in replies
+        .iter()
+        .filter(|reply| !matches!(reply, AdminReply::Ok(_)))
+    {
+        let fields = invalid_fields(reply);
+        assert!(
+            fields == ["variants[0].sku"] || fields == ["sku"],
+            "{reply:?}"
+        );
+    }
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM variants WHERE sku = 'SAME-1'").await,
+        1
+    );
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn products_moved_in_bulk_are_listed_under_their_new_category() {
+    let app = spawn_app().await;
+    sqlx::query(
+        "INSERT INTO categories (id, parent_id, name, slug, path, depth) VALUES \
+         (1, NULL, 'Garden', 'garden', '/1/', 0), (2, 1, 'Tools', 'garden--tools', '/1/2/', 1), \
+         (3, NULL, 'Sale', 'sale', '/3/', 0)",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let mut rake = plain("RAKE-1", "Rake", "19.00", 2);
+    rake["category_ids"] = json!([3]);
+    let rake = saved(&app, rake).await;
+    let hoe = saved(&app, plain("HOE-1", "Hoe", "15.00", 2)).await;
+
+    let moved: AdminReply<BulkResult> = call(
+        &app,
+        PRODUCTS_BULK,
+        &command(BulkProducts {
+            ids: vec![rake.id, hoe.id],
+            action: BulkAction::MoveToCategory { category_id: 2 },
+        }),
+    )
+    .await;
+    assert!(matches!(moved, AdminReply::Ok(_)), "{moved:?}");
+    let listed = app.get_ok("/api/products?category=garden").await;
+    let mut skus: Vec<&str> = listed["products"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["sku"].as_str().unwrap())
+        .collect();
+    skus.sort_unstable();
+    assert_eq!(
+        skus,
+        ["HOE-1", "RAKE-1"],
+        "found under the new category's parent"
+    );
+    let on_sale = app.get_ok("/api/products?category=sale").await;
+    assert_eq!(
+        on_sale["products"].as_array().unwrap().len(),
+        0,
+        "gone from the old one"
+    );
+    assert_eq!(
+        get(&app, rake.id).await.categories[0].path,
+        "Garden > Tools"
+    );
+    app.stop().await;
+}

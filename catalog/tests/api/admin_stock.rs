@@ -155,6 +155,27 @@ async fn an_adjustment_is_recorded_with_its_reason_and_author_and_published() {
         "newest first"
     );
     assert_eq!(page.next, None);
+    // Page by page, by product.
+    let by_product = |cursor: Option<String>| StockHistoryRequest {
+        product_id: Some(recorded.product_id),
+        cursor,
+        limit: Some(1),
+        ..StockHistoryRequest::default()
+    };
+    let AdminReply::Ok(first) =
+        ask::<_, StockHistoryPage>(&app, STOCK_HISTORY, &by_product(None)).await
+    else {
+        panic!("history by product refused");
+    };
+    assert_eq!(first.adjustments[0].reason, AdjustmentReason::Counted);
+    let AdminReply::Ok(second) =
+        ask::<_, StockHistoryPage>(&app, STOCK_HISTORY, &by_product(first.next)).await
+    else {
+        panic!("second page refused");
+    };
+    assert_eq!(second.adjustments.len(), 1);
+    assert_eq!(second.adjustments[0].id, recorded.id);
+    assert_eq!(second.next, None);
 
     eventually("both adjustments are published", async || {
         let changes = stock_changes(&app.client, "TEE-1").await;

@@ -649,11 +649,10 @@ async fn the_demo_stores_photos_attach_once_however_often_it_is_imported() {
     let demo = || {
         vec![(
             "PHOTO-1".to_owned(),
-            "Camera".to_owned(),
-            vec![file.clone(), "missing.jpg".to_owned()],
+            vec![dir.join(&file), dir.join("missing.jpg")],
         )]
     };
-    let attach = async || images.attach_photos(&dir, demo()).await;
+    let attach = async || images.attach_photos(demo()).await;
 
     let first = attach().await;
     let second = attach().await;
@@ -669,5 +668,52 @@ async fn the_demo_stores_photos_attach_once_however_often_it_is_imported() {
     let large = page["images"][0]["large"].as_str().unwrap().to_owned();
     let served = image::load_from_memory(&shop.fetch(&large).await.bytes().await.unwrap()).unwrap();
     assert_eq!(served.width().max(served.height()), 1200);
+    shop.app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_gallery_holds_at_most_twenty_photos_and_a_missing_product_none() {
+    let shop = photo_shop().await;
+    let images = catalog::images::Images::connect(
+        shop.app.pool.clone(),
+        &BucketConfig::local(BUCKET, &shop.moto.url()),
+    )
+    .await
+    .unwrap();
+    for shade in 0..20u8 {
+        images
+            .attach_bytes("PHOTO-1", png(8, 8, [shade, 0, 0]), "")
+            .await
+            .unwrap();
+    }
+
+    let key = shop.upload(png(8, 8, [0, 99, 0]), "image/png").await;
+    let full = shop.add(key.clone(), "").await;
+    assert!(
+        matches!(&full, AdminReply::Conflict { reason, .. } if reason.contains("20 photos")),
+        "{full:?}"
+    );
+    assert!(
+        !shop.object_exists(&key).await,
+        "the refused upload is deleted"
+    );
+
+    let key = shop.upload(png(8, 8, [0, 0, 99]), "image/png").await;
+    let nowhere: AdminReply<ProductImages> = shop
+        .call(
+            IMAGES_ADD,
+            &command(AddImage {
+                product_id: 999_999,
+                upload_key: key,
+                alt_text: String::new(),
+            }),
+        )
+        .await
+        .unwrap();
+    assert!(
+        matches!(nowhere, AdminReply::NotFound { .. }),
+        "{nowhere:?}"
+    );
+    assert_eq!(shop.image_rows().await, 20);
     shop.app.stop().await;
 }

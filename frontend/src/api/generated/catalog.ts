@@ -72,6 +72,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/images/{key}/{size}.jpg": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One size of a stored product photo, cacheable for a year (the key names its content) */
+        get: operations["get_product_photo"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -333,9 +350,29 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description No stored photo has this key and size (or the path is not one of a stored size): a problem document */
+        NoSuchPhoto: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description No such product: a problem document (RFC 9457) */
         NotFound: {
             headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The images bucket is unreachable; retry after the Retry-After header */
+        PhotosUnavailable: {
+            headers: {
+                /** @description Whole seconds to wait before trying again */
+                "Retry-After"?: number;
                 [name: string]: unknown;
             };
             content: {
@@ -485,6 +522,41 @@ export interface operations {
             };
             400: components["responses"]["InvalidRequest"];
             503: components["responses"]["Unavailable"];
+        };
+    };
+    get_product_photo: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of a copy the client holds */
+                "If-None-Match"?: string | null;
+            };
+            path: {
+                /** @description 32 lowercase hex digits: the start of the SHA-256 of the original */
+                key: string;
+                /** @description `thumb` (160 px on the longest side), `card` (480 px) or `large` (1200 px) */
+                size: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The photo as JPEG (`image/jpeg`), with `Cache-Control: public, max-age=31536000, immutable` and an ETag */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The client's copy (If-None-Match) is current */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: components["responses"]["NoSuchPhoto"];
+            503: components["responses"]["PhotosUnavailable"];
         };
     };
 }

@@ -102,7 +102,8 @@ pub struct DeleteCategory {
 }
 
 /// The reply to a rename or a move: the category as it now is, and how many products' documents changed
-/// (their category paths; each emitted again as `ProductUpserted`, its version bumped).
+/// (their category paths; each is emitted again as `ProductUpserted` with its version bumped, in batches right
+/// after the reply: the storefront's listing follows at once, the search index within moments).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CategoryChanged {
     pub category: AdminCategory,

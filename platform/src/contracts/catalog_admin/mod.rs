@@ -39,23 +39,16 @@ pub const PRODUCTS_BULK: &str = "rpc.catalog.admin.products.bulk";
 /// Products and stock from CSV, every row validated before anything is written.
 pub const PRODUCTS_IMPORT: &str = "rpc.catalog.admin.products.import";
 
-/// The whole category tree with product counts ([`categories::TreeRequest`]).
-pub const CATEGORIES_TREE: &str = "rpc.catalog.admin.categories.tree";
-/// A new category ([`categories::CreateCategory`]).
-pub const CATEGORIES_CREATE: &str = "rpc.catalog.admin.categories.create";
-/// A category's new name ([`categories::RenameCategory`]).
-pub const CATEGORIES_RENAME: &str = "rpc.catalog.admin.categories.rename";
-/// A category and its subtree under another parent ([`categories::MoveCategory`]).
-pub const CATEGORIES_MOVE: &str = "rpc.catalog.admin.categories.move";
-/// An empty category removed ([`categories::DeleteCategory`]).
-pub const CATEGORIES_DELETE: &str = "rpc.catalog.admin.categories.delete";
-
-/// A variant's units on hand changed, with a reason ([`stock::AdjustStock`]).
 pub const STOCK_ADJUST: &str = "rpc.catalog.admin.stock.adjust";
 /// The recorded adjustments, newest first ([`stock::StockHistoryRequest`]).
 pub const STOCK_HISTORY: &str = "rpc.catalog.admin.stock.history";
-/// Variants at or below their product's low-stock threshold, lowest first ([`stock::LowStockRequest`]).
 pub const STOCK_LOW: &str = "rpc.catalog.admin.stock.low";
+
+pub const CATEGORIES_TREE: &str = "rpc.catalog.admin.categories.tree";
+pub const CATEGORIES_CREATE: &str = "rpc.catalog.admin.categories.create";
+pub const CATEGORIES_RENAME: &str = "rpc.catalog.admin.categories.rename";
+pub const CATEGORIES_MOVE: &str = "rpc.catalog.admin.categories.move";
+pub const CATEGORIES_DELETE: &str = "rpc.catalog.admin.categories.delete";
 
 pub const IMAGES_ADD: &str = "rpc.catalog.admin.images.add";
 pub const IMAGES_UPDATE: &str = "rpc.catalog.admin.images.update";
