@@ -23,6 +23,9 @@ pub struct Config {
     pub throttle: Policy,
     /// How often expired sessions and quiet throttle counters are deleted.
     pub purge_every: Duration,
+    /// The product-images bucket uploads are put in for the catalog to take (`IMAGES_BUCKET`,
+    /// `AWS_ENDPOINT_URL`, see `platform::s3`). The admin never creates it.
+    pub images: platform::s3::BucketConfig,
 }
 
 /// How long a session lasts.
@@ -65,6 +68,10 @@ impl Config {
             catalog_timeout: Duration::from_millis(var("ADMIN_CATALOG_TIMEOUT_MS", 5_000)?),
             throttle: Policy::default(),
             purge_every: platform::retention::PURGE_EVERY,
+            images: platform::s3::BucketConfig {
+                create_bucket: false,
+                ..platform::s3::BucketConfig::from_env()?
+            },
         })
     }
 
@@ -77,6 +84,11 @@ impl Config {
             catalog_timeout: Duration::from_secs(5),
             throttle: Policy::default(),
             purge_every: platform::retention::PURGE_EVERY,
+            // Nowhere: the tests that upload photos point it at their own moto.
+            images: platform::s3::BucketConfig {
+                create_bucket: false,
+                ..platform::s3::BucketConfig::local("shop-images", "http://127.0.0.1:9")
+            },
         }
     }
 }

@@ -20,6 +20,7 @@ pub mod sessions;
 pub mod staff;
 pub mod throttle;
 pub mod totp;
+pub mod uploads;
 
 use platform::{Runtime, ServiceSpec, retention::Purge};
 use sqlx::migrate::Migrator;

@@ -18,6 +18,7 @@ pub mod error;
 pub mod extract;
 pub mod layers;
 pub mod login;
+pub mod products;
 pub mod render;
 pub mod staff;
 pub mod static_files;
@@ -45,6 +46,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub templates: Arc<render::Templates>,
     pub assets: Arc<static_files::Assets>,
+    /// The bucket image uploads go to.
+    pub uploads: crate::uploads::Uploads,
 }
 
 impl AppState {
@@ -61,6 +64,7 @@ impl AppState {
         let templates = render::Templates::load(&config.assets_dir.join("templates"), &assets)
             .context("loading the admin's templates (ADMIN_ASSETS_DIR)")?;
         Ok(Self {
+            uploads: crate::uploads::Uploads::new(config.images.clone()),
             catalog: CatalogClient::new(nats, config.catalog_timeout),
             sessions: Sessions::new(db.clone(), config.sessions),
             throttle: Throttle::new(db.clone(), config.throttle),
@@ -82,6 +86,7 @@ pub fn router(state: AppState) -> Router {
         .merge(staff::router())
         .merge(account::router())
         .merge(audit::router())
+        .merge(products::router())
         .merge(static_files::router())
         .fallback(layers::not_found)
         .layer(middleware::from_fn_with_state(state.clone(), csrf::guard))

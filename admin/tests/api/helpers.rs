@@ -55,6 +55,32 @@ pub(crate) async fn spawn_app_with(sessions: SessionTimeouts) -> TestApp {
     }
 }
 
+/// The admin on `nats`, where the test started the services it talks to (the catalog), with `config`, and the
+/// body limit `./dev up` gives it (12 MiB, for photo uploads).
+pub(crate) async fn spawn_app_on(nats: NatsServer, config: Config) -> TestApp {
+    let service = spawn_service_with(
+        admin::SERVICE,
+        &admin::MIGRATOR,
+        &nats,
+        |common| {
+            common.trusted_proxies = "127.0.0.1".parse().expect("a proxy address");
+            common.http_limits.max_body_bytes = 12 * 1024 * 1024;
+        },
+        async move |runtime| {
+            admin::start(runtime, config)
+                .await
+                .expect("the admin starts")
+        },
+    )
+    .await;
+    TestApp {
+        address: service.address.clone(),
+        pool: service.pool.clone(),
+        service,
+        _nats: nats,
+    }
+}
+
 impl TestApp {
     /// A staff member with [`PASSWORD`], as `admin create-user` makes one.
     pub(crate) async fn staff_member(&self, email: &str, role: Role) -> u64 {
@@ -220,6 +246,49 @@ impl Browser {
         let mut fields = fields.to_vec();
         fields.push(("csrf_token", &token));
         self.post_raw(path, &fields, Some(ORIGIN)).await
+    }
+
+    /// A multipart form POST (a file upload, `file` = (field, file name, bytes)) with this session's CSRF
+    /// token in the form and our origin, as a browser sends it.
+    pub(crate) async fn post_multipart(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file: (&str, &str, &[u8]),
+    ) -> reqwest::Response {
+        const BOUNDARY: &str = "----admin-test-boundary-7MA4YWxkTrZu0gW";
+        let token = self.csrf_token("/admin").await;
+        let mut body = Vec::new();
+        for (name, value) in fields.iter().chain([("csrf_token", token.as_str())].iter()) {
+            body.extend_from_slice(
+                format!(
+                    "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        let (name, filename, bytes) = file;
+        body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{filename}\"\r\n\
+                 Content-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+        self.client
+            .post(self.url(path))
+            .header("x-forwarded-for", &self.ip)
+            .header(header::ORIGIN, ORIGIN)
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={BOUNDARY}"),
+            )
+            .body(body)
+            .send()
+            .await
+            .expect("POST multipart")
     }
 
     /// Fills in and sends the login form.

@@ -6,6 +6,7 @@ mod helpers;
 mod audit_log;
 mod catalog_client;
 mod csrf;
+mod products;
 mod roles;
 mod sessions;
 mod sign_in;
