@@ -472,3 +472,63 @@ async fn when_the_catalog_does_not_answer_the_page_says_try_again() {
     assert_eq!(response.headers()["retry-after"], "5");
     admin.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_csv_import_shows_its_bad_rows_by_line_then_applies_a_good_file_after_a_dry_run() {
+    let shop = shop().await;
+    shop.admin.staff_member("sam@shop.test", Role::Staff).await;
+    let sam = shop.admin.signed_in("sam@shop.test", "203.0.113.68").await;
+    let bad =
+        "sku,name,price,status,on_hand\nCUP-1,Cup,4.50,active,3\nCUP-2,Cup two,cheap,active,1\n";
+
+    let response = sam
+        .post_multipart(
+            "/admin/products/import",
+            &[],
+            ("file", "cups.csv", bad.as_bytes()),
+        )
+        .await;
+
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = unescape(&response.text().await.unwrap());
+    assert!(html.contains("<td>line 3: price</td>"), "{html}");
+    assert_eq!(shop.public_product("cup").await.0, StatusCode::NOT_FOUND);
+
+    let good = "sku,name,price,status,on_hand\nCUP-1,Cup,4.50,active,3\n";
+    let response = sam
+        .post_multipart(
+            "/admin/products/import",
+            &[],
+            ("file", "cups.csv", good.as_bytes()),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let report = unescape(&response.text().await.unwrap());
+    assert!(
+        report.contains("1 rows would create 1 products"),
+        "{report}"
+    );
+    assert_eq!(
+        shop.public_product("cup").await.0,
+        StatusCode::NOT_FOUND,
+        "a dry run writes nothing"
+    );
+    let key = hidden_value(&report, "idempotency_key").unwrap();
+    let csv = input_value(&report, "csv").unwrap().replace("&#10;", "\n");
+    let response = sam
+        .post(
+            "/admin/products/import/apply",
+            &[("idempotency_key", &key), ("csv", &csv)],
+        )
+        .await;
+
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (status, cup) = shop.public_product("cup").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(cup["price"], "4.50");
+    assert_eq!(
+        shop.admin.last_audit("product.import").await.unwrap().2,
+        "ok"
+    );
+    shop.stop().await;
+}
