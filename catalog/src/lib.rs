@@ -58,6 +58,8 @@ pub async fn start(runtime: &mut Runtime, config: config::Config) -> anyhow::Res
         runtime.shutdown.clone(),
     ));
     rpc::start(runtime, &config, stock).await?;
+    admin::categories::endpoints(runtime).await?;
+    admin::stock::endpoints(runtime).await?;
     let images = images::Images::connect(runtime.db.clone(), &config.images).await?;
     let bucket = images.bucket().clone();
     images::endpoints::start(runtime, images).await?;

@@ -96,6 +96,38 @@ pub async fn enqueue<E: Event>(
     Ok(envelope)
 }
 
+/// Rows per statement of [`enqueue_all`]: product documents are a few KiB each, well under MariaDB's packet limit.
+const ENQUEUE_ROWS_PER_STATEMENT: usize = 200;
+
+/// Writes every one of `events` to the outbox like [`enqueue`] does, a few hundred rows per statement: for a
+/// change that touches thousands of records at once (a category move re-issues every product under it), where
+/// one round trip per event would dominate the transaction.
+pub async fn enqueue_all<E: Event>(
+    conn: &mut MySqlConnection,
+    source: &str,
+    events: impl IntoIterator<Item = E>,
+) -> Result<usize, sqlx::Error> {
+    let rows = events
+        .into_iter()
+        .map(|event| {
+            let subject = event.subject();
+            let envelope = Envelope::new(source, event);
+            let payload =
+                serde_json::to_vec(&envelope).map_err(|err| sqlx::Error::Encode(Box::new(err)))?;
+            Ok((envelope.id.to_string(), subject, payload))
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    for chunk in rows.chunks(ENQUEUE_ROWS_PER_STATEMENT) {
+        let mut insert =
+            sqlx::QueryBuilder::new("INSERT INTO outbox (event_id, subject, payload) ");
+        insert.push_values(chunk, |mut row, (id, subject, payload)| {
+            row.push_bind(id).push_bind(subject).push_bind(payload);
+        });
+        insert.build().execute(&mut *conn).await?;
+    }
+    Ok(rows.len())
+}
+
 /// Wakes the relay right after a commit that wrote outbox rows. Cheap to clone; a notification sent while
 /// the relay is busy is kept, so none is lost.
 #[derive(Debug, Clone, Default)]

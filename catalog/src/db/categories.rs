@@ -51,7 +51,8 @@ impl CategoryCache {
     }
 }
 
-fn slug_of_path(names: &[String]) -> String {
+/// The slug of a category with these names from the root: each name slugified, joined by `--`.
+pub(crate) fn slug_of_path(names: &[String]) -> String {
     names
         .iter()
         .map(|name| Slug::from_text(name, 60).to_string())
@@ -59,7 +60,8 @@ fn slug_of_path(names: &[String]) -> String {
         .join("--")
 }
 
-fn path_string(ids: &[u32]) -> String {
+/// The materialized path of these ids from the root (`/3/17/`).
+pub(crate) fn path_string(ids: &[u32]) -> String {
     let mut path = String::from("/");
     for id in ids {
         path.push_str(&id.to_string());
@@ -98,7 +100,8 @@ async fn ensure_one(
     Ok(id)
 }
 
-fn parse_path(path: &str) -> Vec<u32> {
+/// The ids of a materialized path, root first.
+pub(crate) fn parse_path(path: &str) -> Vec<u32> {
     path.split('/').filter_map(|id| id.parse().ok()).collect()
 }
 

@@ -2,12 +2,14 @@
 
 pub mod admin;
 pub mod categories;
+pub mod category_admin;
 pub mod documents;
 pub mod images;
 pub mod listing;
 pub mod products;
 pub mod search;
 pub mod stock;
+pub mod stock_admin;
 
 pub use platform::sql::{is_duplicate_key, is_lock_conflict};
 

@@ -284,7 +284,7 @@ fn deltas(held: &[HeldLine], movement: Movement) -> BTreeMap<u32, Delta> {
 
 /// Applies a change of `on_hand` and `reserved` per variant to its locked `rows`, refreshes the availability
 /// flags of the products that flip and writes one StockChanged event per variant, with its product's totals.
-async fn apply(
+pub(super) async fn apply(
     conn: &mut MySqlConnection,
     rows: &[InventoryRow],
     deltas: &BTreeMap<u32, Delta>,

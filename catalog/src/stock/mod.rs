@@ -232,6 +232,24 @@ impl Stock {
     }
 }
 
+/// Moves the on hand of variants whose stock the caller locked (`db::stock::lock_inventory`) in its own
+/// transaction, as every stock change does: the inventory rows, the products' availability flags and one
+/// StockChanged event per variant. For the admin's adjustments, which record themselves in the same transaction.
+pub async fn apply_adjustment(
+    conn: &mut sqlx::MySqlConnection,
+    rows: &[db::stock::InventoryRow],
+    deltas: &std::collections::BTreeMap<u32, crate::domain::reservation::Delta>,
+) -> Result<(), sqlx::Error> {
+    changes::apply(
+        conn,
+        rows,
+        deltas,
+        platform::contracts::catalog::StockChangeReason::Adjusted,
+        None,
+    )
+    .await
+}
+
 /// The name a variant is sold under: the product's, followed by its option values when it has any.
 pub fn variant_name(product_name: &str, option_values: &[String]) -> String {
     if option_values.is_empty() {

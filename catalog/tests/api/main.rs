@@ -3,6 +3,8 @@
 mod admin_support;
 mod helpers;
 
+mod admin_categories;
+mod admin_stock;
 mod admin_explain;
 mod admin_import;
 mod admin_list_timing;

@@ -40,6 +40,8 @@ pub const PRODUCTS_BULK: &str = "rpc.catalog.admin.products.bulk";
 pub const PRODUCTS_IMPORT: &str = "rpc.catalog.admin.products.import";
 
 pub const STOCK_ADJUST: &str = "rpc.catalog.admin.stock.adjust";
+/// The recorded adjustments, newest first ([`stock::StockHistoryRequest`]).
+pub const STOCK_HISTORY: &str = "rpc.catalog.admin.stock.history";
 pub const STOCK_LOW: &str = "rpc.catalog.admin.stock.low";
 
 pub const CATEGORIES_TREE: &str = "rpc.catalog.admin.categories.tree";
