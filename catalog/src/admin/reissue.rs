@@ -17,7 +17,6 @@
 //! batches re-issued the documents in 18 s, the slowest holding its 500 products for 0.63 s. Before the queue,
 //! the same kind of move held every one of those products for 35 to 51 s.
 
-
 use std::{sync::Arc, time::Duration};
 
 use sqlx::MySqlPool;

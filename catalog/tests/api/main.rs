@@ -4,12 +4,12 @@ mod admin_support;
 mod helpers;
 
 mod admin_categories;
-mod admin_stock;
 mod admin_explain;
 mod admin_import;
 mod admin_list_timing;
 mod admin_listing;
 mod admin_products;
+mod admin_stock;
 mod explain;
 mod images;
 mod listing;
