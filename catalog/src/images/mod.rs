@@ -348,6 +348,14 @@ impl Images {
             .iter()
             .any(|image| image.storage_key.as_deref() == Some(&key))
         {
+            // The row is there; its files may not be (a new bucket, or moto restarted with nothing in memory):
+            // the import puts them back, so running it again always leaves a working gallery.
+            if !self.bucket.has_sizes(&key).await? {
+                let photo = prepare(bytes)
+                    .await?
+                    .map_err(|refusal| anyhow::anyhow!("{sku}: {refusal}"))?;
+                self.bucket.put_sizes(&photo).await?;
+            }
             return Ok(Attached::AlreadyThere);
         }
         let photo = prepare(bytes)

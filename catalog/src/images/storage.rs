@@ -114,6 +114,25 @@ impl Bucket {
         Ok(())
     }
 
+    /// Whether every size of the photo with `key` is in the bucket.
+    pub async fn has_sizes(&self, key: &str) -> Result<bool, StorageError> {
+        for (size, _) in SIZES {
+            let head = self
+                .client
+                .head_object()
+                .bucket(&self.name)
+                .key(object_key(key, size))
+                .send()
+                .await;
+            match head.map_err(failure) {
+                Ok(_) => {}
+                Err(StorageError::NotFound) => return Ok(false),
+                Err(err) => return Err(err),
+            }
+        }
+        Ok(true)
+    }
+
     /// Deletes every size of the photo with `key`.
     pub async fn delete_sizes(&self, key: &str) -> Result<(), StorageError> {
         for (size, _) in SIZES {

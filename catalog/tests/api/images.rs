@@ -629,6 +629,41 @@ async fn attaching_the_same_file_twice_adds_the_photo_once() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn attaching_again_puts_back_the_files_a_new_bucket_lost() {
+    let shop = photo_shop().await;
+    let images = catalog::images::Images::connect(
+        shop.app.pool.clone(),
+        &BucketConfig::local(BUCKET, &shop.moto.url()),
+    )
+    .await
+    .unwrap();
+    let file = std::env::temp_dir().join(format!("photo-{}.png", Uuid::new_v4()));
+    std::fs::write(&file, png(90, 60, [200, 70, 70])).unwrap();
+    images
+        .attach_file("PHOTO-1", &file, "Camera")
+        .await
+        .unwrap();
+    let page = shop.app.get_ok("/api/products/camera").await;
+    let card = page["images"][0]["card"].as_str().unwrap().to_owned();
+    let key = card
+        .trim_start_matches("/images/")
+        .trim_end_matches("/card.jpg");
+    images.bucket().delete_sizes(key).await.unwrap();
+    assert_eq!(shop.fetch(&card).await.status(), 404);
+
+    let again = images
+        .attach_file("PHOTO-1", &file, "Camera")
+        .await
+        .unwrap();
+    let _ = std::fs::remove_file(&file);
+
+    assert_eq!(again, catalog::images::Attached::AlreadyThere);
+    assert_eq!(shop.image_rows().await, 1);
+    assert_eq!(shop.fetch(&card).await.status(), 200);
+    shop.app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn the_demo_stores_photos_attach_once_however_often_it_is_imported() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../shared/data/demo-store/images");
