@@ -96,7 +96,7 @@ pub struct ListSpec {
 
 /// Units available per product, over its variants. MariaDB evaluates it for the joined products only when
 /// the outer query is selective (split materialization); sorting by it reads the stock tables once, the one
-/// list whose cost grows with the catalog (about a second at 100,000 products, tests/api/admin_list_timing.rs).
+/// list whose cost grows with the catalog (about a second at 100,000 products, measured in a debug build).
 const STOCK_TOTALS: &str = "JOIN (SELECT v.product_id, \
      SUM(CAST(COALESCE(i.on_hand, 0) AS SIGNED) - CAST(COALESCE(i.reserved, 0) AS SIGNED)) AS available \
      FROM variants v LEFT JOIN inventory i ON i.variant_id = v.id GROUP BY v.product_id) s ON s.product_id = p.id";

@@ -6,7 +6,6 @@ mod helpers;
 mod admin_categories;
 mod admin_explain;
 mod admin_import;
-mod admin_list_timing;
 mod admin_listing;
 mod admin_products;
 mod admin_stock;
