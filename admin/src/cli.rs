@@ -30,13 +30,17 @@ pub async fn migrate() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `admin create-user --email E --role R [--if-no-owner]`.
+/// `admin create-user --email E --role R [--if-no-owner | --or-set-password]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreateUser {
     pub email: String,
     pub role: String,
     /// Do nothing when an enabled owner exists already (`./dev up` makes the demo's owner this way).
     pub if_no_owner: bool,
+    /// When the email belongs to a staff member already, set their password instead (ending their sessions;
+    /// nothing changes when it is their password already). How a locked-out owner gets back in, and how
+    /// `./dev up` keeps the demo owner's password in step with `.dev/admin-owner-password`.
+    pub or_set_password: bool,
 }
 
 impl CreateUser {
@@ -46,6 +50,7 @@ impl CreateUser {
             email: String::new(),
             role: String::new(),
             if_no_owner: false,
+            or_set_password: false,
         };
         let mut args = args.iter();
         while let Some(arg) = args.next() {
@@ -53,10 +58,14 @@ impl CreateUser {
                 "--email" => command.email = (*args.next()?).to_owned(),
                 "--role" => command.role = (*args.next()?).to_owned(),
                 "--if-no-owner" => command.if_no_owner = true,
+                "--or-set-password" => command.or_set_password = true,
                 _ => return None,
             }
         }
-        (!command.email.is_empty() && !command.role.is_empty()).then_some(command)
+        (!command.email.is_empty()
+            && !command.role.is_empty()
+            && !(command.if_no_owner && command.or_set_password))
+            .then_some(command)
     }
 
     pub async fn run(self) -> anyhow::Result<()> {
@@ -73,6 +82,11 @@ impl CreateUser {
         if self.if_no_owner && staff::any_owner(&pool).await? {
             tracing::info!("an owner exists already; nobody was added");
             return Ok(());
+        }
+        if self.or_set_password
+            && let Some(existing) = staff::credentials(&pool, email.as_str()).await?
+        {
+            return set_password(&pool, existing, password).await;
         }
         match staff::create(
             &pool,
@@ -93,6 +107,31 @@ impl CreateUser {
             Err(err) => Err(err.into()),
         }
     }
+}
+
+/// `--or-set-password` for an existing member: their password becomes `password` unless it is already.
+async fn set_password(
+    pool: &sqlx::MySqlPool,
+    existing: staff::Credentials,
+    password: SecretString,
+) -> anyhow::Result<()> {
+    if platform::password::verify(password.clone(), Some(existing.password_hash)).await? {
+        tracing::info!(
+            id = existing.id,
+            "the staff member has this password already"
+        );
+        return Ok(());
+    }
+    staff::set_password(
+        pool,
+        existing.id,
+        None,
+        password,
+        Entry::command_line("staff.password_reset"),
+    )
+    .await?;
+    tracing::info!(id = existing.id, "password set; their sessions ended");
+    Ok(())
 }
 
 /// The password from a prompt without echo on a terminal, else the first line of stdin.
@@ -124,13 +163,38 @@ mod tests {
             Some(CreateUser {
                 email: "a@shop.test".to_owned(),
                 role: "owner".to_owned(),
-                if_no_owner: false
+                if_no_owner: false,
+                or_set_password: false,
             })
         );
         assert!(
             CreateUser::parse(&["--email", "a@shop.test", "--role", "owner", "--if-no-owner"])
                 .unwrap()
                 .if_no_owner
+        );
+        assert!(
+            CreateUser::parse(&[
+                "--email",
+                "a@shop.test",
+                "--role",
+                "owner",
+                "--or-set-password"
+            ])
+            .unwrap()
+            .or_set_password
+        );
+        let both = [
+            "--email",
+            "a@shop.test",
+            "--role",
+            "owner",
+            "--if-no-owner",
+            "--or-set-password",
+        ];
+        assert_eq!(
+            CreateUser::parse(&both),
+            None,
+            "skip or overwrite: not both"
         );
         assert_eq!(CreateUser::parse(&["--email", "a@shop.test"]), None);
         assert_eq!(

@@ -2,9 +2,10 @@ use admin::{MIGRATOR, SERVICE, cli, config::Config};
 
 const USAGE: &str = "usage: admin [serve]
        admin migrate                                   create or update the admin schema
-       admin create-user --email E --role owner|staff|viewer [--if-no-owner]
+       admin create-user --email E --role owner|staff|viewer [--if-no-owner | --or-set-password]
                                                        add a staff member; the password is read from stdin
-                                                       (prompted for on a terminal), never an argument";
+                                                       (prompted for on a terminal), never an argument;
+                                                       --or-set-password sets it for an existing member";
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {

@@ -65,8 +65,9 @@ run_service() { # service port; exec'd in the background with its own NATS user 
 }
 
 # The web admin's first owner, for the demo: owner@shop.local with a random password generated once into
-# .dev/admin-owner-password (mode 600, never committed; there is no default password). Nothing happens when
-# an owner exists already (delete the admin schema's staff_users rows, or the file and the schema, to start over).
+# .dev/admin-owner-password (mode 600, never committed; there is no default password). When owner@shop.local
+# exists already (another checkout's on a shared MariaDB, or after the file was deleted) its password is set to
+# the file's, so the file always signs in; nothing changes when it matches.
 ADMIN_OWNER_EMAIL=owner@shop.local
 ADMIN_OWNER_PASSWORD_FILE="$DEV/admin-owner-password"
 ensure_admin_owner() {
@@ -78,7 +79,7 @@ ensure_admin_owner() {
   fi
   chmod 600 "$ADMIN_OWNER_PASSWORD_FILE"
   DATABASE_URL=$(database_url admin) "$TARGET_DIR/debug/admin" create-user --email "$ADMIN_OWNER_EMAIL" \
-    --role owner --if-no-owner <"$ADMIN_OWNER_PASSWORD_FILE" >>"$LOGS/admin.log" 2>&1 ||
+    --role owner --or-set-password <"$ADMIN_OWNER_PASSWORD_FILE" >>"$LOGS/admin.log" 2>&1 ||
     fail "cannot create the admin's owner (see $LOGS/admin.log)"
 }
 

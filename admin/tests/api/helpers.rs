@@ -82,6 +82,11 @@ pub(crate) async fn spawn_app_on(nats: NatsServer, config: Config) -> TestApp {
 }
 
 impl TestApp {
+    /// The URL of the admin's test database, for the `admin` command line.
+    pub(crate) fn database_url(&self) -> String {
+        self.service.database.url()
+    }
+
     /// A staff member with [`PASSWORD`], as `admin create-user` makes one.
     pub(crate) async fn staff_member(&self, email: &str, role: Role) -> u64 {
         admin::staff::create(

@@ -186,3 +186,64 @@ async fn static_files_are_served_with_a_version_and_cached_for_a_year() {
     );
     app.stop().await;
 }
+
+/// `admin create-user … --or-set-password`, as `./dev up` runs it: an existing member gets the password from
+/// stdin (their sessions end), and running it again with the same password changes nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn create_user_or_set_password_gives_an_existing_member_the_new_password() {
+    let app = spawn_app().await;
+    app.staff_member("owner@shop.test", Role::Owner).await;
+    let old_session = app.signed_in("owner@shop.test", "10.0.9.1").await;
+    let new_password = "a brand new demo password";
+    let create_user = || {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_admin"))
+            .args([
+                "create-user",
+                "--email",
+                "owner@shop.test",
+                "--role",
+                "owner",
+            ])
+            .arg("--or-set-password")
+            .env("DATABASE_URL", app.database_url())
+            .env("NATS_URL", "nats://127.0.0.1:1")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("admin runs");
+        use std::io::Write as _;
+        writeln!(child.stdin.take().expect("stdin"), "{new_password}").expect("password written");
+        assert!(child.wait().expect("admin ends").success());
+    };
+
+    create_user();
+    assert_eq!(
+        old_session.get("/admin/").await.status(),
+        StatusCode::SEE_OTHER,
+        "the member's sessions ended"
+    );
+    let browser = app.browser("10.0.9.2");
+    assert_eq!(
+        browser
+            .sign_in("owner@shop.test", new_password, "")
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    let resets = |audit: Vec<(String, String, String, String, String, String)>| {
+        audit
+            .iter()
+            .filter(|entry| entry.0 == "staff.password_reset")
+            .count()
+    };
+    assert_eq!(resets(app.audit().await), 1);
+
+    create_user();
+    assert_eq!(
+        resets(app.audit().await),
+        1,
+        "the same password changes nothing"
+    );
+    assert_eq!(browser.get("/admin/").await.status(), StatusCode::OK);
+}
