@@ -400,8 +400,12 @@ async fn write_variants(
     Ok(())
 }
 
+/// Units available of product `p` over its variants, from inventory (`products.available` recomputed).
+pub(crate) const AVAILABLE_OF_P: &str = "(SELECT COALESCE(SUM(CAST(i.on_hand AS SIGNED) - CAST(i.reserved AS SIGNED)), 0) \
+     FROM variants v JOIN inventory i ON i.variant_id = v.id WHERE v.product_id = p.id)";
+
 /// Recomputes the denormalized `in_stock` flags of products `ids` (any variant with units available) from
-/// inventory, on products and their links.
+/// inventory, on products (with their units available) and their links.
 pub async fn refresh_in_stock(conn: &mut MySqlConnection, ids: &[u32]) -> Result<(), sqlx::Error> {
     if ids.is_empty() {
         return Ok(());
@@ -411,7 +415,7 @@ pub async fn refresh_in_stock(conn: &mut MySqlConnection, ids: &[u32]) -> Result
                          WHERE v.product_id = {id} AND i.on_hand > i.reserved)";
     for sql in [
         format!(
-            "UPDATE products p SET p.in_stock = {} WHERE p.id IN ({list})",
+            "UPDATE products p SET p.in_stock = {}, p.available = {AVAILABLE_OF_P} WHERE p.id IN ({list})",
             any_available.replace("{id}", "p.id")
         ),
         format!(

@@ -1,6 +1,8 @@
 //! Stock queries: inventory rows, reservation headers and lines, and the plain reads behind quotes and early
 //! refusals. No decisions here: `crate::stock` runs these in its transactions, in the lock order it documents.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 use platform::contracts::{OrderNumber, Sku, catalog::ReleaseReason};
 use rust_decimal::Decimal;
@@ -150,7 +152,7 @@ pub struct InventoryRow {
 /// Locks the stock of `variant_ids`: first their products' rows in ascending product id order, then their
 /// inventory rows in ascending variant id order (the lock order every stock transaction keeps). Holding the
 /// product rows, the transaction is the only one changing any stock of those products, so the product totals
-/// it reads ([`product_totals`]) are exact.
+/// it reads and writes ([`product_available`], [`add_product_available`]) are exact.
 pub async fn lock_inventory(
     conn: &mut MySqlConnection,
     variant_ids: &[u32],
@@ -208,9 +210,8 @@ pub async fn lock_inventory(
         .collect()
 }
 
-/// Units available per product of `product_ids`, all its variants together (read under the product locks
-/// of [`lock_inventory`], after the changes of the transaction).
-pub async fn product_totals(
+/// Units available of products `product_ids` (`products.available`, kept by every stock change).
+pub async fn product_available(
     conn: &mut MySqlConnection,
     product_ids: &[u32],
 ) -> Result<Vec<(u32, u32)>, sqlx::Error> {
@@ -218,11 +219,10 @@ pub async fn product_totals(
         return Ok(Vec::new());
     }
     let sql = format!(
-        "SELECT v.product_id, CAST(COALESCE(SUM(i.on_hand - i.reserved), 0) AS UNSIGNED) AS available \
-         FROM variants v JOIN inventory i ON i.variant_id = v.id WHERE v.product_id IN ({}) GROUP BY v.product_id",
+        "SELECT id, available FROM products WHERE id IN ({})",
         placeholders(product_ids.len())
     );
-    let mut query = sqlx::query_as::<_, (u32, u64)>(AssertSqlSafe(sql));
+    let mut query = sqlx::query_as::<_, (u32, i32)>(AssertSqlSafe(sql));
     for id in product_ids {
         query = query.bind(*id);
     }
@@ -230,8 +230,32 @@ pub async fn product_totals(
         .fetch_all(&mut *conn)
         .await?
         .into_iter()
-        .map(|(id, available)| (id, u32::try_from(available).unwrap_or(u32::MAX)))
+        .map(|(id, available)| (id, u32::try_from(available).unwrap_or(0)))
         .collect())
+}
+
+/// Moves `products.available` of each product by its delta, in one statement (rows locked in id order).
+pub async fn add_product_available(
+    conn: &mut MySqlConnection,
+    deltas: &BTreeMap<u32, i64>,
+) -> Result<(), sqlx::Error> {
+    if deltas.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "UPDATE products SET available = available + CASE id {} END WHERE id IN ({})",
+        "WHEN ? THEN ? ".repeat(deltas.len()),
+        placeholders(deltas.len())
+    );
+    let mut query = sqlx::query(AssertSqlSafe(sql));
+    for (id, delta) in deltas {
+        query = query.bind(*id).bind(*delta);
+    }
+    for id in deltas.keys() {
+        query = query.bind(*id);
+    }
+    query.execute(&mut *conn).await?;
+    Ok(())
 }
 
 /// Sets a variant's counters (its row locked by [`lock_inventory`]).

@@ -299,12 +299,8 @@ pub(super) async fn apply(
     let mut product_ids: Vec<u32> = changed.iter().map(|row| row.product_id).collect();
     product_ids.sort_unstable();
     product_ids.dedup();
-    let before: BTreeMap<u32, u32> = db::stock::product_totals(conn, &product_ids)
-        .await?
-        .into_iter()
-        .collect();
-    let mut after = before.clone();
     let mut counters = Vec::with_capacity(changed.len());
+    let mut product_deltas: BTreeMap<u32, i64> = BTreeMap::new();
     for row in &changed {
         let delta = deltas[&row.variant_id];
         let on_hand = u32::try_from(i64::from(row.on_hand) + delta.on_hand);
@@ -318,12 +314,22 @@ pub(super) async fn apply(
             return Err(invalid_stock(&row.sku));
         }
         db::stock::set_inventory(conn, row.variant_id, on_hand, reserved).await?;
-        let total = after.entry(row.product_id).or_default();
-        *total = (i64::from(*total) + i64::from(on_hand - reserved)
-            - i64::from(row.on_hand.saturating_sub(row.reserved)))
-        .clamp(0, i64::from(u32::MAX)) as u32;
+        *product_deltas.entry(row.product_id).or_default() +=
+            i64::from(on_hand - reserved) - i64::from(row.on_hand.saturating_sub(row.reserved));
         counters.push((row, on_hand, reserved));
     }
+    // The products' totals (their rows locked by `lock_inventory`) move by the change and are read back: the
+    // total after, and before it.
+    product_deltas.retain(|_, delta| *delta != 0);
+    db::stock::add_product_available(conn, &product_deltas).await?;
+    let after: BTreeMap<u32, u32> = db::stock::product_available(conn, &product_ids)
+        .await?
+        .into_iter()
+        .collect();
+    let before = |id: &u32| {
+        let after = i64::from(after.get(id).copied().unwrap_or(0));
+        after - product_deltas.get(id).copied().unwrap_or(0)
+    };
     for (row, on_hand, reserved) in counters {
         let available = on_hand - reserved;
         let product_available = after.get(&row.product_id).copied().unwrap_or(0);
@@ -353,9 +359,7 @@ pub(super) async fn apply(
     // product queue on its row.
     let flipped: Vec<u32> = product_ids
         .into_iter()
-        .filter(|id| {
-            (before.get(id).copied().unwrap_or(0) > 0) != (after.get(id).copied().unwrap_or(0) > 0)
-        })
+        .filter(|id| (before(id) > 0) != (after.get(id).copied().unwrap_or(0) > 0))
         .collect();
     db::products::refresh_in_stock(conn, &flipped).await
 }

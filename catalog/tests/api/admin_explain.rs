@@ -1,8 +1,7 @@
 //! The admin list's statements read indexes, not whole tables: EXPLAIN of each sort, with and without a
-//! status, a brand, a category and the searches (the stock level filters and sort are the exception: they
-//! total the stock of every product, documented in `db::admin`).
+//! status, a brand, a category, a stock level and the searches.
 
-use catalog::db::admin::{ListSpec, SortColumn, TextSearch, explain, list_sql};
+use catalog::db::admin::{ListSpec, SortColumn, StockFilter, TextSearch, explain, list_sql};
 use catalog::domain::ProductStatus;
 use sqlx::Row as _;
 
@@ -20,6 +19,7 @@ async fn every_sort_filter_and_search_of_the_admin_list_reads_an_index() {
          FROM seq_1_to_2000",
         "INSERT INTO variants (product_id, sku, price, position) SELECT id, sku, price, 0 FROM products",
         "INSERT INTO inventory (variant_id, on_hand) SELECT id, id % 7 FROM variants",
+        "UPDATE products SET available = id % 7, in_stock = id % 7 > 0",
         "INSERT INTO product_categories (category_id, product_id, direct, active, price, popularity, created_at, brand, in_stock) \
          SELECT 1, id, TRUE, status = 'active', price, 0, created_at, brand, FALSE FROM products WHERE id % 10 = 0",
         "ANALYZE TABLE products, variants, inventory, product_categories",
@@ -46,6 +46,7 @@ async fn every_sort_filter_and_search_of_the_admin_list_reads_an_index() {
         SortColumn::Price,
         SortColumn::Updated,
         SortColumn::Created,
+        SortColumn::Available,
     ] {
         specs.push((
             format!("{sort:?}"),
@@ -77,6 +78,16 @@ async fn every_sort_filter_and_search_of_the_admin_list_reads_an_index() {
             ..base.clone()
         },
     ));
+    for stock in [StockFilter::Out, StockFilter::Low, StockFilter::In] {
+        specs.push((
+            format!("{stock:?} stock by units available"),
+            ListSpec {
+                stock: Some(stock),
+                sort: SortColumn::Available,
+                ..base.clone()
+            },
+        ));
+    }
     specs.push((
         "a name search".to_owned(),
         ListSpec {

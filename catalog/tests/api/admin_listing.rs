@@ -4,6 +4,7 @@ use std::collections::HashSet;
 
 use platform::contracts::{
     admin::AdminReply,
+    catalog::{RELEASE, StockReply},
     catalog_admin::{
         PRODUCTS_LIST,
         listing::{Direction, ListProducts, ProductPage, SortField, StatusFilter, StockLevel},
@@ -168,6 +169,26 @@ async fn the_list_searches_names_and_skus_and_filters_by_status_stock_and_catego
         direction: Direction::Desc,
         ..ListProducts::default()
     };
+    assert_eq!(
+        found(list(&app, &by_stock_sort).await),
+        [runner.id, boots.id, socks.id]
+    );
+    // A reservation moves the runner below the boots; a release puts it back.
+    assert!(matches!(
+        app.reserve("SO-LIST-1", &[("RUN-1", 48)]).await,
+        StockReply::Ok(_)
+    ));
+    assert_eq!(
+        found(list(&app, &by_stock_sort).await),
+        [boots.id, runner.id, socks.id]
+    );
+    let mut low = found(list(&app, &by_stock(StockLevel::Low)).await);
+    low.sort_unstable();
+    assert_eq!(low, [runner.id, boots.id]);
+    assert!(matches!(
+        app.order_call(RELEASE, "SO-LIST-1").await,
+        StockReply::Ok(_)
+    ));
     assert_eq!(
         found(list(&app, &by_stock_sort).await),
         [runner.id, boots.id, socks.id]

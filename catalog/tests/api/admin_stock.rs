@@ -2,12 +2,10 @@
 //! and author, refused below what is reserved, once per idempotency key, published as StockChanged; and the
 //! low-stock list, lowest first, page by page.
 
-use std::time::Duration;
-
 use platform::{
     contracts::{
         admin::AdminReply,
-        catalog::{RESERVE, ReserveRequest, StockChangeReason, StockLine, StockReply},
+        catalog::{StockChangeReason, StockReply},
         catalog_admin::{
             STOCK_ADJUST, STOCK_HISTORY, STOCK_LOW,
             stock::{
@@ -55,22 +53,6 @@ async fn low(app: &TestApp, cursor: Option<String>, limit: u32) -> LowStockPage 
         AdminReply::Ok(page) => page,
         other => panic!("low stock: {other:?}"),
     }
-}
-
-async fn reserve(app: &TestApp, order: &str, sku: &str, quantity: u32) {
-    let request = ReserveRequest {
-        order_number: order.to_owned(),
-        lines: vec![StockLine {
-            sku: sku.to_owned(),
-            quantity,
-        }],
-        ttl_secs: None,
-    };
-    let reply: StockReply =
-        platform::rpc::call(&app.client, RESERVE, &request, Duration::from_secs(10))
-            .await
-            .unwrap();
-    assert!(matches!(reply, StockReply::Ok(_)), "{reply:?}");
 }
 
 async fn with_stock(stock: &[(&str, u32)]) -> TestApp {
@@ -193,7 +175,10 @@ async fn an_adjustment_is_recorded_with_its_reason_and_author_and_published() {
 #[tokio::test(flavor = "multi_thread")]
 async fn on_hand_is_never_taken_below_what_is_reserved_or_below_zero() {
     let app = with_stock(&[("MUG-1", 5)]).await;
-    reserve(&app, "SH-1001", "MUG-1", 3).await;
+    assert!(matches!(
+        app.reserve("SH-1001", &[("MUG-1", 3)]).await,
+        StockReply::Ok(_)
+    ));
 
     let below_reserved = adjustment(
         "MUG-1",
@@ -296,8 +281,14 @@ async fn the_low_stock_list_shows_the_lowest_available_first_page_by_page() {
         ("GONE-0", 0),
     ])
     .await;
-    reserve(&app, "SH-2001", "LOW-8", 4).await;
-    reserve(&app, "SH-2002", "LOW-3", 2).await;
+    assert!(matches!(
+        app.reserve("SH-2001", &[("LOW-8", 4)]).await,
+        StockReply::Ok(_)
+    ));
+    assert!(matches!(
+        app.reserve("SH-2002", &[("LOW-3", 2)]).await,
+        StockReply::Ok(_)
+    ));
     // A product with its own threshold, and an archived one nobody restocks.
     sqlx::query("UPDATE products SET low_stock_threshold = 10 WHERE sku = 'OK-9'")
         .execute(&app.pool)

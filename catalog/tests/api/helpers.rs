@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use catalog::{MIGRATOR, SERVICE, config::Config, domain::NewProduct, testing::new_product};
 use platform::{
+    contracts::catalog::{OrderStockRequest, RESERVE, ReserveRequest, StockLine, StockReply},
     s3::BucketConfig,
     testing::{NatsServer, TestProduct, TestService, spawn_service},
 };
@@ -65,6 +66,34 @@ pub(crate) async fn spawn_app_with(config: Config) -> TestApp {
 }
 
 impl TestApp {
+    /// `rpc.catalog.stock.reserve` of `lines` for order `order`, as checkout asks.
+    pub(crate) async fn reserve(&self, order: &str, lines: &[(&str, u32)]) -> StockReply {
+        let request = ReserveRequest {
+            order_number: order.to_owned(),
+            lines: lines
+                .iter()
+                .map(|(sku, quantity)| StockLine {
+                    sku: sku.to_string(),
+                    quantity: *quantity,
+                })
+                .collect(),
+            ttl_secs: None,
+        };
+        platform::rpc::call(&self.client, RESERVE, &request, Duration::from_secs(10))
+            .await
+            .unwrap()
+    }
+
+    /// A call about order `order`'s reservation (`COMMIT`, `RELEASE`).
+    pub(crate) async fn order_call(&self, subject: &str, order: &str) -> StockReply {
+        let request = OrderStockRequest {
+            order_number: order.to_owned(),
+        };
+        platform::rpc::call(&self.client, subject, &request, Duration::from_secs(10))
+            .await
+            .unwrap()
+    }
+
     pub(crate) async fn load(&self, products: Vec<NewProduct>) {
         catalog::testing::load(&self.pool, products).await;
     }

@@ -6,8 +6,8 @@ use catalog::config::Config;
 use futures::future::join_all;
 use platform::{
     contracts::catalog::{
-        COMMIT, OrderStockRequest, ProductStatus, QUOTE, QuoteRequest, RELEASE, RESERVE,
-        ReleaseReason, ReservationState, ReserveRequest, StockLine, StockRejection, StockReply,
+        COMMIT, ProductStatus, QUOTE, QuoteRequest, RELEASE, RESERVE, ReleaseReason,
+        ReservationState, StockRejection, StockReply,
     },
     testing::eventually_within,
 };
@@ -16,36 +16,6 @@ use serde_json::Value;
 use crate::helpers::{TestApp, default_config, product, spawn_app, spawn_app_with};
 
 const TIMEOUT: Duration = Duration::from_secs(10);
-
-async fn reserve(app: &TestApp, order: &str, lines: &[(&str, u32)]) -> StockReply {
-    let request = ReserveRequest {
-        order_number: order.to_owned(),
-        lines: lines
-            .iter()
-            .map(|(sku, quantity)| StockLine {
-                sku: sku.to_string(),
-                quantity: *quantity,
-            })
-            .collect(),
-        ttl_secs: None,
-    };
-    platform::rpc::call(&app.client, RESERVE, &request, TIMEOUT)
-        .await
-        .unwrap()
-}
-
-async fn order_call(app: &TestApp, subject: &str, order: &str) -> StockReply {
-    platform::rpc::call(
-        &app.client,
-        subject,
-        &OrderStockRequest {
-            order_number: order.to_owned(),
-        },
-        TIMEOUT,
-    )
-    .await
-    .unwrap()
-}
 
 async fn inventory(app: &TestApp, sku: &str) -> (u32, u32) {
     sqlx::query_as("SELECT i.on_hand, i.reserved FROM inventory i JOIN variants v ON v.id = i.variant_id WHERE v.sku = ?")
@@ -100,19 +70,19 @@ async fn a_quote_gives_current_price_and_availability_and_lists_unknown_skus() {
 #[tokio::test(flavor = "multi_thread")]
 async fn reserve_commit_and_release_are_idempotent_on_the_order_number() {
     let app = with_stock(&[("A-1", 10), ("B-2", 5)]).await;
-    let first = reserve(&app, "ORD-1", &[("A-1", 3), ("B-2", 2)]).await;
+    let first = app.reserve("ORD-1", &[("A-1", 3), ("B-2", 2)]).await;
     let StockReply::Ok(outcome) = &first else {
         panic!("{first:?}")
     };
     assert_eq!(outcome.state, ReservationState::Reserved);
     assert_eq!(
-        reserve(&app, "ORD-1", &[("B-2", 2), ("A-1", 3)]).await,
+        app.reserve("ORD-1", &[("B-2", 2), ("A-1", 3)]).await,
         first,
         "same lines, same answer"
     );
     assert_eq!(inventory(&app, "A-1").await, (10, 3), "reserved once");
 
-    let conflicting = reserve(&app, "ORD-1", &[("A-1", 4)]).await;
+    let conflicting = app.reserve("ORD-1", &[("A-1", 4)]).await;
     assert!(
         matches!(
             conflicting,
@@ -122,7 +92,7 @@ async fn reserve_commit_and_release_are_idempotent_on_the_order_number() {
     );
 
     for _ in 0..2 {
-        let StockReply::Ok(committed) = order_call(&app, COMMIT, "ORD-1").await else {
+        let StockReply::Ok(committed) = app.order_call(COMMIT, "ORD-1").await else {
             panic!("commit")
         };
         assert_eq!(committed.state, ReservationState::Committed);
@@ -131,7 +101,7 @@ async fn reserve_commit_and_release_are_idempotent_on_the_order_number() {
 
     // Cancelling after the sale puts the units back on hand, once.
     for _ in 0..2 {
-        let StockReply::Ok(released) = order_call(&app, RELEASE, "ORD-1").await else {
+        let StockReply::Ok(released) = app.order_call(RELEASE, "ORD-1").await else {
             panic!("release")
         };
         assert_eq!(released.state, ReservationState::Released);
@@ -139,12 +109,12 @@ async fn reserve_commit_and_release_are_idempotent_on_the_order_number() {
     assert_eq!(inventory(&app, "A-1").await, (10, 0));
     assert_eq!(inventory(&app, "B-2").await, (5, 0));
 
-    let StockReply::Ok(none) = order_call(&app, RELEASE, "NEVER-RESERVED").await else {
+    let StockReply::Ok(none) = app.order_call(RELEASE, "NEVER-RESERVED").await else {
         panic!("release")
     };
     assert_eq!(none.state, ReservationState::None);
     assert!(matches!(
-        order_call(&app, COMMIT, "NEVER-TOUCHED").await,
+        app.order_call(COMMIT, "NEVER-TOUCHED").await,
         StockReply::Rejected(StockRejection::NoReservation { .. })
     ));
     app.stop().await;
@@ -154,11 +124,11 @@ async fn reserve_commit_and_release_are_idempotent_on_the_order_number() {
 async fn a_release_that_overtakes_its_reserve_wins_over_it() {
     // Checkout gave up waiting for a reserve and released it; the release got there first.
     let app = with_stock(&[("L-1", 5)]).await;
-    let StockReply::Ok(released) = order_call(&app, RELEASE, "SH-LATE0001").await else {
+    let StockReply::Ok(released) = app.order_call(RELEASE, "SH-LATE0001").await else {
         panic!("release")
     };
     assert_eq!(released.state, ReservationState::None);
-    let late = reserve(&app, "SH-LATE0001", &[("L-1", 5)]).await;
+    let late = app.reserve("SH-LATE0001", &[("L-1", 5)]).await;
     assert!(
         matches!(
             late,
@@ -168,11 +138,11 @@ async fn a_release_that_overtakes_its_reserve_wins_over_it() {
     );
     assert_eq!(inventory(&app, "L-1").await, (5, 0), "nothing is held");
     assert!(matches!(
-        order_call(&app, COMMIT, "SH-LATE0001").await,
+        app.order_call(COMMIT, "SH-LATE0001").await,
         StockReply::Rejected(StockRejection::ReservationReleased { .. })
     ));
     // Releasing again changes nothing.
-    let StockReply::Ok(again) = order_call(&app, RELEASE, "SH-LATE0001").await else {
+    let StockReply::Ok(again) = app.order_call(RELEASE, "SH-LATE0001").await else {
         panic!("release")
     };
     assert_eq!(again.state, ReservationState::Released);
@@ -197,11 +167,11 @@ async fn skus_and_order_numbers_match_exactly_not_by_case_or_width() {
     assert_eq!(reply["ok"]["items"][0]["sku"], "CASE-1");
     assert_eq!(reply["ok"]["unknown"].as_array().unwrap().len(), 2);
     assert!(matches!(
-        reserve(&app, "SH-EXACT001", &[("CASE-1", 1)]).await,
+        app.reserve("SH-EXACT001", &[("CASE-1", 1)]).await,
         StockReply::Ok(_)
     ));
     // Another order number, though equal ignoring case: a new reservation, not a replay.
-    let other = reserve(&app, "sh-exact001", &[("CASE-1", 4)]).await;
+    let other = app.reserve("sh-exact001", &[("CASE-1", 4)]).await;
     assert!(matches!(other, StockReply::Ok(_)), "{other:?}");
     assert_eq!(inventory(&app, "CASE-1").await, (5, 5));
     app.stop().await;
@@ -210,7 +180,7 @@ async fn skus_and_order_numbers_match_exactly_not_by_case_or_width() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_reservation_is_all_or_nothing_and_says_what_is_available() {
     let app = with_stock(&[("A-1", 10), ("B-2", 1)]).await;
-    let reply = reserve(&app, "ORD-2", &[("A-1", 2), ("B-2", 3)]).await;
+    let reply = app.reserve("ORD-2", &[("A-1", 2), ("B-2", 3)]).await;
     let StockReply::Rejected(StockRejection::InsufficientStock { lines }) = reply else {
         panic!("{reply:?}")
     };
@@ -224,17 +194,17 @@ async fn a_reservation_is_all_or_nothing_and_says_what_is_available() {
     );
     assert_eq!(inventory(&app, "A-1").await, (10, 0), "nothing reserved");
 
-    let unknown = reserve(&app, "ORD-3", &[("A-1", 1), ("ZZ-9", 1)]).await;
+    let unknown = app.reserve("ORD-3", &[("A-1", 1), ("ZZ-9", 1)]).await;
     assert!(
         matches!(unknown, StockReply::Rejected(StockRejection::UnknownSku { ref skus }) if skus == &["ZZ-9"])
     );
-    let invalid = reserve(&app, "ORD-4", &[("A-1", 0)]).await;
+    let invalid = app.reserve("ORD-4", &[("A-1", 0)]).await;
     assert!(
         matches!(invalid, StockReply::Rejected(StockRejection::InvalidRequest { ref field, .. }) if field == "lines[0].quantity")
     );
     // A rejected order number can try again once stock allows.
     assert!(matches!(
-        reserve(&app, "ORD-2", &[("A-1", 2)]).await,
+        app.reserve("ORD-2", &[("A-1", 2)]).await,
         StockReply::Ok(_)
     ));
     app.stop().await;
@@ -245,7 +215,7 @@ async fn two_hundred_concurrent_reserves_for_fifty_units_reserve_exactly_fifty()
     let app = with_stock(&[("HOT-1", 50)]).await;
     let attempts = (0..200).map(|i| {
         let app = &app;
-        async move { reserve(app, &format!("RUSH-{i}"), &[("HOT-1", 1)]).await }
+        async move { app.reserve(&format!("RUSH-{i}"), &[("HOT-1", 1)]).await }
     });
     let replies = join_all(attempts).await;
     let reserved = replies
@@ -284,7 +254,7 @@ async fn concurrent_multi_sku_orders_in_any_line_order_never_oversell_or_fail() 
             1 => &[("M-3", 1), ("M-1", 1), ("M-2", 1)],
             _ => &[("M-2", 1), ("M-3", 1), ("M-1", 1)],
         };
-        async move { reserve(app, &format!("MIX-{i}"), lines).await }
+        async move { app.reserve(&format!("MIX-{i}"), lines).await }
     });
     let replies = join_all(attempts).await;
     assert_eq!(
@@ -318,7 +288,7 @@ async fn expired_reservations_are_released_by_the_sweeper() {
     )])
     .await;
     assert!(matches!(
-        reserve(&app, "LATE-1", &[("EXP-1", 2)]).await,
+        app.reserve("LATE-1", &[("EXP-1", 2)]).await,
         StockReply::Ok(_)
     ));
     assert_eq!(inventory(&app, "EXP-1").await, (3, 2));
@@ -329,7 +299,7 @@ async fn expired_reservations_are_released_by_the_sweeper() {
         async || inventory(&app, "EXP-1").await == (3, 0),
     )
     .await;
-    let reply = order_call(&app, COMMIT, "LATE-1").await;
+    let reply = app.order_call(COMMIT, "LATE-1").await;
     assert!(
         matches!(reply, StockReply::Rejected(StockRejection::ReservationReleased { ref reason, .. }) if *reason == ReleaseReason::Expired)
     );

@@ -7,8 +7,8 @@ use catalog::domain::{NewProduct, NewVariant, Sku};
 use futures::future::join_all;
 use platform::{
     contracts::catalog::{
-        COMMIT, OrderStockRequest, QUOTE, QuoteRequest, QuoteResponse, RELEASE, RESERVE,
-        ReservationState, ReserveRequest, StockChanged, StockLine, StockRejection, StockReply,
+        COMMIT, QUOTE, QuoteRequest, QuoteResponse, RELEASE, ReservationState, StockChanged,
+        StockRejection, StockReply,
     },
     testing::TestDatabase,
 };
@@ -36,32 +36,6 @@ fn trail_runner(stock: u32) -> NewProduct {
                 variant("TR-44-RED", "44", "Red", "99.00", 0),
             ],
         )
-        .unwrap()
-}
-
-async fn reserve(app: &TestApp, order: &str, lines: &[(&str, u32)]) -> StockReply {
-    let request = ReserveRequest {
-        order_number: order.to_owned(),
-        lines: lines
-            .iter()
-            .map(|(sku, quantity)| StockLine {
-                sku: sku.to_string(),
-                quantity: *quantity,
-            })
-            .collect(),
-        ttl_secs: None,
-    };
-    platform::rpc::call(&app.client, RESERVE, &request, TIMEOUT)
-        .await
-        .unwrap()
-}
-
-async fn order_call(app: &TestApp, subject: &str, order: &str) -> StockReply {
-    let request = OrderStockRequest {
-        order_number: order.to_owned(),
-    };
-    platform::rpc::call(&app.client, subject, &request, TIMEOUT)
-        .await
         .unwrap()
 }
 
@@ -168,7 +142,9 @@ async fn each_variant_is_reserved_sold_and_released_from_its_own_stock() {
     let app = spawn_app().await;
     app.load(vec![trail_runner(5)]).await;
 
-    let reply = reserve(&app, "V-1", &[("TR-42-BLUE", 2), ("TR-44-BLUE", 5)]).await;
+    let reply = app
+        .reserve("V-1", &[("TR-42-BLUE", 2), ("TR-44-BLUE", 5)])
+        .await;
     assert!(matches!(reply, StockReply::Ok(_)), "{reply:?}");
     assert_eq!(
         variant_on_page(&app, "trail-runner", "TR-42-BLUE").await,
@@ -183,16 +159,16 @@ async fn each_variant_is_reserved_sold_and_released_from_its_own_stock() {
         (5, true)
     );
 
-    let sold_out = reserve(&app, "V-2", &[("TR-44-BLUE", 1)]).await;
+    let sold_out = app.reserve("V-2", &[("TR-44-BLUE", 1)]).await;
     assert!(
         matches!(&sold_out, StockReply::Rejected(StockRejection::InsufficientStock { lines }) if lines[0].sku == "TR-44-BLUE"),
         "{sold_out:?}"
     );
-    let StockReply::Ok(committed) = order_call(&app, COMMIT, "V-1").await else {
+    let StockReply::Ok(committed) = app.order_call(COMMIT, "V-1").await else {
         panic!("commit")
     };
     assert_eq!(committed.state, ReservationState::Committed);
-    let StockReply::Ok(released) = order_call(&app, RELEASE, "V-1").await else {
+    let StockReply::Ok(released) = app.order_call(RELEASE, "V-1").await else {
         panic!("release")
     };
     assert_eq!(released.state, ReservationState::Released);
@@ -218,7 +194,9 @@ async fn the_product_is_in_stock_while_any_variant_is() {
         listing["total"].as_u64().unwrap() == 1
     };
     assert!(in_stock().await);
-    let reply = reserve(&app, "V-3", &[("TR-42-BLUE", 1), ("TR-42-RED", 1)]).await;
+    let reply = app
+        .reserve("V-3", &[("TR-42-BLUE", 1), ("TR-42-RED", 1)])
+        .await;
     assert!(matches!(reply, StockReply::Ok(_)), "{reply:?}");
     let page = app.get_ok("/api/products/trail-runner").await;
     assert_eq!(
@@ -226,7 +204,7 @@ async fn the_product_is_in_stock_while_any_variant_is() {
         (Some(1), Some(true))
     );
 
-    let reply = reserve(&app, "V-4", &[("TR-44-BLUE", 1)]).await;
+    let reply = app.reserve("V-4", &[("TR-44-BLUE", 1)]).await;
     assert!(matches!(reply, StockReply::Ok(_)), "{reply:?}");
     let page = app.get_ok("/api/products/trail-runner").await;
     assert_eq!(
@@ -239,7 +217,7 @@ async fn the_product_is_in_stock_while_any_variant_is() {
         .unwrap();
     assert!(!flag, "the listing's flag follows");
 
-    let StockReply::Ok(_) = order_call(&app, RELEASE, "V-4").await else {
+    let StockReply::Ok(_) = app.order_call(RELEASE, "V-4").await else {
         panic!("release")
     };
     let flag: bool = sqlx::query_scalar("SELECT in_stock FROM products WHERE sku = 'TR'")
@@ -257,7 +235,7 @@ async fn concurrent_reserves_of_sibling_variants_never_oversell_either() {
     let attempts = (0..120).map(|i| {
         let app = &app;
         let sku = ["TR-42-BLUE", "TR-42-RED", "TR-44-BLUE"][i % 3];
-        async move { reserve(app, &format!("SIB-{i}"), &[(sku, 1)]).await }
+        async move { app.reserve(&format!("SIB-{i}"), &[(sku, 1)]).await }
     });
     let replies = join_all(attempts).await;
     let reserved = replies
@@ -305,7 +283,7 @@ async fn a_plain_product_is_its_own_single_variant_as_before() {
     );
     let quoted = quote(&app, &["PLAIN-1"]).await;
     assert_eq!(quoted.items[0].name, "Plain Mug");
-    let reply = reserve(&app, "P-1", &[("PLAIN-1", 4)]).await;
+    let reply = app.reserve("P-1", &[("PLAIN-1", 4)]).await;
     assert!(matches!(reply, StockReply::Ok(_)), "{reply:?}");
     let page = app.get_ok("/api/products/plain-mug").await;
     assert_eq!(page["in_stock"], false);
