@@ -62,10 +62,9 @@ impl CreateUser {
                 _ => return None,
             }
         }
-        (!command.email.is_empty()
-            && !command.role.is_empty()
-            && !(command.if_no_owner && command.or_set_password))
-            .then_some(command)
+        let complete = !command.email.is_empty() && !command.role.is_empty();
+        let contradictory = command.if_no_owner && command.or_set_password;
+        (complete && !contradictory).then_some(command)
     }
 
     pub async fn run(self) -> anyhow::Result<()> {
