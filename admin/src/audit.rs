@@ -11,6 +11,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sqlx::{MySqlExecutor, MySqlPool, QueryBuilder};
+use uuid::Uuid;
 
 use crate::http::extract::{Client, CurrentSession};
 
@@ -70,6 +71,8 @@ pub struct Entry {
     pub before: Option<Value>,
     pub after: Option<Value>,
     pub detail: String,
+    /// The idempotency key of the command recorded: the entry is written once per key.
+    pub command_key: Option<Uuid>,
 }
 
 impl Entry {
@@ -119,6 +122,7 @@ impl Entry {
             before: None,
             after: None,
             detail: String::new(),
+            command_key: None,
         }
     }
 
@@ -143,6 +147,12 @@ impl Entry {
         self
     }
 
+    /// The entry of the command with idempotency key `key`: a replay of the command adds no second entry.
+    pub fn command(mut self, key: Uuid) -> Self {
+        self.command_key = Some(key);
+        self
+    }
+
     pub fn detail(mut self, detail: impl AsRef<str>) -> Self {
         self.detail = truncate(detail.as_ref(), 1000);
         self
@@ -153,11 +163,13 @@ fn truncate(value: &str, chars: usize) -> String {
     value.chars().take(chars).collect()
 }
 
-/// Appends `entry` to the log, on `executor` (a transaction, to record a change with the change).
+/// Appends `entry` to the log, on `executor` (a transaction, to record a change with the change), unless an
+/// entry with its command key is there already.
 pub async fn record(executor: impl MySqlExecutor<'_>, entry: &Entry) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO audit_log (staff_id, staff_email, ip, user_agent, action, target_type, target_id, \
-         outcome, before_json, after_json, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         outcome, before_json, after_json, detail, command_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+         ON DUPLICATE KEY UPDATE id = id",
     )
     .bind(entry.staff_id)
     .bind(&entry.staff_email)
@@ -170,6 +182,7 @@ pub async fn record(executor: impl MySqlExecutor<'_>, entry: &Entry) -> Result<(
     .bind(entry.before.clone().map(sqlx::types::Json))
     .bind(entry.after.clone().map(sqlx::types::Json))
     .bind(&entry.detail)
+    .bind(entry.command_key.map(|key| key.to_string()))
     .execute(executor)
     .await?;
     Ok(())

@@ -223,6 +223,7 @@ async fn create(
             audit::record(
                 &state.db,
                 &Entry::by(&session, "category.create")
+                    .command(key)
                     .target("category", category.id)
                     .after(&category),
             )
@@ -358,6 +359,7 @@ struct ChangeForm {
 /// How a write ended, for the common answer of rename, move and delete.
 struct Change<'a> {
     action: &'static str,
+    key: Uuid,
     id: u32,
     before: &'a AdminCategory,
     shown: EditState,
@@ -375,6 +377,7 @@ async fn answer<T: Serialize>(
 ) -> Result<Response, AdminError> {
     let Change {
         action,
+        key,
         id,
         before,
         mut shown,
@@ -384,6 +387,7 @@ async fn answer<T: Serialize>(
             audit::record(
                 &state.db,
                 &Entry::by(session, action)
+                    .command(key)
                     .target("category", id)
                     .before(before)
                     .after(&after),
@@ -452,6 +456,7 @@ async fn rename(
     let reply = failed_if_unavailable(&state, &session, "category.rename", Some(id), reply).await?;
     let change = Change {
         action: "category.rename",
+        key,
         id,
         before,
         shown: EditState {
@@ -508,6 +513,7 @@ async fn move_category(
     let reply = failed_if_unavailable(&state, &session, "category.move", Some(id), reply).await?;
     let change = Change {
         action: "category.move",
+        key,
         id,
         before,
         shown: EditState {
@@ -549,6 +555,7 @@ async fn delete(
     let label = before.path_names.join(" › ");
     let change = Change {
         action: "category.delete",
+        key,
         id,
         before,
         shown: EditState::default(),

@@ -393,6 +393,7 @@ async fn adjust(
             audit::record(
                 &state.db,
                 &entry()
+                    .command(key)
                     .before(serde_json::json!({
                         "sku": adjustment.sku,
                         "on_hand": adjustment.on_hand_before,

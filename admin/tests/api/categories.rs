@@ -172,6 +172,9 @@ async fn a_double_submitted_create_makes_one_category() {
     );
     let tree = staff.page("/admin/categories").await;
     assert_eq!(tree.matches(">Outdoor</a>").count(), 1, "one category");
+    let creates = shop.admin.audit().await;
+    let creates = creates.iter().filter(|entry| entry.0 == "category.create");
+    assert_eq!(creates.count(), 1, "one audit entry");
     shop.stop().await;
 }
 

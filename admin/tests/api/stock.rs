@@ -175,6 +175,9 @@ async fn a_double_submitted_adjustment_changes_stock_once() {
     assert_eq!(shown(&page, "on-hand"), "46");
     let history = &page[page.find("<h2>History</h2>").expect("the history")..];
     assert_eq!(history.matches("<td class=\"num\">-4</td>").count(), 1);
+    let adjustments = shop.admin.audit().await;
+    let adjustments = adjustments.iter().filter(|entry| entry.0 == "stock.adjust");
+    assert_eq!(adjustments.count(), 1, "one audit entry");
     shop.stop().await;
 }
 

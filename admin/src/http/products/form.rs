@@ -423,6 +423,7 @@ async fn save(
             audit::record(
                 &state.db,
                 &Entry::by(session, "product.save")
+                    .command(key)
                     .target("product", saved.id)
                     .before(&before)
                     .after(&after),
@@ -499,6 +500,7 @@ pub(super) async fn archive(
             audit::record(
                 &state.db,
                 &Entry::by(&session, "product.archive")
+                    .command(key)
                     .target("product", id)
                     .before(serde_json::json!({"status": before.status, "version": before.version}))
                     .after(&saved),

@@ -43,6 +43,7 @@ async fn answer(
     session: &CurrentSession,
     id: u32,
     action: &str,
+    key: Uuid,
     before: impl Serialize,
     reply: AdminReply<ProductImages>,
     done: &str,
@@ -53,6 +54,7 @@ async fn answer(
             audit::record(
                 &state.db,
                 &Entry::by(session, action)
+                    .command(key)
                     .target("product", id)
                     .before(before)
                     .after(&images),
@@ -207,6 +209,7 @@ pub(super) async fn add(
         &session,
         id,
         "image.add",
+        key,
         serde_json::json!({"upload_key": upload_key, "bytes": bytes, "format": format}),
         reply,
         "Photo added.",
@@ -250,6 +253,7 @@ pub(super) async fn update_alt(
         &session,
         id,
         "image.update",
+        key,
         before,
         reply,
         "Alt text saved.",
@@ -305,6 +309,7 @@ pub(super) async fn reorder(
         &session,
         id,
         "image.reorder",
+        key,
         serde_json::json!({ "image_ids": before }),
         reply,
         "Photos reordered.",
@@ -346,6 +351,7 @@ pub(super) async fn delete(
         &session,
         id,
         "image.delete",
+        key,
         before,
         reply,
         "Photo deleted.",

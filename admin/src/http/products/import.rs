@@ -136,6 +136,7 @@ pub(super) async fn apply(
             audit::record(
                 &state.db,
                 &Entry::by(&session, "product.import")
+                    .command(key)
                     .target("products", format!("{} rows", report.rows))
                     .after(&report),
             )

@@ -534,6 +534,7 @@ async fn bulk_apply(
             audit::record(
                 &state.db,
                 &Entry::by(&session, audit_action)
+                    .command(key)
                     .target("products", format!("{} products", ids.len()))
                     .before(&body)
                     .after(&result),
