@@ -138,12 +138,12 @@ impl Entry {
     }
 
     pub fn before(mut self, before: impl Serialize) -> Self {
-        self.before = serde_json::to_value(before).ok();
+        self.before = serde_json::to_value(before).ok().filter(|v| !v.is_null());
         self
     }
 
     pub fn after(mut self, after: impl Serialize) -> Self {
-        self.after = serde_json::to_value(after).ok();
+        self.after = serde_json::to_value(after).ok().filter(|v| !v.is_null());
         self
     }
 

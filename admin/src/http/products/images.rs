@@ -14,7 +14,6 @@ use platform::contracts::{
         images::{AddImage, DeleteImage, ProductImages, ReorderImages, UpdateImage},
     },
 };
-use serde::Serialize;
 use uuid::Uuid;
 
 use super::{Pairs, audit_refused, detail_of, field, form, idempotency_key, write};
@@ -37,33 +36,25 @@ fn version_of(pairs: &Pairs) -> Option<u64> {
     field(pairs, "version").parse().ok()
 }
 
-/// What the catalog answered to an image command, as the next page.
+/// What the catalog answered to an image command, as the next page; `entry` is the command's audit entry
+/// (recorded with the images after it when done).
 async fn answer(
     state: &AppState,
     session: &CurrentSession,
     id: u32,
-    action: &str,
-    key: Uuid,
-    before: impl Serialize,
+    entry: Entry,
     reply: AdminReply<ProductImages>,
     done: &str,
 ) -> Result<Response, AdminError> {
     let back = format!("/admin/products/{id}");
+    let action = entry.action.clone();
     match reply {
         AdminReply::Ok(images) => {
-            audit::record(
-                &state.db,
-                &Entry::by(session, action)
-                    .command(key)
-                    .target("product", id)
-                    .before(before)
-                    .after(&images),
-            )
-            .await?;
+            audit::record(&state.db, &entry.after(&images)).await?;
             Ok(redirect_with_flash(&back, &Flash::success(done)))
         }
         AdminReply::Invalid { errors } => {
-            audit_refused(state, session, action, Some(id), &detail_of(&errors)).await;
+            audit_refused(state, session, &action, Some(id), &detail_of(&errors)).await;
             let errors: Vec<FieldError> = errors
                 .into_iter()
                 .map(|error| FieldError {
@@ -78,7 +69,7 @@ async fn answer(
             form::edit_page(state, session, id, &errors).await
         }
         AdminReply::Conflict { reason, .. } => {
-            audit_refused(state, session, action, Some(id), &reason).await;
+            audit_refused(state, session, &action, Some(id), &reason).await;
             Ok(redirect_with_flash(
                 &back,
                 &Flash::error(format!(
@@ -87,7 +78,7 @@ async fn answer(
             ))
         }
         AdminReply::NotFound { what } => {
-            audit_refused(state, session, action, Some(id), &what).await;
+            audit_refused(state, session, &action, Some(id), &what).await;
             Ok(redirect_with_flash(
                 &back,
                 &Flash::error(format!("Nothing was changed: {what} no longer exists.")),
@@ -208,9 +199,12 @@ pub(super) async fn add(
         &state,
         &session,
         id,
-        "image.add",
-        key,
-        serde_json::json!({"upload_key": upload_key, "bytes": bytes, "format": format}),
+        Entry::by(&session, "image.add")
+            .command(key)
+            .target("product", id)
+            .before(
+                serde_json::json!({"upload_key": upload_key, "bytes": bytes, "format": format}),
+            ),
         reply,
         "Photo added.",
     )
@@ -252,9 +246,10 @@ pub(super) async fn update_alt(
         &state,
         &session,
         id,
-        "image.update",
-        key,
-        before,
+        Entry::by(&session, "image.update")
+            .command(key)
+            .target("product", id)
+            .before(before),
         reply,
         "Alt text saved.",
     )
@@ -308,9 +303,10 @@ pub(super) async fn reorder(
         &state,
         &session,
         id,
-        "image.reorder",
-        key,
-        serde_json::json!({ "image_ids": before }),
+        Entry::by(&session, "image.reorder")
+            .command(key)
+            .target("product", id)
+            .before(serde_json::json!({ "image_ids": before })),
         reply,
         "Photos reordered.",
     )
@@ -350,9 +346,10 @@ pub(super) async fn delete(
         &state,
         &session,
         id,
-        "image.delete",
-        key,
-        before,
+        Entry::by(&session, "image.delete")
+            .command(key)
+            .target("product", id)
+            .before(before),
         reply,
         "Photo deleted.",
     )
