@@ -83,9 +83,9 @@ impl CreateUser {
             return Ok(());
         }
         if self.or_set_password
-            && let Some(existing) = staff::credentials(&pool, email.as_str()).await?
+            && let Some((id, hash)) = staff::password_of(&pool, &email).await?
         {
-            return set_password(&pool, existing, password).await;
+            return set_password(&pool, id, hash, password).await;
         }
         match staff::create(
             &pool,
@@ -108,28 +108,27 @@ impl CreateUser {
     }
 }
 
-/// `--or-set-password` for an existing member: their password becomes `password` unless it is already.
+/// `--or-set-password` for member `id`, whose password hash is `hash`: their password becomes `password`
+/// unless it is already.
 async fn set_password(
     pool: &sqlx::MySqlPool,
-    existing: staff::Credentials,
+    id: u64,
+    hash: String,
     password: SecretString,
 ) -> anyhow::Result<()> {
-    if platform::password::verify(password.clone(), Some(existing.password_hash)).await? {
-        tracing::info!(
-            id = existing.id,
-            "the staff member has this password already"
-        );
+    if platform::password::verify(password.clone(), Some(hash)).await? {
+        tracing::info!(id, "the staff member has this password already");
         return Ok(());
     }
     staff::set_password(
         pool,
-        existing.id,
+        id,
         None,
         password,
         Entry::command_line("staff.password_reset"),
     )
     .await?;
-    tracing::info!(id = existing.id, "password set; their sessions ended");
+    tracing::info!(id, "password set; their sessions ended");
     Ok(())
 }
 

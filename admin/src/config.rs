@@ -7,6 +7,8 @@ use platform::{
     login_throttle::Policy,
 };
 
+use crate::totp::TotpKey;
+
 #[derive(Debug, Clone)]
 pub struct Config {
     /// `PUBLIC_ADMIN_ORIGIN` (default: the origin of `PUBLIC_BASE_URL`, itself the local storefront by default):
@@ -26,6 +28,10 @@ pub struct Config {
     /// The product-images bucket uploads are put in for the catalog to take (`IMAGES_BUCKET`,
     /// `AWS_ENDPOINT_URL`, see `platform::s3`). The admin never creates it.
     pub images: platform::s3::BucketConfig,
+    /// `ADMIN_TOTP_KEY` (required): 32 random bytes in base64 (`openssl rand -base64 32`) that TOTP secrets
+    /// are sealed with at rest. Set once per shop and kept (a new key leaves enrolled second factors unusable
+    /// until the owner resets them).
+    pub totp_key: TotpKey,
 }
 
 /// How long a session lasts.
@@ -72,6 +78,7 @@ impl Config {
                 create_bucket: false,
                 ..platform::s3::BucketConfig::from_env()?
             },
+            totp_key: totp_key_from_env()?,
         })
     }
 
@@ -89,8 +96,26 @@ impl Config {
                 create_bucket: false,
                 ..platform::s3::BucketConfig::local("shop-images", "http://127.0.0.1:9")
             },
+            totp_key: TotpKey::random(),
         }
     }
+}
+
+/// `ADMIN_TOTP_KEY`, required; its value never appears in an error.
+fn totp_key_from_env() -> Result<TotpKey, ConfigError> {
+    let invalid = |reason: &str| ConfigError {
+        name: "ADMIN_TOTP_KEY".to_owned(),
+        value: "(not shown)".to_owned(),
+        reason: reason.to_owned(),
+    };
+    let value = std::env::var("ADMIN_TOTP_KEY").unwrap_or_default();
+    if value.trim().is_empty() {
+        return Err(invalid(
+            "it must be set: 32 random bytes in base64 (openssl rand -base64 32), kept for good",
+        ));
+    }
+    TotpKey::from_base64(&value)
+        .ok_or_else(|| invalid("expected 32 random bytes in base64 (openssl rand -base64 32)"))
 }
 
 /// `scheme://host[:port]` of `url`, as browsers send it in `Origin`.

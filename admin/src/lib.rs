@@ -54,6 +54,10 @@ pub fn purges(config: &config::Config) -> Vec<Purge> {
 
 /// Starts the admin's housekeeping ([`purges`]) on `runtime` and returns its routes.
 pub async fn start(runtime: &mut Runtime, config: config::Config) -> anyhow::Result<axum::Router> {
+    let sealed = staff::seal_clear_totp_secrets(&runtime.db, &config.totp_key).await?;
+    if sealed > 0 {
+        tracing::info!(sealed, "TOTP secrets stored in the clear were sealed");
+    }
     runtime.spawn(platform::retention::run(
         runtime.db.clone(),
         purges(&config),

@@ -11,6 +11,7 @@ use crate::{
     audit::{self, Entry},
     domain::{Email, Role},
     sessions,
+    totp::TotpKey,
 };
 
 /// A staff member as the pages show them.
@@ -48,14 +49,42 @@ impl TryFrom<String> for RoleColumn {
 const MEMBER_COLUMNS: &str = "id, email, role, totp_secret IS NOT NULL AS totp_enabled, disabled_at, \
                               created_at, version";
 
-/// What a login needs to know about an email's account.
-#[derive(Debug, Clone, sqlx::FromRow)]
+/// What a login needs to know about an email's account (no `Debug`: it holds the second factor's secret).
+#[derive(Clone)]
 pub struct Credentials {
     pub id: u64,
     pub email: String,
     pub password_hash: String,
+    /// The TOTP secret, opened.
     pub totp_secret: Option<Vec<u8>>,
     pub disabled_at: Option<DateTime<Utc>>,
+}
+
+#[derive(sqlx::FromRow)]
+struct CredentialsRow {
+    id: u64,
+    email: String,
+    password_hash: String,
+    totp_secret: Option<Vec<u8>>,
+    totp_sealed: bool,
+    disabled_at: Option<DateTime<Utc>>,
+}
+
+/// The secret of member `id` from its stored form. A secret that does not open (sealed under another
+/// `ADMIN_TOTP_KEY`, or altered) is an error, never "no second factor".
+fn open_totp(key: &TotpKey, id: u64, stored: &[u8], sealed: bool) -> Result<Vec<u8>, sqlx::Error> {
+    sealed
+        .then(|| key.open(id, stored))
+        .flatten()
+        .ok_or_else(|| {
+            sqlx::Error::Decode(
+                format!(
+                    "the TOTP secret of staff member {id} does not open with ADMIN_TOTP_KEY \
+                     (was the key changed?)"
+                )
+                .into(),
+            )
+        })
 }
 
 /// Why a change to a staff account was refused.
@@ -107,14 +136,28 @@ async fn lock(conn: &mut MySqlConnection, id: u64) -> Result<StaffMember, StaffE
 
 pub async fn credentials(
     pool: &MySqlPool,
+    key: &TotpKey,
     email: &str,
 ) -> Result<Option<Credentials>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, email, password_hash, totp_secret, disabled_at FROM staff_users WHERE email = ?",
+    let row: Option<CredentialsRow> = sqlx::query_as(
+        "SELECT id, email, password_hash, totp_secret, totp_sealed, disabled_at \
+         FROM staff_users WHERE email = ?",
     )
     .bind(email.trim().to_lowercase())
     .fetch_optional(pool)
-    .await
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let totp_secret = match &row.totp_secret {
+        Some(stored) => Some(open_totp(key, row.id, stored, row.totp_sealed)?),
+        None => None,
+    };
+    Ok(Some(Credentials {
+        id: row.id,
+        email: row.email,
+        password_hash: row.password_hash,
+        totp_secret,
+        disabled_at: row.disabled_at,
+    }))
 }
 
 pub async fn any_owner(pool: &MySqlPool) -> Result<bool, sqlx::Error> {
@@ -281,18 +324,46 @@ pub async fn set_password(
 /// Turns the second factor on (`Some(secret)`, with the step of the code that confirmed it) or off.
 pub async fn set_totp(
     pool: &MySqlPool,
+    key: &TotpKey,
     id: u64,
+    totp: Option<(&[u8], i64)>,
+    audit: Entry,
+) -> Result<StaffMember, StaffError> {
+    set_totp_checked(pool, key, id, None, totp, audit).await
+}
+
+/// Turns the second factor of member `id` off for them (an owner's action: a lost phone, or a changed
+/// `ADMIN_TOTP_KEY`), if their record is still at `expected_version`.
+pub async fn turn_off_totp(
+    pool: &MySqlPool,
+    key: &TotpKey,
+    id: u64,
+    expected_version: u32,
+    audit: Entry,
+) -> Result<StaffMember, StaffError> {
+    set_totp_checked(pool, key, id, Some(expected_version), None, audit).await
+}
+
+async fn set_totp_checked(
+    pool: &MySqlPool,
+    key: &TotpKey,
+    id: u64,
+    expected_version: Option<u32>,
     totp: Option<(&[u8], i64)>,
     audit: Entry,
 ) -> Result<StaffMember, StaffError> {
     let mut tx = pool.begin().await?;
     let before = lock(&mut tx, id).await?;
+    if expected_version.is_some_and(|expected| expected != before.version) {
+        return Err(StaffError::Changed);
+    }
     let (secret, step) = match totp {
-        Some((secret, step)) => (Some(secret.to_vec()), Some(step)),
+        Some((secret, step)) => (Some(key.seal(id, secret)), Some(step)),
         None => (None, None),
     };
     sqlx::query(
-        "UPDATE staff_users SET totp_secret = ?, totp_last_step = ?, version = version + 1 WHERE id = ?",
+        "UPDATE staff_users SET totp_secret = ?, totp_sealed = TRUE, totp_last_step = ?, \
+         version = version + 1 WHERE id = ?",
     )
     .bind(secret)
     .bind(step)
@@ -327,6 +398,17 @@ pub async fn take_totp_step(pool: &MySqlPool, id: u64, step: i64) -> Result<bool
     Ok(taken.rows_affected() == 1)
 }
 
+/// The id and password hash of the member with `email`, if any.
+pub async fn password_of(
+    pool: &MySqlPool,
+    email: &Email,
+) -> Result<Option<(u64, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT id, password_hash FROM staff_users WHERE email = ?")
+        .bind(email.as_str())
+        .fetch_optional(pool)
+        .await
+}
+
 pub async fn password_hash(pool: &MySqlPool, id: u64) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar("SELECT password_hash FROM staff_users WHERE id = ?")
         .bind(id)
@@ -334,11 +416,42 @@ pub async fn password_hash(pool: &MySqlPool, id: u64) -> Result<Option<String>, 
         .await
 }
 
-pub async fn totp_secret(pool: &MySqlPool, id: u64) -> Result<Option<Vec<u8>>, sqlx::Error> {
-    let secret: Option<Option<Vec<u8>>> =
-        sqlx::query_scalar("SELECT totp_secret FROM staff_users WHERE id = ?")
+/// The opened TOTP secret of member `id`, if they enrolled one.
+pub async fn totp_secret(
+    pool: &MySqlPool,
+    key: &TotpKey,
+    id: u64,
+) -> Result<Option<Vec<u8>>, sqlx::Error> {
+    let stored: Option<(Option<Vec<u8>>, bool)> =
+        sqlx::query_as("SELECT totp_secret, totp_sealed FROM staff_users WHERE id = ?")
             .bind(id)
             .fetch_optional(pool)
             .await?;
-    Ok(secret.flatten())
+    match stored {
+        Some((Some(stored), sealed)) => open_totp(key, id, &stored, sealed).map(Some),
+        _ => Ok(None),
+    }
+}
+
+/// Seals the TOTP secrets stored in the clear (enrolled before secrets were sealed); run at start. Returns
+/// how many there were.
+pub async fn seal_clear_totp_secrets(
+    pool: &MySqlPool,
+    key: &TotpKey,
+) -> Result<usize, sqlx::Error> {
+    let clear: Vec<(u64, Vec<u8>)> = sqlx::query_as(
+        "SELECT id, totp_secret FROM staff_users WHERE totp_secret IS NOT NULL AND NOT totp_sealed",
+    )
+    .fetch_all(pool)
+    .await?;
+    for (id, secret) in &clear {
+        sqlx::query(
+            "UPDATE staff_users SET totp_secret = ?, totp_sealed = TRUE WHERE id = ? AND NOT totp_sealed",
+        )
+        .bind(key.seal(*id, secret))
+        .bind(id)
+        .execute(pool)
+        .await?;
+    }
+    Ok(clear.len())
 }

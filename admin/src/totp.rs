@@ -2,6 +2,9 @@
 //! 30-second steps. A code of the step before or after the current one is accepted (clocks drift, people
 //! type slowly), and a step is accepted once: the staff row keeps the last step used
 //! (`staff::take_totp_step`), so a code seen over someone's shoulder cannot be replayed within its window.
+//!
+//! Secrets are stored sealed with [`TotpKey`] (AES-256-GCM under `ADMIN_TOTP_KEY`, bound to the staff member's
+//! id): a copy of the database alone does not give anyone's second factor.
 
 use hmac::{Hmac, KeyInit as _, Mac as _};
 use sha1::Sha1;
@@ -35,7 +38,86 @@ pub fn from_base32(text: &str) -> Option<Vec<u8>> {
     data_encoding::BASE32_NOPAD
         .decode(cleaned.as_bytes())
         .ok()
-        .filter(|secret| secret.len() >= 10)
+        .filter(|secret| (10..=MAX_SECRET_BYTES).contains(&secret.len()))
+}
+
+/// The longest secret accepted (an HMAC-SHA-1 key longer than its block is hashed anyway).
+pub const MAX_SECRET_BYTES: usize = 64;
+
+/// The key TOTP secrets are sealed with at rest: `ADMIN_TOTP_KEY`, 32 random bytes in base64
+/// (`openssl rand -base64 32`). Losing it turns every second factor off in effect (the owner resets them);
+/// changing it needs the secrets re-sealed, so it is set once per shop.
+#[derive(Clone)]
+pub struct TotpKey(std::sync::Arc<ring::aead::LessSafeKey>);
+
+/// The first byte of a sealed secret: the format (then a 12-byte nonce, the ciphertext and its 16-byte tag).
+const SEALED_V1: u8 = 1;
+const NONCE_BYTES: usize = ring::aead::NONCE_LEN;
+
+impl std::fmt::Debug for TotpKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TotpKey(..)")
+    }
+}
+
+impl TotpKey {
+    /// The key from its base64 text; `None` unless it is exactly 32 bytes.
+    pub fn from_base64(text: &str) -> Option<Self> {
+        let bytes = data_encoding::BASE64.decode(text.trim().as_bytes()).ok()?;
+        Self::from_bytes(&bytes)
+    }
+
+    pub fn from_bytes(bytes: &[u8]) -> Option<Self> {
+        let key = ring::aead::UnboundKey::new(&ring::aead::AES_256_GCM, bytes).ok()?;
+        Some(Self(std::sync::Arc::new(ring::aead::LessSafeKey::new(key))))
+    }
+
+    /// A new random key (tests).
+    pub fn random() -> Self {
+        let mut bytes = [0u8; 32];
+        getrandom::fill(&mut bytes).expect("the operating system's random source failed");
+        Self::from_bytes(&bytes).expect("32 bytes make a key")
+    }
+
+    /// `secret` sealed for staff member `staff_id`, with a fresh random nonce.
+    pub fn seal(&self, staff_id: u64, secret: &[u8]) -> Vec<u8> {
+        let mut nonce = [0u8; NONCE_BYTES];
+        getrandom::fill(&mut nonce).expect("the operating system's random source failed");
+        let mut sealed = Vec::with_capacity(1 + NONCE_BYTES + secret.len() + 16);
+        sealed.push(SEALED_V1);
+        sealed.extend_from_slice(&nonce);
+        let mut in_out = secret.to_vec();
+        self.0
+            .seal_in_place_append_tag(
+                ring::aead::Nonce::assume_unique_for_key(nonce),
+                ring::aead::Aad::from(staff_id.to_be_bytes()),
+                &mut in_out,
+            )
+            .expect("a secret of a few bytes seals");
+        sealed.extend_from_slice(&in_out);
+        sealed
+    }
+
+    /// The secret of staff member `staff_id` from its sealed form; `None` when it was sealed with another key,
+    /// for another member, or altered.
+    pub fn open(&self, staff_id: u64, sealed: &[u8]) -> Option<Vec<u8>> {
+        let (&version, rest) = sealed.split_first()?;
+        if version != SEALED_V1 || rest.len() < NONCE_BYTES {
+            return None;
+        }
+        let (nonce, ciphertext) = rest.split_at(NONCE_BYTES);
+        let nonce = ring::aead::Nonce::try_assume_unique_for_key(nonce).ok()?;
+        let mut in_out = ciphertext.to_vec();
+        let secret = self
+            .0
+            .open_in_place(
+                nonce,
+                ring::aead::Aad::from(staff_id.to_be_bytes()),
+                &mut in_out,
+            )
+            .ok()?;
+        Some(secret.to_vec())
+    }
 }
 
 /// The `otpauth://` URI authenticator apps read (from the QR code).
@@ -107,6 +189,37 @@ pub fn matching_step(secret: &[u8], code: &str, unix_secs: i64) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sealed_secret_opens_only_with_its_key_for_its_member_and_unaltered() {
+        let key = TotpKey::random();
+        let secret = new_secret();
+        let sealed = key.seal(7, &secret);
+        assert_ne!(
+            &sealed[1 + NONCE_BYTES..1 + NONCE_BYTES + SECRET_BYTES],
+            &secret[..]
+        );
+        assert_eq!(key.open(7, &sealed), Some(secret.clone()));
+        assert_ne!(key.seal(7, &secret), sealed, "a fresh nonce each time");
+        assert_eq!(key.open(8, &sealed), None, "another member's row");
+        assert_eq!(TotpKey::random().open(7, &sealed), None, "another key");
+        let mut altered = sealed.clone();
+        *altered.last_mut().unwrap() ^= 1;
+        assert_eq!(key.open(7, &altered), None);
+        assert_eq!(key.open(7, &secret), None, "a secret stored in the clear");
+        let longest = vec![1u8; MAX_SECRET_BYTES];
+        assert!(key.seal(7, &longest).len() <= 128, "fits the column");
+    }
+
+    #[test]
+    fn the_key_is_32_bytes_of_base64() {
+        assert!(TotpKey::from_base64("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=").is_some());
+        assert!(
+            TotpKey::from_base64("AAECAwQFBgcICQoLDA0ODw==").is_none(),
+            "16 bytes"
+        );
+        assert!(TotpKey::from_base64("not base64").is_none());
+    }
 
     /// RFC 6238 appendix B, SHA-1 rows (8 digits there; the last 6 here).
     #[test]

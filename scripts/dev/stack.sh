@@ -59,8 +59,13 @@ run_service() { # service port; exec'd in the background with its own NATS user 
   export HTTP_ADDR="127.0.0.1:$2" NATS_URL="nats://127.0.0.1:${PORT[nats]}" NATS_USER="$1" NATS_PASSWORD="${NATS_PASSWORD_OF[$1]}"
   DATABASE_URL=$(database_url "$1")
   export DATABASE_URL
-  # The admin takes image uploads (up to 10 MiB; the proxy allows 12m on /admin/ only).
-  [ "$1" != admin ] || export HTTP_MAX_BODY_BYTES="${HTTP_MAX_BODY_BYTES:-12582912}"
+  if [ "$1" = admin ]; then
+    # Image uploads (up to 10 MiB; the proxy allows 12m on /admin/ only), and the key TOTP secrets are sealed
+    # with: generated once into .dev (mode 600, never committed) unless one is set.
+    export HTTP_MAX_BODY_BYTES="${HTTP_MAX_BODY_BYTES:-12582912}"
+    ADMIN_TOTP_KEY="${ADMIN_TOTP_KEY:-$(admin_totp_key)}"
+    export ADMIN_TOTP_KEY
+  fi
   exec "$TARGET_DIR/debug/$1"
 }
 
@@ -81,6 +86,17 @@ ensure_admin_owner() {
   DATABASE_URL=$(database_url admin) "$TARGET_DIR/debug/admin" create-user --email "$ADMIN_OWNER_EMAIL" \
     --role owner --or-set-password <"$ADMIN_OWNER_PASSWORD_FILE" >>"$LOGS/admin.log" 2>&1 ||
     fail "cannot create the admin's owner (see $LOGS/admin.log)"
+}
+
+admin_totp_key() {
+  local file="$DEV/admin-totp-key"
+  if [ ! -s "$file" ]; then
+    (
+      umask 077
+      head -c 32 /dev/urandom | base64 >"$file"
+    )
+  fi
+  cat "$file"
 }
 
 # The service's own schema and user (infra/mariadb-init.sql) on the MariaDB of the ports table: the services'

@@ -196,6 +196,7 @@ async fn enable_totp(
     };
     staff::set_totp(
         &state.db,
+        &state.config.totp_key,
         session.staff.id,
         Some((&secret, step)),
         Entry::by(&session, "account.totp_enable"),
@@ -227,7 +228,7 @@ async fn disable_totp(
     if !current_password_ok(&state, &session, &form.password).await? {
         errors.push(("password", "is not your current password".to_owned()));
     }
-    let secret = staff::totp_secret(&state.db, session.staff.id).await?;
+    let secret = staff::totp_secret(&state.db, &state.config.totp_key, session.staff.id).await?;
     let code_ok = match &secret {
         None => false,
         Some(secret) => {
@@ -252,6 +253,7 @@ async fn disable_totp(
     }
     staff::set_totp(
         &state.db,
+        &state.config.totp_key,
         session.staff.id,
         None,
         Entry::by(&session, "account.totp_disable"),

@@ -149,7 +149,7 @@ async fn submit(
         Decision::Allow { .. } => {}
     }
 
-    let account = staff::credentials(&state.db, &email).await?;
+    let account = staff::credentials(&state.db, &state.config.totp_key, &email).await?;
     let password_ok = platform::password::verify(
         SecretString::from(form.password.clone()),
         account

@@ -34,6 +34,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/staff/{id}/disable", post(disable))
         .route("/admin/staff/{id}/enable", post(enable))
         .route("/admin/staff/{id}/password", post(reset_password))
+        .route("/admin/staff/{id}/totp-off", post(turn_off_totp))
 }
 
 async fn list(
@@ -276,6 +277,29 @@ async fn enable(
     .await;
     after_change(&state, &session, id, "staff.enable", result, |member| {
         format!("{} may sign in again.", member.email)
+    })
+    .await
+}
+
+async fn turn_off_totp(
+    State(state): State<AppState>,
+    session: RequireOwner,
+    Path(id): Path<u64>,
+    Form(form): Form<VersionForm>,
+) -> Result<Response, AdminError> {
+    let result = staff::turn_off_totp(
+        &state.db,
+        &state.config.totp_key,
+        id,
+        form.version,
+        Entry::by(&session, "staff.totp_off"),
+    )
+    .await;
+    after_change(&state, &session, id, "staff.totp_off", result, |member| {
+        format!(
+            "Two-factor authentication of {} is off: they sign in with their password and may turn it on again.",
+            member.email
+        )
     })
     .await
 }

@@ -21,6 +21,8 @@ pub(crate) const PASSWORD: &str = "correct horse battery staple";
 pub(crate) struct TestApp {
     pub(crate) address: String,
     pub(crate) pool: MySqlPool,
+    /// The key the admin seals TOTP secrets with.
+    pub(crate) totp_key: admin::totp::TotpKey,
     service: TestService,
     _nats: NatsServer,
 }
@@ -35,6 +37,7 @@ pub(crate) async fn spawn_app_with(sessions: SessionTimeouts) -> TestApp {
     let nats = NatsServer::start();
     let mut config = Config::for_tests(ORIGIN);
     config.sessions = sessions;
+    let totp_key = config.totp_key.clone();
     let service = spawn_service_with(
         admin::SERVICE,
         &admin::MIGRATOR,
@@ -50,6 +53,7 @@ pub(crate) async fn spawn_app_with(sessions: SessionTimeouts) -> TestApp {
     TestApp {
         address: service.address.clone(),
         pool: service.pool.clone(),
+        totp_key,
         service,
         _nats: nats,
     }
@@ -58,6 +62,7 @@ pub(crate) async fn spawn_app_with(sessions: SessionTimeouts) -> TestApp {
 /// The admin on `nats`, where the test started the services it talks to (the catalog), with `config`, and the
 /// body limit `./dev up` gives it (12 MiB, for photo uploads).
 pub(crate) async fn spawn_app_on(nats: NatsServer, config: Config) -> TestApp {
+    let totp_key = config.totp_key.clone();
     let service = spawn_service_with(
         admin::SERVICE,
         &admin::MIGRATOR,
@@ -76,6 +81,7 @@ pub(crate) async fn spawn_app_on(nats: NatsServer, config: Config) -> TestApp {
     TestApp {
         address: service.address.clone(),
         pool: service.pool.clone(),
+        totp_key,
         service,
         _nats: nats,
     }

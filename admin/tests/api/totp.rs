@@ -1,4 +1,4 @@
-use admin::{domain::Role, totp};
+use admin::{domain::Role, staff, totp};
 use reqwest::StatusCode;
 
 use crate::helpers::{PASSWORD, hidden_value, spawn_app};
@@ -39,6 +39,18 @@ async fn a_staff_member_turns_on_totp_then_signs_in_with_a_code_that_cannot_be_r
         .await;
     assert_eq!(enrolled.status(), StatusCode::SEE_OTHER);
     assert!(app.last_audit("account.totp_enable").await.is_some());
+    // Stored sealed, not in the clear.
+    let (stored, sealed): (Vec<u8>, bool) = sqlx::query_as(
+        "SELECT totp_secret, totp_sealed FROM staff_users WHERE email = 'ann@shop.test'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(sealed);
+    assert!(
+        !stored.windows(secret.len()).any(|window| window == secret),
+        "the secret is not in the row"
+    );
 
     // A password alone no longer signs in.
     let without = app
@@ -88,9 +100,11 @@ async fn turning_totp_off_needs_the_password_and_a_fresh_code() {
     let id = app.staff_member("ann@shop.test", Role::Staff).await;
     let secret = totp::new_secret();
     let now = totp::step_at(chrono::Utc::now().timestamp());
-    sqlx::query("UPDATE staff_users SET totp_secret = ?, totp_last_step = ? WHERE id = ?")
-        .bind(&secret)
-        .bind(now - 1)
+    sqlx::query(
+        "UPDATE staff_users SET totp_secret = ?, totp_sealed = TRUE, totp_last_step = ? WHERE id = ?",
+    )
+    .bind(app.totp_key.seal(id, &secret))
+    .bind(now - 1)
         .bind(id)
         .execute(&app.pool)
         .await
@@ -144,4 +158,93 @@ async fn turning_totp_off_needs_the_password_and_a_fresh_code() {
             .unwrap();
     assert!(secret_left.is_none());
     app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_secret_stored_in_the_clear_is_sealed_and_one_that_does_not_open_never_means_no_second_factor()
+ {
+    let app = spawn_app().await;
+    let id = app.staff_member("old@shop.test", Role::Staff).await;
+    let secret = totp::new_secret();
+    // As the admin stored secrets before they were sealed.
+    sqlx::query("UPDATE staff_users SET totp_secret = ?, totp_sealed = FALSE WHERE id = ?")
+        .bind(&secret)
+        .bind(id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let key = totp::TotpKey::random();
+    let credentials = staff::credentials(&app.pool, &key, "old@shop.test").await;
+    assert!(credentials.is_err(), "a secret not yet sealed is not read");
+
+    assert_eq!(
+        staff::seal_clear_totp_secrets(&app.pool, &key)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        staff::seal_clear_totp_secrets(&app.pool, &key)
+            .await
+            .unwrap(),
+        0
+    );
+    let credentials = staff::credentials(&app.pool, &key, "old@shop.test")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(credentials.totp_secret, Some(secret.clone()));
+    assert_eq!(
+        staff::totp_secret(&app.pool, &key, id).await.unwrap(),
+        Some(secret)
+    );
+
+    // Under another key (ADMIN_TOTP_KEY changed): an error, so sign-in fails closed.
+    let other = totp::TotpKey::random();
+    assert!(
+        staff::credentials(&app.pool, &other, "old@shop.test")
+            .await
+            .is_err()
+    );
+    assert!(staff::totp_secret(&app.pool, &other, id).await.is_err());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_owner_turns_off_the_second_factor_of_someone_who_lost_their_phone() {
+    let app = spawn_app().await;
+    app.staff_member("olga@shop.test", Role::Owner).await;
+    let id = app.staff_member("ann@shop.test", Role::Staff).await;
+    sqlx::query("UPDATE staff_users SET totp_secret = ?, totp_sealed = TRUE WHERE id = ?")
+        .bind(app.totp_key.seal(id, &totp::new_secret()))
+        .bind(id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let olga = app.signed_in("olga@shop.test", "203.0.113.77").await;
+    let page = olga.page(&format!("/admin/staff/{id}")).await;
+    assert!(page.contains("Turn off two-factor"));
+    let version = hidden_value(&page, "version").expect("the version");
+
+    let stale = olga
+        .post(
+            &format!("/admin/staff/{id}/totp-off"),
+            &[("version", "999")],
+        )
+        .await;
+    assert_eq!(stale.status(), StatusCode::SEE_OTHER);
+    let off = olga
+        .post(
+            &format!("/admin/staff/{id}/totp-off"),
+            &[("version", &version)],
+        )
+        .await;
+    assert_eq!(off.status(), StatusCode::SEE_OTHER);
+    let entry = app.last_audit("staff.totp_off").await.expect("audited");
+    assert_eq!(entry.2, "ok");
+    let ann = app.browser("203.0.113.76");
+    assert_eq!(
+        ann.sign_in("ann@shop.test", PASSWORD, "").await.status(),
+        StatusCode::SEE_OTHER,
+        "the password alone signs in"
+    );
 }
