@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use sqlx::{AssertSqlSafe, MySqlConnection, Row as _, mysql::MySqlArguments, query::Query};
 
-use super::placeholders;
+use super::{placeholders, with_ids};
 use crate::{db::products::prefix_score, domain::ProductStatus, text::index_prefixes};
 
 /// A value bound to an assembled statement, in placeholder order.
@@ -271,15 +271,10 @@ pub async fn products(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let sql = format!(
-        "SELECT {PRODUCT_COLUMNS} FROM products WHERE id IN ({}) ORDER BY id{}",
-        placeholders(ids.len()),
-        if lock { " FOR UPDATE" } else { "" }
-    );
-    let mut query = sqlx::query(AssertSqlSafe(sql));
-    for id in ids {
-        query = query.bind(*id);
-    }
+    let lock = if lock { " FOR UPDATE" } else { "" };
+    let sql =
+        format!("SELECT {PRODUCT_COLUMNS} FROM products WHERE id IN ({{ids}}) ORDER BY id{lock}");
+    let query = with_ids(&sql, ids);
     let rows = query.fetch_all(&mut *conn).await?;
     rows.iter().map(product_from_row).collect()
 }
@@ -318,19 +313,15 @@ pub async fn variants(
     if product_ids.is_empty() {
         return Ok(Vec::new());
     }
+    let lock = if lock { " FOR UPDATE" } else { "" };
     let sql = format!(
         "SELECT v.id, v.product_id, v.sku, v.price, v.option_values, \
                 CAST(COALESCE(i.on_hand, 0) AS UNSIGNED) AS on_hand, \
                 CAST(COALESCE(i.reserved, 0) AS UNSIGNED) AS reserved \
          FROM variants v LEFT JOIN inventory i ON i.variant_id = v.id \
-         WHERE v.product_id IN ({}) ORDER BY v.product_id, v.position, v.id{}",
-        placeholders(product_ids.len()),
-        if lock { " FOR UPDATE" } else { "" }
+         WHERE v.product_id IN ({{ids}}) ORDER BY v.product_id, v.position, v.id{lock}"
     );
-    let mut query = sqlx::query(AssertSqlSafe(sql));
-    for id in product_ids {
-        query = query.bind(*id);
-    }
+    let query = with_ids(&sql, product_ids);
     let rows = query.fetch_all(&mut *conn).await?;
     rows.iter()
         .map(|row| {
@@ -360,18 +351,14 @@ pub async fn stock_totals(
     if product_ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let sql = format!(
+    let query = with_ids(
         "SELECT v.product_id, COUNT(*) AS variants, \
                 CAST(SUM(COALESCE(i.on_hand, 0)) AS UNSIGNED) AS on_hand, \
                 CAST(SUM(GREATEST(CAST(COALESCE(i.on_hand, 0) AS SIGNED) - CAST(COALESCE(i.reserved, 0) AS SIGNED), 0)) AS UNSIGNED) AS available \
          FROM variants v LEFT JOIN inventory i ON i.variant_id = v.id \
-         WHERE v.product_id IN ({}) GROUP BY v.product_id",
-        placeholders(product_ids.len())
+         WHERE v.product_id IN ({ids}) GROUP BY v.product_id",
+        product_ids,
     );
-    let mut query = sqlx::query(AssertSqlSafe(sql));
-    for id in product_ids {
-        query = query.bind(*id);
-    }
     let rows = query.fetch_all(&mut *conn).await?;
     rows.iter()
         .map(|row| {
@@ -398,15 +385,11 @@ pub async fn direct_categories(
     if product_ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let sql = format!(
+    let query = with_ids(
         "SELECT product_id, category_id FROM product_categories \
-         WHERE product_id IN ({}) AND direct ORDER BY product_id, category_id",
-        placeholders(product_ids.len())
+         WHERE product_id IN ({ids}) AND direct ORDER BY product_id, category_id",
+        product_ids,
     );
-    let mut query = sqlx::query(AssertSqlSafe(sql));
-    for id in product_ids {
-        query = query.bind(*id);
-    }
     let mut by_product: HashMap<u32, Vec<u32>> = HashMap::new();
     for row in query.fetch_all(&mut *conn).await? {
         by_product
@@ -434,15 +417,11 @@ pub async fn images(
     if product_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let sql = format!(
+    let query = with_ids(
         "SELECT id, product_id, url, alt_text FROM product_images \
-         WHERE product_id IN ({}) ORDER BY product_id, position",
-        placeholders(product_ids.len())
+         WHERE product_id IN ({ids}) ORDER BY product_id, position",
+        product_ids,
     );
-    let mut query = sqlx::query(AssertSqlSafe(sql));
-    for id in product_ids {
-        query = query.bind(*id);
-    }
     let rows = query.fetch_all(&mut *conn).await?;
     rows.iter()
         .map(|row| {
@@ -502,14 +481,7 @@ pub async fn category_paths(
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let sql = format!(
-        "SELECT id, path FROM categories WHERE id IN ({})",
-        placeholders(ids.len())
-    );
-    let mut query = sqlx::query(AssertSqlSafe(sql));
-    for id in ids {
-        query = query.bind(*id);
-    }
+    let query = with_ids("SELECT id, path FROM categories WHERE id IN ({ids})", ids);
     let rows = query.fetch_all(&mut *conn).await?;
     rows.iter()
         .map(|row| {

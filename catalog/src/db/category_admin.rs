@@ -8,8 +8,9 @@ use platform::contracts::catalog_admin::categories::ProductCounts;
 use sqlx::{AssertSqlSafe, MySqlConnection, Row as _};
 
 use super::{
+    bind_each,
     categories::{parse_path, path_string},
-    placeholders,
+    in_list, placeholders, with_ids,
 };
 
 /// A category as the admin changes it.
@@ -247,14 +248,10 @@ pub async fn bump_product_versions(
     if product_ids.is_empty() {
         return Ok(());
     }
-    let sql = format!(
-        "UPDATE products SET version = version + 1 WHERE id IN ({}) ORDER BY id",
-        placeholders(product_ids.len())
+    let query = with_ids(
+        "UPDATE products SET version = version + 1 WHERE id IN ({ids}) ORDER BY id",
+        product_ids,
     );
-    let mut query = sqlx::query(AssertSqlSafe(sql));
-    for id in product_ids {
-        query = query.bind(*id);
-    }
     query.execute(&mut *conn).await?;
     Ok(())
 }
@@ -276,14 +273,10 @@ pub async fn links_of(
     if product_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let sql = format!(
-        "SELECT product_id, category_id, direct FROM product_categories WHERE product_id IN ({})",
-        placeholders(product_ids.len())
+    let query = with_ids(
+        "SELECT product_id, category_id, direct FROM product_categories WHERE product_id IN ({ids})",
+        product_ids,
     );
-    let mut query = sqlx::query(AssertSqlSafe(sql));
-    for id in product_ids {
-        query = query.bind(*id);
-    }
     let rows = query.fetch_all(&mut *conn).await?;
     rows.iter()
         .map(|row| {
@@ -305,14 +298,13 @@ pub async fn delete_ancestor_links(
     if product_ids.is_empty() {
         return Ok(());
     }
-    let sql = format!(
-        "DELETE FROM product_categories WHERE category_id = ? AND NOT direct AND product_id IN ({})",
-        placeholders(product_ids.len())
+    let query = bind_each(
+        sqlx::query(in_list(
+            "DELETE FROM product_categories WHERE category_id = ? AND NOT direct AND product_id IN ({ids})",
+            product_ids.len(),
+        )).bind(category_id),
+        product_ids,
     );
-    let mut query = sqlx::query(AssertSqlSafe(sql)).bind(category_id);
-    for id in product_ids {
-        query = query.bind(*id);
-    }
     query.execute(&mut *conn).await?;
     Ok(())
 }
@@ -327,18 +319,11 @@ pub async fn insert_ancestor_links(
     if product_ids.is_empty() {
         return Ok(());
     }
-    let sql = format!(
-        "INSERT INTO product_categories \
+    let query = bind_each(sqlx::query(in_list("INSERT INTO product_categories \
              (category_id, product_id, direct, active, price, popularity, created_at, brand, in_stock) \
          SELECT ?, p.id, FALSE, p.status = 'active', p.price, p.popularity, p.created_at, p.brand, p.in_stock \
-         FROM products p WHERE p.id IN ({}) \
-         ON DUPLICATE KEY UPDATE direct = product_categories.direct",
-        placeholders(product_ids.len())
-    );
-    let mut query = sqlx::query(AssertSqlSafe(sql)).bind(category_id);
-    for id in product_ids {
-        query = query.bind(*id);
-    }
+         FROM products p WHERE p.id IN ({ids}) \
+         ON DUPLICATE KEY UPDATE direct = product_categories.direct", product_ids.len())).bind(category_id), product_ids);
     query.execute(&mut *conn).await?;
     Ok(())
 }
@@ -385,14 +370,10 @@ pub async fn done_reissues(
     if product_ids.is_empty() {
         return Ok(());
     }
-    let sql = format!(
-        "DELETE FROM product_reissues WHERE product_id IN ({})",
-        placeholders(product_ids.len())
+    let query = with_ids(
+        "DELETE FROM product_reissues WHERE product_id IN ({ids})",
+        product_ids,
     );
-    let mut query = sqlx::query(AssertSqlSafe(sql));
-    for id in product_ids {
-        query = query.bind(*id);
-    }
     query.execute(&mut *conn).await?;
     Ok(())
 }
