@@ -75,6 +75,9 @@ pub fn router() -> Router<AppState> {
         .route("/admin/products/views/{id}/delete", post(delete_view))
 }
 
+/// How many pages back "Previous" can go (the cursors travel in the URL).
+const PREV_PAGES_KEPT: usize = 20;
+
 /// Form or query fields as sent, repeated names kept (`ids`, `category_ids`, `prev`).
 pub(crate) type Pairs = Vec<(String, String)>;
 
@@ -243,6 +246,15 @@ impl ListState {
         .join("&")
     }
 
+    /// The URL of the page after this one, at `next`. The pages before are remembered in the URL, the last
+    /// [`PREV_PAGES_KEPT`] only: it stays short however far one pages (past them, "First page" starts again).
+    fn next_url(&self, next: &str) -> String {
+        let mut prev = self.prev.clone();
+        prev.push(self.cursor.clone());
+        let forget = prev.len().saturating_sub(PREV_PAGES_KEPT);
+        self.url(next, &prev[forget..])
+    }
+
     /// The list's URL at page `cursor` with `prev` before it.
     fn url(&self, cursor: &str, prev: &[String]) -> String {
         let mut query = self.filters_query();
@@ -362,11 +374,7 @@ async fn list(
             updated_at: row.updated_at.format("%Y-%m-%d %H:%M").to_string(),
         })
         .collect();
-    let next_url = page.next.as_deref().map(|next| {
-        let mut prev = view.prev.clone();
-        prev.push(view.cursor.clone());
-        view.url(next, &prev)
-    });
+    let next_url = page.next.as_deref().map(|next| view.next_url(next));
     let prev_url = view
         .prev
         .split_last()
@@ -655,6 +663,25 @@ mod tests {
         assert_eq!(request.stock, Some(StockLevel::Low));
         assert_eq!(request.sort, SortField::Price);
         assert_eq!(request.direction, Direction::Asc);
+    }
+
+    #[test]
+    fn paging_on_keeps_the_last_pages_before_and_forgets_older_ones() {
+        let mut view = ListState::from_pairs(&pairs(&[("sort", "stock")]));
+        for page in 1..=30 {
+            let next = view.next_url(&format!("c{page}"));
+            let query = next.split_once('?').expect("a query").1;
+            view = ListState::from_pairs(&pairs(
+                &query
+                    .split('&')
+                    .map(|pair| pair.split_once('=').expect("name=value"))
+                    .collect::<Vec<_>>(),
+            ));
+        }
+        assert_eq!(view.cursor, "c30");
+        assert_eq!(view.prev.len(), PREV_PAGES_KEPT);
+        assert_eq!(view.prev.last().map(String::as_str), Some("c29"));
+        assert_eq!(view.prev.first().map(String::as_str), Some("c10"));
     }
 
     #[test]
