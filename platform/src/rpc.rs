@@ -54,10 +54,15 @@ where
     Resp: DeserializeOwned,
 {
     let payload = serde_json::to_vec(request)?;
+    // Without a connection to NATS nothing can answer: say so at once rather than after the whole timeout
+    // (the client would hold the request until it reconnects).
+    if client.connection_state() != async_nats::connection::State::Connected {
+        return Err(RpcError::Transport("not connected to NATS".to_owned()));
+    }
     let request = async_nats::Request::new()
         .payload(payload.into())
         .timeout(Some(timeout));
-    // The outer timeout also covers a disconnected client, whose request would otherwise wait to be sent.
+    // The outer timeout also covers a connection lost meanwhile, whose request would wait to be sent.
     let reply = tokio::time::timeout(timeout, client.send_request(subject.to_owned(), request))
         .await
         .map_err(|_| RpcError::Timeout(timeout))?

@@ -63,3 +63,20 @@ async fn the_catalogs_replies_arrive_typed_and_its_failures_are_unavailable() {
     let failed = client.call::<_, Value>(SUBJECT, &json!({})).await;
     assert!(matches!(failed, Err(AdminError::Unavailable)), "{failed:?}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn with_nats_down_a_call_is_unavailable_at_once_not_after_its_timeout() {
+    let mut nats = NatsServer::start();
+    let client = CatalogClient::new(nats.connect_as("admin").await, Duration::from_secs(600));
+    nats.stop();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    // A ten-minute timeout: the answer comes from knowing the connection is gone, not from waiting.
+    let answer = tokio::time::timeout(
+        Duration::from_secs(60),
+        client.call::<_, Value>(SUBJECT, &json!({})),
+    )
+    .await
+    .expect("answered without waiting for the timeout");
+    assert!(matches!(answer, Err(AdminError::Unavailable)), "{answer:?}");
+}
