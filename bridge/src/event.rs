@@ -6,7 +6,7 @@
 //!
 //! - a JSON event envelope whose type and version are one of [`KNOWN_EVENTS`] (the order events of
 //!   `platform::contracts::orders`: `OrderCreated`, which it forwards by default, and `OrderPaid`,
-//!   `OrderStatusChanged` and `OrderCancelled` for `BRIDGE_SUBJECTS=orders.>`);
+//!   `OrderStatusChanged`, `OrderCancelled`, `OrderShipped` and `OrderRefunded` for `BRIDGE_SUBJECTS=orders.>`);
 //! - whose `data` is a valid payload of that contract (every required field, of the right type), read the
 //!   way every consumer reads envelopes ([`platform::events::RawEnvelope`]);
 //! - whose order number is well formed ([`OrderNumber`]: letters, digits and `-`, bounded length);
@@ -22,7 +22,10 @@
 use platform::{
     contracts::{
         InvalidValue, OrderNumber,
-        orders::{OrderCancelled, OrderCreated, OrderPaid, OrderStatusChanged},
+        orders::{
+            OrderCancelled, OrderCreated, OrderPaid, OrderRefunded, OrderShipped,
+            OrderStatusChanged,
+        },
     },
     events::{DecodeError, Event, EventKind, RawEnvelope},
 };
@@ -39,6 +42,8 @@ pub const KNOWN_EVENTS: &[EventKind] = &[
     EventKind::of::<OrderPaid>(),
     EventKind::of::<OrderStatusChanged>(),
     EventKind::of::<OrderCancelled>(),
+    EventKind::of::<OrderShipped>(),
+    EventKind::of::<OrderRefunded>(),
 ];
 
 /// How much of an unusable order number a dead-letter reason quotes.
@@ -105,6 +110,18 @@ impl OrderEvent for OrderCancelled {
     }
 }
 
+impl OrderEvent for OrderShipped {
+    fn number(&self) -> &str {
+        &self.number
+    }
+}
+
+impl OrderEvent for OrderRefunded {
+    fn number(&self) -> &str {
+        &self.number
+    }
+}
+
 /// Checks `payload` (received on `subject`) against the contracts and prepares it for SQS.
 pub fn prepare(subject: &str, payload: &[u8]) -> Result<OutgoingEvent, Poison> {
     // Parsed here rather than by `RawEnvelope::parse`: the document itself is what is forwarded, fields this
@@ -121,6 +138,10 @@ pub fn prepare(subject: &str, payload: &[u8]) -> Result<OutgoingEvent, Poison> {
         check::<OrderStatusChanged>(subject, envelope)?
     } else if envelope.is::<OrderCancelled>() {
         check::<OrderCancelled>(subject, envelope)?
+    } else if envelope.is::<OrderShipped>() {
+        check::<OrderShipped>(subject, envelope)?
+    } else if envelope.is::<OrderRefunded>() {
+        check::<OrderRefunded>(subject, envelope)?
     } else {
         return Err(envelope.unknown(KNOWN_EVENTS).into());
     };
@@ -296,7 +317,7 @@ mod tests {
     fn unknown_types_and_versions_are_poison() {
         let unknown = prepare_json(
             "orders.SH-1.created",
-            &envelope("OrderShipped", 1, json!({"number": "SH-1"})),
+            &envelope("OrderLost", 1, json!({"number": "SH-1"})),
         )
         .unwrap_err();
         assert!(

@@ -169,6 +169,8 @@ async fn with_every_order_event_configured_each_known_type_is_forwarded_from_its
             number: platform::contracts::OrderNumber::parse(&number).unwrap(),
             reason: Some("asked".to_owned()),
             cancelled_at: Utc::now(),
+            email: None,
+            customer_name: None,
         },
     );
     world

@@ -131,8 +131,7 @@ pub async fn record(
     };
     record_transition(
         &mut tx,
-        order.id,
-        number,
+        &order,
         OrderState::Pending,
         to,
         history_reason,

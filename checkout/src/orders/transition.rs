@@ -28,18 +28,18 @@ pub enum TransitionError {
     Database(#[from] sqlx::Error),
 }
 
-/// Moves the locked order `id` from `from` to `to` inside `conn`'s transaction: history, OrderStatusChanged
+/// Moves the locked `order` from `from` to `to` inside `conn`'s transaction: history, OrderStatusChanged
 /// (and OrderCancelled) in the outbox. `stock_settled` says whether the catalog side is already done.
 pub async fn record_transition(
     conn: &mut MySqlConnection,
-    id: u64,
-    number: &OrderNumber,
+    order: &db::orders::Order,
     from: OrderState,
     to: OrderState,
     reason: Option<&str>,
     stock: StockSettlement,
 ) -> Result<(), TransitionError> {
     from.transition(to)?;
+    let (id, number) = (order.id, &order.number);
     db::orders::set_state(conn, id, to, stock).await?;
     db::orders::record_history(conn, id, Some(from), to, reason).await?;
     let now = Utc::now();
@@ -56,6 +56,8 @@ pub async fn record_transition(
             number: number.clone(),
             reason: reason.map(str::to_owned),
             cancelled_at: now,
+            email: Some(order.email.clone()),
+            customer_name: Some(order.customer_name.clone()),
         };
         platform::outbox::enqueue(conn, SERVICE.name, cancelled).await?;
     }
@@ -82,8 +84,7 @@ pub async fn transition(
     let gives_stock_back = to == OrderState::Cancelled;
     record_transition(
         &mut tx,
-        order.id,
-        number,
+        &order,
         from,
         to,
         reason,

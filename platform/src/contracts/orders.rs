@@ -6,6 +6,12 @@
 //! | `orders.<NUMBER>.paid`             | [`OrderPaid`]         |
 //! | `orders.<NUMBER>.status_changed`   | [`OrderStatusChanged`]|
 //! | `orders.<NUMBER>.cancelled`        | [`OrderCancelled`]    |
+//! | `orders.<NUMBER>.shipped`          | [`OrderShipped`]      |
+//! | `orders.<NUMBER>.refunded`         | [`OrderRefunded`]     |
+//!
+//! Every move of an order also publishes its [`OrderStatusChanged`]; [`OrderCancelled`], [`OrderShipped`] and
+//! [`OrderRefunded`] carry what the shopper is told about (the mailer writes to them), including who they are, so
+//! no consumer needs to ask checkout.
 
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
@@ -167,6 +173,11 @@ pub struct OrderCancelled {
     pub number: OrderNumber,
     pub reason: Option<String>,
     pub cancelled_at: DateTime<Utc>,
+    /// Who to tell (absent in events written before checkout added them).
+    #[serde(default)]
+    pub email: Option<Email>,
+    #[serde(default)]
+    pub customer_name: Option<String>,
 }
 
 impl Event for OrderCancelled {
@@ -175,6 +186,73 @@ impl Event for OrderCancelled {
 
     fn subject(&self) -> String {
         format!("orders.{}.cancelled", self.number)
+    }
+}
+
+/// The order was handed to a carrier (an admin's "ship" action).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderShipped {
+    pub number: OrderNumber,
+    pub email: Email,
+    pub customer_name: String,
+    /// As the admin typed it: "DHL", "UPS", "La Poste", ...
+    pub carrier: String,
+    pub tracking_number: String,
+    /// The carrier's tracking page for this parcel, when checkout knows the carrier's address for it.
+    #[serde(default)]
+    pub tracking_url: Option<String>,
+    pub shipped_at: DateTime<Utc>,
+}
+
+impl Event for OrderShipped {
+    const TYPE: &'static str = "OrderShipped";
+    const VERSION: u16 = 1;
+
+    fn subject(&self) -> String {
+        format!("orders.{}.shipped", self.number)
+    }
+}
+
+/// Money went back to the shopper: one refund, full or partial. A partial refund leaves the order in its state;
+/// the refund that brings `total_refunded` to what was paid moves it to `refunded` (its OrderStatusChanged
+/// follows).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderRefunded {
+    pub number: OrderNumber,
+    pub email: Email,
+    pub customer_name: String,
+    /// This refund.
+    pub amount: Decimal,
+    pub currency: String,
+    /// Every refund of the order so far, this one included (never more than was paid).
+    pub total_refunded: Decimal,
+    /// Whether the order is now refunded in full.
+    pub full: bool,
+    /// The lines refunded, when the refund was by line (empty for a refund by amount).
+    #[serde(default)]
+    pub lines: Vec<RefundedLine>,
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// The payment provider's reference of the refund.
+    pub refund_reference: String,
+    pub refunded_at: DateTime<Utc>,
+}
+
+/// Units of one order line given back in a refund.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefundedLine {
+    pub sku: Sku,
+    pub name: String,
+    pub quantity: u32,
+    pub amount: Decimal,
+}
+
+impl Event for OrderRefunded {
+    const TYPE: &'static str = "OrderRefunded";
+    const VERSION: u16 = 1;
+
+    fn subject(&self) -> String {
+        format!("orders.{}.refunded", self.number)
     }
 }
 
