@@ -3,20 +3,18 @@
 
 use std::collections::{HashMap, HashSet};
 
-use platform::{
-    admin_commands,
-    contracts::{
-        admin::{AdminReply, Command, FieldError},
-        catalog_admin::{
-            PRODUCTS_BULK,
-            products::{BulkAction, BulkOutcome, BulkProducts, BulkResult, MAX_BULK},
-        },
+use platform::contracts::{
+    admin::{AdminReply, Command, FieldError},
+    catalog_admin::{
+        PRODUCTS_BULK,
+        products::{BulkAction, BulkOutcome, BulkProducts, BulkResult, MAX_BULK},
     },
 };
 use rust_decimal::{Decimal, RoundingStrategy};
 use sqlx::{MySqlConnection, MySqlPool};
 
-use super::{current_paths, finish};
+use super::current_paths;
+use crate::admin::commands::{Refused, carry_out_in};
 use crate::{db, domain::ProductStatus, events};
 
 /// A bulk action whose values were checked.
@@ -31,12 +29,11 @@ pub async fn bulk(
     pool: &MySqlPool,
     command: &Command<BulkProducts>,
 ) -> Result<AdminReply<BulkResult>, sqlx::Error> {
-    let mut tx = pool.begin().await?;
-    if let Some(replay) = admin_commands::claim(&mut tx, PRODUCTS_BULK, command).await? {
-        return Ok(replay);
-    }
-    let reply = bulk_in(&mut tx, &command.body).await?;
-    finish(tx, &command.idempotency_key, reply).await
+    let tx = pool.begin().await?;
+    carry_out_in(tx, PRODUCTS_BULK, command, async |tx| {
+        bulk_in(tx, &command.body).await.map(Refused::outcome)
+    })
+    .await
 }
 
 async fn bulk_in(

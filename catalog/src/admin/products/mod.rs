@@ -11,18 +11,13 @@
 
 use std::collections::HashMap;
 
-use platform::{
-    admin_commands,
-    contracts::{
-        admin::AdminReply,
-        catalog_admin::products::{
-            CategoryChoice, GetProduct, ImageSummary, ProductDetail, SavedProduct, VariantDetail,
-        },
+use platform::contracts::{
+    admin::AdminReply,
+    catalog_admin::products::{
+        CategoryChoice, GetProduct, ImageSummary, ProductDetail, SavedProduct, VariantDetail,
     },
 };
-use serde::Serialize;
-use sqlx::{MySql, MySqlConnection, MySqlPool, Transaction};
-use uuid::Uuid;
+use sqlx::{MySqlConnection, MySqlPool};
 
 use super::{CHANGED_SINCE, listing::path_label};
 use crate::db;
@@ -124,22 +119,6 @@ fn conflict<T>(current_version: u64) -> AdminReply<T> {
         reason: CHANGED_SINCE.to_owned(),
         current_version: Some(current_version),
     }
-}
-
-/// Records the reply and commits when the command was carried out; rolls everything back (the idempotency
-/// claim included, so the corrected form can be sent again with the same key) when it was refused.
-pub(crate) async fn finish<R: Serialize>(
-    mut tx: Transaction<'_, MySql>,
-    key: &Uuid,
-    reply: AdminReply<R>,
-) -> Result<AdminReply<R>, sqlx::Error> {
-    if matches!(reply, AdminReply::Ok(_)) {
-        admin_commands::record(&mut tx, key, &reply).await?;
-        tx.commit().await?;
-    } else {
-        tx.rollback().await?;
-    }
-    Ok(reply)
 }
 
 async fn saved_product(

@@ -4,20 +4,18 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::Utc;
-use platform::{
-    admin_commands,
-    contracts::{
-        admin::{AdminReply, Command, FieldError},
-        catalog::{ProductStock, StockChangeReason, StockChanged},
-        catalog_admin::{
-            PRODUCTS_SAVE,
-            products::{SaveProduct, SavedProduct},
-        },
+use platform::contracts::{
+    admin::{AdminReply, Command, FieldError},
+    catalog::{ProductStock, StockChangeReason, StockChanged},
+    catalog_admin::{
+        PRODUCTS_SAVE,
+        products::{SaveProduct, SavedProduct},
     },
 };
 use sqlx::{MySqlConnection, MySqlPool};
 
-use super::{ProductForm, check_form, conflict, finish, not_found, saved_product};
+use super::{ProductForm, check_form, conflict, not_found, saved_product};
+use crate::admin::commands::{Refused, carry_out_in};
 use crate::{
     db,
     domain::{Sku, Slug},
@@ -29,15 +27,14 @@ pub async fn save(
     pool: &MySqlPool,
     command: &Command<SaveProduct>,
 ) -> Result<AdminReply<SavedProduct>, sqlx::Error> {
-    let mut tx = pool.begin().await?;
-    if let Some(replay) = admin_commands::claim(&mut tx, PRODUCTS_SAVE, command).await? {
-        return Ok(replay);
-    }
-    let reply = match check_form(&command.body) {
-        Err(errors) => AdminReply::Invalid { errors },
-        Ok(form) => write_form(&mut tx, form).await?,
-    };
-    finish(tx, &command.idempotency_key, reply).await
+    let tx = pool.begin().await?;
+    carry_out_in(tx, PRODUCTS_SAVE, command, async |tx| {
+        match check_form(&command.body) {
+            Err(errors) => Ok(Err(Refused::Invalid(errors))),
+            Ok(form) => write_form(tx, form).await.map(Refused::outcome),
+        }
+    })
+    .await
 }
 
 /// Checks a form against the database and writes it, in the caller's transaction. Refusals are replies: the
