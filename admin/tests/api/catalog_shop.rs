@@ -1,11 +1,15 @@
-//! The admin with a real catalog behind it, for the category and stock pages: the catalog service runs in the
-//! test on the same nats-server (its own scratch database), loaded the way `catalog import` loads a file; the
-//! admin reaches it only over `rpc.catalog.admin.*`.
+//! The admin with a real catalog behind it, for the category and stock pages (and the catalog service of the
+//! products pages' own shop): the catalog service runs in the test on the same nats-server (its own scratch
+//! database), loaded the way `catalog import` loads a file; the admin reaches it only over
+//! `rpc.catalog.admin.*`.
 
 use std::time::Duration;
 
 use admin::{config::Config, domain::Role};
-use platform::testing::{NatsServer, TestProduct, TestService, spawn_service};
+use platform::{
+    s3::BucketConfig,
+    testing::{NatsServer, TestProduct, TestService, spawn_service},
+};
 
 use crate::helpers::{Browser, ORIGIN, TestApp, spawn_app_on};
 
@@ -17,24 +21,7 @@ pub(crate) struct Shop {
 
 pub(crate) async fn shop(products: Vec<TestProduct>) -> Shop {
     let nats = NatsServer::start();
-    let config = catalog::config::Config {
-        reservation_ttl: chrono::Duration::minutes(15),
-        sweep_every: Duration::from_secs(3600),
-        fulltext_budget: Duration::from_secs(5),
-        meili: None,
-        images: catalog::testing::no_bucket(),
-    };
-    let catalog = spawn_service(
-        catalog::SERVICE,
-        &catalog::MIGRATOR,
-        &nats,
-        async |runtime| {
-            catalog::start(runtime, config)
-                .await
-                .expect("the catalog starts")
-        },
-    )
-    .await;
+    let catalog = spawn_catalog(&nats, catalog::testing::no_bucket()).await;
     catalog::testing::load(
         &catalog.pool,
         products
@@ -49,6 +36,28 @@ pub(crate) async fn shop(products: Vec<TestProduct>) -> Shop {
     Shop { admin, catalog }
 }
 
+/// The catalog service on `nats`, with its own scratch database and its photos in `images`.
+pub(crate) async fn spawn_catalog(nats: &NatsServer, images: BucketConfig) -> TestService {
+    let config = catalog::config::Config {
+        reservation_ttl: chrono::Duration::minutes(15),
+        sweep_every: Duration::from_secs(3600),
+        fulltext_budget: Duration::from_secs(5),
+        meili: None,
+        images,
+    };
+    spawn_service(
+        catalog::SERVICE,
+        &catalog::MIGRATOR,
+        nats,
+        async |runtime| {
+            catalog::start(runtime, config)
+                .await
+                .expect("the catalog starts")
+        },
+    )
+    .await
+}
+
 impl Shop {
     pub(crate) async fn staff(&self) -> Browser {
         self.admin
@@ -60,6 +69,15 @@ impl Shop {
         self.admin
             .signed_in("viewer@shop.test", "203.0.113.11")
             .await
+    }
+
+    /// Who the last refused access was audited for.
+    pub(crate) async fn last_refused_access(&self) -> String {
+        self.admin
+            .last_audit("access.refused")
+            .await
+            .expect("the refusal is audited")
+            .1
     }
 
     pub(crate) async fn stop(self) {

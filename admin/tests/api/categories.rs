@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 
 use crate::{
     catalog_shop::{Shop, form_value, linked_id, shop},
-    helpers::{Browser, location, unescape},
+    helpers::{Browser, body, location},
 };
 
 fn kitchen_and_garden() -> Vec<TestProduct> {
@@ -46,10 +46,6 @@ async fn submit(
     fields.push(("idempotency_key", &key));
     fields.push(("version", &version));
     browser.post(&action, &fields).await
-}
-
-async fn body(response: reqwest::Response) -> String {
-    unescape(&response.text().await.expect("body"))
 }
 
 #[tokio::test]
@@ -360,12 +356,7 @@ async fn a_viewer_may_look_but_not_change_and_the_refusal_is_audited() {
         .await;
 
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
-    let entry = shop
-        .admin
-        .last_audit("access.refused")
-        .await
-        .expect("audited");
-    assert_eq!(entry.1, "viewer@shop.test");
+    assert_eq!(shop.last_refused_access().await, "viewer@shop.test");
     assert!(
         viewer
             .page("/admin/categories")

@@ -181,6 +181,11 @@ pub(crate) fn unescape(html: &str) -> String {
     html.replace("&#x2F;", "/").replace("&amp;", "&")
 }
 
+/// The body of a page the test did not fetch with [`Browser::page`] (a refusal, an error), unescaped the same way.
+pub(crate) async fn body(response: reqwest::Response) -> String {
+    unescape(&response.text().await.expect("body"))
+}
+
 /// The value of the first hidden `name` input in `html`.
 pub(crate) fn hidden_value(html: &str, name: &str) -> Option<String> {
     let marker = format!("name=\"{name}\" value=\"");
@@ -219,7 +224,7 @@ impl Browser {
     pub(crate) async fn page(&self, path: &str) -> String {
         let response = self.get(path).await;
         assert_eq!(response.status(), StatusCode::OK, "GET {path}");
-        unescape(&response.text().await.expect("body"))
+        body(response).await
     }
 
     /// Puts a cookie in this browser's jar, as a page of another site (or an attacker) might.

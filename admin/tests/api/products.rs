@@ -8,12 +8,15 @@ use admin::{config::Config, domain::Role};
 use image::{ImageEncoder as _, Rgb, RgbImage, codecs::png::PngEncoder};
 use platform::{
     s3::BucketConfig,
-    testing::{MotoServer, NatsServer, TestService, spawn_service},
+    testing::{MotoServer, NatsServer, TestService},
 };
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::helpers::{ORIGIN, TestApp, hidden_value, location, spawn_app_on, unescape};
+use crate::{
+    catalog_shop::spawn_catalog,
+    helpers::{ORIGIN, TestApp, body, hidden_value, location, spawn_app_on},
+};
 
 /// The admin and the catalog it manages.
 struct Shop {
@@ -37,24 +40,7 @@ async fn shop_with(moto: Option<MotoServer>) -> Shop {
         Some(moto) => BucketConfig::local("shop-images", &moto.url()),
         None => catalog::testing::no_bucket(),
     };
-    let config = catalog::config::Config {
-        reservation_ttl: chrono::Duration::minutes(15),
-        sweep_every: Duration::from_secs(3600),
-        fulltext_budget: Duration::from_secs(5),
-        meili: None,
-        images: images.clone(),
-    };
-    let catalog = spawn_service(
-        catalog::SERVICE,
-        &catalog::MIGRATOR,
-        &nats,
-        async |runtime| {
-            catalog::start(runtime, config)
-                .await
-                .expect("the catalog starts")
-        },
-    )
-    .await;
+    let catalog = spawn_catalog(&nats, images.clone()).await;
     let mut admin_config = Config::for_tests(ORIGIN);
     admin_config.images = BucketConfig {
         create_bucket: false,
@@ -240,7 +226,7 @@ async fn a_product_made_with_the_admin_forms_is_on_sale_with_its_variant_and_pho
         )
         .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let html = unescape(&response.text().await.unwrap());
+    let html = body(response).await;
     assert!(
         html.contains("The photo is not a JPEG, PNG or WebP photo"),
         "{html}"
@@ -313,7 +299,7 @@ async fn a_form_opened_before_someone_elses_change_is_refused_with_a_link_to_rel
     let response = sam.post(&path, &borrowed(&sams)).await;
 
     assert_eq!(response.status(), StatusCode::CONFLICT);
-    let html = unescape(&response.text().await.unwrap());
+    let html = body(response).await;
     assert!(
         html.contains("changed by someone else since you opened it"),
         "{html}"
@@ -333,7 +319,7 @@ async fn a_form_opened_before_someone_elses_change_is_refused_with_a_link_to_rel
     let bad = edit_fields(&form, &[("variants[0].price", "-3")]);
     let response = sam.post(&path, &borrowed(&bad)).await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let html = unescape(&response.text().await.unwrap());
+    let html = body(response).await;
     assert!(html.contains("<p class=\"error\">Price "), "{html}");
     shop.stop().await;
 }
@@ -421,7 +407,7 @@ async fn the_list_searches_exports_and_archives_a_selection_in_one_confirmed_ste
         )
         .await;
     assert_eq!(review.status(), StatusCode::OK);
-    let review = unescape(&review.text().await.unwrap());
+    let review = body(review).await;
     assert!(
         review.contains("Archive</strong> for 1 product"),
         "{review}"
@@ -494,7 +480,7 @@ async fn a_csv_import_shows_its_bad_rows_by_line_then_applies_a_good_file_after_
         .await;
 
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let html = unescape(&response.text().await.unwrap());
+    let html = body(response).await;
     assert!(html.contains("<td>line 3: price</td>"), "{html}");
     assert_eq!(shop.public_product("cup").await.0, StatusCode::NOT_FOUND);
 
@@ -507,7 +493,7 @@ async fn a_csv_import_shows_its_bad_rows_by_line_then_applies_a_good_file_after_
         )
         .await;
     assert_eq!(response.status(), StatusCode::OK);
-    let report = unescape(&response.text().await.unwrap());
+    let report = body(response).await;
     assert!(
         report.contains("1 rows would create 1 products"),
         "{report}"

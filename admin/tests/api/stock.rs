@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 
 use crate::{
     catalog_shop::{form_value, linked_id, shop},
-    helpers::{Browser, location, unescape},
+    helpers::{Browser, body, location},
 };
 
 fn products() -> Vec<TestProduct> {
@@ -204,7 +204,7 @@ async fn an_adjustment_from_numbers_that_changed_meanwhile_is_a_conflict_with_a_
     .await;
 
     assert_eq!(late.status(), StatusCode::CONFLICT);
-    let page = unescape(&late.text().await.expect("body"));
+    let page = body(late).await;
     assert!(page.contains("Not adjusted: "), "{page}");
     assert!(page.contains(&format!(
         "<a href=\"/admin/stock/products/{lamp}\">Reload the numbers</a>"
@@ -240,7 +240,7 @@ async fn a_bad_number_or_a_missing_note_is_refused_next_to_its_field() {
     )
     .await;
     assert_eq!(bad_number.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let page = unescape(&bad_number.text().await.expect("body"));
+    let page = body(bad_number).await;
     assert!(
         page.contains("Units must be a whole number of units"),
         "{page}"
@@ -254,7 +254,7 @@ async fn a_bad_number_or_a_missing_note_is_refused_next_to_its_field() {
     )
     .await;
     assert_eq!(no_note.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let page = unescape(&no_note.text().await.expect("body"));
+    let page = body(no_note).await;
     assert!(page.contains("<p class=\"error\" id=\"e-note-"), "{page}");
     assert_eq!(shown(&page, "on-hand"), "2", "nothing changed");
     let entry = shop
@@ -301,12 +301,7 @@ async fn a_viewer_sees_stock_but_may_not_adjust_it() {
         .await;
 
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
-    let entry = shop
-        .admin
-        .last_audit("access.refused")
-        .await
-        .expect("audited");
-    assert_eq!(entry.1, "viewer@shop.test");
+    assert_eq!(shop.last_refused_access().await, "viewer@shop.test");
     let page = viewer.page(&format!("/admin/stock/products/{mug}")).await;
     assert_eq!(shown(&page, "on-hand"), "2", "unchanged");
     shop.stop().await;

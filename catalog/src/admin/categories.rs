@@ -17,7 +17,7 @@
 use std::{collections::HashMap, sync::Arc};
 
 use platform::{
-    Runtime, admin_commands,
+    Runtime,
     contracts::{
         admin::{AdminReply, Command, FieldError},
         catalog_admin::{
@@ -36,7 +36,7 @@ use tokio::sync::Notify;
 
 use super::{
     category_tree::{Misplaced, Tree, relinks},
-    commands::{Refused, begin, finish, retrying, serve_endpoint},
+    commands::{Refused, carry_out, retrying, serve_endpoint},
     reissue,
 };
 use crate::db::{
@@ -66,13 +66,10 @@ pub async fn create(
     pool: &MySqlPool,
     command: &Command<CreateCategory>,
 ) -> Result<AdminReply<AdminCategory>, sqlx::Error> {
-    let mut conn = pool.acquire().await?;
-    let mut tx = begin(&mut conn).await?;
-    if let Some(replay) = admin_commands::claim(&mut tx, CATEGORIES_CREATE, command).await? {
-        return Ok(replay);
-    }
-    let outcome = create_in(&mut tx, &command.body).await?;
-    finish(tx, &command.idempotency_key, outcome).await
+    carry_out(pool, CATEGORIES_CREATE, command, async |tx| {
+        create_in(tx, &command.body).await
+    })
+    .await
 }
 
 /// A category's new name; its slug and its descendants' slugs follow.
@@ -80,13 +77,10 @@ pub async fn rename(
     pool: &MySqlPool,
     command: &Command<RenameCategory>,
 ) -> Result<AdminReply<CategoryChanged>, sqlx::Error> {
-    let mut conn = pool.acquire().await?;
-    let mut tx = begin(&mut conn).await?;
-    if let Some(replay) = admin_commands::claim(&mut tx, CATEGORIES_RENAME, command).await? {
-        return Ok(replay);
-    }
-    let outcome = rename_in(&mut tx, &command.body).await?;
-    finish(tx, &command.idempotency_key, outcome).await
+    carry_out(pool, CATEGORIES_RENAME, command, async |tx| {
+        rename_in(tx, &command.body).await
+    })
+    .await
 }
 
 /// A category and its subtree under another parent (or to the top level), never under itself.
@@ -94,13 +88,10 @@ pub async fn move_category(
     pool: &MySqlPool,
     command: &Command<MoveCategory>,
 ) -> Result<AdminReply<CategoryChanged>, sqlx::Error> {
-    let mut conn = pool.acquire().await?;
-    let mut tx = begin(&mut conn).await?;
-    if let Some(replay) = admin_commands::claim(&mut tx, CATEGORIES_MOVE, command).await? {
-        return Ok(replay);
-    }
-    let outcome = move_in(&mut tx, &command.body).await?;
-    finish(tx, &command.idempotency_key, outcome).await
+    carry_out(pool, CATEGORIES_MOVE, command, async |tx| {
+        move_in(tx, &command.body).await
+    })
+    .await
 }
 
 /// Removes a category that has neither products nor subcategories.
@@ -108,13 +99,10 @@ pub async fn delete(
     pool: &MySqlPool,
     command: &Command<DeleteCategory>,
 ) -> Result<AdminReply<CategoryDeleted>, sqlx::Error> {
-    let mut conn = pool.acquire().await?;
-    let mut tx = begin(&mut conn).await?;
-    if let Some(replay) = admin_commands::claim(&mut tx, CATEGORIES_DELETE, command).await? {
-        return Ok(replay);
-    }
-    let outcome = delete_in(&mut tx, &command.body).await?;
-    finish(tx, &command.idempotency_key, outcome).await
+    carry_out(pool, CATEGORIES_DELETE, command, async |tx| {
+        delete_in(tx, &command.body).await
+    })
+    .await
 }
 
 /// Adds the category endpoints to the catalog's NATS service and answers them until shutdown, with the worker

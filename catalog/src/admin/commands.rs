@@ -4,16 +4,17 @@
 //! A command runs as `platform::admin_commands` describes: [`begin`], `claim` the key (a replay answers at
 //! once), decide and write, then [`finish`]: an accepted command records its reply and commits with its change;
 //! a [`Refused`] one rolls back, its claim included, so the corrected form can be sent again with the same key.
+//! [`carry_out`] is that whole sequence around the part that decides and writes.
 
 use std::{collections::HashMap, future::Future};
 
 use platform::{
-    Runtime,
-    contracts::admin::{AdminReply, FieldError},
+    Runtime, admin_commands,
+    contracts::admin::{AdminReply, Command, FieldError},
     rpc::{HandlerFailure, serve},
 };
 use serde::{Serialize, de::DeserializeOwned};
-use sqlx::{Connection as _, MySql, Transaction, pool::PoolConnection};
+use sqlx::{Connection as _, MySql, MySqlConnection, MySqlPool, Transaction, pool::PoolConnection};
 use uuid::Uuid;
 
 /// Admin requests handled at once per endpoint: a few people click, rarely together.
@@ -65,6 +66,22 @@ impl Refused {
             Self::NotFound(what) => AdminReply::NotFound { what },
         }
     }
+
+    /// The outcome a reply stands for, for the commands that decide in replies (the product form).
+    pub(crate) fn outcome<T>(reply: AdminReply<T>) -> Result<T, Self> {
+        match reply {
+            AdminReply::Ok(done) => Ok(done),
+            AdminReply::Invalid { errors } => Err(Self::Invalid(errors)),
+            AdminReply::Conflict {
+                reason,
+                current_version,
+            } => Err(Self::Conflict {
+                reason,
+                current_version,
+            }),
+            AdminReply::NotFound { what } => Err(Self::NotFound(what)),
+        }
+    }
 }
 
 /// Starts a command's transaction on `conn`, READ COMMITTED like the stock changes: decisions are made on rows
@@ -87,7 +104,7 @@ pub(crate) async fn finish<T: Serialize>(
     match outcome {
         Ok(done) => {
             let reply = AdminReply::Ok(done);
-            platform::admin_commands::record(&mut tx, idempotency_key, &reply).await?;
+            admin_commands::record(&mut tx, idempotency_key, &reply).await?;
             tx.commit().await?;
             Ok(reply)
         }
@@ -96,6 +113,41 @@ pub(crate) async fn finish<T: Serialize>(
             Ok(refused.reply())
         }
     }
+}
+
+/// Carries out `command` in a [`begin`] transaction on a connection of `pool`, as [`carry_out_in`] does.
+pub(crate) async fn carry_out<B, T>(
+    pool: &MySqlPool,
+    endpoint: &str,
+    command: &Command<B>,
+    decide: impl AsyncFnOnce(&mut MySqlConnection) -> Result<Result<T, Refused>, sqlx::Error>,
+) -> Result<AdminReply<T>, sqlx::Error>
+where
+    B: Serialize,
+    T: Serialize + DeserializeOwned,
+{
+    let mut conn = pool.acquire().await?;
+    let tx = begin(&mut conn).await?;
+    carry_out_in(tx, endpoint, command, decide).await
+}
+
+/// Carries out `command` once in `tx`: claims its key for `endpoint` (a replay is the answer, and nothing is
+/// decided again), decides and writes with `decide`, then [`finish`]es.
+pub(crate) async fn carry_out_in<B, T>(
+    mut tx: Transaction<'_, MySql>,
+    endpoint: &str,
+    command: &Command<B>,
+    decide: impl AsyncFnOnce(&mut MySqlConnection) -> Result<Result<T, Refused>, sqlx::Error>,
+) -> Result<AdminReply<T>, sqlx::Error>
+where
+    B: Serialize,
+    T: Serialize + DeserializeOwned,
+{
+    if let Some(replay) = admin_commands::claim(&mut tx, endpoint, command).await? {
+        return Ok(replay);
+    }
+    let outcome = decide(&mut tx).await?;
+    finish(tx, &command.idempotency_key, outcome).await
 }
 
 /// Runs `attempt` again, from the start, when a deadlock or lock wait timeout rolled its transaction back.

@@ -22,7 +22,10 @@ use platform::{
 use rust_decimal::Decimal;
 use sqlx::{MySqlConnection, MySqlPool};
 
-use super::products::{self, ProductForm, VariantForm, finish, parse_price};
+use super::{
+    commands::{Refused, finish},
+    products::{self, ProductForm, VariantForm, parse_price},
+};
 use crate::{
     db::{self, admin::ProductFields, categories::CategoryCache},
     domain::{ProductStatus, Sku, Slug},
@@ -370,7 +373,7 @@ pub async fn import(
         tx.rollback().await?;
         return Ok(reply);
     }
-    finish(tx, &command.idempotency_key, reply).await
+    finish(tx, &command.idempotency_key, Refused::outcome(reply)).await
 }
 
 async fn apply(

@@ -12,7 +12,7 @@
 use std::collections::BTreeMap;
 
 use platform::{
-    Runtime, admin_commands,
+    Runtime,
     contracts::{
         Sku,
         admin::{AdminReply, Command, FieldError},
@@ -27,7 +27,7 @@ use platform::{
 };
 use sqlx::{MySqlConnection, MySqlPool};
 
-use super::commands::{Refused, begin, finish, retrying, serve_endpoint};
+use super::commands::{Refused, carry_out, retrying, serve_endpoint};
 use crate::{
     db::{
         self,
@@ -147,16 +147,13 @@ pub async fn adjust(
     pool: &MySqlPool,
     command: &Command<AdjustStock>,
 ) -> Result<AdminReply<StockAdjusted>, sqlx::Error> {
-    let mut conn = pool.acquire().await?;
-    let mut tx = begin(&mut conn).await?;
-    if let Some(replay) = admin_commands::claim(&mut tx, STOCK_ADJUST, command).await? {
-        return Ok(replay);
-    }
-    let outcome = match parse(&command.body) {
-        Ok(adjustment) => adjust_in(&mut tx, &adjustment, command).await?,
-        Err(errors) => Err(Refused::Invalid(errors)),
-    };
-    finish(tx, &command.idempotency_key, outcome).await
+    carry_out(pool, STOCK_ADJUST, command, async |tx| {
+        match parse(&command.body) {
+            Ok(adjustment) => adjust_in(tx, &adjustment, command).await,
+            Err(errors) => Ok(Err(Refused::Invalid(errors))),
+        }
+    })
+    .await
 }
 
 async fn adjust_in(

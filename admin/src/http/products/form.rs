@@ -535,13 +535,7 @@ pub(super) async fn archive(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn pairs(items: &[(&str, &str)]) -> Pairs {
-        items
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
-    }
+    use crate::http::products::pairs;
 
     #[test]
     fn variant_rows_are_read_in_order_without_the_removed_ones() {
