@@ -691,3 +691,80 @@ async fn cancelling_gives_the_stock_back_and_notes_stay_with_staff() {
     assert_eq!(note.by, Who::Staff(STAFF.to_owned()));
     shop.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_shopper_sees_shipping_and_refunds_but_never_staff_notes_or_names() {
+    let shop = spawn_shop().await;
+    shop.load(vec![TestProduct::new("A-1", "10.00", 100)]).await;
+    let admin = shop.nats.connect_as("admin").await;
+    let cart = shop.new_cart().await;
+    shop.add(&cart, "A-1", 2).await;
+    let placed = shop
+        .place("key-timeline", &order_body(&cart, "tok_visa"))
+        .await;
+    assert_eq!(placed.status, 201, "{}", placed.body);
+    let number = placed.body["number"].as_str().unwrap().to_owned();
+    let token = placed.body["lookup_token"].as_str().unwrap().to_owned();
+    let _: AdminReply<OrderDetail> = call(
+        &admin,
+        ORDERS_NOTE,
+        &command(AddNote {
+            number: number.clone(),
+            body: "VIP, secret discount".to_owned(),
+        }),
+    )
+    .await;
+    let version = get(&admin, &number).await.version;
+    let processing = ok(act(&admin, &number, version, Action::MarkProcessing).await);
+    let shipped = ok(act(
+        &admin,
+        &number,
+        processing.version,
+        Action::Ship {
+            carrier: "DHL".to_owned(),
+            tracking_number: "JD014600".to_owned(),
+        },
+    )
+    .await);
+    ok(act(
+        &admin,
+        &number,
+        shipped.version,
+        Action::Refund {
+            refund: RefundOf::Amount(money("3.50")),
+            reason: "internal: goodwill".to_owned(),
+        },
+    )
+    .await);
+
+    let page = shop
+        .send(shop.http.get(format!(
+            "{}/api/orders/{number}?token={token}",
+            shop.checkout.address
+        )))
+        .await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let timeline = page.body["timeline"].as_array().unwrap();
+    let kinds: Vec<&str> = timeline
+        .iter()
+        .map(|entry| entry["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["placed", "paid", "shipped", "refunded"]);
+    assert_eq!(timeline[2]["carrier"], "DHL");
+    assert_eq!(timeline[2]["tracking_number"], "JD014600");
+    assert!(
+        timeline[2]["tracking_url"]
+            .as_str()
+            .unwrap()
+            .contains("JD014600")
+    );
+    assert_eq!(timeline[3]["amount"], "3.50");
+    let text = String::from_utf8(page.bytes).unwrap();
+    for secret in ["VIP", STAFF, "goodwill"] {
+        assert!(
+            !text.contains(secret),
+            "{secret} shown to the shopper: {text}"
+        );
+    }
+    shop.stop().await;
+}
