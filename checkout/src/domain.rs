@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 pub use platform::contracts::{
     Email, OrderNumber, Sku,
     orders::{Address, OrderStatus},
+    orders_admin::{PaymentStatus, Who},
 };
 
 /// Most units of one SKU in a cart.
@@ -243,6 +244,19 @@ pub fn parse_address(address: &Address) -> Result<Address, InvalidField> {
     })
 }
 
+/// The tracking page of a parcel, for the carriers whose address is known (DHL, UPS, FedEx, USPS, named in any
+/// case); `tracking_number` is letters, digits and dashes only (checked before), so it goes in as it is.
+pub fn tracking_url(carrier: &str, tracking_number: &str) -> Option<String> {
+    let base = match carrier.trim().to_ascii_lowercase().as_str() {
+        "dhl" => "https://www.dhl.com/global-en/home/tracking.html?tracking-id=",
+        "ups" => "https://www.ups.com/track?tracknum=",
+        "fedex" => "https://www.fedex.com/fedextrack/?trknbr=",
+        "usps" => "https://tools.usps.com/go/TrackConfirmAction?tLabels=",
+        _ => return None,
+    };
+    Some(format!("{base}{tracking_number}"))
+}
+
 /// Where an order is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, utoipa::ToSchema)]
 #[schema(rename_all = "snake_case")]
@@ -462,5 +476,15 @@ mod tests {
             "quantity"
         );
         assert_eq!(TestCard::parse("4242").unwrap_err().field, "card_token");
+    }
+
+    #[test]
+    fn known_carriers_get_a_tracking_link_and_others_none() {
+        assert_eq!(
+            tracking_url(" ups ", "1Z999AA1").as_deref(),
+            Some("https://www.ups.com/track?tracknum=1Z999AA1")
+        );
+        assert!(tracking_url("FedEx", "123").is_some());
+        assert_eq!(tracking_url("La Poste", "123"), None);
     }
 }

@@ -2,6 +2,7 @@
 //! state machine, and order lookup. Talks to the catalog only over NATS (`rpc.catalog.*`) and emits order
 //! events through its outbox to the `ORDERS` stream.
 
+pub mod admin;
 pub mod carts;
 pub mod catalog;
 pub mod config;
@@ -63,13 +64,22 @@ pub async fn start(runtime: &mut Runtime, config: config::Config) -> anyhow::Res
 }
 
 #[cfg(test)]
-mod outbox_table {
+mod copied_tables {
     #[test]
     fn the_first_migration_is_the_platforms_outbox_table_byte_for_byte() {
         assert_eq!(
             include_str!("../migrations/0001_outbox.sql"),
             platform::outbox::TABLE,
             "the outbox table is defined in platform/src/outbox.sql; this migration must stay its copy"
+        );
+    }
+
+    #[test]
+    fn the_admin_commands_migration_is_the_platforms_table_byte_for_byte() {
+        assert_eq!(
+            include_str!("../migrations/0004_admin_commands.sql"),
+            platform::admin_commands::TABLE,
+            "the table is defined in platform/src/admin_commands.sql; this migration must stay its copy"
         );
     }
 }

@@ -9,7 +9,7 @@
 //! cannot be paid by a request still running).
 
 use rust_decimal::Decimal;
-use sqlx::MySqlPool;
+use sqlx::{MySqlConnection, MySqlPool};
 
 use crate::domain::TestCard;
 
@@ -18,6 +18,69 @@ pub const PROVIDER: &str = "mockpay";
 /// The payment reference of an order: one per order, whichever request charges it, however often.
 pub fn reference_for(order_number: &str) -> String {
     format!("pay_{order_number}")
+}
+
+/// The reference of the order's `n`th refund (1, 2, ...): taken under the order's row lock, so one per refund.
+pub fn refund_reference_for(order_number: &str, n: u64) -> String {
+    format!("refund_{order_number}_{n}")
+}
+
+/// Why the provider refused a refund.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RefundRefused {
+    #[error("nothing was charged under this reference")]
+    NotCharged,
+    #[error("only {left} of the charge is left to refund")]
+    MoreThanCharged { left: Decimal },
+}
+
+/// Gives back `amount` of the charge `charge_reference`, as refund `refund_reference`, never more than the
+/// charge across its refunds; asking again with a reference already refunded changes nothing.
+///
+/// A real provider is called outside any transaction (recording the refund as pending first, then its
+/// outcome); the mock's ledger lives in checkout's schema, so it takes part in the caller's transaction, which
+/// holds the order's row lock.
+pub async fn refund(
+    conn: &mut MySqlConnection,
+    charge_reference: &str,
+    refund_reference: &str,
+    amount: Decimal,
+) -> Result<Result<(), RefundRefused>, sqlx::Error> {
+    let charged: Option<Decimal> = sqlx::query_scalar(
+        "SELECT amount FROM mockpay_charges WHERE reference = ? AND state = 'succeeded' FOR UPDATE",
+    )
+    .bind(charge_reference)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(charged) = charged else {
+        return Ok(Err(RefundRefused::NotCharged));
+    };
+    let already: Option<Decimal> =
+        sqlx::query_scalar("SELECT amount FROM mockpay_refunds WHERE reference = ?")
+            .bind(refund_reference)
+            .fetch_optional(&mut *conn)
+            .await?;
+    if already.is_some() {
+        return Ok(Ok(()));
+    }
+    let refunded: Option<Decimal> =
+        sqlx::query_scalar("SELECT SUM(amount) FROM mockpay_refunds WHERE charge_reference = ?")
+            .bind(charge_reference)
+            .fetch_one(&mut *conn)
+            .await?;
+    let left = charged - refunded.unwrap_or_default();
+    if amount > left {
+        return Ok(Err(RefundRefused::MoreThanCharged { left }));
+    }
+    sqlx::query(
+        "INSERT INTO mockpay_refunds (reference, charge_reference, amount) VALUES (?, ?, ?)",
+    )
+    .bind(refund_reference)
+    .bind(charge_reference)
+    .bind(amount)
+    .execute(&mut *conn)
+    .await?;
+    Ok(Ok(()))
 }
 
 /// What the provider's ledger holds for a reference (`mockpay_charges.state`).

@@ -1,7 +1,8 @@
 //! Checkout's NATS service endpoints, for the admin and operators: `rpc.checkout.transition` moves an order
 //! through its life cycle (illegal moves are refused with a reason, never applied; every field is checked
 //! before the database sees it), and `rpc.checkout.counts` counts orders by state and what the reconciler
-//! still has to finish (read-only).
+//! still has to finish (read-only). The web admin's endpoints (`rpc.checkout.admin.*`) are added by
+//! [`crate::admin::start`].
 
 use std::collections::HashMap;
 
@@ -43,6 +44,7 @@ async fn endpoint(
 }
 
 pub async fn start(runtime: &Runtime, checkout: Checkout) -> anyhow::Result<()> {
+    crate::admin::start(runtime, &checkout).await?;
     let transitions = endpoint(runtime, "transition", "Move an order to another state").await?;
     let pool = checkout.pool.clone();
     runtime.spawn(serve(

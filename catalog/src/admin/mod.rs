@@ -18,4 +18,4 @@ pub mod reissue;
 pub mod stock;
 
 /// The reply to an edit of a product someone else changed since the form was opened.
-pub const CHANGED_SINCE: &str = "changed by someone else since you opened it";
+pub const CHANGED_SINCE: &str = platform::admin_commands::CHANGED_SINCE;

@@ -1,5 +1,6 @@
 //! Plain async functions over the checkout schema.
 
+pub mod admin;
 pub mod carts;
 pub mod counts;
 pub mod idempotency;

@@ -9,7 +9,9 @@ use rust_decimal::Decimal;
 use sqlx::{MySqlConnection, Row as _};
 
 use super::Locking;
-use crate::domain::{OrderState, PaymentState, ShippingMethod, StockSettlement, Totals};
+use crate::domain::{
+    OrderState, PaymentState, PaymentStatus, ShippingMethod, StockSettlement, Totals, Who,
+};
 
 /// Everything stored about a new order.
 #[derive(Debug, Clone)]
@@ -66,7 +68,15 @@ pub async fn insert(conn: &mut MySqlConnection, order: &NewOrder<'_>) -> Result<
             .push_bind(line.line_total);
     });
     insert.build().execute(&mut *conn).await?;
-    record_history(conn, order_id, None, OrderState::Pending, None).await?;
+    record_history(
+        conn,
+        order_id,
+        None,
+        OrderState::Pending,
+        None,
+        &Who::Shopper,
+    )
+    .await?;
     Ok(order_id)
 }
 
@@ -76,26 +86,63 @@ pub async fn record_history(
     from: Option<OrderState>,
     to: OrderState,
     reason: Option<&str>,
+    by: &Who,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO order_state_history (order_id, from_state, to_state, reason) VALUES (?, ?, ?, ?)")
+    sqlx::query(
+        "INSERT INTO order_state_history (order_id, from_state, to_state, reason, actor) VALUES (?, ?, ?, ?, ?)",
+    )
         .bind(order_id)
         .bind(from.map(OrderState::as_str))
         .bind(to.as_str())
         .bind(reason)
+        .bind(who_stored(by))
         .execute(&mut *conn)
         .await?;
     Ok(())
 }
 
-/// Sets the state (the caller checked the transition under the row lock) and whether the catalog has settled
-/// the order's stock.
+/// How `actor` columns store who did something: `shopper`, `system`, or the staff member's email.
+pub fn who_stored(who: &Who) -> &str {
+    match who {
+        Who::Shopper => "shopper",
+        Who::System => "system",
+        Who::Staff(email) => email,
+    }
+}
+
+/// Who an `actor` column names (anything but the two words is a staff email).
+pub fn who_of(stored: String) -> Who {
+    match stored.as_str() {
+        "shopper" => Who::Shopper,
+        "system" => Who::System,
+        _ => Who::Staff(stored),
+    }
+}
+
+/// Sets where the order's money is.
+pub async fn set_payment_status(
+    conn: &mut MySqlConnection,
+    order_id: u64,
+    status: PaymentStatus,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE orders SET payment_status = ? WHERE id = ?")
+        .bind(status.as_str())
+        .bind(order_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Sets the state (the caller checked the transition under the row lock), bumping the order's version, and
+/// whether the catalog has settled the order's stock.
 pub async fn set_state(
     conn: &mut MySqlConnection,
     order_id: u64,
     state: OrderState,
     stock: StockSettlement,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE orders SET state = ?, stock_settled = ?, updated_at = CURRENT_TIMESTAMP(6) WHERE id = ?")
+    sqlx::query("UPDATE orders SET state = ?, stock_settled = ?, version = version + 1, updated_at = CURRENT_TIMESTAMP(6) \
+         WHERE id = ?")
         .bind(state.as_str())
         .bind(stock == StockSettlement::Settled)
         .bind(order_id)
@@ -171,6 +218,11 @@ pub struct Order {
     pub total: Decimal,
     pub currency: String,
     pub state: OrderState,
+    /// Bumped by every change of the order.
+    pub version: u64,
+    pub payment_status: PaymentStatus,
+    /// Every refund so far.
+    pub refunded_total: Decimal,
     pub stock_settled: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -234,6 +286,9 @@ pub async fn by_number(
         total: row.try_get("total")?,
         currency: row.try_get("currency")?,
         state: order_state(row.try_get("state")?)?,
+        version: row.try_get("version")?,
+        payment_status: payment_status(row.try_get("payment_status")?)?,
+        refunded_total: row.try_get("refunded_total")?,
         stock_settled: row.try_get("stock_settled")?,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
@@ -242,10 +297,18 @@ pub async fn by_number(
 }
 
 /// A stored state; one this version does not know is an error where it is read, not a guess.
-fn order_state(stored: &str) -> Result<OrderState, sqlx::Error> {
+pub(crate) fn order_state(stored: &str) -> Result<OrderState, sqlx::Error> {
     OrderState::parse(stored).ok_or_else(|| sqlx::Error::ColumnDecode {
         index: "state".to_owned(),
         source: format!("unknown order state {stored:?}").into(),
+    })
+}
+
+/// A stored payment status, read as strictly as a state.
+fn payment_status(stored: &str) -> Result<PaymentStatus, sqlx::Error> {
+    PaymentStatus::parse(stored).ok_or_else(|| sqlx::Error::ColumnDecode {
+        index: "payment_status".to_owned(),
+        source: format!("unknown payment status {stored:?}").into(),
     })
 }
 

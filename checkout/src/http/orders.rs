@@ -34,7 +34,7 @@ use crate::{
         new_order_number,
         outcome::Placed,
         place,
-        view::OrderView,
+        view::OrderPage,
     },
 };
 
@@ -357,7 +357,7 @@ pub(super) struct LookupQuery {
         ("token" = String, Query, description = "The order's lookup token (`lookup_token` of the placed order)", pattern = "^[0-9a-f]{64}$"),
     ),
     responses(
-        (status = 200, description = "The order", body = OrderView),
+        (status = 200, description = "The order and its timeline (placed, paid, shipped with tracking, delivered, cancelled, refunds)", body = OrderPage),
         (status = 404, response = NotFound),
         (status = 503, response = Unavailable),
     )
@@ -366,7 +366,7 @@ pub(super) async fn lookup(
     State(state): State<Checkout>,
     Path(number): Path<String>,
     Query(query): Query<LookupQuery>,
-) -> Result<Json<OrderView>, ApiError> {
+) -> Result<Json<OrderPage>, ApiError> {
     // A malformed number is looked up as an unknown one: the same answer, in the same time.
     let number = parse_order_number(&number).ok();
     let token = query.token.as_deref().unwrap_or_default();

@@ -1,7 +1,10 @@
 //! The shopper's order page: an order opens only with its secret lookup token (from the confirmation and its
 //! email), and a wrong guess learns nothing, not even whether the number exists.
 
-use super::{constant_time_eq, hash_token, view::OrderView};
+use super::{
+    constant_time_eq, hash_token,
+    view::{OrderPage, OrderView, shopper_timeline},
+};
 use crate::{Checkout, db, domain::OrderNumber};
 
 /// Why no order is shown. Deliberately one case for "no such order" and "wrong token".
@@ -18,12 +21,12 @@ const NO_ORDER_HASH: [u8; 32] = [0; 32];
 
 /// The order `number` (if it parsed) for `token`. Unknown number and wrong token answer the same, in the same
 /// time, so neither can be probed: one point read and one constant-time comparison either way; the order itself
-/// is read only for the right token.
+/// is read only for the right token, with its timeline.
 pub async fn lookup(
     checkout: &Checkout,
     number: Option<&OrderNumber>,
     token: &str,
-) -> Result<OrderView, LookupError> {
+) -> Result<OrderPage, LookupError> {
     let token = hash_token(token);
     let mut conn = checkout.pool.acquire().await?;
     let found = match number {
@@ -35,11 +38,19 @@ pub async fn lookup(
         .map_or(&NO_ORDER_HASH[..], |(_, hash)| hash.as_slice());
     let matches = constant_time_eq(stored, &token);
     match (number, found) {
-        (Some(number), Some(_)) if matches => {
-            db::orders::by_number(&mut conn, number, db::Locking::None)
+        (Some(number), Some((id, _))) if matches => {
+            let order = db::orders::by_number(&mut conn, number, db::Locking::None)
                 .await?
-                .map(OrderView::from)
-                .ok_or(LookupError::NotFound)
+                .ok_or(LookupError::NotFound)?;
+            let timeline = shopper_timeline(
+                db::admin::history(&mut conn, id).await?,
+                db::admin::shipments(&mut conn, id).await?,
+                db::admin::payments(&mut conn, id).await?,
+            );
+            Ok(OrderPage {
+                order: OrderView::from(order),
+                timeline,
+            })
         }
         _ => Err(LookupError::NotFound),
     }

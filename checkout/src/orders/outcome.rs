@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::{
     Checkout, SERVICE,
     db::{self, orders::Order},
-    domain::{OrderNumber, OrderState, PaymentState, StockSettlement},
+    domain::{OrderNumber, OrderState, PaymentState, PaymentStatus, StockSettlement, Who},
     orders::{
         transition::{TransitionError, record_transition},
         view::OrderView,
@@ -88,13 +88,13 @@ pub enum Recorded {
 
 /// Records `outcome` for the pending order `number`, placed from `cart_id` (see the module docs).
 /// `lookup_token` is the attempt's token when known: it goes into OrderCreated (for the confirmation email's
-/// link) and into the key's answer.
+/// link) and into the key's answer. `by` is whose request finishes it: the shopper's, or the reconciler.
 pub async fn record(
     checkout: &Checkout,
     number: &OrderNumber,
     cart_id: Option<u64>,
     outcome: &Outcome,
-    lookup_token: Option<&str>,
+    (lookup_token, by): (Option<&str>, &Who),
 ) -> Result<Recorded, sqlx::Error> {
     let mut tx = checkout.pool.begin().await?;
     // Rows are locked in the order every step of an attempt takes them, the cart and then the order: a retry of
@@ -125,6 +125,12 @@ pub async fn record(
     )
     .await?;
     let to = outcome.state();
+    let money = if to == OrderState::Paid {
+        PaymentStatus::Paid
+    } else {
+        PaymentStatus::Failed
+    };
+    db::orders::set_payment_status(&mut tx, order.id, money).await?;
     let history_reason = match outcome {
         Outcome::Abandoned => Some("abandoned"),
         _ => reason,
@@ -132,10 +138,10 @@ pub async fn record(
     record_transition(
         &mut tx,
         &order,
-        OrderState::Pending,
-        to,
+        (OrderState::Pending, to),
         history_reason,
         StockSettlement::Pending,
+        by,
     )
     .await
     .map_err(|err| match err {

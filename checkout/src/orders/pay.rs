@@ -14,7 +14,7 @@ use super::{
 use crate::{
     Checkout,
     db::{self, orders::Order},
-    domain::OrderState,
+    domain::{OrderState, Who},
     payments::{self, ChargeStatus, PaymentResult},
 };
 
@@ -99,7 +99,7 @@ pub(super) async fn pay(
         &number,
         order.cart_id,
         &outcome,
-        Some(&attempt.ids.lookup_token),
+        (Some(&attempt.ids.lookup_token), &Who::Shopper),
     )
     .await
     .map_err(|err| {

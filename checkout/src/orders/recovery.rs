@@ -7,7 +7,7 @@ use crate::{
     Checkout,
     catalog::CatalogError,
     db,
-    domain::{CartState, OrderNumber},
+    domain::{CartState, OrderNumber, Who},
     orders::{
         outcome::{self, Outcome, Recorded},
         transition::settle_stock,
@@ -92,8 +92,14 @@ pub async fn finish_abandoned(
             db::orders::cart_of(&mut conn, number).await?,
         )
     };
-    if let Recorded::Now(order) =
-        outcome::record(checkout, number, cart_id, &outcome, token.as_deref()).await?
+    if let Recorded::Now(order) = outcome::record(
+        checkout,
+        number,
+        cart_id,
+        &outcome,
+        (token.as_deref(), &Who::System),
+    )
+    .await?
     {
         tracing::info!(%number, state = %order.state, "finished a checkout attempt whose request died");
         settle_stock(&checkout.pool, &checkout.catalog, number, order.state).await;

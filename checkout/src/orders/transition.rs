@@ -10,7 +10,7 @@ use crate::{
     SERVICE,
     catalog::{CatalogClient, CatalogError},
     db,
-    domain::{IllegalTransition, OrderNumber, OrderState, StockSettlement},
+    domain::{IllegalTransition, OrderNumber, OrderState, StockSettlement, Who},
 };
 
 /// Why a transition did not happen.
@@ -29,19 +29,20 @@ pub enum TransitionError {
 }
 
 /// Moves the locked `order` from `from` to `to` inside `conn`'s transaction: history, OrderStatusChanged
-/// (and OrderCancelled) in the outbox. `stock_settled` says whether the catalog side is already done.
+/// (and OrderCancelled) in the outbox, the order's version bumped. `stock` says whether the catalog side is
+/// already done; `by` is who asked.
 pub async fn record_transition(
     conn: &mut MySqlConnection,
     order: &db::orders::Order,
-    from: OrderState,
-    to: OrderState,
+    (from, to): (OrderState, OrderState),
     reason: Option<&str>,
     stock: StockSettlement,
+    by: &Who,
 ) -> Result<(), TransitionError> {
     from.transition(to)?;
     let (id, number) = (order.id, &order.number);
     db::orders::set_state(conn, id, to, stock).await?;
-    db::orders::record_history(conn, id, Some(from), to, reason).await?;
+    db::orders::record_history(conn, id, Some(from), to, reason, by).await?;
     let now = Utc::now();
     let changed = OrderStatusChanged {
         number: number.clone(),
@@ -85,14 +86,15 @@ pub async fn transition(
     record_transition(
         &mut tx,
         &order,
-        from,
-        to,
+        (from, to),
         reason,
         if !gives_stock_back && order.stock_settled {
             StockSettlement::Settled
         } else {
             StockSettlement::Pending
         },
+        // An operator over rpc.checkout.transition, not a staff member of the admin.
+        &Who::System,
     )
     .await?;
     tx.commit().await?;

@@ -9,9 +9,13 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::{
-    db::orders::Order,
+    db::{
+        admin::{HistoryRow, Payment, ShipmentRow},
+        orders::Order,
+    },
     domain::{Email, OrderNumber, OrderState, ShippingMethod},
 };
+use platform::contracts::orders_admin::PaymentKind;
 
 /// An order, as the order page and the place-order answer show it.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
@@ -55,4 +59,83 @@ impl From<Order> for OrderView {
             lines: order.lines,
         }
     }
+}
+
+/// The order page: the order and what happened to it, as the shopper may see it.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct OrderPage {
+    #[serde(flatten)]
+    pub order: OrderView,
+    /// Oldest first. Never staff notes, staff names or internal reasons.
+    pub timeline: Vec<ShopperEntry>,
+}
+
+/// Something that happened to the order, when.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct ShopperEntry {
+    pub at: DateTime<Utc>,
+    #[serde(flatten)]
+    pub event: ShopperEvent,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ShopperEvent {
+    Placed,
+    Paid,
+    /// Handed to a carrier; `tracking_url` for the carriers the shop knows.
+    Shipped {
+        carrier: String,
+        tracking_number: String,
+        tracking_url: Option<String>,
+    },
+    Delivered,
+    Cancelled,
+    /// Money went back: this refund's amount.
+    Refunded {
+        amount: Decimal,
+    },
+}
+
+/// The shopper's timeline out of the order's history, shipments and payments: placing, paying, shipping (from
+/// the shipment, with its tracking), delivery, cancellation and each refund (from its payment row).
+pub fn shopper_timeline(
+    history: Vec<HistoryRow>,
+    shipments: Vec<ShipmentRow>,
+    payments: Vec<Payment>,
+) -> Vec<ShopperEntry> {
+    let moves = history.into_iter().filter_map(|row| {
+        let event = match row.to {
+            OrderState::Pending => ShopperEvent::Placed,
+            OrderState::Paid => ShopperEvent::Paid,
+            OrderState::Delivered => ShopperEvent::Delivered,
+            OrderState::Cancelled => ShopperEvent::Cancelled,
+            // Shipping is told by its shipment; refunds by their payments; the rest is the shop's business.
+            OrderState::Processing
+            | OrderState::Shipped
+            | OrderState::PaymentFailed
+            | OrderState::Refunded => return None,
+        };
+        Some(ShopperEntry { at: row.at, event })
+    });
+    let shipped = shipments.into_iter().map(|row| ShopperEntry {
+        at: row.shipment.shipped_at,
+        event: ShopperEvent::Shipped {
+            carrier: row.shipment.carrier,
+            tracking_number: row.shipment.tracking_number,
+            tracking_url: row.shipment.tracking_url,
+        },
+    });
+    let refunds = payments
+        .into_iter()
+        .filter(|payment| payment.record.kind == PaymentKind::Refund)
+        .map(|payment| ShopperEntry {
+            at: payment.record.at,
+            event: ShopperEvent::Refunded {
+                amount: payment.record.amount,
+            },
+        });
+    let mut timeline: Vec<ShopperEntry> = moves.chain(shipped).chain(refunds).collect();
+    timeline.sort_by_key(|entry| entry.at);
+    timeline
 }

@@ -3,6 +3,8 @@
 
 mod helpers;
 
+mod admin_explain;
+mod admin_orders;
 mod carts;
 mod concurrency;
 mod failures;

@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod catalog_admin;
 pub mod mailer;
 pub mod orders;
+pub mod orders_admin;
 pub mod search;
 mod values;
 

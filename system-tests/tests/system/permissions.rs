@@ -422,24 +422,23 @@ async fn the_monitor_user_sees_streams_consumers_and_services_but_no_message() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn the_admins_user_may_call_only_the_catalogs_admin_endpoints() {
+async fn the_admins_user_may_call_only_the_catalogs_and_checkouts_admin_endpoints() {
     let nats = NatsServer::start();
     let ops = nats.ops().await;
     platform::testing::ensure_event_streams(&ops).await;
     let (admin, mut refused) = nats.connect_watching("admin").await;
 
-    // Its own subjects get through to the server: with no catalog running, nobody answers.
-    let answer = call::<_, Value>(
-        &admin,
+    // Its own subjects get through to the server: with no catalog or checkout running, nobody answers.
+    for subject in [
         "rpc.catalog.admin.products.list",
-        &json!({}),
-        Duration::from_secs(2),
-    )
-    .await;
-    assert!(
-        matches!(answer, Err(RpcError::NoResponders(_))),
-        "{answer:?}"
-    );
+        "rpc.checkout.admin.orders.list",
+    ] {
+        let answer = call::<_, Value>(&admin, subject, &json!({}), Duration::from_secs(2)).await;
+        assert!(
+            matches!(answer, Err(RpcError::NoResponders(_))),
+            "{subject}: {answer:?}"
+        );
+    }
 
     // Not the stock endpoints checkout uses, nor checkout's, nor an event, nor a stream.
     for subject in [RESERVE, QUOTE, TRANSITION, "rpc.search.rebuild"] {
@@ -483,6 +482,7 @@ async fn the_admins_user_may_call_only_the_catalogs_admin_endpoints() {
         "_INBOX.>",
         "_INBOX_catalog.>",
         "rpc.catalog.admin.products.save",
+        "rpc.checkout.admin.orders.action",
     ] {
         let _ = admin.subscribe(subject).await.unwrap();
         refused

@@ -217,6 +217,11 @@ export interface components {
         };
         /** @description An order number, like SH-7K2M9Q4T */
         OrderNumber: string;
+        /** @description The order page: the order and what happened to it, as the shopper may see it. */
+        OrderPage: components["schemas"]["Order"] & {
+            /** @description Oldest first. Never staff notes, staff names or internal reasons. */
+            timeline: components["schemas"]["ShopperEntry"][];
+        };
         /**
          * @description Where an order is in its life.
          * @enum {string}
@@ -293,6 +298,34 @@ export interface components {
          * @enum {string}
          */
         ShippingMethod: "standard" | "express";
+        /** @description Something that happened to the order, when. */
+        ShopperEntry: components["schemas"]["ShopperEvent"] & {
+            /** Format: date-time */
+            at: string;
+        };
+        ShopperEvent: {
+            /** @enum {string} */
+            type: "placed";
+        } | {
+            /** @enum {string} */
+            type: "paid";
+        } | {
+            carrier: string;
+            tracking_number: string;
+            tracking_url?: string | null;
+            /** @enum {string} */
+            type: "shipped";
+        } | {
+            /** @enum {string} */
+            type: "delivered";
+        } | {
+            /** @enum {string} */
+            type: "cancelled";
+        } | {
+            amount: string;
+            /** @enum {string} */
+            type: "refunded";
+        };
         /** @description A line that cannot be reserved, with what is available now. */
         ShortLine: {
             /** Format: int32 */
@@ -629,13 +662,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The order */
+            /** @description The order and its timeline (placed, paid, shipped with tracking, delivered, cancelled, refunds) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Order"];
+                    "application/json": components["schemas"]["OrderPage"];
                 };
             };
             404: components["responses"]["NotFound"];

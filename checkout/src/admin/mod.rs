@@ -1,0 +1,80 @@
+//! Checkout's side of the web admin (`rpc.checkout.admin.*`, contract in `platform::contracts::orders_admin`):
+//! the order list, an order with its timeline, the actions that move an order on (through the state machine
+//! only) and staff notes. Reads answer the request; writes are idempotent commands run the way every admin
+//! command runs (`platform::admin_commands`). Refusals (bad fields, a stale version, a move the state machine
+//! does not allow, an unknown order) are replies and write nothing; `Err` is a failure of the database, which
+//! the endpoint turns into a "try again" service error.
+
+pub mod actions;
+pub mod detail;
+pub mod listing;
+pub mod notes;
+
+use platform::{
+    Runtime,
+    admin_commands::serve_endpoint,
+    contracts::{
+        admin::Command,
+        orders_admin::{
+            AddNote, GetOrder, ListOrders, ORDERS_ACTION, ORDERS_GET, ORDERS_LIST, ORDERS_NOTE,
+            OrderAction, RPC_GROUP,
+        },
+    },
+};
+
+use crate::Checkout;
+
+/// Adds the admin's endpoints to checkout's NATS service.
+pub async fn start(runtime: &Runtime, checkout: &Checkout) -> anyhow::Result<()> {
+    let group = runtime.service.group(RPC_GROUP);
+    let group = (&group, RPC_GROUP);
+    let pool = checkout.pool.clone();
+    serve_endpoint(
+        runtime,
+        group,
+        ORDERS_LIST,
+        "Admin: a page of orders (search, filters, sort, keyset cursor)",
+        move |request: ListOrders| {
+            let pool = pool.clone();
+            async move { listing::list(&pool, &request).await }
+        },
+    )
+    .await?;
+    let pool = checkout.pool.clone();
+    serve_endpoint(
+        runtime,
+        group,
+        ORDERS_GET,
+        "Admin: one order with its payments, shipments, timeline and notes",
+        move |request: GetOrder| {
+            let pool = pool.clone();
+            async move { detail::get(&pool, &request).await }
+        },
+    )
+    .await?;
+    let acting = checkout.clone();
+    serve_endpoint(
+        runtime,
+        group,
+        ORDERS_ACTION,
+        "Admin: processing, ship, delivered, cancel or refund an order (idempotent command)",
+        move |command: Command<OrderAction>| {
+            let checkout = acting.clone();
+            async move { actions::act(&checkout, &command).await }
+        },
+    )
+    .await?;
+    let pool = checkout.pool.clone();
+    serve_endpoint(
+        runtime,
+        group,
+        ORDERS_NOTE,
+        "Admin: add a staff note to an order (idempotent command)",
+        move |command: Command<AddNote>| {
+            let pool = pool.clone();
+            async move { notes::add(&pool, &command).await }
+        },
+    )
+    .await?;
+    Ok(())
+}
