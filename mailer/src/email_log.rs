@@ -4,18 +4,17 @@
 
 use std::time::Duration;
 
-use platform::contracts::mailer::EmailCounts;
+use platform::contracts::{Email, OrderNumber, mailer::EmailCounts};
 use platform::sql::is_lock_conflict;
-use sqlx::{Connection as _, MySqlPool, Row as _};
+use sqlx::{Connection as _, MySqlPool, Row as _, types::Json};
 use uuid::Uuid;
+
+use crate::mail::{Confirmation, Kind, Mail};
 
 /// `last_error` is a `VARCHAR(1000)`.
 const LAST_ERROR_MAX_CHARS: usize = 1000;
 /// Tries of a statement or transaction that met a deadlock or a lock wait timeout.
 const LOCK_TRIES: u32 = 4;
-
-/// The kind of email, part of the one-per-order key.
-pub const ORDER_CONFIRMATION: &str = "order_confirmation";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum State {
@@ -60,43 +59,48 @@ impl State {
 #[derive(Debug, Clone)]
 pub struct NewEmail<'a> {
     pub event_id: Uuid,
-    pub kind: &'static str,
-    pub order_number: &'a str,
-    pub recipient: &'a str,
-    pub subject: &'a str,
+    /// What it is rendered from; its kind, order, recipient and subject are read from it.
+    pub mail: &'a Mail,
     pub transport: &'static str,
 }
 
 /// A row as the worker needs it.
 #[derive(Debug, Clone)]
-pub struct Email {
+pub struct LoggedEmail {
     pub id: u64,
     pub state: State,
     pub attempts: u32,
 }
 
-/// The row of `email.event_id`, recorded as `pending` first if it has none. `None` when another event for the
-/// same order already owns the order's email.
+/// The row of `email.event_id`, recorded as `pending` first if it has none. `None` when another event already
+/// owns the order's email of this kind (and repeat key: see `migrations/0004_order_emails.sql`).
 pub async fn find_or_create(
     pool: &MySqlPool,
     email: &NewEmail<'_>,
-) -> Result<Option<Email>, sqlx::Error> {
+) -> Result<Option<LoggedEmail>, sqlx::Error> {
     // Looked up first: a redelivery, the common second look, then takes no insert locks at all.
     if let Some(found) = find(pool, email.event_id).await? {
         return Ok(Some(found));
     }
     let event_id = &email.event_id.to_string();
+    let mail = email.mail;
+    let content = &serde_json::to_value(mail).map_err(|err| sqlx::Error::Encode(Box::new(err)))?;
+    let repeat_key = &mail.repeat_key(email.event_id);
+    let subject = &mail.subject();
     retry_locks(|| async move {
         sqlx::query(
-            "INSERT INTO email_log (event_id, kind, order_number, recipient, subject, transport)
-             VALUES (?, ?, ?, ?, ?, ?)
+            "INSERT INTO email_log (event_id, kind, repeat_key, order_number, recipient, subject, content,
+                                    transport)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
              ON DUPLICATE KEY UPDATE id = id",
         )
         .bind(event_id)
-        .bind(email.kind)
-        .bind(email.order_number)
-        .bind(truncate(email.recipient, 320))
-        .bind(truncate(email.subject, 500))
+        .bind(mail.kind().as_str())
+        .bind(repeat_key)
+        .bind(mail.number().as_str())
+        .bind(truncate(mail.recipient().1, 320))
+        .bind(truncate(subject, 500))
+        .bind(Json(content))
         .bind(email.transport)
         .execute(pool)
         .await
@@ -105,8 +109,46 @@ pub async fn find_or_create(
     find(pool, email.event_id).await
 }
 
+/// What the order's confirmation told the mailer (its address, name and lookup token), if the log has it.
+/// A confirmation logged before the log kept content gives its address only.
+pub async fn confirmation_of(
+    pool: &MySqlPool,
+    number: &OrderNumber,
+) -> Result<Option<Confirmation>, sqlx::Error> {
+    let row = retry_locks(|| async move {
+        sqlx::query(
+            "SELECT recipient, content FROM email_log
+             WHERE order_number = ? AND kind = ? AND repeat_key = ''",
+        )
+        .bind(number.as_str())
+        .bind(Kind::OrderConfirmation.as_str())
+        .fetch_optional(pool)
+        .await
+    })
+    .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let content: Option<Json<serde_json::Value>> = row.try_get("content")?;
+    if let Some(Mail::OrderConfirmation { order }) =
+        content.and_then(|json| serde_json::from_value(json.0).ok())
+    {
+        return Ok(Some(Confirmation {
+            email: order.email,
+            customer_name: order.customer_name,
+            lookup_token: order.lookup_token,
+        }));
+    }
+    let recipient: String = row.try_get("recipient")?;
+    Ok(Email::parse(&recipient).ok().map(|email| Confirmation {
+        email,
+        customer_name: String::new(),
+        lookup_token: None,
+    }))
+}
+
 /// The row of `event_id`, if it has one.
-pub async fn find(pool: &MySqlPool, event_id: Uuid) -> Result<Option<Email>, sqlx::Error> {
+pub async fn find(pool: &MySqlPool, event_id: Uuid) -> Result<Option<LoggedEmail>, sqlx::Error> {
     let event_id = &event_id.to_string();
     let row = retry_locks(|| async move {
         sqlx::query("SELECT id, state, attempts FROM email_log WHERE event_id = ?")
@@ -116,7 +158,7 @@ pub async fn find(pool: &MySqlPool, event_id: Uuid) -> Result<Option<Email>, sql
     })
     .await?;
     row.map(|row| {
-        Ok(Email {
+        Ok(LoggedEmail {
             id: row.try_get("id")?,
             state: State::parse(row.try_get("state")?)?,
             attempts: row.try_get("attempts")?,

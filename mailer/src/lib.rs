@@ -1,7 +1,7 @@
-//! The mailer service: consumes `OrderCreated` events from the `ORDERS` stream (durable consumer `mailer`),
-//! renders the order confirmation (HTML and text) with tera from templates on disk, sends it through AWS SES
-//! v2 (or writes it to `.eml` files locally), and keeps an email log (`email_log`) so that no email is ever sent
-//! twice: see [`worker`] for how, and for the rare cases with SES (a crash mid-send, no answer after the request
+//! The mailer service: consumes order events from the `ORDERS` stream (durable consumer `mailer`), renders
+//! the shopper's email for each step of the order ([`mail`]: confirmed, shipped, cancelled, refunded; HTML
+//! and text) with tera from templates on disk, sends it through AWS SES v2 (or writes it to `.eml` files
+//! locally), and keeps an email log (`email_log`) so that no email is ever sent twice: see [`worker`] for how, and for the rare cases with SES (a crash mid-send, no answer after the request
 //! may have reached it) where an email is marked `uncertain` for an operator rather than risk a second one. The
 //! file transport can always tell whether an email was written, so it never leaves one `uncertain`. Operators
 //! and the admin read the log's counts by state over NATS (`rpc.mailer.counts`, [`rpc`]).
@@ -17,6 +17,7 @@
 
 pub mod config;
 pub mod email_log;
+pub mod mail;
 pub mod mime;
 pub mod rate;
 pub mod render;
@@ -128,7 +129,7 @@ pub async fn start_with_transport(
         rate_per_sec = config.rate_per_sec,
         max_deliver = config.max_deliver,
         "mailer consuming {ORDERS_STREAM} ({})",
-        platform::contracts::orders::ORDER_CREATED
+        platform::contracts::orders::ALL_ORDER_EVENTS
     );
     runtime.spawn(platform::retention::run(
         runtime.db.clone(),

@@ -14,7 +14,7 @@ use mailer::{
 };
 use platform::{
     contracts::orders::OrderCreated,
-    events::Envelope,
+    events::{Envelope, Event},
     testing::{NatsServer, TestService, eventually, spawn_service},
 };
 use serde_json::Value;
@@ -163,7 +163,7 @@ pub(crate) struct DeadLetter {
 
 impl TestMailer {
     /// Publishes `envelope` on its subject, without `Nats-Msg-Id`: publishing it again stores it again.
-    pub(crate) async fn publish(&self, envelope: &Envelope<OrderCreated>) {
+    pub(crate) async fn publish<T: Event>(&self, envelope: &Envelope<T>) {
         platform::testing::publish_event(&self.jetstream, envelope).await;
     }
 

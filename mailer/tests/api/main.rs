@@ -5,6 +5,7 @@ mod helpers;
 
 mod dead_letters;
 mod files;
+mod order_emails;
 mod retention;
 mod rpc;
 mod ses;
