@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use platform::contracts::{Email, OrderNumber, mailer::EmailCounts};
+use platform::contracts::{Email, OrderNumber, admin::Actor, mailer::EmailCounts};
 use platform::sql::is_lock_conflict;
 use sqlx::{Connection as _, MySqlPool, Row as _, types::Json};
 use uuid::Uuid;
@@ -38,7 +38,7 @@ impl State {
         }
     }
 
-    fn parse(text: &str) -> Result<Self, sqlx::Error> {
+    pub(crate) fn parse(text: &str) -> Result<Self, sqlx::Error> {
         Ok(match text {
             "pending" => Self::Pending,
             "sending" => Self::Sending,
@@ -191,15 +191,17 @@ pub async fn claim(
     pool: &MySqlPool,
     event_id: Uuid,
     in_flight_window: Duration,
+    transport: &str,
 ) -> Result<Claim, sqlx::Error> {
     let event_id = &event_id.to_string();
-    retry_locks(|| claim_once(pool, event_id, in_flight_window)).await
+    retry_locks(|| claim_once(pool, event_id, in_flight_window, transport)).await
 }
 
 async fn claim_once(
     pool: &MySqlPool,
     event_id: &str,
     in_flight_window: Duration,
+    transport: &str,
 ) -> Result<Claim, sqlx::Error> {
     let mut conn = pool.acquire().await?;
     // Row locks only, no gap locks: claims of neighbouring events never wait for each other.
@@ -241,6 +243,7 @@ async fn claim_once(
             .bind(id)
             .execute(&mut *tx)
             .await?;
+            start_attempt(&mut tx, id, attempts + 1, transport, None).await?;
             Claim::Claimed {
                 id,
                 attempt: attempts + 1,
@@ -254,20 +257,56 @@ async fn claim_once(
 /// An [abandoned](Claim::Abandoned) email the transport knows was never delivered: `sending` again, by this
 /// caller, with one more attempt. `None` when the row is no longer as the caller saw it (`sending` after
 /// `attempts` attempts): another handler got there first, and the caller should [`claim`] again.
-pub async fn reclaim(pool: &MySqlPool, id: u64, attempts: u32) -> Result<Option<u32>, sqlx::Error> {
-    let updated = retry_locks(|| async move {
-        sqlx::query(
-            "UPDATE email_log SET attempts = attempts + 1, last_attempt_at = NOW(6),
-                 last_error = 'left sending by a handler that stopped before the email was delivered; sent again'
-             WHERE id = ? AND state = 'sending' AND attempts = ?",
+pub async fn reclaim(
+    pool: &MySqlPool,
+    id: u64,
+    attempts: u32,
+    transport: &str,
+) -> Result<Option<u32>, sqlx::Error> {
+    retry_locks(|| async move {
+        let mut tx = pool.begin().await?;
+        let updated = sqlx::query(
+            "UPDATE email_log e LEFT JOIN email_attempts a ON a.email_id = e.id AND a.attempt = e.attempts
+             SET e.attempts = e.attempts + 1, e.last_attempt_at = NOW(6),
+                 e.last_error = 'left sending by a handler that stopped before the email was delivered; sent again',
+                 a.outcome = 'interrupted', a.finished_at = NOW(6),
+                 a.error = 'its handler stopped before the email was delivered'
+             WHERE e.id = ? AND e.state = 'sending' AND e.attempts = ?",
         )
         .bind(id)
         .bind(attempts)
-        .execute(pool)
-        .await
+        .execute(&mut *tx)
+        .await?;
+        if updated.rows_affected() == 0 {
+            return Ok(None);
+        }
+        start_attempt(&mut tx, id, attempts + 1, transport, None).await?;
+        tx.commit().await?;
+        Ok(Some(attempts + 1))
     })
+    .await
+}
+
+/// Records attempt `attempt` of email `id` as started, in the transaction that claims the email.
+pub(crate) async fn start_attempt(
+    conn: &mut sqlx::MySqlConnection,
+    id: u64,
+    attempt: u32,
+    transport: &str,
+    requested_by: Option<&Actor>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO email_attempts (email_id, attempt, transport, requested_by_staff_id, requested_by_email)
+         VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(id)
+    .bind(attempt)
+    .bind(transport)
+    .bind(requested_by.map(|actor| actor.staff_id))
+    .bind(requested_by.map(|actor| truncate(&actor.email, 320)))
+    .execute(conn)
     .await?;
-    Ok((updated.rows_affected() == 1).then_some(attempts + 1))
+    Ok(())
 }
 
 /// An [abandoned](Claim::Abandoned) email that may have been delivered: `uncertain`, never sent again. `false`
@@ -275,9 +314,12 @@ pub async fn reclaim(pool: &MySqlPool, id: u64, attempts: u32) -> Result<Option<
 pub async fn mark_uncertain(pool: &MySqlPool, id: u64, attempts: u32) -> Result<bool, sqlx::Error> {
     let updated = retry_locks(|| async move {
         sqlx::query(
-            "UPDATE email_log SET state = 'uncertain',
-                 last_error = 'left sending by a handler that stopped; it may have been sent, so it is not sent again'
-             WHERE id = ? AND state = 'sending' AND attempts = ?",
+            "UPDATE email_log e LEFT JOIN email_attempts a ON a.email_id = e.id AND a.attempt = e.attempts
+             SET e.state = 'uncertain',
+                 e.last_error = 'left sending by a handler that stopped; it may have been sent, so it is not sent again',
+                 a.outcome = 'uncertain', a.finished_at = NOW(6),
+                 a.error = 'its handler stopped while sending; it may have been sent'
+             WHERE e.id = ? AND e.state = 'sending' AND e.attempts = ?",
         )
         .bind(id)
         .bind(attempts)
@@ -285,7 +327,7 @@ pub async fn mark_uncertain(pool: &MySqlPool, id: u64, attempts: u32) -> Result<
         .await
     })
     .await?;
-    Ok(updated.rows_affected() == 1)
+    Ok(updated.rows_affected() >= 1)
 }
 
 /// The provider accepted the email: `sent` with its message id, in one statement. Whatever else happened to
@@ -297,9 +339,12 @@ pub async fn mark_sent(
 ) -> Result<(), sqlx::Error> {
     retry_locks(|| async move {
         sqlx::query(
-            "UPDATE email_log SET state = 'sent', provider_message_id = ?, sent_at = NOW(6), last_error = NULL
-             WHERE id = ?",
+            "UPDATE email_log e LEFT JOIN email_attempts a ON a.email_id = e.id AND a.attempt = e.attempts
+             SET e.state = 'sent', e.provider_message_id = ?, e.sent_at = NOW(6), e.last_error = NULL,
+                 a.outcome = 'sent', a.provider_message_id = ?, a.finished_at = NOW(6)
+             WHERE e.id = ?",
         )
+        .bind(truncate(provider_message_id, 255))
         .bind(truncate(provider_message_id, 255))
         .bind(id)
         .execute(pool)
@@ -319,8 +364,12 @@ pub async fn finish_attempt(
 ) -> Result<(), sqlx::Error> {
     retry_locks(|| async move {
         sqlx::query(
-            "UPDATE email_log SET state = ?, last_error = ? WHERE id = ? AND state = 'sending'",
+            "UPDATE email_log e LEFT JOIN email_attempts a ON a.email_id = e.id AND a.attempt = e.attempts
+             SET e.state = ?, e.last_error = ?, a.outcome = ?, a.error = ?, a.finished_at = NOW(6)
+             WHERE e.id = ? AND e.state = 'sending'",
         )
+        .bind(state.as_str())
+        .bind(truncate(error, LAST_ERROR_MAX_CHARS))
         .bind(state.as_str())
         .bind(truncate(error, LAST_ERROR_MAX_CHARS))
         .bind(id)

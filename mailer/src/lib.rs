@@ -15,6 +15,7 @@
 //! `retention_deleted_rows_total{table}`.
 //! Readiness is the database and NATS only: an SES outage is retried, it does not make the mailer unready.
 
+pub mod admin;
 pub mod config;
 pub mod email_log;
 pub mod mail;
@@ -141,6 +142,20 @@ pub async fn start_with_transport(
     let consumer = runtime.consumer(worker::consumer_spec(&config));
     let concurrency = config.concurrency;
     let worker = Worker::new(runtime.db.clone(), templates, transport, config);
+    // Operators' resends go through the worker's transport and send rate.
+    admin::endpoints(runtime, worker.clone()).await?;
     runtime.spawn(consumer.each(concurrency, worker));
     Ok(router())
+}
+
+#[cfg(test)]
+mod migrations {
+    #[test]
+    fn the_admin_commands_migration_is_the_platforms_table_byte_for_byte() {
+        assert_eq!(
+            include_str!("../migrations/0006_admin_commands.sql"),
+            platform::admin_commands::TABLE,
+            "the table is defined in platform/src/admin_commands.sql; this migration must stay its copy"
+        );
+    }
 }

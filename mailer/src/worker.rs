@@ -254,7 +254,14 @@ impl Worker {
         let window = inner.config.send_timeout + RECORD_SENT_BUDGET + IN_FLIGHT_SLACK;
         loop {
             inner.limiter.acquire().await;
-            let (id, attempt) = match email_log::claim(&inner.db, event_id, window).await? {
+            let (id, attempt) = match email_log::claim(
+                &inner.db,
+                event_id,
+                window,
+                inner.transport.name(),
+            )
+            .await?
+            {
                 Claim::Claimed { id, attempt } => (id, attempt),
                 Claim::Done(_) | Claim::Missing => return Ok(Settle::Ack),
                 Claim::InFlight(remaining) => {
@@ -353,13 +360,15 @@ impl Worker {
                     .await,
                 ))
             }
-            Recovery::NotDelivered => match email_log::reclaim(&inner.db, id, attempts).await? {
-                Some(attempt) => {
-                    tracing::info!(event = %email.event_id, order = %email.order_number, attempt, "an email left `sending` by a handler that stopped was never delivered; sending it");
-                    Ok(Recovered::SendAgain { attempt })
+            Recovery::NotDelivered => {
+                match email_log::reclaim(&inner.db, id, attempts, inner.transport.name()).await? {
+                    Some(attempt) => {
+                        tracing::info!(event = %email.event_id, order = %email.order_number, attempt, "an email left `sending` by a handler that stopped was never delivered; sending it");
+                        Ok(Recovered::SendAgain { attempt })
+                    }
+                    None => Ok(Recovered::Changed),
                 }
-                None => Ok(Recovered::Changed),
-            },
+            }
             Recovery::Unknown => {
                 if !email_log::mark_uncertain(&inner.db, id, attempts).await? {
                     return Ok(Recovered::Changed);
@@ -456,6 +465,73 @@ impl Worker {
         metrics::counter!("mailer_emails_sent_total").increment(1);
         tracing::info!(event = %event_id, order = number, attempt, provider_message_id = provider_id, transport = self.inner.transport.name(), "email sent");
         Settle::Ack
+    }
+
+    pub(crate) fn db(&self) -> &MySqlPool {
+        &self.inner.db
+    }
+
+    pub(crate) fn transport_name(&self) -> &'static str {
+        self.inner.transport.name()
+    }
+
+    /// Sends an email already claimed as attempt `attempt` (an operator's resend: there is no message to come
+    /// back, so it is tried once), under the process's send rate, and records how it ended: `sent`,
+    /// `uncertain`, or `failed` with the error (also when the provider only asked us to wait: nothing will
+    /// try it again by itself). Returns the state and the error.
+    pub(crate) async fn send_once(
+        &self,
+        id: u64,
+        attempt: u32,
+        email: &OutgoingEmail,
+    ) -> (State, Option<String>) {
+        let inner = &*self.inner;
+        inner.limiter.acquire().await;
+        let (state, error) = match inner.transport.send(email).await {
+            Ok(provider_id) => {
+                return match self
+                    .record_sent(
+                        id,
+                        email.event_id,
+                        &email.order_number,
+                        attempt,
+                        &provider_id,
+                    )
+                    .await
+                {
+                    Settle::Ack => (State::Sent, None),
+                    _ => (
+                        State::Sending,
+                        Some("sent, but the log could not record it".to_owned()),
+                    ),
+                };
+            }
+            Err(SendError::Retry(error)) => (
+                State::Failed,
+                format!("the provider did not take it (send it again later): {error}"),
+            ),
+            Err(SendError::Reject(error)) => (State::Failed, format!("rejected: {error}")),
+            Err(SendError::Uncertain(error)) => (
+                State::Uncertain,
+                format!("may have been sent, not retried: {error}"),
+            ),
+        };
+        let counter = match state {
+            State::Uncertain => "mailer_emails_uncertain_total",
+            _ => "mailer_emails_failed_total",
+        };
+        metrics::counter!(counter).increment(1);
+        tracing::warn!(
+            error,
+            email_log_id = id,
+            attempt,
+            state = state.as_str(),
+            "an email sent again by an operator did not go through"
+        );
+        if let Err(err) = email_log::finish_attempt(&inner.db, id, state, &error).await {
+            tracing::error!(error = %err, email_log_id = id, "OPERATOR: the outcome of a resend could not be recorded; the email stays `sending`");
+        }
+        (state, Some(error))
     }
 
     /// Nothing was sent because of a local failure before the provider was called (rendering): `retrying` and

@@ -303,6 +303,11 @@ impl TestMailer {
         shutdown
     }
 
+    /// A connection as the NATS user `user` (`admin` for the web admin's requests).
+    pub(crate) async fn connect_as(&self, user: &str) -> async_nats::Client {
+        self.nats.connect_as(user).await
+    }
+
     pub(crate) async fn stop(self) {
         let _ = std::fs::remove_dir_all(&self.mail_dir);
         self.service.stop().await;

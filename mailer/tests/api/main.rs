@@ -3,6 +3,8 @@
 
 mod helpers;
 
+mod admin;
+mod admin_explain;
 mod dead_letters;
 mod files;
 mod order_emails;
