@@ -1,10 +1,12 @@
 //! The mailer service: consumes order events from the `ORDERS` stream (durable consumer `mailer`), renders
 //! the shopper's email for each step of the order ([`mail`]: confirmed, shipped, cancelled, refunded; HTML
 //! and text) with tera from templates on disk, sends it through AWS SES v2 (or writes it to `.eml` files
-//! locally), and keeps an email log (`email_log`) so that no email is ever sent twice: see [`worker`] for how, and for the rare cases with SES (a crash mid-send, no answer after the request
-//! may have reached it) where an email is marked `uncertain` for an operator rather than risk a second one. The
-//! file transport can always tell whether an email was written, so it never leaves one `uncertain`. Operators
-//! and the admin read the log's counts by state over NATS (`rpc.mailer.counts`, [`rpc`]).
+//! locally), and keeps an email log (`email_log`) so that no email is ever sent twice: see [`worker`] for how,
+//! and for the rare cases with SES (a crash mid-send, no answer after the request may have reached it) where
+//! an email is marked `uncertain` for an operator rather than risk a second one. The file transport can always
+//! tell whether an email was written, so it never leaves one `uncertain`. Operators read the log's counts by
+//! state over NATS (`rpc.mailer.counts`, [`rpc`]); the web admin lists the log, reads each email's attempts
+//! and resends a failed or uncertain one (`rpc.mailer.admin.*`, [`admin`]).
 //!
 //! `email_log` rows are deleted after `EMAIL_LOG_RETENTION_DAYS`, 180 days by default: longer than any
 //! redelivery or replay of their event, since they are what keeps it from being mailed twice
