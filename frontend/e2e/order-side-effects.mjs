@@ -65,7 +65,8 @@ const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 // --- the email ------------------------------------------------------------------------------------------------
 
-/** The .eml file(s) mentioning the order, read as one message; null while there is none. */
+/** The confirmation .eml file(s) of the order, read as one message; null while there is none. The mailer also
+ *  writes the order's later emails (shipped, cancelled, refunded); its X-Shop-Email-Kind header tells them apart. */
 async function findEmail(order) {
   const names = (await readdir(MAIL_DIR).catch(() => [])).filter((n) => n.endsWith('.eml') && !n.startsWith('.'))
   const matching = []
@@ -73,6 +74,8 @@ async function findEmail(order) {
     const text = await readFile(join(MAIL_DIR, name), 'utf8')
     if (!text.includes(order.number)) continue
     const email = parseEmail(text)
+    const kind = email.headers.get('x-shop-email-kind') ?? 'order_confirmation'
+    if (kind !== 'order_confirmation') continue
     if (email.to.toLowerCase().includes(order.email.toLowerCase())) matching.push({ ...email, file: name })
   }
   return matching.length ? { ...matching[0], copies: matching.length } : null

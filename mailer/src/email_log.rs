@@ -4,18 +4,17 @@
 
 use std::time::Duration;
 
-use platform::contracts::mailer::EmailCounts;
+use platform::contracts::{Email, OrderNumber, admin::Actor, mailer::EmailCounts};
 use platform::sql::is_lock_conflict;
-use sqlx::{Connection as _, MySqlPool, Row as _};
+use sqlx::{Connection as _, MySqlPool, Row as _, types::Json};
 use uuid::Uuid;
+
+use crate::mail::{Confirmation, Kind, Mail};
 
 /// `last_error` is a `VARCHAR(1000)`.
 const LAST_ERROR_MAX_CHARS: usize = 1000;
 /// Tries of a statement or transaction that met a deadlock or a lock wait timeout.
 const LOCK_TRIES: u32 = 4;
-
-/// The kind of email, part of the one-per-order key.
-pub const ORDER_CONFIRMATION: &str = "order_confirmation";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum State {
@@ -39,7 +38,7 @@ impl State {
         }
     }
 
-    fn parse(text: &str) -> Result<Self, sqlx::Error> {
+    pub(crate) fn parse(text: &str) -> Result<Self, sqlx::Error> {
         Ok(match text {
             "pending" => Self::Pending,
             "sending" => Self::Sending,
@@ -60,43 +59,48 @@ impl State {
 #[derive(Debug, Clone)]
 pub struct NewEmail<'a> {
     pub event_id: Uuid,
-    pub kind: &'static str,
-    pub order_number: &'a str,
-    pub recipient: &'a str,
-    pub subject: &'a str,
+    /// What it is rendered from; its kind, order, recipient and subject are read from it.
+    pub mail: &'a Mail,
     pub transport: &'static str,
 }
 
 /// A row as the worker needs it.
 #[derive(Debug, Clone)]
-pub struct Email {
+pub struct LoggedEmail {
     pub id: u64,
     pub state: State,
     pub attempts: u32,
 }
 
-/// The row of `email.event_id`, recorded as `pending` first if it has none. `None` when another event for the
-/// same order already owns the order's email.
+/// The row of `email.event_id`, recorded as `pending` first if it has none. `None` when another event already
+/// owns the order's email of this kind (and repeat key: see `migrations/0004_order_emails.sql`).
 pub async fn find_or_create(
     pool: &MySqlPool,
     email: &NewEmail<'_>,
-) -> Result<Option<Email>, sqlx::Error> {
+) -> Result<Option<LoggedEmail>, sqlx::Error> {
     // Looked up first: a redelivery, the common second look, then takes no insert locks at all.
     if let Some(found) = find(pool, email.event_id).await? {
         return Ok(Some(found));
     }
     let event_id = &email.event_id.to_string();
+    let mail = email.mail;
+    let content = &serde_json::to_value(mail).map_err(|err| sqlx::Error::Encode(Box::new(err)))?;
+    let repeat_key = &mail.repeat_key(email.event_id);
+    let subject = &mail.subject();
     retry_locks(|| async move {
         sqlx::query(
-            "INSERT INTO email_log (event_id, kind, order_number, recipient, subject, transport)
-             VALUES (?, ?, ?, ?, ?, ?)
+            "INSERT INTO email_log (event_id, kind, repeat_key, order_number, recipient, subject, content,
+                                    transport)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
              ON DUPLICATE KEY UPDATE id = id",
         )
         .bind(event_id)
-        .bind(email.kind)
-        .bind(email.order_number)
-        .bind(truncate(email.recipient, 320))
-        .bind(truncate(email.subject, 500))
+        .bind(mail.kind().as_str())
+        .bind(repeat_key)
+        .bind(mail.number().as_str())
+        .bind(truncate(mail.recipient().1, 320))
+        .bind(truncate(subject, 500))
+        .bind(Json(content))
         .bind(email.transport)
         .execute(pool)
         .await
@@ -105,8 +109,46 @@ pub async fn find_or_create(
     find(pool, email.event_id).await
 }
 
+/// What the order's confirmation told the mailer (its address, name and lookup token), if the log has it.
+/// A confirmation logged before the log kept content gives its address only.
+pub async fn confirmation_of(
+    pool: &MySqlPool,
+    number: &OrderNumber,
+) -> Result<Option<Confirmation>, sqlx::Error> {
+    let row = retry_locks(|| async move {
+        sqlx::query(
+            "SELECT recipient, content FROM email_log
+             WHERE order_number = ? AND kind = ? AND repeat_key = ''",
+        )
+        .bind(number.as_str())
+        .bind(Kind::OrderConfirmation.as_str())
+        .fetch_optional(pool)
+        .await
+    })
+    .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let content: Option<Json<serde_json::Value>> = row.try_get("content")?;
+    if let Some(Mail::OrderConfirmation { order }) =
+        content.and_then(|json| serde_json::from_value(json.0).ok())
+    {
+        return Ok(Some(Confirmation {
+            email: order.email,
+            customer_name: order.customer_name,
+            lookup_token: order.lookup_token,
+        }));
+    }
+    let recipient: String = row.try_get("recipient")?;
+    Ok(Email::parse(&recipient).ok().map(|email| Confirmation {
+        email,
+        customer_name: String::new(),
+        lookup_token: None,
+    }))
+}
+
 /// The row of `event_id`, if it has one.
-pub async fn find(pool: &MySqlPool, event_id: Uuid) -> Result<Option<Email>, sqlx::Error> {
+pub async fn find(pool: &MySqlPool, event_id: Uuid) -> Result<Option<LoggedEmail>, sqlx::Error> {
     let event_id = &event_id.to_string();
     let row = retry_locks(|| async move {
         sqlx::query("SELECT id, state, attempts FROM email_log WHERE event_id = ?")
@@ -116,7 +158,7 @@ pub async fn find(pool: &MySqlPool, event_id: Uuid) -> Result<Option<Email>, sql
     })
     .await?;
     row.map(|row| {
-        Ok(Email {
+        Ok(LoggedEmail {
             id: row.try_get("id")?,
             state: State::parse(row.try_get("state")?)?,
             attempts: row.try_get("attempts")?,
@@ -149,15 +191,17 @@ pub async fn claim(
     pool: &MySqlPool,
     event_id: Uuid,
     in_flight_window: Duration,
+    transport: &str,
 ) -> Result<Claim, sqlx::Error> {
     let event_id = &event_id.to_string();
-    retry_locks(|| claim_once(pool, event_id, in_flight_window)).await
+    retry_locks(|| claim_once(pool, event_id, in_flight_window, transport)).await
 }
 
 async fn claim_once(
     pool: &MySqlPool,
     event_id: &str,
     in_flight_window: Duration,
+    transport: &str,
 ) -> Result<Claim, sqlx::Error> {
     let mut conn = pool.acquire().await?;
     // Row locks only, no gap locks: claims of neighbouring events never wait for each other.
@@ -199,6 +243,7 @@ async fn claim_once(
             .bind(id)
             .execute(&mut *tx)
             .await?;
+            start_attempt(&mut tx, id, attempts + 1, transport, None).await?;
             Claim::Claimed {
                 id,
                 attempt: attempts + 1,
@@ -212,20 +257,56 @@ async fn claim_once(
 /// An [abandoned](Claim::Abandoned) email the transport knows was never delivered: `sending` again, by this
 /// caller, with one more attempt. `None` when the row is no longer as the caller saw it (`sending` after
 /// `attempts` attempts): another handler got there first, and the caller should [`claim`] again.
-pub async fn reclaim(pool: &MySqlPool, id: u64, attempts: u32) -> Result<Option<u32>, sqlx::Error> {
-    let updated = retry_locks(|| async move {
-        sqlx::query(
-            "UPDATE email_log SET attempts = attempts + 1, last_attempt_at = NOW(6),
-                 last_error = 'left sending by a handler that stopped before the email was delivered; sent again'
-             WHERE id = ? AND state = 'sending' AND attempts = ?",
+pub async fn reclaim(
+    pool: &MySqlPool,
+    id: u64,
+    attempts: u32,
+    transport: &str,
+) -> Result<Option<u32>, sqlx::Error> {
+    retry_locks(|| async move {
+        let mut tx = pool.begin().await?;
+        let updated = sqlx::query(
+            "UPDATE email_log e LEFT JOIN email_attempts a ON a.email_id = e.id AND a.attempt = e.attempts
+             SET e.attempts = e.attempts + 1, e.last_attempt_at = NOW(6),
+                 e.last_error = 'left sending by a handler that stopped before the email was delivered; sent again',
+                 a.outcome = 'interrupted', a.finished_at = NOW(6),
+                 a.error = 'its handler stopped before the email was delivered'
+             WHERE e.id = ? AND e.state = 'sending' AND e.attempts = ?",
         )
         .bind(id)
         .bind(attempts)
-        .execute(pool)
-        .await
+        .execute(&mut *tx)
+        .await?;
+        if updated.rows_affected() == 0 {
+            return Ok(None);
+        }
+        start_attempt(&mut tx, id, attempts + 1, transport, None).await?;
+        tx.commit().await?;
+        Ok(Some(attempts + 1))
     })
+    .await
+}
+
+/// Records attempt `attempt` of email `id` as started, in the transaction that claims the email.
+pub(crate) async fn start_attempt(
+    conn: &mut sqlx::MySqlConnection,
+    id: u64,
+    attempt: u32,
+    transport: &str,
+    requested_by: Option<&Actor>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO email_attempts (email_id, attempt, transport, requested_by_staff_id, requested_by_email)
+         VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(id)
+    .bind(attempt)
+    .bind(transport)
+    .bind(requested_by.map(|actor| actor.staff_id))
+    .bind(requested_by.map(|actor| truncate(&actor.email, 320)))
+    .execute(conn)
     .await?;
-    Ok((updated.rows_affected() == 1).then_some(attempts + 1))
+    Ok(())
 }
 
 /// An [abandoned](Claim::Abandoned) email that may have been delivered: `uncertain`, never sent again. `false`
@@ -233,9 +314,12 @@ pub async fn reclaim(pool: &MySqlPool, id: u64, attempts: u32) -> Result<Option<
 pub async fn mark_uncertain(pool: &MySqlPool, id: u64, attempts: u32) -> Result<bool, sqlx::Error> {
     let updated = retry_locks(|| async move {
         sqlx::query(
-            "UPDATE email_log SET state = 'uncertain',
-                 last_error = 'left sending by a handler that stopped; it may have been sent, so it is not sent again'
-             WHERE id = ? AND state = 'sending' AND attempts = ?",
+            "UPDATE email_log e LEFT JOIN email_attempts a ON a.email_id = e.id AND a.attempt = e.attempts
+             SET e.state = 'uncertain',
+                 e.last_error = 'left sending by a handler that stopped; it may have been sent, so it is not sent again',
+                 a.outcome = 'uncertain', a.finished_at = NOW(6),
+                 a.error = 'its handler stopped while sending; it may have been sent'
+             WHERE e.id = ? AND e.state = 'sending' AND e.attempts = ?",
         )
         .bind(id)
         .bind(attempts)
@@ -243,7 +327,7 @@ pub async fn mark_uncertain(pool: &MySqlPool, id: u64, attempts: u32) -> Result<
         .await
     })
     .await?;
-    Ok(updated.rows_affected() == 1)
+    Ok(updated.rows_affected() >= 1)
 }
 
 /// The provider accepted the email: `sent` with its message id, in one statement. Whatever else happened to
@@ -255,9 +339,12 @@ pub async fn mark_sent(
 ) -> Result<(), sqlx::Error> {
     retry_locks(|| async move {
         sqlx::query(
-            "UPDATE email_log SET state = 'sent', provider_message_id = ?, sent_at = NOW(6), last_error = NULL
-             WHERE id = ?",
+            "UPDATE email_log e LEFT JOIN email_attempts a ON a.email_id = e.id AND a.attempt = e.attempts
+             SET e.state = 'sent', e.provider_message_id = ?, e.sent_at = NOW(6), e.last_error = NULL,
+                 a.outcome = 'sent', a.provider_message_id = ?, a.finished_at = NOW(6)
+             WHERE e.id = ?",
         )
+        .bind(truncate(provider_message_id, 255))
         .bind(truncate(provider_message_id, 255))
         .bind(id)
         .execute(pool)
@@ -277,8 +364,12 @@ pub async fn finish_attempt(
 ) -> Result<(), sqlx::Error> {
     retry_locks(|| async move {
         sqlx::query(
-            "UPDATE email_log SET state = ?, last_error = ? WHERE id = ? AND state = 'sending'",
+            "UPDATE email_log e LEFT JOIN email_attempts a ON a.email_id = e.id AND a.attempt = e.attempts
+             SET e.state = ?, e.last_error = ?, a.outcome = ?, a.error = ?, a.finished_at = NOW(6)
+             WHERE e.id = ? AND e.state = 'sending'",
         )
+        .bind(state.as_str())
+        .bind(truncate(error, LAST_ERROR_MAX_CHARS))
         .bind(state.as_str())
         .bind(truncate(error, LAST_ERROR_MAX_CHARS))
         .bind(id)

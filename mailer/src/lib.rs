@@ -1,10 +1,12 @@
-//! The mailer service: consumes `OrderCreated` events from the `ORDERS` stream (durable consumer `mailer`),
-//! renders the order confirmation (HTML and text) with tera from templates on disk, sends it through AWS SES
-//! v2 (or writes it to `.eml` files locally), and keeps an email log (`email_log`) so that no email is ever sent
-//! twice: see [`worker`] for how, and for the rare cases with SES (a crash mid-send, no answer after the request
-//! may have reached it) where an email is marked `uncertain` for an operator rather than risk a second one. The
-//! file transport can always tell whether an email was written, so it never leaves one `uncertain`. Operators
-//! and the admin read the log's counts by state over NATS (`rpc.mailer.counts`, [`rpc`]).
+//! The mailer service: consumes order events from the `ORDERS` stream (durable consumer `mailer`), renders
+//! the shopper's email for each step of the order ([`mail`]: confirmed, shipped, cancelled, refunded; HTML
+//! and text) with tera from templates on disk, sends it through AWS SES v2 (or writes it to `.eml` files
+//! locally), and keeps an email log (`email_log`) so that no email is ever sent twice: see [`worker`] for how,
+//! and for the rare cases with SES (a crash mid-send, no answer after the request may have reached it) where
+//! an email is marked `uncertain` for an operator rather than risk a second one. The file transport can always
+//! tell whether an email was written, so it never leaves one `uncertain`. Operators read the log's counts by
+//! state over NATS (`rpc.mailer.counts`, [`rpc`]); the web admin lists the log, reads each email's attempts
+//! and resends a failed or uncertain one (`rpc.mailer.admin.*`, [`admin`]).
 //!
 //! `email_log` rows are deleted after `EMAIL_LOG_RETENTION_DAYS`, 180 days by default: longer than any
 //! redelivery or replay of their event, since they are what keeps it from being mailed twice
@@ -15,8 +17,10 @@
 //! `retention_deleted_rows_total{table}`.
 //! Readiness is the database and NATS only: an SES outage is retried, it does not make the mailer unready.
 
+pub mod admin;
 pub mod config;
 pub mod email_log;
+pub mod mail;
 pub mod mime;
 pub mod rate;
 pub mod render;
@@ -128,7 +132,7 @@ pub async fn start_with_transport(
         rate_per_sec = config.rate_per_sec,
         max_deliver = config.max_deliver,
         "mailer consuming {ORDERS_STREAM} ({})",
-        platform::contracts::orders::ORDER_CREATED
+        platform::contracts::orders::ALL_ORDER_EVENTS
     );
     runtime.spawn(platform::retention::run(
         runtime.db.clone(),
@@ -140,6 +144,20 @@ pub async fn start_with_transport(
     let consumer = runtime.consumer(worker::consumer_spec(&config));
     let concurrency = config.concurrency;
     let worker = Worker::new(runtime.db.clone(), templates, transport, config);
+    // Operators' resends go through the worker's transport and send rate.
+    admin::endpoints(runtime, worker.clone()).await?;
     runtime.spawn(consumer.each(concurrency, worker));
     Ok(router())
+}
+
+#[cfg(test)]
+mod migrations {
+    #[test]
+    fn the_admin_commands_migration_is_the_platforms_table_byte_for_byte() {
+        assert_eq!(
+            include_str!("../migrations/0006_admin_commands.sql"),
+            platform::admin_commands::TABLE,
+            "the table is defined in platform/src/admin_commands.sql; this migration must stay its copy"
+        );
+    }
 }

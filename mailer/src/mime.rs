@@ -10,6 +10,8 @@ use std::fmt::Write as _;
 use chrono::{DateTime, Utc};
 use platform::contracts::OrderNumber;
 
+use crate::mail::Kind;
+
 /// The longest address SMTP carries (RFC 5321: 256 octets in a path, minus the angle brackets).
 const MAX_ADDRESS_LEN: usize = 254;
 /// Bytes of UTF-8 per encoded word: 45 bytes are 60 base64 characters, which with `=?UTF-8?B?` and `?=`
@@ -245,6 +247,8 @@ pub struct OutgoingEmail {
     /// `[A-Za-z0-9-]` only, which the type guarantees: it goes into a header and a file name.
     pub order_number: OrderNumber,
     pub event_id: uuid::Uuid,
+    /// Which of the order's emails this is (the `X-Shop-Email-Kind` header, for tests and mail filters).
+    pub kind: Kind,
 }
 
 impl OutgoingEmail {
@@ -272,6 +276,7 @@ impl OutgoingEmail {
         );
         header("X-Shop-Order-Number", &self.order_number);
         header("X-Shop-Event-Id", &self.event_id.to_string());
+        header("X-Shop-Email-Kind", self.kind.as_str());
         message.push_str("\r\n");
         for (content_type, body) in [("text/plain", &self.text), ("text/html", &self.html)] {
             let _ = write!(

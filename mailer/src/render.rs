@@ -1,20 +1,22 @@
-//! The order confirmation, rendered with tera from the template files in `MAIL_TEMPLATES_DIR`:
-//! `order_confirmation.html` (autoescaped: a customer's `<b>` arrives as text, never as markup) and
-//! `order_confirmation.txt` (not escaped: plain text shows names as they were typed).
+//! The emails, rendered with tera from the template files in `MAIL_TEMPLATES_DIR`, two per kind of
+//! [`Mail`]: `<kind>.html` (autoescaped: a customer's `<b>` arrives as text, never as markup) and `<kind>.txt`
+//! (not escaped: plain text shows names as they were typed), where `<kind>` is `order_confirmation`,
+//! `order_shipped`, `order_cancelled` or `order_refunded`.
 //!
 //! Amounts are formatted here from `Decimal`s (never floats) and handed to the templates as strings, with the
-//! rest of what they show, so templates hold only layout.
+//! rest of what they show, so templates hold only layout. Links are built here too: the order page's from
+//! the lookup token, and a carrier's tracking link only when it is an `http(s)` URL (anything else, such as a
+//! `javascript:` URL, is left out: autoescaping keeps a value inside its attribute, not its scheme safe).
 
 use std::{path::Path, sync::Arc};
 
 use anyhow::Context as _;
-use platform::contracts::orders::{Address, OrderCreated};
+use platform::contracts::orders::{Address, OrderCreated, OrderRefunded, OrderShipped};
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
 use tera::Tera;
 
-pub const HTML_TEMPLATE: &str = "order_confirmation.html";
-pub const TEXT_TEMPLATE: &str = "order_confirmation.txt";
+use crate::mail::{Kind, Mail};
 
 /// The two parts of one email and its subject.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,64 +32,101 @@ pub struct Templates {
     tera: Arc<Tera>,
 }
 
+/// The template files of a kind of email: HTML, then text.
+pub fn template_names(kind: Kind) -> [String; 2] {
+    [
+        format!("{}.html", kind.as_str()),
+        format!("{}.txt", kind.as_str()),
+    ]
+}
+
 impl Templates {
     /// Reads and compiles the templates in `dir`; fails naming the file that is missing or wrong.
     pub fn load(dir: &Path) -> anyhow::Result<Self> {
         let mut tera = Tera::default();
-        // Only the HTML template is escaped; tera's default list would also cover .htm and .xml.
+        // Only the HTML templates are escaped; tera's default list would also cover .htm and .xml.
         tera.autoescape_on(vec![".html"]);
-        for name in [HTML_TEMPLATE, TEXT_TEMPLATE] {
-            let path = dir.join(name);
-            tera.add_template_file(&path, Some(name)).with_context(|| {
-                format!(
-                    "loading the email template {} (MAIL_TEMPLATES_DIR)",
-                    path.display()
-                )
-            })?;
+        for name in Kind::ALL.into_iter().flat_map(template_names) {
+            let path = dir.join(&name);
+            tera.add_template_file(&path, Some(&name))
+                .with_context(|| {
+                    format!(
+                        "loading the email template {} (MAIL_TEMPLATES_DIR)",
+                        path.display()
+                    )
+                })?;
         }
         Ok(Self {
             tera: Arc::new(tera),
         })
     }
 
-    /// Renders the confirmation of `order` on this thread; call it from `spawn_blocking`.
-    pub fn order_confirmation(
+    /// Renders `mail` on this thread; call it from `spawn_blocking`.
+    pub fn render(
         &self,
-        order: &OrderCreated,
+        mail: &Mail,
         shop_name: &str,
         public_base_url: &str,
     ) -> anyhow::Result<Rendered> {
-        let context = tera::Context::from_serialize(ConfirmationContext::new(
-            order,
+        let (name, email) = mail.recipient();
+        let common = Common {
             shop_name,
-            public_base_url,
-        ))
+            number: mail.number(),
+            customer_name: name,
+            email,
+            order_url: mail
+                .lookup_token()
+                .map(|token| order_url(public_base_url, mail.number(), token)),
+        };
+        let context = match mail {
+            Mail::OrderConfirmation { order } => {
+                tera::Context::from_serialize(ConfirmationContext::new(order, common))
+            }
+            Mail::OrderShipped { shipment, .. } => {
+                tera::Context::from_serialize(ShippedContext::new(shipment, common))
+            }
+            Mail::OrderCancelled { cancellation, .. } => {
+                tera::Context::from_serialize(CancelledContext {
+                    common,
+                    reason: non_blank(cancellation.reason.as_deref()),
+                    cancelled_on: day(cancellation.cancelled_at),
+                })
+            }
+            Mail::OrderRefunded { refund, .. } => {
+                tera::Context::from_serialize(RefundedContext::new(refund, common))
+            }
+        }
         .context("building the template context")?;
-        let render = |name| {
+        let [html_name, text_name] = template_names(mail.kind());
+        let render = |name: &str| {
             self.tera
                 .render(name, &context)
                 .map_err(|err| anyhow::anyhow!("rendering {name}: {}", crate::error_chain(&err)))
         };
         Ok(Rendered {
-            subject: subject(&order.number),
-            text: render(TEXT_TEMPLATE)?,
-            html: render(HTML_TEMPLATE)?,
+            subject: mail.subject(),
+            text: render(&text_name)?,
+            html: render(&html_name)?,
         })
     }
 }
 
-/// The confirmation's subject line.
-pub fn subject(order_number: &str) -> String {
-    format!("Your order {order_number} is confirmed")
-}
-
-/// What the templates see.
+/// What every template sees.
 #[derive(Debug, Serialize)]
-struct ConfirmationContext<'a> {
+struct Common<'a> {
     shop_name: &'a str,
     number: &'a str,
     customer_name: &'a str,
     email: &'a str,
+    /// `None` when the mailer has no lookup token for the order (then there is no link to give).
+    order_url: Option<String>,
+}
+
+/// What the confirmation's templates see.
+#[derive(Debug, Serialize)]
+struct ConfirmationContext<'a> {
+    #[serde(flatten)]
+    common: Common<'a>,
     placed_on: String,
     lines: Vec<LineContext<'a>>,
     item_count: u64,
@@ -99,8 +138,6 @@ struct ConfirmationContext<'a> {
     shipping_method: String,
     /// The address as the lines of an envelope.
     shipping_address: Vec<String>,
-    /// `None` when the event carries no lookup token (then there is no link to give).
-    order_url: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -113,7 +150,7 @@ struct LineContext<'a> {
 }
 
 impl<'a> ConfirmationContext<'a> {
-    fn new(order: &'a OrderCreated, shop_name: &'a str, public_base_url: &str) -> Self {
+    fn new(order: &'a OrderCreated, common: Common<'a>) -> Self {
         let currency = order.currency.as_str();
         let lines = order
             .lines
@@ -127,11 +164,8 @@ impl<'a> ConfirmationContext<'a> {
             })
             .collect();
         Self {
-            shop_name,
-            number: &order.number,
-            customer_name: &order.customer_name,
-            email: &order.email,
-            placed_on: order.created_at.format("%B %-d, %Y").to_string(),
+            common,
+            placed_on: day(order.created_at),
             lines,
             item_count: order
                 .lines
@@ -145,12 +179,111 @@ impl<'a> ConfirmationContext<'a> {
             currency,
             shipping_method: shipping_method_label(&order.shipping_method),
             shipping_address: address_lines(&order.customer_name, &order.shipping_address),
-            order_url: order
-                .lookup_token
-                .as_deref()
-                .map(|token| order_url(public_base_url, &order.number, token)),
         }
     }
+}
+
+/// What the shipping notice's templates see.
+#[derive(Debug, Serialize)]
+struct ShippedContext<'a> {
+    #[serde(flatten)]
+    common: Common<'a>,
+    carrier: &'a str,
+    tracking_number: &'a str,
+    /// Only an `http(s)` URL.
+    tracking_url: Option<&'a str>,
+    shipped_on: String,
+}
+
+impl<'a> ShippedContext<'a> {
+    fn new(shipment: &'a OrderShipped, common: Common<'a>) -> Self {
+        Self {
+            common,
+            carrier: &shipment.carrier,
+            tracking_number: &shipment.tracking_number,
+            tracking_url: shipment
+                .tracking_url
+                .as_deref()
+                .filter(|url| is_web_url(url)),
+            shipped_on: day(shipment.shipped_at),
+        }
+    }
+}
+
+/// What the cancellation's templates see.
+#[derive(Debug, Serialize)]
+struct CancelledContext<'a> {
+    #[serde(flatten)]
+    common: Common<'a>,
+    reason: Option<&'a str>,
+    cancelled_on: String,
+}
+
+/// What the refund's templates see.
+#[derive(Debug, Serialize)]
+struct RefundedContext<'a> {
+    #[serde(flatten)]
+    common: Common<'a>,
+    amount: String,
+    total_refunded: String,
+    currency: &'a str,
+    /// The order is refunded in full with this refund.
+    full: bool,
+    /// Empty for a refund by amount.
+    lines: Vec<RefundedLineContext<'a>>,
+    reason: Option<&'a str>,
+    refunded_on: String,
+}
+
+#[derive(Debug, Serialize)]
+struct RefundedLineContext<'a> {
+    sku: &'a str,
+    name: &'a str,
+    quantity: u32,
+    amount: String,
+}
+
+impl<'a> RefundedContext<'a> {
+    fn new(refund: &'a OrderRefunded, common: Common<'a>) -> Self {
+        let currency = refund.currency.as_str();
+        Self {
+            common,
+            amount: money(refund.amount, currency),
+            total_refunded: money(refund.total_refunded, currency),
+            currency,
+            full: refund.full,
+            lines: refund
+                .lines
+                .iter()
+                .map(|line| RefundedLineContext {
+                    sku: &line.sku,
+                    name: &line.name,
+                    quantity: line.quantity,
+                    amount: money(line.amount, currency),
+                })
+                .collect(),
+            reason: non_blank(refund.reason.as_deref()),
+            refunded_on: day(refund.refunded_at),
+        }
+    }
+}
+
+/// `November 21, 2026`.
+fn day(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.format("%B %-d, %Y").to_string()
+}
+
+fn non_blank(text: Option<&str>) -> Option<&str> {
+    text.map(str::trim).filter(|text| !text.is_empty())
+}
+
+/// An absolute `http:` or `https:` URL without white space or control characters: safe as a link target.
+fn is_web_url(url: &str) -> bool {
+    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    (lower.starts_with("https://") || lower.starts_with("http://"))
+        && url.len() > "https://".len()
+        && url.len() <= 2000
+        && !url.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 /// `{base}/orders/{number}?token={token}`, each piece percent-encoded.
@@ -286,6 +419,10 @@ mod tests {
         .unwrap()
     }
 
+    fn confirmation(order: OrderCreated) -> Mail {
+        Mail::OrderConfirmation { order }
+    }
+
     fn templates() -> Templates {
         Templates::load(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/templates"))).unwrap()
     }
@@ -293,7 +430,11 @@ mod tests {
     #[test]
     fn the_html_part_escapes_what_the_text_part_shows_as_typed() {
         let rendered = templates()
-            .order_confirmation(&order("Zoë <b>&</b>"), "Shop", "http://shop.test/")
+            .render(
+                &confirmation(order("Zoë <b>&</b>")),
+                "Shop",
+                "http://shop.test/",
+            )
             .unwrap();
         assert_eq!(rendered.subject, "Your order SH-ABC123 is confirmed");
         assert!(
@@ -335,7 +476,7 @@ mod tests {
         let mut order = order("Ana");
         order.lookup_token = None;
         let rendered = templates()
-            .order_confirmation(&order, "Shop", "http://shop.test")
+            .render(&confirmation(order), "Shop", "http://shop.test")
             .unwrap();
         assert!(!rendered.text.contains("View your order"));
         assert!(!rendered.html.contains("href="));
@@ -354,5 +495,142 @@ mod tests {
     fn shipping_methods_read_as_labels() {
         assert_eq!(shipping_method_label("express"), "Express shipping");
         assert_eq!(shipping_method_label("pickup"), "Pickup shipping");
+    }
+
+    const TRICKY: &str = "Zoë <b>&</b>";
+    const TRICKY_HTML: &str = "Zoë &lt;b&gt;&amp;&lt;&#x2F;b&gt;";
+
+    fn shipment(tracking_url: Option<&str>) -> OrderShipped {
+        serde_json::from_value(serde_json::json!({
+            "number": "SH-ABC123", "email": "ana@example.com", "customer_name": TRICKY,
+            "carrier": "La <Poste>", "tracking_number": "6A&123", "tracking_url": tracking_url,
+            "shipped_at": "2026-11-23T10:00:00Z"
+        }))
+        .unwrap()
+    }
+
+    fn refund(lines: serde_json::Value, full: bool) -> OrderRefunded {
+        serde_json::from_value(serde_json::json!({
+            "number": "SH-ABC123", "email": "ana@example.com", "customer_name": TRICKY,
+            "amount": "39.98", "currency": "USD", "total_refunded": "1039.98", "full": full,
+            "lines": lines, "reason": "Arrived <broken>", "refund_reference": "re_1",
+            "refunded_at": "2026-11-24T10:00:00Z"
+        }))
+        .unwrap()
+    }
+
+    fn token() -> Option<crate::mail::Confirmation> {
+        Some(crate::mail::Confirmation {
+            email: platform::contracts::Email::parse("ana@example.com").unwrap(),
+            customer_name: "Ana".to_owned(),
+            lookup_token: Some("tok_1".to_owned()),
+        })
+    }
+
+    /// Both parts of `mail`, checked for what every email shares: the HTML escapes the name, the text shows
+    /// it as typed.
+    fn both_parts(mail: &Mail) -> Rendered {
+        let rendered = templates()
+            .render(mail, "Shop", "http://shop.test")
+            .unwrap();
+        assert!(rendered.html.contains(TRICKY_HTML), "{}", rendered.html);
+        assert!(!rendered.html.contains("<b>"), "{}", rendered.html);
+        assert!(rendered.text.contains(TRICKY), "{}", rendered.text);
+        assert!(!rendered.text.contains("&lt;") && !rendered.text.contains("&amp;"));
+        assert!(rendered.html.contains("SH-ABC123") && rendered.text.contains("SH-ABC123"));
+        rendered
+    }
+
+    #[test]
+    fn the_shipping_notice_names_the_carrier_and_tracking_number_and_links_to_the_tracking_page() {
+        let mail = Mail::shipped(shipment(Some("https://track.example/?n=6A&x=<1>")), token());
+        let rendered = both_parts(&mail);
+        assert_eq!(rendered.subject, "Your order SH-ABC123 has shipped");
+        assert!(rendered.text.contains("Carrier: La <Poste>"));
+        assert!(rendered.text.contains("Tracking number: 6A&123"));
+        assert!(
+            rendered
+                .text
+                .contains("Track your parcel: https://track.example/?n=6A&x=<1>")
+        );
+        assert!(
+            rendered
+                .text
+                .contains("View your order: http://shop.test/orders/SH-ABC123?token=tok_1")
+        );
+        assert!(rendered.text.contains("Shipped on November 23, 2026"));
+        assert!(rendered.html.contains("La &lt;Poste&gt;"));
+        assert!(rendered.html.contains("6A&amp;123"));
+        assert!(
+            rendered
+                .html
+                .contains("href=\"https:&#x2F;&#x2F;track.example&#x2F;?n=6A&amp;x=&lt;1&gt;\""),
+            "{}",
+            rendered.html
+        );
+    }
+
+    #[test]
+    fn a_tracking_link_that_is_not_a_web_address_is_left_out() {
+        for url in ["javascript:alert(1)", "data:text/html,x", "https://a b"] {
+            let rendered = both_parts(&Mail::shipped(shipment(Some(url)), None));
+            assert!(!rendered.text.contains("Track your parcel"), "{url}");
+            assert!(!rendered.html.contains("href="), "{url}: {}", rendered.html);
+            assert!(rendered.text.contains("Tracking number: 6A&123"));
+        }
+    }
+
+    #[test]
+    fn the_cancellation_gives_the_reason_and_the_link() {
+        let cancellation: platform::contracts::orders::OrderCancelled =
+            serde_json::from_value(serde_json::json!({
+                "number": "SH-ABC123", "reason": "Out of <stock>", "cancelled_at": "2026-11-22T10:00:00Z",
+                "email": "ana@example.com", "customer_name": TRICKY
+            }))
+            .unwrap();
+        let mail = Mail::cancelled(cancellation, token()).unwrap();
+        let rendered = both_parts(&mail);
+        assert_eq!(rendered.subject, "Your order SH-ABC123 has been cancelled");
+        assert!(rendered.text.contains("Reason: Out of <stock>"));
+        assert!(rendered.html.contains("Reason: Out of &lt;stock&gt;"));
+        assert!(rendered.text.contains("cancelled on November 22, 2026"));
+        assert!(rendered.text.contains("?token=tok_1"));
+    }
+
+    #[test]
+    fn a_refund_by_line_lists_its_lines_and_one_by_amount_only_the_amounts() {
+        let by_line = Mail::refunded(
+            refund(
+                serde_json::json!([{"sku": "A-1", "name": "Mug <i>", "quantity": 2, "amount": "39.98"}]),
+                false,
+            ),
+            None,
+        );
+        let rendered = both_parts(&by_line);
+        assert_eq!(rendered.subject, "A refund for your order SH-ABC123");
+        assert!(
+            rendered.text.contains("2 x Mug <i> (A-1)\n    $39.98"),
+            "{}",
+            rendered.text
+        );
+        assert!(rendered.html.contains("Mug &lt;i&gt;"));
+        assert!(rendered.text.contains("This refund (USD): $39.98"));
+        assert!(
+            rendered
+                .text
+                .contains("Refunded for this order so far: $1,039.98")
+        );
+        assert!(rendered.text.contains("Reason: Arrived <broken>"));
+        assert!(
+            !rendered.text.contains("View your order"),
+            "no token, no link"
+        );
+
+        let by_amount = Mail::refunded(refund(serde_json::json!([]), true), token());
+        let rendered = both_parts(&by_amount);
+        assert_eq!(rendered.subject, "Your order SH-ABC123 has been refunded");
+        assert!(!rendered.text.contains("Items"));
+        assert!(!rendered.html.contains("<th"));
+        assert!(rendered.text.contains("refunded in full"));
     }
 }

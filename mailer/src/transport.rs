@@ -413,6 +413,7 @@ mod tests {
             date: chrono::Utc::now(),
             order_number: platform::contracts::OrderNumber::parse("SH-1").unwrap(),
             event_id: uuid::Uuid::now_v7(),
+            kind: crate::mail::Kind::OrderConfirmation,
         }
     }
 

@@ -1,6 +1,8 @@
-//! The consumer: reads `OrderCreated` events from the durable JetStream consumer `mailer` (shared by every
-//! replica, so each event goes to one of them at a time), renders the confirmation, sends it, and settles the
-//! message only once the outcome is in the email log. Pulling, progress signals, settling and dead letters are
+//! The consumer: reads order events from the durable JetStream consumer `mailer` on `orders.>` (shared by
+//! every replica, so each event goes to one of them at a time), turns each one it writes about into a
+//! [`Mail`] (`OrderCreated`: the confirmation; `OrderShipped`, `OrderCancelled`, `OrderRefunded`: the
+//! shipping notice, the cancellation and the refund), renders it, sends it, and settles the message only
+//! once the outcome is in the email log. Every kind of email has the same guarantees, below. Pulling, progress signals, settling and dead letters are
 //! the shared [`ConsumerLoop`](platform::consumer::ConsumerLoop)'s; this module decides what each event
 //! means, one message per handler, up to `MAIL_CONCURRENCY` handlers at once.
 //!
@@ -8,8 +10,10 @@
 //!
 //! For each event, in this order:
 //!
-//! 1. The email gets a row in `email_log` keyed by the event id (`pending`). A row already `sent` or
-//!    `uncertain` means the work is done: the message is acked and nothing is sent.
+//! 1. The email gets a row in `email_log` keyed by the event id (`pending`), with what it is rendered from.
+//!    A row already `sent` or `uncertain` means the work is done: the message is acked and nothing is sent.
+//!    An order gets one email of each kind (a second event announcing the same confirmation, shipment or
+//!    cancellation finds the first one's row and sends nothing), except refunds: one email per refund event.
 //! 2. The email is rendered (on the blocking pool) and waits for its turn under the process's send rate.
 //! 3. The row is claimed under a row lock: `sending`, one more attempt, committed *before* the provider is
 //!    called. A concurrent duplicate (the same event published twice) finds it `sending` and comes back later.
@@ -35,12 +39,21 @@
 //! Either decision is written only if the row is still as the redelivery found it (`sending`, same attempt
 //! count), so of two redeliveries of one abandoned email only one acts on it; the other claims again.
 //!
+//! # Which events
+//!
+//! - The four above, in the version this mailer knows. The same type in a version it does not know, a payload
+//!   that is not an envelope, one whose order number is not well formed (it goes into the subject header and
+//!   the file name), or an order that cannot be mailed (no valid address), is dead-lettered at once
+//!   (`deadletter.mailer.<subject>`, with the reason in a header).
+//! - Each is read from its own subject (`orders.<number>.shipped` must hold an `OrderShipped`); another event
+//!   there is dead-lettered. Any other order event (`OrderPaid`, `OrderStatusChanged`, whatever a newer
+//!   checkout adds) says nothing the shopper is emailed about: acked and ignored, unread.
+//! - An `OrderCancelled` written before checkout added the shopper's address goes to the address of the
+//!   order's confirmation in the log; for an order the log has no confirmation of, it is acked with a log
+//!   line (there is nobody to write to).
+//!
 //! # Failures
 //!
-//! - A payload that is not an `OrderCreated` envelope of the version this mailer knows
-//!   ([`platform::events::decode`]), one whose order number is not well formed (it goes into the subject
-//!   header and the file name), or an order that cannot be mailed (no valid address), is dead-lettered at once
-//!   (`deadletter.mailer.<subject>`, with the reason in a header).
 //! - A send the provider rejects for good is `failed` and dead-lettered; it is not retried.
 //! - A send the provider did not take (throttled, unreachable, a 5xx): the row is `retrying` with the error,
 //!   and the message is nakked with the `MAIL_BACKOFF_SECS` delay for that delivery. On its last delivery
@@ -70,8 +83,10 @@ use anyhow::Context as _;
 use platform::{
     backoff::Backoff,
     consumer::{ConsumerSpec, Delivery, Handler, Settle},
-    contracts::orders::{ORDER_CREATED, OrderCreated},
-    events::{Envelope, decode},
+    contracts::orders::{
+        ALL_ORDER_EVENTS, OrderCancelled, OrderCreated, OrderRefunded, OrderShipped,
+    },
+    events::{Envelope, RawEnvelope},
     streams::ORDERS_STREAM,
 };
 use sqlx::MySqlPool;
@@ -81,6 +96,7 @@ use uuid::Uuid;
 use crate::{
     config::Config,
     email_log::{self, Claim, NewEmail, State},
+    mail::Mail,
     mime::{Mailbox, OutgoingEmail},
     rate::TokenBucket,
     render::{self, Templates},
@@ -101,7 +117,9 @@ pub fn consumer_spec(config: &Config) -> ConsumerSpec {
     ConsumerSpec {
         stream: ORDERS_STREAM.to_owned(),
         durable: DURABLE.to_owned(),
-        filter_subject: ORDER_CREATED.to_owned(),
+        // Every order event: those the mailer writes no email about are acked at once. A consumer created by an
+        // older mailer (on `orders.*.created`) is updated to this filter when the mailer starts.
+        filter_subject: ALL_ORDER_EVENTS.to_owned(),
         max_deliver: config.max_deliver,
         // Retries are timed by nak delays (see the module docs).
         backoff: Vec::new(),
@@ -155,74 +173,99 @@ impl Worker {
         }
     }
 
+    /// The email `event` asks for, if any: for a later email of an order, with what the order's confirmation
+    /// told the mailer.
+    async fn mail_for(&self, event: OrderEvent) -> anyhow::Result<Option<(Uuid, Mail)>> {
+        let db = &self.inner.db;
+        Ok(match event {
+            OrderEvent::Created(envelope) => Some((
+                envelope.id,
+                Mail::OrderConfirmation {
+                    order: envelope.data,
+                },
+            )),
+            OrderEvent::Shipped(envelope) => {
+                let confirmation = email_log::confirmation_of(db, &envelope.data.number).await?;
+                Some((envelope.id, Mail::shipped(envelope.data, confirmation)))
+            }
+            OrderEvent::Refunded(envelope) => {
+                let confirmation = email_log::confirmation_of(db, &envelope.data.number).await?;
+                Some((envelope.id, Mail::refunded(envelope.data, confirmation)))
+            }
+            OrderEvent::Cancelled(envelope) => {
+                let confirmation = email_log::confirmation_of(db, &envelope.data.number).await?;
+                let number = envelope.data.number.clone();
+                match Mail::cancelled(envelope.data, confirmation) {
+                    Some(mail) => Some((envelope.id, mail)),
+                    None => {
+                        tracing::warn!(event = %envelope.id, order = %number, "a cancellation without an address, for an order whose confirmation is not in the email log: nobody to tell, not sending");
+                        None
+                    }
+                }
+            }
+            OrderEvent::Other { subject } => {
+                tracing::debug!(subject, "an order event the mailer writes no email about");
+                None
+            }
+        })
+    }
+
     async fn deliver(
         &self,
-        envelope: &Envelope<OrderCreated>,
+        event_id: Uuid,
+        mail: &Mail,
         delivered: i64,
         shutdown: &CancellationToken,
     ) -> anyhow::Result<Settle> {
         let inner = &*self.inner;
-        let order = &envelope.data;
-        let subject = render::subject(&order.number);
+        let number = mail.number();
+        let kind = mail.kind().as_str();
         let logged = email_log::find_or_create(
             &inner.db,
             &NewEmail {
-                event_id: envelope.id,
-                kind: email_log::ORDER_CONFIRMATION,
-                order_number: &order.number,
-                recipient: &order.email,
-                subject: &subject,
+                event_id,
+                mail,
                 transport: inner.transport.name(),
             },
         )
         .await?;
         let Some(email) = logged else {
-            tracing::warn!(event = %envelope.id, order = %order.number, "this order's confirmation belongs to another event; not sending a second one");
+            tracing::warn!(event = %event_id, order = %number, kind, "this order's email of this kind belongs to another event; not sending a second one");
             return Ok(Settle::Ack);
         };
         if matches!(email.state, State::Sent | State::Uncertain) {
-            tracing::info!(event = %envelope.id, order = %order.number, state = email.state.as_str(), "already handled");
+            tracing::info!(event = %event_id, order = %number, kind, state = email.state.as_str(), "already handled");
             return Ok(Settle::Ack);
         }
 
-        let to = match Mailbox::new(&order.customer_name, &order.email) {
-            Ok(to) => to,
-            Err(err) => {
-                let reason = format!("cannot be mailed: {err}");
+        let outgoing = match self.outgoing(event_id, mail).await {
+            Ok(outgoing) => outgoing,
+            Err(Unsendable::Address(reason)) => {
                 email_log::note_unsent(&inner.db, email.id, State::Failed, &reason).await?;
                 metrics::counter!("mailer_emails_failed_total").increment(1);
-                tracing::warn!(event = %envelope.id, order = %order.number, reason, "dead-lettering an order that cannot be mailed");
+                tracing::warn!(event = %event_id, order = %number, kind, reason, "dead-lettering an email that cannot be mailed");
                 return Ok(Settle::DeadLetter(reason));
             }
-        };
-        let rendered = match self.render(order.clone()).await {
-            Ok(rendered) => rendered,
-            Err(err) => {
-                let error = format!("rendering: {err:#}");
-                tracing::error!(error, event = %envelope.id, "cannot render the order confirmation");
+            Err(Unsendable::Rendering(error)) => {
+                tracing::error!(error, event = %event_id, kind, "cannot render the email");
                 return self.not_sent(email.id, delivered, &error).await;
             }
-        };
-
-        let outgoing = OutgoingEmail {
-            from: inner.config.from.clone(),
-            to,
-            subject: rendered.subject,
-            text: rendered.text,
-            html: rendered.html,
-            message_id: format!("{}@{}", envelope.id, inner.config.from.domain()),
-            date: chrono::Utc::now(),
-            order_number: order.number.clone(),
-            event_id: envelope.id,
         };
         let window = inner.config.send_timeout + RECORD_SENT_BUDGET + IN_FLIGHT_SLACK;
         loop {
             inner.limiter.acquire().await;
-            let (id, attempt) = match email_log::claim(&inner.db, envelope.id, window).await? {
+            let (id, attempt) = match email_log::claim(
+                &inner.db,
+                event_id,
+                window,
+                inner.transport.name(),
+            )
+            .await?
+            {
                 Claim::Claimed { id, attempt } => (id, attempt),
                 Claim::Done(_) | Claim::Missing => return Ok(Settle::Ack),
                 Claim::InFlight(remaining) => {
-                    tracing::info!(event = %envelope.id, "another handler is sending this email; looking again later");
+                    tracing::info!(event = %event_id, "another handler is sending this email; looking again later");
                     return Ok(Settle::Nak(remaining));
                 }
                 Claim::Abandoned { id, attempts } => {
@@ -236,14 +279,14 @@ impl Worker {
             let error = match inner.transport.send(&outgoing).await {
                 Ok(provider_id) => {
                     return Ok(self
-                        .record_sent(id, envelope.id, &order.number, attempt, &provider_id)
+                        .record_sent(id, event_id, number, attempt, &provider_id)
                         .await);
                 }
                 Err(SendError::Retry(error)) => error,
                 Err(SendError::Reject(error)) => {
                     email_log::finish_attempt(&inner.db, id, State::Failed, &error).await?;
                     metrics::counter!("mailer_emails_failed_total").increment(1);
-                    tracing::warn!(error, event = %envelope.id, order = %order.number, "the provider rejected the email; dead-lettering");
+                    tracing::warn!(error, event = %event_id, order = %number, "the provider rejected the email; dead-lettering");
                     return Ok(Settle::DeadLetter(format!(
                         "rejected by {}: {error}",
                         inner.transport.name()
@@ -256,8 +299,8 @@ impl Worker {
                     tracing::error!(
                         error,
                         email_log_id = id,
-                        event = %envelope.id,
-                        order = %order.number,
+                        event = %event_id,
+                        order = %number,
                         "OPERATOR: no answer from the provider after the email may have reached it; it is not sent \
                          again. Check the provider for it and, if it never left, set its email_log row to `failed` \
                          and replay the event"
@@ -268,14 +311,14 @@ impl Worker {
             email_log::finish_attempt(&inner.db, id, State::Retrying, &error).await?;
             metrics::counter!("mailer_emails_retried_total").increment(1);
             if delivered < inner.config.max_deliver {
-                tracing::warn!(error, event = %envelope.id, attempt, "the provider did not take the email, will retry");
+                tracing::warn!(error, event = %event_id, attempt, "the provider did not take the email, will retry");
                 return Ok(Settle::Nak(inner.config.retry_delay(delivered)));
             }
             // The last delivery. The provider throttling us or being down says nothing about this email, so it
             // is not given up on: it stays in hand and is tried again at the backoff's last step until the
             // provider takes it (or the process stops, when JetStream dead-letters it as out of deliveries).
             let wait = inner.config.retry_delay(delivered);
-            tracing::warn!(error, event = %envelope.id, attempt, ?wait, "the provider did not take the email on its last delivery; holding it and trying again");
+            tracing::warn!(error, event = %event_id, attempt, ?wait, "the provider did not take the email on its last delivery; holding it and trying again");
             if !pause(shutdown, wait).await {
                 // Stopping: with no deliveries left, nothing would bring this message back, so it goes to the
                 // dead letters, to be replayed once the provider takes emails again.
@@ -317,13 +360,15 @@ impl Worker {
                     .await,
                 ))
             }
-            Recovery::NotDelivered => match email_log::reclaim(&inner.db, id, attempts).await? {
-                Some(attempt) => {
-                    tracing::info!(event = %email.event_id, order = %email.order_number, attempt, "an email left `sending` by a handler that stopped was never delivered; sending it");
-                    Ok(Recovered::SendAgain { attempt })
+            Recovery::NotDelivered => {
+                match email_log::reclaim(&inner.db, id, attempts, inner.transport.name()).await? {
+                    Some(attempt) => {
+                        tracing::info!(event = %email.event_id, order = %email.order_number, attempt, "an email left `sending` by a handler that stopped was never delivered; sending it");
+                        Ok(Recovered::SendAgain { attempt })
+                    }
+                    None => Ok(Recovered::Changed),
                 }
-                None => Ok(Recovered::Changed),
-            },
+            }
             Recovery::Unknown => {
                 if !email_log::mark_uncertain(&inner.db, id, attempts).await? {
                     return Ok(Recovered::Changed);
@@ -343,15 +388,42 @@ impl Worker {
         }
     }
 
-    /// Renders the confirmation on the blocking pool.
-    async fn render(&self, order: OrderCreated) -> anyhow::Result<render::Rendered> {
+    /// The email of `mail` as it is sent: addressed, rendered (on the blocking pool), with the Message-ID every
+    /// attempt of this event's email shares.
+    pub(crate) async fn outgoing(
+        &self,
+        event_id: Uuid,
+        mail: &Mail,
+    ) -> Result<OutgoingEmail, Unsendable> {
+        let inner = &*self.inner;
+        let (name, address) = mail.recipient();
+        let to = Mailbox::new(name, address)
+            .map_err(|err| Unsendable::Address(format!("cannot be mailed: {err}")))?;
+        let rendered = self
+            .render(mail.clone())
+            .await
+            .map_err(|err| Unsendable::Rendering(format!("rendering: {err:#}")))?;
+        Ok(OutgoingEmail {
+            from: inner.config.from.clone(),
+            to,
+            subject: rendered.subject,
+            text: rendered.text,
+            html: rendered.html,
+            message_id: format!("{event_id}@{}", inner.config.from.domain()),
+            date: chrono::Utc::now(),
+            order_number: mail.number().clone(),
+            event_id,
+            kind: mail.kind(),
+        })
+    }
+
+    /// Renders `mail` on the blocking pool.
+    async fn render(&self, mail: Mail) -> anyhow::Result<render::Rendered> {
         let inner = self.inner.clone();
         tokio::task::spawn_blocking(move || {
-            inner.templates.order_confirmation(
-                &order,
-                &inner.shop_name,
-                &inner.config.public_base_url,
-            )
+            inner
+                .templates
+                .render(&mail, &inner.shop_name, &inner.config.public_base_url)
         })
         .await?
     }
@@ -391,8 +463,75 @@ impl Worker {
             }
         }
         metrics::counter!("mailer_emails_sent_total").increment(1);
-        tracing::info!(event = %event_id, order = number, attempt, provider_message_id = provider_id, transport = self.inner.transport.name(), "order confirmation sent");
+        tracing::info!(event = %event_id, order = number, attempt, provider_message_id = provider_id, transport = self.inner.transport.name(), "email sent");
         Settle::Ack
+    }
+
+    pub(crate) fn db(&self) -> &MySqlPool {
+        &self.inner.db
+    }
+
+    pub(crate) fn transport_name(&self) -> &'static str {
+        self.inner.transport.name()
+    }
+
+    /// Sends an email already claimed as attempt `attempt` (an operator's resend: there is no message to come
+    /// back, so it is tried once), under the process's send rate, and records how it ended: `sent`,
+    /// `uncertain`, or `failed` with the error (also when the provider only asked us to wait: nothing will
+    /// try it again by itself). Returns the state and the error.
+    pub(crate) async fn send_once(
+        &self,
+        id: u64,
+        attempt: u32,
+        email: &OutgoingEmail,
+    ) -> (State, Option<String>) {
+        let inner = &*self.inner;
+        inner.limiter.acquire().await;
+        let (state, error) = match inner.transport.send(email).await {
+            Ok(provider_id) => {
+                return match self
+                    .record_sent(
+                        id,
+                        email.event_id,
+                        &email.order_number,
+                        attempt,
+                        &provider_id,
+                    )
+                    .await
+                {
+                    Settle::Ack => (State::Sent, None),
+                    _ => (
+                        State::Sending,
+                        Some("sent, but the log could not record it".to_owned()),
+                    ),
+                };
+            }
+            Err(SendError::Retry(error)) => (
+                State::Failed,
+                format!("the provider did not take it (send it again later): {error}"),
+            ),
+            Err(SendError::Reject(error)) => (State::Failed, format!("rejected: {error}")),
+            Err(SendError::Uncertain(error)) => (
+                State::Uncertain,
+                format!("may have been sent, not retried: {error}"),
+            ),
+        };
+        let counter = match state {
+            State::Uncertain => "mailer_emails_uncertain_total",
+            _ => "mailer_emails_failed_total",
+        };
+        metrics::counter!(counter).increment(1);
+        tracing::warn!(
+            error,
+            email_log_id = id,
+            attempt,
+            state = state.as_str(),
+            "an email sent again by an operator did not go through"
+        );
+        if let Err(err) = email_log::finish_attempt(&inner.db, id, state, &error).await {
+            tracing::error!(error = %err, email_log_id = id, "OPERATOR: the outcome of a resend could not be recorded; the email stays `sending`");
+        }
+        (state, Some(error))
     }
 
     /// Nothing was sent because of a local failure before the provider was called (rendering): `retrying` and
@@ -413,18 +552,59 @@ impl Worker {
 
 impl Handler for Worker {
     async fn handle(&self, message: &Delivery, shutdown: &CancellationToken) -> Settle {
-        let envelope = match parse(message.payload()) {
-            Ok(envelope) => envelope,
+        let event = match parse(message.subject(), message.payload()) {
+            Ok(event) => event,
             Err(reason) => return Settle::DeadLetter(reason),
         };
         let delivered = message.delivered();
-        match self.deliver(&envelope, delivered, shutdown).await {
+        let id = event.id();
+        let outcome = async {
+            match self.mail_for(event).await? {
+                Some((event_id, mail)) => self.deliver(event_id, &mail, delivered, shutdown).await,
+                None => Ok(Settle::Ack),
+            }
+        };
+        match outcome.await {
             Ok(settle) => settle,
             Err(err) => {
                 // The database (or something else local) failed: nothing is known to have been sent.
-                tracing::warn!(error = format!("{err:#}"), event = %envelope.id, "handling an order event failed, will retry");
+                tracing::warn!(error = format!("{err:#}"), event = ?id, "handling an order event failed, will retry");
                 Settle::Nak(self.inner.config.retry_delay(delivered))
             }
+        }
+    }
+}
+
+/// Why an email cannot be sent as it is.
+#[derive(Debug)]
+pub(crate) enum Unsendable {
+    /// Its address cannot carry an email: it never will be.
+    Address(String),
+    /// Its templates failed (a local fault, which a fix of the templates cures).
+    Rendering(String),
+}
+
+/// An event of the `ORDERS` stream, as the mailer reads it.
+#[derive(Debug)]
+enum OrderEvent {
+    Created(Envelope<OrderCreated>),
+    Shipped(Envelope<OrderShipped>),
+    Cancelled(Envelope<OrderCancelled>),
+    Refunded(Envelope<OrderRefunded>),
+    /// An order event the mailer writes no email about (not read).
+    Other {
+        subject: String,
+    },
+}
+
+impl OrderEvent {
+    fn id(&self) -> Option<Uuid> {
+        match self {
+            Self::Created(envelope) => Some(envelope.id),
+            Self::Shipped(envelope) => Some(envelope.id),
+            Self::Cancelled(envelope) => Some(envelope.id),
+            Self::Refunded(envelope) => Some(envelope.id),
+            Self::Other { .. } => None,
         }
     }
 }
@@ -437,11 +617,28 @@ async fn pause(shutdown: &CancellationToken, how_long: Duration) -> bool {
     }
 }
 
-/// The envelope, if the payload is an `OrderCreated` this mailer can use; otherwise why not.
-fn parse(payload: &[u8]) -> Result<Envelope<OrderCreated>, String> {
-    // Decoding checks the type and version, then the order number (it goes into the subject header and the
+/// The event on `subject`, if it is one this mailer can read; otherwise why not (the dead letter's reason).
+///
+/// The subject says which event it must be (`orders.<number>.shipped` holds an `OrderShipped`): on the four
+/// subjects the mailer writes about, anything else (another type, an unknown version, no envelope at all) is
+/// refused. The other subjects (`paid`, `status_changed`, whatever a newer checkout adds) are not read.
+fn parse(subject: &str, payload: &[u8]) -> Result<OrderEvent, String> {
+    let event_name = subject.rsplit('.').next().unwrap_or_default();
+    let read = || RawEnvelope::parse(payload).map_err(|err| err.to_string());
+    // Reading checks the type and version, then the order number (it goes into the subject header and the
     // file transport's file name) and the address (a recipient), as their contract types refuse malformed ones.
-    decode::<OrderCreated>(payload).map_err(|err| err.to_string())
+    let event = match event_name {
+        "created" => read()?.read().map(OrderEvent::Created),
+        "shipped" => read()?.read().map(OrderEvent::Shipped),
+        "cancelled" => read()?.read().map(OrderEvent::Cancelled),
+        "refunded" => read()?.read().map(OrderEvent::Refunded),
+        _ => {
+            return Ok(OrderEvent::Other {
+                subject: subject.to_owned(),
+            });
+        }
+    };
+    event.map_err(|err| err.to_string())
 }
 
 #[cfg(test)]
@@ -470,36 +667,53 @@ mod tests {
     }
 
     #[test]
-    fn order_created_envelopes_parse_and_anything_else_says_why_not() {
-        assert!(parse(&event(order())).is_ok());
+    fn order_events_parse_others_are_ignored_and_anything_else_says_why_not() {
+        assert!(parse("orders.SH-ABC123.created", &event(order())).is_ok());
         assert!(
-            parse(b"not json")
+            parse("orders.SH-ABC123.created", b"not json")
                 .unwrap_err()
                 .starts_with("not an event envelope")
         );
         let mut other = serde_json::from_slice::<serde_json::Value>(&event(order())).unwrap();
         other["type"] = json!("OrderPaid");
         assert!(
-            parse(&serde_json::to_vec(&other).unwrap())
-                .unwrap_err()
-                .starts_with("unknown event \"OrderPaid\" version 1")
+            parse(
+                "orders.SH-ABC123.created",
+                &serde_json::to_vec(&other).unwrap()
+            )
+            .unwrap_err()
+            .starts_with("unknown event \"OrderPaid\" version 1")
         );
+        assert!(matches!(
+            parse(
+                "orders.SH-ABC123.paid",
+                &serde_json::to_vec(&other).unwrap()
+            ),
+            Ok(OrderEvent::Other { .. })
+        ));
+        assert!(matches!(
+            parse("orders.SH-ABC123.status_changed", b"not json"),
+            Ok(OrderEvent::Other { .. })
+        ));
         let mut newer = serde_json::from_slice::<serde_json::Value>(&event(order())).unwrap();
         newer["version"] = json!(2);
         assert!(
-            parse(&serde_json::to_vec(&newer).unwrap())
-                .unwrap_err()
-                .starts_with("unknown event \"OrderCreated\" version 2")
+            parse(
+                "orders.SH-ABC123.created",
+                &serde_json::to_vec(&newer).unwrap()
+            )
+            .unwrap_err()
+            .starts_with("unknown event \"OrderCreated\" version 2")
         );
         let mut broken = order();
         broken["total"] = json!("a lot");
         assert!(
-            parse(&event(broken))
+            parse("orders.SH-ABC123.created", &event(broken))
                 .unwrap_err()
                 .starts_with("not a valid OrderCreated version 1")
         );
         let mut sneaky = order();
         sneaky["number"] = json!("SH-1\r\nBcc: x@evil.example");
-        assert!(parse(&event(sneaky)).is_err());
+        assert!(parse("orders.SH-ABC123.created", &event(sneaky)).is_err());
     }
 }

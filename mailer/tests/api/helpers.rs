@@ -14,7 +14,7 @@ use mailer::{
 };
 use platform::{
     contracts::orders::OrderCreated,
-    events::Envelope,
+    events::{Envelope, Event},
     testing::{NatsServer, TestService, eventually, spawn_service},
 };
 use serde_json::Value;
@@ -163,7 +163,7 @@ pub(crate) struct DeadLetter {
 
 impl TestMailer {
     /// Publishes `envelope` on its subject, without `Nats-Msg-Id`: publishing it again stores it again.
-    pub(crate) async fn publish(&self, envelope: &Envelope<OrderCreated>) {
+    pub(crate) async fn publish<T: Event>(&self, envelope: &Envelope<T>) {
         platform::testing::publish_event(&self.jetstream, envelope).await;
     }
 
@@ -301,6 +301,11 @@ impl TestMailer {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         tokio::spawn(runtime.serve_on(listener, router));
         shutdown
+    }
+
+    /// A connection as the NATS user `user` (`admin` for the web admin's requests).
+    pub(crate) async fn connect_as(&self, user: &str) -> async_nats::Client {
+        self.nats.connect_as(user).await
     }
 
     pub(crate) async fn stop(self) {

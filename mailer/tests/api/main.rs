@@ -3,8 +3,11 @@
 
 mod helpers;
 
+mod admin;
+mod admin_explain;
 mod dead_letters;
 mod files;
+mod order_emails;
 mod retention;
 mod rpc;
 mod ses;
