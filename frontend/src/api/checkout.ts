@@ -1,6 +1,6 @@
 // The checkout service: guest carts, place-order and order lookup.
 import { request } from './http'
-import type { Cart, Order, PlaceOrderRequest, PlacedOrder } from './types'
+import type { Cart, OrderWithTimeline, PlaceOrderRequest, PlacedOrder } from './types'
 
 const cartPath = (token: string) => `/api/carts/${encodeURIComponent(token)}`
 
@@ -29,6 +29,6 @@ export function placeOrder(body: PlaceOrderRequest, idempotencyKey: string): Pro
   return request('/api/orders', { method: 'POST', body, headers: { 'Idempotency-Key': idempotencyKey } })
 }
 
-export function getOrder(number: string, token: string): Promise<Order> {
+export function getOrder(number: string, token: string): Promise<OrderWithTimeline> {
   return request(`/api/orders/${encodeURIComponent(number)}?token=${encodeURIComponent(token)}`)
 }

@@ -33,6 +33,9 @@ export type CardToken = PlaceOrderRequest['card_token']
 export type OrderLine = Checkout['OrderLine']
 export type Order = Checkout['Order']
 export type PlacedOrder = Checkout['PlacedOrder']
+/** The order with what happened to it, oldest first (never staff notes or names). */
+export type OrderWithTimeline = Checkout['OrderPage']
+export type TimelineEntry = Checkout['ShopperEntry']
 
 /** Lines of a 409 problem: insufficient_stock / out_of_stock, or price_changed. */
 export type StockProblemLine = Checkout['ShortLine']
