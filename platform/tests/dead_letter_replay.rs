@@ -8,15 +8,12 @@ use std::time::Duration;
 use async_nats::{HeaderMap, jetstream};
 use futures::StreamExt as _;
 use platform::{
-    consumer::{
-        ConsumerSpec, HEADER_ORIGINAL_SEQUENCE, HEADER_ORIGINAL_STREAM, HEADER_ORIGINAL_SUBJECT,
-        HEADER_REASON, dead_letter, ensure_consumer, replay::DeadLetters,
-    },
+    consumer::{ConsumerSpec, HEADER_REASON, dead_letter, ensure_consumer, replay::DeadLetters},
     contracts::{
         admin::AdminReply,
         dead_letters::{DeadLetterPage, ListDeadLetters},
     },
-    testing::{NatsServer, stream_messages_on},
+    testing::{NatsServer, publish_dead_letter, stream_messages_on},
 };
 
 const ORDER_SUBJECT: &str = "orders.SH-RPLY0001.created";
@@ -93,22 +90,14 @@ async fn order_event_dead_lettered(setup: &Setup) -> jetstream::consumer::PullCo
 
 /// A dead letter of a catalog event, as the search indexer writes one.
 async fn catalog_event_dead_lettered(setup: &Setup, payload: &[u8]) -> u64 {
-    let mut headers = HeaderMap::new();
-    headers.insert(HEADER_ORIGINAL_SUBJECT, "catalog.product.BB-1.upserted");
-    headers.insert(HEADER_ORIGINAL_STREAM, "CATALOG");
-    headers.insert(HEADER_ORIGINAL_SEQUENCE, "4");
-    headers.insert(HEADER_REASON, "unknown version");
-    jetstream::new(setup.ops.clone())
-        .publish_with_headers(
-            "deadletter.search-indexer.catalog.product.BB-1.upserted",
-            headers,
-            payload.to_vec().into(),
-        )
-        .await
-        .unwrap()
-        .await
-        .unwrap()
-        .sequence
+    publish_dead_letter(
+        &jetstream::new(setup.ops.clone()),
+        "search-indexer",
+        ("CATALOG", "catalog.product.BB-1.upserted", 4),
+        payload.to_vec(),
+        "unknown version",
+    )
+    .await
 }
 
 async fn page(dead_letters: &DeadLetters, request: ListDeadLetters) -> DeadLetterPage {

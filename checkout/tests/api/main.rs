@@ -5,6 +5,7 @@ mod helpers;
 
 mod carts;
 mod concurrency;
+mod dead_letters;
 mod failures;
 mod http_limits;
 mod one_cart;
