@@ -1,6 +1,7 @@
 //! The typed client of the catalog's admin endpoints (`rpc.catalog.admin.*`): every read and write of the
 //! catalog pages goes through [`CatalogClient::call`]. The admin's NATS user may publish only to those
-//! subjects (infra/nats-server.conf).
+//! subjects and to checkout's dead-letter endpoints (`rpc.checkout.admin.deadletters.*`, infra/nats-server.conf),
+//! which the dead-letters page calls with the same client: a call is a subject and a body, whoever answers.
 //!
 //! A reply is an [`AdminReply`]: `Ok`, or a refusal the page shows (invalid fields next to their inputs, a
 //! conflict, not found). When the catalog cannot answer (down, slow, its database failing) the call is an
@@ -42,7 +43,7 @@ impl CatalogClient {
             .await
             .map_err(|err| match err {
                 err if err.is_unavailable() => {
-                    tracing::warn!(error = %err, subject, "the catalog did not answer");
+                    tracing::warn!(error = %err, subject, "the service did not answer");
                     AdminError::Unavailable
                 }
                 RpcError::Service { code, status } => AdminError::Internal(anyhow::anyhow!(

@@ -60,6 +60,12 @@ pub async fn start(runtime: &mut Runtime, config: config::Config) -> anyhow::Res
     rpc::start(runtime, &config, stock).await?;
     admin::categories::endpoints(runtime).await?;
     admin::stock::endpoints(runtime).await?;
+    // The dead letters of catalog events: the catalog publishes `catalog.>`, so it is the one that replays them.
+    platform::consumer::replay::serve_endpoints(
+        runtime,
+        platform::contracts::dead_letters::CATALOG,
+    )
+    .await?;
     let images = images::Images::connect(runtime.db.clone(), &config.images).await?;
     let bucket = images.bucket().clone();
     images::endpoints::start(runtime, images).await?;

@@ -7,6 +7,7 @@ pub mod carts;
 pub mod catalog;
 pub mod config;
 pub mod db;
+pub mod dead_letters;
 pub mod domain;
 pub mod http;
 pub mod orders;
@@ -60,6 +61,7 @@ pub async fn start(runtime: &mut Runtime, config: config::Config) -> anyhow::Res
     };
     runtime.spawn(reconciler::run(checkout.clone(), runtime.shutdown.clone()));
     rpc::start(runtime, checkout.clone()).await?;
+    dead_letters::start(runtime).await?;
     Ok(http::router(checkout, &runtime.config.trusted_proxies))
 }
 

@@ -15,6 +15,7 @@ pub mod categories;
 pub mod cookies;
 pub mod csrf;
 pub mod dashboard;
+pub mod dead_letters;
 pub mod error;
 pub mod extract;
 pub mod layers;
@@ -90,6 +91,7 @@ pub fn router(state: AppState) -> Router {
         .merge(audit::router())
         .merge(categories::router())
         .merge(stock::router())
+        .merge(dead_letters::router())
         .merge(products::router())
         .merge(static_files::router())
         .fallback(layers::not_found)

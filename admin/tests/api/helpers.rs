@@ -93,6 +93,11 @@ impl TestApp {
         self.service.database.url()
     }
 
+    /// A client of the test's nats-server as `ops`, to put on it what a test needs (dead letters, say).
+    pub(crate) async fn ops(&self) -> async_nats::Client {
+        self._nats.ops().await
+    }
+
     /// A staff member with [`PASSWORD`], as `admin create-user` makes one.
     pub(crate) async fn staff_member(&self, email: &str, role: Role) -> u64 {
         admin::staff::create(

@@ -8,6 +8,7 @@ mod catalog_client;
 mod catalog_shop;
 mod categories;
 mod csrf;
+mod dead_letters;
 mod products;
 mod roles;
 mod sessions;

@@ -4,6 +4,7 @@ mod admin_support;
 mod helpers;
 
 mod admin_categories;
+mod admin_dead_letters;
 mod admin_explain;
 mod admin_import;
 mod admin_listing;

@@ -7,6 +7,7 @@ mod admin_explain;
 mod admin_orders;
 mod carts;
 mod concurrency;
+mod dead_letters;
 mod failures;
 mod http_limits;
 mod one_cart;

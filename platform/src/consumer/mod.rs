@@ -7,10 +7,11 @@
 //! and hands it to a [`ConsumerLoop`], which pulls, keeps messages alive while they are worked on, settles
 //! each as its [`Handler`] or [`BatchHandler`] decides, and dead-letters what can never succeed
 //! ([`dead_letter`], [`collect_max_deliveries`]). Operators see and replay dead letters with the `nats` CLI
-//! (README, "Dead letters").
+//! (README, "Dead letters"), staff in the web admin, through the producer of the events ([`replay`]).
 
 pub mod dead_letters;
 pub mod event_loop;
+pub mod replay;
 
 use std::time::Duration;
 

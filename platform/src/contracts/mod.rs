@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod catalog;
 pub mod catalog_admin;
+pub mod dead_letters;
 pub mod mailer;
 pub mod orders;
 pub mod orders_admin;

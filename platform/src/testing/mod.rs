@@ -43,7 +43,7 @@ pub use nats::{NATS_USERS, NatsServer, ServerErrors, nats_config_file, nats_pass
 pub use servers::{MotoServer, TcpPlug, free_port, wait_for_port};
 pub use services::{TestService, spawn_service, spawn_service_with, test_config};
 pub use streams::{
-    ensure_event_streams, events_on, last_message, publish_event, publish_raw,
+    ensure_event_streams, events_on, last_message, publish_dead_letter, publish_event, publish_raw,
     pull_as_another_replica, stream_messages, stream_messages_on, wait_for_durable,
 };
 pub use waiting::{PATIENCE, eventually, eventually_within};

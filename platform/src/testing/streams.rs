@@ -184,3 +184,37 @@ pub async fn last_message(
         Err(err) => panic!("reading the last message on {subject}: {err}"),
     }
 }
+
+/// Writes a dead letter as consumer `consumer` would after giving up on `payload`, first published on
+/// `original_subject` of `original_stream` at `original_sequence`, and returns its sequence in `DEADLETTER`
+/// (which must exist: [`ensure_event_streams`]). `jetstream` must be allowed to publish there (`ops`).
+pub async fn publish_dead_letter(
+    jetstream: &async_nats::jetstream::Context,
+    consumer: &str,
+    (original_stream, original_subject, original_sequence): (&str, &str, u64),
+    payload: Vec<u8>,
+    reason: &str,
+) -> u64 {
+    use crate::consumer::{
+        HEADER_ORIGINAL_SEQUENCE, HEADER_ORIGINAL_STREAM, HEADER_ORIGINAL_SUBJECT, HEADER_REASON,
+    };
+    let mut headers = async_nats::HeaderMap::new();
+    headers.insert(HEADER_ORIGINAL_SUBJECT, original_subject);
+    headers.insert(HEADER_ORIGINAL_STREAM, original_stream);
+    headers.insert(
+        HEADER_ORIGINAL_SEQUENCE,
+        original_sequence.to_string().as_str(),
+    );
+    headers.insert(HEADER_REASON, reason);
+    jetstream
+        .publish_with_headers(
+            format!("deadletter.{consumer}.{original_subject}"),
+            headers,
+            payload.into(),
+        )
+        .await
+        .expect("publish a dead letter")
+        .await
+        .expect("dead letter ack")
+        .sequence
+}
