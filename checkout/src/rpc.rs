@@ -1,6 +1,6 @@
 //! Checkout's NATS service endpoints, for the admin and operators: `rpc.checkout.transition` moves an order
 //! through its life cycle (illegal moves are refused with a reason, never applied; every field is checked
-//! before the database sees it), and `rpc.checkout.counts` counts orders by state and what the reconciler
+//! before the database sees it; `refunded` only through a refund, which records the money), and `rpc.checkout.counts` counts orders by state and what the reconciler
 //! still has to finish (read-only). The web admin's endpoints (`rpc.checkout.admin.*`) are added by
 //! [`crate::admin::start`].
 
@@ -105,6 +105,15 @@ async fn move_order(
             ),
         ));
     };
+    if to == OrderState::Refunded {
+        // A refund moves money: only the admin's refund records it (a payment row, the refunded amounts, the
+        // OrderRefunded event). Moving the state alone would say "refunded" with nothing given back.
+        return Ok(rejected(
+            TransitionRejection::IllegalTransition,
+            "to: an order becomes refunded by refunding it (rpc.checkout.admin.orders.action, action refund), \
+             which records the money",
+        ));
+    }
     let reason = request
         .reason
         .as_deref()

@@ -422,16 +422,19 @@ async fn the_monitor_user_sees_streams_consumers_and_services_but_no_message() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn the_admins_user_may_call_only_the_catalogs_and_checkouts_admin_endpoints() {
+async fn the_admins_user_may_call_only_the_services_admin_endpoints() {
     let nats = NatsServer::start();
     let ops = nats.ops().await;
     platform::testing::ensure_event_streams(&ops).await;
     let (admin, mut refused) = nats.connect_watching("admin").await;
 
-    // Its own subjects get through to the server: with no catalog or checkout running, nobody answers.
+    // Its own subjects get through to the server: with no catalog, checkout or mailer running, nobody answers.
     for subject in [
         "rpc.catalog.admin.products.list",
+        "rpc.catalog.admin.deadletters.list",
         "rpc.checkout.admin.orders.list",
+        "rpc.checkout.admin.deadletters.list",
+        "rpc.mailer.admin.emails.list",
     ] {
         let answer = call::<_, Value>(&admin, subject, &json!({}), Duration::from_secs(2)).await;
         assert!(
@@ -440,8 +443,15 @@ async fn the_admins_user_may_call_only_the_catalogs_and_checkouts_admin_endpoint
         );
     }
 
-    // Not the stock endpoints checkout uses, nor checkout's, nor an event, nor a stream.
-    for subject in [RESERVE, QUOTE, TRANSITION, "rpc.search.rebuild"] {
+    // Not the stock endpoints checkout uses, nor checkout's or the mailer's operator ones, nor an event, nor a
+    // stream.
+    for subject in [
+        RESERVE,
+        QUOTE,
+        TRANSITION,
+        "rpc.search.rebuild",
+        "rpc.mailer.counts",
+    ] {
         let answer = call::<_, Value>(&admin, subject, &json!({}), REFUSED_WITHIN).await;
         assert!(answer.is_err(), "{subject}: {answer:?}");
         refused
@@ -471,6 +481,11 @@ async fn the_admins_user_may_call_only_the_catalogs_and_checkouts_admin_endpoint
     refused
         .expect(r#"Permissions Violation for Publish to "$JS.API.STREAM.INFO.ORDERS""#)
         .await;
+    // Dead letters only through their producers: never the stream itself.
+    assert!(jetstream_of(&admin).get_stream("DEADLETTER").await.is_err());
+    refused
+        .expect(r#"Permissions Violation for Publish to "$JS.API.STREAM.INFO.DEADLETTER""#)
+        .await;
     assert_eq!(stream_messages(&ops, "ORDERS").await, 0);
     assert_eq!(stream_messages(&ops, "CATALOG").await, 0);
 
@@ -483,6 +498,7 @@ async fn the_admins_user_may_call_only_the_catalogs_and_checkouts_admin_endpoint
         "_INBOX_catalog.>",
         "rpc.catalog.admin.products.save",
         "rpc.checkout.admin.orders.action",
+        "rpc.mailer.admin.emails.resend",
     ] {
         let _ = admin.subscribe(subject).await.unwrap();
         refused
