@@ -448,6 +448,45 @@ async fn take_for_resend(
     Ok(Ok((attempt, outgoing, mail)))
 }
 
+/// Every minute, operators' resends interrupted by a crash (left `sending` longer than `stale_after`) become
+/// `uncertain`: they may have been sent, so only an operator sends them again.
+pub async fn sweep_interrupted_resends(
+    pool: sqlx::MySqlPool,
+    stale_after: std::time::Duration,
+    shutdown: tokio_util::sync::CancellationToken,
+) {
+    loop {
+        if let Err(err) = sweep_once(&pool, stale_after).await {
+            tracing::warn!(error = %err, "cannot look for interrupted resends");
+        }
+        tokio::select! {
+            () = shutdown.cancelled() => return,
+            () = tokio::time::sleep(std::time::Duration::from_secs(60)) => {}
+        }
+    }
+}
+
+/// One look for interrupted resends: marks them `uncertain`; how many there were.
+pub async fn sweep_once(
+    pool: &sqlx::MySqlPool,
+    stale_after: std::time::Duration,
+) -> Result<usize, sqlx::Error> {
+    let mut marked = 0;
+    for (id, attempts) in email_log::interrupted_resends(pool, stale_after).await? {
+        if email_log::mark_uncertain(pool, id, attempts).await? {
+            marked += 1;
+            metrics::counter!("mailer_emails_uncertain_total").increment(1);
+            tracing::warn!(
+                email_log_id = id,
+                attempt = attempts,
+                "OPERATOR: a resend was interrupted (the mailer stopped while sending); the email is \
+                 uncertain: check the provider, then send it again from the admin"
+            );
+        }
+    }
+    Ok(marked)
+}
+
 fn log_resend(actor: &Actor, id: u64, attempt: u32, mail: &Mail) {
     tracing::info!(
         email_log_id = id,

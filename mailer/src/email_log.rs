@@ -330,6 +330,25 @@ pub async fn mark_uncertain(pool: &MySqlPool, id: u64, attempts: u32) -> Result<
     Ok(updated.rows_affected() >= 1)
 }
 
+/// Emails left `sending` by an operator's resend that started more than `older_than` ago, with their attempt
+/// numbers: the process sending them stopped (no JetStream message will come back for a resend), so they are
+/// [`mark_uncertain`]ed — they may have been sent — and the operator decides again.
+pub async fn interrupted_resends(
+    pool: &MySqlPool,
+    older_than: std::time::Duration,
+) -> Result<Vec<(u64, u32)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT e.id, e.attempts FROM email_log e \
+         JOIN email_attempts a ON a.email_id = e.id AND a.attempt = e.attempts \
+         WHERE e.state = 'sending' AND a.requested_by_staff_id IS NOT NULL \
+           AND a.started_at < NOW(6) - INTERVAL ? MICROSECOND \
+         LIMIT 100",
+    )
+    .bind(u64::try_from(older_than.as_micros()).unwrap_or(u64::MAX))
+    .fetch_all(pool)
+    .await
+}
+
 /// The provider accepted the email: `sent` with its message id, in one statement. Whatever else happened to
 /// the row meanwhile, this is the truth.
 pub async fn mark_sent(

@@ -143,9 +143,16 @@ pub async fn start_with_transport(
     // ORDERS is checkout's to create, and checkout may start after the mailer: the loop waits for it.
     let consumer = runtime.consumer(worker::consumer_spec(&config));
     let concurrency = config.concurrency;
+    let ack_wait = config.ack_wait;
     let worker = Worker::new(runtime.db.clone(), templates, transport, config);
-    // Operators' resends go through the worker's transport and send rate.
+    // Operators' resends go through the worker's transport and send rate; one a crash interrupted becomes
+    // uncertain once it has been `sending` for twice the time a consumer's send may take.
     admin::endpoints(runtime, worker.clone()).await?;
+    runtime.spawn(admin::sweep_interrupted_resends(
+        runtime.db.clone(),
+        ack_wait * 2,
+        runtime.shutdown.clone(),
+    ));
     runtime.spawn(consumer.each(concurrency, worker));
     Ok(router())
 }

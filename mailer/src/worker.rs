@@ -33,8 +33,8 @@
 //!   redelivery marks the row `uncertain`, logs an error for an operator, and acks. The same happens when a
 //!   send times out after the request may have reached SES. That is how "no email is ever sent twice" is
 //!   kept: at the price of, rarely, an email an operator must check by hand (in the SES console or logs, by
-//!   recipient and time) and resend if it never left (set the row to `failed` and replay the event: a new
-//!   delivery of a `failed` email is sent again).
+//!   recipient and time) and, if it never left, send it again from the admin's email page (an explicit,
+//!   audited resend: `rpc.mailer.admin.emails.resend`).
 //!
 //! Either decision is written only if the row is still as the redelivery found it (`sending`, same attempt
 //! count), so of two redeliveries of one abandoned email only one acts on it; the other claims again.
@@ -302,8 +302,8 @@ impl Worker {
                         event = %event_id,
                         order = %number,
                         "OPERATOR: no answer from the provider after the email may have reached it; it is not sent \
-                         again. Check the provider for it and, if it never left, set its email_log row to `failed` \
-                         and replay the event"
+                         again. Check the provider for it and, if it never left, send it again from the admin's \
+                         email page"
                     );
                     return Ok(Settle::Ack);
                 }
@@ -380,8 +380,8 @@ impl Worker {
                     order = %email.order_number,
                     attempts,
                     "OPERATOR: an email was left `sending` by a handler that stopped; it may have been sent and \
-                     is not sent again. Check the provider for it and, if it never left, set its email_log row \
-                     to `failed` and replay the event"
+                     is not sent again. Check the provider for it and, if it never left, send it again from the \
+                     admin's email page"
                 );
                 Ok(Recovered::Settled(Settle::Ack))
             }

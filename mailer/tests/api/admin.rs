@@ -344,3 +344,66 @@ async fn a_failed_email_is_resent_once_however_often_the_command_comes_and_a_sen
     assert_eq!(moto_emails(&mailer.http, &moto.url()).await.len(), 1);
     mailer.stop().await;
 }
+
+/// A resend the mailer was killed in the middle of has no JetStream message to come back: the sweep makes it
+/// `uncertain` once it has been `sending` too long (it may have been sent), and leaves a recent one alone.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_resend_interrupted_by_a_crash_becomes_uncertain_not_sending_for_ever() {
+    let mailer = spawn_mailer(Via::Files, test_config()).await;
+    mailer
+        .publish(&Envelope::new("checkout", order_created()))
+        .await;
+    mailer.wait_for_state("sent", 1).await;
+    let pool = &mailer.service.pool;
+    let id: u64 = sqlx::query_scalar("SELECT id FROM email_log")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    // As an operator's resend leaves it when the process dies while sending (attempt 2, by staff 7).
+    let interrupt = |started_ago_secs: u64| async move {
+        sqlx::query("UPDATE email_log SET state = 'sending', attempts = 2 WHERE id = ?")
+            .bind(id)
+            .execute(pool)
+            .await
+            .unwrap();
+        sqlx::query(
+            "REPLACE INTO email_attempts (email_id, attempt, transport, requested_by_staff_id, \
+             requested_by_email, started_at) VALUES (?, 2, 'files', 7, 'ann@shop.test', \
+             NOW(6) - INTERVAL ? SECOND)",
+        )
+        .bind(id)
+        .bind(started_ago_secs)
+        .execute(pool)
+        .await
+        .unwrap();
+    };
+    let stale_after = Duration::from_secs(60);
+
+    interrupt(5).await;
+    assert_eq!(
+        mailer::admin::sweep_once(pool, stale_after).await.unwrap(),
+        0,
+        "still in its time"
+    );
+    interrupt(600).await;
+    assert_eq!(
+        mailer::admin::sweep_once(pool, stale_after).await.unwrap(),
+        1
+    );
+    let (state, outcome): (String, String) = sqlx::query_as(
+        "SELECT e.state, a.outcome FROM email_log e JOIN email_attempts a \
+         ON a.email_id = e.id AND a.attempt = e.attempts WHERE e.id = ?",
+    )
+    .bind(id)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        (state.as_str(), outcome.as_str()),
+        ("uncertain", "uncertain")
+    );
+    assert_eq!(
+        mailer::admin::sweep_once(pool, stale_after).await.unwrap(),
+        0
+    );
+}
