@@ -17,7 +17,9 @@ pub mod csrf;
 pub mod dashboard;
 pub mod error;
 pub mod extract;
+pub(crate) mod forms;
 pub mod layers;
+pub(crate) mod listing;
 pub mod login;
 pub mod products;
 pub mod render;
@@ -32,14 +34,18 @@ use axum::{Router, middleware};
 use platform::{config::CommonConfig, rate_limit::TrustedProxies};
 use sqlx::MySqlPool;
 
-use crate::{catalog::CatalogClient, config::Config, sessions::Sessions, throttle::Throttle};
+use crate::{config::Config, services::ServiceClient, sessions::Sessions, throttle::Throttle};
 
 /// What every handler may use.
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub db: MySqlPool,
-    /// The catalog's admin endpoints.
-    pub catalog: CatalogClient,
+    /// The catalog's admin endpoints (`rpc.catalog.admin.*`).
+    pub catalog: ServiceClient,
+    /// Checkout's admin endpoints (`rpc.checkout.admin.*`): orders.
+    pub checkout: ServiceClient,
+    /// The mailer's admin endpoints (`rpc.mailer.admin.*`): the email log.
+    pub mailer: ServiceClient,
     pub sessions: Sessions,
     pub throttle: Throttle,
     pub proxies: TrustedProxies,
@@ -67,7 +73,9 @@ impl AppState {
             .context("loading the admin's templates (ADMIN_ASSETS_DIR)")?;
         Ok(Self {
             uploads: crate::uploads::Uploads::new(config.images.clone()),
-            catalog: CatalogClient::new(nats, config.catalog_timeout),
+            catalog: ServiceClient::new(nats.clone(), "catalog", config.service_timeout),
+            checkout: ServiceClient::new(nats.clone(), "checkout", config.service_timeout),
+            mailer: ServiceClient::new(nats, "mailer", config.service_timeout),
             sessions: Sessions::new(db.clone(), config.sessions),
             throttle: Throttle::new(db.clone(), config.throttle),
             db,

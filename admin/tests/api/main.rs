@@ -4,12 +4,12 @@
 mod helpers;
 
 mod audit_log;
-mod catalog_client;
 mod catalog_shop;
 mod categories;
 mod csrf;
 mod products;
 mod roles;
+mod service_client;
 mod sessions;
 mod sign_in;
 mod stock;

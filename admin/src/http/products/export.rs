@@ -17,8 +17,8 @@ use platform::contracts::{
 
 use super::{ListState, Pairs};
 use crate::{
-    catalog::CatalogClient,
     http::{AppState, error::AdminError, extract::RequireViewer},
+    services::ServiceClient,
 };
 
 const HEADER: [&str; 12] = [
@@ -80,7 +80,7 @@ fn lines(rows: &[ProductRow], header: bool) -> Bytes {
     Bytes::from(writer.into_inner().unwrap_or_default())
 }
 
-async fn page(catalog: &CatalogClient, request: &ListProducts) -> Result<ProductPage, AdminError> {
+async fn page(catalog: &ServiceClient, request: &ListProducts) -> Result<ProductPage, AdminError> {
     match catalog.call(PRODUCTS_LIST, request).await? {
         AdminReply::Ok(page) => Ok(page),
         AdminReply::Invalid { errors } => Err(AdminError::BadRequest(format!(
