@@ -40,6 +40,11 @@ pub(crate) fn detail_of(errors: &[platform::contracts::admin::FieldError]) -> St
         .join("; ")
 }
 
+/// A snake_case contract value from a query parameter; `None` for anything else.
+pub(crate) fn parse_enum<T: serde::de::DeserializeOwned>(value: &str) -> Option<T> {
+    serde_json::from_value(serde_json::Value::String(value.to_owned())).ok()
+}
+
 /// Form fields from name/value literals, for the tests.
 #[cfg(test)]
 pub(crate) fn pairs(items: &[(&str, &str)]) -> Pairs {

@@ -14,6 +14,7 @@ pub mod audit;
 pub mod categories;
 pub mod cookies;
 pub mod csrf;
+pub(crate) mod csv_export;
 pub mod dashboard;
 pub mod error;
 pub mod extract;

@@ -13,9 +13,10 @@ use platform::contracts::{
         products::MAX_BULK,
     },
 };
-use serde::{Serialize, de::DeserializeOwned};
+use serde::Serialize;
 
 use super::{Pairs, category_options, field};
+use crate::http::forms::parse_enum;
 use crate::{
     http::{
         AppState,
@@ -33,11 +34,6 @@ pub(super) const VIEWS_PAGE: &str = "products";
 pub(super) const LIST_PATH: &str = "/admin/products";
 /// Rows per page of the list.
 const PAGE_ROWS: u32 = 50;
-
-/// A snake_case contract value from a query parameter; anything else is its default.
-fn parse_enum<T: DeserializeOwned>(value: &str) -> Option<T> {
-    serde_json::from_value(serde_json::Value::String(value.to_owned())).ok()
-}
 
 /// What the list shows, all of it from the URL: the filters and sort, the page's cursor and the cursors of
 /// the pages before it (so "Previous" is a link too).
