@@ -16,12 +16,14 @@ pub mod cookies;
 pub mod csrf;
 pub(crate) mod csv_export;
 pub mod dashboard;
+pub mod emails;
 pub mod error;
 pub mod extract;
 pub(crate) mod forms;
 pub mod layers;
 pub(crate) mod listing;
 pub mod login;
+pub mod orders;
 pub mod products;
 pub mod render;
 pub mod staff;
@@ -100,6 +102,8 @@ pub fn router(state: AppState) -> Router {
         .merge(categories::router())
         .merge(stock::router())
         .merge(products::router())
+        .merge(orders::router())
+        .merge(emails::router())
         .merge(static_files::router())
         .fallback(layers::not_found)
         .layer(middleware::from_fn_with_state(state.clone(), csrf::guard))

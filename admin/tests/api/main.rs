@@ -2,11 +2,13 @@
 //! and a private nats-server, driven through HTTP by a cookie-keeping client as a browser would.
 
 mod helpers;
+mod order_shop;
 
 mod audit_log;
 mod catalog_shop;
 mod categories;
 mod csrf;
+mod orders;
 mod products;
 mod roles;
 mod service_client;
