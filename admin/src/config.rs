@@ -19,8 +19,9 @@ pub struct Config {
     /// `ADMIN_ASSETS_DIR` (default this crate's directory): where `templates/` and `static/` are read from at
     /// start.
     pub assets_dir: PathBuf,
-    /// `ADMIN_CATALOG_TIMEOUT_MS` (default 5000): the most a call to the catalog's admin endpoints may take.
-    pub catalog_timeout: Duration,
+    /// `ADMIN_SERVICE_TIMEOUT_MS` (default 5000): the most a call to a service's admin endpoints (the
+    /// catalog's, checkout's, the mailer's) may take.
+    pub service_timeout: Duration,
     /// How failed logins are throttled (fixed: the rules are in `platform::login_throttle`).
     pub throttle: Policy,
     /// How often expired sessions and quiet throttle counters are deleted.
@@ -71,7 +72,7 @@ impl Config {
                 "ADMIN_ASSETS_DIR",
                 PathBuf::from(env!("CARGO_MANIFEST_DIR")),
             )?,
-            catalog_timeout: Duration::from_millis(var("ADMIN_CATALOG_TIMEOUT_MS", 5_000)?),
+            service_timeout: Duration::from_millis(var("ADMIN_SERVICE_TIMEOUT_MS", 5_000)?),
             throttle: Policy::default(),
             purge_every: platform::retention::PURGE_EVERY,
             images: platform::s3::BucketConfig {
@@ -88,7 +89,7 @@ impl Config {
             public_origin: public_origin.trim_end_matches('/').to_owned(),
             sessions: SessionTimeouts::default(),
             assets_dir: PathBuf::from(env!("CARGO_MANIFEST_DIR")),
-            catalog_timeout: Duration::from_secs(5),
+            service_timeout: Duration::from_secs(5),
             throttle: Policy::default(),
             purge_every: platform::retention::PURGE_EVERY,
             // Nowhere: the tests that upload photos point it at their own moto.

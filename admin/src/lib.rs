@@ -1,7 +1,7 @@
 //! The web admin: the server-rendered pages shop staff use (axum, tera templates on disk, htmx), with its own
 //! schema for what only the admin knows: staff accounts, their sessions, login throttling, the audit log and
 //! saved views. It never reads another service's schema: the shop's data is read and changed over NATS
-//! request/reply on the owning service's `rpc.<service>.admin.*` endpoints ([`catalog`]).
+//! request/reply on the owning service's `rpc.<service>.admin.*` endpoints ([`services`]).
 //!
 //! Security, in the order a request meets it (see [`http`]): security headers on every response; the
 //! session from the `__Host-admin_session` cookie ([`sessions`]); the CSRF check of every state-changing
@@ -10,12 +10,12 @@
 //! ([`throttle`], rules in [`platform::login_throttle`]), a TOTP second factor optional ([`totp`]).
 
 pub mod audit;
-pub mod catalog;
 pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod http;
 pub mod saved_views;
+pub mod services;
 pub mod sessions;
 pub mod staff;
 pub mod throttle;

@@ -37,7 +37,7 @@ use super::{
 };
 use crate::{
     audit::{self, Entry, Outcome},
-    catalog::command,
+    services::command,
 };
 
 pub fn router() -> Router<AppState> {

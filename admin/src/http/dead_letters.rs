@@ -33,11 +33,23 @@ use super::{
 };
 use crate::{
     audit::{self, Entry, Outcome},
-    catalog::command,
+    services::command,
 };
 
 /// The services whose events can be dead-lettered, in the order the page shows them.
 const SERVICES: [DeadLetterEndpoints; 2] = [CHECKOUT, CATALOG];
+
+/// The client of the service that answers `endpoints`: each producer serves the dead letters of its events.
+fn client<'a>(
+    state: &'a AppState,
+    endpoints: &DeadLetterEndpoints,
+) -> &'a crate::services::ServiceClient {
+    if endpoints.service == CATALOG.service {
+        &state.catalog
+    } else {
+        &state.checkout
+    }
+}
 /// Dead letters per service and page.
 const PAGE: u32 = 50;
 
@@ -112,8 +124,7 @@ async fn list(
             after,
             limit: Some(PAGE),
         };
-        let reply = state
-            .catalog
+        let reply = client(&state, &endpoints)
             .call::<_, DeadLetterPage>(endpoints.list, &request)
             .await;
         let mut part = Part {
@@ -182,8 +193,7 @@ async fn detail(
     Path((service, sequence)): Path<(String, u64)>,
 ) -> Result<Response, AdminError> {
     let endpoints = endpoints(&service)?;
-    let letter = match state
-        .catalog
+    let letter = match client(&state, &endpoints)
         .call::<_, DeadLetter>(endpoints.get, &GetDeadLetter { sequence })
         .await?
     {
@@ -332,8 +342,7 @@ async fn replay(
     Form(form): Form<ActionForm>,
 ) -> Result<Response, AdminError> {
     let action = action("deadletter.replay", "replayed", &service, sequence, &form)?;
-    let reply = state
-        .catalog
+    let reply = client(&state, &action.endpoints)
         .call::<_, DeadLetterReplayed>(
             action.endpoints.replay,
             &command(&session, action.key, ReplayDeadLetter { sequence }),
@@ -361,8 +370,7 @@ async fn discard(
     Form(form): Form<ActionForm>,
 ) -> Result<Response, AdminError> {
     let action = action("deadletter.discard", "discarded", &service, sequence, &form)?;
-    let reply = state
-        .catalog
+    let reply = client(&state, &action.endpoints)
         .call::<_, DeadLetterDiscarded>(
             action.endpoints.discard,
             &command(&session, action.key, DiscardDeadLetter { sequence }),

@@ -14,12 +14,17 @@ pub mod audit;
 pub mod categories;
 pub mod cookies;
 pub mod csrf;
+pub(crate) mod csv_export;
 pub mod dashboard;
 pub mod dead_letters;
+pub mod emails;
 pub mod error;
 pub mod extract;
+pub(crate) mod forms;
 pub mod layers;
+pub(crate) mod listing;
 pub mod login;
+pub mod orders;
 pub mod products;
 pub mod render;
 pub mod staff;
@@ -33,14 +38,18 @@ use axum::{Router, middleware};
 use platform::{config::CommonConfig, rate_limit::TrustedProxies};
 use sqlx::MySqlPool;
 
-use crate::{catalog::CatalogClient, config::Config, sessions::Sessions, throttle::Throttle};
+use crate::{config::Config, services::ServiceClient, sessions::Sessions, throttle::Throttle};
 
 /// What every handler may use.
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub db: MySqlPool,
-    /// The catalog's admin endpoints.
-    pub catalog: CatalogClient,
+    /// The catalog's admin endpoints (`rpc.catalog.admin.*`).
+    pub catalog: ServiceClient,
+    /// Checkout's admin endpoints (`rpc.checkout.admin.*`): orders.
+    pub checkout: ServiceClient,
+    /// The mailer's admin endpoints (`rpc.mailer.admin.*`): the email log.
+    pub mailer: ServiceClient,
     pub sessions: Sessions,
     pub throttle: Throttle,
     pub proxies: TrustedProxies,
@@ -68,7 +77,9 @@ impl AppState {
             .context("loading the admin's templates (ADMIN_ASSETS_DIR)")?;
         Ok(Self {
             uploads: crate::uploads::Uploads::new(config.images.clone()),
-            catalog: CatalogClient::new(nats, config.catalog_timeout),
+            catalog: ServiceClient::new(nats.clone(), "catalog", config.service_timeout),
+            checkout: ServiceClient::new(nats.clone(), "checkout", config.service_timeout),
+            mailer: ServiceClient::new(nats, "mailer", config.service_timeout),
             sessions: Sessions::new(db.clone(), config.sessions),
             throttle: Throttle::new(db.clone(), config.throttle),
             db,
@@ -93,6 +104,8 @@ pub fn router(state: AppState) -> Router {
         .merge(stock::router())
         .merge(dead_letters::router())
         .merge(products::router())
+        .merge(orders::router())
+        .merge(emails::router())
         .merge(static_files::router())
         .fallback(layers::not_found)
         .layer(middleware::from_fn_with_state(state.clone(), csrf::guard))

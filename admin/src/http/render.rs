@@ -62,7 +62,7 @@ pub struct Page {
 
 impl Page {
     /// `template` (a path under `templates/`), titled `title`, highlighting nav entry `nav` (`dashboard`,
-    /// `products`, `categories`, `stock`, `dead_letters`, `audit`, `staff`,
+    /// `products`, `categories`, `stock`, `orders`, `emails`, `dead_letters`, `audit`, `staff`,
     /// `account`).
     pub fn new(template: &'static str, title: &str, nav: &str) -> Self {
         let mut context = Context::new();

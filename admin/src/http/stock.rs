@@ -41,7 +41,7 @@ use super::{
 };
 use crate::{
     audit::{self, Entry, Outcome},
-    catalog::command,
+    services::command,
 };
 
 /// Rows of the low-stock list per page.

@@ -2,15 +2,17 @@
 //! and a private nats-server, driven through HTTP by a cookie-keeping client as a browser would.
 
 mod helpers;
+mod order_shop;
 
 mod audit_log;
-mod catalog_client;
 mod catalog_shop;
 mod categories;
 mod csrf;
 mod dead_letters;
+mod orders;
 mod products;
 mod roles;
+mod service_client;
 mod sessions;
 mod sign_in;
 mod stock;

@@ -16,7 +16,6 @@ use super::{
 };
 use crate::{
     audit::{self, Entry},
-    catalog::command,
     http::{
         AppState,
         error::AdminError,
@@ -24,6 +23,7 @@ use crate::{
         layers::redirect_with_flash,
         render::Page,
     },
+    services::command,
 };
 
 /// Where to go back to after a bulk action: a list URL, never elsewhere.

@@ -30,7 +30,6 @@ use super::{
 };
 use crate::{
     audit::{self, Entry},
-    catalog::command,
     http::{
         AppState,
         error::AdminError,
@@ -38,6 +37,7 @@ use crate::{
         layers::redirect_with_flash,
         render::Page,
     },
+    services::command,
 };
 
 /// One variant row as the form shows it.

@@ -19,13 +19,13 @@ use uuid::Uuid;
 use super::{Pairs, audit_refused, detail_of, field, form, idempotency_key, write};
 use crate::{
     audit::{self, Entry},
-    catalog::command,
     http::{
         AppState,
         error::AdminError,
         extract::{CurrentSession, Flash, RequireStaff},
         layers::redirect_with_flash,
     },
+    services::command,
     uploads::{PhotoReader, UploadError},
 };
 

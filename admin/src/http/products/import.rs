@@ -19,7 +19,6 @@ use uuid::Uuid;
 use super::{Pairs, audit_refused, detail_of, field, idempotency_key, write};
 use crate::{
     audit::{self, Entry},
-    catalog::command,
     http::{
         AppState,
         error::AdminError,
@@ -27,6 +26,7 @@ use crate::{
         layers::redirect_with_flash,
         render::Page,
     },
+    services::command,
 };
 
 fn import_page(report: Option<&ImportReport>, errors: &[FieldError], csv: &str) -> Page {

@@ -23,8 +23,10 @@ use platform::contracts::{
     },
 };
 use serde::{Serialize, de::DeserializeOwned};
-use uuid::Uuid;
 
+#[cfg(test)]
+pub(crate) use super::forms::pairs;
+pub(crate) use super::forms::{Pairs, detail_of, field, fields, idempotency_key};
 pub(crate) use list::ListState;
 
 use super::{AppState, error::AdminError, extract::CurrentSession};
@@ -57,43 +59,10 @@ pub fn router() -> Router<AppState> {
             get(import::page).post(import::dry_run),
         )
         .route("/admin/products/import/apply", post(import::apply))
-        .route("/admin/products/views", post(list::save_view))
-        .route("/admin/products/views/{id}/delete", post(list::delete_view))
-}
-
-/// Form or query fields as sent, repeated names kept (`ids`, `category_ids`, `prev`).
-pub(crate) type Pairs = Vec<(String, String)>;
-
-/// The first value of `name`, or "".
-pub(crate) fn field<'a>(pairs: &'a Pairs, name: &str) -> &'a str {
-    pairs
-        .iter()
-        .find(|(key, _)| key == name)
-        .map_or("", |(_, value)| value.as_str())
-}
-
-/// Every value of `name`.
-pub(crate) fn fields<'a>(pairs: &'a Pairs, name: &'a str) -> impl Iterator<Item = &'a str> {
-    pairs
-        .iter()
-        .filter(move |(key, _)| key == name)
-        .map(|(_, value)| value.as_str())
-}
-
-/// The form's idempotency key; a form without a valid one is a bad request (every write form renders one).
-pub(crate) fn idempotency_key(pairs: &Pairs) -> Result<Uuid, AdminError> {
-    field(pairs, "idempotency_key").parse().map_err(|_| {
-        AdminError::BadRequest("The form carried no idempotency key: reload it.".to_owned())
-    })
-}
-
-/// "field: reason; ..." for the audit log.
-pub(crate) fn detail_of(errors: &[platform::contracts::admin::FieldError]) -> String {
-    errors
-        .iter()
-        .map(|error| format!("{}: {}", error.field, error.reason))
-        .collect::<Vec<_>>()
-        .join("; ")
+        .merge(super::listing::saved_views_routes(
+            list::LIST_PATH,
+            list::VIEWS_PAGE,
+        ))
 }
 
 /// Records a refused write (invalid, conflict, not found).
@@ -173,13 +142,4 @@ pub(crate) async fn category_options(state: &AppState) -> Result<Vec<CategoryOpt
             "the category tree was refused: {other:?}"
         ))),
     }
-}
-
-/// Form fields from name/value literals, for the tests.
-#[cfg(test)]
-pub(crate) fn pairs(items: &[(&str, &str)]) -> Pairs {
-    items
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect()
 }

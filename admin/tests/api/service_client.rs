@@ -1,6 +1,6 @@
 use std::time::Duration;
 
-use admin::{catalog::CatalogClient, http::error::AdminError};
+use admin::{http::error::AdminError, services::ServiceClient};
 use axum::response::IntoResponse as _;
 use futures::StreamExt as _;
 use platform::{contracts::admin::AdminReply, testing::NatsServer};
@@ -11,7 +11,11 @@ const SUBJECT: &str = "rpc.catalog.admin.products.list";
 #[tokio::test(flavor = "multi_thread")]
 async fn a_catalog_that_does_not_answer_is_a_try_again_page_with_retry_after() {
     let nats = NatsServer::start();
-    let client = CatalogClient::new(nats.connect_as("admin").await, Duration::from_secs(2));
+    let client = ServiceClient::new(
+        nats.connect_as("admin").await,
+        "catalog",
+        Duration::from_secs(2),
+    );
 
     let answer = client.call::<_, Value>(SUBJECT, &json!({})).await;
 
@@ -53,7 +57,11 @@ async fn the_catalogs_replies_arrive_typed_and_its_failures_are_unavailable() {
             }
         }
     });
-    let client = CatalogClient::new(nats.connect_as("admin").await, Duration::from_secs(2));
+    let client = ServiceClient::new(
+        nats.connect_as("admin").await,
+        "catalog",
+        Duration::from_secs(2),
+    );
 
     let invalid = client.call::<_, Value>(SUBJECT, &json!({})).await.unwrap();
     assert_eq!(
@@ -67,7 +75,11 @@ async fn the_catalogs_replies_arrive_typed_and_its_failures_are_unavailable() {
 #[tokio::test(flavor = "multi_thread")]
 async fn with_nats_down_a_call_is_unavailable_at_once_not_after_its_timeout() {
     let mut nats = NatsServer::start();
-    let client = CatalogClient::new(nats.connect_as("admin").await, Duration::from_secs(600));
+    let client = ServiceClient::new(
+        nats.connect_as("admin").await,
+        "catalog",
+        Duration::from_secs(600),
+    );
     nats.stop();
     tokio::time::sleep(Duration::from_millis(300)).await;
 

@@ -1,11 +1,12 @@
-//! The typed client of the catalog's admin endpoints (`rpc.catalog.admin.*`): every read and write of the
-//! catalog pages goes through [`CatalogClient::call`]. The admin's NATS user may publish only to those
-//! subjects and to checkout's dead-letter endpoints (`rpc.checkout.admin.deadletters.*`, infra/nats-server.conf),
-//! which the dead-letters page calls with the same client: a call is a subject and a body, whoever answers.
+//! The typed client of the services' admin endpoints (`rpc.catalog.admin.*`, `rpc.checkout.admin.*`,
+//! `rpc.mailer.admin.*`): every read and write of the admin's pages about shop data goes through
+//! [`ServiceClient::call`], one client per service in [`crate::http::AppState`]. The admin's NATS user may
+//! publish only to those subjects (infra/nats-server.conf).
 //!
 //! A reply is an [`AdminReply`]: `Ok`, or a refusal the page shows (invalid fields next to their inputs, a
-//! conflict, not found). When the catalog cannot answer (down, slow, its database failing) the call is an
-//! [`AdminError::Unavailable`]: the page says "try again" with 503 and `Retry-After`.
+//! conflict, not found). When the service cannot answer (down, slow, its database failing) the call is an
+//! [`AdminError::Unavailable`]: the page says "try again" with 503 and `Retry-After` (or, where the service
+//! only adds to a page, the page shows a notice in its place).
 
 use std::time::Duration;
 
@@ -18,15 +19,22 @@ use uuid::Uuid;
 
 use crate::http::{error::AdminError, extract::CurrentSession};
 
+/// The admin endpoints of one service (`catalog`, `checkout`, `mailer`).
 #[derive(Debug, Clone)]
-pub struct CatalogClient {
+pub struct ServiceClient {
     nats: async_nats::Client,
     timeout: Duration,
+    /// The service's name, for the logs.
+    service: &'static str,
 }
 
-impl CatalogClient {
-    pub fn new(nats: async_nats::Client, timeout: Duration) -> Self {
-        Self { nats, timeout }
+impl ServiceClient {
+    pub fn new(nats: async_nats::Client, service: &'static str, timeout: Duration) -> Self {
+        Self {
+            nats,
+            timeout,
+            service,
+        }
     }
 
     /// Sends `request` (a [`Command`] for a write, a query for a read) to `subject` and decodes the reply.
@@ -39,11 +47,12 @@ impl CatalogClient {
         Req: Serialize,
         Resp: DeserializeOwned,
     {
+        let service = self.service;
         platform::rpc::call(&self.nats, subject, request, self.timeout)
             .await
             .map_err(|err| match err {
                 err if err.is_unavailable() => {
-                    tracing::warn!(error = %err, subject, "the service did not answer");
+                    tracing::warn!(error = %err, subject, service, "a service did not answer");
                     AdminError::Unavailable
                 }
                 RpcError::Service { code, status } => AdminError::Internal(anyhow::anyhow!(
