@@ -418,16 +418,10 @@ impl OutboxRelay {
     }
 
     async fn refresh_gauges(&self) {
-        let stats: Result<(i64, Option<i64>), _> = sqlx::query_as(
-            "SELECT COUNT(*), TIMESTAMPDIFF(MICROSECOND, MIN(created_at), CURRENT_TIMESTAMP(6)) \
-             FROM outbox WHERE published_at IS NULL",
-        )
-        .fetch_one(&self.db)
-        .await;
-        match stats {
-            Ok((pending, oldest_micros)) => {
-                metrics::gauge!("outbox_pending").set(pending as f64);
-                let age = oldest_micros.unwrap_or(0).max(0) as f64 / 1e6;
+        match backlog(&self.db).await {
+            Ok(backlog) => {
+                metrics::gauge!("outbox_pending").set(backlog.pending as f64);
+                let age = backlog.oldest_age.unwrap_or_default().as_secs_f64();
                 metrics::gauge!("outbox_oldest_pending_age_seconds").set(age);
             }
             Err(err) => tracing::debug!(error = %err, "outbox relay: cannot count pending rows"),
@@ -447,6 +441,30 @@ impl OutboxRelay {
         }
     }
 }
+
+/// The rows the relay has not published yet, as the gauges and the admin's dashboard show them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Backlog {
+    pub pending: u64,
+    /// How long the oldest pending row has waited; `None` when nothing waits.
+    pub oldest_age: Option<Duration>,
+}
+
+/// Counts the pending rows of the service's outbox (a range of `ix_outbox_pending`: the published rows, however
+/// many, are not read).
+pub async fn backlog(db: &MySqlPool) -> Result<Backlog, sqlx::Error> {
+    let (pending, oldest_micros): (i64, Option<i64>) =
+        sqlx::query_as(BACKLOG_SQL).fetch_one(db).await?;
+    Ok(Backlog {
+        pending: u64::try_from(pending).unwrap_or_default(),
+        oldest_age: oldest_micros
+            .map(|micros| Duration::from_micros(u64::try_from(micros).unwrap_or_default())),
+    })
+}
+
+/// The statement of [`backlog`], for the index checks of the services' tests.
+pub const BACKLOG_SQL: &str = "SELECT COUNT(*), TIMESTAMPDIFF(MICROSECOND, MIN(created_at), CURRENT_TIMESTAMP(6)) \
+     FROM outbox WHERE published_at IS NULL";
 
 /// What a batch found, deciding what the relay does next.
 enum Batch {

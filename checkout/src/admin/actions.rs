@@ -6,6 +6,9 @@
 //! step, write its events to the outbox (OrderStatusChanged for every move, OrderCancelled, OrderShipped,
 //! OrderRefunded) and record the reply. A refusal rolls everything back, the claim included.
 //!
+//! A refund is also counted in the sales summaries in the same transaction (`db::reports`): its amount on
+//! today's UTC day, and units refunded by line taken off their products on the day the order was placed.
+//!
 //! Refunds are checked against what was paid under the order's row lock, so two racing refunds are taken one
 //! after the other and their sum never exceeds the charge (the mock provider checks its own ledger too). A
 //! cancel gives the stock back to the catalog after the commit (`settle_stock`; the reconciler retries it while
@@ -29,7 +32,7 @@ use sqlx::MySqlConnection;
 use super::detail::detail;
 use crate::{
     Checkout, SERVICE,
-    db::{self, admin::NewRefund, orders::Order},
+    db::{self, admin::NewRefund, orders::Order, reports::ProductDelta},
     domain::{
         IllegalTransition, OrderNumber, OrderState, PaymentStatus, StockSettlement, Who,
         parse_order_number, parse_text, tracking_url,
@@ -497,6 +500,23 @@ async fn refund(
     for (line_no, quantity) in units {
         db::admin::refund_units(conn, order.id, line_no, quantity).await?;
     }
+    let refunded_at = chrono::Utc::now();
+    let products: Vec<ProductDelta<'_>> = refunded_lines
+        .iter()
+        .map(|line| ProductDelta {
+            sku: line.sku.as_str(),
+            name: &line.name,
+            units: -i64::from(line.quantity),
+            revenue: -line.amount,
+        })
+        .collect();
+    db::reports::record_refund(
+        conn,
+        refunded_at.date_naive(),
+        amount,
+        (order.created_at.date_naive(), &products),
+    )
+    .await?;
     let refunded = OrderRefunded {
         number: order.number.clone(),
         email: order.email.clone(),
@@ -508,7 +528,7 @@ async fn refund(
         lines: refunded_lines,
         reason: Some(reason.to_owned()),
         refund_reference,
-        refunded_at: chrono::Utc::now(),
+        refunded_at,
     };
     platform::outbox::enqueue(&mut *conn, SERVICE.name, refunded).await?;
     if full && order.state.can_move_to(OrderState::Refunded) {

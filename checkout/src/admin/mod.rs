@@ -1,6 +1,6 @@
 //! Checkout's side of the web admin (`rpc.checkout.admin.*`, contract in `platform::contracts::orders_admin`):
 //! the order list, an order with its timeline, the actions that move an order on (through the state machine
-//! only) and staff notes. Reads answer the request; writes are idempotent commands run the way every admin
+//! only), staff notes, and the dashboard and reports. Reads answer the request; writes are idempotent commands run the way every admin
 //! command runs (`platform::admin_commands`). Refusals (bad fields, a stale version, a move the state machine
 //! does not allow, an unknown order) are replies and write nothing; `Err` is a failure of the database, which
 //! the endpoint turns into a "try again" service error.
@@ -9,6 +9,7 @@ pub mod actions;
 pub mod detail;
 pub mod listing;
 pub mod notes;
+pub mod reports;
 
 use platform::{
     Runtime,
@@ -16,8 +17,9 @@ use platform::{
     contracts::{
         admin::Command,
         orders_admin::{
-            AddNote, GetOrder, ListOrders, ORDERS_ACTION, ORDERS_GET, ORDERS_LIST, ORDERS_NOTE,
-            OrderAction, RPC_GROUP,
+            AddNote, DashboardRequest, GetOrder, ListOrders, ORDERS_ACTION, ORDERS_GET,
+            ORDERS_LIST, ORDERS_NOTE, OrderAction, REPORTS_DASHBOARD, REPORTS_SALES,
+            REPORTS_TOP_PRODUCTS, RPC_GROUP, SalesReportRequest, TopProductsRequest,
         },
     },
 };
@@ -73,6 +75,42 @@ pub async fn start(runtime: &Runtime, checkout: &Checkout) -> anyhow::Result<()>
         move |command: Command<AddNote>| {
             let pool = pool.clone();
             async move { notes::add(&pool, &command).await }
+        },
+    )
+    .await?;
+    let pool = checkout.pool.clone();
+    serve_endpoint(
+        runtime,
+        group,
+        REPORTS_SALES,
+        "Admin: sales per UTC day over a range (orders, units, revenue, refunds, payment failures)",
+        move |request: SalesReportRequest| {
+            let pool = pool.clone();
+            async move { reports::sales(&pool, &request).await }
+        },
+    )
+    .await?;
+    let pool = checkout.pool.clone();
+    serve_endpoint(
+        runtime,
+        group,
+        REPORTS_TOP_PRODUCTS,
+        "Admin: the products that sold most over a range of UTC days, by units or revenue",
+        move |request: TopProductsRequest| {
+            let pool = pool.clone();
+            async move { reports::top_products(&pool, &request).await }
+        },
+    )
+    .await?;
+    let pool = checkout.pool.clone();
+    serve_endpoint(
+        runtime,
+        group,
+        REPORTS_DASHBOARD,
+        "Admin: today and the last 30 days, orders by state, the outbox backlog",
+        move |request: DashboardRequest| {
+            let pool = pool.clone();
+            async move { reports::dashboard(&pool, &request).await }
         },
     )
     .await?;

@@ -6,6 +6,7 @@ pub mod counts;
 pub mod idempotency;
 pub mod orders;
 pub mod releases;
+pub mod reports;
 
 /// Whether a read also takes the rows' write locks, until the caller's transaction ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,8 +3,9 @@
 //!
 //! Everything the outcome changes is written in one transaction under the order's row lock, and only while the
 //! order is still `pending`: the payment row, the state change with its events, the cart (ordered, or given back
-//! to the shopper), and, when paid, the final answer of the attempt's Idempotency-Key. So a crash can never leave
-//! a paid order whose key still answers "not done", and two finishers never both move the order.
+//! to the shopper), when paid, the final answer of the attempt's Idempotency-Key, and the day's sales summary
+//! (`db::reports`: the sale, or the payment failure). So a crash can never leave a paid order whose key still
+//! answers "not done" or that the reports miss, and two finishers never both move the order (or count it).
 
 use chrono::Utc;
 use platform::contracts::orders::{OrderCreated, OrderPaid};
@@ -12,7 +13,7 @@ use serde::Serialize;
 
 use crate::{
     Checkout, SERVICE,
-    db::{self, orders::Order},
+    db::{self, orders::Order, reports::ProductDelta},
     domain::{OrderNumber, OrderState, PaymentState, PaymentStatus, StockSettlement, Who},
     orders::{
         transition::{TransitionError, record_transition},
@@ -131,6 +132,7 @@ pub async fn record(
         PaymentStatus::Failed
     };
     db::orders::set_payment_status(&mut tx, order.id, money).await?;
+    record_in_summary(&mut tx, &order, outcome).await?;
     let history_reason = match outcome {
         Outcome::Abandoned => Some("abandoned"),
         _ => reason,
@@ -175,6 +177,33 @@ pub async fn record(
     checkout.outbox.notify();
     metrics::counter!("checkout_orders_total", "outcome" => to.as_str()).increment(1);
     Ok(Recorded::Now(order))
+}
+
+/// Counts the outcome in the sales of the day the order was placed (UTC): a sale when paid, a payment failure
+/// when declined or the provider failed; an abandoned attempt charged nothing and failed no card.
+async fn record_in_summary(
+    tx: &mut sqlx::MySqlConnection,
+    order: &Order,
+    outcome: &Outcome,
+) -> Result<(), sqlx::Error> {
+    let day = order.created_at.date_naive();
+    match outcome {
+        Outcome::Paid => {
+            let lines: Vec<ProductDelta<'_>> = order
+                .lines
+                .iter()
+                .map(|line| ProductDelta {
+                    sku: line.sku.as_str(),
+                    name: &line.name,
+                    units: line.quantity.into(),
+                    revenue: line.line_total,
+                })
+                .collect();
+            db::reports::record_paid(tx, day, order.total, &lines).await
+        }
+        Outcome::PaymentFailed { .. } => db::reports::record_payment_failure(tx, day).await,
+        Outcome::Abandoned => Ok(()),
+    }
 }
 
 async fn enqueue_paid_events(

@@ -26,7 +26,7 @@ use crate::helpers::{Shop, order_body, spawn_shop};
 const TIMEOUT: Duration = Duration::from_secs(20);
 const STAFF: &str = "ann@shop.test";
 
-async fn call<Req: Serialize, Resp: DeserializeOwned>(
+pub(crate) async fn call<Req: Serialize, Resp: DeserializeOwned>(
     admin: &async_nats::Client,
     subject: &str,
     request: &Req,
@@ -36,7 +36,7 @@ async fn call<Req: Serialize, Resp: DeserializeOwned>(
         .unwrap_or_else(|err| panic!("{subject}: {err}"))
 }
 
-fn command<T>(body: T) -> Command<T> {
+pub(crate) fn command<T>(body: T) -> Command<T> {
     Command {
         idempotency_key: Uuid::new_v4(),
         actor: Actor {
@@ -48,7 +48,7 @@ fn command<T>(body: T) -> Command<T> {
 }
 
 /// Places and pays an order of `lines` (SKU, units) for `email` and `name`; its number.
-async fn place(shop: &Shop, lines: &[(&str, i64)], email: &str, name: &str) -> String {
+pub(crate) async fn place(shop: &Shop, lines: &[(&str, i64)], email: &str, name: &str) -> String {
     let cart = shop.new_cart().await;
     for (sku, quantity) in lines {
         let added = shop.add(&cart, sku, *quantity).await;
@@ -62,7 +62,7 @@ async fn place(shop: &Shop, lines: &[(&str, i64)], email: &str, name: &str) -> S
     reply.body["number"].as_str().unwrap().to_owned()
 }
 
-async fn get(admin: &async_nats::Client, number: &str) -> OrderDetail {
+pub(crate) async fn get(admin: &async_nats::Client, number: &str) -> OrderDetail {
     match call(
         admin,
         ORDERS_GET,
@@ -77,7 +77,7 @@ async fn get(admin: &async_nats::Client, number: &str) -> OrderDetail {
     }
 }
 
-async fn act(
+pub(crate) async fn act(
     admin: &async_nats::Client,
     number: &str,
     version: u64,
@@ -91,7 +91,7 @@ async fn act(
     call(admin, ORDERS_ACTION, &command(body)).await
 }
 
-fn ok(reply: AdminReply<OrderDetail>) -> OrderDetail {
+pub(crate) fn ok(reply: AdminReply<OrderDetail>) -> OrderDetail {
     match reply {
         AdminReply::Ok(detail) => detail,
         other => panic!("refused: {other:?}"),

@@ -5,6 +5,7 @@ mod helpers;
 
 mod admin_explain;
 mod admin_orders;
+mod admin_reports;
 mod carts;
 mod concurrency;
 mod dead_letters;

@@ -10,19 +10,28 @@
 //! | `rpc.checkout.admin.orders.get`      | [`GetOrder`]                     | [`OrderDetail`]         |
 //! | `rpc.checkout.admin.orders.action`   | `Command<`[`OrderAction`]`>`     | [`OrderDetail`]         |
 //! | `rpc.checkout.admin.orders.note`     | `Command<`[`AddNote`]`>`         | [`OrderDetail`]         |
+//! | `rpc.checkout.admin.reports.sales`   | [`SalesReportRequest`]           | [`SalesReport`]         |
+//! | `rpc.checkout.admin.reports.top_products` | [`TopProductsRequest`]      | [`TopProductsReport`]   |
+//! | `rpc.checkout.admin.reports.dashboard` | [`DashboardRequest`]           | [`Dashboard`]           |
 //!
 //! Actions go through checkout's order state machine only and carry the order's `expected_version` (the
 //! `version` of the [`OrderDetail`] the admin showed): a stale one is a `conflict` with the current version,
 //! and so is an action the order's state does not allow (`"an order cannot go from shipped to cancelled"`).
 //! A malformed field is `invalid` naming it; an unknown order is `not_found`. Nothing is written for a refusal,
 //! and a double-submitted command is carried out once (the second gets the first one's reply).
+//!
+//! Reports count UTC days (`from` and `to` are dates, both included) and read checkout's daily summaries, kept
+//! in the same transactions that pay an order, fail its payment or refund it: an order counts on the day it was
+//! placed (when paid, or when its payment failed), a refund on the day it was made. Money is in the shop's
+//! `currency`, exact. A range that ends before it starts or spans more than [`MAX_REPORT_DAYS`] is `invalid`
+//! naming `to`.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 pub use super::catalog_admin::listing::Direction;
-use super::orders::{Address, OrderStatus};
+use super::orders::{Address, OrderCounts, OrderStatus};
 
 /// The NATS services API group of the admin endpoints; checkout's NATS user may subscribe to
 /// `rpc.checkout.admin.>` and the admin's user may publish there.
@@ -36,6 +45,13 @@ pub const ORDERS_GET: &str = "rpc.checkout.admin.orders.get";
 pub const ORDERS_ACTION: &str = "rpc.checkout.admin.orders.action";
 /// Add a staff-only note to an order.
 pub const ORDERS_NOTE: &str = "rpc.checkout.admin.orders.note";
+
+/// Sales per day over a range of days.
+pub const REPORTS_SALES: &str = "rpc.checkout.admin.reports.sales";
+/// The best-selling products over a range of days.
+pub const REPORTS_TOP_PRODUCTS: &str = "rpc.checkout.admin.reports.top_products";
+/// Today, the last 30 days, orders by state and the outbox backlog.
+pub const REPORTS_DASHBOARD: &str = "rpc.checkout.admin.reports.dashboard";
 
 /// Rows per page when `limit` is absent.
 pub const DEFAULT_PAGE: u32 = 50;
@@ -369,6 +385,145 @@ pub struct AddNote {
     pub body: String,
 }
 
+/// The longest range of a report, in days (a leap year).
+pub const MAX_REPORT_DAYS: u32 = 366;
+/// Products in a top-products report when `limit` is absent.
+pub const DEFAULT_TOP_PRODUCTS: u32 = 10;
+/// The most products a top-products report lists.
+pub const MAX_TOP_PRODUCTS: u32 = 100;
+/// Days of the dashboard's chart, today included.
+pub const DASHBOARD_DAYS: u32 = 30;
+
+/// `reports.sales`: UTC days `from` to `to`, both included.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SalesReportRequest {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+/// What happened in a day or a range of days.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SalesFigures {
+    /// Orders placed in it and paid (a later cancel or refund does not take one back out).
+    pub orders: u64,
+    /// Units of those orders.
+    pub units: u64,
+    /// What those orders charged: lines, shipping and tax.
+    pub revenue: Decimal,
+    /// Money given back in it, whichever day its order was placed.
+    pub refunds: Decimal,
+    /// Refunds made in it.
+    pub refund_count: u64,
+    /// Orders placed in it whose payment was declined or failed at the provider.
+    pub payment_failures: u64,
+}
+
+/// One UTC day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SalesDay {
+    pub day: NaiveDate,
+    #[serde(flatten)]
+    pub figures: SalesFigures,
+}
+
+/// Every day of the range in order, days without sales as zeros, and the range's totals.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SalesReport {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub currency: String,
+    pub days: Vec<SalesDay>,
+    pub totals: SalesFigures,
+}
+
+/// `reports.top_products`: the products that sold most over UTC days `from` to `to`, both included.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TopProductsRequest {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    #[serde(default)]
+    pub by: TopBy,
+    /// 1 to [`MAX_TOP_PRODUCTS`]; [`DEFAULT_TOP_PRODUCTS`] when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+}
+
+/// What "sold most" means; ties go to the SKU first in alphabetical order.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TopBy {
+    #[default]
+    Units,
+    Revenue,
+    /// A ranking this checkout does not know (refused as `invalid` `by`).
+    #[serde(other)]
+    Unknown,
+}
+
+/// A product's sales over the range: units and line totals of the paid orders placed in it, less the units
+/// refunded by line (and their price). Shipping, tax and refunds by amount are not a product's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductSales {
+    pub sku: String,
+    /// The name it was last sold under in the range.
+    pub name: String,
+    pub units: u64,
+    pub revenue: Decimal,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TopProductsReport {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub by: TopBy,
+    pub currency: String,
+    /// Best first.
+    pub rows: Vec<ProductSales>,
+}
+
+/// `reports.dashboard`: no parameters (an empty body reads as `{}`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DashboardRequest {}
+
+/// The admin's first page: how today and the last [`DASHBOARD_DAYS`] days went, where orders are, and how far
+/// behind checkout's events are.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dashboard {
+    /// When it was computed; `today` is this instant's UTC day.
+    pub as_of: DateTime<Utc>,
+    pub currency: String,
+    pub today: Period,
+    /// The last [`DASHBOARD_DAYS`] UTC days, today included.
+    pub last_30_days: Period,
+    /// Those days one by one, oldest first, days without sales as zeros (the chart).
+    pub daily: Vec<SalesDay>,
+    /// Every order by its state now (as `rpc.checkout.counts` counts them).
+    pub orders_by_state: OrderCounts,
+    /// Checkout's events not yet on the ORDERS stream.
+    pub outbox: OutboxBacklog,
+}
+
+/// A range of UTC days, both included, and what happened in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Period {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    #[serde(flatten)]
+    pub figures: SalesFigures,
+    /// `revenue / orders` to the cent (half away from zero); 0 without orders.
+    pub average_order_value: Decimal,
+}
+
+/// A service's outbox rows waiting for the relay to publish them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxBacklog {
+    pub pending: u64,
+    /// How long the oldest of them has waited, in whole seconds; absent when none waits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oldest_age_secs: Option<u64>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -402,6 +557,33 @@ mod tests {
         }))
         .unwrap();
         assert_eq!(processing.action, Action::MarkProcessing);
+    }
+
+    #[test]
+    fn report_days_are_flat_dates_and_an_unknown_ranking_still_parses() {
+        let day = SalesDay {
+            day: NaiveDate::from_ymd_opt(2025, 3, 1).unwrap(),
+            figures: SalesFigures {
+                orders: 2,
+                units: 3,
+                revenue: Decimal::new(4599, 2),
+                refunds: Decimal::new(500, 2),
+                refund_count: 1,
+                payment_failures: 0,
+            },
+        };
+        assert_eq!(
+            serde_json::to_value(&day).unwrap(),
+            serde_json::json!({"day": "2025-03-01", "orders": 2, "units": 3, "revenue": "45.99",
+                "refunds": "5.00", "refund_count": 1, "payment_failures": 0})
+        );
+        let request: TopProductsRequest =
+            serde_json::from_str(r#"{"from": "2025-03-01", "to": "2025-03-31", "by": "profit"}"#)
+                .unwrap();
+        assert_eq!((request.by, request.limit), (TopBy::Unknown, None));
+        let default: TopProductsRequest =
+            serde_json::from_str(r#"{"from": "2025-03-01", "to": "2025-03-31"}"#).unwrap();
+        assert_eq!(default.by, TopBy::Units);
     }
 
     #[test]
