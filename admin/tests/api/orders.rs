@@ -428,3 +428,28 @@ async fn a_failed_email_is_sent_again_once_from_its_page_and_a_sent_one_is_not()
     );
     shop.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_dashboard_shows_todays_sales_a_chart_and_what_waits() {
+    let shop = order_shop(products(), Mail::Files).await;
+    shop.place(&[("TEE-S", 2)], "ana@example.com", "Ana").await;
+    shop.place(&[("MUG-1", 1)], "bo@example.com", "Bo").await;
+
+    let page = shop.viewer().await.page("/admin/").await;
+    let today = &page[page
+        .find(r#"data-testid="today""#)
+        .expect("today's figures")..];
+    let today = &today[..today.find("</dl>").expect("the list ends")];
+    assert!(
+        today.contains(r#"<dt>Orders</dt><dd class="num">2</dd>"#),
+        "{today}"
+    );
+    assert!(page.contains("<svg"), "the revenue chart");
+    assert!(page.contains(r#"aria-label="Revenue per day, last 30 days""#));
+    assert!(
+        page.contains(r#"<a href="/admin/orders?state=paid">2</a>"#),
+        "two paid orders to prepare"
+    );
+    assert!(!page.contains("not available right now"), "{page}");
+    shop.stop().await;
+}
