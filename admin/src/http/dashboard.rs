@@ -124,7 +124,7 @@ fn revenue_chart(days: &[SalesDay], currency: &str) -> String {
             bar.max(1),
         ));
         // A date every week, counted back from the last day so the labels never crowd.
-        if (days.len() - 1 - i) % 7 == 0 {
+        if (days.len() - 1 - i).is_multiple_of(7) {
             svg.push_str(&format!(
                 r#"<text x="{x}" y="{}" class="axis">{}</text>"#,
                 HEIGHT + 15,
