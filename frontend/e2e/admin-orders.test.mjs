@@ -120,7 +120,7 @@ describe('orders in the web admin', { concurrency: false }, () => {
   test('the owner finds it in the orders list and opens it', async () => {
     assert.ok(order, 'the storefront placed an order')
     await signIn(admin, OWNER_EMAIL, ownerPassword())
-    await admin.getByRole('link', { name: 'Orders', exact: true }).click()
+    await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Orders', exact: true }).click()
     await admin.waitForURL(/\/admin\/orders$/)
     await admin.getByLabel('Search').fill(shopperEmail)
     await admin.getByRole('button', { name: 'Apply' }).click()
