@@ -1,7 +1,7 @@
 //! The dashboard: how the shop is doing (today and the last 30 days, from checkout's daily sales summaries,
-//! with a chart drawn here as SVG), what waits (orders by state, checkout's outbox backlog, low stock), who
-//! you are, and what you did lately. A service that does not answer leaves a notice in its place; the rest of
-//! the page still shows.
+//! with a chart drawn here as SVG), what waits (orders by state, checkout's outbox backlog, low stock, failed
+//! and uncertain emails), who you are, and what you did lately. A service that does not answer leaves a notice
+//! in its place; the rest of the page still shows.
 
 use axum::{Router, extract::State, response::Response, routing::get};
 use platform::contracts::{
@@ -10,6 +10,7 @@ use platform::contracts::{
         STOCK_LOW,
         stock::{LowStockPage, LowStockRequest},
     },
+    mailer::{EMAILS_LIST, EmailPage, EmailState, ListEmails},
     orders_admin::{Dashboard, DashboardRequest, REPORTS_DASHBOARD, SalesDay},
 };
 use rust_decimal::{Decimal, prelude::ToPrimitive as _};
@@ -23,14 +24,34 @@ pub fn router() -> Router<AppState> {
         .route("/admin/", get(show))
 }
 
-/// Low-stock variants counted on the dashboard; past it, "50 or more".
-const LOW_STOCK_SHOWN: u32 = 50;
+/// Low-stock variants, and failed or uncertain emails, counted on the dashboard; past it, "50 or more".
+const COUNTED: u32 = 50;
 
-/// The low-stock variants, as many as [`LOW_STOCK_SHOWN`] and whether there are more.
+/// Rows of a list counted up to [`COUNTED`], and whether there are more.
 #[derive(Serialize)]
-struct LowStock {
+struct Count {
     count: usize,
     more: bool,
+}
+
+/// The emails in `state` (up to [`COUNTED`]), or `None` when the mailer does not answer.
+async fn emails_in(state: &AppState, email_state: EmailState) -> Option<Count> {
+    let request = ListEmails {
+        state: Some(email_state),
+        limit: Some(COUNTED),
+        ..ListEmails::default()
+    };
+    match state
+        .mailer
+        .call::<_, EmailPage>(EMAILS_LIST, &request)
+        .await
+    {
+        Ok(AdminReply::Ok(page)) => Some(Count {
+            count: page.rows.len(),
+            more: page.next.is_some(),
+        }),
+        _ => None,
+    }
 }
 
 async fn show(
@@ -42,8 +63,8 @@ async fn show(
         .into_iter()
         .map(AuditRow::from)
         .collect();
-    // Both asked at once: a slow service costs the page its own timeout, not the sum.
-    let (sales, low) = tokio::join!(
+    // All asked at once: a slow service costs the page its own timeout, not the sum.
+    let (sales, low, failed, uncertain) = tokio::join!(
         state
             .checkout
             .call::<_, Dashboard>(REPORTS_DASHBOARD, &DashboardRequest {}),
@@ -51,9 +72,11 @@ async fn show(
             STOCK_LOW,
             &LowStockRequest {
                 cursor: None,
-                limit: Some(LOW_STOCK_SHOWN),
+                limit: Some(COUNTED),
             },
         ),
+        emails_in(&state, EmailState::Failed),
+        emails_in(&state, EmailState::Uncertain),
     );
     let mut page = Page::new("dashboard.html", "Dashboard", "dashboard").with("recent", &recent);
     match sales {
@@ -76,11 +99,16 @@ async fn show(
     if let Ok(AdminReply::Ok(low)) = low {
         page = page.with(
             "low_stock",
-            &LowStock {
+            &Count {
                 count: low.variants.len(),
                 more: low.next.is_some(),
             },
         );
+    }
+    if let (Some(failed), Some(uncertain)) = (failed, uncertain) {
+        page = page
+            .with("emails_failed", &failed)
+            .with("emails_uncertain", &uncertain);
     }
     Ok(state.render(Some(&session), page))
 }

@@ -451,5 +451,9 @@ async fn the_dashboard_shows_todays_sales_a_chart_and_what_waits() {
         "two paid orders to prepare"
     );
     assert!(!page.contains("not available right now"), "{page}");
+    assert!(
+        page.contains(r#"data-testid="emails-waiting"><a href="/admin/emails?state=failed">0</a> / <a href="/admin/emails?state=uncertain">0</a>"#),
+        "no email failed or uncertain"
+    );
     shop.stop().await;
 }
