@@ -38,10 +38,7 @@ use platform::{
     rpc::{HandlerFailure, serve},
 };
 use serde::{Serialize, de::DeserializeOwned};
-use sqlx::{
-    AssertSqlSafe, Connection as _, MySqlPool, Row as _, mysql::MySqlArguments, mysql::MySqlRow,
-    query::Query, types::Json,
-};
+use sqlx::{AssertSqlSafe, Connection as _, MySqlPool, Row as _, mysql::MySqlRow, types::Json};
 use uuid::Uuid;
 
 use crate::{
@@ -58,13 +55,7 @@ const CONCURRENCY: usize = 8;
 const SUMMARY_COLUMNS: &str = "id, event_id, kind, order_number, recipient, subject, state, attempts, \
                                last_error, created_at, updated_at, sent_at";
 
-/// A value bound to an assembled statement, in placeholder order.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Arg {
-    Text(String),
-    Int(u64),
-    Time(DateTime<Utc>),
-}
+pub use platform::keyset::Arg;
 
 /// One page of the list, as the statement needs it.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -106,7 +97,8 @@ pub fn list_sql(spec: &ListSpec) -> (String, Vec<Arg>) {
     }
     if let Some((created_at, id)) = spec.after {
         conditions.push_str(" AND (created_at < ? OR (created_at = ? AND id < ?))");
-        args.extend([Arg::Time(created_at), Arg::Time(created_at), Arg::Int(id)]);
+        let id = Arg::Int(i64::try_from(id).unwrap_or(i64::MAX));
+        args.extend([Arg::Time(created_at), Arg::Time(created_at), id]);
     }
     args.push(Arg::Int(spec.limit.into()));
     let sql = format!(
@@ -114,19 +106,6 @@ pub fn list_sql(spec: &ListSpec) -> (String, Vec<Arg>) {
          ORDER BY created_at DESC, id DESC LIMIT ?"
     );
     (sql, args)
-}
-
-/// `sql` with `args` bound (the list's statement, or its EXPLAIN in the tests).
-pub fn bind_all<'q>(sql: &'q str, args: &'q [Arg]) -> Query<'q, sqlx::MySql, MySqlArguments> {
-    let mut query = sqlx::query(AssertSqlSafe(sql));
-    for arg in args {
-        query = match arg {
-            Arg::Text(text) => query.bind(text.as_str()),
-            Arg::Int(int) => query.bind(*int),
-            Arg::Time(time) => query.bind(*time),
-        };
-    }
-    query
 }
 
 /// A page of the log as asked.
@@ -140,7 +119,7 @@ pub async fn list(
     };
     let page_size = spec.limit as usize - 1;
     let (sql, args) = list_sql(&spec);
-    let mut rows = bind_all(&sql, &args)
+    let mut rows = platform::keyset::query(&sql, &args)
         .fetch_all(pool)
         .await?
         .iter()

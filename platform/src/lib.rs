@@ -16,6 +16,7 @@ pub mod contracts;
 pub mod events;
 pub mod http;
 pub mod http_error;
+pub mod keyset;
 pub mod login_throttle;
 pub mod nats;
 pub mod outbox;

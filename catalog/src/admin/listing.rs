@@ -12,7 +12,6 @@ use platform::contracts::{
         SortField, StatusFilter, StockLevel,
     },
 };
-use rust_decimal::Decimal;
 use sqlx::MySqlPool;
 
 use crate::{
@@ -224,42 +223,23 @@ struct Cursor;
 
 impl Cursor {
     fn encode(request: &ListProducts, key: &Arg, id: u32) -> String {
-        let key = match key {
-            Arg::Text(text) => format!("t{text}"),
-            Arg::Int(int) => format!("i{int}"),
-            Arg::Money(money) => format!("m{money}"),
-            Arg::Time(time) => format!("d{}", time.timestamp_micros()),
-        };
-        let plain = format!("{}~{id}~{key}", Self::sort_tag(request));
-        plain.bytes().map(|b| format!("{b:02x}")).collect()
+        platform::keyset::encode_cursor(&Self::sort_tag(request), id, key)
     }
 
     fn decode(request: &ListProducts, cursor: &str) -> Option<(Arg, u32)> {
-        if !cursor.len().is_multiple_of(2) || cursor.len() > 2_000 {
-            return None;
-        }
-        let bytes = (0..cursor.len())
-            .step_by(2)
-            .map(|at| u8::from_str_radix(cursor.get(at..at + 2)?, 16).ok())
-            .collect::<Option<Vec<u8>>>()?;
-        let plain = String::from_utf8(bytes).ok()?;
-        let mut parts = plain.splitn(3, '~');
-        let (tag, id, key) = (parts.next()?, parts.next()?, parts.next()?);
+        let (tag, id, key) = platform::keyset::decode_cursor(cursor, 2_000)?;
         if tag != Self::sort_tag(request) {
             return None;
         }
         let id: u32 = id.parse().ok()?;
-        let (kind, value) = key.split_at_checked(1)?;
-        let key = match (kind, request.sort) {
-            ("t", SortField::Name) => Arg::Text(value.to_owned()),
-            ("i", SortField::Stock) => Arg::Int(value.parse().ok()?),
-            ("m", SortField::Price) => Arg::Money(value.parse::<Decimal>().ok()?),
-            ("d", SortField::Updated | SortField::Created) => Arg::Time(
-                chrono::DateTime::from_timestamp_micros(value.parse().ok()?)?,
-            ),
-            _ => return None,
-        };
-        Some((key, id))
+        let fits = matches!(
+            (&key, request.sort),
+            (Arg::Text(_), SortField::Name)
+                | (Arg::Int(_), SortField::Stock)
+                | (Arg::Money(_), SortField::Price)
+                | (Arg::Time(_), SortField::Updated | SortField::Created)
+        );
+        fits.then_some((key, id))
     }
 
     fn sort_tag(request: &ListProducts) -> String {

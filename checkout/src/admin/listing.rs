@@ -176,40 +176,20 @@ struct Cursor;
 
 impl Cursor {
     fn encode(request: &ListOrders, key: &Arg, id: u64) -> String {
-        let key = match key {
-            Arg::Money(money) => format!("m{money}"),
-            Arg::Time(time) => format!("d{}", time.timestamp_micros()),
-            Arg::Text(text) => format!("t{text}"),
-            Arg::Int(int) => format!("i{int}"),
-        };
-        let plain = format!("{}~{id}~{key}", Self::sort_tag(request));
-        plain.bytes().map(|b| format!("{b:02x}")).collect()
+        platform::keyset::encode_cursor(Self::sort_tag(request), id, key)
     }
 
     fn decode(request: &ListOrders, cursor: &str) -> Option<(Arg, u64)> {
-        if !cursor.len().is_multiple_of(2) || cursor.len() > 200 {
-            return None;
-        }
-        let bytes = (0..cursor.len())
-            .step_by(2)
-            .map(|at| u8::from_str_radix(cursor.get(at..at + 2)?, 16).ok())
-            .collect::<Option<Vec<u8>>>()?;
-        let plain = String::from_utf8(bytes).ok()?;
-        let mut parts = plain.splitn(3, '~');
-        let (tag, id, key) = (parts.next()?, parts.next()?, parts.next()?);
+        let (tag, id, key) = platform::keyset::decode_cursor(cursor, 200)?;
         if tag != Self::sort_tag(request) {
             return None;
         }
         let id: u64 = id.parse().ok()?;
-        let (kind, value) = key.split_at_checked(1)?;
-        let key = match (kind, request.sort) {
-            ("m", OrderSort::Total) => Arg::Money(value.parse::<Decimal>().ok()?),
-            ("d", OrderSort::Created) => Arg::Time(chrono::DateTime::from_timestamp_micros(
-                value.parse().ok()?,
-            )?),
-            _ => return None,
-        };
-        Some((key, id))
+        let fits = matches!(
+            (&key, request.sort),
+            (Arg::Money(_), OrderSort::Total) | (Arg::Time(_), OrderSort::Created)
+        );
+        fits.then_some((key, id))
     }
 
     fn sort_tag(request: &ListOrders) -> &'static str {

@@ -5,39 +5,16 @@ use chrono::{DateTime, Utc};
 use platform::contracts::orders_admin::{
     DetailLine, OrderRow, PaymentKind, PaymentRecord, Shipment,
 };
+pub use platform::keyset::Arg;
 use rust_decimal::Decimal;
 use sqlx::{
-    AssertSqlSafe, MySqlConnection, Row as _,
+    MySqlConnection, Row as _,
     mysql::{MySqlArguments, MySqlRow},
     query::Query,
 };
 
 use super::orders::{order_state, who_of};
 use crate::domain::{OrderState, PaymentStatus, Who};
-
-/// A value bound to a list statement.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Arg {
-    Text(String),
-    Int(i64),
-    Money(Decimal),
-    Time(DateTime<Utc>),
-}
-
-fn bind_all<'q>(
-    mut query: Query<'q, sqlx::MySql, MySqlArguments>,
-    args: &'q [Arg],
-) -> Query<'q, sqlx::MySql, MySqlArguments> {
-    for arg in args {
-        query = match arg {
-            Arg::Text(text) => query.bind(text.as_str()),
-            Arg::Int(int) => query.bind(*int),
-            Arg::Money(money) => query.bind(*money),
-            Arg::Time(time) => query.bind(*time),
-        };
-    }
-    query
-}
 
 /// The column the list is ordered by (then by id, the same way).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -161,7 +138,7 @@ fn escape_like(text: &str) -> String {
 
 /// The EXPLAIN of a list page's statement, for the index checks of the tests.
 pub fn explain<'q>(sql: &'q str, args: &'q [Arg]) -> Query<'q, sqlx::MySql, MySqlArguments> {
-    bind_all(sqlx::query(AssertSqlSafe(sql)), args)
+    platform::keyset::query(sql, args)
 }
 
 /// The rows of a list page in order, each with its id and sort key.
@@ -170,7 +147,7 @@ pub async fn list_page(
     spec: &ListSpec,
 ) -> Result<Vec<(OrderRow, u64, Arg)>, sqlx::Error> {
     let (sql, args) = list_sql(spec);
-    let rows = bind_all(sqlx::query(AssertSqlSafe(sql)), &args)
+    let rows = platform::keyset::query(&sql, &args)
         .fetch_all(&mut *conn)
         .await?;
     rows.iter()

@@ -3,7 +3,7 @@
 
 use chrono::Utc;
 use mailer::{
-    admin::{ListSpec, bind_all, list_sql},
+    admin::{ListSpec, list_sql},
     email_log::State,
     mail::Kind,
 };
@@ -88,7 +88,10 @@ async fn every_filter_of_the_email_list_reads_an_index_in_order() {
     for (what, spec) in specs {
         let (sql, args) = list_sql(&spec);
         let explain = format!("EXPLAIN {sql}");
-        let rows = bind_all(&explain, &args).fetch_all(pool).await.unwrap();
+        let rows = platform::keyset::query(&explain, &args)
+            .fetch_all(pool)
+            .await
+            .unwrap();
         assert_eq!(rows.len(), 1, "{what}: one table");
         let row = &rows[0];
         let access: String = row.try_get("type").unwrap();

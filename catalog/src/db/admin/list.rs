@@ -1,35 +1,10 @@
 //! The statement of the admin's product list: the filters, the text search's candidates and keyset paging
 //! (`after` the last row's sort key and id), assembled from fixed fragments with every value bound.
 
-use chrono::{DateTime, Utc};
-use rust_decimal::Decimal;
-use sqlx::{AssertSqlSafe, MySqlConnection, Row as _, mysql::MySqlArguments, query::Query};
+pub use platform::keyset::Arg;
+use sqlx::{MySqlConnection, Row as _, mysql::MySqlArguments, query::Query};
 
 use crate::domain::ProductStatus;
-
-/// A value bound to an assembled statement, in placeholder order.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Arg {
-    Text(String),
-    Int(i64),
-    Money(Decimal),
-    Time(DateTime<Utc>),
-}
-
-fn bind_all<'q>(
-    mut query: Query<'q, sqlx::MySql, MySqlArguments>,
-    args: &'q [Arg],
-) -> Query<'q, sqlx::MySql, MySqlArguments> {
-    for arg in args {
-        query = match arg {
-            Arg::Text(text) => query.bind(text.as_str()),
-            Arg::Int(int) => query.bind(*int),
-            Arg::Money(money) => query.bind(*money),
-            Arg::Time(time) => query.bind(*time),
-        };
-    }
-    query
-}
 
 /// The column a list is ordered by (then by id, the same way).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -184,7 +159,7 @@ fn escape_like(text: &str) -> String {
 
 /// The EXPLAIN of a list page's statement, for the index checks of the tests.
 pub fn explain<'q>(sql: &'q str, args: &'q [Arg]) -> Query<'q, sqlx::MySql, MySqlArguments> {
-    bind_all(sqlx::query(AssertSqlSafe(sql)), args)
+    platform::keyset::query(sql, args)
 }
 
 /// The ids of a list page in order, each with its sort key (read back as the type of the sort column).
@@ -193,7 +168,7 @@ pub async fn list_page(
     spec: &ListSpec,
 ) -> Result<Vec<(u32, Arg)>, sqlx::Error> {
     let (sql, args) = list_sql(spec);
-    let rows = bind_all(sqlx::query(AssertSqlSafe(sql)), &args)
+    let rows = platform::keyset::query(&sql, &args)
         .fetch_all(&mut *conn)
         .await?;
     rows.iter()
