@@ -25,6 +25,7 @@ pub mod mime;
 pub mod rate;
 pub mod render;
 pub mod rpc;
+pub mod testing;
 pub mod transport;
 pub mod worker;
 

@@ -8,7 +8,6 @@ use std::{path::PathBuf, time::Duration};
 use admin::{config::Config, domain::Role};
 use mailer::{
     config::TransportKind,
-    mime::Mailbox,
     transport::{Transport, ses_client},
 };
 use platform::testing::{NatsServer, TestProduct, TestService, spawn_service};
@@ -20,8 +19,9 @@ use crate::{
     helpers::{Browser, ORIGIN, TestApp, spawn_app_on},
 };
 
+use mailer::testing::aws_config;
 /// The sender a test verifies in moto.
-pub(crate) const MAIL_FROM: &str = "orders@shop.example";
+pub(crate) use mailer::testing::verify_sender;
 
 /// How the mailer sends, if it runs at all.
 pub(crate) enum Mail {
@@ -57,50 +57,6 @@ fn checkout_config() -> checkout::config::Config {
     }
 }
 
-fn mailer_config(mail_dir: PathBuf) -> mailer::config::Config {
-    mailer::config::Config {
-        transport: TransportKind::File,
-        mail_dir,
-        from: Mailbox::parse(&format!("Shop <{MAIL_FROM}>")).expect("a mailbox"),
-        templates_dir: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../mailer/templates")),
-        public_base_url: "http://shop.test".to_owned(),
-        rate_per_sec: 50.0,
-        max_deliver: 5,
-        backoff: vec![Duration::from_millis(300)],
-        ack_wait: Duration::from_secs(10),
-        send_timeout: Duration::from_secs(2),
-        concurrency: 4,
-        email_log_retention: Duration::from_secs(180 * 24 * 3600),
-        purge_every: platform::retention::PURGE_EVERY,
-    }
-}
-
-/// An AWS configuration for moto at `endpoint`.
-pub(crate) async fn aws_config(endpoint: &str) -> aws_config::SdkConfig {
-    aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .endpoint_url(endpoint)
-        .region(aws_config::Region::new("us-east-1"))
-        .credentials_provider(aws_sdk_sesv2::config::Credentials::new(
-            "test",
-            "test",
-            None,
-            None,
-            "admin-test",
-        ))
-        .load()
-        .await
-}
-
-/// Verifies the sender in moto: SES takes the shop's emails from then on.
-pub(crate) async fn verify_sender(moto_url: &str) {
-    aws_sdk_sesv2::Client::new(&aws_config(moto_url).await)
-        .create_email_identity()
-        .email_identity(MAIL_FROM)
-        .send()
-        .await
-        .expect("moto verifies the sender");
-}
-
 /// The shop with `products` on sale, and the admin with a staff member and a viewer.
 pub(crate) async fn order_shop(products: Vec<TestProduct>, mail: Mail) -> OrderShop {
     let nats = NatsServer::start();
@@ -126,7 +82,7 @@ pub(crate) async fn order_shop(products: Vec<TestProduct>, mail: Mail) -> OrderS
     )
     .await;
     let mail_dir = std::env::temp_dir().join(format!("admin-mail-{}", Uuid::new_v4()));
-    let mut config = mailer_config(mail_dir.clone());
+    let mut config = mailer::testing::test_config(mail_dir.clone());
     let transport = match &mail {
         Mail::Files | Mail::Down => Transport::file(mail_dir.clone()),
         Mail::Ses(endpoint) => {

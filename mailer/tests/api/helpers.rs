@@ -1,15 +1,11 @@
 //! `spawn_mailer`: the mailer in-process on port 0 with its own scratch database and private nats-server,
 //! sending through the file transport (a scratch mail directory) or through SES on a private moto server.
 
-use std::{
-    path::{Path, PathBuf},
-    time::Duration,
-};
+use std::path::{Path, PathBuf};
 
 use async_nats::jetstream::{self, consumer::PullConsumer};
 use mailer::{
     config::{Config, TransportKind},
-    mime::Mailbox,
     transport::{Transport, ses_client},
 };
 use platform::{
@@ -22,7 +18,7 @@ use sqlx::Row as _;
 use tokio::net::TcpListener;
 
 /// The sender the tests verify in moto.
-pub(crate) const MAIL_FROM: &str = "orders@shop.example";
+pub(crate) use mailer::testing::{MAIL_FROM, aws_config, verify_sender};
 
 /// Where the mailer sends.
 pub(crate) enum Via {
@@ -42,49 +38,11 @@ pub(crate) struct TestMailer {
     pub(crate) http: reqwest::Client,
 }
 
-/// Settings for tests: quick retries, a short send timeout, a generous rate.
+/// Settings for tests: quick retries, a short send timeout, a generous rate, a scratch mail directory.
 pub(crate) fn test_config() -> Config {
-    Config {
-        transport: TransportKind::File,
-        mail_dir: std::env::temp_dir().join(format!("shop-mail-{}", uuid::Uuid::new_v4())),
-        from: Mailbox::parse(&format!("Shop <{MAIL_FROM}>")).unwrap(),
-        templates_dir: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/templates")),
-        public_base_url: "http://shop.test".to_owned(),
-        rate_per_sec: 50.0,
-        max_deliver: 5,
-        backoff: vec![Duration::from_millis(300)],
-        ack_wait: Duration::from_secs(10),
-        send_timeout: Duration::from_secs(2),
-        concurrency: 4,
-        email_log_retention: Duration::from_secs(180 * 24 * 3600),
-        purge_every: platform::retention::PURGE_EVERY,
-    }
-}
-
-/// An AWS configuration for moto at `endpoint`: us-east-1 and static test credentials.
-pub(crate) async fn aws_config(endpoint: &str) -> aws_config::SdkConfig {
-    aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .endpoint_url(endpoint)
-        .region(aws_config::Region::new("us-east-1"))
-        .credentials_provider(aws_sdk_sesv2::config::Credentials::new(
-            "test",
-            "test",
-            None,
-            None,
-            "mailer-test",
-        ))
-        .load()
-        .await
-}
-
-/// Verifies the sender in moto (which forgets it whenever it restarts).
-pub(crate) async fn verify_sender(moto_url: &str) {
-    aws_sdk_sesv2::Client::new(&aws_config(moto_url).await)
-        .create_email_identity()
-        .email_identity(MAIL_FROM)
-        .send()
-        .await
-        .expect("moto verifies the sender");
+    mailer::testing::test_config(
+        std::env::temp_dir().join(format!("shop-mail-{}", uuid::Uuid::new_v4())),
+    )
 }
 
 /// Every email moto's SES accepted, from moto's own model dump: `{id, source, destinations, subject, body}`.
