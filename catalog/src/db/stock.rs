@@ -147,12 +147,14 @@ pub struct InventoryRow {
     /// The product's SKU and version, which stock events carry.
     pub product_sku: Sku,
     pub version: u64,
+    /// The product's units available over all its variants (`products.available`), read under its lock.
+    pub product_available: i32,
 }
 
 /// Locks the stock of `variant_ids`: first their products' rows in ascending product id order, then their
 /// inventory rows in ascending variant id order (the lock order every stock transaction keeps). Holding the
 /// product rows, the transaction is the only one changing any stock of those products, so the product totals
-/// it reads and writes ([`product_available`], [`add_product_available`]) are exact.
+/// it reads here and moves with [`add_product_available`] are exact.
 pub async fn lock_inventory(
     conn: &mut MySqlConnection,
     variant_ids: &[u32],
@@ -186,7 +188,8 @@ pub async fn lock_inventory(
         query.fetch_all(&mut *conn).await?;
     }
     let sql = format!(
-        "SELECT i.variant_id, v.sku, i.on_hand, i.reserved, p.id AS product_id, p.sku AS product_sku, p.version \
+        "SELECT i.variant_id, v.sku, i.on_hand, i.reserved, p.id AS product_id, p.sku AS product_sku, p.version, \
+                p.available AS product_available \
          FROM inventory i JOIN variants v ON v.id = i.variant_id JOIN products p ON p.id = v.product_id \
          WHERE i.variant_id IN ({list}) ORDER BY i.variant_id FOR UPDATE"
     );
@@ -204,34 +207,11 @@ pub async fn lock_inventory(
                 reserved: row.try_get("reserved")?,
                 product_id: row.try_get("product_id")?,
                 product_sku: row.try_get("product_sku")?,
+                product_available: row.try_get("product_available")?,
                 version: row.try_get("version")?,
             })
         })
         .collect()
-}
-
-/// Units available of products `product_ids` (`products.available`, kept by every stock change).
-pub async fn product_available(
-    conn: &mut MySqlConnection,
-    product_ids: &[u32],
-) -> Result<Vec<(u32, u32)>, sqlx::Error> {
-    if product_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let sql = format!(
-        "SELECT id, available FROM products WHERE id IN ({})",
-        placeholders(product_ids.len())
-    );
-    let mut query = sqlx::query_as::<_, (u32, i32)>(AssertSqlSafe(sql));
-    for id in product_ids {
-        query = query.bind(*id);
-    }
-    Ok(query
-        .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
-        .map(|(id, available)| (id, u32::try_from(available).unwrap_or(0)))
-        .collect())
 }
 
 /// Moves `products.available` of each product by its delta, in one statement (rows locked in id order).

@@ -318,18 +318,21 @@ pub(super) async fn apply(
             i64::from(on_hand - reserved) - i64::from(row.on_hand.saturating_sub(row.reserved));
         counters.push((row, on_hand, reserved));
     }
-    // The products' totals (their rows locked by `lock_inventory`) move by the change and are read back: the
-    // total after, and before it.
+    // The products' totals (read with their rows locked by `lock_inventory`) move by the change.
     product_deltas.retain(|_, delta| *delta != 0);
     db::stock::add_product_available(conn, &product_deltas).await?;
-    let after: BTreeMap<u32, u32> = db::stock::product_available(conn, &product_ids)
-        .await?
-        .into_iter()
+    let before: BTreeMap<u32, i64> = changed
+        .iter()
+        .map(|row| (row.product_id, i64::from(row.product_available)))
         .collect();
-    let before = |id: &u32| {
-        let after = i64::from(after.get(id).copied().unwrap_or(0));
-        after - product_deltas.get(id).copied().unwrap_or(0)
-    };
+    let after: BTreeMap<u32, u32> = before
+        .iter()
+        .map(|(id, before)| {
+            let after = before + product_deltas.get(id).copied().unwrap_or(0);
+            (*id, u32::try_from(after).unwrap_or(0))
+        })
+        .collect();
+    let before = |id: &u32| before.get(id).copied().unwrap_or(0);
     for (row, on_hand, reserved) in counters {
         let available = on_hand - reserved;
         let product_available = after.get(&row.product_id).copied().unwrap_or(0);
