@@ -74,3 +74,77 @@ pub fn command<T>(session: &CurrentSession, idempotency_key: Uuid, body: T) -> C
         body,
     }
 }
+
+/// How far behind one durable consumer of an event stream is, from JetStream's consumer info.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct ConsumerLag {
+    /// Events on the stream (matching its filter) not yet delivered to it.
+    #[serde(rename = "num_pending")]
+    pub pending: u64,
+    /// Events delivered and not yet acknowledged (being handled, or waiting to be redelivered).
+    #[serde(rename = "num_ack_pending")]
+    pub unacknowledged: u64,
+    /// Deliveries that were redeliveries of an unacknowledged event.
+    #[serde(rename = "num_redelivered", default)]
+    pub redelivered: u64,
+    #[serde(default)]
+    pub delivered: Delivered,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Delivered {
+    /// When the consumer last received an event.
+    #[serde(default)]
+    pub last_active: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// The JetStream API's answer to `CONSUMER.INFO`: the info, or an error such as "consumer not found".
+#[derive(serde::Deserialize)]
+struct ConsumerInfoReply {
+    #[serde(default)]
+    error: Option<serde_json::Value>,
+    #[serde(flatten)]
+    info: Option<ConsumerLag>,
+}
+
+/// The durable consumers' lag, read from JetStream (`$JS.API.CONSUMER.INFO.<stream>.<consumer>`, the one
+/// JetStream call the admin's NATS user may make: read-only, and only for the consumers of
+/// [`platform::streams::DURABLE_CONSUMERS`]).
+#[derive(Debug, Clone)]
+pub struct EventConsumers {
+    nats: async_nats::Client,
+    timeout: Duration,
+}
+
+impl EventConsumers {
+    pub fn new(nats: async_nats::Client, timeout: Duration) -> Self {
+        Self { nats, timeout }
+    }
+
+    /// `consumer` of `stream`'s lag; `None` when NATS did not answer or the consumer does not exist (yet:
+    /// each is created by its service's first start).
+    pub async fn lag(&self, stream: &str, consumer: &str) -> Option<ConsumerLag> {
+        let subject = format!("$JS.API.CONSUMER.INFO.{stream}.{consumer}");
+        match platform::rpc::call::<_, ConsumerInfoReply>(
+            &self.nats,
+            &subject,
+            &serde_json::json!({}),
+            self.timeout,
+        )
+        .await
+        {
+            Ok(ConsumerInfoReply {
+                error: None,
+                info: Some(lag),
+            }) => Some(lag),
+            Ok(ConsumerInfoReply { error, .. }) => {
+                tracing::warn!(stream, consumer, ?error, "no consumer info");
+                None
+            }
+            Err(err) => {
+                tracing::warn!(stream, consumer, error = %err, "no consumer info: NATS did not answer");
+                None
+            }
+        }
+    }
+}

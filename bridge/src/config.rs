@@ -24,7 +24,7 @@ use platform::{
 };
 
 /// The durable consumer every bridge replica shares.
-pub const CONSUMER: &str = "bridge";
+pub const CONSUMER: &str = platform::streams::BRIDGE_CONSUMER;
 
 /// Where the forwarded events go.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -26,6 +26,7 @@ pub mod text;
 
 use platform::{
     Runtime, ServiceSpec,
+    contracts::catalog_admin,
     outbox::{OutboxNotifier, OutboxRelay},
 };
 use sqlx::migrate::Migrator;
@@ -60,6 +61,15 @@ pub async fn start(runtime: &mut Runtime, config: config::Config) -> anyhow::Res
     rpc::start(runtime, &config, stock).await?;
     admin::categories::endpoints(runtime).await?;
     admin::stock::endpoints(runtime).await?;
+    platform::admin_commands::serve_outbox_backlog(
+        runtime,
+        (
+            &runtime.service.group(catalog_admin::RPC_GROUP),
+            catalog_admin::RPC_GROUP,
+        ),
+        catalog_admin::OUTBOX,
+    )
+    .await?;
     // The dead letters of catalog events: the catalog publishes `catalog.>`, so it is the one that replays them.
     platform::consumer::replay::serve_endpoints(
         runtime,

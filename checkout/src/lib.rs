@@ -14,6 +14,7 @@ pub mod orders;
 pub mod payments;
 pub mod reconciler;
 pub mod rpc;
+pub mod seed;
 
 use std::sync::Arc;
 

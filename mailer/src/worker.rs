@@ -104,7 +104,7 @@ use crate::{
 };
 
 /// The durable consumer's name, shared by every replica.
-pub const DURABLE: &str = "mailer";
+pub const DURABLE: &str = platform::streams::MAILER_CONSUMER;
 
 /// How long recording `sent` may be retried after the provider accepted, before giving up on it.
 const RECORD_SENT_BUDGET: Duration = Duration::from_secs(2);

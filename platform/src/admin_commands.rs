@@ -30,7 +30,7 @@ use uuid::Uuid;
 
 use crate::{
     Runtime,
-    contracts::admin::{AdminReply, Command, FieldError},
+    contracts::admin::{AdminReply, Command, FieldError, OutboxBacklog, OutboxRequest},
     rpc::{HandlerFailure, serve},
 };
 
@@ -307,4 +307,31 @@ where
         },
     ));
     Ok(())
+}
+
+/// Adds `subject` (`<group_name>.outbox`) answering the service's [`crate::outbox::backlog`] as an
+/// [`OutboxBacklog`], for the admin's dashboard.
+pub async fn serve_outbox_backlog(
+    runtime: &Runtime,
+    group: (&async_nats::service::Group, &str),
+    subject: &'static str,
+) -> anyhow::Result<()> {
+    let pool = runtime.db.clone();
+    serve_endpoint(
+        runtime,
+        group,
+        subject,
+        "Admin: this service's events committed but not yet published",
+        move |_: OutboxRequest| {
+            let pool = pool.clone();
+            async move {
+                let backlog = crate::outbox::backlog(&pool).await?;
+                Ok(AdminReply::Ok(OutboxBacklog {
+                    pending: backlog.pending,
+                    oldest_age_secs: backlog.oldest_age.map(|age| age.as_secs()),
+                }))
+            }
+        },
+    )
+    .await
 }

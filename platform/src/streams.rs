@@ -29,6 +29,20 @@ pub const ORDERS_STREAM: &str = "ORDERS";
 /// Subjects captured by [`ORDERS_STREAM`].
 pub const ORDERS_SUBJECTS: &str = "orders.>";
 
+/// The mailer's durable consumer of [`ORDERS_STREAM`] (order emails).
+pub const MAILER_CONSUMER: &str = "mailer";
+/// The bridge's durable consumer of [`ORDERS_STREAM`] (order events to SQS).
+pub const BRIDGE_CONSUMER: &str = "bridge";
+/// The search indexer's durable consumer of [`CATALOG_STREAM`] (Meilisearch).
+pub const SEARCH_INDEXER_CONSUMER: &str = "search-indexer";
+/// Every durable consumer of the shop's event streams as `(stream, consumer)`: the NATS configuration names
+/// each in its user's permissions, and the admin's dashboard shows how far behind each is.
+pub const DURABLE_CONSUMERS: [(&str, &str); 3] = [
+    (ORDERS_STREAM, MAILER_CONSUMER),
+    (ORDERS_STREAM, BRIDGE_CONSUMER),
+    (CATALOG_STREAM, SEARCH_INDEXER_CONSUMER),
+];
+
 /// Limits applied to every event stream, from the environment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StreamSettings {

@@ -20,7 +20,7 @@ use platform::{
 use secrecy::SecretString;
 
 /// The durable consumer on the CATALOG stream.
-pub const CONSUMER: &str = "search-indexer";
+pub const CONSUMER: &str = platform::streams::SEARCH_INDEXER_CONSUMER;
 
 /// Where Meilisearch is and how to reach it.
 #[derive(Debug, Clone)]

@@ -101,6 +101,13 @@ where
     response
 }
 
+/// The download `filename` of a report that is one page (it has no next page).
+pub(crate) fn single<P: CsvPage>(filename: &str, page: P) -> Response {
+    stream(filename, "service", page, |_cursor| async {
+        Err::<P, _>(AdminError::NotFound)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

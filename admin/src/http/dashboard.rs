@@ -1,22 +1,24 @@
 //! The dashboard: how the shop is doing (today and the last 30 days, from checkout's daily sales summaries,
-//! with a chart drawn here as SVG), what waits (orders by state, checkout's outbox backlog, low stock, failed
-//! and uncertain emails), who you are, and what you did lately. A service that does not answer leaves a notice
-//! in its place; the rest of the page still shows.
+//! with a chart drawn here as SVG), what waits (orders by state, low stock, failed and uncertain emails), how
+//! far behind the events are (each service's outbox backlog, each durable consumer's lag), who you are, and
+//! what you did lately. A service that does not answer leaves a notice in its place; the rest of the page
+//! still shows.
 
 use axum::{Router, extract::State, response::Response, routing::get};
 use platform::contracts::{
-    admin::AdminReply,
+    admin::{AdminReply, OutboxBacklog, OutboxRequest},
     catalog_admin::{
-        STOCK_LOW,
+        self, STOCK_LOW,
         stock::{LowStockPage, LowStockRequest},
     },
     mailer::{EMAILS_LIST, EmailPage, EmailState, ListEmails},
-    orders_admin::{Dashboard, DashboardRequest, REPORTS_DASHBOARD, SalesDay},
+    orders_admin::{self, Dashboard, DashboardRequest, REPORTS_DASHBOARD, SalesDay},
 };
 use rust_decimal::{Decimal, prelude::ToPrimitive as _};
 use serde::Serialize;
 
 use super::{AppState, audit::AuditRow, error::AdminError, extract::RequireViewer, render::Page};
+use crate::services::{ConsumerLag, ServiceClient};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -54,6 +56,47 @@ async fn emails_in(state: &AppState, email_state: EmailState) -> Option<Count> {
     }
 }
 
+/// One service's outbox backlog, or `None` when it does not answer.
+async fn outbox(service: &ServiceClient, subject: &str) -> Option<OutboxBacklog> {
+    match service.call(subject, &OutboxRequest {}).await {
+        Ok(AdminReply::Ok(backlog)) => Some(backlog),
+        _ => None,
+    }
+}
+
+/// A line of the dashboard's "Events" table.
+#[derive(Serialize)]
+struct OutboxRow {
+    service: &'static str,
+    stream: &'static str,
+    backlog: Option<OutboxBacklog>,
+}
+
+#[derive(Serialize)]
+struct ConsumerRow {
+    stream: &'static str,
+    consumer: &'static str,
+    lag: Option<ConsumerLag>,
+    /// Pending plus unacknowledged: what it has yet to finish.
+    behind: Option<u64>,
+}
+
+/// Every durable consumer's lag, asked at once.
+async fn consumer_rows(state: &AppState) -> Vec<ConsumerRow> {
+    futures::future::join_all(platform::streams::DURABLE_CONSUMERS.iter().map(
+        async |&(stream, consumer)| {
+            let lag = state.consumers.lag(stream, consumer).await;
+            ConsumerRow {
+                stream,
+                consumer,
+                behind: lag.as_ref().map(|lag| lag.pending + lag.unacknowledged),
+                lag,
+            }
+        },
+    ))
+    .await
+}
+
 async fn show(
     State(state): State<AppState>,
     session: RequireViewer,
@@ -64,7 +107,7 @@ async fn show(
         .map(AuditRow::from)
         .collect();
     // All asked at once: a slow service costs the page its own timeout, not the sum.
-    let (sales, low, failed, uncertain) = tokio::join!(
+    let (sales, low, failed, uncertain, catalog_outbox, checkout_outbox, consumers) = tokio::join!(
         state
             .checkout
             .call::<_, Dashboard>(REPORTS_DASHBOARD, &DashboardRequest {}),
@@ -77,8 +120,26 @@ async fn show(
         ),
         emails_in(&state, EmailState::Failed),
         emails_in(&state, EmailState::Uncertain),
+        outbox(&state.catalog, catalog_admin::OUTBOX),
+        outbox(&state.checkout, orders_admin::OUTBOX),
+        consumer_rows(&state),
     );
-    let mut page = Page::new("dashboard.html", "Dashboard", "dashboard").with("recent", &recent);
+    let outboxes = [
+        OutboxRow {
+            service: "catalog",
+            stream: platform::streams::CATALOG_STREAM,
+            backlog: catalog_outbox,
+        },
+        OutboxRow {
+            service: "checkout",
+            stream: platform::streams::ORDERS_STREAM,
+            backlog: checkout_outbox,
+        },
+    ];
+    let mut page = Page::new("dashboard.html", "Dashboard", "dashboard")
+        .with("recent", &recent)
+        .with("outboxes", &outboxes)
+        .with("consumers", &consumers);
     match sales {
         Ok(AdminReply::Ok(dashboard)) => {
             let periods = [

@@ -27,6 +27,7 @@ pub mod login;
 pub mod orders;
 pub mod products;
 pub mod render;
+pub mod reports;
 pub mod staff;
 pub mod static_files;
 pub mod stock;
@@ -38,7 +39,12 @@ use axum::{Router, middleware};
 use platform::{config::CommonConfig, rate_limit::TrustedProxies};
 use sqlx::MySqlPool;
 
-use crate::{config::Config, services::ServiceClient, sessions::Sessions, throttle::Throttle};
+use crate::{
+    config::Config,
+    services::{EventConsumers, ServiceClient},
+    sessions::Sessions,
+    throttle::Throttle,
+};
 
 /// What every handler may use.
 #[derive(Debug, Clone)]
@@ -50,6 +56,8 @@ pub struct AppState {
     pub checkout: ServiceClient,
     /// The mailer's admin endpoints (`rpc.mailer.admin.*`): the email log.
     pub mailer: ServiceClient,
+    /// The event streams' durable consumers, for their lag.
+    pub consumers: EventConsumers,
     pub sessions: Sessions,
     pub throttle: Throttle,
     pub proxies: TrustedProxies,
@@ -79,7 +87,8 @@ impl AppState {
             uploads: crate::uploads::Uploads::new(config.images.clone()),
             catalog: ServiceClient::new(nats.clone(), "catalog", config.service_timeout),
             checkout: ServiceClient::new(nats.clone(), "checkout", config.service_timeout),
-            mailer: ServiceClient::new(nats, "mailer", config.service_timeout),
+            mailer: ServiceClient::new(nats.clone(), "mailer", config.service_timeout),
+            consumers: EventConsumers::new(nats, config.service_timeout),
             sessions: Sessions::new(db.clone(), config.sessions),
             throttle: Throttle::new(db.clone(), config.throttle),
             db,
@@ -106,6 +115,7 @@ pub fn router(state: AppState) -> Router {
         .merge(products::router())
         .merge(orders::router())
         .merge(emails::router())
+        .merge(reports::router())
         .merge(static_files::router())
         .fallback(layers::not_found)
         .layer(middleware::from_fn_with_state(state.clone(), csrf::guard))

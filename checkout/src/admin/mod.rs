@@ -18,7 +18,7 @@ use platform::{
         admin::Command,
         orders_admin::{
             AddNote, DashboardRequest, GetOrder, ListOrders, ORDERS_ACTION, ORDERS_GET,
-            ORDERS_LIST, ORDERS_NOTE, OrderAction, REPORTS_DASHBOARD, REPORTS_SALES,
+            ORDERS_LIST, ORDERS_NOTE, OUTBOX, OrderAction, REPORTS_DASHBOARD, REPORTS_SALES,
             REPORTS_TOP_PRODUCTS, RPC_GROUP, SalesReportRequest, TopProductsRequest,
         },
     },
@@ -107,12 +107,12 @@ pub async fn start(runtime: &Runtime, checkout: &Checkout) -> anyhow::Result<()>
         runtime,
         group,
         REPORTS_DASHBOARD,
-        "Admin: today and the last 30 days, orders by state, the outbox backlog",
+        "Admin: today and the last 30 days, and orders by state",
         move |request: DashboardRequest| {
             let pool = pool.clone();
             async move { reports::dashboard(&pool, &request).await }
         },
     )
     .await?;
-    Ok(())
+    platform::admin_commands::serve_outbox_backlog(runtime, group, OUTBOX).await
 }

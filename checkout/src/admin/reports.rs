@@ -8,7 +8,7 @@ use platform::contracts::{
     admin::{AdminReply, FieldError},
     orders_admin::{
         DASHBOARD_DAYS, DEFAULT_TOP_PRODUCTS, Dashboard, DashboardRequest, MAX_REPORT_DAYS,
-        MAX_TOP_PRODUCTS, OutboxBacklog, Period, ProductSales, SalesDay, SalesFigures, SalesReport,
+        MAX_TOP_PRODUCTS, Period, ProductSales, SalesDay, SalesFigures, SalesReport,
         SalesReportRequest, TopBy, TopProductsReport, TopProductsRequest,
     },
 };
@@ -92,7 +92,7 @@ pub async fn top_products(
     }))
 }
 
-/// `reports.dashboard`: today, the last [`DASHBOARD_DAYS`] days day by day, orders by state and the outbox.
+/// `reports.dashboard`: today, the last [`DASHBOARD_DAYS`] days day by day, and orders by state.
 pub async fn dashboard(
     pool: &MySqlPool,
     _request: &DashboardRequest,
@@ -110,7 +110,6 @@ pub async fn dashboard(
         .map(|day| day.figures.clone())
         .unwrap_or_default();
     let counts = orders::counts::counts(pool).await?;
-    let backlog = platform::outbox::backlog(pool).await?;
     Ok(AdminReply::Ok(Dashboard {
         as_of,
         currency: CURRENCY.to_owned(),
@@ -118,10 +117,6 @@ pub async fn dashboard(
         last_30_days: period(first, today, total(&daily)),
         daily,
         orders_by_state: counts.orders,
-        outbox: OutboxBacklog {
-            pending: backlog.pending,
-            oldest_age_secs: backlog.oldest_age.map(|age| age.as_secs()),
-        },
     }))
 }
 

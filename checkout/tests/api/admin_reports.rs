@@ -7,9 +7,9 @@ use chrono::{Days, NaiveDate, Utc};
 use futures::future::join_all;
 use platform::{
     contracts::{
-        admin::AdminReply,
+        admin::{AdminReply, OutboxBacklog, OutboxRequest},
         orders_admin::{
-            Action, Dashboard, DashboardRequest, REPORTS_DASHBOARD, REPORTS_SALES,
+            Action, Dashboard, DashboardRequest, OUTBOX, REPORTS_DASHBOARD, REPORTS_SALES,
             REPORTS_TOP_PRODUCTS, RefundLine, RefundOf, SalesReport, SalesReportRequest, TopBy,
             TopProductsReport, TopProductsRequest,
         },
@@ -140,32 +140,7 @@ async fn summaries(pool: &MySqlPool) -> (Vec<String>, Vec<String>) {
 /// Runs the backfill of migration 0006 on empty summaries: what it computes from the orders must be what the
 /// live updates kept.
 async fn backfill(pool: &MySqlPool) {
-    let migration = include_str!("../../migrations/0006_sales_reports.sql");
-    let (_, statements) = migration
-        .split_once("-- Backfill")
-        .and_then(|(_, rest)| rest.split_once('\n'))
-        .expect("the migration marks its backfill");
-    sqlx::query("DELETE FROM sales_daily")
-        .execute(pool)
-        .await
-        .unwrap();
-    sqlx::query("DELETE FROM product_sales_daily")
-        .execute(pool)
-        .await
-        .unwrap();
-    for statement in statements.split(";\n").map(str::trim) {
-        let sql: String = statement
-            .lines()
-            .filter(|line| !line.trim_start().starts_with("--"))
-            .collect::<Vec<_>>()
-            .join("\n");
-        if !sql.trim().is_empty() {
-            sqlx::query(sqlx::AssertSqlSafe(sql))
-                .execute(pool)
-                .await
-                .unwrap();
-        }
-    }
+    checkout::db::reports::rebuild(pool).await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -317,11 +292,14 @@ async fn the_reports_count_what_was_paid_declined_and_refunded_on_each_utc_day()
         "partial refunds keep paid"
     );
     assert_eq!(dashboard.orders_by_state.payment_failed, 1);
+    let outbox: OutboxBacklog = match call(&admin, OUTBOX, &OutboxRequest {}).await {
+        AdminReply::Ok(outbox) => outbox,
+        other => panic!("outbox: {other:?}"),
+    };
     assert_eq!(
-        dashboard.outbox.oldest_age_secs.is_some(),
-        dashboard.outbox.pending > 0,
-        "{:?}",
-        dashboard.outbox
+        outbox.oldest_age_secs.is_some(),
+        outbox.pending > 0,
+        "{outbox:?}"
     );
 
     let kept = summaries(pool).await;
@@ -557,5 +535,71 @@ async fn every_report_statement_reads_an_index() {
             }
         }
     }
+    shop.stop().await;
+}
+
+/// `checkout seed-orders`: made-up orders that are orders in every way the admin reads them, with summaries
+/// that agree with them.
+#[tokio::test(flavor = "multi_thread")]
+async fn seeded_orders_are_whole_orders_and_the_reports_agree_with_them() {
+    use platform::contracts::orders_admin::{ListOrders, ORDERS_LIST, OrderPage};
+
+    let shop = crate::helpers::spawn_shop().await;
+    let admin = shop.nats.connect_as("admin").await;
+    let pool = &shop.checkout.pool;
+    assert_eq!(
+        checkout::seed::seed_orders(pool, 1_200).await.unwrap(),
+        1_200
+    );
+
+    let numbers: Vec<String> = sqlx::query_scalar("SELECT number FROM orders")
+        .fetch_all(pool)
+        .await
+        .unwrap();
+    assert_eq!(numbers.len(), 1_200);
+    for number in &numbers {
+        let code = number.strip_prefix("SH-").expect(number);
+        assert!(
+            code.len() == 8
+                && code
+                    .bytes()
+                    .all(|b| b"0123456789ABCDEFGHJKMNPQRSTVWXYZ".contains(&b)),
+            "{number}"
+        );
+    }
+    let wrong: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM orders o WHERE o.total <> o.subtotal + o.shipping + o.tax \
+         OR o.subtotal <> (SELECT SUM(line_total) FROM order_items i WHERE i.order_id = o.id) \
+         OR NOT EXISTS (SELECT 1 FROM payments p WHERE p.order_id = o.id AND p.kind = 'charge')",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    assert_eq!(wrong, 0, "every order adds up and was charged");
+
+    // The year's report counts every paid order (failed payments apart) and every refund.
+    let today = Utc::now().date_naive();
+    let report = sales(&admin, today - Days::new(365), today).await;
+    let (paid, revenue, refunds): (i64, Decimal, Decimal) = sqlx::query_as(
+        "SELECT COUNT(*), SUM(total), SUM(refunded_total) FROM orders WHERE payment_status <> 'failed'",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    assert_eq!(report.totals.orders, paid as u64);
+    assert_eq!(report.totals.revenue, revenue);
+    assert_eq!(report.totals.refunds, refunds);
+    assert!(report.totals.payment_failures > 0 && report.totals.refund_count > 0);
+
+    // The admin's list and an order's page read them like any order.
+    let page: OrderPage = match call(&admin, ORDERS_LIST, &ListOrders::default()).await {
+        AdminReply::Ok(page) => page,
+        other => panic!("list: {other:?}"),
+    };
+    assert!(page.next.is_some());
+    let newest = &page.rows[0];
+    let detail = get(&admin, &newest.number).await;
+    assert_eq!(detail.total, newest.total);
+    assert!(!detail.lines.is_empty() && detail.timeline.len() >= 2);
     shop.stop().await;
 }

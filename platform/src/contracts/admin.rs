@@ -14,6 +14,21 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+/// `<service>.admin.outbox` (`rpc.catalog.admin.outbox`, `rpc.checkout.admin.outbox`): how many of the
+/// service's committed events its outbox relay has not yet published. No parameters (`{}`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutboxRequest {}
+
+/// A service's outbox rows waiting for the relay to publish them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxBacklog {
+    pub pending: u64,
+    /// How long the oldest of them has waited, in whole seconds; absent when none waits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oldest_age_secs: Option<u64>,
+}
+
 /// The staff member an admin command comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Actor {

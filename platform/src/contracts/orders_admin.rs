@@ -13,6 +13,7 @@
 //! | `rpc.checkout.admin.reports.sales`   | [`SalesReportRequest`]           | [`SalesReport`]         |
 //! | `rpc.checkout.admin.reports.top_products` | [`TopProductsRequest`]      | [`TopProductsReport`]   |
 //! | `rpc.checkout.admin.reports.dashboard` | [`DashboardRequest`]           | [`Dashboard`]           |
+//! | `rpc.checkout.admin.outbox`           | [`OutboxRequest`](super::admin::OutboxRequest) | [`OutboxBacklog`](super::admin::OutboxBacklog) |
 //!
 //! Actions go through checkout's order state machine only and carry the order's `expected_version` (the
 //! `version` of the [`OrderDetail`] the admin showed): a stale one is a `conflict` with the current version,
@@ -52,6 +53,9 @@ pub const REPORTS_SALES: &str = "rpc.checkout.admin.reports.sales";
 pub const REPORTS_TOP_PRODUCTS: &str = "rpc.checkout.admin.reports.top_products";
 /// Today, the last 30 days, orders by state and the outbox backlog.
 pub const REPORTS_DASHBOARD: &str = "rpc.checkout.admin.reports.dashboard";
+/// Checkout's events not yet on the ORDERS stream ([`OutboxRequest`](super::admin::OutboxRequest) ->
+/// [`OutboxBacklog`](super::admin::OutboxBacklog)).
+pub const OUTBOX: &str = "rpc.checkout.admin.outbox";
 
 /// Rows per page when `limit` is absent.
 pub const DEFAULT_PAGE: u32 = 50;
@@ -486,8 +490,7 @@ pub struct TopProductsReport {
 #[serde(deny_unknown_fields)]
 pub struct DashboardRequest {}
 
-/// The admin's first page: how today and the last [`DASHBOARD_DAYS`] days went, where orders are, and how far
-/// behind checkout's events are.
+/// The admin's first page: how today and the last [`DASHBOARD_DAYS`] days went and where orders are.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Dashboard {
     /// When it was computed; `today` is this instant's UTC day.
@@ -500,8 +503,6 @@ pub struct Dashboard {
     pub daily: Vec<SalesDay>,
     /// Every order by its state now (as `rpc.checkout.counts` counts them).
     pub orders_by_state: OrderCounts,
-    /// Checkout's events not yet on the ORDERS stream.
-    pub outbox: OutboxBacklog,
 }
 
 /// A range of UTC days, both included, and what happened in it.
@@ -513,15 +514,6 @@ pub struct Period {
     pub figures: SalesFigures,
     /// `revenue / orders` to the cent (half away from zero); 0 without orders.
     pub average_order_value: Decimal,
-}
-
-/// A service's outbox rows waiting for the relay to publish them.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OutboxBacklog {
-    pub pending: u64,
-    /// How long the oldest of them has waited, in whole seconds; absent when none waits.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oldest_age_secs: Option<u64>,
 }
 
 #[cfg(test)]

@@ -489,6 +489,40 @@ async fn the_admins_user_may_call_only_the_services_admin_endpoints() {
     assert_eq!(stream_messages(&ops, "ORDERS").await, 0);
     assert_eq!(stream_messages(&ops, "CATALOG").await, 0);
 
+    // The durable consumers' info, for the dashboard's lag: read, never changed, never pulled from.
+    jetstream_of(&ops)
+        .get_stream("ORDERS")
+        .await
+        .unwrap()
+        .create_consumer(async_nats::jetstream::consumer::pull::Config {
+            durable_name: Some(platform::streams::MAILER_CONSUMER.to_owned()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let info = call::<_, Value>(
+        &admin,
+        "$JS.API.CONSUMER.INFO.ORDERS.mailer",
+        &json!({}),
+        Duration::from_secs(2),
+    )
+    .await
+    .unwrap();
+    assert_eq!(info["num_pending"], 0, "{info}");
+    for subject in [
+        "$JS.API.CONSUMER.DELETE.ORDERS.mailer",
+        "$JS.API.CONSUMER.MSG.NEXT.ORDERS.mailer",
+        "$JS.API.CONSUMER.INFO.DEADLETTER.mailer",
+    ] {
+        let answer = call::<_, Value>(&admin, subject, &json!({}), REFUSED_WITHIN).await;
+        assert!(answer.is_err(), "{subject}: {answer:?}");
+        refused
+            .expect(&format!(
+                r#"Permissions Violation for Publish to "{subject}""#
+            ))
+            .await;
+    }
+
     // It reads nothing but its own replies: no event, no other user's inbox, no request meant for the
     // catalog (it cannot answer in the catalog's place).
     for subject in [

@@ -14,6 +14,7 @@
 //! | `rpc.catalog.admin.stock.*`               | see [`stock`]                  |                               |
 //! | `rpc.catalog.admin.categories.*`          | see [`categories`]             |                               |
 //! | `rpc.catalog.admin.images.*`              | see [`images`]                 |                               |
+//! | `rpc.catalog.admin.outbox`                | [`OutboxRequest`](super::admin::OutboxRequest) | [`OutboxBacklog`](super::admin::OutboxBacklog) |
 
 pub mod categories;
 pub mod images;
@@ -49,6 +50,9 @@ pub const CATEGORIES_CREATE: &str = "rpc.catalog.admin.categories.create";
 pub const CATEGORIES_RENAME: &str = "rpc.catalog.admin.categories.rename";
 pub const CATEGORIES_MOVE: &str = "rpc.catalog.admin.categories.move";
 pub const CATEGORIES_DELETE: &str = "rpc.catalog.admin.categories.delete";
+
+/// The catalog's events not yet on the CATALOG stream.
+pub const OUTBOX: &str = "rpc.catalog.admin.outbox";
 
 pub const IMAGES_ADD: &str = "rpc.catalog.admin.images.add";
 pub const IMAGES_UPDATE: &str = "rpc.catalog.admin.images.update";
