@@ -107,6 +107,21 @@ struct ConsumerInfoReply {
     info: Option<ConsumerLag>,
 }
 
+/// JetStream's error code for "consumer not found".
+const CONSUMER_NOT_FOUND: u64 = 10014;
+
+/// What the dashboard can say of a consumer's lag.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "is", rename_all = "snake_case")]
+pub enum Lag {
+    Known(ConsumerLag),
+    /// JetStream has no such consumer: its service has never started (the search indexer without
+    /// Meilisearch, the bridge where order events do not go to SQS).
+    NoConsumer,
+    /// NATS did not answer.
+    Unavailable,
+}
+
 /// The durable consumers' lag, read from JetStream (`$JS.API.CONSUMER.INFO.<stream>.<consumer>`, the one
 /// JetStream call the admin's NATS user may make: read-only, and only for the consumers of
 /// [`platform::streams::DURABLE_CONSUMERS`]).
@@ -121,9 +136,8 @@ impl EventConsumers {
         Self { nats, timeout }
     }
 
-    /// `consumer` of `stream`'s lag; `None` when NATS did not answer or the consumer does not exist (yet:
-    /// each is created by its service's first start).
-    pub async fn lag(&self, stream: &str, consumer: &str) -> Option<ConsumerLag> {
+    /// `consumer` of `stream`'s lag, or why there is none.
+    pub async fn lag(&self, stream: &str, consumer: &str) -> Lag {
         let subject = format!("$JS.API.CONSUMER.INFO.{stream}.{consumer}");
         match platform::rpc::call::<_, ConsumerInfoReply>(
             &self.nats,
@@ -136,14 +150,17 @@ impl EventConsumers {
             Ok(ConsumerInfoReply {
                 error: None,
                 info: Some(lag),
-            }) => Some(lag),
+            }) => Lag::Known(lag),
+            Ok(ConsumerInfoReply {
+                error: Some(error), ..
+            }) if error["err_code"] == CONSUMER_NOT_FOUND => Lag::NoConsumer,
             Ok(ConsumerInfoReply { error, .. }) => {
                 tracing::warn!(stream, consumer, ?error, "no consumer info");
-                None
+                Lag::Unavailable
             }
             Err(err) => {
                 tracing::warn!(stream, consumer, error = %err, "no consumer info: NATS did not answer");
-                None
+                Lag::Unavailable
             }
         }
     }

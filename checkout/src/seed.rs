@@ -33,7 +33,7 @@ pub async fn seed_orders(pool: &MySqlPool, count: u64) -> Result<u64, sqlx::Erro
     while done < count {
         let first = done + 1;
         let last = (done + CHUNK).min(count);
-        seed_chunk(pool, first, last, start, step).await?;
+        seed_chunk(pool, (first, last, count), start, step).await?;
         tracing::info!(seeded = last, of = count, "orders");
         done = last;
     }
@@ -62,8 +62,7 @@ fn number_sql(n: &str) -> String {
 
 async fn seed_chunk(
     pool: &MySqlPool,
-    first: u64,
-    last: u64,
+    (first, last, count): (u64, u64, u64),
     start: i64,
     step: f64,
 ) -> Result<(), sqlx::Error> {
@@ -77,9 +76,13 @@ async fn seed_chunk(
                  'Jules', 'Kai', 'Lena')";
     let surnames = "ELT(1 + (s.seq DIV 12) MOD 10, 'Silva', 'Berg', 'Okafor', 'Novak', 'Tanaka', 'Moreau', \
                     'Haddad', 'Kowalski', 'Reyes', 'Lund')";
-    let state = "CASE WHEN s.seq MOD 100 < 3 THEN 'payment_failed' WHEN s.seq MOD 100 < 6 THEN 'cancelled' \
-                 WHEN s.seq MOD 100 < 8 THEN 'refunded' WHEN s.seq MOD 100 < 60 THEN 'delivered' \
-                 WHEN s.seq MOD 100 < 80 THEN 'shipped' WHEN s.seq MOD 100 < 90 THEN 'processing' ELSE 'paid' END";
+    // Orders of the last three days are still being handled; older ones are done.
+    let recent = count - count * 3 / 365;
+    let state = format!(
+        "CASE WHEN s.seq MOD 100 < 3 THEN 'payment_failed' WHEN s.seq MOD 100 < 6 THEN 'cancelled' \
+         WHEN s.seq MOD 100 < 8 THEN 'refunded' WHEN s.seq <= {recent} THEN 'delivered' \
+         WHEN s.seq MOD 100 < 40 THEN 'paid' WHEN s.seq MOD 100 < 70 THEN 'processing' ELSE 'shipped' END"
+    );
     let payment = "CASE WHEN s.seq MOD 100 < 3 THEN 'failed' WHEN s.seq MOD 100 < 8 THEN 'refunded' \
                    ELSE 'paid' END";
     let placed =

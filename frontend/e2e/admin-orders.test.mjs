@@ -3,17 +3,34 @@
 // it with a DHL tracking number; the mailer's shipping email lands in the mail directory (E2E_MAIL_DIR, `.eml`
 // files with an `X-Shop-Email-Kind` header) and the shopper's order page shows the tracking link in its timeline;
 // the owner refunds part of it and the refund email follows; a viewer the owner adds sees the order without a
-// single action form. Screenshots go to e2e-artifacts/admin-orders/.
+// single action form. A dead letter of the order's confirmation (published as the operator, E2E_NATS_URL with
+// the `ops` password of .dev/nats-passwords.env) is replayed from the admin and sends nothing twice. The reports
+// and the dashboard's event lag show the day. Screenshots go to e2e-artifacts/admin-orders/.
 import assert from 'node:assert/strict'
 import { existsSync, readFileSync } from 'node:fs'
 import { readFile, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
+import { jetstream, jetstreamManager } from '@nats-io/jetstream'
+import { connect, headers } from '@nats-io/transport-node'
+import { localPort } from '../scripts/ports.mjs'
 import { api, assertStackReachable, eventually, launchBrowser, newContext, screenshot, watchErrors } from './support.mjs'
 
 const OWNER_EMAIL = process.env.E2E_ADMIN_EMAIL ?? 'owner@shop.local'
 const PASSWORD_FILE = new URL('../../.dev/admin-owner-password', import.meta.url)
 const MAIL_DIR = process.env.E2E_MAIL_DIR ?? new URL('../../.dev/mail/', import.meta.url).pathname
+const NATS_URL = process.env.E2E_NATS_URL ?? `nats://127.0.0.1:${localPort('nats')}`
+const NATS_PASSWORDS = new URL('../../.dev/nats-passwords.env', import.meta.url)
+
+/** The operator's NATS password: E2E_NATS_OPS_PASSWORD, or the one `./dev up` generated. */
+function opsPassword() {
+  if (process.env.E2E_NATS_OPS_PASSWORD) return process.env.E2E_NATS_OPS_PASSWORD
+  const line = readFileSync(NATS_PASSWORDS, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('NATS_OPS_PASSWORD='))
+  assert.ok(line, `E2E: no NATS_OPS_PASSWORD in ${NATS_PASSWORDS.pathname} (or set E2E_NATS_OPS_PASSWORD)`)
+  return line.slice('NATS_OPS_PASSWORD='.length).trim()
+}
 
 function ownerPassword() {
   if (process.env.E2E_ADMIN_PASSWORD) return process.env.E2E_ADMIN_PASSWORD
@@ -26,16 +43,22 @@ function ownerPassword() {
 
 /** The `.eml` file of `kind` (X-Shop-Email-Kind) about order `number`, as text with soft line breaks undone. */
 async function findEmail(number, kind) {
+  return (await findEmails(number, kind))[0] ?? null
+}
+
+/** Every `.eml` file of `kind` about order `number`. */
+async function findEmails(number, kind) {
+  const found = []
   const names = (await readdir(MAIL_DIR).catch(() => [])).filter((n) => n.endsWith('.eml') && !n.startsWith('.'))
   for (const name of names) {
     const raw = await readFile(join(MAIL_DIR, name), 'utf8')
     const head = raw.slice(0, raw.search(/\r?\n\r?\n/)).replace(/\r?\n[ \t]+/g, ' ')
     const header = (field) => new RegExp(`^${field}:\\s*(.*)$`, 'im').exec(head)?.[1]?.trim()
     if (header('X-Shop-Order-Number') === number && header('X-Shop-Email-Kind') === kind) {
-      return { file: name, text: raw.replace(/=\r?\n/g, '') }
+      found.push({ file: name, text: raw.replace(/=\r?\n/g, '') })
     }
   }
-  return null
+  return found
 }
 
 async function waitForEmail(number, kind) {
@@ -182,6 +205,67 @@ describe('orders in the web admin', { concurrency: false }, () => {
     assert.deepEqual(errors, [])
   })
 
+  test('a dead letter of the order’s confirmation is replayed from the admin and sends nothing twice', async () => {
+    // As if the mailer had given up on the order's OrderCreated: its dead letter, with the real event.
+    const subject = `orders.${order.number}.created`
+    const nc = await connect({ servers: NATS_URL, user: 'ops', pass: opsPassword() })
+    try {
+      const original = await (await jetstreamManager(nc)).streams.getMessage('ORDERS', { last_by_subj: subject })
+      const h = headers()
+      h.set('Shop-Original-Subject', subject)
+      h.set('Shop-Original-Stream', 'ORDERS')
+      h.set('Shop-Original-Sequence', String(original.seq))
+      h.set('Shop-Dead-Letter-Reason', 'E2E: a dead letter to replay')
+      await jetstream(nc).publish(`deadletter.mailer.${subject}`, original.data, { headers: h })
+    } finally {
+      await nc.close()
+    }
+
+    await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dead letters' }).click()
+    const row = admin.locator('tr', { hasText: subject })
+    await row.waitFor()
+    assert.ok((await row.textContent()).includes('E2E: a dead letter to replay'))
+    await screenshot(admin, 'admin-orders/06-dead-letter')
+    await row.getByRole('link').first().click()
+    await admin.getByRole('button', { name: 'Replay' }).click()
+    await admin.getByText(/^Dead letter \d+ replayed/).waitFor()
+    assert.equal(await admin.locator('tr', { hasText: subject }).count(), 0, 'gone from the list')
+
+    // The mailer sees OrderCreated again and knows it: still one confirmation, in the mail and in the log.
+    await new Promise((resolve) => setTimeout(resolve, 3000))
+    assert.equal((await findEmails(order.number, 'order_confirmation')).length, 1)
+    await admin.goto(`/admin/emails?kind=order_confirmation&recipient=${encodeURIComponent(shopperEmail)}`)
+    assert.equal(await admin.locator('table.emails tbody tr').count(), 1)
+    assert.deepEqual(errors, [])
+  })
+
+  test('the reports and the dashboard show the day', async () => {
+    await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Reports' }).click()
+    const today = new Date().toISOString().slice(0, 10)
+    const day = admin.getByTestId('sales-report').locator('tbody tr', { hasText: today })
+    const cells = await day.locator('td').allTextContents()
+    assert.ok(Number(cells[0]) >= 1, `at least this order today: ${cells}`)
+    assert.ok(Number(cells[3]) >= 1, `at least its refund today: ${cells}`)
+    await screenshot(admin, 'admin-orders/07-sales-report')
+    const csv = await admin.request.get(`/admin/reports/sales.csv?from=${today}&to=${today}`)
+    assert.equal(csv.status(), 200)
+    assert.match(await csv.text(), new RegExp(`^day,orders,units,revenue,refunds,refund_count,payment_failures,currency\n${today},${cells[0]},`))
+
+    await admin.getByRole('link', { name: 'Top products' }).click()
+    await admin.getByTestId('top-products').waitFor()
+    await screenshot(admin, 'admin-orders/08-top-products')
+
+    await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click()
+    // The mailer and the bridge follow ORDERS; the search indexer has a consumer only with Meilisearch.
+    for (const consumer of ['mailer', 'bridge', 'search-indexer']) {
+      const lag = await admin.getByTestId('consumers').locator('tr', { hasText: consumer }).textContent()
+      assert.ok(!lag.includes('not available'), `${consumer}'s lag is shown: ${lag}`)
+      if (consumer !== 'search-indexer') assert.ok(!lag.includes('no such consumer'), `${consumer}: ${lag}`)
+    }
+    await screenshot(admin, 'admin-orders/09-dashboard')
+    assert.deepEqual(errors, [])
+  })
+
   test('a viewer sees the order but no action form', async () => {
     await admin.goto('/admin/staff/new')
     await admin.getByLabel('Email').fill(viewerEmail)
@@ -197,7 +281,7 @@ describe('orders in the web admin', { concurrency: false }, () => {
     await page.getByTestId('timeline').waitFor()
     assert.equal((await page.getByTestId('order-state').textContent()).trim(), 'shipped')
     assert.equal(await page.locator('form[action$="/actions"], form[action$="/notes"]').count(), 0)
-    await screenshot(page, 'admin-orders/06-viewer')
+    await screenshot(page, 'admin-orders/10-viewer')
     await viewerContext.close()
   })
 })

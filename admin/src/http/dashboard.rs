@@ -18,7 +18,7 @@ use rust_decimal::{Decimal, prelude::ToPrimitive as _};
 use serde::Serialize;
 
 use super::{AppState, audit::AuditRow, error::AdminError, extract::RequireViewer, render::Page};
-use crate::services::{ConsumerLag, ServiceClient};
+use crate::services::{Lag, ServiceClient};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -76,7 +76,7 @@ struct OutboxRow {
 struct ConsumerRow {
     stream: &'static str,
     consumer: &'static str,
-    lag: Option<ConsumerLag>,
+    lag: Lag,
     /// Pending plus unacknowledged: what it has yet to finish.
     behind: Option<u64>,
 }
@@ -89,7 +89,10 @@ async fn consumer_rows(state: &AppState) -> Vec<ConsumerRow> {
             ConsumerRow {
                 stream,
                 consumer,
-                behind: lag.as_ref().map(|lag| lag.pending + lag.unacknowledged),
+                behind: match &lag {
+                    Lag::Known(lag) => Some(lag.pending + lag.unacknowledged),
+                    Lag::NoConsumer | Lag::Unavailable => None,
+                },
                 lag,
             }
         },

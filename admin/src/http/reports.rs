@@ -83,6 +83,20 @@ impl ReportQuery {
         Ok((from, to))
     }
 
+    /// The form as the page shows it: the range used when the dates were left empty, what was typed otherwise.
+    fn shown(&self) -> Self {
+        let (from, to) = match self.range() {
+            Ok((from, to)) => (from.to_string(), to.to_string()),
+            Err(_) => (self.from.clone(), self.to.clone()),
+        };
+        Self {
+            from,
+            to,
+            by: self.by.clone(),
+            limit: self.limit.clone(),
+        }
+    }
+
     fn by(&self) -> Result<TopBy, FieldError> {
         match self.by.trim() {
             "" | "units" => Ok(TopBy::Units),
@@ -169,7 +183,7 @@ async fn sales(
 ) -> Result<Response, AdminError> {
     let report = sales_report(&state, &query).await?;
     let mut page = Page::new("reports/sales.html", "Sales by day", "reports")
-        .with("query", &query)
+        .with("query", &query.shown())
         .with("presets", &presets());
     match report {
         Ok(report) => {
@@ -233,7 +247,7 @@ async fn top_products(
 ) -> Result<Response, AdminError> {
     let report = top_products_report(&state, &query).await?;
     let mut page = Page::new("reports/top_products.html", "Top products", "reports")
-        .with("query", &query)
+        .with("query", &query.shown())
         .with("presets", &presets())
         .with("max_limit", &MAX_TOP_PRODUCTS);
     match report {

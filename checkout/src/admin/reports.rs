@@ -9,7 +9,7 @@ use platform::contracts::{
     orders_admin::{
         DASHBOARD_DAYS, DEFAULT_TOP_PRODUCTS, Dashboard, DashboardRequest, MAX_REPORT_DAYS,
         MAX_TOP_PRODUCTS, Period, ProductSales, SalesDay, SalesFigures, SalesReport,
-        SalesReportRequest, TopBy, TopProductsReport, TopProductsRequest,
+        SalesReportRequest, TopBy, TopProductsReport, TopProductsRequest, WaitingOrders,
     },
 };
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -21,7 +21,6 @@ use crate::{
         reports::{DayRow, Ranking},
     },
     domain::CURRENCY,
-    orders,
 };
 
 /// `reports.sales`: every day of the range with its figures, and their totals.
@@ -92,7 +91,7 @@ pub async fn top_products(
     }))
 }
 
-/// `reports.dashboard`: today, the last [`DASHBOARD_DAYS`] days day by day, and orders by state.
+/// `reports.dashboard`: today, the last [`DASHBOARD_DAYS`] days day by day, and the orders waiting for staff.
 pub async fn dashboard(
     pool: &MySqlPool,
     _request: &DashboardRequest,
@@ -109,14 +108,22 @@ pub async fn dashboard(
         .last()
         .map(|day| day.figures.clone())
         .unwrap_or_default();
-    let counts = orders::counts::counts(pool).await?;
+    let mut waiting = WaitingOrders::default();
+    for (state, count) in db::counts::waiting_by_state(pool).await? {
+        match state.as_str() {
+            "paid" => waiting.paid = count,
+            "processing" => waiting.processing = count,
+            "shipped" => waiting.shipped = count,
+            _ => {}
+        }
+    }
     Ok(AdminReply::Ok(Dashboard {
         as_of,
         currency: CURRENCY.to_owned(),
         today: period(today, today, today_figures),
         last_30_days: period(first, today, total(&daily)),
         daily,
-        orders_by_state: counts.orders,
+        waiting,
     }))
 }
 
@@ -148,17 +155,25 @@ fn every_day(from: NaiveDate, to: NaiveDate, rows: Vec<DayRow>) -> Vec<SalesDay>
                     refund_count: row.refunds_count,
                     payment_failures: row.payment_failures,
                 },
-                None => SalesFigures::default(),
+                None => no_sales(),
             };
             SalesDay { day, figures }
         })
         .collect()
 }
 
+/// A day without sales: zeros, the amounts to the cent (`0.00`, as the summaries' amounts are written).
+fn no_sales() -> SalesFigures {
+    SalesFigures {
+        revenue: Decimal::new(0, 2),
+        refunds: Decimal::new(0, 2),
+        ..SalesFigures::default()
+    }
+}
+
 fn total(days: &[SalesDay]) -> SalesFigures {
-    days.iter().fold(
-        SalesFigures::default(),
-        |mut sum, SalesDay { figures, .. }| {
+    days.iter()
+        .fold(no_sales(), |mut sum, SalesDay { figures, .. }| {
             sum.orders += figures.orders;
             sum.units += figures.units;
             sum.revenue += figures.revenue;
@@ -166,8 +181,7 @@ fn total(days: &[SalesDay]) -> SalesFigures {
             sum.refund_count += figures.refund_count;
             sum.payment_failures += figures.payment_failures;
             sum
-        },
-    )
+        })
 }
 
 fn period(from: NaiveDate, to: NaiveDate, figures: SalesFigures) -> Period {
@@ -238,6 +252,7 @@ mod tests {
                 ("2024-03-02".to_owned(), 1)
             ]
         );
+        assert_eq!(days[0].figures.revenue.to_string(), "0.00", "to the cent");
         let sum = total(&days);
         assert_eq!((sum.orders, sum.units, sum.payment_failures), (4, 8, 2));
         assert_eq!(sum.revenue, Decimal::from(40));

@@ -12,6 +12,16 @@ pub async fn orders_by_state(pool: &MySqlPool) -> Result<Vec<(String, u64)>, sql
     grouped(pool, ORDERS_BY_STATE_SQL).await
 }
 
+/// Orders waiting for staff, by state (the admin's dashboard): a range of the state index per waiting state, so
+/// the cost follows the orders that wait, never the whole history.
+pub const WAITING_BY_STATE_SQL: &str = "SELECT state, COUNT(*) FROM orders \
+     WHERE state IN ('paid', 'processing', 'shipped') GROUP BY state";
+
+/// `(state, count)` of the waiting states that have orders.
+pub async fn waiting_by_state(pool: &MySqlPool) -> Result<Vec<(String, u64)>, sqlx::Error> {
+    grouped(pool, WAITING_BY_STATE_SQL).await
+}
+
 /// `(state, count)` of the mock provider's ledger.
 pub async fn charges_by_state(pool: &MySqlPool) -> Result<Vec<(String, u64)>, sqlx::Error> {
     grouped(

@@ -32,7 +32,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 pub use super::catalog_admin::listing::Direction;
-use super::orders::{Address, OrderCounts, OrderStatus};
+use super::orders::{Address, OrderStatus};
 
 /// The NATS services API group of the admin endpoints; checkout's NATS user may subscribe to
 /// `rpc.checkout.admin.>` and the admin's user may publish there.
@@ -501,8 +501,19 @@ pub struct Dashboard {
     pub last_30_days: Period,
     /// Those days one by one, oldest first, days without sales as zeros (the chart).
     pub daily: Vec<SalesDay>,
-    /// Every order by its state now (as `rpc.checkout.counts` counts them).
-    pub orders_by_state: OrderCounts,
+    /// The orders waiting for staff now.
+    pub waiting: WaitingOrders,
+}
+
+/// Orders by the states staff move them out of (counted over those states only, never the whole history).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaitingOrders {
+    /// Paid, to prepare.
+    pub paid: u64,
+    /// Being prepared.
+    pub processing: u64,
+    /// Shipped, not yet delivered.
+    pub shipped: u64,
 }
 
 /// A range of UTC days, both included, and what happened in it.
