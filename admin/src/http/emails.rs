@@ -10,7 +10,6 @@ use axum::{
     response::Response,
     routing::{get, post},
 };
-use chrono::{DateTime, NaiveDate, Utc};
 use platform::contracts::{
     admin::{AdminReply, FieldError},
     mailer::{
@@ -24,7 +23,7 @@ use super::{
     AppState,
     error::AdminError,
     extract::{Flash, RequireStaff, RequireViewer},
-    forms::{Pairs, detail_of, field, idempotency_key, parse_enum},
+    forms::{Pairs, day_field, detail_of, field, idempotency_key, parse_enum, start_of},
     layers::redirect_with_flash,
     listing::{Keyset, query_of},
     orders::{kind_label, when},
@@ -104,22 +103,8 @@ impl EmailView {
 
     fn request(&self) -> Result<ListEmails, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let mut day = |name: &str, value: &str, next_day: bool| -> Option<DateTime<Utc>> {
-            if value.is_empty() {
-                return None;
-            }
-            let at = NaiveDate::parse_from_str(value, "%Y-%m-%d")
-                .ok()
-                .and_then(|d| if next_day { d.succ_opt() } else { Some(d) })
-                .and_then(|d| d.and_hms_opt(0, 0, 0))
-                .map(|at| at.and_utc());
-            if at.is_none() {
-                errors.push(FieldError::new(name, "must be a date (YYYY-MM-DD)"));
-            }
-            at
-        };
-        let from = day("from", &self.from, false);
-        let until = day("to", &self.to, true);
+        let from = day_field("from", &self.from, &mut errors).and_then(|day| start_of(day, false));
+        let until = day_field("to", &self.to, &mut errors).and_then(|day| start_of(day, true));
         if !errors.is_empty() {
             return Err(errors);
         }

@@ -1,6 +1,8 @@
 //! What the pages' forms and query strings share: fields as sent ([`Pairs`], repeated names kept), the
 //! idempotency key every write form carries, and refusals in words for the audit log.
 
+use chrono::{DateTime, NaiveDate, Utc};
+use platform::contracts::admin::FieldError;
 use uuid::Uuid;
 
 use super::error::AdminError;
@@ -43,6 +45,31 @@ pub(crate) fn detail_of(errors: &[platform::contracts::admin::FieldError]) -> St
 /// A snake_case contract value from a query parameter; `None` for anything else.
 pub(crate) fn parse_enum<T: serde::de::DeserializeOwned>(value: &str) -> Option<T> {
     serde_json::from_value(serde_json::Value::String(value.to_owned())).ok()
+}
+
+/// The day in field `name` (`YYYY-MM-DD`, as `<input type="date">` sends it; blank is `None`); one that is not
+/// a day adds the field's error.
+pub(crate) fn day_field(
+    name: &str,
+    value: &str,
+    errors: &mut Vec<FieldError>,
+) -> Option<NaiveDate> {
+    let value = value.trim();
+    if value.is_empty() {
+        return None;
+    }
+    let day = NaiveDate::parse_from_str(value, "%Y-%m-%d").ok();
+    if day.is_none() {
+        errors.push(FieldError::new(name, "must be a date (YYYY-MM-DD)"));
+    }
+    day
+}
+
+/// Midnight UTC at the start of `day`, or (`following`) of the day after: a list filtered "from" one day "to"
+/// another takes `[start_of(from), start_of(to, following))`.
+pub(crate) fn start_of(day: NaiveDate, following: bool) -> Option<DateTime<Utc>> {
+    let day = if following { day.succ_opt()? } else { day };
+    day.and_hms_opt(0, 0, 0).map(|at| at.and_utc())
 }
 
 /// Form fields from name/value literals, for the tests.

@@ -27,6 +27,7 @@ use super::{
     csv_export::{self, CsvPage, cell},
     error::AdminError,
     extract::RequireViewer,
+    forms::day_field,
     render::Page,
 };
 use crate::services::ServiceClient;
@@ -62,19 +63,8 @@ impl ReportQuery {
     fn range(&self) -> Result<(NaiveDate, NaiveDate), Vec<FieldError>> {
         let today = Utc::now().date_naive();
         let mut errors = Vec::new();
-        let mut day = |name: &str, text: &str| {
-            let text = text.trim();
-            if text.is_empty() {
-                return None;
-            }
-            let parsed = NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
-            if parsed.is_none() {
-                errors.push(FieldError::new(name, "must be a date (YYYY-MM-DD)"));
-            }
-            parsed
-        };
-        let to = day("to", &self.to);
-        let from = day("from", &self.from);
+        let to = day_field("to", &self.to, &mut errors);
+        let from = day_field("from", &self.from, &mut errors);
         if !errors.is_empty() {
             return Err(errors);
         }

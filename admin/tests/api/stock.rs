@@ -73,7 +73,10 @@ async fn the_low_stock_list_shows_the_variants_at_or_below_their_threshold() {
 
     let page = viewer.page("/admin/stock").await;
 
-    let low = &page[page.find("<h2>Low stock</h2>").expect("the low-stock list")..];
+    let low = &page[page
+        .find(r#"<h2 id="low-stock-heading">Low stock</h2>"#)
+        .expect("the low-stock list")..];
+    assert!(low.contains(r#"<a href="/admin/reports/low-stock.csv" download>"#));
     assert!(low.contains(">Blue mug</a>"), "2 available, threshold 5");
     assert!(low.contains("<code>MUG-1</code>"));
     assert!(!low.contains("Desk lamp"), "50 available is not low");

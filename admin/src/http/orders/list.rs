@@ -7,7 +7,6 @@ use axum::{
     extract::{Query, State},
     response::Response,
 };
-use chrono::{DateTime, NaiveDate, Utc};
 use platform::contracts::{
     admin::{AdminReply, FieldError},
     orders::OrderStatus,
@@ -23,7 +22,7 @@ use crate::{
         AppState,
         error::AdminError,
         extract::RequireViewer,
-        forms::{Pairs, field, parse_enum},
+        forms::{Pairs, day_field, field, parse_enum, start_of},
         listing::{Keyset, query_of, with_query},
         render::Page,
     },
@@ -67,14 +66,6 @@ pub(super) struct OrderView {
     pub page: Keyset,
 }
 
-fn day(value: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(value, "%Y-%m-%d").ok()
-}
-
-fn midnight(day: NaiveDate) -> Option<DateTime<Utc>> {
-    day.and_hms_opt(0, 0, 0).map(|at| at.and_utc())
-}
-
 impl OrderView {
     pub(super) fn from_pairs(pairs: &Pairs) -> Self {
         let text = |name: &str| field(pairs, name).trim().to_owned();
@@ -116,21 +107,9 @@ impl OrderView {
         export: bool,
     ) -> Result<ListOrders, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let mut date = |name: &str, value: &str, next_day: bool| -> Option<DateTime<Utc>> {
-            if value.is_empty() {
-                return None;
-            }
-            let parsed = day(value).and_then(|d| if next_day { d.succ_opt() } else { Some(d) });
-            match parsed.and_then(midnight) {
-                Some(at) => Some(at),
-                None => {
-                    errors.push(FieldError::new(name, "must be a date (YYYY-MM-DD)"));
-                    None
-                }
-            }
-        };
-        let created_from = date("from", &self.from, false);
-        let created_to = date("to", &self.to, true);
+        let created_from =
+            day_field("from", &self.from, &mut errors).and_then(|day| start_of(day, false));
+        let created_to = day_field("to", &self.to, &mut errors).and_then(|day| start_of(day, true));
         let mut amount = |name: &str, value: &str| -> Option<Decimal> {
             if value.is_empty() {
                 return None;
