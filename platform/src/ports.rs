@@ -257,11 +257,13 @@ mod tests {
     /// The README's other mentions (commands, defaults) cannot each say which row they mean, but a port that
     /// moved leaves its old number behind: every local port the README names must still be in the table, or be
     /// one of these, which `./dev up` does not use.
-    const NOT_LOCAL_SHOP_PORTS: [u16; 4] = [
+    const NOT_LOCAL_SHOP_PORTS: [u16; 6] = [
         4222, // NATS's default: compose's server, or a developer's own
         7700, // Meilisearch, which the developer runs
         9081, // "a second replica" in "Running one service alone"
         9181, // the search benchmark's catalog
+        9182, // the million-orders measurement's checkout
+        9186, // the million-orders measurement's admin
     ];
 
     #[test]
