@@ -1,7 +1,7 @@
 # shellcheck shell=bash
-# `./dev test`: the whole suite, cheapest first. Lints (shellcheck over ./dev and scripts/dev/, rustfmt,
-# clippy), every Rust test against real MariaDB, NATS and moto, the storefront's typecheck, unit tests and
-# build, and last its end-to-end test (scripts/dev/e2e.sh).
+# `./dev test`: the whole suite, cheapest first. Lints (shellcheck over ./dev and scripts/dev/, the checks of
+# infra/ in scripts/dev/infra-check.sh, rustfmt, clippy), every Rust test against real MariaDB, NATS and moto,
+# the storefront's typecheck, unit tests and build, and last its end-to-end test (scripts/dev/e2e.sh).
 
 cmd_test() {
   trap 'stop_e2e_stack; stop_started' EXIT
@@ -9,6 +9,7 @@ cmd_test() {
   prepare_test_databases
 
   lint_scripts
+  check_infra
   say "cargo fmt --check"
   cargo fmt --all -- --check
   say "cargo clippy"

@@ -1,0 +1,57 @@
+# shellcheck shell=bash
+# `./dev test`'s checks of infra/ that need neither an AWS account nor a Docker daemon, in seconds: the
+# CloudFormation templates (cfn-lint with the shop's own rules, each of which must fire on its bad template)
+# and infra/compose.yaml (docker-compose's own validation, with every profile).
+
+CFN_DIR="$ROOT/infra/cloudformation"
+CFN_LINT="$DEV/venv/bin/cfn-lint"
+# Pinned, like shellcheck: a newer cfn-lint brings new rules and new findings.
+CFN_LINT_VERSION=1.58.0
+
+check_infra() {
+  check_cloudformation
+  check_compose
+}
+
+ensure_cfn_lint() {
+  [ -x "$CFN_LINT" ] && [ "$("$CFN_LINT" --version)" = "cfn-lint $CFN_LINT_VERSION" ] && return
+  say "cfn-lint: installing cfn-lint $CFN_LINT_VERSION into $DEV/venv"
+  pip_install cfn-lint "$LOGS/cfn-lint-install.log" "cfn-lint==$CFN_LINT_VERSION"
+}
+
+# Zero findings on the real templates, informational ones included (any rule a template ignores is ignored in
+# its own Metadata, with the reason). Then every bad template in tests/bad/ must be reported under exactly the
+# rule its name starts with: a rule that stopped firing would otherwise pass everything unnoticed.
+check_cloudformation() {
+  ensure_cfn_lint
+  local lint=("$CFN_LINT" --format parseable --include-checks I --append-rules "$CFN_DIR/rules/" --)
+  say "cfn-lint infra/cloudformation/*.yaml (with the rules in infra/cloudformation/rules/)"
+  "${lint[@]}" "$CFN_DIR"/*.yaml || fail "cfn-lint: the findings above are in infra/cloudformation/"
+
+  local out bad expected found
+  out=$("${lint[@]}" "$CFN_DIR"/tests/bad/*.yaml) && fail "cfn-lint found nothing in infra/cloudformation/tests/bad/"
+  for bad in "$CFN_DIR"/tests/bad/*.yaml; do
+    expected=$(basename "$bad")
+    expected=${expected%%-*}
+    found=$(awk -F: -v file="$bad" '$1 == file { print $6 }' <<<"$out" | sort -u | paste -sd ' ')
+    [ "$found" = "$expected" ] ||
+      fail "cfn-lint: ${bad#"$ROOT/"} must be reported under $expected only, got: ${found:-nothing}"
+  done
+  say "cfn-lint: each of the shop's rules fires on its bad template ($(find "$CFN_DIR/tests/bad" -name '*.yaml' | wc -l) templates)"
+}
+
+# Debian's docker-compose (1.29) validates the file against the compose schema it knows (profiles, healthcheck
+# conditions, extension fields, merge keys) without a Docker daemon. The variables the file requires
+# (${VAR:?...}) get dummy values in a file of .dev/, and nothing else of this shell's environment is passed, so
+# neither a developer's real secrets nor their absence decide the outcome.
+check_compose() {
+  command -v docker-compose >/dev/null || apt_install docker-compose
+  local compose="$ROOT/infra/compose.yaml" env_file="$DEV/compose-check.env" profiles=() flags=() profile
+  grep -oE '\$\{[A-Za-z_][A-Za-z0-9_]*:?\?' "$compose" | sed -E 's/^\$\{//; s/:?\?$/=dummy/' | sort -u >"$env_file"
+  local run=(env -i PATH="$PATH" HOME="$HOME" docker-compose -f "$compose" --env-file "$env_file")
+  mapfile -t profiles < <("${run[@]}" config --profiles)
+  for profile in "${profiles[@]}"; do flags+=(--profile "$profile"); done
+  say "docker-compose config: infra/compose.yaml, without profiles and with ${profiles[*]:-no profile}"
+  "${run[@]}" config -q || fail "infra/compose.yaml is invalid (see above)"
+  "${run[@]}" "${flags[@]}" config -q || fail "infra/compose.yaml is invalid with its profiles (see above)"
+}
