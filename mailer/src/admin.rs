@@ -208,36 +208,24 @@ pub fn spec_of(request: &ListEmails) -> Result<ListSpec, Vec<FieldError>> {
     })
 }
 
-/// The opaque cursor: the last row's `created_at` (microseconds) and id, hex-encoded so that it travels in a
-/// URL untouched.
+/// The opaque cursor ([`platform::keyset`]'s, sort tag `e`): the last row's `created_at` and id.
 mod cursor {
     use chrono::{DateTime, Utc};
+    use platform::keyset::{Arg, decode_cursor, encode_cursor};
+
+    const SORT: &str = "e";
 
     pub(super) fn encode(created_at: DateTime<Utc>, id: u64) -> String {
-        format!("e~{}~{id}", created_at.timestamp_micros())
-            .bytes()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        encode_cursor(SORT, id, &Arg::Time(created_at))
     }
 
     pub(super) fn decode(cursor: &str) -> Option<(DateTime<Utc>, u64)> {
-        if !cursor.len().is_multiple_of(2) || cursor.len() > 200 {
-            return None;
+        match decode_cursor(cursor, 200)? {
+            (sort, id, Arg::Time(created_at)) if sort == SORT => {
+                Some((created_at, id.parse().ok()?))
+            }
+            _ => None,
         }
-        let bytes = (0..cursor.len())
-            .step_by(2)
-            .map(|at| u8::from_str_radix(cursor.get(at..at + 2)?, 16).ok())
-            .collect::<Option<Vec<u8>>>()?;
-        let plain = String::from_utf8(bytes).ok()?;
-        let mut parts = plain.splitn(3, '~');
-        let (tag, micros, id) = (parts.next()?, parts.next()?, parts.next()?);
-        if tag != "e" {
-            return None;
-        }
-        Some((
-            DateTime::from_timestamp_micros(micros.parse().ok()?)?,
-            id.parse().ok()?,
-        ))
     }
 }
 
