@@ -69,7 +69,10 @@ ensure_mariadb() {
       wait_for_port "${PORT[mariadb]}" MariaDB 60
     fi
   fi
-  mariadb_admin <"$ROOT/infra/mariadb-init.sql" || fail "cannot create the schemas and users (see infra/mariadb-init.sql)"
+  # The local passwords (each user's name, as database_url in stack.sh has them), whatever this shell exports.
+  env -u CATALOG_DB_PASSWORD -u CHECKOUT_DB_PASSWORD -u MAILER_DB_PASSWORD -u SEARCH_INDEXER_DB_PASSWORD \
+    -u BRIDGE_DB_PASSWORD -u ADMIN_DB_PASSWORD bash "$ROOT/infra/mariadb-init.sh" | mariadb_admin ||
+    fail "cannot create the schemas and users (see infra/mariadb-init.sh)"
 }
 
 # The tests' user, which creates a scratch database per test, and no scratch databases of earlier runs (a

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # `./dev test`'s checks of infra/ that need neither an AWS account nor a Docker daemon, in seconds: the
-# CloudFormation templates (cfn-lint with the shop's own rules, each of which must fire on its bad template)
-# and infra/compose.yaml (docker-compose's own validation, with every profile).
+# CloudFormation templates (cfn-lint with the shop's own rules, each of which must fire on its bad template),
+# infra/compose.yaml (docker-compose's own validation, with every profile) and infra/caddy/Caddyfile (Caddy's).
 
 CFN_DIR="$ROOT/infra/cloudformation"
 CFN_LINT="$DEV/venv/bin/cfn-lint"
@@ -11,6 +11,7 @@ CFN_LINT_VERSION=1.58.0
 check_infra() {
   check_cloudformation
   check_compose
+  check_caddyfile
 }
 
 ensure_cfn_lint() {
@@ -47,11 +48,51 @@ check_cloudformation() {
 check_compose() {
   command -v docker-compose >/dev/null || apt_install docker-compose
   local compose="$ROOT/infra/compose.yaml" env_file="$DEV/compose-check.env" profiles=() flags=() profile
-  grep -oE '\$\{[A-Za-z_][A-Za-z0-9_]*:?\?' "$compose" | sed -E 's/^\$\{//; s/:?\?$/=dummy/' | sort -u >"$env_file"
+  # ($${VAR:?...} is no variable of compose's but a literal for the container's shell.)
+  grep -oE '(^|[^$])\$\{[A-Za-z_][A-Za-z0-9_]*:?\?' "$compose" | sed -E 's/^[^$]?\$\{//; s/:?\?$/=dummy/' |
+    sort -u >"$env_file"
   local run=(env -i PATH="$PATH" HOME="$HOME" docker-compose -f "$compose" --env-file "$env_file")
   mapfile -t profiles < <("${run[@]}" config --profiles)
   for profile in "${profiles[@]}"; do flags+=(--profile "$profile"); done
   say "docker-compose config: infra/compose.yaml, without profiles and with ${profiles[*]:-no profile}"
   "${run[@]}" config -q || fail "infra/compose.yaml is invalid (see above)"
   "${run[@]}" "${flags[@]}" config -q || fail "infra/compose.yaml is invalid with its profiles (see above)"
+}
+
+# Debian's caddy (2.6; the image runs 2.10, and the file keeps to what both accept) parses, adapts and provisions
+# the Caddyfile without starting a server or asking a CA for anything: it needs no network, and the timeout makes
+# sure of it. Dummy DOMAIN and ACME_EMAIL stand in for compose's; Caddy's own files go to .dev/caddy. Then the
+# adapted config must still do what the file is for.
+check_caddyfile() {
+  command -v caddy >/dev/null || apt_install caddy
+  local caddyfile="$ROOT/infra/caddy/Caddyfile" out
+  local run=(env -i PATH="$PATH" HOME="$DEV/caddy" XDG_CONFIG_HOME="$DEV/caddy/config" XDG_DATA_HOME="$DEV/caddy/data"
+    DOMAIN=shop.example.com ACME_EMAIL=ops@example.com timeout 30 caddy)
+  say "caddy validate: infra/caddy/Caddyfile ($(caddy version | cut -d' ' -f1))"
+  out=$("${run[@]}" validate --adapter caddyfile --config "$caddyfile" 2>&1) ||
+    { printf '%s\n' "$out" >&2; fail "caddy: infra/caddy/Caddyfile is invalid (see above)"; }
+  out=$("${run[@]}" adapt --adapter caddyfile --config "$caddyfile" 2>/dev/null) || fail "caddy adapt failed"
+  python3 -c '
+import json, sys
+servers = json.load(sys.stdin)["apps"]["http"]["servers"].values()
+def handlers(routes):
+    for route in routes:
+        for handler in route.get("handle", []):
+            yield handler
+            yield from handlers(handler.get("routes", []))
+found = [h for server in servers for h in handlers(server.get("routes", []))]
+hsts = [h["response"]["set"]["Strict-Transport-Security"][0] for h in found
+        if "Strict-Transport-Security" in h.get("response", {}).get("set", {})]
+proxy = [h for h in found if h["handler"] == "reverse_proxy"
+         and [u["dial"] for u in h["upstreams"]] == ["proxy:80"]]
+checks = {
+    "HSTS for two years": any(v.startswith("max-age=63072000") for v in hsts),
+    "a reverse proxy to nginx (proxy:80) alone": len(proxy) == 1,
+    "X-Forwarded-For set to the client address": bool(proxy) and proxy[0]["headers"]["request"]["set"]
+        .get("X-Forwarded-For") == ["{http.request.remote.host}"],
+    "no access log (nginx logs requests, without query strings)": not any("logs" in s for s in servers),
+}
+missing = [name for name, ok in checks.items() if not ok]
+sys.exit("caddy: infra/caddy/Caddyfile lost: " + "; ".join(missing) if missing else 0)
+' <<<"$out" || fail "infra/caddy/Caddyfile no longer does what it is for (see above)"
 }

@@ -99,7 +99,7 @@ admin_totp_key() {
   cat "$file"
 }
 
-# The service's own schema and user (infra/mariadb-init.sql) on the MariaDB of the ports table: the services'
+# The service's own schema and user (infra/mariadb-init.sh) on the MariaDB of the ports table: the services'
 # built-in default names the standard port, which is another shop's under DEV_PORTS.
 database_url() { # service
   local schema=${1//-/_}
