@@ -6,7 +6,7 @@
 #     executable) on the first start of an empty data volume only; every password is required. A password set
 #     later (a rotation) is changed with ALTER USER, not here.
 #   - locally, `bash infra/mariadb-init.sh | mariadb -uroot` (./dev does it) prints the SQL; a password not set is
-#     the user's name, the local development one.
+#     the user's name, the local development one. With `--production` every password is required (RDS).
 # Safe to run again: every statement is idempotent (a user that exists keeps its password). Each user exists for
 # '%' and for 'localhost': a server with anonymous ''@'localhost' accounts (fresh mariadb-install-db) would
 # otherwise shadow '%' for local clients.
@@ -63,5 +63,6 @@ if declare -F docker_process_sql >/dev/null; then
   shop_db_init_sql 1 | docker_process_sql || exit 1
   unset -f shop_db_password shop_db_init_sql
 else
-  shop_db_init_sql 0
+  # `--production`: every password required, as in the image (a managed database such as RDS).
+  shop_db_init_sql "$([ "${1:-}" = --production ] && echo 1 || echo 0)"
 fi

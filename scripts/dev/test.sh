@@ -42,6 +42,6 @@ cmd_test() {
 # longer sources is checked on its own.
 lint_scripts() {
   ensure_shellcheck
-  say "shellcheck ./dev scripts/dev/*.sh"
-  "$SHELLCHECK" --external-sources dev scripts/dev/*.sh
+  say "shellcheck ./dev scripts/dev/*.sh infra/*.sh"
+  "$SHELLCHECK" --external-sources dev scripts/dev/*.sh infra/*.sh
 }

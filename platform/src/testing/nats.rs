@@ -117,6 +117,14 @@ impl NatsServer {
         }
     }
 
+    /// Kills the server, deletes its store and starts it again empty (a host whose disk was lost: no
+    /// streams, no consumers), on the same ports and passwords.
+    pub fn lose_store(&mut self) {
+        self.stop();
+        let _ = std::fs::remove_dir_all(&self.store);
+        self.start_again();
+    }
+
     /// Starts the server again on the same ports, store and passwords, keeping its streams.
     pub fn start_again(&mut self) {
         assert!(self.child.is_none(), "nats-server is already running");

@@ -40,7 +40,7 @@ pub(crate) struct ServiceProcess {
     child: Child,
 }
 
-fn bin(name: &str) -> PathBuf {
+pub(crate) fn bin(name: &str) -> PathBuf {
     let bin = bin_dir().join(name);
     assert!(
         bin.exists(),
@@ -210,6 +210,45 @@ impl ServiceProcess {
         self.database.clone().drop_database().await;
         status
     }
+}
+
+/// A shopper's whole purchase at checkout `base`: a new cart, one unit of `sku`, the order placed by buyer `i`
+/// (`buyer<i>@example.com`, named `customer_name`) with Idempotency-Key `key`; returns the placed order (201).
+pub(crate) async fn place_order(
+    http: &reqwest::Client,
+    base: &str,
+    sku: &str,
+    i: usize,
+    customer_name: &str,
+    key: &str,
+) -> serde_json::Value {
+    let cart = json_of(http.post(format!("{base}/api/carts"))).await;
+    let token = cart["token"].as_str().expect("a cart token");
+    let added = http
+        .post(format!("{base}/api/carts/{token}/items"))
+        .json(&serde_json::json!({"sku": sku, "quantity": 1}))
+        .send()
+        .await
+        .expect("add to cart");
+    assert_eq!(added.status(), 200);
+    let reply = http
+        .post(format!("{base}/api/orders"))
+        .header("Idempotency-Key", key)
+        .json(&serde_json::json!({
+            "cart_token": token, "email": format!("buyer{i}@example.com"), "customer_name": customer_name,
+            "shipping_address": {"line1": "1 Main St", "city": "Springfield", "postal_code": "12345", "country": "US"},
+            "shipping_method": "standard", "card_token": "tok_visa"
+        }))
+        .send()
+        .await
+        .expect("place the order");
+    assert_eq!(
+        reply.status(),
+        201,
+        "order {key}: {}",
+        reply.text().await.unwrap_or_default()
+    );
+    reply.json().await.expect("the order as JSON")
 }
 
 /// Sends `request` and reads the answer as JSON; the test fails if either goes wrong.

@@ -12,9 +12,9 @@ use platform::{
     contracts::mailer::EmailCounts,
     testing::{MotoServer, NatsServer, TcpPlug, eventually_within, owners},
 };
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use crate::helpers::{NO_RATE_LIMITS, ServiceProcess, json_of};
+use crate::helpers::{NO_RATE_LIMITS, ServiceProcess, json_of, place_order};
 
 const MAIL_FROM: &str = "orders@shop.example";
 /// FIFO: a bridge killed between SQS accepting a batch and recording it sends that batch again, and only a
@@ -166,38 +166,16 @@ async fn start_stack(aws_endpoint: &str) -> Stack {
 
 impl Stack {
     async fn place(&self, i: usize) -> String {
-        let base = &self.checkout.http;
-        let cart: Value = json_of(self.http.post(format!("{base}/api/carts"))).await;
-        let token = cart["token"].as_str().unwrap();
         let sku = &self.skus[i % self.skus.len()];
-        let added = self
-            .http
-            .post(format!("{base}/api/carts/{token}/items"))
-            .json(&json!({"sku": sku, "quantity": 1}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(added.status(), 200);
-        let body = json!({
-            "cart_token": token, "email": format!("buyer{i}@example.com"), "customer_name": format!("Buyer <{i}> & Søn"),
-            "shipping_address": {"line1": "1 Main St", "city": "Springfield", "postal_code": "12345", "country": "US"},
-            "shipping_method": "standard", "card_token": "tok_visa"
-        });
-        let reply = self
-            .http
-            .post(format!("{base}/api/orders"))
-            .header("Idempotency-Key", format!("order-{i}"))
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(
-            reply.status(),
-            201,
-            "order {i}: {}",
-            reply.text().await.unwrap_or_default()
-        );
-        let order: Value = reply.json().await.unwrap();
+        let order = place_order(
+            &self.http,
+            &self.checkout.http,
+            sku,
+            i,
+            &format!("Buyer <{i}> & Søn"),
+            &format!("order-{i}"),
+        )
+        .await;
         order["number"].as_str().unwrap().to_owned()
     }
 
