@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # `./dev test`'s checks of infra/ that need neither an AWS account nor a Docker daemon, in seconds: the
-# CloudFormation templates (cfn-lint with the shop's own rules, each of which must fire on its bad template),
+# CloudFormation templates (cfn-lint with the shop's own rules, each of which must fire on its bad template, and the
+# host's UserData through bash -n and shellcheck),
 # infra/compose.yaml (docker-compose's own validation, with every profile) and infra/caddy/Caddyfile (Caddy's).
 
 CFN_DIR="$ROOT/infra/cloudformation"
@@ -10,6 +11,7 @@ CFN_LINT_VERSION=1.58.0
 
 check_infra() {
   check_cloudformation
+  check_user_data
   check_compose
   check_caddyfile
 }
@@ -95,4 +97,33 @@ checks = {
 missing = [name for name, ok in checks.items() if not ok]
 sys.exit("caddy: infra/caddy/Caddyfile lost: " + "; ".join(missing) if missing else 0)
 ' <<<"$out" || fail "infra/caddy/Caddyfile no longer does what it is for (see above)"
+}
+
+# The host's first-boot script, as cloud-init runs it: the template's UserData (one `Fn::Base64: !Sub |` block)
+# with every ${Name} the stack would substitute replaced by a dummy and every ${!name} unescaped, then read by
+# bash (-n) and shellcheck. What lint cannot see: cfn-lint checks the block is a string, not that it is a script.
+check_user_data() {
+  ensure_shellcheck
+  local script="$DEV/user-data.sh"
+  say "bash -n and shellcheck: UserData of infra/cloudformation/shop.yaml"
+  "$DEV/venv/bin/python" - "$CFN_DIR/shop.yaml" >"$script" <<'PY'
+import re, sys
+lines = open(sys.argv[1]).read().split("\n")
+start = next(n for n, line in enumerate(lines) if line.strip() == "Fn::Base64: !Sub |")
+body, indent = [], None
+for line in lines[start + 1:]:
+    if line.strip():
+        depth = len(line) - len(line.lstrip())
+        indent = depth if indent is None else indent
+        if depth < indent:
+            break
+    body.append(line[indent or 0:])
+def substitute(match):
+    name = match.group(1)
+    return "${" + name[1:] + "}" if name.startswith("!") else "DUMMY_" + re.sub(r"\W", "_", name)
+print(re.sub(r"\$\{([^}]*)\}", substitute, "\n".join(body)))
+PY
+  [ -s "$script" ] || fail "no UserData found in infra/cloudformation/shop.yaml"
+  bash -n "$script" || fail "UserData of infra/cloudformation/shop.yaml is not valid bash (see $script)"
+  "$SHELLCHECK" -s bash "$script" || fail "shellcheck: UserData of infra/cloudformation/shop.yaml (lines of $script)"
 }
