@@ -22,6 +22,11 @@ pub struct Config {
     pub meili: Option<MeiliConfig>,
     /// `IMAGES_BUCKET`, `S3_CREATE_BUCKET` and the AWS environment: where product photos are stored.
     pub images: BucketConfig,
+    /// `PRODUCT_CACHE_ENTRIES` (default 10000; 0 turns it off): product pages kept in memory
+    /// ([`crate::page_cache`]).
+    pub product_cache_entries: usize,
+    /// `PRODUCT_CACHE_TTL_SECS` (default 60): the longest a cached page is served, whatever the events say.
+    pub product_cache_ttl: Duration,
 }
 
 impl Config {
@@ -34,6 +39,8 @@ impl Config {
             fulltext_budget: Duration::from_millis(var("SEARCH_FULLTEXT_BUDGET_MS", 15)?),
             meili: MeiliConfig::from_env()?,
             images: BucketConfig::from_env()?,
+            product_cache_entries: var("PRODUCT_CACHE_ENTRIES", 10_000)?,
+            product_cache_ttl: secs_var("PRODUCT_CACHE_TTL_SECS", 60)?,
         })
     }
 }

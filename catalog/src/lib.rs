@@ -14,6 +14,7 @@ pub mod events;
 pub mod http;
 pub mod images;
 pub mod import;
+pub mod page_cache;
 pub mod products;
 pub mod rpc;
 pub mod search;
@@ -52,15 +53,30 @@ pub async fn start(runtime: &mut Runtime, config: config::Config) -> anyhow::Res
         .with_notifier(notifier.clone())
         .retention(runtime.config.outbox_retention);
     runtime.spawn(relay.run(runtime.shutdown.clone()));
-    let stock = stock::Stock::new(runtime.db.clone(), runtime.config.database_max_connections);
+
+    let pages = page_cache::PageCache::new(config.product_cache_entries, config.product_cache_ttl);
+    runtime.spawn({
+        let (pages, nats, shutdown) = (
+            pages.clone(),
+            runtime.nats.clone(),
+            runtime.shutdown.clone(),
+        );
+        async move {
+            if let Err(err) = pages.follow(nats, shutdown.cancelled_owned()).await {
+                tracing::error!(error = %err, "product page cache: cannot follow catalog events");
+            }
+        }
+    });
+    let stock = stock::Stock::new(runtime.db.clone(), runtime.config.database_max_connections)
+        .telling(pages.clone(), notifier.clone());
     runtime.spawn(sweeper::run(
         stock.clone(),
         config.sweep_every,
         runtime.shutdown.clone(),
     ));
-    rpc::start(runtime, &config, stock).await?;
-    admin::categories::endpoints(runtime).await?;
-    admin::stock::endpoints(runtime).await?;
+    rpc::start(runtime, &config, stock, &pages).await?;
+    admin::categories::endpoints(runtime, &pages).await?;
+    admin::stock::endpoints(runtime, &pages).await?;
     platform::admin_commands::serve_outbox_backlog(
         runtime,
         (
@@ -78,8 +94,8 @@ pub async fn start(runtime: &mut Runtime, config: config::Config) -> anyhow::Res
     .await?;
     let images = images::Images::connect(runtime.db.clone(), &config.images).await?;
     let bucket = images.bucket().clone();
-    images::endpoints::start(runtime, images).await?;
-    let mut state = http::AppState::new(runtime.db.clone(), config.fulltext_budget);
+    images::endpoints::start(runtime, images, &pages).await?;
+    let mut state = http::AppState::new(runtime.db.clone(), config.fulltext_budget, pages);
     if let Some(meili) = config.meili {
         tracing::info!(url = %meili.url, index = %meili.index, timeout = ?meili.timeout, "searching with Meilisearch, MySQL as the fallback");
         state = state.with_meili(search::meili::Meili::new(meili)?);

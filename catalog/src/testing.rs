@@ -74,6 +74,21 @@ pub fn real_catalog() -> Option<&'static [NewProduct]> {
         .as_deref()
 }
 
+/// The catalog's settings in tests: long reservations, a sweeper that never runs on its own, no Meilisearch, a
+/// FULLTEXT budget a loaded test machine cannot exceed on small catalogs (the 15 ms of production is for speed,
+/// not correctness), an images bucket nowhere ([`no_bucket`]) and the page cache as in production.
+pub fn config() -> crate::config::Config {
+    crate::config::Config {
+        reservation_ttl: chrono::Duration::minutes(15),
+        sweep_every: std::time::Duration::from_secs(3600),
+        fulltext_budget: std::time::Duration::from_secs(5),
+        meili: None,
+        images: no_bucket(),
+        product_cache_entries: 10_000,
+        product_cache_ttl: std::time::Duration::from_secs(60),
+    }
+}
+
 /// An images bucket nowhere (nothing listens there, nothing is created at start): for the tests of a catalog
 /// that never touches photos. Its photo endpoints and `/images/` answer 503.
 pub fn no_bucket() -> platform::s3::BucketConfig {

@@ -3,7 +3,6 @@
 //! database), loaded the way `catalog import` loads a file; the admin reaches it only over
 //! `rpc.catalog.admin.*`.
 
-use std::time::Duration;
 
 use admin::{config::Config, domain::Role};
 use platform::{
@@ -39,11 +38,8 @@ pub(crate) async fn shop(products: Vec<TestProduct>) -> Shop {
 /// The catalog service on `nats`, with its own scratch database and its photos in `images`.
 pub(crate) async fn spawn_catalog(nats: &NatsServer, images: BucketConfig) -> TestService {
     let config = catalog::config::Config {
-        reservation_ttl: chrono::Duration::minutes(15),
-        sweep_every: Duration::from_secs(3600),
-        fulltext_budget: Duration::from_secs(5),
-        meili: None,
         images,
+        ..catalog::testing::config()
     };
     spawn_service(
         catalog::SERVICE,

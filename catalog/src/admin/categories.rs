@@ -34,6 +34,8 @@ use platform::{
 use sqlx::{MySqlConnection, MySqlPool};
 use tokio::sync::Notify;
 
+use crate::page_cache::PageCache;
+
 use super::{
     category_tree::{Misplaced, Tree, relinks},
     commands::{Refused, carry_out, retrying, serve_endpoint},
@@ -107,7 +109,7 @@ pub async fn delete(
 
 /// Adds the category endpoints to the catalog's NATS service and answers them until shutdown, with the worker
 /// that issues the documents of the products a rename or move changed.
-pub async fn endpoints(runtime: &Runtime) -> anyhow::Result<()> {
+pub async fn endpoints(runtime: &Runtime, pages: &PageCache) -> anyhow::Result<()> {
     let group = runtime.service.group(RPC_GROUP);
     let pool = runtime.db.clone();
     let wake = Arc::new(Notify::new());
@@ -131,10 +133,14 @@ pub async fn endpoints(runtime: &Runtime) -> anyhow::Result<()> {
     )
     .await?;
     serve_endpoint(runtime, &group, CATEGORIES_CREATE, "Create a category", {
-        let pool = pool.clone();
+        let (pool, pages) = (pool.clone(), pages.clone());
         move |command: Command<CreateCategory>| {
-            let pool = pool.clone();
-            async move { retrying(|| create(&pool, &command)).await }
+            let (pool, pages) = (pool.clone(), pages.clone());
+            async move {
+                pages
+                    .dropped_after(retrying(|| create(&pool, &command)))
+                    .await
+            }
         }
     })
     .await?;
@@ -144,11 +150,13 @@ pub async fn endpoints(runtime: &Runtime) -> anyhow::Result<()> {
         CATEGORIES_RENAME,
         "Rename a category (its slug and its descendants' follow)",
         {
-            let (pool, wake) = (pool.clone(), wake.clone());
+            let (pool, wake, pages) = (pool.clone(), wake.clone(), pages.clone());
             move |command: Command<RenameCategory>| {
-                let (pool, wake) = (pool.clone(), wake.clone());
+                let (pool, wake, pages) = (pool.clone(), wake.clone(), pages.clone());
                 async move {
-                    let reply = retrying(|| rename(&pool, &command)).await;
+                    let reply = pages
+                        .dropped_after(retrying(|| rename(&pool, &command)))
+                        .await;
                     wake.notify_one();
                     reply
                 }
@@ -162,11 +170,13 @@ pub async fn endpoints(runtime: &Runtime) -> anyhow::Result<()> {
         CATEGORIES_MOVE,
         "Move a category and its subtree under another parent",
         {
-            let pool = pool.clone();
+            let (pool, pages) = (pool.clone(), pages.clone());
             move |command: Command<MoveCategory>| {
-                let (pool, wake) = (pool.clone(), wake.clone());
+                let (pool, wake, pages) = (pool.clone(), wake.clone(), pages.clone());
                 async move {
-                    let reply = retrying(|| move_category(&pool, &command)).await;
+                    let reply = pages
+                        .dropped_after(retrying(|| move_category(&pool, &command)))
+                        .await;
                     wake.notify_one();
                     reply
                 }
@@ -179,9 +189,16 @@ pub async fn endpoints(runtime: &Runtime) -> anyhow::Result<()> {
         &group,
         CATEGORIES_DELETE,
         "Delete a category without products or subcategories",
-        move |command: Command<DeleteCategory>| {
-            let pool = pool.clone();
-            async move { retrying(|| delete(&pool, &command)).await }
+        {
+            let pages = pages.clone();
+            move |command: Command<DeleteCategory>| {
+                let (pool, pages) = (pool.clone(), pages.clone());
+                async move {
+                    pages
+                        .dropped_after(retrying(|| delete(&pool, &command)))
+                        .await
+                }
+            }
         },
     )
     .await

@@ -28,6 +28,7 @@ use platform::{
 use sqlx::{MySqlConnection, MySqlPool};
 
 use super::commands::{Refused, carry_out, retrying, serve_endpoint};
+use crate::page_cache::PageCache;
 use crate::{
     db::{
         self,
@@ -340,7 +341,7 @@ fn page_size(limit: Option<u32>, errors: &mut Vec<FieldError>) -> u32 {
 }
 
 /// Adds the stock endpoints to the catalog's NATS service and answers them until shutdown.
-pub async fn endpoints(runtime: &Runtime) -> anyhow::Result<()> {
+pub async fn endpoints(runtime: &Runtime, pages: &PageCache) -> anyhow::Result<()> {
     let group = runtime.service.group(RPC_GROUP);
     let pool = runtime.db.clone();
     serve_endpoint(
@@ -349,10 +350,14 @@ pub async fn endpoints(runtime: &Runtime) -> anyhow::Result<()> {
         STOCK_ADJUST,
         "Adjust a variant's units on hand, with a reason",
         {
-            let pool = pool.clone();
+            let (pool, pages) = (pool.clone(), pages.clone());
             move |command: Command<AdjustStock>| {
-                let pool = pool.clone();
-                async move { retrying(|| adjust(&pool, &command)).await }
+                let (pool, pages) = (pool.clone(), pages.clone());
+                async move {
+                    pages
+                        .dropped_after(retrying(|| adjust(&pool, &command)))
+                        .await
+                }
             }
         },
     )

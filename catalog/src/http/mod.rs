@@ -20,22 +20,27 @@ use axum::{
 use sqlx::MySqlPool;
 
 use self::{error::Error, params::Params};
-use crate::{domain::InvalidValue, products::Products, search::Search, search::meili::Meili};
+use crate::{
+    domain::InvalidValue, page_cache::PageCache, products::Products, search::Search,
+    search::meili::Meili,
+};
 
 /// What handlers share: the operations, with their caches and engines.
 #[derive(Debug, Clone)]
 pub struct AppState {
     products: Products,
     search: Search,
+    pages: PageCache,
 }
 
 impl AppState {
     /// `fulltext_budget` is the most a description (FULLTEXT) lookup may take per keystroke.
-    pub fn new(pool: MySqlPool, fulltext_budget: Duration) -> Self {
+    pub fn new(pool: MySqlPool, fulltext_budget: Duration, pages: PageCache) -> Self {
         let products = Products::new(pool);
         Self {
             search: Search::new(products.clone(), fulltext_budget),
             products,
+            pages,
         }
     }
 

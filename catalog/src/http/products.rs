@@ -3,7 +3,10 @@
 use axum::{
     Json,
     extract::{Path, Query, State, rejection::QueryRejection},
+    http::header,
+    response::{IntoResponse as _, Response},
 };
+use bytes::Bytes;
 
 use super::{
     AppState, Error, params,
@@ -64,6 +67,24 @@ pub(super) async fn list(
 pub(super) async fn detail(
     State(state): State<AppState>,
     Path(slug): Path<String>,
-) -> Result<Json<ProductPage>, Error> {
-    Ok(Json(state.products.page(&slug).await?))
+) -> Result<Response, Error> {
+    // Served as the JSON bytes of the first answer while the catalog's events say nothing changed.
+    if state.pages.serving()
+        && let Some(body) = state.pages.get(&slug)
+    {
+        return Ok(json_bytes(body));
+    }
+    let ticket = state.pages.ticket();
+    let page = state.products.page(&slug).await?;
+    // Strings, numbers and lists only: serializing cannot fail.
+    let body = Bytes::from(serde_json::to_vec(&page).expect("a product page serializes"));
+    let skus = std::iter::once(page.sku.to_string())
+        .chain(page.variants.iter().map(|variant| variant.sku.to_string()))
+        .collect();
+    state.pages.put(ticket, &slug, skus, body.clone());
+    Ok(json_bytes(body))
+}
+
+fn json_bytes(body: Bytes) -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
 }

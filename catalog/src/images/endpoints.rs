@@ -12,6 +12,7 @@ use platform::{
 };
 
 use super::{Images, ImagesError};
+use crate::page_cache::PageCache;
 
 /// Photo commands handled at once per endpoint: each may decode a large photo on the blocking pool.
 const CONCURRENCY: usize = 4;
@@ -39,7 +40,7 @@ fn failure(err: ImagesError) -> HandlerFailure {
 }
 
 /// Adds the photo endpoints to the catalog's service and answers them until shutdown.
-pub async fn start(runtime: &Runtime, images: Images) -> anyhow::Result<()> {
+pub async fn start(runtime: &Runtime, images: Images, pages: &PageCache) -> anyhow::Result<()> {
     let group = runtime.service.group(RPC_GROUP);
     let add = endpoint(
         &group,
@@ -71,34 +72,57 @@ pub async fn start(runtime: &Runtime, images: Images) -> anyhow::Result<()> {
     .await?;
 
     let shutdown = runtime.shutdown.clone();
-    let adding = images.clone();
+    // Each changes a product page: this replica's cached pages go after it (the others follow the event).
+    let (adding, added) = (images.clone(), pages.clone());
     runtime.spawn(serve(add, CONCURRENCY, shutdown.clone(), move |command| {
-        let images = adding.clone();
-        async move { images.add(&command).await.map_err(failure) }
+        let (images, pages) = (adding.clone(), added.clone());
+        async move {
+            // Boxed: the photo's decoding and resizing make a large future.
+            pages
+                .dropped_after(Box::pin(images.add(&command)))
+                .await
+                .map_err(failure)
+        }
     }));
-    let updating = images.clone();
+    let (updating, updated) = (images.clone(), pages.clone());
     runtime.spawn(serve(
         update,
         CONCURRENCY,
         shutdown.clone(),
         move |command| {
-            let images = updating.clone();
-            async move { images.update(&command).await.map_err(failure) }
+            let (images, pages) = (updating.clone(), updated.clone());
+            async move {
+                pages
+                    .dropped_after(images.update(&command))
+                    .await
+                    .map_err(failure)
+            }
         },
     ));
-    let reordering = images.clone();
+    let (reordering, reordered) = (images.clone(), pages.clone());
     runtime.spawn(serve(
         reorder,
         CONCURRENCY,
         shutdown.clone(),
         move |command| {
-            let images = reordering.clone();
-            async move { images.reorder(&command).await.map_err(failure) }
+            let (images, pages) = (reordering.clone(), reordered.clone());
+            async move {
+                pages
+                    .dropped_after(images.reorder(&command))
+                    .await
+                    .map_err(failure)
+            }
         },
     ));
+    let pages = pages.clone();
     runtime.spawn(serve(delete, CONCURRENCY, shutdown, move |command| {
-        let images = images.clone();
-        async move { images.delete(&command).await.map_err(failure) }
+        let (images, pages) = (images.clone(), pages.clone());
+        async move {
+            pages
+                .dropped_after(images.delete(&command))
+                .await
+                .map_err(failure)
+        }
     }));
     Ok(())
 }

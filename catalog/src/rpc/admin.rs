@@ -20,7 +20,7 @@ use platform::{
 use serde::{Serialize, de::DeserializeOwned};
 use sqlx::MySqlPool;
 
-use crate::admin;
+use crate::{admin, page_cache::PageCache};
 
 /// Requests handled at once per endpoint: admins are few, and writes lock product rows.
 const CONCURRENCY: usize = 16;
@@ -31,6 +31,8 @@ async fn add<Req, Resp, F, Fut>(
     runtime: &Runtime,
     group: &async_nats::service::Group,
     (subject, name, description): (&str, &str, &str),
+    // A command changing products: this replica's cached pages are dropped after it.
+    writes: Option<&PageCache>,
     handler: F,
 ) -> anyhow::Result<()>
 where
@@ -50,6 +52,7 @@ where
         .await
         .map_err(|err| anyhow::anyhow!("adding endpoint {subject}: {err}"))?;
     let pool = runtime.db.clone();
+    let writes = writes.cloned();
     runtime.spawn(serve(
         endpoint,
         CONCURRENCY,
@@ -57,10 +60,13 @@ where
         move |request: Req| {
             let handler = handler.clone();
             let pool = pool.clone();
+            let writes = writes.clone();
             async move {
-                handler(pool, request)
-                    .await
-                    .map_err(HandlerFailure::unavailable)
+                let reply = match writes {
+                    Some(pages) => pages.dropped_after(handler(pool, request)).await,
+                    None => handler(pool, request).await,
+                };
+                reply.map_err(HandlerFailure::unavailable)
             }
         },
     ));
@@ -68,7 +74,7 @@ where
 }
 
 /// Adds the admin's product endpoints to the service.
-pub async fn start(runtime: &Runtime) -> anyhow::Result<()> {
+pub async fn start(runtime: &Runtime, pages: &PageCache) -> anyhow::Result<()> {
     let group = runtime.service.group(RPC_GROUP);
     add(
         runtime,
@@ -78,6 +84,7 @@ pub async fn start(runtime: &Runtime) -> anyhow::Result<()> {
             "admin-products-list",
             "Admin: a page of products (search, filters, sort, keyset cursor)",
         ),
+        None,
         async |pool, request: ListProducts| admin::listing::list(&pool, &request).await,
     )
     .await?;
@@ -89,6 +96,7 @@ pub async fn start(runtime: &Runtime) -> anyhow::Result<()> {
             "admin-products-get",
             "Admin: one product with its variants, stock and categories",
         ),
+        None,
         async |pool, request: GetProduct| admin::products::get(&pool, request).await,
     )
     .await?;
@@ -100,6 +108,7 @@ pub async fn start(runtime: &Runtime) -> anyhow::Result<()> {
             "admin-products-save",
             "Admin: create or update a product (idempotent command)",
         ),
+        Some(pages),
         async |pool, command: Command<SaveProduct>| admin::products::save(&pool, &command).await,
     )
     .await?;
@@ -111,6 +120,7 @@ pub async fn start(runtime: &Runtime) -> anyhow::Result<()> {
             "admin-products-archive",
             "Admin: archive a product (idempotent command)",
         ),
+        Some(pages),
         async |pool, command: Command<ArchiveProduct>| {
             admin::products::archive(&pool, &command).await
         },
@@ -124,6 +134,7 @@ pub async fn start(runtime: &Runtime) -> anyhow::Result<()> {
             "admin-products-bulk",
             "Admin: one action on many products, all or nothing (idempotent command)",
         ),
+        Some(pages),
         async |pool, command: Command<BulkProducts>| admin::products::bulk(&pool, &command).await,
     )
     .await?;
@@ -135,6 +146,7 @@ pub async fn start(runtime: &Runtime) -> anyhow::Result<()> {
             "admin-products-import",
             "Admin: products and stock from CSV, all rows checked first (idempotent command)",
         ),
+        Some(pages),
         async |pool, command: Command<ImportProducts>| admin::import::import(&pool, &command).await,
     )
     .await?;

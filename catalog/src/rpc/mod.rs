@@ -53,7 +53,12 @@ async fn endpoint(
 }
 
 /// Adds the endpoints to the service and answers them until shutdown.
-pub async fn start(runtime: &Runtime, config: &Config, stock: Stock) -> anyhow::Result<()> {
+pub async fn start(
+    runtime: &Runtime,
+    config: &Config,
+    stock: Stock,
+    pages: &crate::page_cache::PageCache,
+) -> anyhow::Result<()> {
     let group = runtime.service.group(RPC_GROUP);
     let quote = endpoint(
         &group,
@@ -74,7 +79,7 @@ pub async fn start(runtime: &Runtime, config: &Config, stock: Stock) -> anyhow::
     )
     .await?;
     let commit = endpoint(&group, "commit", "Turn an order's reservation into a sale").await?;
-    admin::start(runtime).await?;
+    admin::start(runtime, pages).await?;
     let snapshot = endpoint(
         &group,
         "snapshot",

@@ -29,12 +29,14 @@ use platform::contracts::{
     OrderNumber, Sku,
     catalog::{QuoteItem, QuoteResponse, ReleaseReason, ShortLine, StockOutcome},
 };
+use platform::outbox::OutboxNotifier;
 use sqlx::MySqlPool;
 use tokio::sync::Semaphore;
 
 use crate::{
     db::{self, documents::CURRENCY},
     domain::{InvalidValue, reservation::ReserveLines},
+    page_cache::PageCache,
 };
 use changes::{commit_once, release_once, reserve_once, set_on_hand_once};
 use retry::with_retries;
@@ -74,6 +76,9 @@ pub enum StockError {
 pub struct Stock {
     pool: MySqlPool,
     slots: std::sync::Arc<Semaphore>,
+    /// Told after every committed change: this replica's product pages of the SKUs go at once, and the outbox
+    /// relay publishes the StockChanged events now rather than at its next poll.
+    after_commit: Option<(PageCache, OutboxNotifier)>,
 }
 
 impl Stock {
@@ -82,7 +87,34 @@ impl Stock {
         Self {
             pool,
             slots: std::sync::Arc::new(Semaphore::new((pool_size as usize / 2).max(1))),
+            after_commit: None,
         }
+    }
+
+    /// Tells `pages` and `outbox` after every committed change (see the field).
+    pub fn telling(mut self, pages: PageCache, outbox: OutboxNotifier) -> Self {
+        self.after_commit = Some((pages, outbox));
+        self
+    }
+
+    /// What a committed change of `skus` tells.
+    fn committed<'a>(&self, skus: impl IntoIterator<Item = &'a str>) {
+        if let Some((pages, outbox)) = &self.after_commit {
+            for sku in skus {
+                pages.invalidate(sku);
+            }
+            outbox.notify();
+        }
+    }
+
+    fn committed_outcome(
+        &self,
+        outcome: Result<StockOutcome, StockError>,
+    ) -> Result<StockOutcome, StockError> {
+        if let Ok(outcome) = &outcome {
+            self.committed(outcome.lines.iter().map(|line| line.sku.as_str()));
+        }
+        outcome
     }
 
     /// Current name, price and availability of variant `skus`; the values that name no variant are listed as
@@ -142,12 +174,13 @@ impl Stock {
                     .map_err(|_| StockError::ShuttingDown)?
             }
         };
-        with_retries!(&self.pool, |conn| reserve_once(
+        let outcome = with_retries!(&self.pool, |conn| reserve_once(
             conn,
             order_number,
             lines,
             ttl
-        ))
+        ));
+        self.committed_outcome(outcome)
     }
 
     /// Refuses a reserve at once, by a plain (non-locking) read, when less is available than it asks for. For a
@@ -207,7 +240,8 @@ impl Stock {
         order_number: &OrderNumber,
         reason: ReleaseReason,
     ) -> Result<StockOutcome, StockError> {
-        with_retries!(&self.pool, |conn| release_once(conn, order_number, reason))
+        let outcome = with_retries!(&self.pool, |conn| release_once(conn, order_number, reason));
+        self.committed_outcome(outcome)
     }
 
     /// Turns the order's reservation into a sale: units leave `on_hand` and `reserved`. Idempotent.
@@ -217,12 +251,14 @@ impl Stock {
             .acquire()
             .await
             .map_err(|_| StockError::ShuttingDown)?;
-        with_retries!(&self.pool, |conn| commit_once(conn, order_number))
+        let outcome = with_retries!(&self.pool, |conn| commit_once(conn, order_number));
+        self.committed_outcome(outcome)
     }
 
     /// Sets the units on hand of a product (an admin count or a delivery). Refuses to go below what is reserved.
     pub async fn set_on_hand(&self, sku: &Sku, on_hand: u32) -> Result<u32, StockError> {
         with_retries!(&self.pool, |conn| set_on_hand_once(conn, sku, on_hand))?;
+        self.committed([sku.as_str()]);
         Ok(on_hand)
     }
 

@@ -6,7 +6,7 @@ use catalog::{MIGRATOR, SERVICE, config::Config, domain::NewProduct, testing::ne
 use platform::{
     contracts::catalog::{OrderStockRequest, RESERVE, ReserveRequest, StockLine, StockReply},
     s3::BucketConfig,
-    testing::{NatsServer, TestProduct, TestService, spawn_service},
+    testing::{NatsServer, TestProduct, TestService, spawn_service, spawn_service_with},
 };
 use serde_json::Value;
 use sqlx::MySqlPool;
@@ -24,18 +24,10 @@ pub(crate) async fn spawn_app() -> TestApp {
     spawn_app_with(default_config()).await
 }
 
-/// The settings tests start from: long reservations, a sweeper that never runs on its own, no Meilisearch, a
-/// FULLTEXT budget a loaded test machine cannot exceed on these small catalogs (the 15 ms of production is
-/// for speed, not correctness), and an images bucket nowhere (the photo tests start their own moto:
-/// [`with_bucket`]).
+/// The settings tests start from (`catalog::testing::config`); the photo tests start their own moto:
+/// [`with_bucket`].
 pub(crate) fn default_config() -> Config {
-    Config {
-        reservation_ttl: chrono::Duration::minutes(15),
-        sweep_every: Duration::from_secs(3600),
-        fulltext_budget: Duration::from_secs(5),
-        meili: None,
-        images: catalog::testing::no_bucket(),
-    }
+    catalog::testing::config()
 }
 
 /// `config` with its images bucket in the moto server at `endpoint_url` (created at start).
@@ -66,6 +58,25 @@ pub(crate) async fn spawn_app_with(config: Config) -> TestApp {
 }
 
 impl TestApp {
+    /// A second catalog process on this one's database and nats-server (another replica), with `config`;
+    /// its address.
+    pub(crate) async fn replica(&self, config: Config) -> (String, TestService) {
+        let database_url = secrecy::SecretString::from(self.service.database.url());
+        let replica = spawn_service_with(
+            SERVICE,
+            &MIGRATOR,
+            &self.nats,
+            move |common| common.database_url = database_url,
+            async |runtime| {
+                catalog::start(runtime, config)
+                    .await
+                    .expect("the replica starts")
+            },
+        )
+        .await;
+        (replica.address.clone(), replica)
+    }
+
     /// `rpc.catalog.stock.reserve` of `lines` for order `order`, as checkout asks.
     pub(crate) async fn reserve(&self, order: &str, lines: &[(&str, u32)]) -> StockReply {
         let request = ReserveRequest {

@@ -53,14 +53,9 @@ pub(crate) async fn spawn_shop_configured(
         &catalog::MIGRATOR,
         &nats,
         async |runtime| {
-            let config = catalog::config::Config {
-                reservation_ttl: chrono::Duration::minutes(15),
-                sweep_every: Duration::from_secs(3600),
-                fulltext_budget: Duration::from_secs(5),
-                meili: None,
-                images: catalog::testing::no_bucket(),
-            };
-            catalog::start(runtime, config).await.unwrap()
+            catalog::start(runtime, catalog::testing::config())
+                .await
+                .unwrap()
         },
     )
     .await;

@@ -54,11 +54,8 @@ fn shared_catalog() -> &'static [NewProduct] {
 /// The catalog's settings in these tests, searching Meilisearch when `meili` is given.
 fn catalog_config(meili: Option<catalog::config::MeiliConfig>) -> catalog::config::Config {
     catalog::config::Config {
-        reservation_ttl: chrono::Duration::minutes(15),
-        sweep_every: Duration::from_secs(3600),
-        fulltext_budget: Duration::from_secs(5),
         meili,
-        images: catalog::testing::no_bucket(),
+        ..catalog::testing::config()
     }
 }
 
