@@ -3,7 +3,6 @@
 //! database), loaded the way `catalog import` loads a file; the admin reaches it only over
 //! `rpc.catalog.admin.*`.
 
-
 use admin::{config::Config, domain::Role};
 use platform::{
     s3::BucketConfig,
