@@ -104,9 +104,9 @@ impl PageCache {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// The page stored for `slug`, if any and fresh.
+    /// The page stored for `slug`, if any and fresh; none while the invalidation feed is down.
     pub fn get(&self, slug: &str) -> Option<Bytes> {
-        if self.inner.capacity == 0 {
+        if self.inner.capacity == 0 || self.inner.feed_lost.load(Ordering::Acquire) {
             return None;
         }
         let mut state = self.state();
@@ -256,11 +256,6 @@ impl PageCache {
         let done = write.await;
         self.clear();
         done
-    }
-
-    /// Whether pages may be served from the cache now.
-    pub fn serving(&self) -> bool {
-        self.inner.capacity > 0 && !self.inner.feed_lost.load(Ordering::Acquire)
     }
 }
 
