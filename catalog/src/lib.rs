@@ -67,7 +67,7 @@ pub async fn start(runtime: &mut Runtime, config: config::Config) -> anyhow::Res
             }
         }
     });
-    let stock = stock::Stock::new(runtime.db.clone(), runtime.config.database_max_connections)
+    let stock = stock::Stock::new(&runtime.db, runtime.config.database_max_connections)
         .telling(pages.clone(), notifier.clone());
     runtime.spawn(sweeper::run(
         stock.clone(),

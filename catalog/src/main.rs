@@ -85,7 +85,7 @@ async fn main() -> anyhow::Result<()> {
             let sku = Sku::parse(sku)?;
             let on_hand: u32 = on_hand.parse().context("ON_HAND must be a whole number")?;
             let (pool, config) = connect().await?;
-            let stock = Stock::new(pool, config.database_max_connections);
+            let stock = Stock::new(&pool, config.database_max_connections);
             match stock.set_on_hand(&sku, on_hand).await {
                 Ok(on_hand) => tracing::info!(%sku, on_hand, "stock set"),
                 Err(err @ StockError::Database(_)) => return Err(err.into()),

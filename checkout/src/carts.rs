@@ -8,7 +8,9 @@
 
 use std::time::Duration;
 
-use platform::contracts::catalog::QuoteItem;
+use chrono::SubsecRound as _;
+
+use platform::contracts::catalog::{QuoteItem, QuoteResponse};
 
 use crate::{
     Checkout,
@@ -57,14 +59,26 @@ fn ttl(checkout: &Checkout) -> chrono::Duration {
     chrono::Duration::days(checkout.config.cart_ttl_days)
 }
 
-/// The cart with `token`, if it may still change (read without a lock, to answer early).
-pub async fn open_cart(checkout: &Checkout, token: &str) -> Result<Cart, CartError> {
+/// A cart as a change left it: its lines, and the catalog's quote taken for the change when there was one
+/// (the cart's view shows it rather than asking again).
+#[derive(Debug)]
+pub struct Changed {
+    pub cart: Cart,
+    pub items: Vec<CartItem>,
+    pub quote: Option<QuoteResponse>,
+}
+
+/// The cart with `token` and its lines, if it may still change (read without a lock, to answer early).
+pub async fn open_cart(
+    checkout: &Checkout,
+    token: &str,
+) -> Result<(Cart, Vec<CartItem>), CartError> {
     let mut conn = checkout.pool.acquire().await?;
-    let cart = db::carts::by_token(&mut conn, token, db::Locking::None)
+    let (cart, items) = db::carts::with_items(&mut conn, token)
         .await?
         .ok_or(CartError::NotFound)?;
     check_open(&cart)?;
-    Ok(cart)
+    Ok((cart, items))
 }
 
 fn check_open(cart: &Cart) -> Result<(), CartError> {
@@ -86,28 +100,46 @@ pub fn busy_for(cart: &Cart) -> Duration {
         .clamp(Duration::from_secs(1), Duration::from_secs(5))
 }
 
-/// Runs `change` on the cart's lines inside a transaction holding the cart's row lock, then keeps the cart alive.
-async fn with_locked_cart<F>(checkout: &Checkout, cart: &Cart, change: F) -> Result<(), CartError>
+/// Runs `change` on the cart's lines inside a transaction holding the cart's row lock, taken by the update that
+/// keeps the cart alive; returns the lines as `change` left them.
+async fn with_locked_cart<F>(
+    checkout: &Checkout,
+    cart: &mut Cart,
+    change: F,
+) -> Result<Vec<CartItem>, CartError>
 where
-    F: AsyncFnOnce(&mut sqlx::MySqlConnection, Vec<CartItem>) -> Result<(), CartError>,
+    F: AsyncFnOnce(&mut sqlx::MySqlConnection, Vec<CartItem>) -> Result<Vec<CartItem>, CartError>,
 {
     let mut tx = checkout.pool.begin().await?;
-    let locked = db::carts::lock_by_id(&mut tx, cart.id)
-        .await?
-        .ok_or(CartError::NotFound)?;
-    check_open(&locked)?;
+    let expires_at = (chrono::Utc::now() + ttl(checkout)).trunc_subsecs(6);
+    if !db::carts::touch_open(&mut tx, cart.id, expires_at).await? {
+        // Not open any more (or gone) since it was read: say why.
+        let locked = db::carts::lock_by_id(&mut tx, cart.id)
+            .await?
+            .ok_or(CartError::NotFound)?;
+        check_open(&locked)?;
+        return Err(CartError::NotFound);
+    }
     let items = db::carts::items(&mut tx, cart.id).await?;
-    change(&mut tx, items).await?;
-    db::carts::touch(&mut tx, cart.id, ttl(checkout)).await?;
+    let items = change(&mut tx, items).await?;
     tx.commit().await?;
-    Ok(())
+    cart.expires_at = expires_at;
+    Ok(items)
 }
 
-/// The catalog's quote for `sku`, which must exist and be for sale.
-async fn sellable(checkout: &Checkout, sku: &Sku) -> Result<QuoteItem, CartError> {
+/// The catalog's quote for the cart's lines and `sku`, which must exist and be for sale.
+async fn sellable(
+    checkout: &Checkout,
+    items: &[CartItem],
+    sku: &Sku,
+) -> Result<(QuoteItem, QuoteResponse), CartError> {
+    let mut skus: Vec<String> = items.iter().map(|item| item.sku.to_string()).collect();
+    if !items.iter().any(|item| item.sku == *sku) {
+        skus.push(sku.to_string());
+    }
     let quote = checkout
         .catalog
-        .quote(vec![sku.to_string()])
+        .quote(skus)
         .await
         .map_err(|err| match err {
             CatalogError::Unavailable(err) => CartError::CatalogUnavailable(err),
@@ -115,13 +147,14 @@ async fn sellable(checkout: &Checkout, sku: &Sku) -> Result<QuoteItem, CartError
         })?;
     let item = quote
         .items
-        .into_iter()
+        .iter()
         .find(|item| item.sku == **sku)
+        .cloned()
         .ok_or_else(|| CartError::UnknownSku(sku.to_string()))?;
     if !item.sellable {
         return Err(CartError::NotForSale(sku.to_string()));
     }
-    Ok(item)
+    Ok((item, quote))
 }
 
 fn check_stock(item: &QuoteItem, requested: u32) -> Result<(), CartError> {
@@ -141,12 +174,13 @@ pub async fn add(
     token: &str,
     sku: &Sku,
     quantity: u32,
-) -> Result<Cart, CartError> {
-    let cart = open_cart(checkout, token).await?;
-    let quoted = sellable(checkout, sku).await?;
-    with_locked_cart(checkout, &cart, async |tx, items| {
-        let existing = items.iter().find(|item| item.sku == *sku);
-        let already = existing.map_or(0, |item| item.quantity);
+) -> Result<Changed, CartError> {
+    let (mut cart, items) = open_cart(checkout, token).await?;
+    let (quoted, quote) = sellable(checkout, &items, sku).await?;
+    let cart_id = cart.id;
+    let items = with_locked_cart(checkout, &mut cart, async |tx, mut items| {
+        let existing = items.iter().position(|item| item.sku == *sku);
+        let already = existing.map_or(0, |at| items[at].quantity);
         if existing.is_none() && items.len() >= MAX_LINES {
             return Err(CartError::TooManyLines);
         }
@@ -164,11 +198,20 @@ pub async fn add(
             slug: quoted.slug.clone(),
             image: quoted.image.clone(),
         };
-        db::carts::put_item(tx, cart.id, &item).await?;
-        Ok(())
+        db::carts::put_item(tx, cart_id, &item).await?;
+        // An existing line keeps its place; a new one comes last, as the lines are listed.
+        match existing {
+            Some(at) => items[at] = item,
+            None => items.push(item),
+        }
+        Ok(items)
     })
     .await?;
-    Ok(cart)
+    Ok(Changed {
+        cart,
+        items,
+        quote: Some(quote),
+    })
 }
 
 /// Sets the quantity of the line for `sku`, keeping its price snapshot.
@@ -177,45 +220,49 @@ pub async fn set_quantity(
     token: &str,
     sku: &Sku,
     quantity: u32,
-) -> Result<Cart, CartError> {
-    let cart = open_cart(checkout, token).await?;
+) -> Result<Changed, CartError> {
+    let (mut cart, items) = open_cart(checkout, token).await?;
     // Asked before the catalog: a line that is not there is a 404 whatever the catalog says.
-    let has_line = {
-        let mut conn = checkout.pool.acquire().await?;
-        db::carts::items(&mut conn, cart.id)
-            .await?
-            .iter()
-            .any(|item| item.sku == *sku)
-    };
-    if !has_line {
+    if !items.iter().any(|item| item.sku == *sku) {
         return Err(CartError::NoSuchLine);
     }
-    let quoted = sellable(checkout, sku).await?;
+    let (quoted, quote) = sellable(checkout, &items, sku).await?;
     check_stock(&quoted, quantity)?;
-    with_locked_cart(checkout, &cart, async |tx, items| {
-        let mut item = items
-            .into_iter()
+    let cart_id = cart.id;
+    let items = with_locked_cart(checkout, &mut cart, async |tx, mut items| {
+        let item = items
+            .iter_mut()
             .find(|item| item.sku == *sku)
             .ok_or(CartError::NoSuchLine)?;
         item.quantity = quantity;
         item.name = quoted.name.clone();
-        db::carts::put_item(tx, cart.id, &item).await?;
-        Ok(())
+        db::carts::put_item(tx, cart_id, item).await?;
+        Ok(items)
     })
     .await?;
-    Ok(cart)
+    Ok(Changed {
+        cart,
+        items,
+        quote: Some(quote),
+    })
 }
 
 /// Removes the line for `sku`.
-pub async fn remove(checkout: &Checkout, token: &str, sku: &Sku) -> Result<Cart, CartError> {
-    let cart = open_cart(checkout, token).await?;
-    with_locked_cart(checkout, &cart, async |tx, _items| {
-        if db::carts::remove_item(tx, cart.id, sku).await? {
-            Ok(())
+pub async fn remove(checkout: &Checkout, token: &str, sku: &Sku) -> Result<Changed, CartError> {
+    let (mut cart, _) = open_cart(checkout, token).await?;
+    let cart_id = cart.id;
+    let items = with_locked_cart(checkout, &mut cart, async |tx, mut items| {
+        if db::carts::remove_item(tx, cart_id, sku).await? {
+            items.retain(|item| item.sku != *sku);
+            Ok(items)
         } else {
             Err(CartError::NoSuchLine)
         }
     })
     .await?;
-    Ok(cart)
+    Ok(Changed {
+        cart,
+        items,
+        quote: None,
+    })
 }

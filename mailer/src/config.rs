@@ -57,7 +57,7 @@ pub struct Config {
     pub ack_wait: Duration,
     /// `MAIL_SEND_TIMEOUT_SECS` (default 15): the most one call to the provider may take.
     pub send_timeout: Duration,
-    /// `MAIL_CONCURRENCY` (default 4): events handled at once by this process.
+    /// `MAIL_CONCURRENCY` (default 16): events handled at once by this process.
     pub concurrency: usize,
     /// `EMAIL_LOG_RETENTION_DAYS` (default 180): `email_log` rows older than this are deleted. It is the
     /// mailer's idempotency record, so it must outlast every redelivery or replay of its event; a shorter
@@ -101,7 +101,7 @@ impl Config {
             backoff,
             ack_wait: secs_var("MAIL_ACK_WAIT_SECS", 30)?,
             send_timeout: secs_var("MAIL_SEND_TIMEOUT_SECS", 15)?,
-            concurrency: var("MAIL_CONCURRENCY", 4)?,
+            concurrency: var("MAIL_CONCURRENCY", 16)?,
             email_log_retention: retention::idempotency_retention(
                 "EMAIL_LOG_RETENTION_DAYS",
                 retention::DEFAULT_IDEMPOTENCY_RETENTION_DAYS,

@@ -78,21 +78,18 @@ pub async fn find_or_create(
     pool: &MySqlPool,
     email: &NewEmail<'_>,
 ) -> Result<Option<LoggedEmail>, sqlx::Error> {
-    // Looked up first: a redelivery, the common second look, then takes no insert locks at all.
-    if let Some(found) = find(pool, email.event_id).await? {
-        return Ok(Some(found));
-    }
     let event_id = &email.event_id.to_string();
     let mail = email.mail;
     let content = &serde_json::to_value(mail).map_err(|err| sqlx::Error::Encode(Box::new(err)))?;
     let repeat_key = &mail.repeat_key(email.event_id);
     let subject = &mail.subject();
-    retry_locks(|| async move {
+    // Inserted first: an event's first delivery, by far the most common, is then one statement. A redelivery,
+    // or another event for the same email, meets a unique key and reads what is there.
+    let inserted = retry_locks(|| async move {
         sqlx::query(
             "INSERT INTO email_log (event_id, kind, repeat_key, order_number, recipient, subject, content,
                                     transport)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-             ON DUPLICATE KEY UPDATE id = id",
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(event_id)
         .bind(mail.kind().as_str())
@@ -105,8 +102,16 @@ pub async fn find_or_create(
         .execute(pool)
         .await
     })
-    .await?;
-    find(pool, email.event_id).await
+    .await;
+    match inserted {
+        Ok(done) => Ok(Some(LoggedEmail {
+            id: done.last_insert_id(),
+            state: State::Pending,
+            attempts: 0,
+        })),
+        Err(err) if platform::sql::is_duplicate_key(&err) => find(pool, email.event_id).await,
+        Err(err) => Err(err),
+    }
 }
 
 /// What the order's confirmation told the mailer (its address, name and lookup token), if the log has it.
@@ -252,6 +257,41 @@ async fn claim_once(
     };
     tx.commit().await?;
     Ok(claim)
+}
+
+/// The short way to [`claim`] an email the caller just found (or created) as `seen`: one conditional update,
+/// taken only if the row is still exactly as seen and may be sent (`pending`, `retrying` or `failed`). The
+/// attempt number when claimed; `None` when the row changed since (or was never sendable): the caller then
+/// claims it the long way, which tells why.
+pub async fn claim_as_seen(
+    pool: &MySqlPool,
+    seen: &LoggedEmail,
+    transport: &str,
+) -> Result<Option<u32>, sqlx::Error> {
+    if !matches!(seen.state, State::Pending | State::Retrying | State::Failed) {
+        return Ok(None);
+    }
+    retry_locks(|| async move {
+        let mut tx = pool.begin().await?;
+        // By primary key: a record lock on that row only, whatever the isolation level.
+        let updated = sqlx::query(
+            "UPDATE email_log SET state = 'sending', attempts = attempts + 1, last_attempt_at = NOW(6)
+             WHERE id = ? AND state = ? AND attempts = ?",
+        )
+        .bind(seen.id)
+        .bind(seen.state.as_str())
+        .bind(seen.attempts)
+        .execute(&mut *tx)
+        .await?;
+        if updated.rows_affected() == 0 {
+            tx.rollback().await?;
+            return Ok(None);
+        }
+        start_attempt(&mut tx, seen.id, seen.attempts + 1, transport, None).await?;
+        tx.commit().await?;
+        Ok(Some(seen.attempts + 1))
+    })
+    .await
 }
 
 /// An [abandoned](Claim::Abandoned) email the transport knows was never delivered: `sending` again, by this

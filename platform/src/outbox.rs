@@ -37,8 +37,8 @@
 //! # Metrics
 //!
 //! `outbox_published_total` and `outbox_publish_failures_total` (counters), `outbox_pending` (pending
-//! rows) and `outbox_oldest_pending_age_seconds` (gauges, refreshed whenever the relay is not busy, and at
-//! least every few seconds while it is).
+//! rows) and `outbox_oldest_pending_age_seconds` (gauges, refreshed about every second while the relay is idle
+//! and every few seconds while it drains a backlog: not after every batch, which under load is every commit).
 //!
 //! One file on purpose, over the usual length: the guarantee above and the relay that keeps it are read together.
 
@@ -52,7 +52,7 @@ use async_nats::{
     header::NATS_MESSAGE_ID,
     jetstream::{self, message::PublishMessage},
 };
-use sqlx::{Connection as _, MySql, MySqlConnection, MySqlPool, Transaction, pool::PoolConnection};
+use sqlx::{Connection as _, MySqlConnection, MySqlPool};
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
@@ -74,6 +74,8 @@ const MAX_BATCH_SIZE: usize = 1000;
 const FIRST_BACKOFF: Duration = Duration::from_millis(100);
 /// How stale the gauges may get while the relay is busy draining a backlog.
 const GAUGES_MAX_AGE: Duration = Duration::from_secs(5);
+/// How often the gauges are refreshed otherwise: not after every batch, which under load is every order.
+const GAUGES_IDLE_EVERY: Duration = Duration::from_secs(1);
 
 /// Writes `event` to the outbox in its envelope, on `conn`, which should be the transaction that makes the
 /// change the event describes; the event is published only if that transaction commits. Call
@@ -96,36 +98,72 @@ pub async fn enqueue<E: Event>(
     Ok(envelope)
 }
 
-/// Rows per statement of [`enqueue_all`]: product documents are a few KiB each, well under MariaDB's packet limit.
+/// Rows per statement of [`Batch::write`]: product documents are a few KiB each, well under MariaDB's packet
+/// limit.
 const ENQUEUE_ROWS_PER_STATEMENT: usize = 200;
 
-/// Writes every one of `events` to the outbox like [`enqueue`] does, a few hundred rows per statement: for a
-/// change that touches thousands of records at once (a category move re-issues every product under it), where
-/// one round trip per event would dominate the transaction.
+/// Events of any types written to the outbox together, a few hundred rows per statement: for a transaction
+/// that announces several things at once (an order paid: its status change, OrderCreated and OrderPaid) or
+/// thousands (a category move re-issues every product under it), where one round trip per event would
+/// dominate the transaction. Rows keep the order the events were added in.
+#[derive(Debug)]
+pub struct Batch<'a> {
+    source: &'a str,
+    rows: Vec<(String, String, Vec<u8>)>,
+}
+
+impl<'a> Batch<'a> {
+    /// An empty batch of events from service `source`.
+    pub fn new(source: &'a str) -> Self {
+        Self {
+            source,
+            rows: Vec::new(),
+        }
+    }
+
+    /// Adds `event` in its envelope; returns the envelope (its id and time) as [`enqueue`] does.
+    pub fn add<E: Event>(&mut self, event: E) -> Result<Envelope<E>, sqlx::Error> {
+        let subject = event.subject();
+        let envelope = Envelope::new(self.source, event);
+        let payload =
+            serde_json::to_vec(&envelope).map_err(|err| sqlx::Error::Encode(Box::new(err)))?;
+        self.rows.push((envelope.id.to_string(), subject, payload));
+        Ok(envelope)
+    }
+
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Writes every event added, on `conn` (the transaction making the change); returns how many.
+    pub async fn write(self, conn: &mut MySqlConnection) -> Result<usize, sqlx::Error> {
+        for chunk in self.rows.chunks(ENQUEUE_ROWS_PER_STATEMENT) {
+            let mut insert =
+                sqlx::QueryBuilder::new("INSERT INTO outbox (event_id, subject, payload) ");
+            insert.push_values(chunk, |mut row, (id, subject, payload)| {
+                row.push_bind(id).push_bind(subject).push_bind(payload);
+            });
+            insert.build().execute(&mut *conn).await?;
+        }
+        Ok(self.rows.len())
+    }
+}
+
+/// Writes every one of `events` (of one type) to the outbox like [`enqueue`] does, through a [`Batch`].
 pub async fn enqueue_all<E: Event>(
     conn: &mut MySqlConnection,
     source: &str,
     events: impl IntoIterator<Item = E>,
 ) -> Result<usize, sqlx::Error> {
-    let rows = events
-        .into_iter()
-        .map(|event| {
-            let subject = event.subject();
-            let envelope = Envelope::new(source, event);
-            let payload =
-                serde_json::to_vec(&envelope).map_err(|err| sqlx::Error::Encode(Box::new(err)))?;
-            Ok((envelope.id.to_string(), subject, payload))
-        })
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    for chunk in rows.chunks(ENQUEUE_ROWS_PER_STATEMENT) {
-        let mut insert =
-            sqlx::QueryBuilder::new("INSERT INTO outbox (event_id, subject, payload) ");
-        insert.push_values(chunk, |mut row, (id, subject, payload)| {
-            row.push_bind(id).push_bind(subject).push_bind(payload);
-        });
-        insert.build().execute(&mut *conn).await?;
+    let mut batch = Batch::new(source);
+    for event in events {
+        batch.add(event)?;
     }
-    Ok(rows.len())
+    batch.write(conn).await
 }
 
 /// Wakes the relay right after a commit that wrote outbox rows. Cheap to clone; a notification sent while
@@ -234,31 +272,36 @@ impl OutboxRelay {
         let mut backoff = Backoff::new(FIRST_BACKOFF, self.max_backoff);
         // `None` when the interval is too long to schedule: then it never comes round.
         let mut next_cleanup = Some(Instant::now());
-        let mut gauges_refreshed = Instant::now();
+        let mut gauges_refreshed: Option<Instant> = None;
+        // The relay's own connection, its transactions `READ COMMITTED`: row locks only, so its scans never
+        // gap-lock the end of the table where the service inserts new rows.
+        let relay_db = crate::runtime::read_committed_pool(&self.db, 1);
         while !shutdown.is_cancelled() {
-            let wait = match self.publish_batch().await {
-                Ok(Batch::More) => {
+            let batch = async {
+                let mut conn = relay_db.acquire().await?;
+                self.publish_batch(&mut conn).await
+            };
+            let wait = match batch.await {
+                Ok(Found::More) => {
                     backoff.reset();
-                    if gauges_refreshed.elapsed() >= GAUGES_MAX_AGE {
-                        self.refresh_gauges().await;
-                        gauges_refreshed = Instant::now();
-                    }
+                    self.refresh_gauges_every(GAUGES_MAX_AGE, &mut gauges_refreshed)
+                        .await;
                     continue;
                 }
-                Ok(Batch::Drained) => {
+                Ok(Found::Drained) => {
                     backoff.reset();
                     Wait::Idle
                 }
-                Ok(Batch::HeldByAnotherRelay) => Wait::Poll,
-                Ok(Batch::Failed) => Wait::Backoff,
+                Ok(Found::HeldByAnotherRelay) => Wait::Poll,
+                Ok(Found::Failed) => Wait::Backoff,
                 Err(err) => {
                     tracing::warn!(error = %err, "outbox relay: database error, will retry");
                     Wait::Backoff
                 }
             };
 
-            self.refresh_gauges().await;
-            gauges_refreshed = Instant::now();
+            self.refresh_gauges_every(GAUGES_IDLE_EVERY, &mut gauges_refreshed)
+                .await;
             if next_cleanup.is_some_and(|due| Instant::now() >= due) {
                 self.delete_old_rows(&shutdown).await;
                 next_cleanup = Instant::now().checked_add(self.cleanup_interval);
@@ -275,13 +318,13 @@ impl OutboxRelay {
                 () = tokio::time::sleep(pause) => {}
             }
         }
+        relay_db.close().await;
         tracing::info!("outbox relay stopped");
     }
 
     /// Claims the oldest pending rows, publishes them and records the outcome, in one transaction.
-    async fn publish_batch(&self) -> Result<Batch, sqlx::Error> {
-        let mut conn = self.db.acquire().await?;
-        let mut tx = begin_read_committed(&mut conn).await?;
+    async fn publish_batch(&self, conn: &mut MySqlConnection) -> Result<Found, sqlx::Error> {
+        let mut tx = conn.begin().await?;
         let mut rows: Vec<PendingRow> = sqlx::query_as(
             "SELECT id, event_id, subject, payload, attempts FROM outbox \
              WHERE published_at IS NULL ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED",
@@ -291,7 +334,7 @@ impl OutboxRelay {
         .await?;
         let Some(last_id) = rows.last().map(|row| row.id) else {
             tx.rollback().await?;
-            return Ok(Batch::Drained);
+            return Ok(Found::Drained);
         };
 
         // Pending rows we could not lock belong to another replica's batch in flight (or to one that is
@@ -311,7 +354,7 @@ impl OutboxRelay {
         if claimed == 0 {
             tx.rollback().await?;
             tracing::debug!("outbox relay: another replica is publishing older rows, waiting");
-            return Ok(Batch::HeldByAnotherRelay);
+            return Ok(Found::HeldByAnotherRelay);
         }
         // Publish only up to the first hole; the rows after it stay pending (and are unlocked at commit).
         let cut = claimed < rows.len();
@@ -357,11 +400,11 @@ impl OutboxRelay {
         metrics::counter!("outbox_published_total").increment(published.len() as u64);
 
         Ok(if failures > 0 {
-            Batch::Failed
+            Found::Failed
         } else if more {
-            Batch::More
+            Found::More
         } else {
-            Batch::Drained
+            Found::Drained
         })
     }
 
@@ -417,6 +460,14 @@ impl OutboxRelay {
         outcomes
     }
 
+    /// Refreshes the gauges when the last refresh is older than `every`.
+    async fn refresh_gauges_every(&self, every: Duration, refreshed: &mut Option<Instant>) {
+        if refreshed.is_none_or(|at| at.elapsed() >= every) {
+            self.refresh_gauges().await;
+            *refreshed = Some(Instant::now());
+        }
+    }
+
     async fn refresh_gauges(&self) {
         match backlog(&self.db).await {
             Ok(backlog) => {
@@ -467,7 +518,7 @@ pub const BACKLOG_SQL: &str = "SELECT COUNT(*), TIMESTAMPDIFF(MICROSECOND, MIN(c
      FROM outbox WHERE published_at IS NULL";
 
 /// What a batch found, deciding what the relay does next.
-enum Batch {
+enum Found {
     /// Everything claimed was published and more rows may be waiting: go again at once.
     More,
     /// Nothing (more) to publish right now.
@@ -491,18 +542,6 @@ struct PendingRow {
     subject: String,
     payload: Vec<u8>,
     attempts: u32,
-}
-
-/// A `READ COMMITTED` transaction: row locks only, so the relay's scans never gap-lock the end of the table
-/// where the service inserts new rows.
-async fn begin_read_committed(
-    conn: &mut PoolConnection<MySql>,
-) -> Result<Transaction<'_, MySql>, sqlx::Error> {
-    // Applies to the next transaction on this connection only, so the pool's other users are unaffected.
-    sqlx::query("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
-        .execute(&mut **conn)
-        .await?;
-    conn.begin().await
 }
 
 async fn record_failure(tx: &mut MySqlConnection, id: u64, error: &str) -> Result<(), sqlx::Error> {

@@ -213,6 +213,24 @@ pub async fn connect_database(config: &CommonConfig) -> anyhow::Result<MySqlPool
     }
 }
 
+/// A second pool to the database of `pool`, of at most `size` connections, whose transactions are all
+/// `READ COMMITTED` (row locks only: no gap locks, so concurrent inserts never wait on a scan), set once per
+/// connection rather than before every transaction. Connects on first use.
+pub fn read_committed_pool(pool: &MySqlPool, size: u32) -> MySqlPool {
+    MySqlPoolOptions::new()
+        .max_connections(size.max(1))
+        .acquire_timeout(Duration::from_secs(5))
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                sqlx::query("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED")
+                    .execute(conn)
+                    .await?;
+                Ok(())
+            })
+        })
+        .connect_lazy_with((*pool.connect_options()).clone())
+}
+
 /// Cancels `token` on SIGTERM or Ctrl-C.
 pub async fn cancel_on_signal(token: CancellationToken) {
     let ctrl_c = async {

@@ -94,6 +94,7 @@ pub async fn available_unless_reserved<'a>(
 pub struct ReserveCandidate {
     /// The variant's id.
     pub id: u32,
+    pub product_id: u32,
     pub sku: Sku,
     pub sellable: bool,
     pub available: u32,
@@ -105,7 +106,7 @@ pub async fn candidates<'a>(
     skus: impl ExactSizeIterator<Item = &'a Sku>,
 ) -> Result<Vec<ReserveCandidate>, sqlx::Error> {
     let sql = format!(
-        "SELECT v.id, v.sku, p.status = 'active' AS sellable, \
+        "SELECT v.id, v.product_id, v.sku, p.status = 'active' AS sellable, \
                 GREATEST(CAST(COALESCE(i.on_hand, 0) AS SIGNED) - CAST(COALESCE(i.reserved, 0) AS SIGNED), 0) AS available \
          FROM variants v JOIN products p ON p.id = v.product_id LEFT JOIN inventory i ON i.variant_id = v.id \
          WHERE v.sku IN ({})",
@@ -120,6 +121,7 @@ pub async fn candidates<'a>(
         .map(|row| {
             Ok(ReserveCandidate {
                 id: row.try_get("id")?,
+                product_id: row.try_get("product_id")?,
                 sku: row.try_get("sku")?,
                 sellable: row.try_get("sellable")?,
                 available: row.try_get::<i64, _>("available")?.max(0) as u32,
@@ -159,6 +161,28 @@ pub async fn lock_inventory(
     conn: &mut MySqlConnection,
     variant_ids: &[u32],
 ) -> Result<Vec<InventoryRow>, sqlx::Error> {
+    if variant_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    // A variant never changes product, so a plain read finds the products.
+    let mut query = sqlx::query_scalar::<_, u32>(AssertSqlSafe(format!(
+        "SELECT DISTINCT product_id FROM variants WHERE id IN ({})",
+        placeholders(variant_ids.len())
+    )));
+    for id in variant_ids {
+        query = query.bind(*id);
+    }
+    let product_ids = query.fetch_all(&mut *conn).await?;
+    lock_inventory_of(conn, variant_ids, &product_ids).await
+}
+
+/// [`lock_inventory`] for a caller that already knows the variants' products (`product_ids`, every product of
+/// `variant_ids`; a variant never changes product).
+pub async fn lock_inventory_of(
+    conn: &mut MySqlConnection,
+    variant_ids: &[u32],
+    product_ids: &[u32],
+) -> Result<Vec<InventoryRow>, sqlx::Error> {
     let mut ids = variant_ids.to_vec();
     ids.sort_unstable();
     ids.dedup();
@@ -166,17 +190,11 @@ pub async fn lock_inventory(
         return Ok(Vec::new());
     }
     let list = placeholders(ids.len());
-    // A variant never changes product, so a plain read finds the products. Locking them is a statement of its
-    // own, on their primary key alone: a join or subquery there would lock variant rows too, in whatever order
-    // the optimizer reads them.
-    let mut query = sqlx::query_scalar::<_, u32>(AssertSqlSafe(format!(
-        "SELECT DISTINCT product_id FROM variants WHERE id IN ({list})"
-    )));
-    for id in &ids {
-        query = query.bind(*id);
-    }
-    let mut product_ids = query.fetch_all(&mut *conn).await?;
+    let mut product_ids = product_ids.to_vec();
     product_ids.sort_unstable();
+    product_ids.dedup();
+    // Locking the products is a statement of its own, on their primary key alone: a join or subquery there
+    // would lock variant rows too, in whatever order the optimizer reads them.
     if !product_ids.is_empty() {
         let mut query = sqlx::query(AssertSqlSafe(format!(
             "SELECT id FROM products WHERE id IN ({}) ORDER BY id FOR UPDATE",
@@ -358,6 +376,8 @@ pub async fn set_state(
 #[derive(Debug, Clone)]
 pub struct HeldLine {
     pub variant_id: u32,
+    /// The variant's product (a variant never changes product).
+    pub product_id: u32,
     pub sku: Sku,
     pub quantity: u32,
 }
@@ -368,7 +388,8 @@ pub async fn lines_of(
     order_number: &OrderNumber,
 ) -> Result<Vec<HeldLine>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT variant_id, sku, quantity FROM reservation_lines WHERE order_number = ? ORDER BY variant_id",
+        "SELECT l.variant_id, l.sku, l.quantity, v.product_id FROM reservation_lines l \
+         JOIN variants v ON v.id = l.variant_id WHERE l.order_number = ? ORDER BY l.variant_id",
     )
     .bind(order_number)
     .fetch_all(&mut *conn)
@@ -379,6 +400,7 @@ pub async fn lines_of(
                 variant_id: row.try_get(0)?,
                 sku: row.try_get(1)?,
                 quantity: row.try_get(2)?,
+                product_id: row.try_get(3)?,
             })
         })
         .collect()

@@ -41,7 +41,7 @@ pub(super) async fn reserve_once(
         return existing_reservation(conn, order_number, lines).await;
     }
 
-    let mut ids: BTreeMap<Sku, u32> = BTreeMap::new();
+    let mut ids: BTreeMap<Sku, (u32, u32)> = BTreeMap::new();
     let mut not_sellable = Vec::new();
     let mut short = Vec::new();
     for variant in db::stock::candidates(conn, lines.skus()).await? {
@@ -57,7 +57,7 @@ pub(super) async fn reserve_once(
                 available: variant.available,
             });
         }
-        ids.insert(variant.sku, variant.id);
+        ids.insert(variant.sku, (variant.id, variant.product_id));
     }
     let unknown: Vec<Sku> = lines
         .skus()
@@ -77,12 +77,13 @@ pub(super) async fn reserve_once(
         return Err(StockError::Insufficient(short));
     }
 
-    let variant_ids: Vec<u32> = ids.values().copied().collect();
-    let inventory = db::stock::lock_inventory(conn, &variant_ids).await?;
+    let variant_ids: Vec<u32> = ids.values().map(|(variant, _)| *variant).collect();
+    let product_ids: Vec<u32> = ids.values().map(|(_, product)| *product).collect();
+    let inventory = db::stock::lock_inventory_of(conn, &variant_ids, &product_ids).await?;
     let mut short = Vec::new();
     let mut held = Vec::with_capacity(lines.len());
     for (sku, quantity) in lines.iter() {
-        let variant_id = ids[sku];
+        let (variant_id, product_id) = ids[sku];
         let available = inventory
             .iter()
             .find(|row| row.variant_id == variant_id)
@@ -96,6 +97,7 @@ pub(super) async fn reserve_once(
         }
         held.push(HeldLine {
             variant_id,
+            product_id,
             sku: sku.clone(),
             quantity,
         });
@@ -257,7 +259,8 @@ async fn move_reservation(
     movement: Movement,
 ) -> Result<Header, sqlx::Error> {
     let variant_ids: Vec<u32> = held.iter().map(|line| line.variant_id).collect();
-    let inventory = db::stock::lock_inventory(conn, &variant_ids).await?;
+    let product_ids: Vec<u32> = held.iter().map(|line| line.product_id).collect();
+    let inventory = db::stock::lock_inventory_of(conn, &variant_ids, &product_ids).await?;
     apply(
         conn,
         &inventory,

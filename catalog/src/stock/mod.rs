@@ -74,6 +74,9 @@ pub enum StockError {
 /// The stock operations, and the slots that bound the connections they hold.
 #[derive(Debug, Clone)]
 pub struct Stock {
+    /// The service's pool, for plain reads (quotes).
+    reads: MySqlPool,
+    /// The stock changes' own pool (READ COMMITTED).
     pool: MySqlPool,
     slots: std::sync::Arc<Semaphore>,
     /// Told after every committed change: this replica's product pages of the SKUs go at once, and the outbox
@@ -82,11 +85,15 @@ pub struct Stock {
 }
 
 impl Stock {
-    /// Reserves, releases and commits hold at most half of the `pool_size` connections between them.
-    pub fn new(pool: MySqlPool, pool_size: u32) -> Self {
+    /// Stock changes run on a pool of their own to the database of `pool`, half the size of the service's
+    /// (`pool_size`), whose transactions are all `READ COMMITTED` (see `retry`); reserves, releases and commits
+    /// hold at most those connections between them.
+    pub fn new(pool: &MySqlPool, pool_size: u32) -> Self {
+        let size = (pool_size / 2).max(1);
         Self {
-            pool,
-            slots: std::sync::Arc::new(Semaphore::new((pool_size as usize / 2).max(1))),
+            reads: pool.clone(),
+            pool: platform::runtime::read_committed_pool(pool, size),
+            slots: std::sync::Arc::new(Semaphore::new(size as usize)),
             after_commit: None,
         }
     }
@@ -133,7 +140,7 @@ impl Stock {
                 unknown: Vec::new(),
             });
         }
-        let items: Vec<QuoteItem> = db::stock::quote(&self.pool, skus)
+        let items: Vec<QuoteItem> = db::stock::quote(&self.reads, skus)
             .await?
             .into_iter()
             .map(|row| QuoteItem {
@@ -194,7 +201,7 @@ impl Stock {
         lines: &ReserveLines,
     ) -> Result<(), StockError> {
         let Some(available) =
-            db::stock::available_unless_reserved(&self.pool, order_number, lines.skus()).await?
+            db::stock::available_unless_reserved(&self.reads, order_number, lines.skus()).await?
         else {
             return Ok(());
         };
@@ -264,7 +271,7 @@ impl Stock {
 
     /// Order numbers whose reservation expired and is still held, oldest first, at most `limit`.
     pub async fn expired(&self, limit: u32) -> Result<Vec<OrderNumber>, StockError> {
-        Ok(db::stock::expired(&self.pool, limit).await?)
+        Ok(db::stock::expired(&self.reads, limit).await?)
     }
 }
 

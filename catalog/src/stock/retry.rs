@@ -4,7 +4,8 @@
 pub(super) const ATTEMPTS: u32 = 5;
 
 /// `with_retries!(pool, |conn| change(conn, …))` runs the change (an async call taking
-/// `&mut MySqlConnection` and returning `Result<_, StockError>`) in a fresh READ COMMITTED transaction and
+/// `&mut MySqlConnection` and returning `Result<_, StockError>`) in a fresh transaction of the stock's pool
+/// (READ COMMITTED, `platform::runtime::read_committed_pool`) and
 /// commits it; again, from the start, after a deadlock or lock wait timeout (with a short growing pause). A
 /// refusal rolls back and is returned as it is. READ COMMITTED takes no gap locks, so reserves of different
 /// orders never block each other's inserts.
@@ -13,16 +14,12 @@ pub(super) const ATTEMPTS: u32 = 5;
 /// connection's lifetime, cannot be shown to be `Send`, and the NATS endpoints run on every worker thread.
 macro_rules! with_retries {
     ($pool:expr, |$conn:ident| $change:expr) => {{
-        use sqlx::Connection as _;
         let pool: &sqlx::MySqlPool = $pool;
         let mut tries = 0;
         loop {
             tries += 1;
-            let mut conn = pool.acquire().await?;
-            sqlx::query("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
-                .execute(&mut *conn)
-                .await?;
-            let mut tx = conn.begin().await?;
+            // The stock's own pool: its connections' transactions are READ COMMITTED.
+            let mut tx = pool.begin().await?;
             let result = {
                 let $conn: &mut sqlx::MySqlConnection = &mut tx;
                 $change.await

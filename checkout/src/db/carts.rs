@@ -119,21 +119,48 @@ pub async fn items(conn: &mut MySqlConnection, cart_id: u64) -> Result<Vec<CartI
     .bind(cart_id)
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(CartItem {
-                sku: row.try_get("sku")?,
-                quantity: row.try_get("quantity")?,
-                unit_price: row.try_get("unit_price")?,
-                name: row.try_get("name")?,
-                slug: row.try_get("slug")?,
-                image: row.try_get("image")?,
-            })
-        })
-        .collect()
+    rows.iter().map(item_from_row).collect()
 }
 
-/// Adds a line or replaces its quantity and snapshots.
+fn item_from_row(row: &sqlx::mysql::MySqlRow) -> Result<CartItem, sqlx::Error> {
+    Ok(CartItem {
+        sku: row.try_get("sku")?,
+        quantity: row.try_get("quantity")?,
+        unit_price: row.try_get("unit_price")?,
+        name: row.try_get("name")?,
+        slug: row.try_get("slug")?,
+        image: row.try_get("image")?,
+    })
+}
+
+/// The cart with `token` (unless it expired) and its lines, in one statement.
+pub async fn with_items(
+    conn: &mut MySqlConnection,
+    token: &str,
+) -> Result<Option<(Cart, Vec<CartItem>)>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT c.id, c.token, c.state, c.checkout_order, c.checkout_until, c.currency, c.expires_at, \
+         i.sku, i.quantity, i.unit_price, i.name, i.slug, i.image \
+         FROM carts c LEFT JOIN cart_items i ON i.cart_id = c.id \
+         WHERE c.token = ? AND c.expires_at > CURRENT_TIMESTAMP(6) ORDER BY i.added_at, i.sku",
+    )
+    .bind(token)
+    .fetch_all(&mut *conn)
+    .await?;
+    let Some(first) = rows.first() else {
+        return Ok(None);
+    };
+    let cart = cart_from_row(first)?;
+    let mut items = Vec::with_capacity(rows.len());
+    for row in &rows {
+        // The outer join's one row of an empty cart has no line.
+        if row.try_get::<Option<String>, _>("sku")?.is_some() {
+            items.push(item_from_row(row)?);
+        }
+    }
+    Ok(Some((cart, items)))
+}
+
 pub async fn put_item(
     conn: &mut MySqlConnection,
     cart_id: u64,
@@ -188,18 +215,21 @@ pub async fn refresh_snapshot(
     Ok(())
 }
 
-/// Keeps an active cart alive.
-pub async fn touch(
+/// Keeps the open cart `id` alive until `expires_at`, taking its row lock inside `conn`'s transaction: false
+/// when it is not open (being checked out, converted, or gone), and then nothing changed.
+pub async fn touch_open(
     conn: &mut MySqlConnection,
-    cart_id: u64,
-    ttl: Duration,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE carts SET updated_at = CURRENT_TIMESTAMP(6), expires_at = ? WHERE id = ?")
-        .bind(Utc::now() + ttl)
-        .bind(cart_id)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
+    id: u64,
+    expires_at: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let touched = sqlx::query(
+        "UPDATE carts SET updated_at = CURRENT_TIMESTAMP(6), expires_at = ? WHERE id = ? AND state = 'open'",
+    )
+    .bind(expires_at)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(touched.rows_affected() == 1)
 }
 
 /// Lets the place-order attempt `number` hold the cart for `lease`, if the cart is open and has payment attempts
@@ -207,7 +237,7 @@ pub async fn touch(
 /// update, so of concurrent attempts exactly one gets the cart; the caller checks the answer.
 pub async fn claim(
     conn: &mut MySqlConnection,
-    cart_id: u64,
+    token: &str,
     number: &str,
     lease: StdDuration,
     max_attempts: u32,
@@ -216,14 +246,14 @@ pub async fn claim(
     let claimed = sqlx::query(
         "UPDATE carts SET state = 'checking_out', checkout_order = ?, \
          checkout_until = CURRENT_TIMESTAMP(6) + INTERVAL ? MICROSECOND, updated_at = CURRENT_TIMESTAMP(6) \
-         WHERE id = ? AND expires_at > CURRENT_TIMESTAMP(6) AND ( \
+         WHERE token = ? AND expires_at > CURRENT_TIMESTAMP(6) AND ( \
            (state = 'open' AND (payment_attempts < ? OR attempts_since IS NULL \
                                 OR attempts_since <= CURRENT_TIMESTAMP(6) - INTERVAL ? MICROSECOND)) \
            OR (state = 'checking_out' AND checkout_order = ?))",
     )
     .bind(number)
     .bind(micros(lease))
-    .bind(cart_id)
+    .bind(token)
     .bind(max_attempts)
     .bind(micros(attempts_window))
     .bind(number)
@@ -254,28 +284,32 @@ pub async fn attempts_blocked_for(
         .map(|micros| StdDuration::from_micros(micros as u64)))
 }
 
-/// Counts one payment attempt: the first of a new window starts it.
-pub async fn count_payment_attempt(
+/// Counts one payment attempt of attempt `number` on cart `cart_id` (the first of a new window starts it),
+/// if that attempt still holds the cart: the update that takes the cart's row lock before the attempt writes
+/// its order. False (nothing changed) when it does not hold it any more.
+pub async fn hold_for_order(
     conn: &mut MySqlConnection,
     cart_id: u64,
+    number: &str,
     attempts_window: StdDuration,
-) -> Result<(), sqlx::Error> {
+) -> Result<bool, sqlx::Error> {
     // MariaDB applies single-table assignments left to right: `payment_attempts` is computed from the old
     // `attempts_since`, which is moved afterwards.
-    sqlx::query(
+    let held = sqlx::query(
         "UPDATE carts SET \
            payment_attempts = IF(attempts_since IS NULL OR attempts_since <= CURRENT_TIMESTAMP(6) - INTERVAL ? MICROSECOND, \
                                  1, payment_attempts + 1), \
            attempts_since = IF(attempts_since IS NULL OR attempts_since <= CURRENT_TIMESTAMP(6) - INTERVAL ? MICROSECOND, \
                                CURRENT_TIMESTAMP(6), attempts_since) \
-         WHERE id = ?",
+         WHERE id = ? AND state = 'checking_out' AND checkout_order = ?",
     )
     .bind(micros(attempts_window))
     .bind(micros(attempts_window))
     .bind(cart_id)
+    .bind(number)
     .execute(&mut *conn)
     .await?;
-    Ok(())
+    Ok(held.rows_affected() == 1)
 }
 
 /// Gives the cart back to the shopper after attempt `number` ended without an order being paid. A no-op when

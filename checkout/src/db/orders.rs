@@ -26,14 +26,17 @@ pub struct NewOrder<'a> {
     pub totals: Totals,
     pub currency: &'a str,
     pub lines: &'a [OrderLine],
+    /// Its `created_at` (and first `updated_at`), to the microsecond as stored.
+    pub created_at: DateTime<Utc>,
 }
 
 /// Inserts the order (pending), its lines and its first history entry; returns its id.
 pub async fn insert(conn: &mut MySqlConnection, order: &NewOrder<'_>) -> Result<u64, sqlx::Error> {
     let result = sqlx::query(
         "INSERT INTO orders (number, lookup_token_hash, cart_id, email, customer_name, address_line1, address_line2, \
-         city, region, postal_code, country, shipping_method, subtotal, shipping, tax, total, currency, state) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')",
+         city, region, postal_code, country, shipping_method, subtotal, shipping, tax, total, currency, state, \
+         created_at, updated_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)",
     )
     .bind(order.number)
     .bind(&order.lookup_token_hash[..])
@@ -52,6 +55,8 @@ pub async fn insert(conn: &mut MySqlConnection, order: &NewOrder<'_>) -> Result<
     .bind(order.totals.tax)
     .bind(order.totals.total)
     .bind(order.currency)
+    .bind(order.created_at)
+    .bind(order.created_at)
     .execute(&mut *conn)
     .await?;
     let order_id = result.last_insert_id();
@@ -151,6 +156,28 @@ pub async fn set_state(
     Ok(())
 }
 
+/// Moves the order `number` out of `pending` to `state`, its money to `payment`, at `now`: the update that
+/// takes the order's row lock for its outcome. False (nothing changed) when it was no longer pending.
+pub async fn finish_pending(
+    conn: &mut MySqlConnection,
+    number: &str,
+    state: OrderState,
+    payment: PaymentStatus,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let moved = sqlx::query(
+        "UPDATE orders SET state = ?, payment_status = ?, stock_settled = FALSE, version = version + 1, \
+         updated_at = ? WHERE number = ? AND state = 'pending'",
+    )
+    .bind(state.as_str())
+    .bind(payment.as_str())
+    .bind(now)
+    .bind(number)
+    .execute(&mut *conn)
+    .await?;
+    Ok(moved.rows_affected() == 1)
+}
+
 pub async fn mark_stock_settled(
     conn: &mut MySqlConnection,
     number: &str,
@@ -229,43 +256,41 @@ pub struct Order {
     pub lines: Vec<OrderLine>,
 }
 
-/// The order with `number`, its row locked when asked (inside a transaction).
+/// The order with `number`, its row locked when asked (inside a transaction). One statement: the order's
+/// columns come with each of its lines.
 pub async fn by_number(
     conn: &mut MySqlConnection,
     number: &str,
     locking: Locking,
 ) -> Result<Option<Order>, sqlx::Error> {
     let sql = match locking {
-        Locking::None => "SELECT * FROM orders WHERE number = ?",
-        Locking::ForUpdate => "SELECT * FROM orders WHERE number = ? FOR UPDATE",
+        Locking::None => BY_NUMBER_SQL.to_owned(),
+        Locking::ForUpdate => format!("{BY_NUMBER_SQL} FOR UPDATE"),
     };
-    let Some(row) = sqlx::query(sql)
+    // Only the fixed statement and clause above are spliced in.
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(number)
-        .fetch_optional(&mut *conn)
-        .await?
-    else {
+        .fetch_all(&mut *conn)
+        .await?;
+    let Some(row) = rows.first() else {
         return Ok(None);
     };
-    let id: u64 = row.try_get("id")?;
-    let lines = sqlx::query(
-        "SELECT sku, name, unit_price, quantity, line_total FROM order_items WHERE order_id = ? ORDER BY line_no",
-    )
-    .bind(id)
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(|line| {
-        Ok(OrderLine {
-            sku: line.try_get("sku")?,
-            name: line.try_get("name")?,
-            unit_price: line.try_get("unit_price")?,
-            quantity: line.try_get("quantity")?,
+    let mut lines = Vec::with_capacity(rows.len());
+    for line in &rows {
+        // An order always has lines; the outer join only keeps one that lost them readable.
+        let Some(sku) = line.try_get("line_sku")? else {
+            continue;
+        };
+        lines.push(OrderLine {
+            sku,
+            name: line.try_get("line_name")?,
+            unit_price: line.try_get("line_unit_price")?,
+            quantity: line.try_get("line_quantity")?,
             line_total: line.try_get("line_total")?,
-        })
-    })
-    .collect::<Result<_, sqlx::Error>>()?;
+        });
+    }
     Ok(Some(Order {
-        id,
+        id: row.try_get("id")?,
         number: row.try_get("number")?,
         lookup_token_hash: row.try_get("lookup_token_hash")?,
         cart_id: row.try_get("cart_id")?,
@@ -295,6 +320,10 @@ pub async fn by_number(
         lines,
     }))
 }
+
+const BY_NUMBER_SQL: &str = "SELECT o.*, i.sku AS line_sku, i.name AS line_name, i.unit_price AS line_unit_price, \
+     i.quantity AS line_quantity, i.line_total FROM orders o LEFT JOIN order_items i ON i.order_id = o.id \
+     WHERE o.number = ? ORDER BY i.line_no";
 
 /// A stored state; one this version does not know is an error where it is read, not a guess.
 pub(crate) fn order_state(stored: &str) -> Result<OrderState, sqlx::Error> {

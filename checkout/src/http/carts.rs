@@ -9,7 +9,7 @@ use axum::{
 };
 use chrono::Duration;
 use platform::{
-    contracts::catalog::QuoteItem,
+    contracts::catalog::{QuoteItem, QuoteResponse},
     http_error::{ApiError, Problem, json_body},
 };
 use rust_decimal::Decimal;
@@ -23,7 +23,10 @@ use super::schema::{
 use crate::{
     Checkout,
     carts::{self, CartError},
-    db::{self, carts::Cart},
+    db::{
+        self,
+        carts::{Cart, CartItem},
+    },
     domain::{CURRENCY, CartState, MAX_QUANTITY, Sku, parse_quantity, parse_sku},
 };
 
@@ -73,18 +76,29 @@ fn ttl(state: &Checkout) -> Duration {
     Duration::days(state.config.cart_ttl_days)
 }
 
-async fn view(state: &Checkout, cart: &Cart) -> Result<CartView, ApiError> {
-    let mut conn = state.pool.acquire().await?;
-    let items = db::carts::items(&mut conn, cart.id).await?;
-    let quote = if items.is_empty() {
-        None
-    } else {
+/// The view of `cart` with `items`, checked against `quoted` when it covers every line (a quote taken for the
+/// change just made), else against a quote asked now.
+async fn render(
+    state: &Checkout,
+    cart: &Cart,
+    items: Vec<CartItem>,
+    quoted: Option<QuoteResponse>,
+) -> Result<CartView, ApiError> {
+    let covers = |quote: &QuoteResponse| {
+        items.iter().all(|item| {
+            quote.items.iter().any(|quoted| quoted.sku == *item.sku)
+                || quote.unknown.iter().any(|sku| *sku == *item.sku)
+        })
+    };
+    let quote = match quoted {
+        Some(quote) if covers(&quote) => Some(quote),
+        _ if items.is_empty() => None,
         // A cart is still worth showing while the catalog is down: flags are then simply unknown.
-        state
+        _ => state
             .catalog
             .quote(items.iter().map(|item| item.sku.to_string()).collect())
             .await
-            .ok()
+            .ok(),
     };
     let lines: Vec<CartLine> = items
         .into_iter()
@@ -184,14 +198,6 @@ impl From<CartError> for ApiError {
     }
 }
 
-async fn read_cart(state: &Checkout, token: &str) -> Result<Cart, ApiError> {
-    let mut conn = state.pool.acquire().await?;
-    let cart = db::carts::by_token(&mut conn, token, db::Locking::None)
-        .await?
-        .ok_or(ApiError::NotFound("cart"))?;
-    Ok(cart)
-}
-
 #[utoipa::path(
     post,
     path = "/api/carts",
@@ -208,7 +214,11 @@ pub(super) async fn create(
     State(state): State<Checkout>,
 ) -> Result<(StatusCode, Json<CartView>), ApiError> {
     let cart = db::carts::create(&state.pool, CURRENCY, ttl(&state)).await?;
-    Ok((StatusCode::CREATED, Json(view(&state, &cart).await?)))
+    // A new cart has no lines to read or check.
+    Ok((
+        StatusCode::CREATED,
+        Json(render(&state, &cart, Vec::new(), None).await?),
+    ))
 }
 
 #[utoipa::path(
@@ -228,8 +238,12 @@ pub(super) async fn get(
     State(state): State<Checkout>,
     Path(token): Path<String>,
 ) -> Result<Json<CartView>, ApiError> {
-    let cart = read_cart(&state, &token).await?;
-    Ok(Json(view(&state, &cart).await?))
+    let mut conn = state.pool.acquire().await?;
+    let (cart, items) = db::carts::with_items(&mut conn, &token)
+        .await?
+        .ok_or(ApiError::NotFound("cart"))?;
+    drop(conn);
+    Ok(Json(render(&state, &cart, items, None).await?))
 }
 
 /// Units of a product to add; added to the line when the cart has one.
@@ -249,9 +263,10 @@ struct SetQuantity {
 }
 
 /// The cart as the change left it.
-async fn changed(state: &Checkout, cart: Cart) -> Result<Json<CartView>, ApiError> {
-    let cart = read_cart(state, &cart.token).await?;
-    Ok(Json(view(state, &cart).await?))
+async fn changed(state: &Checkout, changed: carts::Changed) -> Result<Json<CartView>, ApiError> {
+    Ok(Json(
+        render(state, &changed.cart, changed.items, changed.quote).await?,
+    ))
 }
 
 #[utoipa::path(

@@ -1,24 +1,24 @@
 //! How a place-order attempt ends, recorded once, by whoever gets there first: the request that charged the
 //! card, a retry of it after a crash, or the reconciler finishing an attempt whose request died.
 //!
-//! Everything the outcome changes is written in one transaction under the order's row lock, and only while the
-//! order is still `pending`: the payment row, the state change with its events, the cart (ordered, or given back
+//! Everything the outcome changes is written in one transaction under the order's row lock (taken by the
+//! update that moves it out of `pending`, and only if it still is): the payment row, the state change with its events, the cart (ordered, or given back
 //! to the shopper), when paid, the final answer of the attempt's Idempotency-Key, and the day's sales summary
 //! (`db::reports`: the sale, or the payment failure). So a crash can never leave a paid order whose key still
 //! answers "not done" or that the reports miss, and two finishers never both move the order (or count it).
 
-use chrono::Utc;
-use platform::contracts::orders::{OrderCreated, OrderPaid};
+use chrono::{SubsecRound as _, Utc};
+use platform::{
+    contracts::orders::{OrderCreated, OrderPaid},
+    outbox,
+};
 use serde::Serialize;
 
 use crate::{
     Checkout, SERVICE,
     db::{self, orders::Order, reports::ProductDelta},
-    domain::{OrderNumber, OrderState, PaymentState, PaymentStatus, StockSettlement, Who},
-    orders::{
-        transition::{TransitionError, record_transition},
-        view::OrderView,
-    },
+    domain::{OrderNumber, OrderState, PaymentState, PaymentStatus, Who},
+    orders::{transition::record_moved, view::OrderView},
     payments,
 };
 
@@ -90,27 +90,56 @@ pub enum Recorded {
 /// Records `outcome` for the pending order `number`, placed from `cart_id` (see the module docs).
 /// `lookup_token` is the attempt's token when known: it goes into OrderCreated (for the confirmation email's
 /// link) and into the key's answer. `by` is whose request finishes it: the shopper's, or the reconciler.
+/// `known` is the order as its attempt wrote it, when the caller has it: then it is not read again.
 pub async fn record(
     checkout: &Checkout,
     number: &OrderNumber,
     cart_id: Option<u64>,
     outcome: &Outcome,
     (lookup_token, by): (Option<&str>, &Who),
+    known: Option<Order>,
 ) -> Result<Recorded, sqlx::Error> {
+    let to = outcome.state();
     let mut tx = checkout.pool.begin().await?;
     // Rows are locked in the order every step of an attempt takes them, the cart and then the order: a retry of
     // the same attempt writing this order under its cart's lock must not wait for this transaction while this
-    // one waits for that cart (a deadlock seen under load).
+    // one waits for that cart (a deadlock seen under load). The cart's change is undone below if the order
+    // turns out to be finished already.
     if let Some(cart_id) = cart_id {
-        db::carts::lock_by_id(&mut tx, cart_id).await?;
+        if to == OrderState::Paid {
+            db::carts::convert(&mut tx, cart_id, number).await?;
+        } else {
+            db::carts::release_claim(&mut tx, cart_id, number).await?;
+        }
     }
-    let Some(order) = db::orders::by_number(&mut tx, number, db::Locking::ForUpdate).await? else {
-        return Err(sqlx::Error::RowNotFound);
+    let money = if to == OrderState::Paid {
+        PaymentStatus::Paid
+    } else {
+        PaymentStatus::Failed
     };
-    if order.state != OrderState::Pending {
+    let now = Utc::now().trunc_subsecs(6);
+    // Only a pending order moves: of two finishers, the second finds it moved and changes nothing.
+    if !db::orders::finish_pending(&mut tx, number, to, money, now).await? {
         tx.rollback().await?;
-        return Ok(Recorded::Already(order));
+        let mut conn = checkout.pool.acquire().await?;
+        return match db::orders::by_number(&mut conn, number, db::Locking::None).await? {
+            Some(order) => Ok(Recorded::Already(order)),
+            None => Err(sqlx::Error::RowNotFound),
+        };
     }
+    let order = match known {
+        Some(mut order) => {
+            order.state = to;
+            order.payment_status = money;
+            order.version += 1;
+            order.stock_settled = false;
+            order.updated_at = now;
+            order
+        }
+        None => db::orders::by_number(&mut tx, number, db::Locking::None)
+            .await?
+            .ok_or(sqlx::Error::RowNotFound)?,
+    };
     let reference = payments::reference_for(number);
     let (payment_state, reason) = match outcome {
         Outcome::Paid => (PaymentState::Succeeded, None),
@@ -125,49 +154,30 @@ pub async fn record(
         reason,
     )
     .await?;
-    let to = outcome.state();
-    let money = if to == OrderState::Paid {
-        PaymentStatus::Paid
-    } else {
-        PaymentStatus::Failed
-    };
-    db::orders::set_payment_status(&mut tx, order.id, money).await?;
     record_in_summary(&mut tx, &order, outcome).await?;
     let history_reason = match outcome {
         Outcome::Abandoned => Some("abandoned"),
         _ => reason,
     };
-    record_transition(
+    let mut events = outbox::Batch::new(SERVICE.name);
+    record_moved(
         &mut tx,
         &order,
         (OrderState::Pending, to),
         history_reason,
-        StockSettlement::Pending,
         by,
+        &mut events,
     )
-    .await
-    .map_err(|err| match err {
-        TransitionError::Database(err) => err,
-        // pending -> paid, payment_failed and cancelled are all legal.
-        other => sqlx::Error::Protocol(other.to_string()),
-    })?;
-    let order = db::orders::by_number(&mut tx, number, db::Locking::None)
-        .await?
-        .ok_or(sqlx::Error::RowNotFound)?;
-
+    .await?;
     if to == OrderState::Paid {
-        if let Some(cart_id) = order.cart_id {
-            db::carts::convert(&mut tx, cart_id, number).await?;
-        }
-        enqueue_paid_events(&mut tx, &order, &reference, lookup_token).await?;
+        add_paid_events(&mut events, &order, &reference, lookup_token)?;
+        events.write(&mut tx).await?;
         if let Some(token) = lookup_token {
             let answer = Placed::new(checkout, order.clone(), token.to_owned());
             db::idempotency::complete_for_order(&mut tx, number, 201, &answer.body()).await?;
         }
     } else {
-        if let Some(cart_id) = order.cart_id {
-            db::carts::release_claim(&mut tx, cart_id, number).await?;
-        }
+        events.write(&mut tx).await?;
         if *outcome == Outcome::Abandoned {
             // A retry of the dead request starts a new attempt rather than resuming this one.
             db::idempotency::forget_for_order(&mut tx, number).await?;
@@ -206,13 +216,13 @@ async fn record_in_summary(
     }
 }
 
-async fn enqueue_paid_events(
-    tx: &mut sqlx::MySqlConnection,
+fn add_paid_events(
+    events: &mut outbox::Batch<'_>,
     order: &Order,
     reference: &str,
     lookup_token: Option<&str>,
 ) -> Result<(), sqlx::Error> {
-    let created = OrderCreated {
+    events.add(OrderCreated {
         number: order.number.clone(),
         email: order.email.clone(),
         customer_name: order.customer_name.clone(),
@@ -227,16 +237,14 @@ async fn enqueue_paid_events(
         state: OrderState::Paid.into(),
         created_at: order.created_at,
         lookup_token: lookup_token.map(str::to_owned),
-    };
-    platform::outbox::enqueue(&mut *tx, SERVICE.name, created).await?;
-    let paid = OrderPaid {
+    })?;
+    events.add(OrderPaid {
         number: order.number.clone(),
         amount: order.total,
         currency: order.currency.clone(),
         provider: payments::PROVIDER.to_owned(),
         payment_reference: reference.to_owned(),
         paid_at: Utc::now(),
-    };
-    platform::outbox::enqueue(&mut *tx, SERVICE.name, paid).await?;
+    })?;
     Ok(())
 }

@@ -100,6 +100,7 @@ pub(super) async fn pay(
         order.cart_id,
         &outcome,
         (Some(&attempt.ids.lookup_token), &Who::Shopper),
+        Some(order),
     )
     .await
     .map_err(|err| {

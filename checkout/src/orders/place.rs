@@ -26,6 +26,7 @@
 
 use std::time::Duration;
 
+use chrono::{SubsecRound as _, Utc};
 use platform::contracts::{
     catalog::{ShortLine, StockLine, StockRejection},
     orders::OrderLine,
@@ -41,8 +42,12 @@ use super::{
 use crate::{
     Checkout,
     catalog::CatalogError,
-    db::{self, carts::Cart, orders::Order},
-    domain::{CURRENCY, CartState, OrderNumber, Totals},
+    db::{
+        self,
+        carts::{Cart, CartItem},
+        orders::Order,
+    },
+    domain::{CURRENCY, CartState, OrderNumber, OrderState, PaymentStatus, Totals},
     payments,
 };
 
@@ -53,9 +58,6 @@ pub async fn place(
 ) -> Result<Placed, PlaceError> {
     let number = &attempt.ids.order_number;
     let mut conn = checkout.pool.acquire().await?;
-    let cart = db::carts::by_token(&mut conn, &request.cart_token, db::Locking::None)
-        .await?
-        .ok_or(PlaceError::CartNotFound)?;
     // A retry of an attempt whose request died after writing its order carries on with that order. (A fresh
     // attempt's number is new: nothing to look for.)
     if attempt.taken_over
@@ -67,7 +69,7 @@ pub async fn place(
     let config = &checkout.config;
     let claimed = db::carts::claim(
         &mut conn,
-        cart.id,
+        &request.cart_token,
         number,
         // As long as the key's lease: a retry that takes the key over finds the cart still held for it.
         config.attempt_lease,
@@ -78,8 +80,13 @@ pub async fn place(
     if !claimed {
         return Err(why_not_claimed(checkout, &mut conn, &request.cart_token).await?);
     }
+    // Held by this attempt from here: its lines cannot change.
+    let Some((cart, items)) = db::carts::with_items(&mut conn, &request.cart_token).await? else {
+        // Claimed a moment ago, so it cannot have expired since (only an expired cart is deleted).
+        return Err(PlaceError::CartNotFound);
+    };
     drop(conn);
-    match reserve_and_write(checkout, attempt, request, &cart).await {
+    match reserve_and_write(checkout, attempt, request, &cart, items).await {
         Ok(order) => pay::pay(checkout, attempt, request, order).await,
         Err((err, Cleanup::None)) => Err(err),
         Err((err, cleanup)) => {
@@ -135,15 +142,10 @@ async fn reserve_and_write(
     attempt: &Attempt,
     request: &PlaceOrder,
     cart: &Cart,
+    items: Vec<CartItem>,
 ) -> Result<Order, (PlaceError, Cleanup)> {
     let before_reserving = |err: PlaceError| (err, Cleanup::GiveBackCart);
     let number = &attempt.ids.order_number;
-    let items = async {
-        let mut conn = checkout.pool.acquire().await?;
-        db::carts::items(&mut conn, cart.id).await
-    }
-    .await
-    .map_err(|err| before_reserving(err.into()))?;
     if items.is_empty() {
         return Err(before_reserving(PlaceError::CartEmpty));
     }
@@ -283,7 +285,8 @@ async fn reserve_and_write(
 }
 
 /// The pending order, its lines and its payment, and one more payment attempt on the cart, in one transaction
-/// that first makes sure the attempt still holds the cart (`None` when it does not).
+/// that first makes sure the attempt still holds the cart (`None` when it does not). The order is returned as
+/// written, not read back.
 async fn write_order(
     checkout: &Checkout,
     attempt: &Attempt,
@@ -295,20 +298,24 @@ async fn write_order(
     let number = &attempt.ids.order_number;
     let mut tx = checkout.pool.begin().await?;
     // The reconciler gives back a stale claim under this same row lock, after checking that no order exists.
-    let held = db::carts::lock_by_id(&mut tx, cart.id)
-        .await?
-        .is_some_and(|cart| {
-            cart.state == CartState::CheckingOut && cart.checkout_order.as_deref() == Some(number)
-        });
+    let held = db::carts::hold_for_order(
+        &mut tx,
+        cart.id,
+        number,
+        checkout.config.payment_attempts_window,
+    )
+    .await?;
     if !held {
         tx.rollback().await?;
         return Ok(None);
     }
+    let lookup_token_hash = hash_token(&attempt.ids.lookup_token);
+    let created_at = Utc::now().trunc_subsecs(6);
     let order_id = db::orders::insert(
         &mut tx,
         &db::orders::NewOrder {
             number,
-            lookup_token_hash: &hash_token(&attempt.ids.lookup_token),
+            lookup_token_hash: &lookup_token_hash,
             cart_id: cart.id,
             email: &request.email,
             customer_name: &request.customer_name,
@@ -317,6 +324,7 @@ async fn write_order(
             totals,
             currency: CURRENCY,
             lines,
+            created_at,
         },
     )
     .await?;
@@ -329,13 +337,30 @@ async fn write_order(
         CURRENCY,
     )
     .await?;
-    db::carts::count_payment_attempt(&mut tx, cart.id, checkout.config.payment_attempts_window)
-        .await?;
-    let order = db::orders::by_number(&mut tx, number, db::Locking::None)
-        .await?
-        .ok_or(sqlx::Error::RowNotFound)?;
     tx.commit().await?;
-    Ok(Some(order))
+    Ok(Some(Order {
+        id: order_id,
+        number: number.clone(),
+        lookup_token_hash: lookup_token_hash.to_vec(),
+        cart_id: Some(cart.id),
+        email: request.email.clone(),
+        customer_name: request.customer_name.clone(),
+        shipping_address: request.address.clone(),
+        shipping_method: request.shipping_method.as_str().to_owned(),
+        subtotal: totals.subtotal,
+        shipping: totals.shipping,
+        tax: totals.tax,
+        total: totals.total,
+        currency: CURRENCY.to_owned(),
+        state: OrderState::Pending,
+        version: 1,
+        payment_status: PaymentStatus::Pending,
+        refunded_total: Decimal::ZERO,
+        stock_settled: false,
+        created_at,
+        updated_at: created_at,
+        lines: lines.to_vec(),
+    }))
 }
 
 /// Gives the cart back after the attempt ended before writing its order; with `ReleaseStockAndGiveBackCart`, writes down in

@@ -98,6 +98,7 @@ pub async fn finish_abandoned(
         cart_id,
         &outcome,
         (token.as_deref(), &Who::System),
+        None,
     )
     .await?
     {

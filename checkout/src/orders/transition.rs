@@ -4,6 +4,7 @@
 
 use chrono::Utc;
 use platform::contracts::orders::{OrderCancelled, OrderStatusChanged};
+use platform::outbox;
 use sqlx::{MySqlConnection, MySqlPool};
 
 use crate::{
@@ -40,27 +41,41 @@ pub async fn record_transition(
     by: &Who,
 ) -> Result<(), TransitionError> {
     from.transition(to)?;
-    let (id, number) = (order.id, &order.number);
-    db::orders::set_state(conn, id, to, stock).await?;
-    db::orders::record_history(conn, id, Some(from), to, reason, by).await?;
+    db::orders::set_state(conn, order.id, to, stock).await?;
+    let mut events = outbox::Batch::new(SERVICE.name);
+    record_moved(conn, order, (from, to), reason, by, &mut events).await?;
+    events.write(conn).await?;
+    Ok(())
+}
+
+/// What follows a move of the order already written (its state set under its row lock): the history row, and
+/// OrderStatusChanged (and OrderCancelled) added to `events`, which the caller writes with its own events.
+pub async fn record_moved(
+    conn: &mut MySqlConnection,
+    order: &db::orders::Order,
+    (from, to): (OrderState, OrderState),
+    reason: Option<&str>,
+    by: &Who,
+    events: &mut outbox::Batch<'_>,
+) -> Result<(), sqlx::Error> {
+    let number = &order.number;
+    db::orders::record_history(conn, order.id, Some(from), to, reason, by).await?;
     let now = Utc::now();
-    let changed = OrderStatusChanged {
+    events.add(OrderStatusChanged {
         number: number.clone(),
         from: Some(from.into()),
         to: to.into(),
         reason: reason.map(str::to_owned),
         changed_at: now,
-    };
-    platform::outbox::enqueue(conn, SERVICE.name, changed).await?;
+    })?;
     if to == OrderState::Cancelled {
-        let cancelled = OrderCancelled {
+        events.add(OrderCancelled {
             number: number.clone(),
             reason: reason.map(str::to_owned),
             cancelled_at: now,
             email: Some(order.email.clone()),
             customer_name: Some(order.customer_name.clone()),
-        };
-        platform::outbox::enqueue(conn, SERVICE.name, cancelled).await?;
+        })?;
     }
     Ok(())
 }
