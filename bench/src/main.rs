@@ -327,7 +327,8 @@ async fn place_orders(
             goal: "≤ 25 statements",
         },
         Row {
-            path: "order committed -> confirmation email `sent`, under that load".to_owned(),
+            path: "order committed as paid (OrderCreated) -> confirmation email `sent`, under that load"
+                .to_owned(),
             shop: format!("p50 {}, p99 {}", ms(email_p50), ms(email_p99)),
             baseline: String::new(),
             ratio: String::new(),

@@ -13,19 +13,22 @@
 //!   [`OutboxRelay::max_backoff`], with jitter) and retries forever; no row is ever skipped.
 //! - **Effectively once.** Publishing is at-least-once; JetStream drops a message whose `Nats-Msg-Id` it has
 //!   already stored within the stream's duplicate window (`STREAM_DUPLICATE_WINDOW_SECS`, 10 minutes by
-//!   default). If the process dies after the ack but before its transaction commits, the rows are still
-//!   pending and are published again at the next start, and JetStream drops them, *as long as that happens
+//!   default). If the process dies after the ack but before the rows are marked published, they are still
+//!   pending and are published again by the next relay, and JetStream drops them, *as long as that happens
 //!   within the duplicate window*. After a longer outage a duplicate can reach the stream, which is why
 //!   consumers record event ids and are idempotent too.
-//! - **Several replicas, no double publishing.** Rows are claimed with `SELECT … FOR UPDATE SKIP LOCKED`
-//!   (MariaDB 10.6+) in a `READ COMMITTED` transaction held across publish and ack, so two relays never take the
-//!   same row, and neither blocks the service's own inserts into the table with gap locks.
-//! - **Order.** Events reach the stream in outbox id order. A relay publishes only the rows it claimed up
-//!   to the first pending row it could not lock (held by another replica, even for an instant); when that
-//!   is older than all of its rows it backs off, so replicas take turns rather than interleave. Within a batch publishes are pipelined and then every ack is awaited; if one row fails, the
-//!   acked rows are still marked published, the failed ones get `attempts + 1` and `last_error`, and the
-//!   batch ends there. A row that has failed before is then retried on its own, ahead of everything after
-//!   it, until it succeeds. The only overtaking possible is inside the batch in which a row is refused for
+//! - **Several replicas, one publisher.** Of the replicas of a service, one relay publishes: the one holding
+//!   the database's named lock `shop-outbox-relay.<database>` (`GET_LOCK`) on its own connection. The others
+//!   try to take it every poll interval. The lock belongs to the leader's session, so when that relay's process
+//!   dies, or its connection breaks, MariaDB lets it go at once and another replica takes over; a relay whose
+//!   statement fails drops its connection (and with it the lock) before it tries again. So the leader reads
+//!   and marks rows with plain statements, two per batch, no transaction and no row locks held across the
+//!   publish, and never blocks the service's own inserts into the table. In the moment of a takeover, the old
+//!   leader's last batch may be published by both: JetStream drops the second copy (above).
+//! - **Order.** Events reach the stream in outbox id order. Within a batch publishes are pipelined and then
+//!   every ack is awaited; if one row fails, the acked rows are still marked published, the failed ones get
+//!   `attempts + 1` and `last_error`, and the batch ends there. A row that has failed before is then retried
+//!   on its own, ahead of everything after it, until it succeeds. The only overtaking possible is inside the batch in which a row is refused for
 //!   the first time on its own (no stream for its subject, larger than the stream's message size limit):
 //!   the rows pipelined behind it in that batch were already stored. Ids follow insert order, not commit
 //!   order, so two transactions committing at the same moment may see their events in either order.
@@ -273,15 +276,20 @@ impl OutboxRelay {
         // `None` when the interval is too long to schedule: then it never comes round.
         let mut next_cleanup = Some(Instant::now());
         let mut gauges_refreshed: Option<Instant> = None;
-        // The relay's own connection, its transactions `READ COMMITTED`: row locks only, so its scans never
-        // gap-lock the end of the table where the service inserts new rows.
-        let relay_db = crate::runtime::read_committed_pool(&self.db, 1);
+        let mut leader = Leader::default();
         while !shutdown.is_cancelled() {
             let batch = async {
-                let mut conn = relay_db.acquire().await?;
-                self.publish_batch(&mut conn).await
+                match leader.connection(&self.db).await? {
+                    Some(conn) => self.publish_batch(conn).await,
+                    None => Ok(Found::HeldByAnotherRelay),
+                }
             };
-            let wait = match batch.await {
+            let batch = batch.await;
+            if batch.is_err() {
+                // Whatever broke, the lock goes with the connection; the next try starts afresh.
+                leader = Leader::default();
+            }
+            let wait = match batch {
                 Ok(Found::More) => {
                     backoff.reset();
                     self.refresh_gauges_every(GAUGES_MAX_AGE, &mut gauges_refreshed)
@@ -318,50 +326,25 @@ impl OutboxRelay {
                 () = tokio::time::sleep(pause) => {}
             }
         }
-        relay_db.close().await;
+        leader.resign().await;
         tracing::info!("outbox relay stopped");
     }
 
-    /// Claims the oldest pending rows, publishes them and records the outcome, in one transaction.
+    /// Publishes the oldest pending rows and records the outcome; only the leader calls it, on its connection.
     async fn publish_batch(&self, conn: &mut MySqlConnection) -> Result<Found, sqlx::Error> {
-        let mut tx = conn.begin().await?;
         let mut rows: Vec<PendingRow> = sqlx::query_as(
             "SELECT id, event_id, subject, payload, attempts FROM outbox \
-             WHERE published_at IS NULL ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED",
+             WHERE published_at IS NULL ORDER BY id LIMIT ?",
         )
         .bind(self.batch_size as u64)
-        .fetch_all(&mut *tx)
+        .fetch_all(&mut *conn)
         .await?;
-        let Some(last_id) = rows.last().map(|row| row.id) else {
-            tx.rollback().await?;
+        if rows.is_empty() {
             return Ok(Found::Drained);
-        };
-
-        // Pending rows we could not lock belong to another replica's batch in flight (or to one that is
-        // looking and about to let go): publishing past them would put them in the stream behind newer
-        // events. That holds for rows older than our first one and for holes inside our range alike.
-        let pending: Vec<u64> = sqlx::query_scalar(
-            "SELECT id FROM outbox WHERE published_at IS NULL AND id <= ? ORDER BY id",
-        )
-        .bind(last_id)
-        .fetch_all(&mut *tx)
-        .await?;
-        let claimed = pending
-            .iter()
-            .zip(&rows)
-            .take_while(|(pending, row)| **pending == row.id)
-            .count();
-        if claimed == 0 {
-            tx.rollback().await?;
-            tracing::debug!("outbox relay: another replica is publishing older rows, waiting");
-            return Ok(Found::HeldByAnotherRelay);
         }
-        // Publish only up to the first hole; the rows after it stay pending (and are unlocked at commit).
-        let cut = claimed < rows.len();
-        rows.truncate(claimed);
 
         // A row that failed before may be one the stream refuses; alone, it cannot drag later rows ahead.
-        let mut more = cut || rows.len() == self.batch_size;
+        let mut more = rows.len() == self.batch_size;
         if rows[0].attempts > 0 && rows.len() > 1 {
             rows.truncate(1);
             more = true;
@@ -388,15 +371,14 @@ impl OutboxRelay {
                         );
                     }
                     failures += 1;
-                    record_failure(&mut tx, row.id, &error).await?;
+                    record_failure(conn, row.id, &error).await?;
                 }
             }
         }
-        mark_published(&mut tx, &published).await?;
+        mark_published(conn, &published).await?;
         if failures > 0 {
             metrics::counter!("outbox_publish_failures_total").increment(failures);
         }
-        tx.commit().await?;
         metrics::counter!("outbox_published_total").increment(published.len() as u64);
 
         Ok(if failures > 0 {
@@ -523,7 +505,7 @@ enum Found {
     More,
     /// Nothing (more) to publish right now.
     Drained,
-    /// Older rows are being published by another replica: let it finish.
+    /// Another replica's relay leads: try again after the poll interval.
     HeldByAnotherRelay,
     /// A publish failed: back off.
     Failed,
@@ -542,6 +524,50 @@ struct PendingRow {
     subject: String,
     payload: Vec<u8>,
     attempts: u32,
+}
+
+/// The relay's own connection to the database, and whether it holds the publishing lock on it.
+#[derive(Default)]
+struct Leader {
+    conn: Option<MySqlConnection>,
+    leading: bool,
+}
+
+/// The named lock of the relay that publishes, one per database (lock names are server-wide).
+const LEAD_SQL: &str =
+    "SELECT CAST(GET_LOCK(CONCAT('shop-outbox-relay.', DATABASE()), 0) AS SIGNED)";
+
+impl Leader {
+    /// The connection to publish on when this relay leads (taking the lead if nobody holds it); `None` while
+    /// another relay does.
+    async fn connection(
+        &mut self,
+        db: &MySqlPool,
+    ) -> Result<Option<&mut MySqlConnection>, sqlx::Error> {
+        if self.conn.is_none() {
+            self.conn = Some(MySqlConnection::connect_with(&db.connect_options()).await?);
+        }
+        let Some(conn) = self.conn.as_mut() else {
+            return Ok(None);
+        };
+        if !self.leading {
+            let taken: Option<i64> = sqlx::query_scalar(LEAD_SQL).fetch_one(&mut *conn).await?;
+            self.leading = taken == Some(1);
+            if self.leading {
+                tracing::info!("outbox relay: this replica publishes");
+            }
+        }
+        Ok(self.leading.then_some(conn))
+    }
+
+    /// Lets the lock go with the connection, for another replica to take.
+    async fn resign(self) {
+        if let Some(conn) = self.conn
+            && let Err(err) = conn.close().await
+        {
+            tracing::debug!(error = %err, "outbox relay: closing its connection");
+        }
+    }
 }
 
 async fn record_failure(tx: &mut MySqlConnection, id: u64, error: &str) -> Result<(), sqlx::Error> {

@@ -395,6 +395,51 @@ async fn two_relays_on_one_table_publish_every_event_exactly_once_and_in_order()
     h.finish().await;
 }
 
+/// The connection holding the database's publishing lock: the leading relay's.
+async fn leader_connection(pool: &MySqlPool) -> Option<u64> {
+    sqlx::query_scalar(
+        "SELECT CAST(IS_USED_LOCK(CONCAT('shop-outbox-relay.', DATABASE())) AS UNSIGNED)",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn when_the_publishing_relay_loses_its_connection_another_replica_takes_over() {
+    let h = Harness::start("outbox_takeover").await;
+    let (first, second) = (h.relay(), h.relay());
+    let notifier = first.notifier();
+    let running = [Running::spawn(first), Running::spawn(second)];
+    let mut expected = h.enqueue(0..5, &notifier).await;
+    eventually("the first events are published", async || {
+        h.pending_rows().await == 0
+    })
+    .await;
+    let leader = leader_connection(&h.pool)
+        .await
+        .expect("one relay holds the lock");
+
+    // As if its process died or the network dropped it: MariaDB ends the session and lets the lock go.
+    sqlx::query(sqlx::AssertSqlSafe(format!("KILL CONNECTION {leader}")))
+        .execute(&h.pool)
+        .await
+        .unwrap();
+    expected.extend(h.enqueue(5..10, &notifier).await);
+    eventually("another relay publishes the later events", async || {
+        h.pending_rows().await == 0
+    })
+    .await;
+    let now = leader_connection(&h.pool).await.expect("a new leader");
+    assert_ne!(now, leader, "the lock moved to a live connection");
+    assert_eq!(h.stream_event_ids().await, expected, "each once, in order");
+
+    for relay in running {
+        relay.stop().await;
+    }
+    h.finish().await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn an_event_published_again_within_the_duplicate_window_is_dropped_by_jetstream() {
     let h = Harness::start("outbox_dedup").await;

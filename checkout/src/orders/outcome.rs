@@ -154,7 +154,6 @@ pub async fn record(
         reason,
     )
     .await?;
-    record_in_summary(&mut tx, &order, outcome).await?;
     let history_reason = match outcome {
         Outcome::Abandoned => Some("abandoned"),
         _ => reason,
@@ -183,6 +182,8 @@ pub async fn record(
             db::idempotency::forget_for_order(&mut tx, number).await?;
         }
     }
+    // Last: the day's row is every order's, so its lock is held only from here to the commit.
+    record_in_summary(&mut tx, &order, outcome).await?;
     tx.commit().await?;
     checkout.outbox.notify();
     metrics::counter!("checkout_orders_total", "outcome" => to.as_str()).increment(1);
