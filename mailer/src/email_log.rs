@@ -192,12 +192,23 @@ pub enum Claim {
 /// Takes the email for sending, under a row lock: `pending`, `retrying` or `failed` (an operator replaying a
 /// dead letter) become `sending` with one more attempt, committed before the provider is called. A row
 /// already `sending` is either still in flight elsewhere (younger than `in_flight_window`) or abandoned.
+/// `seen` is the row as the caller just found (or created) it, if it did: while the row is still exactly so,
+/// one conditional update claims it (the usual case); otherwise the row is read under its lock to tell why.
 pub async fn claim(
     pool: &MySqlPool,
     event_id: Uuid,
+    seen: Option<&LoggedEmail>,
     in_flight_window: Duration,
     transport: &str,
 ) -> Result<Claim, sqlx::Error> {
+    if let Some(seen) = seen
+        && let Some(attempt) = claim_as_seen(pool, seen, transport).await?
+    {
+        return Ok(Claim::Claimed {
+            id: seen.id,
+            attempt,
+        });
+    }
     let event_id = &event_id.to_string();
     retry_locks(|| claim_once(pool, event_id, in_flight_window, transport)).await
 }
@@ -259,11 +270,10 @@ async fn claim_once(
     Ok(claim)
 }
 
-/// The short way to [`claim`] an email the caller just found (or created) as `seen`: one conditional update,
-/// taken only if the row is still exactly as seen and may be sent (`pending`, `retrying` or `failed`). The
-/// attempt number when claimed; `None` when the row changed since (or was never sendable): the caller then
-/// claims it the long way, which tells why.
-pub async fn claim_as_seen(
+/// The short way to [`claim`] an email found as `seen`: one conditional update, taken only if the row is still
+/// exactly as seen and may be sent (`pending`, `retrying` or `failed`). The attempt number when claimed; `None`
+/// when the row changed since (or was never sendable).
+async fn claim_as_seen(
     pool: &MySqlPool,
     seen: &LoggedEmail,
     transport: &str,

@@ -252,25 +252,18 @@ impl Worker {
             }
         };
         let window = inner.config.send_timeout + RECORD_SENT_BUDGET + IN_FLIGHT_SLACK;
-        // The row as found: claimed by one update while it is still so (the usual case), else the long way.
+        // The row as found, for the first claim: taken by one update while it is still so.
         let mut seen = Some(email);
         loop {
             inner.limiter.acquire().await;
-            let claimed = match seen.take() {
-                Some(seen) => email_log::claim_as_seen(&inner.db, &seen, inner.transport.name())
-                    .await?
-                    .map(|attempt| Claim::Claimed {
-                        id: seen.id,
-                        attempt,
-                    }),
-                None => None,
-            };
-            let claimed = match claimed {
-                Some(claimed) => claimed,
-                None => {
-                    email_log::claim(&inner.db, event_id, window, inner.transport.name()).await?
-                }
-            };
+            let claimed = email_log::claim(
+                &inner.db,
+                event_id,
+                seen.take().as_ref(),
+                window,
+                inner.transport.name(),
+            )
+            .await?;
             let (id, attempt) = match claimed {
                 Claim::Claimed { id, attempt } => (id, attempt),
                 Claim::Done(_) | Claim::Missing => return Ok(Settle::Ack),

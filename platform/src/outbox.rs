@@ -28,10 +28,11 @@
 //! - **Order.** Events reach the stream in outbox id order. Within a batch publishes are pipelined and then
 //!   every ack is awaited; if one row fails, the acked rows are still marked published, the failed ones get
 //!   `attempts + 1` and `last_error`, and the batch ends there. A row that has failed before is then retried
-//!   on its own, ahead of everything after it, until it succeeds. The only overtaking possible is inside the batch in which a row is refused for
-//!   the first time on its own (no stream for its subject, larger than the stream's message size limit):
-//!   the rows pipelined behind it in that batch were already stored. Ids follow insert order, not commit
-//!   order, so two transactions committing at the same moment may see their events in either order.
+//!   on its own, ahead of everything after it, until it succeeds. The only overtaking possible is inside the
+//!   batch in which a row is refused for the first time on its own (no stream for its subject, larger than the
+//!   stream's message size limit): the rows pipelined behind it in that batch were already stored. Ids follow
+//!   insert order, not commit order, so two transactions committing at the same moment may see their events
+//!   in either order.
 //!
 //! Published rows older than [`OutboxRelay::retention`] are deleted in small batches so that no delete
 //! holds locks for long ([`crate::retention`]). A published row is nobody's idempotency record, so any
@@ -132,14 +133,6 @@ impl<'a> Batch<'a> {
             serde_json::to_vec(&envelope).map_err(|err| sqlx::Error::Encode(Box::new(err)))?;
         self.rows.push((envelope.id.to_string(), subject, payload));
         Ok(envelope)
-    }
-
-    pub fn len(&self) -> usize {
-        self.rows.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
     }
 
     /// Writes every event added, on `conn` (the transaction making the change); returns how many.
@@ -544,19 +537,18 @@ impl Leader {
         &mut self,
         db: &MySqlPool,
     ) -> Result<Option<&mut MySqlConnection>, sqlx::Error> {
-        if self.conn.is_none() {
-            self.conn = Some(MySqlConnection::connect_with(&db.connect_options()).await?);
-        }
-        let Some(conn) = self.conn.as_mut() else {
-            return Ok(None);
+        let mut conn = match self.conn.take() {
+            Some(conn) => conn,
+            None => MySqlConnection::connect_with(&db.connect_options()).await?,
         };
         if !self.leading {
-            let taken: Option<i64> = sqlx::query_scalar(LEAD_SQL).fetch_one(&mut *conn).await?;
+            let taken: Option<i64> = sqlx::query_scalar(LEAD_SQL).fetch_one(&mut conn).await?;
             self.leading = taken == Some(1);
             if self.leading {
                 tracing::info!("outbox relay: this replica publishes");
             }
         }
+        let conn = self.conn.insert(conn);
         Ok(self.leading.then_some(conn))
     }
 

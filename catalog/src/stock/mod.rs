@@ -77,7 +77,7 @@ pub struct Stock {
     /// The service's pool, for plain reads (quotes).
     reads: MySqlPool,
     /// The stock changes' own pool (READ COMMITTED).
-    pool: MySqlPool,
+    changes: MySqlPool,
     slots: std::sync::Arc<Semaphore>,
     /// Told after every committed change: this replica's product pages of the SKUs go at once, and the outbox
     /// relay publishes the StockChanged events now rather than at its next poll.
@@ -92,7 +92,7 @@ impl Stock {
         let size = (pool_size / 2).max(1);
         Self {
             reads: pool.clone(),
-            pool: platform::runtime::read_committed_pool(pool, size),
+            changes: platform::runtime::read_committed_pool(pool, size),
             slots: std::sync::Arc::new(Semaphore::new(size as usize)),
             after_commit: None,
         }
@@ -181,7 +181,7 @@ impl Stock {
                     .map_err(|_| StockError::ShuttingDown)?
             }
         };
-        let outcome = with_retries!(&self.pool, |conn| reserve_once(
+        let outcome = with_retries!(&self.changes, |conn| reserve_once(
             conn,
             order_number,
             lines,
@@ -247,7 +247,11 @@ impl Stock {
         order_number: &OrderNumber,
         reason: ReleaseReason,
     ) -> Result<StockOutcome, StockError> {
-        let outcome = with_retries!(&self.pool, |conn| release_once(conn, order_number, reason));
+        let outcome = with_retries!(&self.changes, |conn| release_once(
+            conn,
+            order_number,
+            reason
+        ));
         self.committed_outcome(outcome)
     }
 
@@ -258,13 +262,13 @@ impl Stock {
             .acquire()
             .await
             .map_err(|_| StockError::ShuttingDown)?;
-        let outcome = with_retries!(&self.pool, |conn| commit_once(conn, order_number));
+        let outcome = with_retries!(&self.changes, |conn| commit_once(conn, order_number));
         self.committed_outcome(outcome)
     }
 
     /// Sets the units on hand of a product (an admin count or a delivery). Refuses to go below what is reserved.
     pub async fn set_on_hand(&self, sku: &Sku, on_hand: u32) -> Result<u32, StockError> {
-        with_retries!(&self.pool, |conn| set_on_hand_once(conn, sku, on_hand))?;
+        with_retries!(&self.changes, |conn| set_on_hand_once(conn, sku, on_hand))?;
         self.committed([sku.as_str()]);
         Ok(on_hand)
     }

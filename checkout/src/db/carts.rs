@@ -161,6 +161,7 @@ pub async fn with_items(
     Ok(Some((cart, items)))
 }
 
+/// Adds a line or replaces its quantity and snapshots.
 pub async fn put_item(
     conn: &mut MySqlConnection,
     cart_id: u64,

@@ -30,8 +30,12 @@ pub struct NewOrder<'a> {
     pub created_at: DateTime<Utc>,
 }
 
-/// Inserts the order (pending), its lines and its first history entry; returns its id.
-pub async fn insert(conn: &mut MySqlConnection, order: &NewOrder<'_>) -> Result<u64, sqlx::Error> {
+/// Inserts the order (pending), its lines and its first history entry; returns the order as written, without
+/// reading it back.
+pub async fn insert(
+    conn: &mut MySqlConnection,
+    order: &NewOrder<'_>,
+) -> Result<Order, sqlx::Error> {
     let result = sqlx::query(
         "INSERT INTO orders (number, lookup_token_hash, cart_id, email, customer_name, address_line1, address_line2, \
          city, region, postal_code, country, shipping_method, subtotal, shipping, tax, total, currency, state, \
@@ -82,7 +86,30 @@ pub async fn insert(conn: &mut MySqlConnection, order: &NewOrder<'_>) -> Result<
         &Who::Shopper,
     )
     .await?;
-    Ok(order_id)
+    Ok(Order {
+        id: order_id,
+        number: order.number.clone(),
+        lookup_token_hash: order.lookup_token_hash.to_vec(),
+        cart_id: Some(order.cart_id),
+        email: order.email.clone(),
+        customer_name: order.customer_name.to_owned(),
+        shipping_address: order.address.clone(),
+        shipping_method: order.shipping_method.as_str().to_owned(),
+        subtotal: order.totals.subtotal,
+        shipping: order.totals.shipping,
+        tax: order.totals.tax,
+        total: order.totals.total,
+        currency: order.currency.to_owned(),
+        // The columns' defaults.
+        state: OrderState::Pending,
+        version: 1,
+        payment_status: PaymentStatus::Pending,
+        refunded_total: Decimal::ZERO,
+        stock_settled: false,
+        created_at: order.created_at,
+        updated_at: order.created_at,
+        lines: order.lines.to_vec(),
+    })
 }
 
 pub async fn record_history(
@@ -122,20 +149,6 @@ pub fn who_of(stored: String) -> Who {
         "system" => Who::System,
         _ => Who::Staff(stored),
     }
-}
-
-/// Sets where the order's money is.
-pub async fn set_payment_status(
-    conn: &mut MySqlConnection,
-    order_id: u64,
-    status: PaymentStatus,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE orders SET payment_status = ? WHERE id = ?")
-        .bind(status.as_str())
-        .bind(order_id)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
 }
 
 /// Sets the state (the caller checked the transition under the row lock), bumping the order's version, and

@@ -2,9 +2,9 @@
 //! card, a retry of it after a crash, or the reconciler finishing an attempt whose request died.
 //!
 //! Everything the outcome changes is written in one transaction under the order's row lock (taken by the
-//! update that moves it out of `pending`, and only if it still is): the payment row, the state change with its events, the cart (ordered, or given back
-//! to the shopper), when paid, the final answer of the attempt's Idempotency-Key, and the day's sales summary
-//! (`db::reports`: the sale, or the payment failure). So a crash can never leave a paid order whose key still
+//! update that moves it out of `pending`, and only if it still is): the payment row, the state change with its
+//! events, the cart (ordered, or given back to the shopper), when paid, the final answer of the attempt's
+//! Idempotency-Key, and the day's sales summary (`db::reports`: the sale, or the payment failure). So a crash can never leave a paid order whose key still
 //! answers "not done" or that the reports miss, and two finishers never both move the order (or count it).
 
 use chrono::{SubsecRound as _, Utc};
@@ -170,13 +170,14 @@ pub async fn record(
     .await?;
     if to == OrderState::Paid {
         add_paid_events(&mut events, &order, &reference, lookup_token)?;
-        events.write(&mut tx).await?;
+    }
+    events.write(&mut tx).await?;
+    if to == OrderState::Paid {
         if let Some(token) = lookup_token {
             let answer = Placed::new(checkout, order.clone(), token.to_owned());
             db::idempotency::complete_for_order(&mut tx, number, 201, &answer.body()).await?;
         }
     } else {
-        events.write(&mut tx).await?;
         if *outcome == Outcome::Abandoned {
             // A retry of the dead request starts a new attempt rather than resuming this one.
             db::idempotency::forget_for_order(&mut tx, number).await?;

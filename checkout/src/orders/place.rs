@@ -47,7 +47,7 @@ use crate::{
         carts::{Cart, CartItem},
         orders::Order,
     },
-    domain::{CURRENCY, CartState, OrderNumber, OrderState, PaymentStatus, Totals},
+    domain::{CURRENCY, CartState, OrderNumber, Totals},
     payments,
 };
 
@@ -309,13 +309,11 @@ async fn write_order(
         tx.rollback().await?;
         return Ok(None);
     }
-    let lookup_token_hash = hash_token(&attempt.ids.lookup_token);
-    let created_at = Utc::now().trunc_subsecs(6);
-    let order_id = db::orders::insert(
+    let order = db::orders::insert(
         &mut tx,
         &db::orders::NewOrder {
             number,
-            lookup_token_hash: &lookup_token_hash,
+            lookup_token_hash: &hash_token(&attempt.ids.lookup_token),
             cart_id: cart.id,
             email: &request.email,
             customer_name: &request.customer_name,
@@ -324,13 +322,13 @@ async fn write_order(
             totals,
             currency: CURRENCY,
             lines,
-            created_at,
+            created_at: Utc::now().trunc_subsecs(6),
         },
     )
     .await?;
     db::orders::insert_payment(
         &mut tx,
-        order_id,
+        order.id,
         payments::PROVIDER,
         &payments::reference_for(number),
         totals.total,
@@ -338,29 +336,7 @@ async fn write_order(
     )
     .await?;
     tx.commit().await?;
-    Ok(Some(Order {
-        id: order_id,
-        number: number.clone(),
-        lookup_token_hash: lookup_token_hash.to_vec(),
-        cart_id: Some(cart.id),
-        email: request.email.clone(),
-        customer_name: request.customer_name.clone(),
-        shipping_address: request.address.clone(),
-        shipping_method: request.shipping_method.as_str().to_owned(),
-        subtotal: totals.subtotal,
-        shipping: totals.shipping,
-        tax: totals.tax,
-        total: totals.total,
-        currency: CURRENCY.to_owned(),
-        state: OrderState::Pending,
-        version: 1,
-        payment_status: PaymentStatus::Pending,
-        refunded_total: Decimal::ZERO,
-        stock_settled: false,
-        created_at,
-        updated_at: created_at,
-        lines: lines.to_vec(),
-    }))
+    Ok(Some(order))
 }
 
 /// Gives the cart back after the attempt ended before writing its order; with `ReleaseStockAndGiveBackCart`, writes down in
