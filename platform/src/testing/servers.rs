@@ -38,12 +38,18 @@ pub struct MotoServer {
 
 impl MotoServer {
     pub fn start() -> Self {
-        let mut server = Self {
-            port: free_port(),
-            child: None,
-        };
-        server.start_again();
-        server
+        // A port found free can be taken by another test's server before moto (slow to start) binds it: then moto
+        // exits and the port answers, but not as moto. Another port, then.
+        for _ in 0..4 {
+            let mut server = Self {
+                port: free_port(),
+                child: None,
+            };
+            if server.spawn() {
+                return server;
+            }
+        }
+        panic!("moto could not take a free port in four tries")
     }
 
     /// The endpoint URL to give the AWS SDK (`AWS_ENDPOINT_URL`).
@@ -61,6 +67,15 @@ impl MotoServer {
     /// Starts it again on the same port. moto keeps no state across restarts: queues and identities must be
     /// created again by the test.
     pub fn start_again(&mut self) {
+        assert!(
+            self.spawn(),
+            "moto could not start again on port {}: another server took it",
+            self.port
+        );
+    }
+
+    /// Starts moto on the port and waits until moto itself answers there; false if it exited instead.
+    fn spawn(&mut self) -> bool {
         assert!(self.child.is_none(), "moto is already running");
         let bin = std::env::var("MOTO_SERVER_BIN").unwrap_or_else(|_| "moto_server".to_owned());
         let child = Command::new(&bin)
@@ -70,8 +85,41 @@ impl MotoServer {
             .spawn()
             .unwrap_or_else(|err| panic!("cannot start {bin}: {err} (run the tests with ./dev test, or set MOTO_SERVER_BIN)"));
         self.child = Some(child);
-        wait_for_port(self.port, Duration::from_secs(30));
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !answers_as_moto(self.port) {
+            let exited = self
+                .child
+                .as_mut()
+                .is_some_and(|child| child.try_wait().ok().flatten().is_some());
+            if exited {
+                self.child = None;
+                return false;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "moto does not answer on port {} after 30 s",
+                self.port
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        true
     }
+}
+
+/// True when moto's own API answers on 127.0.0.1:`port` (not just anything listening there).
+fn answers_as_moto(port: u16) -> bool {
+    use std::io::{Read as _, Write as _};
+    let addr = SocketAddr::from(([127, 0, 0, 1], port));
+    let Ok(mut stream) = TcpStream::connect_timeout(&addr, Duration::from_millis(200)) else {
+        return false;
+    };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+    let request = "GET /moto-api/data.json HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
+    if stream.write_all(request.as_bytes()).is_err() {
+        return false;
+    }
+    let mut head = [0_u8; 12];
+    stream.read_exact(&mut head).is_ok() && head.ends_with(b" 200")
 }
 
 impl Drop for MotoServer {
