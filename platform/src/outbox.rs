@@ -25,6 +25,10 @@
 //!   and marks rows with plain statements, two per batch, no transaction and no row locks held across the
 //!   publish, and never blocks the service's own inserts into the table. In the moment of a takeover, the old
 //!   leader's last batch may be published by both: JetStream drops the second copy (above).
+//! - **No wait for the marking.** A batch's rows are marked published on a second connection while the next
+//!   batch is read (leaving those rows out by id) and published: an event committed during a mark does not
+//!   wait for it. At most one mark is in flight; a mark that fails leaves its rows pending, to be published
+//!   again (and dropped by JetStream as duplicates).
 //! - **Order.** Events reach the stream in outbox id order. Within a batch publishes are pipelined and then
 //!   every ack is awaited; if one row fails, the acked rows are still marked published, the failed ones get
 //!   `attempts + 1` and `last_error`, and the batch ends there. A row that has failed before is then retried
@@ -270,10 +274,11 @@ impl OutboxRelay {
         let mut next_cleanup = Some(Instant::now());
         let mut gauges_refreshed: Option<Instant> = None;
         let mut leader = Leader::default();
+        let mut marking = Marking::default();
         while !shutdown.is_cancelled() {
             let batch = async {
                 match leader.connection(&self.db).await? {
-                    Some(conn) => self.publish_batch(conn).await,
+                    Some(conn) => self.publish_batch(conn, &mut marking).await,
                     None => Ok(Found::HeldByAnotherRelay),
                 }
             };
@@ -319,16 +324,26 @@ impl OutboxRelay {
                 () = tokio::time::sleep(pause) => {}
             }
         }
+        marking.finish().await;
         leader.resign().await;
         tracing::info!("outbox relay stopped");
     }
 
-    /// Publishes the oldest pending rows and records the outcome; only the leader calls it, on its connection.
-    async fn publish_batch(&self, conn: &mut MySqlConnection) -> Result<Found, sqlx::Error> {
+    /// Publishes the oldest pending rows (but those of the mark in flight) and records the outcome, the
+    /// published rows by a mark of their own; only the leader calls it, on its connection.
+    async fn publish_batch(
+        &self,
+        conn: &mut MySqlConnection,
+        marking: &mut Marking,
+    ) -> Result<Found, sqlx::Error> {
+        if marking.is_done() {
+            marking.finish().await;
+        }
         let mut rows: Vec<PendingRow> = sqlx::query_as(
             "SELECT id, event_id, subject, payload, attempts FROM outbox \
-             WHERE published_at IS NULL ORDER BY id LIMIT ?",
+             WHERE published_at IS NULL AND FIND_IN_SET(id, ?) = 0 ORDER BY id LIMIT ?",
         )
+        .bind(marking.ids())
         .bind(self.batch_size as u64)
         .fetch_all(&mut *conn)
         .await?;
@@ -368,11 +383,13 @@ impl OutboxRelay {
                 }
             }
         }
-        mark_published(conn, &published).await?;
+        let published_rows = published.len() as u64;
+        marking.finish().await;
+        marking.start(&self.db, published);
         if failures > 0 {
             metrics::counter!("outbox_publish_failures_total").increment(failures);
         }
-        metrics::counter!("outbox_published_total").increment(published.len() as u64);
+        metrics::counter!("outbox_published_total").increment(published_rows);
 
         Ok(if failures > 0 {
             Found::Failed
@@ -559,6 +576,53 @@ impl Leader {
         {
             tracing::debug!(error = %err, "outbox relay: closing its connection");
         }
+    }
+}
+
+/// The mark of the last batch published, on a pooled connection, while the relay goes on with the next.
+#[derive(Default)]
+struct Marking {
+    /// The rows being marked, as the comma-separated list `FIND_IN_SET` reads.
+    ids: String,
+    task: Option<tokio::task::JoinHandle<Result<(), sqlx::Error>>>,
+}
+
+impl Marking {
+    fn ids(&self) -> &str {
+        &self.ids
+    }
+
+    /// Whether the mark in flight has ended (or there is none).
+    fn is_done(&self) -> bool {
+        self.task.as_ref().is_none_or(|task| task.is_finished())
+    }
+
+    /// Waits for the mark in flight, if any: from here its rows are read again unless marked (a failed mark is
+    /// logged; its rows are published again, and JetStream drops the copies).
+    async fn finish(&mut self) {
+        if let Some(task) = self.task.take() {
+            let failed = match task.await {
+                Ok(marked) => marked.err().map(|err| err.to_string()),
+                Err(join) => Some(join.to_string()),
+            };
+            if let Some(error) = failed {
+                tracing::warn!(%error, "outbox relay: cannot mark rows published; they will be published again");
+            }
+        }
+        self.ids.clear();
+    }
+
+    /// Marks `ids` published in the background; call [`Self::finish`] first.
+    fn start(&mut self, db: &MySqlPool, ids: Vec<u64>) {
+        if ids.is_empty() {
+            return;
+        }
+        self.ids = ids.iter().map(u64::to_string).collect::<Vec<_>>().join(",");
+        let db = db.clone();
+        self.task = Some(tokio::spawn(async move {
+            let mut conn = db.acquire().await?;
+            mark_published(&mut conn, &ids).await
+        }));
     }
 }
 
