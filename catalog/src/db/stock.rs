@@ -98,15 +98,18 @@ pub struct ReserveCandidate {
     pub sku: Sku,
     pub sellable: bool,
     pub available: u32,
+    pub price: Decimal,
+    pub product_name: String,
+    pub option_values: Vec<String>,
 }
 
-/// The variants with these SKUs, read without locks (the latest committed stock).
+/// The variants with these SKUs, read without locks (the latest committed stock and prices).
 pub async fn candidates<'a>(
     conn: &mut MySqlConnection,
     skus: impl ExactSizeIterator<Item = &'a Sku>,
 ) -> Result<Vec<ReserveCandidate>, sqlx::Error> {
     let sql = format!(
-        "SELECT v.id, v.product_id, v.sku, p.status = 'active' AS sellable, \
+        "SELECT v.id, v.product_id, v.sku, p.status = 'active' AS sellable, v.price, p.name, v.option_values, \
                 GREATEST(CAST(COALESCE(i.on_hand, 0) AS SIGNED) - CAST(COALESCE(i.reserved, 0) AS SIGNED), 0) AS available \
          FROM variants v JOIN products p ON p.id = v.product_id LEFT JOIN inventory i ON i.variant_id = v.id \
          WHERE v.sku IN ({})",
@@ -125,6 +128,9 @@ pub async fn candidates<'a>(
                 sku: row.try_get("sku")?,
                 sellable: row.try_get("sellable")?,
                 available: row.try_get::<i64, _>("available")?.max(0) as u32,
+                price: row.try_get("price")?,
+                product_name: row.try_get("name")?,
+                option_values: json_strings(row, "option_values")?,
             })
         })
         .collect()

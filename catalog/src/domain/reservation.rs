@@ -19,6 +19,8 @@ use platform::contracts::{
     catalog::{ReleaseReason, ReservationState, ReservedLine, StockChangeReason, StockLine},
 };
 
+use rust_decimal::Decimal;
+
 use super::InvalidValue;
 
 /// Most lines in one reservation, and most units of one SKU in it.
@@ -31,9 +33,13 @@ pub fn order_number(value: &str) -> Result<OrderNumber, InvalidValue> {
 }
 
 /// The lines of a reserve, checked: SKUs well formed, quantities in range, a SKU named twice merged into one
-/// line. In SKU order, which is also the order replies list them in.
+/// line (at one price, when prices are given). In SKU order, which is also the order replies list them in.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReserveLines(BTreeMap<Sku, u32>);
+pub struct ReserveLines {
+    units: BTreeMap<Sku, u32>,
+    /// The unit price the buyer was shown, for the lines that carry one.
+    prices: BTreeMap<Sku, Decimal>,
+}
 
 impl ReserveLines {
     /// Refusals name the offending line as it was sent (`lines[2].quantity`).
@@ -48,6 +54,7 @@ impl ReserveLines {
             ));
         }
         let mut merged = BTreeMap::new();
+        let mut prices: BTreeMap<Sku, Decimal> = BTreeMap::new();
         for (i, line) in lines.iter().enumerate() {
             let sku = Sku::parse(&line.sku)
                 .map_err(|err| InvalidValue::new(format!("lines[{i}].sku"), err.expected))?;
@@ -56,6 +63,23 @@ impl ReserveLines {
                     format!("lines[{i}].quantity"),
                     format!("between 1 and {MAX_QUANTITY}"),
                 ));
+            }
+            if let Some(price) = line.unit_price {
+                if price.is_sign_negative() {
+                    return Err(InvalidValue::new(
+                        format!("lines[{i}].unit_price"),
+                        "zero or more",
+                    ));
+                }
+                if prices
+                    .insert(sku.clone(), price)
+                    .is_some_and(|other| other != price)
+                {
+                    return Err(InvalidValue::new(
+                        format!("lines[{i}].unit_price"),
+                        "the same price on every line of one SKU",
+                    ));
+                }
             }
             let total: &mut u32 = merged.entry(sku).or_default();
             *total = total.saturating_add(line.quantity).min(MAX_QUANTITY + 1);
@@ -66,36 +90,44 @@ impl ReserveLines {
                 ));
             }
         }
-        Ok(Self(merged))
+        Ok(Self {
+            units: merged,
+            prices,
+        })
     }
 
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.units.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.units.is_empty()
     }
 
     pub fn quantity(&self, sku: &str) -> Option<u32> {
-        self.0.get(sku).copied()
+        self.units.get(sku).copied()
+    }
+
+    /// Whether the line of `sku` was shown at a price other than `price` (a line without a price never was).
+    pub fn repriced(&self, sku: &str, price: Decimal) -> bool {
+        self.prices.get(sku).is_some_and(|shown| *shown != price)
     }
 
     /// `(SKU, units)` in SKU order.
     pub fn iter(&self) -> impl Iterator<Item = (&Sku, u32)> {
-        self.0.iter().map(|(sku, quantity)| (sku, *quantity))
+        self.units.iter().map(|(sku, quantity)| (sku, *quantity))
     }
 
     pub fn skus(&self) -> impl ExactSizeIterator<Item = &Sku> {
-        self.0.keys()
+        self.units.keys()
     }
 
     /// Whether a reservation holding `held` was made by these very lines (a replay of the same reserve).
     pub fn same_as(&self, held: &[ReservedLine]) -> bool {
-        held.len() == self.0.len()
+        held.len() == self.units.len()
             && held
                 .iter()
-                .all(|line| self.0.get(&line.sku) == Some(&line.quantity))
+                .all(|line| self.units.get(&line.sku) == Some(&line.quantity))
     }
 
     /// The lines as a reply lists them.
@@ -274,6 +306,7 @@ mod tests {
         StockLine {
             sku: sku.to_owned(),
             quantity,
+            unit_price: None,
         }
     }
 
@@ -306,6 +339,26 @@ mod tests {
         other[0].quantity = 3;
         assert!(!lines.same_as(&other));
         assert!(!lines.same_as(&other[..1]));
+    }
+
+    #[test]
+    fn a_line_shown_at_a_price_is_repriced_by_any_other() {
+        let priced = |sku: &str, price: &str| StockLine {
+            unit_price: Some(price.parse().unwrap()),
+            ..line(sku, 1)
+        };
+        let lines = ReserveLines::parse(&[priced("A-1", "19.90"), line("B-2", 1)]).unwrap();
+        assert!(!lines.repriced("A-1", "19.9".parse().unwrap()));
+        assert!(lines.repriced("A-1", "21.00".parse().unwrap()));
+        // No price shown, no price to miss.
+        assert!(!lines.repriced("B-2", "5.00".parse().unwrap()));
+
+        let refused = |lines: &[StockLine]| ReserveLines::parse(lines).unwrap_err().field;
+        assert_eq!(
+            refused(&[priced("A-1", "1.00"), priced("A-1", "2.00")]),
+            "lines[1].unit_price"
+        );
+        assert_eq!(refused(&[priced("A-1", "-1.00")]), "lines[0].unit_price");
     }
 
     #[test]

@@ -193,6 +193,7 @@ fn rejection(err: StockError) -> Result<StockRejection, HandlerFailure> {
         StockError::UnknownSkus(skus) => StockRejection::UnknownSku { skus },
         StockError::NotSellable(skus) => StockRejection::NotSellable { skus },
         StockError::Insufficient(lines) => StockRejection::InsufficientStock { lines },
+        StockError::Repriced(lines) => StockRejection::PriceChanged { lines },
         StockError::OtherLines(order_number) => {
             StockRejection::ConflictingReservation { order_number }
         }

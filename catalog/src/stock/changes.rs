@@ -10,8 +10,8 @@ use chrono::{Duration, SubsecRound as _, Utc};
 use platform::contracts::{
     OrderNumber, Sku,
     catalog::{
-        ProductStock, ReleaseReason, ReservationState, ReservedLine, ShortLine, StockChangeReason,
-        StockChanged, StockOutcome,
+        ProductStock, ReleaseReason, RepricedLine, ReservationState, ReservedLine, ShortLine,
+        StockChangeReason, StockChanged, StockOutcome,
     },
 };
 use sqlx::MySqlConnection;
@@ -44,9 +44,17 @@ pub(super) async fn reserve_once(
     let mut ids: BTreeMap<Sku, (u32, u32)> = BTreeMap::new();
     let mut not_sellable = Vec::new();
     let mut short = Vec::new();
+    let mut repriced = Vec::new();
     for variant in db::stock::candidates(conn, lines.skus()).await? {
         if !variant.sellable {
             not_sellable.push(variant.sku.clone());
+        }
+        if lines.repriced(&variant.sku, variant.price) {
+            repriced.push(RepricedLine {
+                sku: variant.sku.clone(),
+                name: super::variant_name(&variant.product_name, &variant.option_values),
+                price: variant.price,
+            });
         }
         if let Some(requested) = lines.quantity(&variant.sku)
             && variant.available < requested
@@ -75,6 +83,10 @@ pub(super) async fn reserve_once(
     // again under the locks below.
     if !short.is_empty() {
         return Err(StockError::Insufficient(short));
+    }
+    // The buyer agreed to the prices they saw, not to these.
+    if !repriced.is_empty() {
+        return Err(StockError::Repriced(repriced));
     }
 
     let variant_ids: Vec<u32> = ids.values().map(|(variant, _)| *variant).collect();

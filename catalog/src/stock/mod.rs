@@ -27,7 +27,7 @@ mod retry;
 use chrono::Duration;
 use platform::contracts::{
     OrderNumber, Sku,
-    catalog::{QuoteItem, QuoteResponse, ReleaseReason, ShortLine, StockOutcome},
+    catalog::{QuoteItem, QuoteResponse, ReleaseReason, RepricedLine, ShortLine, StockOutcome},
 };
 use platform::outbox::OutboxNotifier;
 use sqlx::MySqlPool;
@@ -56,6 +56,8 @@ pub enum StockError {
     NotSellable(Vec<Sku>),
     #[error("insufficient stock")]
     Insufficient(Vec<ShortLine>),
+    #[error("prices changed")]
+    Repriced(Vec<RepricedLine>),
     #[error("order {0} already reserved other lines")]
     OtherLines(OrderNumber),
     #[error("order {order_number}'s reservation was released ({reason})")]
@@ -162,8 +164,10 @@ impl Stock {
         Ok(QuoteResponse { items, unknown })
     }
 
-    /// Reserves every line of the order or none, held for `ttl`. Idempotent: the same order with the same lines
-    /// answers the same outcome; with other lines, or once released, it is refused.
+    /// Reserves every line of the order or none, held for `ttl`, refusing lines whose SKU is unknown or not for
+    /// sale, short of stock, or shown at another price than today's (checked in that order). Idempotent: the
+    /// same order with the same lines answers the same outcome; with other lines, or once released, it is
+    /// refused.
     pub async fn reserve(
         &self,
         order_number: &OrderNumber,

@@ -86,6 +86,7 @@ impl TestApp {
                 .map(|(sku, quantity)| StockLine {
                     sku: sku.to_string(),
                     quantity: *quantity,
+                    unit_price: None,
                 })
                 .collect(),
             ttl_secs: None,

@@ -144,6 +144,7 @@ async fn a_reservation_publishes_stock_changed_with_the_new_availability() {
         lines: vec![StockLine {
             sku: "ST-1".into(),
             quantity: 4,
+            unit_price: None,
         }],
         ttl_secs: None,
     };
@@ -183,6 +184,7 @@ async fn deleting_a_product_publishes_product_deleted_and_archives_one_that_orde
         lines: vec![StockLine {
             sku: "DEL-2".into(),
             quantity: 1,
+            unit_price: None,
         }],
         ttl_secs: None,
     };

@@ -7,7 +7,7 @@ use futures::future::join_all;
 use platform::{
     contracts::catalog::{
         COMMIT, ProductStatus, QUOTE, QuoteRequest, RELEASE, RESERVE, ReleaseReason,
-        ReservationState, StockRejection, StockReply,
+        ReservationState, ReserveRequest, StockLine, StockRejection, StockReply,
     },
     testing::eventually_within,
 };
@@ -207,6 +207,52 @@ async fn a_reservation_is_all_or_nothing_and_says_what_is_available() {
         app.reserve("ORD-2", &[("A-1", 2)]).await,
         StockReply::Ok(_)
     ));
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reserve_at_a_price_that_changed_is_refused_with_todays_price_and_reserves_nothing() {
+    let app = with_stock(&[("A-1", 10), ("B-2", 10)]).await;
+    let line = |sku: &str, price: &str| StockLine {
+        sku: sku.to_owned(),
+        quantity: 1,
+        unit_price: Some(price.parse().unwrap()),
+    };
+    let reserve = |number: &str, lines: Vec<StockLine>| ReserveRequest {
+        order_number: number.to_owned(),
+        lines,
+        ttl_secs: None,
+    };
+    let reply: StockReply = platform::rpc::call(
+        &app.client,
+        RESERVE,
+        &reserve("ORD-P1", vec![line("A-1", "10.00"), line("B-2", "8.50")]),
+        TIMEOUT,
+    )
+    .await
+    .unwrap();
+    let StockReply::Rejected(StockRejection::PriceChanged { lines }) = reply else {
+        panic!("{reply:?}")
+    };
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(
+        (lines[0].sku.as_str(), lines[0].name.as_str()),
+        ("B-2", "Product B-2")
+    );
+    assert_eq!(lines[0].price, "10.00".parse().unwrap());
+    assert_eq!(inventory(&app, "A-1").await, (10, 0), "nothing reserved");
+
+    // At today's prices (written either way), the same order number reserves.
+    let reply: StockReply = platform::rpc::call(
+        &app.client,
+        RESERVE,
+        &reserve("ORD-P1", vec![line("A-1", "10"), line("B-2", "10.00")]),
+        TIMEOUT,
+    )
+    .await
+    .unwrap();
+    assert!(matches!(reply, StockReply::Ok(_)), "{reply:?}");
+    assert_eq!(inventory(&app, "B-2").await, (10, 1));
     app.stop().await;
 }
 

@@ -174,16 +174,16 @@ pub async fn set_state(
 pub async fn finish_pending(
     conn: &mut MySqlConnection,
     number: &str,
-    state: OrderState,
-    payment: PaymentStatus,
+    (state, payment, stock_settled): (OrderState, PaymentStatus, bool),
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
     let moved = sqlx::query(
-        "UPDATE orders SET state = ?, payment_status = ?, stock_settled = FALSE, version = version + 1, \
+        "UPDATE orders SET state = ?, payment_status = ?, stock_settled = ?, version = version + 1, \
          updated_at = ? WHERE number = ? AND state = 'pending'",
     )
     .bind(state.as_str())
     .bind(payment.as_str())
+    .bind(stock_settled)
     .bind(now)
     .bind(number)
     .execute(&mut *conn)

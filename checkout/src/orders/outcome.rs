@@ -17,7 +17,7 @@ use serde::Serialize;
 use crate::{
     Checkout, SERVICE,
     db::{self, orders::Order, reports::ProductDelta},
-    domain::{OrderNumber, OrderState, PaymentState, PaymentStatus, Who},
+    domain::{OrderNumber, OrderState, PaymentState, PaymentStatus, StockSettlement, Who},
     orders::{transition::record_moved, view::OrderView},
     payments,
 };
@@ -68,7 +68,8 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    fn state(&self) -> OrderState {
+    /// The state the pending order moves to.
+    pub fn state(&self) -> OrderState {
         match self {
             Self::Paid => OrderState::Paid,
             Self::PaymentFailed { .. } => OrderState::PaymentFailed,
@@ -90,6 +91,8 @@ pub enum Recorded {
 /// Records `outcome` for the pending order `number`, placed from `cart_id` (see the module docs).
 /// `lookup_token` is the attempt's token when known: it goes into OrderCreated (for the confirmation email's
 /// link) and into the key's answer. `by` is whose request finishes it: the shopper's, or the reconciler.
+/// `stock` says whether the caller has already settled the order's stock with the catalog for this outcome
+/// (it asks first: an order whose outcome is recorded without it waits for the reconciler to settle it).
 /// `known` is the order as its attempt wrote it, when the caller has it: then it is not read again.
 pub async fn record(
     checkout: &Checkout,
@@ -97,6 +100,7 @@ pub async fn record(
     cart_id: Option<u64>,
     outcome: &Outcome,
     (lookup_token, by): (Option<&str>, &Who),
+    stock: StockSettlement,
     known: Option<Order>,
 ) -> Result<Recorded, sqlx::Error> {
     let to = outcome.state();
@@ -119,7 +123,8 @@ pub async fn record(
     };
     let now = Utc::now().trunc_subsecs(6);
     // Only a pending order moves: of two finishers, the second finds it moved and changes nothing.
-    if !db::orders::finish_pending(&mut tx, number, to, money, now).await? {
+    let settled = stock == StockSettlement::Settled;
+    if !db::orders::finish_pending(&mut tx, number, (to, money, settled), now).await? {
         tx.rollback().await?;
         let mut conn = checkout.pool.acquire().await?;
         return match db::orders::by_number(&mut conn, number, db::Locking::None).await? {
@@ -132,7 +137,7 @@ pub async fn record(
             order.state = to;
             order.payment_status = money;
             order.version += 1;
-            order.stock_settled = false;
+            order.stock_settled = settled;
             order.updated_at = now;
             order
         }

@@ -9,7 +9,7 @@
 use super::{
     attempt::{Attempt, PlaceError, PlaceOrder},
     outcome::{self, Outcome, Placed, Recorded},
-    transition::settle_stock,
+    transition::ask_catalog_to_settle,
 };
 use crate::{
     Checkout,
@@ -63,7 +63,8 @@ async fn finished(
     }
 }
 
-/// Charges the pending `order` (at most once, by its reference), records the outcome and settles the stock.
+/// Charges the pending `order` (at most once, by its reference), settles the stock with the catalog (sold, or
+/// given back) and records the outcome.
 pub(super) async fn pay(
     checkout: &Checkout,
     attempt: &Attempt,
@@ -94,12 +95,16 @@ pub(super) async fn pay(
             reason: "payment provider unavailable".to_owned(),
         },
     };
+    // Settled before the outcome is recorded, so the record says so in the same write. Safe to ask first: the
+    // charge's outcome is the provider's and final, so whoever records this order records the same state.
+    let stock = ask_catalog_to_settle(&checkout.catalog, &number, outcome.state()).await;
     let recorded = outcome::record(
         checkout,
         &number,
         order.cart_id,
         &outcome,
         (Some(&attempt.ids.lookup_token), &Who::Shopper),
+        stock,
         Some(order),
     )
     .await
@@ -111,13 +116,6 @@ pub(super) async fn pay(
     })?;
     let order = match recorded {
         Recorded::Now(order) => {
-            settle_stock(
-                &checkout.pool,
-                &checkout.catalog,
-                &number,
-                outcome_state(&outcome),
-            )
-            .await;
             return match result {
                 // The same answer the outcome's transaction recorded for the key.
                 PaymentResult::Succeeded => Ok(Placed::new(
@@ -132,12 +130,4 @@ pub(super) async fn pay(
         Recorded::Already(order) => order,
     };
     finished(checkout, attempt, order).await
-}
-
-fn outcome_state(outcome: &Outcome) -> OrderState {
-    match outcome {
-        Outcome::Paid => OrderState::Paid,
-        Outcome::PaymentFailed { .. } => OrderState::PaymentFailed,
-        Outcome::Abandoned => OrderState::Cancelled,
-    }
 }

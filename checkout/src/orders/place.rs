@@ -1,4 +1,4 @@
-//! Place-order: claim the cart -> re-quote -> reserve -> order, lines and payment in one transaction -> charge
+//! Place-order: claim the cart -> reserve at the prices the shopper saw -> order, lines and payment in one transaction -> charge
 //! -> record the outcome ([`super::outcome`]) -> settle the stock with the catalog.
 //!
 //! # One cart, one paid order
@@ -28,6 +28,7 @@ use std::time::Duration;
 
 use chrono::{SubsecRound as _, Utc};
 use platform::contracts::{
+    Sku,
     catalog::{ShortLine, StockLine, StockRejection},
     orders::OrderLine,
 };
@@ -150,97 +151,19 @@ async fn reserve_and_write(
         return Err(before_reserving(PlaceError::CartEmpty));
     }
 
-    // The shopper pays what they saw, or is told what changed.
-    let quote = checkout
-        .catalog
-        .quote(items.iter().map(|item| item.sku.to_string()).collect())
-        .await
-        .map_err(|err| before_reserving(PlaceError::CatalogUnavailable(err.to_string())))?;
-    let mut changed = Vec::new();
-    let mut unavailable = Vec::new();
-    let mut short = Vec::new();
-    for item in &items {
-        match quote.items.iter().find(|quoted| quoted.sku == *item.sku) {
-            Some(quoted) if quoted.sellable => {
-                if quoted.price != item.unit_price {
-                    changed.push((item, quoted));
-                }
-                if quoted.available < item.quantity {
-                    short.push(ShortLine {
-                        sku: item.sku.clone(),
-                        requested: item.quantity,
-                        available: quoted.available,
-                    });
-                }
-            }
-            _ => unavailable.push(ShortLine {
-                sku: item.sku.clone(),
-                requested: item.quantity,
-                available: 0,
-            }),
-        }
-    }
-    if !unavailable.is_empty() {
-        return Err(before_reserving(PlaceError::NoLongerAvailable(unavailable)));
-    }
-    // Already short by the quote: refused without queueing on the stock's row locks behind the buyers who
-    // may still get it (the reservation below stays the judge for everyone else).
-    if !short.is_empty() {
-        return Err(before_reserving(PlaceError::OutOfStock(short)));
-    }
-    if !changed.is_empty() {
-        let refreshed = async {
-            let mut conn = checkout.pool.acquire().await?;
-            for (item, quoted) in &changed {
-                db::carts::refresh_snapshot(
-                    &mut conn,
-                    cart.id,
-                    &item.sku,
-                    quoted.price,
-                    &quoted.name,
-                )
-                .await?;
-            }
-            Ok::<_, sqlx::Error>(())
-        };
-        refreshed
-            .await
-            .map_err(|err| before_reserving(err.into()))?;
-        return Err(before_reserving(PlaceError::PriceChanged(
-            changed
-                .into_iter()
-                .map(|(item, quoted)| PriceChange {
-                    sku: item.sku.clone(),
-                    name: quoted.name.clone(),
-                    old_price: item.unit_price,
-                    new_price: quoted.price,
-                })
-                .collect(),
-        )));
-    }
-
-    // Every line or none.
+    // Every line or none, at the prices the shopper saw: the reserve refuses a line that is unknown, not for
+    // sale, short or repriced, so no quote is asked for first.
     let lines: Vec<StockLine> = items
         .iter()
         .map(|item| StockLine {
             sku: item.sku.to_string(),
             quantity: item.quantity,
+            unit_price: Some(item.unit_price),
         })
         .collect();
-    match checkout.catalog.reserve(number, lines).await {
-        Ok(_) => {}
-        Err(CatalogError::Rejected(StockRejection::InsufficientStock { lines })) => {
-            return Err(before_reserving(PlaceError::OutOfStock(lines)));
-        }
-        // Released by the reconciler after this attempt's first request died.
-        Err(CatalogError::Rejected(StockRejection::ReservationReleased { .. })) => {
-            return Err(before_reserving(PlaceError::AttemptAbandoned));
-        }
-        Err(CatalogError::Rejected(rejection)) => {
-            return Err(before_reserving(PlaceError::NotOrderable(
-                rejection.to_string(),
-            )));
-        }
+    let refused = match checkout.catalog.reserve(number, lines).await {
+        Ok(_) => None,
+        Err(CatalogError::Rejected(rejection)) => Some(rejection),
         Err(CatalogError::Unavailable(err)) => {
             // The reservation may have been made after our timeout.
             return Err((
@@ -248,6 +171,11 @@ async fn reserve_and_write(
                 Cleanup::ReleaseStockAndGiveBackCart,
             ));
         }
+    };
+    if let Some(rejection) = refused {
+        return Err(before_reserving(
+            refusal(checkout, cart.id, &items, rejection).await,
+        ));
     }
 
     let order_lines: Vec<OrderLine> = items
@@ -337,6 +265,67 @@ async fn write_order(
     .await?;
     tx.commit().await?;
     Ok(Some(order))
+}
+
+/// What the shopper is told when the catalog refused the reserve (nothing was reserved). Repriced lines take
+/// today's price and name as their snapshot first, so the shopper's next try pays what they are now shown.
+async fn refusal(
+    checkout: &Checkout,
+    cart_id: u64,
+    items: &[CartItem],
+    rejection: StockRejection,
+) -> PlaceError {
+    let unavailable = |skus: Vec<Sku>| {
+        PlaceError::NoLongerAvailable(
+            items
+                .iter()
+                .filter(|item| skus.contains(&item.sku))
+                .map(|item| ShortLine {
+                    sku: item.sku.clone(),
+                    requested: item.quantity,
+                    available: 0,
+                })
+                .collect(),
+        )
+    };
+    match rejection {
+        StockRejection::UnknownSku { skus } | StockRejection::NotSellable { skus } => {
+            unavailable(skus)
+        }
+        StockRejection::InsufficientStock { lines } => PlaceError::OutOfStock(lines),
+        StockRejection::PriceChanged { lines } => {
+            let refreshed = async {
+                let mut conn = checkout.pool.acquire().await?;
+                for line in &lines {
+                    db::carts::refresh_snapshot(
+                        &mut conn, cart_id, &line.sku, line.price, &line.name,
+                    )
+                    .await?;
+                }
+                Ok::<_, sqlx::Error>(())
+            };
+            if let Err(err) = refreshed.await {
+                return err.into();
+            }
+            PlaceError::PriceChanged(
+                lines
+                    .into_iter()
+                    .filter_map(|line| {
+                        let item = items.iter().find(|item| item.sku == line.sku)?;
+                        Some(PriceChange {
+                            sku: line.sku,
+                            name: line.name,
+                            old_price: item.unit_price,
+                            new_price: line.price,
+                        })
+                    })
+                    .collect(),
+            )
+        }
+        // Released by the reconciler after this attempt's first request died.
+        StockRejection::ReservationReleased { .. } => PlaceError::AttemptAbandoned,
+        rejection => PlaceError::NotOrderable(rejection.to_string()),
+    }
 }
 
 /// Gives the cart back after the attempt ended before writing its order; with `ReleaseStockAndGiveBackCart`, writes down in

@@ -10,7 +10,7 @@ use crate::{
     domain::{CartState, OrderNumber, Who},
     orders::{
         outcome::{self, Outcome, Recorded},
-        transition::settle_stock,
+        transition::ask_catalog_to_settle,
     },
     payments::{self, ChargeStatus},
 };
@@ -92,18 +92,20 @@ pub async fn finish_abandoned(
             db::orders::cart_of(&mut conn, number).await?,
         )
     };
+    // As the shopper's request does: the stock first, then the outcome that says it is settled.
+    let stock = ask_catalog_to_settle(&checkout.catalog, number, outcome.state()).await;
     if let Recorded::Now(order) = outcome::record(
         checkout,
         number,
         cart_id,
         &outcome,
         (token.as_deref(), &Who::System),
+        stock,
         None,
     )
     .await?
     {
         tracing::info!(%number, state = %order.state, "finished a checkout attempt whose request died");
-        settle_stock(&checkout.pool, &checkout.catalog, number, order.state).await;
     }
     Ok(())
 }

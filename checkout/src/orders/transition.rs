@@ -127,26 +127,7 @@ pub async fn settle_stock(
     number: &OrderNumber,
     state: OrderState,
 ) -> bool {
-    let outcome = match state {
-        OrderState::Paid | OrderState::Processing | OrderState::Shipped | OrderState::Delivered => {
-            catalog.commit(number).await
-        }
-        OrderState::PaymentFailed | OrderState::Cancelled => catalog.release(number).await,
-        OrderState::Pending | OrderState::Refunded => return false,
-    };
-    let settled = match outcome {
-        Ok(_) => true,
-        Err(CatalogError::Rejected(rejection)) => {
-            // Nothing more can be done automatically (an expired reservation of a paid order): say so loudly.
-            tracing::error!(%number, %rejection, "the catalog refused to settle an order's stock");
-            metrics::counter!("checkout_stock_settlement_refused_total").increment(1);
-            true
-        }
-        Err(CatalogError::Unavailable(err)) => {
-            tracing::warn!(%number, error = %err, "settling stock later: the catalog is unavailable");
-            false
-        }
-    };
+    let settled = ask_catalog_to_settle(catalog, number, state).await == StockSettlement::Settled;
     if settled {
         let marked = async {
             let mut conn = pool.acquire().await?;
@@ -158,4 +139,33 @@ pub async fn settle_stock(
         }
     }
     settled
+}
+
+/// Asks the catalog for the stock outcome `state` implies; `Settled` when done (or refused for good: nothing
+/// more can be done automatically). For a caller that records it itself.
+pub async fn ask_catalog_to_settle(
+    catalog: &CatalogClient,
+    number: &OrderNumber,
+    state: OrderState,
+) -> StockSettlement {
+    let outcome = match state {
+        OrderState::Paid | OrderState::Processing | OrderState::Shipped | OrderState::Delivered => {
+            catalog.commit(number).await
+        }
+        OrderState::PaymentFailed | OrderState::Cancelled => catalog.release(number).await,
+        OrderState::Pending | OrderState::Refunded => return StockSettlement::Pending,
+    };
+    match outcome {
+        Ok(_) => StockSettlement::Settled,
+        Err(CatalogError::Rejected(rejection)) => {
+            // Nothing more can be done automatically (an expired reservation of a paid order): say so loudly.
+            tracing::error!(%number, %rejection, "the catalog refused to settle an order's stock");
+            metrics::counter!("checkout_stock_settlement_refused_total").increment(1);
+            StockSettlement::Settled
+        }
+        Err(CatalogError::Unavailable(err)) => {
+            tracing::warn!(%number, error = %err, "settling stock later: the catalog is unavailable");
+            StockSettlement::Pending
+        }
+    }
 }

@@ -299,6 +299,10 @@ pub enum QuoteReply {
 pub struct StockLine {
     pub sku: String,
     pub quantity: u32,
+    /// The unit price the buyer was shown, when the caller holds one: a reserve finding another price is
+    /// refused with `price_changed` (so no separate quote is needed before it). Absent: any price.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_price: Option<Decimal>,
 }
 
 /// `rpc.catalog.reserve` request: all lines or none. Idempotent on `order_number`. The order number is checked
@@ -404,6 +408,9 @@ pub enum StockRejection {
     NotSellable { skus: Vec<Sku> },
     #[error("insufficient stock")]
     InsufficientStock { lines: Vec<ShortLine> },
+    /// Lines whose `unit_price` is not the variant's price any more: nothing was reserved.
+    #[error("prices changed: {}", lines.iter().map(|line| line.sku.as_str()).collect::<Vec<_>>().join(", "))]
+    PriceChanged { lines: Vec<RepricedLine> },
     #[error("order {order_number} already reserved other lines")]
     ConflictingReservation { order_number: OrderNumber },
     #[error("order {order_number}'s reservation was released ({reason})")]
@@ -419,6 +426,14 @@ pub enum StockRejection {
     #[error("refused for a reason this version does not know")]
     #[serde(other)]
     Unknown,
+}
+
+/// A line of a reserve whose price moved since the buyer saw it: the variant's name and price now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RepricedLine {
+    pub sku: Sku,
+    pub name: String,
+    pub price: Decimal,
 }
 
 /// The body of every stock reply: `{"ok": ...}` or `{"rejected": {"code": ..., ...}}`.

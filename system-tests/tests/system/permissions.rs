@@ -113,6 +113,7 @@ async fn the_mailers_user_can_neither_reserve_stock_nor_move_orders_nor_publish_
         lines: vec![StockLine {
             sku: sku.clone(),
             quantity: 1,
+            unit_price: None,
         }],
         ttl_secs: Some(86_400),
     };
