@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use sqlx::{AssertSqlSafe, MySqlConnection, MySqlPool, Row as _};
 
 use super::{is_duplicate_key, placeholders};
-use crate::domain::reservation::{State, release_reason_from_db};
+use crate::domain::reservation::{Movement, State, release_reason_from_db};
 
 /// A variant as a quote shows it.
 #[derive(Debug, Clone)]
@@ -376,6 +376,27 @@ pub async fn set_state(
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// Moves the reservation from state `from` as `movement` says, if it is still in that state (taking its row lock
+/// in the same statement); false, and nothing changed, when it is not.
+pub async fn move_from(
+    conn: &mut MySqlConnection,
+    order_number: &OrderNumber,
+    from: State,
+    movement: Movement,
+) -> Result<bool, sqlx::Error> {
+    let moved = sqlx::query(
+        "UPDATE reservations SET state = ?, release_reason = ?, updated_at = CURRENT_TIMESTAMP(6) \
+         WHERE order_number = ? AND state = ?",
+    )
+    .bind(movement.after().as_db())
+    .bind(movement.release_reason().map(ReleaseReason::as_str))
+    .bind(order_number)
+    .bind(from.as_db())
+    .execute(&mut *conn)
+    .await?;
+    Ok(moved.rows_affected() == 1)
 }
 
 /// One line of a reservation: units of a variant.

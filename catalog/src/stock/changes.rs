@@ -151,7 +151,7 @@ async fn existing_reservation(
     }
     let outcome = outcome_of(
         order_number,
-        &header,
+        (header.state, Some(header.expires_at)),
         db::stock::lines_of(conn, order_number).await?,
     );
     header
@@ -186,7 +186,11 @@ pub(super) async fn release_once(
         Some(movement) => move_reservation(conn, order_number, &header, &held, movement).await?,
         None => header,
     };
-    Ok(outcome_of(order_number, &header, held))
+    Ok(outcome_of(
+        order_number,
+        (header.state, Some(header.expires_at)),
+        held,
+    ))
 }
 
 /// A release of an order that has no reservation (yet): its caller gave up waiting for the reserve, which may
@@ -212,6 +216,15 @@ pub(super) async fn commit_once(
     conn: &mut MySqlConnection,
     order_number: &OrderNumber,
 ) -> Result<StockOutcome, StockError> {
+    // Nearly always the reservation is still held: then the update that moves it is also the one that takes
+    // its lock (one statement, not a locking read and an update). Otherwise its state says what to answer.
+    if let Ok(Some(movement)) = State::Reserved.commit()
+        && db::stock::move_from(conn, order_number, State::Reserved, movement).await?
+    {
+        let held = db::stock::lines_of(conn, order_number).await?;
+        move_stock(conn, order_number, &held, movement).await?;
+        return Ok(outcome_of(order_number, (movement.after(), None), held));
+    }
     let Some(header) = db::stock::lock_reservation(conn, order_number).await? else {
         return Err(StockError::NoReservation(order_number.clone()));
     };
@@ -224,7 +237,11 @@ pub(super) async fn commit_once(
         Some(movement) => move_reservation(conn, order_number, &header, &held, movement).await?,
         None => header,
     };
-    Ok(outcome_of(order_number, &header, held))
+    Ok(outcome_of(
+        order_number,
+        (header.state, Some(header.expires_at)),
+        held,
+    ))
 }
 
 /// Locks the variant's stock and sets its units on hand, never below what is reserved.
@@ -270,6 +287,24 @@ async fn move_reservation(
     held: &[HeldLine],
     movement: Movement,
 ) -> Result<Header, sqlx::Error> {
+    move_stock(conn, order_number, held, movement).await?;
+    let state = movement.after();
+    let release_reason = movement.release_reason();
+    db::stock::set_state(conn, order_number, state, release_reason).await?;
+    Ok(Header {
+        state,
+        release_reason,
+        expires_at: header.expires_at,
+    })
+}
+
+/// Moves the stock of every held line as `movement` says, locking their stock in the lock order.
+async fn move_stock(
+    conn: &mut MySqlConnection,
+    order_number: &OrderNumber,
+    held: &[HeldLine],
+    movement: Movement,
+) -> Result<(), sqlx::Error> {
     let variant_ids: Vec<u32> = held.iter().map(|line| line.variant_id).collect();
     let product_ids: Vec<u32> = held.iter().map(|line| line.product_id).collect();
     let inventory = db::stock::lock_inventory_of(conn, &variant_ids, &product_ids).await?;
@@ -280,15 +315,7 @@ async fn move_reservation(
         movement.stock_reason(),
         Some(order_number),
     )
-    .await?;
-    let state = movement.after();
-    let release_reason = movement.release_reason();
-    db::stock::set_state(conn, order_number, state, release_reason).await?;
-    Ok(Header {
-        state,
-        release_reason,
-        expires_at: header.expires_at,
-    })
+    .await
 }
 
 fn deltas(held: &[HeldLine], movement: Movement) -> BTreeMap<u32, Delta> {
@@ -399,7 +426,11 @@ fn refused(order_number: &OrderNumber, header: &Header, refusal: Refusal) -> Sto
 }
 
 /// The order's stock as a reply shows it: lines in SKU order, the expiry while reserved.
-fn outcome_of(order_number: &OrderNumber, header: &Header, held: Vec<HeldLine>) -> StockOutcome {
+fn outcome_of(
+    order_number: &OrderNumber,
+    (state, expires_at): (State, Option<chrono::DateTime<Utc>>),
+    held: Vec<HeldLine>,
+) -> StockOutcome {
     let mut lines: Vec<ReservedLine> = held
         .into_iter()
         .map(|line| ReservedLine {
@@ -410,8 +441,8 @@ fn outcome_of(order_number: &OrderNumber, header: &Header, held: Vec<HeldLine>) 
     lines.sort_by(|a, b| a.sku.cmp(&b.sku));
     StockOutcome {
         order_number: order_number.clone(),
-        state: header.state.shown(),
+        state: state.shown(),
         lines,
-        expires_at: (header.state == State::Reserved).then_some(header.expires_at),
+        expires_at: (state == State::Reserved).then_some(expires_at).flatten(),
     }
 }
