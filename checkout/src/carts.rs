@@ -101,10 +101,12 @@ pub fn busy_for(cart: &Cart) -> Duration {
 }
 
 /// Runs `change` on the cart's lines inside a transaction holding the cart's row lock, taken by the update that
-/// keeps the cart alive; returns the lines as `change` left them.
+/// keeps the cart alive; returns the lines as `change` left them. `read` are the lines as read with `cart`:
+/// when nobody changed them since (the usual case), `change` gets them without another read.
 async fn with_locked_cart<F>(
     checkout: &Checkout,
     cart: &mut Cart,
+    read: Vec<CartItem>,
     change: F,
 ) -> Result<Vec<CartItem>, CartError>
 where
@@ -112,18 +114,27 @@ where
 {
     let mut tx = checkout.pool.begin().await?;
     let expires_at = (chrono::Utc::now() + ttl(checkout)).trunc_subsecs(6);
-    if !db::carts::touch_open(&mut tx, cart.id, expires_at).await? {
-        // Not open any more (or gone) since it was read: say why.
-        let locked = db::carts::lock_by_id(&mut tx, cart.id)
-            .await?
-            .ok_or(CartError::NotFound)?;
-        check_open(&locked)?;
-        return Err(CartError::NotFound);
-    }
-    let items = db::carts::items(&mut tx, cart.id).await?;
+    let (items, version) =
+        if db::carts::touch_open(&mut tx, cart.id, expires_at, cart.lines_version).await? {
+            (read, cart.lines_version)
+        } else {
+            // Changed, closed or gone since it was read: look again under the lock.
+            let locked = db::carts::lock_by_id(&mut tx, cart.id)
+                .await?
+                .ok_or(CartError::NotFound)?;
+            check_open(&locked)?;
+            if !db::carts::touch_open(&mut tx, cart.id, expires_at, locked.lines_version).await? {
+                return Err(CartError::NotFound);
+            }
+            (
+                db::carts::items(&mut tx, cart.id).await?,
+                locked.lines_version,
+            )
+        };
     let items = change(&mut tx, items).await?;
     tx.commit().await?;
     cart.expires_at = expires_at;
+    cart.lines_version = version + 1;
     Ok(items)
 }
 
@@ -178,7 +189,7 @@ pub async fn add(
     let (mut cart, items) = open_cart(checkout, token).await?;
     let (quoted, quote) = sellable(checkout, &items, sku).await?;
     let cart_id = cart.id;
-    let items = with_locked_cart(checkout, &mut cart, async |tx, mut items| {
+    let items = with_locked_cart(checkout, &mut cart, items, async |tx, mut items| {
         let existing = items.iter().position(|item| item.sku == *sku);
         let already = existing.map_or(0, |at| items[at].quantity);
         if existing.is_none() && items.len() >= MAX_LINES {
@@ -229,7 +240,7 @@ pub async fn set_quantity(
     let (quoted, quote) = sellable(checkout, &items, sku).await?;
     check_stock(&quoted, quantity)?;
     let cart_id = cart.id;
-    let items = with_locked_cart(checkout, &mut cart, async |tx, mut items| {
+    let items = with_locked_cart(checkout, &mut cart, items, async |tx, mut items| {
         let item = items
             .iter_mut()
             .find(|item| item.sku == *sku)
@@ -249,9 +260,9 @@ pub async fn set_quantity(
 
 /// Removes the line for `sku`.
 pub async fn remove(checkout: &Checkout, token: &str, sku: &Sku) -> Result<Changed, CartError> {
-    let (mut cart, _) = open_cart(checkout, token).await?;
+    let (mut cart, items) = open_cart(checkout, token).await?;
     let cart_id = cart.id;
-    let items = with_locked_cart(checkout, &mut cart, async |tx, mut items| {
+    let items = with_locked_cart(checkout, &mut cart, items, async |tx, mut items| {
         if db::carts::remove_item(tx, cart_id, sku).await? {
             items.retain(|item| item.sku != *sku);
             Ok(items)

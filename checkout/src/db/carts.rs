@@ -21,10 +21,13 @@ pub struct Cart {
     pub checkout_until: Option<DateTime<Utc>>,
     pub currency: String,
     pub expires_at: DateTime<Utc>,
+    /// Bumped by every change of the lines: see [`touch_open`].
+    pub lines_version: u32,
 }
 
 /// The columns [`Cart`] is read from.
-const CART_COLUMNS: &str = "id, token, state, checkout_order, checkout_until, currency, expires_at";
+const CART_COLUMNS: &str =
+    "id, token, state, checkout_order, checkout_until, currency, expires_at, lines_version";
 
 fn cart_from_row(row: &sqlx::mysql::MySqlRow) -> Result<Cart, sqlx::Error> {
     let state: String = row.try_get("state")?;
@@ -39,6 +42,7 @@ fn cart_from_row(row: &sqlx::mysql::MySqlRow) -> Result<Cart, sqlx::Error> {
         checkout_until: row.try_get("checkout_until")?,
         currency: row.try_get("currency")?,
         expires_at: row.try_get("expires_at")?,
+        lines_version: row.try_get("lines_version")?,
     })
 }
 
@@ -80,6 +84,7 @@ pub async fn create(pool: &MySqlPool, currency: &str, ttl: Duration) -> Result<C
         checkout_until: None,
         currency: currency.to_owned(),
         expires_at,
+        lines_version: 0,
     })
 }
 
@@ -139,7 +144,7 @@ pub async fn with_items(
     token: &str,
 ) -> Result<Option<(Cart, Vec<CartItem>)>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT c.id, c.token, c.state, c.checkout_order, c.checkout_until, c.currency, c.expires_at, \
+        "SELECT c.id, c.token, c.state, c.checkout_order, c.checkout_until, c.currency, c.expires_at, c.lines_version, \
          i.sku, i.quantity, i.unit_price, i.name, i.slug, i.image \
          FROM carts c LEFT JOIN cart_items i ON i.cart_id = c.id \
          WHERE c.token = ? AND c.expires_at > CURRENT_TIMESTAMP(6) ORDER BY i.added_at, i.sku",
@@ -206,7 +211,11 @@ pub async fn refresh_snapshot(
     unit_price: Decimal,
     name: &str,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE cart_items SET unit_price = ?, name = ? WHERE cart_id = ? AND sku = ?")
+    // The cart's lines version moves with them (see `touch_open`).
+    sqlx::query(
+        "UPDATE cart_items i JOIN carts c ON c.id = i.cart_id \
+         SET i.unit_price = ?, i.name = ?, c.lines_version = c.lines_version + 1 WHERE i.cart_id = ? AND i.sku = ?",
+    )
         .bind(unit_price)
         .bind(name)
         .bind(cart_id)
@@ -216,18 +225,23 @@ pub async fn refresh_snapshot(
     Ok(())
 }
 
-/// Keeps the open cart `id` alive until `expires_at`, taking its row lock inside `conn`'s transaction: false
-/// when it is not open (being checked out, converted, or gone), and then nothing changed.
+/// Keeps the open cart `id` alive until `expires_at` and bumps its lines' version, for a change of its lines
+/// read at version `seen`, taking its row lock inside `conn`'s transaction. False when the cart is not open
+/// (being checked out, converted, or gone) or its lines changed since `seen`, and then nothing changed; true
+/// means the lines read at `seen` are current and stay so until the transaction ends.
 pub async fn touch_open(
     conn: &mut MySqlConnection,
     id: u64,
     expires_at: DateTime<Utc>,
+    seen: u32,
 ) -> Result<bool, sqlx::Error> {
     let touched = sqlx::query(
-        "UPDATE carts SET updated_at = CURRENT_TIMESTAMP(6), expires_at = ? WHERE id = ? AND state = 'open'",
+        "UPDATE carts SET updated_at = CURRENT_TIMESTAMP(6), expires_at = ?, lines_version = lines_version + 1 \
+         WHERE id = ? AND state = 'open' AND lines_version = ?",
     )
     .bind(expires_at)
     .bind(id)
+    .bind(seen)
     .execute(&mut *conn)
     .await?;
     Ok(touched.rows_affected() == 1)
