@@ -325,6 +325,7 @@ impl OutboxRelay {
             }
         }
         marking.finish().await;
+        marking.close().await;
         leader.resign().await;
         tracing::info!("outbox relay stopped");
     }
@@ -579,13 +580,19 @@ impl Leader {
     }
 }
 
-/// The mark of the last batch published, on a pooled connection, while the relay goes on with the next.
+/// The mark of the last batch published, on a connection of its own (never queueing behind the service's
+/// requests for a pooled one), while the relay goes on with the next.
 #[derive(Default)]
 struct Marking {
     /// The rows being marked, as the comma-separated list `FIND_IN_SET` reads.
     ids: String,
-    task: Option<tokio::task::JoinHandle<Result<(), sqlx::Error>>>,
+    /// The marking connection, while no mark holds it.
+    conn: Option<MySqlConnection>,
+    task: Option<MarkTask>,
 }
+
+/// A mark in flight: it hands its connection back unless the connection failed.
+type MarkTask = tokio::task::JoinHandle<(Option<MySqlConnection>, Result<(), sqlx::Error>)>;
 
 impl Marking {
     fn ids(&self) -> &str {
@@ -602,7 +609,10 @@ impl Marking {
     async fn finish(&mut self) {
         if let Some(task) = self.task.take() {
             let failed = match task.await {
-                Ok(marked) => marked.err().map(|err| err.to_string()),
+                Ok((conn, marked)) => {
+                    self.conn = conn;
+                    marked.err().map(|err| err.to_string())
+                }
                 Err(join) => Some(join.to_string()),
             };
             if let Some(error) = failed {
@@ -612,16 +622,35 @@ impl Marking {
         self.ids.clear();
     }
 
+    async fn close(&mut self) {
+        if let Some(conn) = self.conn.take()
+            && let Err(err) = conn.close().await
+        {
+            tracing::debug!(error = %err, "outbox relay: closing its marking connection");
+        }
+    }
+
     /// Marks `ids` published in the background; call [`Self::finish`] first.
     fn start(&mut self, db: &MySqlPool, ids: Vec<u64>) {
         if ids.is_empty() {
             return;
         }
         self.ids = ids.iter().map(u64::to_string).collect::<Vec<_>>().join(",");
-        let db = db.clone();
+        let options = db.connect_options();
+        let conn = self.conn.take();
         self.task = Some(tokio::spawn(async move {
-            let mut conn = db.acquire().await?;
-            mark_published(&mut conn, &ids).await
+            let mut conn = match conn {
+                Some(conn) => conn,
+                None => match MySqlConnection::connect_with(&options).await {
+                    Ok(conn) => conn,
+                    Err(err) => return (None, Err(err)),
+                },
+            };
+            match mark_published(&mut conn, &ids).await {
+                Ok(()) => (Some(conn), Ok(())),
+                // Whatever broke, the next mark starts on a new connection.
+                Err(err) => (None, Err(err)),
+            }
         }));
     }
 }
