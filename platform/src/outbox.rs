@@ -324,7 +324,6 @@ impl OutboxRelay {
                 () = tokio::time::sleep(pause) => {}
             }
         }
-        marking.finish().await;
         marking.close().await;
         leader.resign().await;
         tracing::info!("outbox relay stopped");
@@ -622,7 +621,9 @@ impl Marking {
         self.ids.clear();
     }
 
+    /// Waits for the mark in flight, then closes the marking connection.
     async fn close(&mut self) {
+        self.finish().await;
         if let Some(conn) = self.conn.take()
             && let Err(err) = conn.close().await
         {

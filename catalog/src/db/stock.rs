@@ -360,24 +360,6 @@ pub async fn lock_reservation(
     .transpose()
 }
 
-/// Records the reservation's new state (and, once released, why).
-pub async fn set_state(
-    conn: &mut MySqlConnection,
-    order_number: &OrderNumber,
-    state: State,
-    release_reason: Option<ReleaseReason>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE reservations SET state = ?, release_reason = ?, updated_at = CURRENT_TIMESTAMP(6) WHERE order_number = ?",
-    )
-    .bind(state.as_db())
-    .bind(release_reason.map(ReleaseReason::as_str))
-    .bind(order_number)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
-}
-
 /// Moves the reservation from state `from` as `movement` says, if it is still in that state (taking its row lock
 /// in the same statement); false, and nothing changed, when it is not.
 pub async fn move_from(

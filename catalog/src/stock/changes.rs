@@ -288,12 +288,12 @@ async fn move_reservation(
     movement: Movement,
 ) -> Result<Header, sqlx::Error> {
     move_stock(conn, order_number, held, movement).await?;
-    let state = movement.after();
-    let release_reason = movement.release_reason();
-    db::stock::set_state(conn, order_number, state, release_reason).await?;
+    // The header's row is locked by this transaction: it is still in the state read.
+    let moved = db::stock::move_from(conn, order_number, header.state, movement).await?;
+    debug_assert!(moved, "a locked reservation changed state");
     Ok(Header {
-        state,
-        release_reason,
+        state: movement.after(),
+        release_reason: movement.release_reason(),
         expires_at: header.expires_at,
     })
 }

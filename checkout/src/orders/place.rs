@@ -161,9 +161,12 @@ async fn reserve_and_write(
             unit_price: Some(item.unit_price),
         })
         .collect();
-    let refused = match checkout.catalog.reserve(number, lines).await {
-        Ok(_) => None,
-        Err(CatalogError::Rejected(rejection)) => Some(rejection),
+    match checkout.catalog.reserve(number, lines).await {
+        Ok(_) => {}
+        Err(CatalogError::Rejected(rejection)) => {
+            let refused = refusal(checkout, cart.id, &items, rejection).await;
+            return Err(before_reserving(refused));
+        }
         Err(CatalogError::Unavailable(err)) => {
             // The reservation may have been made after our timeout.
             return Err((
@@ -171,11 +174,6 @@ async fn reserve_and_write(
                 Cleanup::ReleaseStockAndGiveBackCart,
             ));
         }
-    };
-    if let Some(rejection) = refused {
-        return Err(before_reserving(
-            refusal(checkout, cart.id, &items, rejection).await,
-        ));
     }
 
     let order_lines: Vec<OrderLine> = items
