@@ -93,7 +93,7 @@ async fn run(what: &str, settings: &Settings) -> anyhow::Result<()> {
     if matches!(what, "all" | "product-page") {
         let slugs = Arc::new(product_page::slugs(&catalog_pool).await?);
         let (baseline_url, baseline) = product_page::start_baseline(&catalog_url).await?;
-        // The same catalog without its page cache, beside it: what the cache is worth, in the same run.
+        // The same catalog without its product cache, beside it: what the cache is worth, in the same run.
         let uncached = Service::start(
             "catalog",
             &nats,
@@ -116,7 +116,7 @@ async fn run(what: &str, settings: &Settings) -> anyhow::Result<()> {
             Stats::merge(&plain),
         );
         let without_cache = Row {
-            path: "the same, the catalog without its page cache (`PRODUCT_CACHE_ENTRIES=0`)"
+            path: "the same, the catalog without its product cache (`PRODUCT_CACHE_ENTRIES=0`)"
                 .to_owned(),
             shop: throughput(&plain, "req/s"),
             baseline: String::new(),

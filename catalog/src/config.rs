@@ -23,7 +23,7 @@ pub struct Config {
     /// `IMAGES_BUCKET`, `S3_CREATE_BUCKET` and the AWS environment: where product photos are stored.
     pub images: BucketConfig,
     /// `PRODUCT_CACHE_ENTRIES` (default 10000; 0 turns it off): product pages kept in memory
-    /// ([`crate::page_cache`]).
+    /// ([`crate::product_cache`]).
     pub product_cache_entries: usize,
     /// `PRODUCT_CACHE_TTL_SECS` (default 60): the longest a cached page is served, whatever the events say.
     pub product_cache_ttl: Duration,

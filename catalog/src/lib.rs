@@ -14,7 +14,7 @@ pub mod events;
 pub mod http;
 pub mod images;
 pub mod import;
-pub mod page_cache;
+pub mod product_cache;
 pub mod products;
 pub mod rpc;
 pub mod search;
@@ -54,7 +54,8 @@ pub async fn start(runtime: &mut Runtime, config: config::Config) -> anyhow::Res
         .retention(runtime.config.outbox_retention);
     runtime.spawn(relay.run(runtime.shutdown.clone()));
 
-    let pages = page_cache::PageCache::new(config.product_cache_entries, config.product_cache_ttl);
+    let pages =
+        product_cache::ProductCache::new(config.product_cache_entries, config.product_cache_ttl);
     runtime.spawn({
         let (pages, nats, shutdown) = (
             pages.clone(),
@@ -63,7 +64,7 @@ pub async fn start(runtime: &mut Runtime, config: config::Config) -> anyhow::Res
         );
         async move {
             if let Err(err) = pages.follow(nats, shutdown.cancelled_owned()).await {
-                tracing::error!(error = %err, "product page cache: cannot follow catalog events");
+                tracing::error!(error = %err, "product cache: cannot follow catalog events");
             }
         }
     });

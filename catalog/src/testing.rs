@@ -76,7 +76,7 @@ pub fn real_catalog() -> Option<&'static [NewProduct]> {
 
 /// The catalog's settings in tests: long reservations, a sweeper that never runs on its own, no Meilisearch, a
 /// FULLTEXT budget a loaded test machine cannot exceed on small catalogs (the 15 ms of production is for speed,
-/// not correctness), an images bucket nowhere ([`no_bucket`]) and the page cache as in production.
+/// not correctness), an images bucket nowhere ([`no_bucket`]) and the product cache as in production.
 pub fn config() -> crate::config::Config {
     crate::config::Config {
         reservation_ttl: chrono::Duration::minutes(15),

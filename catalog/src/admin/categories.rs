@@ -34,7 +34,7 @@ use platform::{
 use sqlx::{MySqlConnection, MySqlPool};
 use tokio::sync::Notify;
 
-use crate::page_cache::PageCache;
+use crate::product_cache::ProductCache;
 
 use super::{
     category_tree::{Misplaced, Tree, relinks},
@@ -109,7 +109,7 @@ pub async fn delete(
 
 /// Adds the category endpoints to the catalog's NATS service and answers them until shutdown, with the worker
 /// that issues the documents of the products a rename or move changed.
-pub async fn endpoints(runtime: &Runtime, pages: &PageCache) -> anyhow::Result<()> {
+pub async fn endpoints(runtime: &Runtime, pages: &ProductCache) -> anyhow::Result<()> {
     let group = runtime.service.group(RPC_GROUP);
     let pool = runtime.db.clone();
     let wake = Arc::new(Notify::new());

@@ -28,7 +28,7 @@ use platform::{
 use sqlx::{MySqlConnection, MySqlPool};
 
 use super::commands::{Refused, carry_out, retrying, serve_endpoint};
-use crate::page_cache::PageCache;
+use crate::product_cache::ProductCache;
 use crate::{
     db::{
         self,
@@ -341,7 +341,7 @@ fn page_size(limit: Option<u32>, errors: &mut Vec<FieldError>) -> u32 {
 }
 
 /// Adds the stock endpoints to the catalog's NATS service and answers them until shutdown.
-pub async fn endpoints(runtime: &Runtime, pages: &PageCache) -> anyhow::Result<()> {
+pub async fn endpoints(runtime: &Runtime, pages: &ProductCache) -> anyhow::Result<()> {
     let group = runtime.service.group(RPC_GROUP);
     let pool = runtime.db.clone();
     serve_endpoint(

@@ -16,7 +16,8 @@ use crate::domain::reservation::{Movement, State, release_reason_from_db};
 pub struct QuoteRow {
     /// The variant's SKU.
     pub sku: Sku,
-    /// The product's slug and name.
+    /// The product's SKU, slug and name.
+    pub product_sku: String,
     pub slug: String,
     pub name: String,
     /// The variant's option values, in its product's option order (empty for a plain product).
@@ -31,7 +32,7 @@ pub struct QuoteRow {
 /// The variants with these SKUs (values that name none are simply not found).
 pub async fn quote(pool: &MySqlPool, skus: &[String]) -> Result<Vec<QuoteRow>, sqlx::Error> {
     let sql = format!(
-        "SELECT v.sku, p.slug, p.name, v.option_values, v.price, p.status = 'active' AS sellable, \
+        "SELECT v.sku, p.sku AS product_sku, p.slug, p.name, v.option_values, v.price, p.status = 'active' AS sellable, \
                 GREATEST(CAST(COALESCE(i.on_hand, 0) AS SIGNED) - CAST(COALESCE(i.reserved, 0) AS SIGNED), 0) AS available, \
                 (SELECT url FROM product_images im WHERE im.product_id = p.id ORDER BY im.position LIMIT 1) AS image \
          FROM variants v JOIN products p ON p.id = v.product_id LEFT JOIN inventory i ON i.variant_id = v.id \
@@ -47,6 +48,7 @@ pub async fn quote(pool: &MySqlPool, skus: &[String]) -> Result<Vec<QuoteRow>, s
         .map(|row| {
             Ok(QuoteRow {
                 sku: row.try_get("sku")?,
+                product_sku: row.try_get("product_sku")?,
                 slug: row.try_get("slug")?,
                 name: row.try_get("name")?,
                 option_values: json_strings(row, "option_values")?,

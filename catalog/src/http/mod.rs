@@ -21,7 +21,7 @@ use sqlx::MySqlPool;
 
 use self::{error::Error, params::Params};
 use crate::{
-    domain::InvalidValue, page_cache::PageCache, products::Products, search::Search,
+    domain::InvalidValue, product_cache::ProductCache, products::Products, search::Search,
     search::meili::Meili,
 };
 
@@ -30,12 +30,12 @@ use crate::{
 pub struct AppState {
     products: Products,
     search: Search,
-    pages: PageCache,
+    pages: ProductCache,
 }
 
 impl AppState {
     /// `fulltext_budget` is the most a description (FULLTEXT) lookup may take per keystroke.
-    pub fn new(pool: MySqlPool, fulltext_budget: Duration, pages: PageCache) -> Self {
+    pub fn new(pool: MySqlPool, fulltext_budget: Duration, pages: ProductCache) -> Self {
         let products = Products::new(pool);
         Self {
             search: Search::new(products.clone(), fulltext_budget),

@@ -12,7 +12,7 @@ use platform::{
 };
 
 use super::{Images, ImagesError};
-use crate::page_cache::PageCache;
+use crate::product_cache::ProductCache;
 
 /// Photo commands handled at once per endpoint: each may decode a large photo on the blocking pool.
 const CONCURRENCY: usize = 4;
@@ -40,7 +40,7 @@ fn failure(err: ImagesError) -> HandlerFailure {
 }
 
 /// Adds the photo endpoints to the catalog's service and answers them until shutdown.
-pub async fn start(runtime: &Runtime, images: Images, pages: &PageCache) -> anyhow::Result<()> {
+pub async fn start(runtime: &Runtime, images: Images, pages: &ProductCache) -> anyhow::Result<()> {
     let group = runtime.service.group(RPC_GROUP);
     let add = endpoint(
         &group,

@@ -20,7 +20,7 @@ use platform::{
 use serde::{Serialize, de::DeserializeOwned};
 use sqlx::MySqlPool;
 
-use crate::{admin, page_cache::PageCache};
+use crate::{admin, product_cache::ProductCache};
 
 /// Requests handled at once per endpoint: admins are few, and writes lock product rows.
 const CONCURRENCY: usize = 16;
@@ -32,7 +32,7 @@ async fn add<Req, Resp, F, Fut>(
     group: &async_nats::service::Group,
     (subject, name, description): (&str, &str, &str),
     // A command changing products: this replica's cached pages are dropped after it.
-    writes: Option<&PageCache>,
+    writes: Option<&ProductCache>,
     handler: F,
 ) -> anyhow::Result<()>
 where
@@ -74,7 +74,7 @@ where
 }
 
 /// Adds the admin's product endpoints to the service.
-pub async fn start(runtime: &Runtime, pages: &PageCache) -> anyhow::Result<()> {
+pub async fn start(runtime: &Runtime, pages: &ProductCache) -> anyhow::Result<()> {
     let group = runtime.service.group(RPC_GROUP);
     add(
         runtime,

@@ -57,7 +57,7 @@ pub async fn start(
     runtime: &Runtime,
     config: &Config,
     stock: Stock,
-    pages: &crate::page_cache::PageCache,
+    pages: &crate::product_cache::ProductCache,
 ) -> anyhow::Result<()> {
     let group = runtime.service.group(RPC_GROUP);
     let quote = endpoint(

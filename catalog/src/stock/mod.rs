@@ -36,7 +36,7 @@ use tokio::sync::Semaphore;
 use crate::{
     db::{self, documents::CURRENCY},
     domain::{InvalidValue, reservation::ReserveLines},
-    page_cache::PageCache,
+    product_cache::ProductCache,
 };
 use changes::{commit_once, release_once, reserve_once, set_on_hand_once};
 use retry::with_retries;
@@ -81,9 +81,10 @@ pub struct Stock {
     /// The stock changes' own pool (READ COMMITTED).
     changes: MySqlPool,
     slots: std::sync::Arc<Semaphore>,
-    /// Told after every committed change: this replica's product pages of the SKUs go at once, and the outbox
-    /// relay publishes the StockChanged events now rather than at its next poll.
-    after_commit: Option<(PageCache, OutboxNotifier)>,
+    /// Told after every committed change: this replica's product pages and quotes of the SKUs go at once, and
+    /// the outbox relay publishes the StockChanged events now rather than at its next poll. Quotes are served
+    /// from the cache where it holds them.
+    after_commit: Option<(ProductCache, OutboxNotifier)>,
 }
 
 impl Stock {
@@ -101,7 +102,7 @@ impl Stock {
     }
 
     /// Tells `pages` and `outbox` after every committed change (see the field).
-    pub fn telling(mut self, pages: PageCache, outbox: OutboxNotifier) -> Self {
+    pub fn telling(mut self, pages: ProductCache, outbox: OutboxNotifier) -> Self {
         self.after_commit = Some((pages, outbox));
         self
     }
@@ -142,20 +143,36 @@ impl Stock {
                 unknown: Vec::new(),
             });
         }
-        let items: Vec<QuoteItem> = db::stock::quote(&self.reads, skus)
-            .await?
-            .into_iter()
-            .map(|row| QuoteItem {
-                name: variant_name(&row.name, &row.option_values),
-                sku: row.sku,
-                slug: row.slug,
-                price: row.price,
-                currency: CURRENCY.to_owned(),
-                available: row.available,
-                sellable: row.sellable,
-                image: row.image,
-            })
-            .collect();
+        // Served from this replica's cache where it holds the variant; the rest read and then stored.
+        let cache = self.after_commit.as_ref().map(|(cache, _)| cache);
+        let ticket = cache.map(ProductCache::ticket);
+        let (mut items, missing) = match cache {
+            Some(cache) => cache.quotes(skus),
+            None => (Vec::new(), skus.to_vec()),
+        };
+        if !missing.is_empty() {
+            let read: Vec<(QuoteItem, String)> = db::stock::quote(&self.reads, &missing)
+                .await?
+                .into_iter()
+                .map(|row| {
+                    let item = QuoteItem {
+                        name: variant_name(&row.name, &row.option_values),
+                        sku: row.sku,
+                        slug: row.slug,
+                        price: row.price,
+                        currency: CURRENCY.to_owned(),
+                        available: row.available,
+                        sellable: row.sellable,
+                        image: row.image,
+                    };
+                    (item, row.product_sku)
+                })
+                .collect();
+            items.extend(read.iter().map(|(item, _)| item.clone()));
+            if let (Some(cache), Some(ticket)) = (cache, ticket) {
+                cache.put_quotes(ticket, read);
+            }
+        }
         let unknown = skus
             .iter()
             .filter(|sku| !items.iter().any(|item| item.sku == sku.as_str()))

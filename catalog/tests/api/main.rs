@@ -15,7 +15,7 @@ mod images;
 mod listing;
 mod meili_fallback;
 mod outbox;
-mod page_cache;
+mod product_cache;
 mod rpc;
 mod search;
 mod variants;

@@ -101,9 +101,22 @@ pub(crate) struct Reply {
 
 impl Shop {
     /// Creates or updates `products` in the catalog, the way `catalog import` does.
+    /// Writes `products` into the catalog's database, as an import does, and waits until their events are out:
+    /// the catalog serves quotes from a cache that those events keep correct, so a test that changes a price
+    /// or a stock this way sees the change once they have arrived (a few milliseconds in a running shop).
     pub(crate) async fn load(&self, products: Vec<TestProduct>) {
         let products = products.into_iter().map(new_product).collect();
         catalog::testing::load(&self.catalog.pool, products).await;
+        platform::testing::eventually("the catalog's events are published", async || {
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM outbox WHERE published_at IS NULL")
+                .fetch_one(&self.catalog.pool)
+                .await
+                .unwrap()
+                == 0
+        })
+        .await;
+        // Published means delivered to the catalog's connection; give its follower a moment to apply them.
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 
     pub(crate) async fn send(&self, request: reqwest::RequestBuilder) -> Reply {

@@ -17,6 +17,23 @@ async fn rename_silently(pool: &sqlx::MySqlPool, sku: &str, name: &str) {
         .unwrap();
 }
 
+/// Waits until the events of a load are published and have arrived (each would drop what it changes).
+async fn loads_events_are_out(pool: &sqlx::MySqlPool) {
+    eventually_within(
+        "the load's events are published",
+        Duration::from_secs(10),
+        async || {
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM outbox WHERE published_at IS NULL")
+                .fetch_one(pool)
+                .await
+                .unwrap()
+                == 0
+        },
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+}
+
 #[tokio::test]
 async fn every_replica_serves_its_cached_page_until_an_event_changes_the_product() {
     let app = spawn_app().await;
@@ -41,19 +58,7 @@ async fn every_replica_serves_its_cached_page_until_an_event_changes_the_product
             .unwrap()
     };
     // The load's own events go out first (each drops the page when it arrives)...
-    eventually_within(
-        "the load's events are published",
-        Duration::from_secs(10),
-        async || {
-            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM outbox WHERE published_at IS NULL")
-                .fetch_one(&app.pool)
-                .await
-                .unwrap()
-                == 0
-        },
-    )
-    .await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    loads_events_are_out(&app.pool).await;
     // ...then each replica reads the page once...
     for base in [app.address.as_str(), replica.as_str()] {
         assert_eq!(page_on(base).await["available"], 10);
@@ -111,5 +116,50 @@ async fn with_the_cache_off_every_request_reads_the_database() {
         app.get_ok("/api/products/plain-lamp").await["name"],
         "Renamed Lamp"
     );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn quotes_come_from_the_cache_until_the_variant_changes_and_the_committing_replica_drops_them_at_once()
+ {
+    use platform::contracts::catalog::{QUOTE, QuoteReply, QuoteRequest, StockReply};
+    let app = spawn_app().await;
+    app.load(vec![product(
+        "CACHE-3",
+        "Quoted Lamp",
+        "Lumo",
+        "25.00",
+        &["Home"],
+        10,
+    )])
+    .await;
+    loads_events_are_out(&app.pool).await;
+    let quote = async || -> (String, u32) {
+        let reply: QuoteReply = platform::rpc::call(
+            &app.client,
+            QUOTE,
+            &QuoteRequest {
+                skus: vec!["CACHE-3".into()],
+            },
+            Duration::from_secs(5),
+        )
+        .await
+        .unwrap();
+        let QuoteReply::Ok(quote) = reply else {
+            panic!("{reply:?}")
+        };
+        (quote.items[0].name.clone(), quote.items[0].available)
+    };
+    assert_eq!(quote().await, ("Quoted Lamp".to_owned(), 10));
+    rename_silently(&app.pool, "CACHE-3", "Renamed Lamp").await;
+    assert_eq!(
+        quote().await,
+        ("Quoted Lamp".to_owned(), 10),
+        "served from the cache"
+    );
+    // The reserve's own commit drops the quote on this replica before it answers: no wait for the event.
+    let reply = app.reserve("ORD-CACHE-3", &[("CACHE-3", 4)]).await;
+    assert!(matches!(reply, StockReply::Ok(_)), "{reply:?}");
+    assert_eq!(quote().await, ("Renamed Lamp".to_owned(), 6));
     app.stop().await;
 }
