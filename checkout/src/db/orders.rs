@@ -202,39 +202,29 @@ pub async fn mark_stock_settled(
     Ok(())
 }
 
-pub async fn insert_payment(
+/// Records the charge of order `order_id` with its outcome (`state`, and the provider's `error`), written once
+/// by the transaction that moves the order out of `pending`. An order left pending by an older version already
+/// has its charge's row (then `pending`): it is updated instead.
+pub async fn record_charge(
     conn: &mut MySqlConnection,
     order_id: u64,
-    provider: &str,
-    reference: &str,
-    amount: Decimal,
-    currency: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO payments (order_id, provider, reference, amount, currency) VALUES (?, ?, ?, ?, ?)")
-        .bind(order_id)
-        .bind(provider)
-        .bind(reference)
-        .bind(amount)
-        .bind(currency)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
-}
-
-pub async fn settle_payment(
-    conn: &mut MySqlConnection,
-    provider: &str,
-    reference: &str,
+    (provider, reference): (&str, &str),
+    (amount, currency): (Decimal, &str),
     state: PaymentState,
     error: Option<&str>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE payments SET state = ?, error = ?, updated_at = CURRENT_TIMESTAMP(6) WHERE provider = ? AND reference = ?",
+        "INSERT INTO payments (order_id, provider, reference, amount, currency, state, error) \
+         VALUES (?, ?, ?, ?, ?, ?, ?) \
+         ON DUPLICATE KEY UPDATE state = VALUES(state), error = VALUES(error), updated_at = CURRENT_TIMESTAMP(6)",
     )
-    .bind(state.as_str())
-    .bind(error)
+    .bind(order_id)
     .bind(provider)
     .bind(reference)
+    .bind(amount)
+    .bind(currency)
+    .bind(state.as_str())
+    .bind(error)
     .execute(&mut *conn)
     .await?;
     Ok(())

@@ -2,7 +2,7 @@
 //! card, a retry of it after a crash, or the reconciler finishing an attempt whose request died.
 //!
 //! Everything the outcome changes is written in one transaction under the order's row lock (taken by the
-//! update that moves it out of `pending`, and only if it still is): the payment row, the state change with its
+//! update that moves it out of `pending`, and only if it still is): the charge's payment row, the state change with its
 //! events, the cart (ordered, or given back to the shopper), when paid, the final answer of the attempt's
 //! Idempotency-Key, and the day's sales summary (`db::reports`: the sale, or the payment failure). So a crash can never leave a paid order whose key still
 //! answers "not done" or that the reports miss, and two finishers never both move the order (or count it).
@@ -151,10 +151,11 @@ pub async fn record(
         Outcome::PaymentFailed { reason } => (PaymentState::Declined, Some(reason.as_str())),
         Outcome::Abandoned => (PaymentState::Failed, Some("abandoned before the payment")),
     };
-    db::orders::settle_payment(
+    db::orders::record_charge(
         &mut tx,
-        payments::PROVIDER,
-        &reference,
+        order.id,
+        (payments::PROVIDER, &reference),
+        (order.total, &order.currency),
         payment_state,
         reason,
     )

@@ -49,7 +49,6 @@ use crate::{
         orders::Order,
     },
     domain::{CURRENCY, CartState, OrderNumber, Totals},
-    payments,
 };
 
 pub async fn place(
@@ -136,8 +135,8 @@ async fn why_not_claimed(
     })
 }
 
-/// Re-quotes and reserves the cart's lines, then writes the pending order and its payment. The cart is held
-/// by this attempt; on an error the caller undoes what the [`Cleanup`] says.
+/// Reserves the cart's lines, then writes the pending order (its charge is recorded with the outcome). The cart
+/// is held by this attempt; on an error the caller undoes what the [`Cleanup`] says.
 async fn reserve_and_write(
     checkout: &Checkout,
     attempt: &Attempt,
@@ -210,7 +209,7 @@ async fn reserve_and_write(
     }
 }
 
-/// The pending order, its lines and its payment, and one more payment attempt on the cart, in one transaction
+/// The pending order and its lines, and one more payment attempt on the cart, in one transaction
 /// that first makes sure the attempt still holds the cart (`None` when it does not). The order is returned as
 /// written, not read back.
 async fn write_order(
@@ -250,15 +249,6 @@ async fn write_order(
             lines,
             created_at: Utc::now().trunc_subsecs(6),
         },
-    )
-    .await?;
-    db::orders::insert_payment(
-        &mut tx,
-        order.id,
-        payments::PROVIDER,
-        &payments::reference_for(number),
-        totals.total,
-        CURRENCY,
     )
     .await?;
     tx.commit().await?;

@@ -62,6 +62,8 @@ async fn top(
 /// request that died after charging leaves it; the reconciler then pays it the way checkout pays any order.
 async fn charged_order_of(pool: &MySqlPool, day: NaiveDate, number: &str) {
     let at = day.and_hms_opt(12, 0, 0).unwrap().and_utc();
+    // All at once: the reconciler must not find the pending order before its charge is there.
+    let mut tx = pool.begin().await.unwrap();
     let id = sqlx::query(
         "INSERT INTO orders (number, lookup_token_hash, email, customer_name, address_line1, city, postal_code, \
          country, shipping_method, subtotal, shipping, tax, total, currency, state, created_at, updated_at) \
@@ -72,7 +74,7 @@ async fn charged_order_of(pool: &MySqlPool, day: NaiveDate, number: &str) {
     .bind(number)
     .bind(at)
     .bind(at)
-    .execute(pool)
+    .execute(&mut *tx)
     .await
     .unwrap()
     .last_insert_id();
@@ -82,7 +84,7 @@ async fn charged_order_of(pool: &MySqlPool, day: NaiveDate, number: &str) {
     )
     .bind(id)
     .bind(at)
-    .execute(pool)
+    .execute(&mut *tx)
     .await
     .unwrap();
     sqlx::query(
@@ -92,7 +94,7 @@ async fn charged_order_of(pool: &MySqlPool, day: NaiveDate, number: &str) {
     .bind(id)
     .bind(format!("pay_{number}"))
     .bind(at)
-    .execute(pool)
+    .execute(&mut *tx)
     .await
     .unwrap();
     sqlx::query(
@@ -100,9 +102,10 @@ async fn charged_order_of(pool: &MySqlPool, day: NaiveDate, number: &str) {
     )
     .bind(format!("pay_{number}"))
     .bind(at)
-    .execute(pool)
+    .execute(&mut *tx)
     .await
     .unwrap();
+    tx.commit().await.unwrap();
 }
 
 /// Both summary tables, row by row.
