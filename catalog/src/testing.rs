@@ -48,6 +48,22 @@ pub async fn load(pool: &MySqlPool, products: Vec<NewProduct>) {
         .unwrap_or_else(|err| panic!("loading test products: {err:#}"));
 }
 
+/// Waits until every event in the catalog's outbox (`pool`) is published, and then a moment for every replica
+/// to apply them: its product cache follows them, so a test that changed the catalog behind its back (as
+/// [`load`] does) sees the change once they have arrived, as a shopper would.
+pub async fn events_published(pool: &MySqlPool) {
+    platform::testing::eventually("the catalog's events are published", async || {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM outbox WHERE published_at IS NULL")
+            .fetch_one(pool)
+            .await
+            .unwrap()
+            == 0
+    })
+    .await;
+    // Published means delivered to every replica's connection; give their followers a moment to apply them.
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+}
+
 /// The shared real catalog (`../shared/data/products-bestbuy.json`, beside the repository), parsed once;
 /// `None` when the file is not there (each test that needs it says so loudly).
 ///

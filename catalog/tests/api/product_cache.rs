@@ -1,5 +1,5 @@
-//! Product pages come from each replica's cache until the catalog's own events say the product changed; then
-//! every replica shows the change.
+//! Product pages and quotes come from each replica's cache until the catalog's own events say the product
+//! changed; then every replica shows the change.
 
 use std::time::Duration;
 
@@ -15,23 +15,6 @@ async fn rename_silently(pool: &sqlx::MySqlPool, sku: &str, name: &str) {
         .execute(pool)
         .await
         .unwrap();
-}
-
-/// Waits until the events of a load are published and have arrived (each would drop what it changes).
-async fn loads_events_are_out(pool: &sqlx::MySqlPool) {
-    eventually_within(
-        "the load's events are published",
-        Duration::from_secs(10),
-        async || {
-            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM outbox WHERE published_at IS NULL")
-                .fetch_one(pool)
-                .await
-                .unwrap()
-                == 0
-        },
-    )
-    .await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
 }
 
 #[tokio::test]
@@ -58,7 +41,7 @@ async fn every_replica_serves_its_cached_page_until_an_event_changes_the_product
             .unwrap()
     };
     // The load's own events go out first (each drops the page when it arrives)...
-    loads_events_are_out(&app.pool).await;
+    catalog::testing::events_published(&app.pool).await;
     // ...then each replica reads the page once...
     for base in [app.address.as_str(), replica.as_str()] {
         assert_eq!(page_on(base).await["available"], 10);
@@ -133,7 +116,7 @@ async fn quotes_come_from_the_cache_until_the_variant_changes_and_the_committing
         10,
     )])
     .await;
-    loads_events_are_out(&app.pool).await;
+    catalog::testing::events_published(&app.pool).await;
     let quote = async || -> (String, u32) {
         let reply: QuoteReply = platform::rpc::call(
             &app.client,

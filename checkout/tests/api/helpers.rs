@@ -107,16 +107,7 @@ impl Shop {
     pub(crate) async fn load(&self, products: Vec<TestProduct>) {
         let products = products.into_iter().map(new_product).collect();
         catalog::testing::load(&self.catalog.pool, products).await;
-        platform::testing::eventually("the catalog's events are published", async || {
-            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM outbox WHERE published_at IS NULL")
-                .fetch_one(&self.catalog.pool)
-                .await
-                .unwrap()
-                == 0
-        })
-        .await;
-        // Published means delivered to the catalog's connection; give its follower a moment to apply them.
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        catalog::testing::events_published(&self.catalog.pool).await;
     }
 
     pub(crate) async fn send(&self, request: reqwest::RequestBuilder) -> Reply {
