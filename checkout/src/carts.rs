@@ -11,6 +11,7 @@ use std::time::Duration;
 use chrono::SubsecRound as _;
 
 use platform::contracts::catalog::{QuoteItem, QuoteResponse};
+use rust_decimal::Decimal;
 
 use crate::{
     Checkout,
@@ -19,7 +20,7 @@ use crate::{
         self,
         carts::{Cart, CartItem},
     },
-    domain::{CartState, MAX_LINES, MAX_QUANTITY, Sku},
+    domain::{CartState, MAX_LINES, MAX_QUANTITY, ShippingMethod, Sku, Totals},
 };
 
 /// Why a cart change was refused.
@@ -89,6 +90,17 @@ fn check_open(cart: &Cart) -> Result<(), CartError> {
             retry_after: busy_for(cart),
         }),
     }
+}
+
+/// What an order of the cart's `items` charges with `method`: the lines at the prices they were added at (a
+/// changed price is refused by place-order, never charged), shipping and tax. The one rule place-order charges
+/// by and the totals preview shows.
+pub fn order_totals(items: &[CartItem], method: ShippingMethod, tax_rate: Decimal) -> Totals {
+    let priced: Vec<(Decimal, u32)> = items
+        .iter()
+        .map(|item| (item.unit_price, item.quantity))
+        .collect();
+    Totals::compute(&priced, method, tax_rate)
 }
 
 /// When to ask again about a cart an attempt holds: a live attempt is over in a second or two (the cart is then

@@ -187,3 +187,35 @@ describe('checkout form', () => {
     wrapper.unmount()
   })
 })
+
+describe('totals before paying', () => {
+  const totals = (method: 'standard' | 'express') => ({
+    currency: 'USD',
+    shipping_method: method,
+    item_count: 2,
+    subtotal: '99.98',
+    shipping: method === 'standard' ? '4.99' : '14.99',
+    tax: '8.00',
+    total: method === 'standard' ? '112.97' : '122.97',
+  })
+
+  it('shows the tax and total the server computes for the chosen method, and asks again when it changes', async () => {
+    mocked.getCartTotals.mockImplementation(async (_token, method) => totals(method))
+    const wrapper = await mountPage()
+    expect(mocked.getCartTotals).toHaveBeenLastCalledWith('t1', 'standard')
+    expect(wrapper.get('[data-testid="tax"]').text()).toBe('$8.00')
+    expect(wrapper.get('[data-testid="total"]').text()).toBe('$112.97')
+
+    await wrapper.get('input[name="shipping_method"][value="express"]').setValue(true)
+    await flushPromises()
+    expect(mocked.getCartTotals).toHaveBeenLastCalledWith('t1', 'express')
+    expect(wrapper.get('[data-testid="total"]').text()).toBe('$122.97')
+  })
+
+  it('says when the totals could not be computed instead of showing a wrong number', async () => {
+    mocked.getCartTotals.mockRejectedValue(new ApiError(503, { title: 'Unavailable' }))
+    const wrapper = await mountPage()
+    expect(wrapper.find('[data-testid="total"]').exists()).toBe(false)
+    expect(wrapper.get('[data-testid="order-totals"]').text()).toContain('calculated when you place the order')
+  })
+})

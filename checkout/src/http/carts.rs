@@ -4,7 +4,7 @@
 use axum::{
     Json,
     body::Bytes,
-    extract::{Path, State},
+    extract::{Path, Query, State},
     http::StatusCode,
 };
 use chrono::Duration;
@@ -27,7 +27,7 @@ use crate::{
         self,
         carts::{Cart, CartItem},
     },
-    domain::{CURRENCY, CartState, MAX_QUANTITY, Sku, parse_quantity, parse_sku},
+    domain::{CURRENCY, CartState, MAX_QUANTITY, ShippingMethod, Sku, parse_quantity, parse_sku},
 };
 
 /// A cart line: the price and name seen when it was added, checked against the catalog now.
@@ -244,6 +244,79 @@ pub(super) async fn get(
         .ok_or(ApiError::NotFound("cart"))?;
     drop(conn);
     Ok(Json(render(&state, &cart, items, None).await?))
+}
+
+/// `GET /api/carts/{token}/totals`'s query.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(super) struct TotalsQuery {
+    /// `standard` (4.99) or `express` (14.99).
+    #[param(value_type = ShippingMethod, required = true)]
+    shipping_method: Option<String>,
+}
+
+/// What placing the order now would charge: the same rule as place-order (`carts::order_totals`), so the
+/// number shown is the number charged. A line whose price changed since it was added is counted at the price it
+/// was added at: place-order refuses it (`price_changed`) rather than charge another price, and the cart
+/// (`GET /api/carts/{token}`) says which.
+#[derive(Debug, Serialize, ToSchema)]
+pub(super) struct CartTotals {
+    currency: String,
+    shipping_method: ShippingMethod,
+    item_count: u32,
+    /// The lines at the prices they were added at.
+    subtotal: Decimal,
+    shipping: Decimal,
+    /// `TAX_RATE` of the subtotal, rounded half away from zero to the cent; the same for every address.
+    tax: Decimal,
+    total: Decimal,
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/carts/{token}/totals",
+    operation_id = "get_cart_totals",
+    tag = "carts",
+    summary = "What placing the order now would charge: subtotal, shipping, tax and total",
+    params(CartToken, TotalsQuery),
+    responses(
+        (status = 200, description = "The totals place-order would charge for this cart and shipping method", body = CartTotals),
+        (status = 400, response = InvalidRequest),
+        (status = 404, response = NotFound),
+        (status = 503, response = Unavailable),
+    )
+)]
+pub(super) async fn totals(
+    State(state): State<Checkout>,
+    Path(token): Path<String>,
+    Query(query): Query<TotalsQuery>,
+) -> Result<Json<CartTotals>, ApiError> {
+    let method = match query.shipping_method.as_deref() {
+        None | Some("") => return Err(ApiError::field("shipping_method", "is required")),
+        Some(method) => {
+            ShippingMethod::parse(method).map_err(|err| ApiError::field(err.field, err.reason))?
+        }
+    };
+    let mut conn = state.pool.acquire().await?;
+    let (cart, items) = db::carts::with_items(&mut conn, &token)
+        .await?
+        .ok_or(ApiError::NotFound("cart"))?;
+    drop(conn);
+    let totals = carts::order_totals(&items, method, state.config.tax_rate);
+    // Two decimals even when nothing is in the cart yet ("0.00", not "0"), like every other amount.
+    let cents = |mut amount: Decimal| {
+        amount.rescale(2);
+        amount
+    };
+    Ok(Json(CartTotals {
+        currency: cart.currency,
+        shipping_method: method,
+        item_count: items.iter().map(|item| item.quantity).sum(),
+        subtotal: cents(totals.subtotal),
+        shipping: cents(totals.shipping),
+        tax: cents(totals.tax),
+        total: cents(totals.total),
+    }))
 }
 
 /// Units of a product to add; added to the line when the cart has one.

@@ -27,6 +27,7 @@ pub fn router(state: Checkout, proxies: &TrustedProxies) -> Router {
     Router::new()
         .route("/api/carts", limited(post(carts::create), &carts))
         .route("/api/carts/{token}", get(carts::get))
+        .route("/api/carts/{token}/totals", get(carts::totals))
         .route(
             "/api/carts/{token}/items",
             limited(post(carts::add_item), &changes),

@@ -18,6 +18,7 @@ use crate::{domain::TestCard, orders::attempt::PriceChange};
     paths(
         super::carts::create,
         super::carts::get,
+        super::carts::totals,
         super::carts::add_item,
         super::carts::set_quantity,
         super::carts::remove_item,

@@ -185,11 +185,8 @@ async fn reserve_and_write(
             line_total: item.unit_price * Decimal::from(item.quantity),
         })
         .collect();
-    let priced: Vec<(Decimal, u32)> = items
-        .iter()
-        .map(|item| (item.unit_price, item.quantity))
-        .collect();
-    let totals = Totals::compute(&priced, request.shipping_method, checkout.config.tax_rate);
+    let totals =
+        crate::carts::order_totals(&items, request.shipping_method, checkout.config.tax_rate);
     match write_order(checkout, attempt, request, cart, &order_lines, totals).await {
         Ok(Some(order)) => Ok(order),
         // The reconciler took the cart back (this attempt had outlived its lease) and is releasing its stock.

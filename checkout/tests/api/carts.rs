@@ -117,3 +117,87 @@ async fn expired_carts_and_old_idempotency_keys_are_deleted_and_orders_keep_thei
     );
     shop.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_totals_before_paying_are_what_place_order_charges_for_each_shipping_method() {
+    let shop = spawn_shop().await;
+    shop.load(vec![
+        TestProduct::new("TOT-1", "19.99", 10),
+        TestProduct::new("TOT-2", "0.45", 10),
+    ])
+    .await;
+    let cart = shop.new_cart().await;
+    let totals = async |query: &str| {
+        shop.send(shop.http.get(format!(
+            "{}/api/carts/{cart}/totals{query}",
+            shop.checkout.address
+        )))
+        .await
+    };
+    let empty = totals("?shipping_method=standard").await;
+    assert_eq!(
+        (empty.status, &empty.body["subtotal"], &empty.body["total"]),
+        (200, &json!("0.00"), &json!("4.99"))
+    );
+    shop.add(&cart, "TOT-1", 2).await;
+    shop.add(&cart, "TOT-2", 3).await;
+
+    // 2 x 19.99 + 3 x 0.45 = 41.33; tax 8 % = 3.3064 -> 3.31.
+    let standard = totals("?shipping_method=standard").await;
+    assert_eq!(standard.status, 200, "{}", standard.body);
+    assert_eq!(
+        standard.body,
+        json!({
+            "currency": "USD", "shipping_method": "standard", "item_count": 5,
+            "subtotal": "41.33", "shipping": "4.99", "tax": "3.31", "total": "49.63"
+        })
+    );
+    let express = totals("?shipping_method=express").await.body;
+    assert_eq!(
+        (&express["shipping"], &express["total"]),
+        (&json!("14.99"), &json!("59.63"))
+    );
+
+    // Bad input names the field; an unknown cart is 404.
+    for query in [
+        "",
+        "?shipping_method=",
+        "?shipping_method=drone",
+        "?shipping_method=EXPRESS",
+    ] {
+        let refused = totals(query).await;
+        assert_eq!(refused.status, 400, "{query}: {}", refused.body);
+        assert_eq!(
+            refused.body["errors"][0]["field"], "shipping_method",
+            "{query}"
+        );
+    }
+    let unknown = shop
+        .send(shop.http.get(format!(
+            "{}/api/carts/no-such-cart/totals?shipping_method=standard",
+            shop.checkout.address
+        )))
+        .await;
+    assert_eq!(unknown.status, 404);
+
+    // The number shown is the number charged.
+    let mut body = crate::helpers::order_body(&cart, "tok_visa");
+    body["shipping_method"] = json!("express");
+    let placed = shop.place("key-totals", &body).await;
+    assert_eq!(placed.status, 201, "{}", placed.body);
+    assert_eq!(
+        (
+            &placed.body["subtotal"],
+            &placed.body["shipping"],
+            &placed.body["tax"],
+            &placed.body["total"]
+        ),
+        (
+            &express["subtotal"],
+            &express["shipping"],
+            &express["tax"],
+            &express["total"]
+        )
+    );
+    shop.stop().await;
+}

@@ -1,6 +1,6 @@
 // The checkout service: guest carts, place-order and order lookup.
 import { request } from './http'
-import type { Cart, OrderWithTimeline, PlaceOrderRequest, PlacedOrder } from './types'
+import type { Cart, CartTotals, OrderWithTimeline, PlaceOrderRequest, PlacedOrder, ShippingMethod } from './types'
 
 const cartPath = (token: string) => `/api/carts/${encodeURIComponent(token)}`
 
@@ -10,6 +10,11 @@ export function createCart(): Promise<Cart> {
 
 export function getCart(token: string): Promise<Cart> {
   return request(cartPath(token))
+}
+
+/** Subtotal, shipping, tax and total as place-order would charge them with `method`. */
+export function getCartTotals(token: string, method: ShippingMethod): Promise<CartTotals> {
+  return request(`${cartPath(token)}/totals?shipping_method=${encodeURIComponent(method)}`)
 }
 
 export function addItem(token: string, sku: string, quantity: number): Promise<Cart> {

@@ -26,6 +26,8 @@ export type CartLine = Checkout['CartLine']
 /** `checking_out`: a place-order attempt (perhaps in another tab) holds the cart; it cannot change meanwhile. */
 export type CartState = Checkout['CartState']
 export type Cart = Checkout['Cart']
+/** What placing the order now would charge (the rule place-order charges by). */
+export type CartTotals = Checkout['CartTotals']
 export type Address = Checkout['Address']
 export type ShippingMethod = Checkout['ShippingMethod']
 export type PlaceOrderRequest = Checkout['PlaceOrder']

@@ -73,6 +73,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/carts/{token}/totals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What placing the order now would charge: subtotal, shipping, tax and total */
+        get: operations["get_cart_totals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/orders": {
         parameters: {
             query?: never;
@@ -177,6 +194,24 @@ export interface components {
          * @enum {string}
          */
         CartState: "open" | "checking_out" | "converted";
+        /**
+         * @description What placing the order now would charge: the same rule as place-order (`carts::order_totals`), so the
+         *     number shown is the number charged. A line whose price changed since it was added is counted at the price it
+         *     was added at: place-order refuses it (`price_changed`) rather than charge another price, and the cart
+         *     (`GET /api/carts/{token}`) says which.
+         */
+        CartTotals: {
+            currency: string;
+            /** Format: int32 */
+            item_count: number;
+            shipping: string;
+            shipping_method: components["schemas"]["ShippingMethod"];
+            /** @description The lines at the prices they were added at. */
+            subtotal: string;
+            /** @description `TAX_RATE` of the subtotal, rounded half away from zero to the cent; the same for every address. */
+            tax: string;
+            total: string;
+        };
         /**
          * Format: email
          * @description An email address
@@ -575,6 +610,35 @@ export interface operations {
                 };
             };
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    get_cart_totals: {
+        parameters: {
+            query: {
+                /** @description `standard` (4.99) or `express` (14.99). */
+                shipping_method: components["schemas"]["ShippingMethod"];
+            };
+            header?: never;
+            path: {
+                /** @description The cart's token, from its creation */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The totals place-order would charge for this cart and shipping method */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CartTotals"];
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            404: components["responses"]["NotFound"];
             503: components["responses"]["Unavailable"];
         };
     };
