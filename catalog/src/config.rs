@@ -27,6 +27,9 @@ pub struct Config {
     pub product_cache_entries: usize,
     /// `PRODUCT_CACHE_TTL_SECS` (default 60): the longest a cached page is served, whatever the events say.
     pub product_cache_ttl: Duration,
+    /// `PUBLIC_BASE_URL` (default: the local storefront, [`platform::ports::storefront_url`]): where shoppers
+    /// reach the storefront, for the sitemap's links.
+    pub public_base_url: String,
 }
 
 impl Config {
@@ -41,6 +44,7 @@ impl Config {
             images: BucketConfig::from_env()?,
             product_cache_entries: var("PRODUCT_CACHE_ENTRIES", 10_000)?,
             product_cache_ttl: secs_var("PRODUCT_CACHE_TTL_SECS", 60)?,
+            public_base_url: var("PUBLIC_BASE_URL", platform::ports::storefront_url())?,
         })
     }
 }

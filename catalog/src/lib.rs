@@ -19,6 +19,7 @@ pub mod products;
 pub mod rpc;
 pub mod search;
 pub mod seed;
+pub mod sitemap;
 pub mod stock;
 pub mod sweeper;
 #[cfg(feature = "testing")]
@@ -96,7 +97,12 @@ pub async fn start(runtime: &mut Runtime, config: config::Config) -> anyhow::Res
     let images = images::Images::connect(runtime.db.clone(), &config.images).await?;
     let bucket = images.bucket().clone();
     images::endpoints::start(runtime, images, &pages).await?;
-    let mut state = http::AppState::new(runtime.db.clone(), config.fulltext_budget, pages);
+    let mut state = http::AppState::new(
+        runtime.db.clone(),
+        config.fulltext_budget,
+        pages,
+        &config.public_base_url,
+    );
     if let Some(meili) = config.meili {
         tracing::info!(url = %meili.url, index = %meili.index, timeout = ?meili.timeout, "searching with Meilisearch, MySQL as the fallback");
         state = state.with_meili(search::meili::Meili::new(meili)?);

@@ -102,6 +102,7 @@ pub fn config() -> crate::config::Config {
         images: no_bucket(),
         product_cache_entries: 10_000,
         product_cache_ttl: std::time::Duration::from_secs(60),
+        public_base_url: "https://shop.example".to_owned(),
     }
 }
 

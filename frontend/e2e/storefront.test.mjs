@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test'
 import { verifyOrderSideEffects } from './order-side-effects.mjs'
 import {
   BASE_URL,
+  accessibilityViolations,
   api,
   assertStackReachable,
   cents,
@@ -97,6 +98,7 @@ describe('storefront', { concurrency: false }, () => {
     await page.goto('/')
     await page.getByRole('heading', { name: 'Popular right now' }).waitFor()
     await screenshot(page, '01-home')
+    assert.deepEqual(await accessibilityViolations(page), [], 'no serious accessibility problem on 01-home')
 
     const box = page.getByRole('combobox', { name: 'Search products' })
     const requests = []
@@ -134,6 +136,7 @@ describe('storefront', { concurrency: false }, () => {
     await page.getByTestId('results').waitFor()
     assert.match(await page.getByRole('heading', { level: 1 }).textContent(), new RegExp(prefix))
     await screenshot(page, '03-search-results')
+    assert.deepEqual(await accessibilityViolations(page), [], 'no serious accessibility problem on 03-search-results')
     assert.deepEqual(errors, [])
     await context.close()
   })
@@ -201,6 +204,7 @@ describe('storefront', { concurrency: false }, () => {
     const brands = await page.getByTestId('card-brand').allTextContents()
     assert.ok(brands.every((b) => b === brand))
     await screenshot(page, '04-listing-filtered')
+    assert.deepEqual(await accessibilityViolations(page), [], 'no serious accessibility problem on 04-listing-filtered')
 
     // The listing pages through the same filters.
     await page.goto('/products?sort=price_desc')
@@ -220,6 +224,7 @@ describe('storefront', { concurrency: false }, () => {
     await addToCart(page, first.slug)
     assert.equal(await count(page), '1')
     await screenshot(page, '05-product')
+    assert.deepEqual(await accessibilityViolations(page), [], 'no serious accessibility problem on 05-product')
     await addToCart(page, second.slug)
     assert.equal(await count(page), '2')
 
@@ -239,6 +244,7 @@ describe('storefront', { concurrency: false }, () => {
     await eventually(async () => assert.equal(await count(otherTab), '3'))
     const subtotal = await page.getByTestId('subtotal').textContent()
     await screenshot(page, '06-cart')
+    assert.deepEqual(await accessibilityViolations(page), [], 'no serious accessibility problem on 06-cart')
     await otherTab.close()
 
     await page.getByTestId('checkout-link').click()
@@ -253,9 +259,19 @@ describe('storefront', { concurrency: false }, () => {
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'email', 'focus on the first mistake')
     assert.equal(posts.length, 0, 'no order request for an invalid form')
     await screenshot(page, '07-checkout-invalid')
+    // Tax and the total are shown before paying, for the chosen method, and are what the order charges.
+    await page.check('input[name="shipping_method"][value="express"]')
+    await eventually(async () => assert.ok(await page.getByTestId('total').isVisible()))
+    const expressTotal = cents(await page.getByTestId('total').textContent())
     await fillCheckout(page, 'tok_visa')
     await page.locator('#email-error').waitFor({ state: 'detached' })
+    await eventually(async () =>
+      assert.equal(cents(await page.getByTestId('total').textContent()), expressTotal - (1499 - 499)),
+    )
+    const shownTotal = cents(await page.getByTestId('total').textContent())
+    const shownTax = cents(await page.getByTestId('tax').textContent())
     await screenshot(page, '08-checkout')
+    assert.deepEqual(await accessibilityViolations(page), [], 'no serious accessibility problem on 08-checkout')
     const placed = page.waitForResponse((r) => r.url().endsWith('/api/orders') && r.request().method() === 'POST')
     await page.getByTestId('place-order').click()
     const response = await placed
@@ -268,10 +284,12 @@ describe('storefront', { concurrency: false }, () => {
     assert.equal(await page.getByTestId('order-state').textContent(), 'Paid')
     assert.equal(await page.getByTestId('order-subtotal').textContent(), subtotal)
     assert.equal(cents(await page.getByTestId('order-total').textContent()), cents(placedOrder.total))
+    assert.deepEqual([cents(placedOrder.total), cents(placedOrder.tax)], [shownTotal, shownTax], 'charged what was shown')
     assert.equal(await count(page), '0', 'a new, empty cart after the order')
     orderLink = await page.getByTestId('order-link').getAttribute('href')
     assert.equal(new URL(orderLink).pathname, new URL(placedOrder.order_url).pathname)
     await screenshot(page, '09-confirmation')
+    assert.deepEqual(await accessibilityViolations(page), [], 'no serious accessibility problem on 09-confirmation')
     assert.deepEqual(errors, [])
 
     await verifyOrderSideEffects({ order: placedOrder, baseUrl: BASE_URL })
@@ -354,6 +372,7 @@ describe('storefront', { concurrency: false }, () => {
     await page.goto('/no/such/page')
     await page.getByRole('heading', { name: 'Page not found' }).waitFor()
     await screenshot(page, '12-not-found')
+    assert.deepEqual(await accessibilityViolations(page), [], 'no serious accessibility problem on 12-not-found')
     await page.goto('/p/no-such-product-e2e')
     await page.getByRole('heading', { name: 'We couldn’t find that product' }).waitFor()
 
@@ -362,9 +381,11 @@ describe('storefront', { concurrency: false }, () => {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
     assert.ok(overflow <= 0, `no sideways scrolling on a phone (overflow ${overflow}px)`)
     await screenshot(page, '13-phone-home')
+    assert.deepEqual(await accessibilityViolations(page), [], 'no serious accessibility problem on 13-phone-home')
     await page.goto('/products')
     await page.getByTestId('results').waitFor()
     await screenshot(page, '14-phone-listing')
+    assert.deepEqual(await accessibilityViolations(page), [], 'no serious accessibility problem on 14-phone-listing')
     await context.close()
   })
 })

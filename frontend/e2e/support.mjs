@@ -1,6 +1,7 @@
 // Shared plumbing for the end-to-end tests: where the stack is, a headless Chromium from the system (no browser
 // download), screenshots, and direct API calls for facts the page does not show (stock before and after).
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { chromium } from 'playwright-core'
 import { localUrl } from '../scripts/ports.mjs'
@@ -91,6 +92,29 @@ export async function screenshot(page, name) {
   // From the top: scrolled down (to a focused field), the sticky header would be drawn mid-page.
   await page.evaluate(() => window.scrollTo(0, 0))
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true })
+}
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
+
+/**
+ * The page's serious and critical accessibility violations by axe-core, as lines to read (`[]` when none).
+ * Evaluated through the DevTools protocol, which the page's Content-Security-Policy does not apply to.
+ */
+export async function accessibilityViolations(page) {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE)
+  const violations = await page.evaluate(async () => {
+    const { violations } = await window.axe.run(document, { resultTypes: ['violations'] })
+    return violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      targets: v.nodes.slice(0, 3).map((node) => node.target.join(' ')),
+      count: v.nodes.length,
+    }))
+  })
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}, ${v.count}x): ${v.help} — ${v.targets.join(', ')}`)
 }
 
 export async function api(path, init = {}) {

@@ -8,6 +8,7 @@ pub mod images;
 pub mod listing;
 pub mod products;
 pub mod search;
+pub mod sitemap;
 pub mod stock;
 pub mod stock_admin;
 

@@ -1,5 +1,6 @@
 //! The public catalog API (JSON). Routes: `GET /api/products`, `GET /api/products/{slug}`,
-//! `GET /api/categories`, `GET /api/search`, `GET /api/openapi.json`. Each handler parses its input, calls one
+//! `GET /api/categories`, `GET /api/search`, `GET /api/openapi.json`; and for crawlers `GET /robots.txt`,
+//! `GET /sitemap.xml` and `GET /sitemaps/{file}` ([`crate::sitemap`]). Each handler parses its input, calls one
 //! operation of `products` or `search`, and answers its result; failures are mapped once, in [`error`].
 
 mod categories;
@@ -9,6 +10,7 @@ pub mod params;
 mod products;
 mod schema;
 mod search;
+mod seo;
 
 use std::time::Duration;
 
@@ -22,7 +24,7 @@ use sqlx::MySqlPool;
 use self::{error::Error, params::Params};
 use crate::{
     domain::InvalidValue, product_cache::ProductCache, products::Products, search::Search,
-    search::meili::Meili,
+    search::meili::Meili, sitemap::Sitemap,
 };
 
 /// What handlers share: the operations, with their caches and engines.
@@ -31,16 +33,25 @@ pub struct AppState {
     products: Products,
     search: Search,
     pages: ProductCache,
+    sitemap: Sitemap,
 }
 
 impl AppState {
-    /// `fulltext_budget` is the most a description (FULLTEXT) lookup may take per keystroke.
-    pub fn new(pool: MySqlPool, fulltext_budget: Duration, pages: ProductCache) -> Self {
+    /// `fulltext_budget` is the most a description (FULLTEXT) lookup may take per keystroke; `public_base_url`
+    /// is where shoppers reach the storefront (the sitemap's links).
+    pub fn new(
+        pool: MySqlPool,
+        fulltext_budget: Duration,
+        pages: ProductCache,
+        public_base_url: &str,
+    ) -> Self {
+        let sitemap = Sitemap::new(pool.clone(), public_base_url);
         let products = Products::new(pool);
         Self {
             search: Search::new(products.clone(), fulltext_budget),
             products,
             pages,
+            sitemap,
         }
     }
 
@@ -58,6 +69,9 @@ pub fn router(state: AppState) -> Router {
         .route("/api/categories", get(categories::tree))
         .route("/api/search", get(search::search))
         .route("/api/openapi.json", get(openapi::serve))
+        .route("/robots.txt", get(seo::robots))
+        .route("/sitemap.xml", get(seo::index))
+        .route("/sitemaps/{file}", get(seo::file))
         .fallback(platform::http_error::no_such_endpoint)
         .with_state(state)
 }

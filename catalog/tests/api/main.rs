@@ -18,4 +18,5 @@ mod outbox;
 mod product_cache;
 mod rpc;
 mod search;
+mod sitemap;
 mod variants;
