@@ -137,6 +137,34 @@ describe('storefront', { concurrency: false }, () => {
     assert.match(await page.getByRole('heading', { level: 1 }).textContent(), new RegExp(prefix))
     await screenshot(page, '03-search-results')
     assert.deepEqual(await accessibilityViolations(page), [], 'no serious accessibility problem on 03-search-results')
+
+    // A word that matches nothing: the dropdown says so and offers no "all 0 results"; its page is no dead end.
+    await box.fill('zqxjvw')
+    await page.locator('.search__message').getByText('No products match').waitFor()
+    assert.equal(await page.locator('#search-opt-all').count(), 0, 'no "see all" for nothing')
+    await box.press('Enter')
+    await page.waitForURL((url) => url.pathname === '/search' && url.searchParams.get('q') === 'zqxjvw')
+    const nothing = page.getByTestId('no-results')
+    await nothing.getByRole('heading', { name: 'No products match “zqxjvw”' }).waitFor()
+    await nothing.getByRole('link').first().waitFor()
+    await page.getByRole('heading', { name: 'Popular right now' }).waitFor()
+    assert.ok((await page.locator('.product-card').count()) > 0, 'popular products offered')
+    await screenshot(page, '17-search-nothing')
+    // A misspelt word of a real product name: the catalog's own spelling is offered, and it finds products.
+    const real = word.toLowerCase()
+    const misspelt = real.length >= 5 ? `${real.slice(0, 2)}${real[3]}${real[2]}${real.slice(4)}` : null
+    if (misspelt && misspelt !== real) {
+      await page.goto(`/search?q=${encodeURIComponent(misspelt)}`)
+      const results = page.getByTestId('results').or(page.getByTestId('no-results'))
+      await results.waitFor()
+      if (await page.getByTestId('no-results').isVisible()) {
+        const suggestion = page.getByTestId('did-you-mean').getByRole('link')
+        await suggestion.waitFor()
+        await suggestion.click()
+        await page.getByTestId('results').waitFor()
+      }
+    }
+    assert.deepEqual(await accessibilityViolations(page), [], 'no serious accessibility problem on 17-search-nothing')
     assert.deepEqual(errors, [])
     await context.close()
   })

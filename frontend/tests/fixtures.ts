@@ -34,9 +34,15 @@ export function cart(token: string, items: CartLine[] = [], overrides: Partial<C
   }
 }
 
-export function searchResult(query: string, names: string[], engine: SearchResult['engine'] = 'mysql'): SearchResult {
+export function searchResult(
+  query: string,
+  names: string[],
+  engine: SearchResult['engine'] = 'mysql',
+  didYouMean: string | null = null,
+): SearchResult {
   return {
     engine,
+    did_you_mean: didYouMean,
     query,
     total: names.length,
     total_is_exact: true,

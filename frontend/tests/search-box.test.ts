@@ -125,6 +125,19 @@ describe('search combobox', () => {
     search.mockImplementation(async (q) => searchResult(q, []))
     await typeAndWait('zzz')
     expect(wrapper.get('[role="status"]').text()).toBe('No products match “zzz”.')
+    expect(wrapper.find('#search-opt-all').exists()).toBe(false)
+  })
+
+  it('offers the catalog’s spelling when nothing matched, and never "all 0 results"', async () => {
+    search.mockImplementation(async (q) => searchResult(q, [], 'mysql', 'headphones'))
+    await typeAndWait('headphnes')
+    expect(wrapper.get('[role="status"]').text()).toBe('No products match “headphnes”. Did you mean “headphones”?')
+    expect(wrapper.find('#search-opt-all').exists()).toBe(false)
+    await key('ArrowDown')
+    expect(attr('aria-activedescendant')).toBe('search-opt-suggest')
+    await key('Enter')
+    await flushPromises()
+    expect(router.currentRoute.value.fullPath).toBe('/search?q=headphones')
   })
 
   it('shows the typo-tolerant badge when Meilisearch answered', async () => {

@@ -222,6 +222,18 @@ pub async fn fulltext_candidates(
     if terms.is_empty() {
         return Ok(Vec::new());
     }
+    // FULLTEXT does not index words under 3 letters, so it cannot require them: each is checked against the
+    // matched rows' text instead (as the start of a word, or the whole word once typed), never dropped. "samsung
+    // tv" is Samsung TVs or nothing, not every Samsung charger.
+    let short: Vec<String> = query
+        .terms
+        .iter()
+        .enumerate()
+        .filter(|(_, term)| term.chars().count() < 3)
+        .map(|(i, term)| word_pattern(term, query.is_prefix(i)))
+        .collect();
+    let short_words =
+        " AND CONCAT_WS(' ', f.name, f.brand, f.description) REGEXP ?".repeat(short.len());
     let category = if filter.category.is_some() {
         " AND EXISTS (SELECT 1 FROM product_categories pc WHERE pc.category_id = ? AND pc.product_id = f.id)"
     } else {
@@ -233,18 +245,19 @@ pub async fn fulltext_candidates(
         "SET STATEMENT max_statement_time = {budget:.3} FOR \
          SELECT {columns} FROM products f \
          WHERE MATCH (f.name, f.brand, f.description) AGAINST (? IN BOOLEAN MODE) \
-         AND f.status = 'active'{category}{conditions} LIMIT ?",
+         AND f.status = 'active'{short_words}{category}{conditions} LIMIT ?",
         columns = CANDIDATE_COLUMNS.replace("p.", "f."),
         budget = budget.as_secs_f64(),
         conditions = conditions(filter),
     );
-    let result = bind_filter(
-        sqlx::query(AssertSqlSafe(sql)).bind(terms.join(" ")),
-        filter,
-    )
-    .bind(limit)
-    .fetch_all(pool)
-    .await;
+    let mut statement = sqlx::query(AssertSqlSafe(sql)).bind(terms.join(" "));
+    for pattern in &short {
+        statement = statement.bind(pattern);
+    }
+    let result = bind_filter(statement, filter)
+        .bind(limit)
+        .fetch_all(pool)
+        .await;
     let rows = match result {
         Ok(rows) => rows,
         Err(err) if is_statement_timeout(&err) => {
@@ -254,6 +267,22 @@ pub async fn fulltext_candidates(
         Err(err) => return Err(err),
     };
     rows.iter().map(candidate_from_row).collect()
+}
+
+/// A (PCRE) pattern matching `term` as the start of a word, or as a whole word when it is not a prefix.
+/// Terms are letters and digits (`text::words`); anything else is escaped all the same.
+fn word_pattern(term: &str, prefix: bool) -> String {
+    let mut pattern = String::from("(?i)\\b");
+    for c in term.chars() {
+        if !c.is_alphanumeric() {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    if !prefix {
+        pattern.push_str("\\b");
+    }
+    pattern
 }
 
 /// Summaries of `ids`, keyed by id.

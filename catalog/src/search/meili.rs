@@ -142,8 +142,9 @@ impl Meili {
             .with_highlight_pre_tag(MARK_OPEN_STR)
             .with_highlight_post_tag(MARK_CLOSE_STR)
             .with_facets(Selectors::Some(&facets))
-            // Every word must match when it can; the last ones are dropped only when nothing would.
-            .with_matching_strategy(MatchingStrategies::LAST);
+            // Every word must match (typos tolerated): a word that matches nothing is never dropped silently,
+            // "samsung tv" is Samsung TVs or nothing, as with MySQL.
+            .with_matching_strategy(MatchingStrategies::ALL);
         if let Some(filter) = &filter {
             query.with_filter(filter);
         }
@@ -280,6 +281,7 @@ fn response(
         hits,
         facets,
         took_ms: started.elapsed().as_secs_f64() * 1000.0,
+        did_you_mean: None,
     }
 }
 

@@ -5,14 +5,18 @@
 pub mod breaker;
 pub mod meili;
 pub mod mysql;
+pub mod vocabulary;
 
-use std::{sync::Arc, time::Duration};
+use std::{collections::HashMap, sync::Arc, time::Duration};
 
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::{
-    db::listing::{Facets, Filter, Sort},
+    db::{
+        categories::Category,
+        listing::{Facets, Filter, Sort},
+    },
     products::{FilterQuery, ProductSummary, Products, ProductsError},
     text,
 };
@@ -85,6 +89,10 @@ pub struct SearchResponse {
     pub hits: Vec<Hit>,
     pub facets: Facets,
     pub took_ms: f64,
+    /// When nothing matched and a word is not one the catalog uses: the query with that word spelt as the
+    /// catalog spells it, offered only when it finds products (MySQL engine; Meilisearch tolerates typos itself).
+    #[schema(required = true)]
+    pub did_you_mean: Option<String>,
 }
 
 /// The search operation and its engines; clones share them.
@@ -94,6 +102,8 @@ pub struct Search {
     meili: Option<Arc<Meili>>,
     /// The most a description (FULLTEXT) lookup may take per keystroke.
     fulltext_budget: Duration,
+    /// The catalog's words, for "did you mean".
+    vocabulary: vocabulary::Vocabulary,
 }
 
 impl Search {
@@ -102,6 +112,7 @@ impl Search {
             products,
             meili: None,
             fulltext_budget,
+            vocabulary: vocabulary::Vocabulary::default(),
         }
     }
 
@@ -145,8 +156,42 @@ impl Search {
             }
             _ => mysql::search(pool, &categories, &request, self.fulltext_budget).await?,
         };
+        let response = self
+            .with_suggestion(response, &request, &categories)
+            .await?;
         metrics::histogram!("catalog_search_duration_seconds", "engine" => response.engine.as_str())
             .record(response.took_ms / 1000.0);
+        Ok(response)
+    }
+
+    /// `response` with a "did you mean" when MySQL found nothing for a word the catalog does not use and its
+    /// closest known spelling finds something (one more search, on those keystrokes only).
+    async fn with_suggestion(
+        &self,
+        mut response: SearchResponse,
+        request: &SearchRequest,
+        categories: &HashMap<u32, Category>,
+    ) -> Result<SearchResponse, ProductsError> {
+        if response.engine != Engine::Mysql || response.total > 0 || request.page > 1 {
+            return Ok(response);
+        }
+        let query = text::Query::parse(&request.q, mysql::MAX_TERMS);
+        if query.is_empty() {
+            return Ok(response);
+        }
+        let pool = self.products.pool();
+        let Some(suggestion) = self.vocabulary.words(pool).await?.suggest(&query) else {
+            return Ok(response);
+        };
+        let corrected = SearchRequest {
+            q: suggestion.clone(),
+            limit: 1,
+            ..request.clone()
+        };
+        let found = mysql::search(pool, categories, &corrected, self.fulltext_budget).await?;
+        if found.total > 0 {
+            response.did_you_mean = Some(suggestion);
+        }
         Ok(response)
     }
 }

@@ -202,6 +202,7 @@ fn response(
         hits,
         facets,
         took_ms: started.elapsed().as_secs_f64() * 1000.0,
+        did_you_mean: None,
     }
 }
 

@@ -162,6 +162,73 @@ async fn name_matches_rank_above_description_matches_found_by_fulltext() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_short_word_is_required_too_never_dropped() {
+    let app = spawn_app().await;
+    // Neither names "tv": only a description can hold it, and FULLTEXT does not index two-letter words.
+    let mut charger = product("SC-1", "Samsung charger", "Samsung", "19.00", &["Power"], 5);
+    charger.description = "Charges Samsung phones fast.".to_owned();
+    charger.popularity = 10_000;
+    let mut screen = product(
+        "ST-1",
+        "Samsung QLED 55",
+        "Samsung",
+        "899.00",
+        &["Screens"],
+        5,
+    );
+    screen.description = "A 55 inch smart TV with a quantum dot panel.".to_owned();
+    app.load(vec![charger, screen]).await;
+
+    assert_eq!(hit_skus(&search(&app, "samsung tv").await), ["ST-1"]);
+    assert_eq!(
+        hit_skus(&search(&app, "samsung t").await),
+        ["ST-1"],
+        "as a prefix"
+    );
+    let none = search(&app, "samsung vr").await;
+    assert_eq!(
+        (none["total"].as_u64(), hit_skus(&none).len()),
+        (Some(0), 0)
+    );
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_misspelt_word_gets_the_catalogs_own_spelling_as_did_you_mean() {
+    let app = spawn_app().await;
+    app.load(vec![
+        product(
+            "DY-1",
+            "Sony Wireless Headphones",
+            "Sony",
+            "99.00",
+            &["Audio"],
+            5,
+        ),
+        product("DY-2", "Bose Headphones", "Bose", "199.00", &["Audio"], 5),
+    ])
+    .await;
+    let typo = search(&app, "headphnes").await;
+    assert_eq!(
+        (typo["total"].as_u64(), typo["did_you_mean"].as_str()),
+        (Some(0), Some("headphones"))
+    );
+    let two_words = search(&app, "sony headphnes").await;
+    assert_eq!(two_words["did_you_mean"], "sony headphones");
+    // A spelling that is known but finds nothing with the rest, or nothing close: no suggestion.
+    assert_eq!(
+        search(&app, "bose wireless").await["did_you_mean"],
+        Value::Null
+    );
+    assert_eq!(search(&app, "xylophone").await["did_you_mean"], Value::Null);
+    assert_eq!(
+        search(&app, "headphones").await["did_you_mean"],
+        Value::Null
+    );
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn search_applies_the_listing_filters_and_sorts() {
     let app = spawn_app().await;
     app.load(vec![

@@ -302,6 +302,11 @@ export interface components {
         };
         /** @description The response of every engine. */
         SearchResponse: {
+            /**
+             * @description When nothing matched and a word is not one the catalog uses: the query with that word spelt as the
+             *     catalog spells it, offered only when it finds products (MySQL engine; Meilisearch tolerates typos itself).
+             */
+            did_you_mean: string | null;
             /** @description Which engine answered. */
             engine: components["schemas"]["Engine"];
             facets: components["schemas"]["Facets"];
