@@ -135,13 +135,25 @@ pub async fn ensure_streams(
     Ok(())
 }
 
+/// JetStream API requests that may time out while a stream is ensured, and the pause after each.
+const STARTUP_TIMEOUTS: u32 = 5;
+const STARTUP_PAUSE: std::time::Duration = std::time::Duration::from_secs(1);
+
 async fn ensure_stream(
     jetstream: &jetstream::Context,
     config: stream::Config,
 ) -> anyhow::Result<()> {
     // Two services starting together can both find the stream missing; the loser of the create race sees
-    // "already in use" and goes round once more to compare and update.
-    for _ in 0..3 {
+    // "already in use" and goes round once more to compare and update. A JetStream API request that times out
+    // (a server busy writing to a slow disk answered a create 12 s late once) is asked again after a pause, up
+    // to about half a minute: the create may have happened, and the next round finds the stream.
+    let mut timeouts = 0;
+    for _ in 0..(3 + STARTUP_TIMEOUTS) {
+        let timed_out = |timeouts: &mut u32| {
+            *timeouts += 1;
+            tracing::warn!(stream = %config.name, attempt = *timeouts, "JetStream did not answer in time; asking again");
+            *timeouts <= STARTUP_TIMEOUTS
+        };
         match jetstream.get_stream(&config.name).await {
             Ok(mut stream) => {
                 let current = &stream.info().await?.config;
@@ -158,8 +170,21 @@ async fn ensure_stream(
                         return Ok(());
                     }
                     Err(err) if is_name_taken(&err) => continue,
+                    Err(err)
+                        if err.kind() == jetstream::context::CreateStreamErrorKind::TimedOut
+                            && timed_out(&mut timeouts) =>
+                    {
+                        tokio::time::sleep(STARTUP_PAUSE).await;
+                        continue;
+                    }
                     Err(err) => return Err(err.into()),
                 }
+            }
+            Err(err)
+                if err.kind() == jetstream::context::GetStreamErrorKind::Request
+                    && timed_out(&mut timeouts) =>
+            {
+                tokio::time::sleep(STARTUP_PAUSE).await;
             }
             Err(err) => return Err(err.into()),
         }
