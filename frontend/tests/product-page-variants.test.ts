@@ -75,12 +75,12 @@ describe('the product page of a product with variants', () => {
   it('shows the chosen variant’s price and stock, keeps it in the URL and adds its SKU to the cart', async () => {
     const wrapper = await open('/p/trail-runner')
     expect(wrapper.get('[data-testid="price"]').text()).toBe('$89.00')
-    expect(wrapper.get('[data-testid="available"]').text()).toBe('3 available')
+    expect(wrapper.get('[data-testid="available"]').text()).toBe('Only 3 left')
 
     await wrapper.get('input[value="44"]').setValue(true)
     await flushPromises()
     expect(wrapper.get('[data-testid="price"]').text()).toBe('$99.00')
-    expect(wrapper.get('[data-testid="available"]').text()).toBe('4 available')
+    expect(wrapper.get('[data-testid="available"]').text()).toBe('Only 4 left')
     expect(router.currentRoute.value.query.sku).toBe('TR-44')
 
     api.addItem.mockResolvedValue(cart('t1', [cartLine({ sku: 'TR-44', name: 'Trail Runner — 44' })]))
