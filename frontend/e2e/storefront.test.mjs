@@ -13,6 +13,7 @@ import {
   cents,
   eventually,
   launchBrowser,
+  layoutShift,
   newContext,
   screenshot,
   watchErrors,
@@ -99,6 +100,7 @@ describe('storefront', { concurrency: false }, () => {
     await page.getByRole('heading', { name: 'Popular right now' }).waitFor()
     await screenshot(page, '01-home')
     assert.deepEqual(await accessibilityViolations(page), [], 'no serious accessibility problem on 01-home')
+    assert.ok((await layoutShift(page)) < 0.1, 'a stable page: layout shift under 0.1 on 01-home')
 
     const box = page.getByRole('combobox', { name: 'Search products' })
     const requests = []
@@ -410,10 +412,12 @@ describe('storefront', { concurrency: false }, () => {
     assert.ok(overflow <= 0, `no sideways scrolling on a phone (overflow ${overflow}px)`)
     await screenshot(page, '13-phone-home')
     assert.deepEqual(await accessibilityViolations(page), [], 'no serious accessibility problem on 13-phone-home')
+    assert.ok((await layoutShift(page)) < 0.1, 'a stable page: layout shift under 0.1 on 13-phone-home')
     await page.goto('/products')
     await page.getByTestId('results').waitFor()
     await screenshot(page, '14-phone-listing')
     assert.deepEqual(await accessibilityViolations(page), [], 'no serious accessibility problem on 14-phone-listing')
+    assert.ok((await layoutShift(page)) < 0.1, 'a stable page: layout shift under 0.1 on 14-phone-listing')
     await context.close()
   })
 })

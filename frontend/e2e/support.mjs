@@ -73,7 +73,20 @@ export async function newContext(browser, options = {}) {
     new URL(route.request().url()).origin === origin ? route.continue() : route.abort('blockedbyclient'),
   )
   context.setDefaultTimeout(15_000)
+  // Every page records its layout shifts from the start (see layoutShift).
+  await context.addInitScript(() => {
+    window.__layoutShift = 0
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.__layoutShift += entry.value
+    }).observe({ type: 'layout-shift', buffered: true })
+  })
   return context
+}
+
+/** The page's cumulative layout shift since it loaded (shifts right after the shopper's input excluded). */
+export async function layoutShift(page) {
+  await page.waitForTimeout(300) // the last rendering settles
+  return page.evaluate(() => window.__layoutShift)
 }
 
 /** Collects what the page logs as errors (uncaught exceptions, CSP violations) to assert none happened. */
