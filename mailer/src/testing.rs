@@ -42,6 +42,17 @@ pub async fn aws_config(endpoint: &str) -> aws_config::SdkConfig {
         .await
 }
 
+/// Asks moto's SES something harmless, so that its (slow) first answer is not an email's: a test whose email
+/// must fail for good would otherwise see the first send time out and the email left `uncertain`.
+pub async fn warm_up(moto_url: &str) {
+    // Whatever it answers (moto does not implement every call): only that it has answered matters.
+    let _ = aws_sdk_sesv2::Client::new(&aws_config(moto_url).await)
+        .get_email_identity()
+        .email_identity(MAIL_FROM)
+        .send()
+        .await;
+}
+
 /// Verifies [`MAIL_FROM`] in moto (which forgets it whenever it restarts): SES takes the emails from then on.
 pub async fn verify_sender(moto_url: &str) {
     aws_sdk_sesv2::Client::new(&aws_config(moto_url).await)

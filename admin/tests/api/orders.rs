@@ -367,6 +367,7 @@ async fn without_the_mailer_the_order_page_shows_a_notice_and_the_email_log_says
 async fn a_failed_email_is_sent_again_once_from_its_page_and_a_sent_one_is_not() {
     let moto = tokio::task::block_in_place(MotoServer::start);
     // The sender is not verified yet: SES rejects the confirmation for good.
+    mailer::testing::warm_up(&moto.url()).await;
     let shop = order_shop(products(), Mail::Ses(moto.url())).await;
     let number = shop.place(&[("TEE-S", 1)], "ana@example.com", "Ana").await;
     let staff = shop.staff().await;
