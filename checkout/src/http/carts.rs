@@ -72,6 +72,12 @@ pub(super) struct CartView {
     expires_at: chrono::DateTime<chrono::Utc>,
 }
 
+/// `amount` with two decimals, even when nothing is in the cart yet ("0.00", not "0"), like every other amount.
+fn cents(mut amount: Decimal) -> Decimal {
+    amount.rescale(2);
+    amount
+}
+
 fn ttl(state: &Checkout) -> Duration {
     Duration::days(state.config.cart_ttl_days)
 }
@@ -130,12 +136,7 @@ async fn render(
         state: cart.state,
         currency: cart.currency.clone(),
         item_count: lines.iter().map(|line| line.quantity).sum(),
-        // Two decimals even for an empty cart ("0.00", not "0"), like every other amount.
-        subtotal: {
-            let mut subtotal: Decimal = lines.iter().map(|line| line.line_total).sum();
-            subtotal.rescale(2);
-            subtotal
-        },
+        subtotal: cents(lines.iter().map(|line| line.line_total).sum()),
         checked: quote.is_some(),
         has_changes: lines
             .iter()
@@ -303,11 +304,6 @@ pub(super) async fn totals(
         .ok_or(ApiError::NotFound("cart"))?;
     drop(conn);
     let totals = carts::order_totals(&items, method, state.config.tax_rate);
-    // Two decimals even when nothing is in the cart yet ("0.00", not "0"), like every other amount.
-    let cents = |mut amount: Decimal| {
-        amount.rescale(2);
-        amount
-    };
     Ok(Json(CartTotals {
         currency: cart.currency,
         shipping_method: method,
