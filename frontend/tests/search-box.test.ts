@@ -140,6 +140,20 @@ describe('search combobox', () => {
     expect(router.currentRoute.value.fullPath).toBe('/search?q=headphones')
   })
 
+  it('tells each suggested product’s availability beside its brand and price', async () => {
+    search.mockImplementation(async (q) => {
+      const result = searchResult(q, ['iPhone 7', 'iPhone 8', 'iPhone X'])
+      const [plenty, few, none] = result.hits
+      Object.assign(plenty!, { available: 40, in_stock: true })
+      Object.assign(few!, { available: 2, in_stock: true })
+      Object.assign(none!, { available: 0, in_stock: false })
+      return result
+    })
+    await typeAndWait('iph')
+    const metas = wrapper.findAll('.search__option--product .search__meta').map((m) => m.text())
+    expect(metas).toEqual(['Brand · $10.00 · In stock', 'Brand · $10.00 · Only 2 left', 'Brand · $10.00 · Out of stock'])
+  })
+
   it('shows the typo-tolerant badge when Meilisearch answered', async () => {
     search.mockImplementation(async (q) => searchResult(q, ['iPhone'], 'meilisearch'))
     await typeAndWait('iphnoe')

@@ -10,6 +10,19 @@ export function stockNote(available: number): string | null {
   return `Only ${available} left`
 }
 
+/** Availability in one short phrase, for where there is room for no more (a dropdown, the phone's buy bar). */
+export interface Availability {
+  text: string
+  /** `low` and `out` are shown in the warning colour. */
+  level: 'ok' | 'low' | 'out'
+}
+
+export function availability(inStock: boolean, available: number): Availability {
+  if (!inStock) return { text: 'Out of stock', level: 'out' }
+  const note = stockNote(available)
+  return note ? { text: note, level: 'low' } : { text: 'In stock', level: 'ok' }
+}
+
 const regions = typeof Intl.DisplayNames === 'function' ? new Intl.DisplayNames(['en'], { type: 'region' }) : null
 
 /** The English name of an ISO 3166-1 alpha-2 `code` ("United States" for "US"); the code when unknown. */
