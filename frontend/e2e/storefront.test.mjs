@@ -3,9 +3,11 @@
 // Each scenario saves a screenshot of its page into e2e-artifacts/.
 import assert from 'node:assert/strict'
 import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { verifyOrderSideEffects } from './order-side-effects.mjs'
 import {
+  ARTIFACTS,
   BASE_URL,
   accessibilityViolations,
   api,
@@ -418,6 +420,37 @@ describe('storefront', { concurrency: false }, () => {
     await screenshot(page, '14-phone-listing')
     assert.deepEqual(await accessibilityViolations(page), [], 'no serious accessibility problem on 14-phone-listing')
     assert.ok((await layoutShift(page)) < 0.1, 'a stable page: layout shift under 0.1 on 14-phone-listing')
+
+    // A product page: once its own "Add to cart" has scrolled away, a bar at the bottom offers the same button.
+    const [product] = await stockedProducts(1)
+    await page.goto(`/p/${product.slug}`)
+    await page.locator('form.buy__form').getByRole('button', { name: 'Add to cart' }).waitFor()
+    assert.ok((await layoutShift(page)) < 0.1, 'a stable page: layout shift under 0.1 on the phone’s product page')
+    const bar = page.getByRole('region', { name: `Buy ${product.name}` })
+    assert.equal(await bar.count(), 0, 'no buy bar before the page’s own button has scrolled away')
+    // The catalog's pages end too soon after the button for it to scroll away on this screen (descriptions are
+    // short): room after the description stands in for a long page, so the button can leave the screen.
+    await page.locator('.description').evaluate((section) => (section.style.paddingBottom = '150vh'))
+    await page.locator('.site-footer').scrollIntoViewIfNeeded()
+    await bar.waitFor()
+    // It slides in, then sits at the bottom of the screen.
+    await eventually(async () => {
+      const { y, height } = await bar.boundingBox()
+      assert.ok(Math.abs(y + height - 844) < 1, `the bar ends at the screen's bottom edge (${y + height}px)`)
+    })
+    assert.match(await bar.textContent(), /\$[\d,]+\.\d{2}/, 'the bar shows the price')
+    assert.match(await bar.textContent(), /In stock|Only \d+ left/, 'the bar shows the availability')
+    // The page ends above the bar: scrolled to the end, the footer's last line is not under it.
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight))
+    await eventually(async () => {
+      const footerEnd = await page.locator('.site-footer p').last().evaluate((p) => p.getBoundingClientRect().bottom)
+      assert.ok(footerEnd <= (await bar.boundingBox()).y + 0.5, `the footer (to ${footerEnd}px) clears the bar`)
+    })
+    await page.screenshot({ path: join(ARTIFACTS, '18-phone-buy-bar.png') })
+    assert.deepEqual(await accessibilityViolations(page), [], 'no serious accessibility problem on 18-phone-buy-bar')
+    const before = Number(await count(page))
+    await bar.getByRole('button', { name: 'Add to cart' }).click()
+    await eventually(async () => assert.equal(await count(page), String(before + 1), 'the bar adds to the cart'))
     await context.close()
   })
 })
