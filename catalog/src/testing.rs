@@ -1,6 +1,6 @@
 //! Support for the tests of every crate that needs a catalog (feature `testing`): the shared test products of
 //! [`platform::testing::TestProduct`] as catalog products, loaded the way `catalog import` loads a file, and
-//! the shared real catalog.
+//! the shared real catalogs, and the search relevance test set both engines are held to.
 
 use std::sync::OnceLock;
 
@@ -88,6 +88,123 @@ pub fn real_catalog() -> Option<&'static [NewProduct]> {
             }
         })
         .as_deref()
+}
+
+/// The shared demo store (`../shared/data/demo-store/products.json`) as catalog products (without its photos),
+/// parsed once; `None` when the file is not there.
+///
+/// # Panics
+/// When the file is there but does not parse.
+pub fn demo_store() -> Option<&'static [NewProduct]> {
+    static STORE: OnceLock<Option<Vec<NewProduct>>> = OnceLock::new();
+    STORE
+        .get_or_init(|| {
+            let path = concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../shared/data/demo-store/products.json"
+            );
+            let bytes = std::fs::read(path).ok()?;
+            let products =
+                crate::seed::parse_demo_store(&bytes, 42).expect("the demo store parses");
+            Some(products.into_iter().map(|demo| demo.product).collect())
+        })
+        .as_deref()
+}
+
+/// One query of the relevance test set (`catalog/tests/relevance.json`, on the phone catalog and the demo
+/// store together), which both engines must answer alike.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct RelevanceCase {
+    pub q: String,
+    /// Texts the first hit's name contains (case-insensitively).
+    #[serde(default)]
+    pub first: Vec<String>,
+    /// Texts the first hit's name must not contain.
+    #[serde(default)]
+    pub not_first: Vec<String>,
+    /// The first hit's brand.
+    #[serde(default)]
+    pub brand: Option<String>,
+    /// Nothing must be found.
+    #[serde(default)]
+    pub none: bool,
+    /// What the case shows.
+    pub why: String,
+}
+
+/// The relevance test set.
+///
+/// # Panics
+/// When the file does not parse: a mistake in the test set.
+pub fn relevance_cases() -> Vec<RelevanceCase> {
+    serde_json::from_str(include_str!("../tests/relevance.json")).expect("the relevance test set")
+}
+
+/// What is wrong with `response` (an `/api/search` answer) for `case`, if anything. Besides the case's own
+/// expectations, for every query: the first hit holds every query word in its name or brand, and no hit that
+/// does comes after one that does not (name and brand matches before description-only ones).
+pub fn relevance_problems(case: &RelevanceCase, response: &serde_json::Value) -> Vec<String> {
+    use crate::text::{Query, match_word, words};
+    let hits = response["hits"].as_array().cloned().unwrap_or_default();
+    let text = |hit: &serde_json::Value, field: &str| hit[field].as_str().unwrap_or("").to_owned();
+    let mut problems = Vec::new();
+    let mut say =
+        |problem: String| problems.push(format!("{:?} ({}): {problem}", case.q, case.why));
+    if case.none {
+        if !hits.is_empty() {
+            say(format!(
+                "expected nothing, found {:?}",
+                text(&hits[0], "name")
+            ));
+        }
+        return problems;
+    }
+    let Some(first) = hits.first() else {
+        say("found nothing".to_owned());
+        return problems;
+    };
+    let name = text(first, "name");
+    for expected in &case.first {
+        if !name.to_lowercase().contains(&expected.to_lowercase()) {
+            say(format!("first hit {name:?} does not contain {expected:?}"));
+        }
+    }
+    for unwanted in &case.not_first {
+        if name.to_lowercase().contains(&unwanted.to_lowercase()) {
+            say(format!("first hit {name:?} contains {unwanted:?}"));
+        }
+    }
+    if let Some(brand) = &case.brand
+        && !text(first, "brand").eq_ignore_ascii_case(brand)
+    {
+        say(format!("first hit {name:?} is not by {brand}"));
+    }
+    let query = Query::parse(&case.q, 32);
+    let holds_every_word = |hit: &serde_json::Value| {
+        let own: Vec<String> = words(&text(hit, "name"))
+            .into_iter()
+            .chain(words(&text(hit, "brand")))
+            .collect();
+        query
+            .terms
+            .iter()
+            .all(|term| own.iter().any(|word| match_word(term, word).is_some()))
+    };
+    if !holds_every_word(first) {
+        say(format!(
+            "first hit {name:?} lacks a query word in its name and brand"
+        ));
+    }
+    if let Some(gap) = hits.iter().position(|hit| !holds_every_word(hit))
+        && let Some(late) = hits[gap..].iter().find(|hit| holds_every_word(hit))
+    {
+        say(format!(
+            "{:?} holds every word but comes after {:?}, which does not",
+            text(late, "name"),
+            text(&hits[gap], "name")
+        ));
+    }
+    problems
 }
 
 /// The catalog's settings in tests: long reservations, a sweeper that never runs on its own, no Meilisearch, a

@@ -3,6 +3,8 @@
 //! candidate against a query, and HTML-safe highlighting. Pure functions: the product writes in `db` and the
 //! search engines in `search` both use them, so they sit below both.
 
+use platform::contracts::search::title_of;
+
 use crate::domain::fold_char;
 
 /// Longest prefix stored per word; longer typed words are looked up by their first `MAX_PREFIX` characters
@@ -71,54 +73,161 @@ impl Query {
         i + 1 == self.terms.len() && !self.last_is_complete
     }
 
-    /// The distinct index keys to look up, one per term.
+    /// The distinct index keys to look up, one per term: what every form of the term starts with.
     pub fn lookup_keys(&self) -> Vec<String> {
         let mut keys: Vec<String> = self
             .terms
             .iter()
-            .map(|term| prefix_of(term, MAX_PREFIX).to_owned())
+            .map(|term| prefix_of(stem(term), MAX_PREFIX).to_owned())
             .collect();
         keys.dedup();
         keys
     }
 }
 
-/// How well a product's name and brand match the query; higher is better. Popularity breaks ties elsewhere.
+/// The singular of an English plural ("headphones" -> "headphone", "batteries" -> "battery", "watches" ->
+/// "watch"), so that a shopper's plural finds the catalog's singular and the other way round. Model numbers
+/// ("5s"), short words and words that only look plural ("glass", "series") have none.
+pub fn singular(word: &str) -> Option<String> {
+    const NOT_PLURALS: [&str; 6] = ["series", "species", "news", "lens", "gps", "canvas"];
+    if word.len() < 4
+        || !word.ends_with('s')
+        || word.chars().any(|c| c.is_ascii_digit())
+        || NOT_PLURALS.contains(&word)
+    {
+        return None;
+    }
+    if let Some(stem) = word.strip_suffix("ies") {
+        return Some(format!("{stem}y"));
+    }
+    if ["sses", "shes", "ches", "xes", "zes"]
+        .iter()
+        .any(|ending| word.ends_with(ending))
+    {
+        return Some(word[..word.len() - 2].to_owned());
+    }
+    if ["ss", "us", "is"]
+        .iter()
+        .any(|ending| word.ends_with(ending))
+    {
+        return None;
+    }
+    Some(word[..word.len() - 1].to_owned())
+}
+
+/// What every form of `term` starts with: the term, or the part its singular shares with it ("headphone" of
+/// "headphones", "batter" of "batteries").
+pub fn stem(term: &str) -> &str {
+    match singular(term) {
+        Some(one) => {
+            let shared = term
+                .char_indices()
+                .zip(one.chars())
+                .find(|((_, a), b)| a != b)
+                .map_or(one.len().min(term.len()), |((at, _), _)| at);
+            &term[..shared]
+        }
+        None => term,
+    }
+}
+
+/// How a query term matched a word of a product.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum WordMatch {
+    /// The word starts with the term ("iph" of "iphone").
+    Prefix,
+    /// The word is the term, or its singular or plural.
+    Exact,
+}
+
+/// How `term` matches `word` (both normalized by [`words`]), if at all.
+pub fn match_word(term: &str, word: &str) -> Option<WordMatch> {
+    if word == term
+        || singular(term).as_deref().unwrap_or(term) == singular(word).as_deref().unwrap_or(word)
+    {
+        return Some(WordMatch::Exact);
+    }
+    word.starts_with(term).then_some(WordMatch::Prefix)
+}
+
+/// How well a product's name and brand match the query; higher is better, popularity breaks ties elsewhere.
+///
+/// First by tier: every query word in the name, then every word in the name or the brand, then the rest
+/// (matched in the description). Within a tier a word scores by where it was found (the name's title, see
+/// [`title_of`], above what the product fits, above the brand) and how (the whole word above a prefix); a name
+/// word that is also the brand's, words side by side as in the name, the name or its title starting with the
+/// query, and a query naming (nearly) the whole title add to it.
 pub fn relevance(query: &Query, name: &str, brand: &str) -> u32 {
     let name_words = words(name);
     let brand_words = words(brand);
-    let mut score = 0;
-    let mut matched_in_name = 0;
-    let mut positions = Vec::with_capacity(query.terms.len());
-    for (i, term) in query.terms.iter().enumerate() {
-        // Complete terms still match longer words ("tv" finds "tvs"), but an exact word scores more.
-        let exact_at = name_words.iter().position(|word| word == term);
-        let prefix_at = name_words
+    let title_end = words(title_of(name)).len().min(name_words.len());
+    // "Apple - iPhone 7": the title proper starts after the brand.
+    let title_start = if !brand_words.is_empty()
+        && title_end > brand_words.len()
+        && name_words.starts_with(&brand_words)
+    {
+        brand_words.len()
+    } else {
+        0
+    };
+    let best_in = |term: &str, from: usize, to: usize| {
+        name_words[from..to]
             .iter()
-            .position(|word| word.starts_with(term.as_str()));
-        let term_score = match (exact_at, prefix_at) {
-            (Some(at), _) => {
-                positions.push(at);
-                matched_in_name += 1;
-                if query.is_prefix(i) { 9 } else { 10 }
+            .enumerate()
+            .filter_map(|(at, word)| match_word(term, word).map(|how| (how, from + at)))
+            .max_by_key(|(how, at)| (*how, std::cmp::Reverse(*at)))
+    };
+    let mut score = 0;
+    let (mut in_name, mut in_brand) = (0, 0);
+    let mut positions = Vec::with_capacity(query.terms.len());
+    let mut title_matched = vec![false; title_end];
+    for (i, term) in query.terms.iter().enumerate() {
+        let typing = query.is_prefix(i);
+        let term_score = if let Some((how, at)) = best_in(term, 0, title_end) {
+            positions.push(at);
+            title_matched[at] = true;
+            in_name += 1;
+            match how {
+                WordMatch::Exact => 10,
+                WordMatch::Prefix if typing => 9,
+                WordMatch::Prefix => 6,
             }
-            (None, Some(at)) => {
-                positions.push(at);
-                matched_in_name += 1;
-                if query.is_prefix(i) { 8 } else { 6 }
+        } else if let Some((how, at)) = best_in(term, title_end, name_words.len()) {
+            positions.push(at);
+            in_name += 1;
+            match how {
+                WordMatch::Exact => 7,
+                WordMatch::Prefix if typing => 6,
+                WordMatch::Prefix => 4,
             }
-            (None, None) if brand_words.iter().any(|word| word == term) => 5,
-            (None, None)
-                if brand_words
-                    .iter()
-                    .any(|word| word.starts_with(term.as_str())) =>
+        } else {
+            match brand_words
+                .iter()
+                .filter_map(|word| match_word(term, word))
+                .max()
             {
-                4
+                Some(WordMatch::Exact) => {
+                    in_brand += 1;
+                    5
+                }
+                Some(WordMatch::Prefix) => {
+                    in_brand += 1;
+                    4
+                }
+                // Matched only in the description (FULLTEXT).
+                None => 1,
             }
-            // Matched only in the description (FULLTEXT).
-            (None, None) => 1,
         };
         score += term_score * 10;
+        // A word of the name that is also the brand's: the product is by what the shopper named ("sams" finds
+        // Samsung's phones before a carrier's Samsung phone).
+        if term_score > 5
+            && brand_words
+                .iter()
+                .any(|word| match_word(term, word).is_some())
+        {
+            score += 5;
+        }
     }
     // Query words in the same order, side by side, as in the name: the shopper typed (part of) the name.
     let in_sequence = positions
@@ -126,14 +235,27 @@ pub fn relevance(query: &Query, name: &str, brand: &str) -> u32 {
         .filter(|pair| pair[1] == pair[0] + 1)
         .count() as u32;
     score += in_sequence * 15;
-    if positions.first() == Some(&0) {
+    if positions.contains(&title_start) || positions.contains(&0) {
         score += 10;
     }
-    // Of two names that both contain every query word, the one with fewer other words is the closer match.
-    if !name_words.is_empty() {
-        score += 30 * matched_in_name / name_words.len() as u32;
+    // Of two titles containing every query word, the one the query names (nearly) whole is the closer match;
+    // coarse on purpose, so that popularity decides between equally good names.
+    let title_words = title_end - title_start;
+    let named = title_matched[title_start..].iter().filter(|m| **m).count();
+    if title_words > 0 && named == title_words {
+        score += 30;
+    } else if title_words > 0 && named * 2 >= title_words {
+        score += 15;
     }
-    score
+    let terms = query.terms.len();
+    let tier = if in_name == terms {
+        3
+    } else if in_name + in_brand == terms {
+        2
+    } else {
+        1
+    };
+    tier * 10_000 + score
 }
 
 /// `text` HTML-escaped, with the parts of words that match query terms wrapped in `<mark>`.
@@ -164,8 +286,11 @@ fn flush_word(out: &mut String, word: &mut String, query: &Query) {
     let matched = query
         .terms
         .iter()
-        .filter(|term| folded.starts_with(term.as_str()))
-        .map(|term| term.chars().count())
+        .filter_map(|term| match match_word(term, &folded)? {
+            // A plural typed for a singular in the name (or back): the whole word.
+            WordMatch::Exact if !folded.starts_with(term.as_str()) => Some(folded.chars().count()),
+            _ => Some(term.chars().count()),
+        })
         .max();
     match matched {
         Some(len) => {
@@ -260,6 +385,56 @@ mod tests {
     }
 
     #[test]
+    fn plurals_match_singulars_both_ways_and_model_numbers_stay_as_typed() {
+        assert_eq!(singular("headphones").as_deref(), Some("headphone"));
+        assert_eq!(singular("batteries").as_deref(), Some("battery"));
+        assert_eq!(singular("watches").as_deref(), Some("watch"));
+        for word in ["glass", "series", "5s", "lens", "bus", "tv"] {
+            assert_eq!(singular(word), None, "{word}");
+        }
+        assert_eq!(stem("headphones"), "headphone");
+        assert_eq!(stem("batteries"), "batter");
+        assert_eq!(
+            match_word("headphones", "headphone"),
+            Some(WordMatch::Exact)
+        );
+        assert_eq!(match_word("battery", "batteries"), Some(WordMatch::Exact));
+        assert_eq!(match_word("case", "cases"), Some(WordMatch::Exact));
+        assert_eq!(match_word("cas", "cases"), Some(WordMatch::Prefix));
+        assert_eq!(match_word("7", "7s"), Some(WordMatch::Prefix));
+        assert_eq!(match_word("s7", "s8"), None);
+    }
+
+    #[test]
+    fn the_name_holding_every_word_comes_first_then_the_brand_then_the_description() {
+        let query = Query::parse("samsung charger ", 8);
+        let in_name = relevance(&query, "Samsung - Wall Charger - Black", "Samsung");
+        let fits_it = relevance(&query, "Case for Samsung Charger", "Otterbox");
+        let by_brand = relevance(&query, "Wall Charger - Black", "Samsung");
+        let described = relevance(&query, "Wall Plug - Black", "Samsung");
+        assert!(in_name > fits_it, "{in_name} > {fits_it}");
+        assert!(fits_it > by_brand, "{fits_it} > {by_brand}");
+        assert!(by_brand > described, "{by_brand} > {described}");
+    }
+
+    #[test]
+    fn what_the_product_is_outranks_what_it_fits() {
+        let query = Query::parse("iphone 7", 8);
+        let phone = relevance(&query, "Apple - iPhone 7 32GB - Black (Verizon)", "Apple");
+        let case = relevance(
+            &query,
+            "OtterBox - Defender Series Case for Apple iPhone 7 - Black",
+            "OtterBox",
+        );
+        assert!(phone > case, "{phone} > {case}");
+        // Equally good names tie, for popularity to decide.
+        assert_eq!(
+            phone,
+            relevance(&query, "Apple - iPhone 7 32GB - Black (Sprint)", "Apple")
+        );
+    }
+
+    #[test]
     fn highlights_mark_matched_prefixes_and_escape_html() {
         let query = Query::parse("sam <b", 8);
         assert_eq!(
@@ -269,6 +444,10 @@ mod tests {
         assert_eq!(
             highlight("Crème brûlée", &Query::parse("creme", 8)),
             "<mark>Crème</mark> brûlée"
+        );
+        assert_eq!(
+            highlight("Headphone Adapter", &Query::parse("headphones", 8)),
+            "<mark>Headphone</mark> Adapter"
         );
     }
 }

@@ -43,6 +43,7 @@ export function searchResult(
   return {
     engine,
     did_you_mean: didYouMean,
+    suggested_categories: names.length ? [{ slug: 'phones', name: 'Phones', count: names.length }] : [],
     query,
     total: names.length,
     total_is_exact: true,

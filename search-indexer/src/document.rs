@@ -9,13 +9,13 @@ use meilisearch_sdk::settings::{
 };
 use platform::contracts::{
     catalog::{ProductStatus, ProductUpserted},
-    search::{CATEGORY_LEVELS, SearchDocument, category_level_field, price_range_of},
+    search::{CATEGORY_LEVELS, SearchDocument, category_level_field, price_range_of, title_of},
 };
 use rust_decimal::prelude::ToPrimitive as _;
 use sha2::{Digest as _, Sha256};
 
 /// Bumped whenever [`to_document`] changes what it writes: a new schema means a rebuild, like new settings.
-const DOCUMENT_SCHEMA: u32 = 3;
+const DOCUMENT_SCHEMA: u32 = 4;
 
 /// Most values a facet returns: the 30 brands the API shows, and a category's children. Counting stops
 /// there, which is most of what a facet costs per keystroke on a broad query.
@@ -61,6 +61,7 @@ pub fn to_document(product: &ProductUpserted) -> Option<SearchDocument> {
         sku: product.sku.to_string(),
         slug: product.slug.clone(),
         name: product.name.clone(),
+        title: title_of(&product.name).to_owned(),
         brand: product.brand.clone(),
         description: product.description.clone(),
         category_path: product
@@ -98,19 +99,23 @@ pub fn settings() -> Settings {
     .to_vec();
     filterable.extend((0..CATEGORY_LEVELS).map(category_level_field));
     Settings::new()
-        // In order of weight: a match in the name beats one in the brand, the categories, the description.
-        .with_searchable_attributes(["name", "brand", "category_path", "description"])
+        // In order of weight: what the product is (its title: the name up to "for"), the rest of its name
+        // (what it fits), the brand, the categories, the description.
+        .with_searchable_attributes(["title", "name", "brand", "category_path", "description"])
         .with_filterable_attributes(filterable)
         .with_sortable_attributes(["price_cents", "popularity", "created_ts"])
         // `sort` right after `words`: an explicit sort orders the products matching the query as a whole,
-        // as the MySQL engine does, instead of only breaking ties among equally typo'd ones. Popularity
-        // breaks the remaining ties.
+        // as the MySQL engine does. Then the same order as the MySQL engine's relevance: where the words were
+        // found and how early in that field (a word in the name, even misspelt, above one only in the
+        // description: "headphones" finds the headphone adapters before a phone whose description mentions
+        // headphones), then typos, words side by side, whole words; popularity breaks the remaining ties.
+        // (`attribute` rather than Meilisearch 1.36's finer `attributeRank`: every 1.x server knows it.)
         .with_ranking_rules([
             "words",
             "sort",
+            "attribute",
             "typo",
             "proximity",
-            "attribute",
             "exactness",
             "popularity:desc",
         ])

@@ -11,7 +11,7 @@ use super::{
     listing::{Filter, SUMMARY_COLUMNS, SummaryRow, bind_filter, conditions, summary_from_row},
     placeholders,
 };
-use crate::text::Query;
+use crate::text::{Query, stem};
 
 fn is_statement_timeout(err: &sqlx::Error) -> bool {
     // 1969 ER_STATEMENT_TIMEOUT, 1317 ER_QUERY_INTERRUPTED; InnoDB's FULLTEXT scan reports the interruption as
@@ -212,8 +212,10 @@ pub async fn fulltext_candidates(
         .enumerate()
         .filter(|(_, term)| term.chars().count() >= 3)
         .map(|(i, term)| {
-            if query.is_prefix(i) {
-                format!("+{term}*")
+            // A plural also finds its singular ("+headphone*" for "headphones"), as a prefix does.
+            let stem = stem(term);
+            if query.is_prefix(i) || (stem != term && stem.chars().count() >= 3) {
+                format!("+{stem}*")
             } else {
                 format!("+{term}")
             }

@@ -19,7 +19,9 @@ use rust_decimal::Decimal;
 use secrecy::ExposeSecret;
 use serde::Deserialize;
 
-use super::{Engine, Highlight, Hit, SearchRequest, SearchResponse, breaker::Breaker};
+use super::{
+    Engine, Highlight, Hit, SearchRequest, SearchResponse, breaker::Breaker, fitting_categories,
+};
 use crate::{
     categories::child_categories,
     config::MeiliConfig,
@@ -30,7 +32,7 @@ use crate::{
     },
     domain::Sku,
     products::ProductSummary,
-    text::highlight_marked,
+    text::{self, highlight_marked},
 };
 
 /// Markers Meilisearch puts around matches; private-use characters never found in product text, turned into
@@ -131,7 +133,13 @@ impl Meili {
         let filter = filter_expression(categories, request);
         let sort = sort_expression(request.sort);
         let category_facet = category_facet(categories, request);
-        let facets = [category_facet.as_str(), "brand", "price_range"];
+        // `categories` (every category of a match, ancestors included): which ones fit the query.
+        let facets = [
+            category_facet.as_str(),
+            "brand",
+            "price_range",
+            "categories",
+        ];
         let mut query = index.search();
         query
             .with_query(&request.q)
@@ -266,11 +274,25 @@ fn response(
             }
         })
         .collect();
-    let facets = facets(
+    let mut distribution = results.facet_distribution.unwrap_or_default();
+    let by_slug: HashMap<&str, u32> = categories
+        .values()
+        .map(|category| (category.slug.as_str(), category.id))
+        .collect();
+    let per_category: HashMap<u32, u64> = distribution
+        .remove("categories")
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|(slug, count)| Some((*by_slug.get(slug.as_str())?, count as u64)))
+        .collect();
+    let suggested_categories = fitting_categories(
         categories,
-        request,
-        results.facet_distribution.unwrap_or_default(),
+        &per_category,
+        total,
+        &text::Query::parse(&request.q, super::mysql::MAX_TERMS),
+        request.filter.category,
     );
+    let facets = facets(categories, request, distribution);
     SearchResponse {
         engine: Engine::Meilisearch,
         query: request.q.clone(),
@@ -282,6 +304,7 @@ fn response(
         facets,
         took_ms: started.elapsed().as_secs_f64() * 1000.0,
         did_you_mean: None,
+        suggested_categories,
     }
 }
 

@@ -15,7 +15,7 @@ use utoipa::ToSchema;
 use crate::{
     db::{
         categories::Category,
-        listing::{Facets, Filter, Sort},
+        listing::{CategoryCount, Facets, Filter, Sort},
     },
     products::{FilterQuery, ProductSummary, Products, ProductsError},
     text,
@@ -93,6 +93,89 @@ pub struct SearchResponse {
     /// catalog spells it, offered only when it finds products (MySQL engine; Meilisearch tolerates typos itself).
     #[schema(required = true)]
     pub did_you_mean: Option<String>,
+    /// Categories that fit the query, to narrow to (at most [`SUGGESTED_CATEGORIES`]): those whose name holds
+    /// every query word (one named exactly as the query first), then the deepest ones holding a good share of
+    /// the matches; each with how many matches it holds. Empty without a query.
+    pub suggested_categories: Vec<CategoryCount>,
+}
+
+/// Most categories [`SearchResponse::suggested_categories`] offers.
+pub const SUGGESTED_CATEGORIES: usize = 3;
+/// The share of the matches a category must hold to be offered for holding them (rather than for its name).
+const FITTING_SHARE: f64 = 0.1;
+
+/// The categories that fit `query` ([`SearchResponse::suggested_categories`]), from how many of the `total`
+/// matches each category holds (`counts`, by id, ancestors counted too); never the filtered category or one
+/// above it.
+pub fn fitting_categories(
+    categories: &HashMap<u32, Category>,
+    counts: &HashMap<u32, u64>,
+    total: u64,
+    query: &text::Query,
+    filtered: Option<u32>,
+) -> Vec<CategoryCount> {
+    if query.is_empty() || total == 0 {
+        return Vec::new();
+    }
+    let above_filter: &[u32] = filtered
+        .and_then(|id| categories.get(&id))
+        .map_or(&[], |category| &category.path_ids);
+    let mut held: Vec<(&Category, u64)> = counts
+        .iter()
+        .filter(|(id, count)| **count > 0 && !above_filter.contains(id))
+        .filter_map(|(id, count)| Some((categories.get(id)?, *count)))
+        .collect();
+    held.sort_by(|(a, a_count), (b, b_count)| {
+        b_count.cmp(a_count).then_with(|| a.name.cmp(&b.name))
+    });
+
+    // Named for the query: "iPhone" for "iphone" first, then the others holding every word, most matches first.
+    let named = |category: &Category| {
+        let words = text::words(&category.name);
+        let holds_every_word = query.terms.iter().all(|term| {
+            words
+                .iter()
+                .any(|word| text::match_word(term, word).is_some())
+        });
+        holds_every_word.then_some(words.len() == query.terms.len())
+    };
+    let mut by_name: Vec<(&Category, u64, bool)> = held
+        .iter()
+        .filter_map(|(category, count)| named(category).map(|exact| (*category, *count, exact)))
+        .collect();
+    by_name.sort_by_key(|(_, _, exact)| !exact);
+    let mut chosen: Vec<(&Category, u64)> = by_name
+        .into_iter()
+        .map(|(category, count, _)| (category, count))
+        .take(SUGGESTED_CATEGORIES)
+        .collect();
+
+    // Holding the matches: the deepest categories with a good share, not the top one holding everything.
+    let share = (total as f64 * FITTING_SHARE).ceil() as u64;
+    let large: Vec<(&Category, u64)> = held
+        .iter()
+        .copied()
+        .filter(|(_, count)| *count >= share.max(1))
+        .collect();
+    for (category, count) in &large {
+        if chosen.len() >= SUGGESTED_CATEGORIES {
+            break;
+        }
+        let has_large_child = large
+            .iter()
+            .any(|(other, _)| other.id != category.id && other.path_ids.contains(&category.id));
+        if !has_large_child && !chosen.iter().any(|(known, _)| known.id == category.id) {
+            chosen.push((category, *count));
+        }
+    }
+    chosen
+        .into_iter()
+        .map(|(category, count)| CategoryCount {
+            slug: category.slug.clone(),
+            name: category.name.clone(),
+            count,
+        })
+        .collect()
 }
 
 /// The search operation and its engines; clones share them.

@@ -5,7 +5,7 @@ use std::{collections::HashMap, time::Instant};
 
 use sqlx::MySqlPool;
 
-use super::{Engine, Highlight, Hit, SearchRequest, SearchResponse};
+use super::{Engine, Highlight, Hit, SearchRequest, SearchResponse, fitting_categories};
 use crate::{
     categories::child_categories,
     db::{
@@ -17,7 +17,7 @@ use crate::{
         search::Candidate,
     },
     products::ProductSummary,
-    text::{Query, highlight, relevance, words},
+    text::{Query, highlight, match_word, relevance, words},
 };
 
 /// Most query words considered.
@@ -61,6 +61,7 @@ pub async fn search(
             Total::Exact(total),
             hits,
             facets,
+            Vec::new(),
             started,
         ));
     }
@@ -73,10 +74,9 @@ pub async fn search(
         .found
         .into_iter()
         .filter(|candidate| all_terms_match(&query, candidate))
-        // Name and brand matches rank above every description-only match.
         .map(|candidate| {
             (
-                relevance(&query, &candidate.name, &candidate.brand) + 1_000,
+                relevance(&query, &candidate.name, &candidate.brand),
                 candidate,
             )
         })
@@ -117,7 +117,18 @@ pub async fn search(
         candidates = ranked.len(),
         "search timings"
     );
-    let facets = facets_of(&ranked, &children);
+    let mut per_category: HashMap<u32, u64> = HashMap::new();
+    for category in ranked.iter().flat_map(|(_, c)| &c.categories) {
+        *per_category.entry(*category).or_default() += 1;
+    }
+    let facets = facets_of(&ranked, &per_category, &children);
+    let suggested = fitting_categories(
+        categories,
+        &per_category,
+        ranked.len() as u64,
+        &query,
+        request.filter.category,
+    );
     let hits = page_ids
         .iter()
         .filter_map(|id| summaries.remove(id))
@@ -130,7 +141,7 @@ pub async fn search(
     } else {
         Total::Exact(total)
     };
-    Ok(response(request, total, hits, facets, started))
+    Ok(response(request, total, hits, facets, suggested, started))
 }
 
 fn all_terms_match(query: &Query, product: &Candidate) -> bool {
@@ -141,7 +152,7 @@ fn all_terms_match(query: &Query, product: &Candidate) -> bool {
     query
         .terms
         .iter()
-        .all(|term| words.iter().any(|word| word.starts_with(term.as_str())))
+        .all(|term| words.iter().any(|word| match_word(term, word).is_some()))
 }
 
 fn sort_hits(ranked: &mut [(u32, Candidate)], sort: Sort) {
@@ -186,6 +197,7 @@ fn response(
     total: Total,
     hits: Vec<Hit>,
     facets: Facets,
+    suggested_categories: Vec<CategoryCount>,
     started: Instant,
 ) -> SearchResponse {
     let (total, total_is_exact) = match total {
@@ -203,6 +215,7 @@ fn response(
         facets,
         took_ms: started.elapsed().as_secs_f64() * 1000.0,
         did_you_mean: None,
+        suggested_categories,
     }
 }
 
@@ -229,14 +242,15 @@ fn merge_brand_spellings(spellings: HashMap<&str, u64>) -> Vec<BrandCount> {
         .collect()
 }
 
-fn facets_of(ranked: &[(u32, Candidate)], children: &[(u32, String, String)]) -> Facets {
+/// The facets of `ranked`, whose matches per category (ancestors included) are `per_category`.
+fn facets_of(
+    ranked: &[(u32, Candidate)],
+    per_category: &HashMap<u32, u64>,
+    children: &[(u32, String, String)],
+) -> Facets {
     let mut brands: HashMap<&str, u64> = HashMap::new();
     let mut prices = [0u64; PRICE_RANGES.len()];
-    let mut per_category: HashMap<u32, u64> = HashMap::new();
     for (_, product) in ranked {
-        for category in &product.categories {
-            *per_category.entry(*category).or_default() += 1;
-        }
         *brands.entry(product.brand.as_str()).or_default() += 1;
         let bucket = PRICE_RANGES.iter().position(|(min, max)| {
             product.price >= (*min).into() && max.is_none_or(|max| product.price < max.into())

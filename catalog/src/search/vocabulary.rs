@@ -92,10 +92,13 @@ impl Words {
     fn knows(&self, term: &str, prefix: bool) -> bool {
         let chars = term.chars().count();
         if !prefix {
-            return self
-                .by_length
-                .get(&chars)
-                .is_some_and(|list| list.iter().any(|(word, _)| word == term));
+            let spelt = |term: &str| {
+                self.by_length
+                    .get(&term.chars().count())
+                    .is_some_and(|list| list.iter().any(|(word, _)| word == term))
+            };
+            // A plural of a word the catalog uses singular ("headphones") is known: search finds it.
+            return spelt(term) || crate::text::singular(term).is_some_and(|one| spelt(&one));
         }
         self.by_length
             .iter()

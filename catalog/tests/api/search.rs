@@ -1,6 +1,6 @@
 //! Search-as-you-type on the shared real catalog, and on small hand-made ones.
 
-use catalog::testing::real_catalog;
+use catalog::testing::{demo_store, real_catalog, relevance_cases, relevance_problems};
 use serde_json::Value;
 
 use crate::helpers::{TestApp, product, spawn_app};
@@ -103,6 +103,74 @@ async fn on_the_real_catalog_names_brands_and_short_prefixes_find_what_shoppers_
         );
     }
     app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_relevance_test_set_holds_on_the_real_catalogs() {
+    let (Some(phones), Some(store)) = (real_catalog(), demo_store()) else {
+        return;
+    };
+    let app = spawn_app().await;
+    app.load(phones.iter().chain(store).cloned().collect())
+        .await;
+
+    let mut problems = Vec::new();
+    for case in relevance_cases() {
+        let response = search(&app, &case.q).await;
+        assert_eq!(response["engine"], "mysql");
+        problems.extend(relevance_problems(&case, &response));
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+
+    // The dropdown's categories: the one named for the query first, then the deepest holding the matches,
+    // never the top category holding everything.
+    let suggested = |response: &Value| -> Vec<String> {
+        response["suggested_categories"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let iphone = search(&app, "iphone").await;
+    assert_eq!(
+        suggested(&iphone)[0],
+        "iPhone",
+        "{}",
+        iphone["suggested_categories"]
+    );
+    for q in ["iphone", "case", "galaxy", "running shoe"] {
+        let names = suggested(&search(&app, q).await);
+        assert!(!names.is_empty() && names.len() <= 3, "{q}: {names:?}");
+        assert!(
+            !names
+                .iter()
+                .any(|name| name == "Cell Phones" || name == "Cell Phone Accessories"),
+            "{q}: {names:?}"
+        );
+    }
+    assert_eq!(suggested(&search(&app, "running shoe").await), ["Footwear"]);
+    app.stop().await;
+}
+
+#[test]
+fn the_relevance_check_sees_a_description_match_above_a_name_match() {
+    let case = relevance_cases()
+        .into_iter()
+        .find(|case| case.q == "headphones")
+        .unwrap();
+    let hit = |name: &str, brand: &str| serde_json::json!({ "name": name, "brand": brand });
+    let wrong = serde_json::json!({ "hits": [
+        hit("BLU - Diva Flip T390x Phone", "BLU"),
+        hit("Apple - Lightning-to-3.5mm Headphone Adapter", "Apple"),
+    ]});
+    let problems = relevance_problems(&case, &wrong);
+    assert_eq!(problems.len(), 3, "{problems:?}");
+    let right = serde_json::json!({ "hits": [
+        hit("Apple - Lightning-to-3.5mm Headphone Adapter", "Apple"),
+        hit("BLU - Diva Flip T390x Phone", "BLU"),
+    ]});
+    assert!(relevance_problems(&case, &right).is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -23,7 +23,8 @@ export const useSearchStore = defineStore('search', () => {
   let sequence = 0
 
   const hits = computed(() => result.value?.hits ?? [])
-  const categories = computed(() => result.value?.facets.categories.slice(0, CATEGORY_SUGGESTIONS) ?? [])
+  // The categories that fit the query (the catalog picks the deepest that fit), not the top level's facets.
+  const categories = computed(() => result.value?.suggested_categories.slice(0, CATEGORY_SUGGESTIONS) ?? [])
   const typoTolerant = computed(() => result.value?.engine === 'meilisearch')
 
   function cancelPending(): void {

@@ -42,12 +42,30 @@ pub fn price_range_of(cents: i64) -> usize {
         .unwrap_or(0)
 }
 
+/// The part of a product name that says what the product is: the name up to its first "for", which starts
+/// what the product fits ("OtterBox - Defender Series Case for Apple iPhone 7" is a case, not an iPhone). Both
+/// engines rank a query word found here above one found only in the rest of the name.
+pub fn title_of(name: &str) -> &str {
+    let fits_from = name
+        .split(|c: char| !c.is_alphanumeric())
+        .map(|word| (word.as_ptr() as usize - name.as_ptr() as usize, word))
+        .find(|(at, word)| *at > 0 && word.eq_ignore_ascii_case("for"));
+    match fits_from {
+        Some((at, _)) => name[..at].trim_end_matches(|c: char| !c.is_alphanumeric()),
+        None => name,
+    }
+}
+
 /// One product in the index, keyed by `sku`. Only active products are indexed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SearchDocument {
     pub sku: String,
     pub slug: String,
     pub name: String,
+    /// What the product is: [`title_of`] its name. Searched before the whole name, so "iphone" finds the
+    /// iPhones before the cases "for iPhone" (empty in documents from before it: the index is rebuilt).
+    #[serde(default)]
+    pub title: String,
     pub brand: String,
     pub description: String,
     /// Names along the main category path, root first (searchable).
@@ -108,6 +126,22 @@ pub enum RebuildReply {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_title_ends_where_what_the_product_fits_begins() {
+        assert_eq!(
+            title_of("OtterBox - Defender Series Case for Apple® iPhone® 7 - Black"),
+            "OtterBox - Defender Series Case"
+        );
+        assert_eq!(
+            title_of("Apple - iPhone 7 32GB - Black"),
+            "Apple - iPhone 7 32GB - Black"
+        );
+        // Only the whole word, and never the first one.
+        assert_eq!(title_of("Forza Case - Fortune"), "Forza Case - Fortune");
+        assert_eq!(title_of("For Kids Tablet"), "For Kids Tablet");
+        assert_eq!(title_of("Stand (for iPad)"), "Stand");
+    }
 
     #[test]
     fn prices_fall_in_half_open_buckets() {

@@ -231,7 +231,12 @@ impl Shop {
 
     /// Loads the real catalog and waits until the index holds every active product.
     async fn load_real_catalog(&self) -> u64 {
-        catalog::testing::load(&self.catalog.pool, shared_catalog().to_vec()).await;
+        self.load(shared_catalog().to_vec()).await
+    }
+
+    /// Loads `products` and waits until the index holds every active product.
+    async fn load(&self, products: Vec<NewProduct>) -> u64 {
+        catalog::testing::load(&self.catalog.pool, products).await;
         let expected = self.active_products().await;
         assert!(
             expected > 3_000,
@@ -443,6 +448,37 @@ async fn the_real_catalog_is_indexed_through_events_and_searched_with_typos() {
         shop.document(&victim).await.is_none()
     })
     .await;
+    shop.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_relevance_test_set_holds_on_meilisearch_as_on_mysql() {
+    let Some(meili) = meili("the_relevance_test_set_holds_on_meilisearch_as_on_mysql") else {
+        return;
+    };
+    let demo = catalog::testing::demo_store()
+        .expect("the shared demo store must be beside the repository");
+    let shop = Shop::start(meili).await;
+    shop.load(shared_catalog().iter().chain(demo).cloned().collect())
+        .await;
+
+    let mut problems = Vec::new();
+    for case in catalog::testing::relevance_cases() {
+        // The set's queries are letters, digits and spaces.
+        let response = shop
+            .search(&format!("q={}", case.q.replace(' ', "%20")))
+            .await;
+        assert_eq!(response["engine"], "meilisearch", "{response}");
+        problems.extend(catalog::testing::relevance_problems(&case, &response));
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    // The dropdown's categories as on MySQL: the one named for the query first.
+    let iphone = shop.search("q=iphone").await;
+    assert_eq!(
+        iphone["suggested_categories"][0]["name"], "iPhone",
+        "{}",
+        iphone["suggested_categories"]
+    );
     shop.stop().await;
 }
 

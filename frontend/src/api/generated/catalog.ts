@@ -316,6 +316,12 @@ export interface components {
             /** Format: int32 */
             page: number;
             query: string;
+            /**
+             * @description Categories that fit the query, to narrow to (at most [`SUGGESTED_CATEGORIES`]): those whose name holds
+             *     every query word (one named exactly as the query first), then the deepest ones holding a good share of
+             *     the matches; each with how many matches it holds. Empty without a query.
+             */
+            suggested_categories: components["schemas"]["CategoryCount"][];
             /** Format: double */
             took_ms: number;
             /** Format: int64 */
