@@ -237,6 +237,7 @@ describe('storefront', { concurrency: false }, () => {
     assert.ok(brands.every((b) => b === brand))
     await screenshot(page, '04-listing-filtered')
     assert.deepEqual(await accessibilityViolations(page), [], 'no serious accessibility problem on 04-listing-filtered')
+    assert.ok((await layoutShift(page)) < 0.1, 'a stable page: layout shift under 0.1 on 04-listing-filtered')
 
     // The listing pages through the same filters.
     await page.goto('/products?sort=price_desc')
@@ -257,6 +258,7 @@ describe('storefront', { concurrency: false }, () => {
     assert.equal(await count(page), '1')
     await screenshot(page, '05-product')
     assert.deepEqual(await accessibilityViolations(page), [], 'no serious accessibility problem on 05-product')
+    assert.ok((await layoutShift(page)) < 0.1, 'a stable page: layout shift under 0.1 on 05-product')
     await addToCart(page, second.slug)
     assert.equal(await count(page), '2')
 
@@ -277,6 +279,7 @@ describe('storefront', { concurrency: false }, () => {
     const subtotal = await page.getByTestId('subtotal').textContent()
     await screenshot(page, '06-cart')
     assert.deepEqual(await accessibilityViolations(page), [], 'no serious accessibility problem on 06-cart')
+    assert.ok((await layoutShift(page)) < 0.1, 'a stable page: layout shift under 0.1 on 06-cart')
     await otherTab.close()
 
     await page.getByTestId('checkout-link').click()
@@ -304,6 +307,7 @@ describe('storefront', { concurrency: false }, () => {
     const shownTax = cents(await page.getByTestId('tax').textContent())
     await screenshot(page, '08-checkout')
     assert.deepEqual(await accessibilityViolations(page), [], 'no serious accessibility problem on 08-checkout')
+    assert.ok((await layoutShift(page)) < 0.1, 'a stable page: layout shift under 0.1 on 08-checkout')
     const placed = page.waitForResponse((r) => r.url().endsWith('/api/orders') && r.request().method() === 'POST')
     await page.getByTestId('place-order').click()
     const response = await placed
