@@ -59,6 +59,12 @@ pub struct FilterQuery {
     pub in_stock: bool,
 }
 
+/// Products to show beside a product ("you may also like"), best first.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Related {
+    pub products: Vec<ProductSummary>,
+}
+
 /// A page of the listing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListingQuery {
@@ -346,6 +352,26 @@ impl Products {
                 })
                 .collect(),
             images,
+        })
+    }
+
+    /// Up to `limit` products to show beside the active product with `slug`: in stock, from its own category
+    /// (its brand's first), then from the category above.
+    pub async fn related(&self, slug: &str, limit: u32) -> Result<Related, ProductsError> {
+        let id = {
+            let mut conn = self.pool.acquire().await?;
+            db::documents::active_id_by_slug(&mut conn, slug)
+                .await?
+                .ok_or(ProductsError::NotFound)?
+        };
+        let ids = db::listing::related(&self.pool, id, limit).await?;
+        let mut rows = db::search::summaries(&self.pool, &ids).await?;
+        Ok(Related {
+            products: ids
+                .iter()
+                .filter_map(|id| rows.remove(id))
+                .map(ProductSummary::from)
+                .collect(),
         })
     }
 

@@ -328,3 +328,63 @@ pub async fn facets(
         price_ranges,
     })
 }
+
+/// What [`related`] looks in: the product's deepest own category, its parent, and the product's brand.
+struct RelatedScope {
+    category: u32,
+    parent: Option<u32>,
+    brand: String,
+}
+
+/// Up to `limit` active, in-stock products related to product `id`, best first: from its deepest own category
+/// those of its brand, then the others, then its parent category's; each group by popularity. Three index
+/// range reads of at most `limit` + 1 rows each, however large the categories.
+pub async fn related(pool: &MySqlPool, id: u32, limit: u32) -> Result<Vec<u32>, sqlx::Error> {
+    let scope = sqlx::query(
+        "SELECT pc.category_id, c.parent_id, p.brand FROM product_categories pc \
+         JOIN categories c ON c.id = pc.category_id JOIN products p ON p.id = pc.product_id \
+         WHERE pc.product_id = ? AND pc.direct ORDER BY c.depth DESC, c.id LIMIT 1",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await?
+    .map(|row| -> Result<RelatedScope, sqlx::Error> {
+        Ok(RelatedScope {
+            category: row.try_get("category_id")?,
+            parent: row.try_get("parent_id")?,
+            brand: row.try_get("brand")?,
+        })
+    })
+    .transpose()?;
+    let Some(scope) = scope else {
+        return Ok(Vec::new());
+    };
+    // One more than asked: the product itself may be among them.
+    let rows = limit + 1;
+    let ids: Vec<u32> = sqlx::query_scalar(
+        "(SELECT product_id FROM product_categories WHERE category_id = ? AND active AND brand = ? AND in_stock \
+          ORDER BY popularity DESC, product_id DESC LIMIT ?) \
+         UNION ALL \
+         (SELECT product_id FROM product_categories WHERE category_id = ? AND active AND in_stock \
+          ORDER BY popularity DESC, product_id DESC LIMIT ?) \
+         UNION ALL \
+         (SELECT product_id FROM product_categories WHERE category_id = ? AND active AND in_stock \
+          ORDER BY popularity DESC, product_id DESC LIMIT ?)",
+    )
+    .bind(scope.category)
+    .bind(&scope.brand)
+    .bind(rows)
+    .bind(scope.category)
+    .bind(rows)
+    // Without a parent (a top-level category) the third read repeats the second, adding nothing new.
+    .bind(scope.parent.unwrap_or(scope.category))
+    .bind(rows)
+    .fetch_all(pool)
+    .await?;
+    let mut seen = std::collections::HashSet::from([id]);
+    Ok(ids
+        .into_iter()
+        .filter(|candidate| seen.insert(*candidate))
+        .take(limit as usize)
+        .collect())
+}

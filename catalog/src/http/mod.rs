@@ -1,4 +1,4 @@
-//! The public catalog API (JSON). Routes: `GET /api/products`, `GET /api/products/{slug}`,
+//! The public catalog API (JSON). Routes: `GET /api/products`, `GET /api/products/{slug}` (and its `/related`),
 //! `GET /api/categories`, `GET /api/search`, `GET /api/openapi.json`; and for crawlers `GET /robots.txt`,
 //! `GET /sitemap.xml` and `GET /sitemaps/{file}` ([`crate::sitemap`]). Each handler parses its input, calls one
 //! operation of `products` or `search`, and answers its result; failures are mapped once, in [`error`].
@@ -66,6 +66,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/api/products", get(products::list))
         .route("/api/products/{slug}", get(products::detail))
+        .route("/api/products/{slug}/related", get(products::related))
         .route("/api/categories", get(categories::tree))
         .route("/api/search", get(search::search))
         .route("/api/openapi.json", get(openapi::serve))

@@ -18,6 +18,7 @@ use super::schema::{InvalidRequest, NotFound, Unavailable};
     paths(
         super::products::list,
         super::products::detail,
+        super::products::related,
         super::categories::tree,
         super::search::search,
         crate::images::http::serve

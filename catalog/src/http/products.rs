@@ -1,4 +1,5 @@
-//! `GET /api/products` (the listing) and `GET /api/products/{slug}` (the product page).
+//! `GET /api/products` (the listing), `GET /api/products/{slug}` (the product page) and
+//! `GET /api/products/{slug}/related` (what the product page shows beside it).
 
 use axum::{
     Json,
@@ -15,8 +16,12 @@ use super::{
 };
 use crate::{
     db::listing::Sort,
-    products::{Listing, ListingQuery, ProductPage},
+    products::{Listing, ListingQuery, ProductPage, Related},
 };
+
+/// How many related products the product page gets unless it asks for a number (at most [`MAX_RELATED`]).
+const DEFAULT_RELATED: u32 = 8;
+const MAX_RELATED: u32 = 24;
 
 /// The listing's default page size.
 pub(super) const DEFAULT_LIMIT: u32 = 24;
@@ -81,6 +86,38 @@ pub(super) async fn detail(
         .collect();
     state.pages.put(ticket, &slug, skus, body.clone());
     Ok(json_bytes(body))
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/products/{slug}/related",
+    operation_id = "related_products",
+    tag = "products",
+    summary = "Products to show beside a product: in stock, its category's (its brand's first), then the category above",
+    params(
+        ("slug" = String, Path, description = "The product's slug"),
+        ("limit" = Option<u32>, Query, description = "How many, 1 to 24 (default 8)", minimum = 1, maximum = 24),
+    ),
+    responses(
+        (status = 200, description = "Related products, best first", body = Related),
+        (status = 400, response = InvalidRequest),
+        (status = 404, response = NotFound),
+        (status = 503, response = Unavailable),
+    )
+)]
+pub(super) async fn related(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Result<Response, Error> {
+    let limit = params(query)?.number("limit", DEFAULT_RELATED, 1, MAX_RELATED)?;
+    let related = state.products.related(&slug, limit).await?;
+    // Popularity and stock move slowly enough for a minute in caches, and the page asks on every view.
+    Ok((
+        [(header::CACHE_CONTROL, "public, max-age=60")],
+        Json(related),
+    )
+        .into_response())
 }
 
 fn json_bytes(body: Bytes) -> Response {

@@ -216,3 +216,56 @@ async fn the_openapi_document_describes_every_route() {
     }
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn related_products_come_from_the_category_its_brand_first_then_the_category_above() {
+    let app = spawn_app().await;
+    let with_popularity = |sku: &str, brand: &str, path: &[&str], stock: u32, popularity: u32| {
+        let mut p = product(sku, &format!("Case {sku}"), brand, "9.99", path, stock);
+        p.popularity = popularity;
+        p
+    };
+    let cases = ["Phones", "Cases"];
+    let chargers = ["Phones", "Chargers"];
+    app.load(vec![
+        with_popularity("CASE-A1", "Acme", &cases, 5, 10),
+        with_popularity("CASE-A2", "Acme", &cases, 5, 1),
+        with_popularity("CASE-B1", "Bolt", &cases, 5, 50),
+        with_popularity("CASE-B2", "Bolt", &cases, 0, 99),
+        with_popularity("CHG-1", "Acme", &chargers, 5, 70),
+    ])
+    .await;
+
+    let slug = |sku: &str| format!("case-{}", sku.to_lowercase());
+    let related = app
+        .get_ok(&format!("/api/products/{}/related", slug("CASE-A1")))
+        .await;
+    let skus: Vec<&str> = related["products"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["sku"].as_str().unwrap())
+        .collect();
+    // Its brand's first, then its category's by popularity, then the category above; never itself, never
+    // one out of stock.
+    assert_eq!(skus, ["CASE-A2", "CASE-B1", "CHG-1"], "{related}");
+    assert_eq!(related["products"][0]["name"], "Case CASE-A2");
+
+    let one = app
+        .get_ok(&format!(
+            "/api/products/{}/related?limit=1",
+            slug("CASE-A1")
+        ))
+        .await;
+    assert_eq!(one["products"].as_array().unwrap().len(), 1);
+    for bad in ["limit=0", "limit=25", "limit=x"] {
+        let (status, body) = app
+            .get(&format!("/api/products/{}/related?{bad}", slug("CASE-A1")))
+            .await;
+        assert_eq!(status, 400, "{bad}: {body}");
+        assert!(body.to_string().contains("limit"), "{bad}: {body}");
+    }
+    let (status, _) = app.get("/api/products/no-such-product/related").await;
+    assert_eq!(status, 404);
+    app.stop().await;
+}

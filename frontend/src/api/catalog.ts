@@ -1,6 +1,6 @@
 // The catalog service: listing, product detail, category tree and search-as-you-type.
 import { queryString, request } from './http'
-import type { CategoryNode, ProductDetail, ProductPage, SearchResult, SortKey } from './types'
+import type { CategoryNode, ProductDetail, ProductPage, ProductSummary, SearchResult, SortKey } from './types'
 
 /** The listing filters; the same names as the API's query parameters and the storefront's URLs. */
 export interface ListingFilters {
@@ -20,6 +20,15 @@ export function listProducts(filters: ListingFilters, signal?: AbortSignal): Pro
 
 export function getProduct(slug: string, signal?: AbortSignal): Promise<ProductDetail> {
   return request(`/api/products/${encodeURIComponent(slug)}`, { signal })
+}
+
+/** Products to show beside a product: in stock, its category's (its brand's first), then the category above. */
+export async function getRelatedProducts(slug: string, limit: number, signal?: AbortSignal): Promise<ProductSummary[]> {
+  const body = await request<{ products: ProductSummary[] }>(
+    `/api/products/${encodeURIComponent(slug)}/related${queryString({ limit })}`,
+    { signal },
+  )
+  return body.products
 }
 
 export async function getCategories(signal?: AbortSignal): Promise<CategoryNode[]> {

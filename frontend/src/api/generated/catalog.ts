@@ -55,6 +55,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/products/{slug}/related": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Products to show beside a product: in stock, its category's (its brand's first), then the category above */
+        get: operations["related_products"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/search": {
         parameters: {
             query?: never;
@@ -300,6 +317,10 @@ export interface components {
             sku: string;
             slug: string;
         };
+        /** @description Products to show beside a product ("you may also like"), best first. */
+        Related: {
+            products: components["schemas"]["ProductSummary"][];
+        };
         /** @description The response of every engine. */
         SearchResponse: {
             /**
@@ -490,6 +511,35 @@ export interface operations {
                     "application/json": components["schemas"]["ProductDetail"];
                 };
             };
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    related_products: {
+        parameters: {
+            query?: {
+                /** @description How many, 1 to 24 (default 8) */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The product's slug */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Related products, best first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Related"];
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
             404: components["responses"]["NotFound"];
             503: components["responses"]["Unavailable"];
         };
