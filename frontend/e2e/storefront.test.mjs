@@ -256,6 +256,11 @@ describe('storefront', { concurrency: false }, () => {
 
     await addToCart(page, first.slug)
     assert.equal(await count(page), '1')
+    // Beside it, products like it from its category (never itself), each a link to its page.
+    const related = page.getByTestId('related')
+    await related.getByRole('link').first().waitFor()
+    const relatedLinks = await related.getByRole('link').evaluateAll((links) => links.map((a) => a.getAttribute('href')))
+    assert.ok(relatedLinks.length >= 1 && !relatedLinks.includes(`/p/${first.slug}`), relatedLinks.join(' '))
     await screenshot(page, '05-product')
     assert.deepEqual(await accessibilityViolations(page), [], 'no serious accessibility problem on 05-product')
     assert.ok((await layoutShift(page)) < 0.1, 'a stable page: layout shift under 0.1 on 05-product')

@@ -12,6 +12,7 @@ import { cart, cartLine } from './fixtures'
 vi.mock('../src/api/catalog')
 vi.mock('../src/api/checkout')
 const getProduct = vi.mocked(catalog.getProduct)
+const getRelatedProducts = vi.mocked(catalog.getRelatedProducts)
 const api = vi.mocked(checkout)
 
 function jacket(stock: [number, number]): ProductDetail {
@@ -108,6 +109,7 @@ beforeEach(() => {
   localStorage.setItem(CART_TOKEN_KEY, 't1')
   setActivePinia(createPinia())
   getProduct.mockResolvedValue(jacket([3, 20]))
+  getRelatedProducts.mockResolvedValue([])
   api.getCart.mockResolvedValue(cart('t1'))
   router = createRouter({
     history: createMemoryHistory(),

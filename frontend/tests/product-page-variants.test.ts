@@ -7,11 +7,12 @@ import * as checkout from '../src/api/checkout'
 import type { ProductDetail } from '../src/api/types'
 import ProductPage from '../src/pages/ProductPage.vue'
 import { CART_TOKEN_KEY } from '../src/stores/cart'
-import { cart, cartLine } from './fixtures'
+import { cart, cartLine, searchResult } from './fixtures'
 
 vi.mock('../src/api/catalog')
 vi.mock('../src/api/checkout')
 const getProduct = vi.mocked(catalog.getProduct)
+const getRelatedProducts = vi.mocked(catalog.getRelatedProducts)
 const api = vi.mocked(checkout)
 
 function shoe(): ProductDetail {
@@ -61,6 +62,7 @@ beforeEach(async () => {
   localStorage.setItem(CART_TOKEN_KEY, 't1')
   setActivePinia(createPinia())
   getProduct.mockResolvedValue(shoe())
+  getRelatedProducts.mockResolvedValue([])
   api.getCart.mockResolvedValue(cart('t1'))
   router = createRouter({
     history: createMemoryHistory(),
@@ -93,5 +95,24 @@ describe('the product page of a product with variants', () => {
     const wrapper = await open('/p/trail-runner?sku=TR-44')
     expect(wrapper.get('[data-testid="price"]').text()).toBe('$99.00')
     expect(wrapper.get('input[value="46"]').attributes('disabled')).toBeDefined()
+  })
+})
+
+describe('related products', () => {
+  it('shows a row of the product’s related products once they arrive, linked to their pages', async () => {
+    const { hits } = searchResult('', ['Trail Sock', 'Road Runner'])
+    getRelatedProducts.mockResolvedValue(hits)
+    const wrapper = await open('/p/trail-runner')
+    expect(getRelatedProducts).toHaveBeenCalledWith('trail-runner', 4, expect.anything())
+    const related = wrapper.get('[data-testid="related"]')
+    expect(related.get('h2').text()).toBe('More like this')
+    expect(related.findAll('li').map((li) => li.find('a').attributes('href'))).toEqual(['/p/p-0', '/p/p-1'])
+  })
+
+  it('leaves the row out when there are none or the catalog cannot say', async () => {
+    getRelatedProducts.mockRejectedValue(new Error('offline'))
+    const wrapper = await open('/p/trail-runner')
+    expect(wrapper.find('[data-testid="related"]').exists()).toBe(false)
+    expect(wrapper.get('[data-testid="price"]').text()).toBe('$89.00')
   })
 })
