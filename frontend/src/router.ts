@@ -1,6 +1,7 @@
 // Routes. Every page is its own lazily loaded chunk: the entry holds only the shell (header, search box, cart
 // badge), so the first paint does not wait for the checkout form or the listing's filters.
 import { createRouter, createWebHistory, type RouterHistory } from 'vue-router'
+import { prefetchPageData } from './lib/page-data'
 
 export const routes = [
   { path: '/', name: 'home', component: () => import('./pages/HomePage.vue') },
@@ -31,7 +32,7 @@ export const routes = [
 ]
 
 export function makeRouter(history: RouterHistory = createWebHistory()) {
-  return createRouter({
+  const router = createRouter({
     history,
     routes,
     scrollBehavior(to, from, saved) {
@@ -41,4 +42,9 @@ export function makeRouter(history: RouterHistory = createWebHistory()) {
       return { top: 0 }
     },
   })
+  // A page's first request starts with the navigation, beside the download of the page's code.
+  router.beforeEach((to, from) => {
+    prefetchPageData(to, from)
+  })
+  return router
 }

@@ -1,5 +1,5 @@
 // The catalog service: listing, product detail, category tree and search-as-you-type.
-import { queryString, request } from './http'
+import { prefetch, queryString, request } from './http'
 import type { CategoryNode, ProductDetail, ProductPage, ProductSummary, SearchResult, SortKey } from './types'
 
 /** The listing filters; the same names as the API's query parameters and the storefront's URLs. */
@@ -14,12 +14,16 @@ export interface ListingFilters {
   limit?: number
 }
 
+const listingPath = (filters: ListingFilters) => `/api/products${queryString({ ...filters })}`
+const productPath = (slug: string) => `/api/products/${encodeURIComponent(slug)}`
+const searchPath = (q: string, filters: ListingFilters) => `/api/search${queryString({ q, ...filters })}`
+
 export function listProducts(filters: ListingFilters, signal?: AbortSignal): Promise<ProductPage> {
-  return request(`/api/products${queryString({ ...filters })}`, { signal })
+  return request(listingPath(filters), { signal })
 }
 
 export function getProduct(slug: string, signal?: AbortSignal): Promise<ProductDetail> {
-  return request(`/api/products/${encodeURIComponent(slug)}`, { signal })
+  return request(productPath(slug), { signal })
 }
 
 /** Products to show beside a product: in stock, its category's (its brand's first), then the category above. */
@@ -37,5 +41,12 @@ export async function getCategories(signal?: AbortSignal): Promise<CategoryNode[
 }
 
 export function search(q: string, filters: ListingFilters, signal?: AbortSignal): Promise<SearchResult> {
-  return request(`/api/search${queryString({ q, ...filters })}`, { signal })
+  return request(searchPath(q, filters), { signal })
+}
+
+/** The first requests of a page, started ahead of its code (see http.ts `prefetch`). */
+export const ahead = {
+  listProducts: (filters: ListingFilters) => prefetch(listingPath(filters)),
+  getProduct: (slug: string) => prefetch(productPath(slug)),
+  search: (q: string, filters: ListingFilters) => prefetch(searchPath(q, filters)),
 }

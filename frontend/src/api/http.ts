@@ -69,7 +69,45 @@ export interface RequestOptions {
   signal?: AbortSignal
 }
 
-export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
+/** How long an answer asked for ahead waits for its page: longer, and the page asks afresh. */
+const AHEAD_MS = 10_000
+const ahead = new Map<string, { at: number; answer: Promise<unknown> }>()
+
+/**
+ * Starts GET `path` now, for a page whose code is still downloading (see lib/page-data.ts): the page's own
+ * `request` of the same path, within AHEAD_MS, takes this answer over instead of asking again, so the answer
+ * and the page's code arrive side by side rather than one after the other.
+ */
+export function prefetch(path: string): void {
+  const now = Date.now()
+  for (const [key, entry] of ahead) if (now - entry.at >= AHEAD_MS) ahead.delete(key)
+  if (ahead.has(path)) return
+  const answer = send(path, {})
+  answer.catch(() => {}) // the page's own request sees the failure
+  ahead.set(path, { at: now, answer })
+}
+
+export function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const early = (options.method ?? 'GET') === 'GET' ? ahead.get(path) : undefined
+  if (early) {
+    ahead.delete(path)
+    if (Date.now() - early.at < AHEAD_MS) return abortable(early.answer as Promise<T>, options.signal)
+  }
+  return send(path, options)
+}
+
+/** `answer`, or an AbortError as soon as `signal` aborts (as fetch would have rejected). */
+function abortable<T>(answer: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return answer
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(new DOMException('The request was aborted.', 'AbortError'))
+    if (signal.aborted) return abort()
+    signal.addEventListener('abort', abort, { once: true })
+    answer.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort))
+  })
+}
+
+async function send<T>(path: string, options: RequestOptions): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json', ...options.headers }
   let body: string | undefined
   if (options.body !== undefined) {

@@ -1,6 +1,6 @@
 // The listing's state lives in the URL (?brand=&min_price=&sort=&page=...) so a link or a reload restores the
 // view. These two functions are the only translation between the route's query and the API's filters.
-import type { LocationQuery, LocationQueryRaw } from 'vue-router'
+import type { LocationQuery, LocationQueryRaw, RouteLocationNormalizedLoaded } from 'vue-router'
 import type { ListingFilters } from '../api/catalog'
 import type { SortKey } from '../api/types'
 
@@ -52,4 +52,24 @@ export function queryFromFilters(filters: ListingFilters, extra: LocationQueryRa
   if (filters.sort) query.sort = filters.sort
   if (filters.page && filters.page > 1) query.page = String(filters.page)
   return query
+}
+
+type ListingRoute = Pick<RouteLocationNormalizedLoaded, 'query' | 'params'>
+
+/** What was searched for on the results page (/search?q=). */
+export function searchedFor(route: ListingRoute): string {
+  return String(route.query.q ?? '').trim()
+}
+
+/**
+ * The filters a listing page shows for its route: the query's, except that a listing's category is its path
+ * (/category/phones), never a query parameter.
+ */
+export function routeFilters(mode: 'listing' | 'search', route: ListingRoute): ListingFilters {
+  const filters = filtersFromQuery(route.query)
+  if (mode === 'listing') {
+    delete filters.category
+    if (typeof route.params.slug === 'string') filters.category = route.params.slug
+  }
+  return filters
 }
