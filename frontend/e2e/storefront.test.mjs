@@ -437,10 +437,11 @@ describe('storefront', { concurrency: false }, () => {
     assert.ok((await layoutShift(page)) < 0.1, 'a stable page: layout shift under 0.1 on the phone’s product page')
     const bar = page.getByRole('region', { name: `Buy ${product.name}` })
     assert.equal(await bar.count(), 0, 'no buy bar before the page’s own button has scrolled away')
-    // The catalog's pages end too soon after the button for it to scroll away on this screen (descriptions are
-    // short): room after the description stands in for a long page, so the button can leave the screen.
-    await page.locator('.description').evaluate((section) => (section.style.paddingBottom = '150vh'))
-    await page.locator('.site-footer').scrollIntoViewIfNeeded()
+    // Down to the products like it (a page that ends at the description is too short for the button to leave).
+    const related = page.getByTestId('related')
+    await related.getByRole('link').first().waitFor()
+    await related.scrollIntoViewIfNeeded()
+    await page.mouse.wheel(0, 600)
     await bar.waitFor()
     // It slides in, then sits at the bottom of the screen.
     await eventually(async () => {
