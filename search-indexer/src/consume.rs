@@ -26,7 +26,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::{
     changes::{Incoming, coalesce},
-    db, document,
+    db,
     index::Writer,
     rebuild::Rebuilder,
 };
@@ -118,7 +118,7 @@ impl Indexer {
         let built = db::built_fingerprint(&self.pool, writer.live()).await?;
         Ok(if documents == 0 {
             Some("the index is empty")
-        } else if built.as_deref() != Some(document::fingerprint().as_str()) {
+        } else if built.as_deref() != Some(writer.fingerprint().await?.as_str()) {
             Some("the index settings or document schema changed")
         } else {
             // Same settings as built: applying them again is a no-op for Meilisearch, and undoes a hand edit.

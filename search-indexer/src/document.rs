@@ -61,7 +61,7 @@ pub fn to_document(product: &ProductUpserted) -> Option<SearchDocument> {
         sku: product.sku.to_string(),
         slug: product.slug.clone(),
         name: product.name.clone(),
-        title: title_of(&product.name).to_owned(),
+        title: title(&product.name, &product.brand),
         brand: product.brand.clone(),
         description: product.description.clone(),
         category_path: product
@@ -86,8 +86,76 @@ pub fn to_document(product: &ProductUpserted) -> Option<SearchDocument> {
     })
 }
 
-/// The index settings, applied to every index the indexer builds.
-pub fn settings() -> Settings {
+/// The `title` field: what the product is, by whom. The name's title ([`title_of`]), after the brand unless the
+/// name starts with it already ("Apple - iPhone 7"), so that a brand typed exactly ("nike") outranks a
+/// misspelling of a word in another product's name ("Nite Ize").
+fn title(name: &str, brand: &str) -> String {
+    let title = title_of(name);
+    if brand.is_empty() || title.to_lowercase().starts_with(&brand.to_lowercase()) {
+        title.to_owned()
+    } else {
+        format!("{brand} {title}")
+    }
+}
+
+/// The ranking rules a Meilisearch server knows: 1.36 split `attribute` into `attributeRank` (which field)
+/// and `wordPosition` (how early in it), so that typos can be weighed between the two.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ranking {
+    /// 1.36 and later.
+    Split,
+    /// Earlier 1.x servers: `attribute` is both at once.
+    Combined,
+}
+
+impl Ranking {
+    /// The rules of the server whose `pkgVersion` is `version` ("1.50.0").
+    pub fn for_version(version: &str) -> Self {
+        let mut parts = version
+            .split('.')
+            .map(|part| part.parse::<u32>().unwrap_or(0));
+        let (major, minor) = (parts.next().unwrap_or(0), parts.next().unwrap_or(0));
+        if (major, minor) >= (1, 36) {
+            Self::Split
+        } else {
+            Self::Combined
+        }
+    }
+
+    /// `sort` right after `words`: an explicit sort orders the products matching the query as a whole, as the
+    /// MySQL engine does. Then the MySQL engine's order: which field the words were found in first (a word of
+    /// the title, even misspelt, above one only in the description: "headphones" finds the headphone adapters
+    /// before a phone whose description mentions headphones), then typos (between two titles, the exact word:
+    /// "nike" is Nike before Nite Ize, "flip phone" a flip phone before the Flic button), words side by side,
+    /// how early in the field, whole words; popularity breaks the remaining ties.
+    fn rules(self) -> Vec<&'static str> {
+        match self {
+            Self::Split => vec![
+                "words",
+                "sort",
+                "attributeRank",
+                "typo",
+                "proximity",
+                "wordPosition",
+                "exactness",
+                "popularity:desc",
+            ],
+            // The same order as far as one combined rule allows.
+            Self::Combined => vec![
+                "words",
+                "sort",
+                "attribute",
+                "typo",
+                "proximity",
+                "exactness",
+                "popularity:desc",
+            ],
+        }
+    }
+}
+
+/// The index settings, applied to every index the indexer builds, for a server with `ranking`.
+pub fn settings(ranking: Ranking) -> Settings {
     let mut filterable: Vec<String> = [
         "categories",
         "brand",
@@ -99,26 +167,12 @@ pub fn settings() -> Settings {
     .to_vec();
     filterable.extend((0..CATEGORY_LEVELS).map(category_level_field));
     Settings::new()
-        // In order of weight: what the product is (its title: the name up to "for"), the rest of its name
-        // (what it fits), the brand, the categories, the description.
+        // In order of weight: what the product is (its title: the brand and the name up to "for"), the rest of
+        // its name (what it fits), the brand, the categories, the description.
         .with_searchable_attributes(["title", "name", "brand", "category_path", "description"])
         .with_filterable_attributes(filterable)
         .with_sortable_attributes(["price_cents", "popularity", "created_ts"])
-        // `sort` right after `words`: an explicit sort orders the products matching the query as a whole,
-        // as the MySQL engine does. Then the same order as the MySQL engine's relevance: where the words were
-        // found and how early in that field (a word in the name, even misspelt, above one only in the
-        // description: "headphones" finds the headphone adapters before a phone whose description mentions
-        // headphones), then typos, words side by side, whole words; popularity breaks the remaining ties.
-        // (`attribute` rather than Meilisearch 1.36's finer `attributeRank`: every 1.x server knows it.)
-        .with_ranking_rules([
-            "words",
-            "sort",
-            "attribute",
-            "typo",
-            "proximity",
-            "exactness",
-            "popularity:desc",
-        ])
+        .with_ranking_rules(ranking.rules())
         .with_typo_tolerance(TypoToleranceSettings {
             enabled: Some(true),
             disable_on_attributes: Some(Vec::new()),
@@ -141,8 +195,8 @@ pub fn settings() -> Settings {
 }
 
 /// A fingerprint of the settings and the document schema: an index built under another one is rebuilt.
-pub fn fingerprint() -> String {
-    let settings = serde_json::to_vec(&settings()).unwrap_or_default();
+pub fn fingerprint(ranking: Ranking) -> String {
+    let settings = serde_json::to_vec(&settings(ranking)).unwrap_or_default();
     let mut hash = Sha256::new();
     hash.update(DOCUMENT_SCHEMA.to_be_bytes());
     hash.update(&settings);
@@ -225,7 +279,12 @@ mod tests {
 
     #[test]
     fn the_fingerprint_is_stable() {
-        assert_eq!(fingerprint(), fingerprint());
-        assert_eq!(fingerprint().len(), 64);
+        assert_eq!(fingerprint(Ranking::Split), fingerprint(Ranking::Split));
+        assert_ne!(fingerprint(Ranking::Split), fingerprint(Ranking::Combined));
+        assert_eq!(fingerprint(Ranking::Split).len(), 64);
+        assert_eq!(Ranking::for_version("1.50.0"), Ranking::Split);
+        assert_eq!(Ranking::for_version("1.36.0"), Ranking::Split);
+        assert_eq!(Ranking::for_version("1.12.3"), Ranking::Combined);
+        assert_eq!(Ranking::for_version("2.0.0"), Ranking::Split);
     }
 }

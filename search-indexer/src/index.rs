@@ -21,7 +21,7 @@ use tokio::sync::Mutex;
 use crate::{
     changes::{Change, Plan, plan},
     db,
-    document::settings,
+    document::{self, Ranking, settings},
 };
 
 /// How often a task's status is asked for while waiting.
@@ -53,6 +53,8 @@ pub struct Writer {
     pool: MySqlPool,
     live: String,
     building: Mutex<Option<String>>,
+    /// The server's ranking rules, asked once.
+    ranking: tokio::sync::OnceCell<Ranking>,
 }
 
 impl Writer {
@@ -62,7 +64,30 @@ impl Writer {
             pool,
             live,
             building: Mutex::new(None),
+            ranking: tokio::sync::OnceCell::new(),
         }
+    }
+
+    /// The ranking rules of the server, from its version (asked the first time).
+    pub async fn ranking(&self) -> anyhow::Result<Ranking> {
+        self.ranking
+            .get_or_try_init(async || {
+                let version = self
+                    .client
+                    .get_version()
+                    .await
+                    .context("asking Meilisearch its version")?;
+                let ranking = Ranking::for_version(&version.pkg_version);
+                tracing::info!(version = %version.pkg_version, ?ranking, "Meilisearch");
+                anyhow::Ok(ranking)
+            })
+            .await
+            .copied()
+    }
+
+    /// The fingerprint of the settings this server gets and of the document schema.
+    pub async fn fingerprint(&self) -> anyhow::Result<String> {
+        Ok(document::fingerprint(self.ranking().await?))
     }
 
     pub fn live(&self) -> &str {
@@ -185,7 +210,8 @@ impl Writer {
 
     /// Applies the current settings to index `uid` and waits until they are in force.
     pub async fn apply_settings(&self, uid: &str) -> anyhow::Result<()> {
-        let task = self.client.index(uid).set_settings(&settings()).await?;
+        let settings = settings(self.ranking().await?);
+        let task = self.client.index(uid).set_settings(&settings).await?;
         self.wait(task)
             .await
             .with_context(|| format!("configuring index {uid}"))

@@ -28,7 +28,6 @@ use tokio_util::sync::CancellationToken;
 use crate::{
     changes::{Incoming, coalesce},
     db,
-    document::fingerprint,
     index::{Writer, build_prefix},
 };
 
@@ -141,7 +140,8 @@ impl Rebuilder {
             }
         }
         let documents = self.writer.finish_build(uid).await?;
-        db::record_build(&self.pool, self.writer.live(), &fingerprint(), documents)
+        let fingerprint = self.writer.fingerprint().await?;
+        db::record_build(&self.pool, self.writer.live(), &fingerprint, documents)
             .await
             .context("recording the build")?;
         Ok(documents)

@@ -151,7 +151,7 @@ impl Words {
 }
 
 /// The edits (insertions, deletions, substitutions, swaps of neighbours) from `a` to `b`, if at most `limit`.
-fn edits_within(a: &[char], b: &str, limit: usize) -> Option<usize> {
+pub(crate) fn edits_within(a: &[char], b: &str, limit: usize) -> Option<usize> {
     let b: Vec<char> = b.chars().collect();
     if a.len().abs_diff(b.len()) > limit {
         return None;
