@@ -36,11 +36,13 @@ pub async fn product_deleted(
     Ok(())
 }
 
-/// Writes a StockChanged event for one product.
+/// Writes a StockChanged event for one variant, and announces the back-in-stock alerts the change answers
+/// ([`crate::alerts`]), in the caller's transaction.
 pub async fn stock_changed(
     conn: &mut MySqlConnection,
     event: StockChanged,
 ) -> Result<(), sqlx::Error> {
+    crate::alerts::on_stock_changed(conn, &event).await?;
     platform::outbox::enqueue(conn, SERVICE.name, event).await?;
     Ok(())
 }

@@ -6,6 +6,7 @@
 //! `events` written in the operation's transaction. `domain` holds the values and rules all of them share.
 
 pub mod admin;
+pub mod alerts;
 pub mod categories;
 pub mod config;
 pub mod db;

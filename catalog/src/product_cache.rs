@@ -298,6 +298,10 @@ impl ProductCache {
                 () = &mut stop => None,
             };
             let Some(event) = event else { break };
+            // A back-in-stock alert changes no page: its stock event does.
+            if event.subject.starts_with("catalog.alerts.") {
+                continue;
+            }
             match changed_sku(&event.subject) {
                 Some(sku) => self.invalidate(sku),
                 None => self.clear(),

@@ -1,6 +1,7 @@
 //! Plain async functions over the catalog schema. Each takes a connection or pool; callers own transactions.
 
 pub mod admin;
+pub mod alerts;
 pub mod categories;
 pub mod category_admin;
 pub mod documents;

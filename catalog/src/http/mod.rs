@@ -3,6 +3,7 @@
 //! `GET /sitemap.xml` and `GET /sitemaps/{file}` ([`crate::sitemap`]). Each handler parses its input, calls one
 //! operation of `products` or `search`, and answers its result; failures are mapped once, in [`error`].
 
+mod alerts;
 mod categories;
 mod error;
 mod openapi;
@@ -17,7 +18,7 @@ use std::time::Duration;
 use axum::{
     Router,
     extract::{Query, rejection::QueryRejection},
-    routing::get,
+    routing::{get, post},
 };
 use sqlx::MySqlPool;
 
@@ -67,6 +68,11 @@ pub fn router(state: AppState) -> Router {
         .route("/api/products", get(products::list))
         .route("/api/products/{slug}", get(products::detail))
         .route("/api/products/{slug}/related", get(products::related))
+        .route("/api/products/{slug}/stock-alerts", post(alerts::request))
+        .route(
+            "/api/stock-alerts/{token}",
+            get(alerts::view).delete(alerts::unsubscribe),
+        )
         .route("/api/categories", get(categories::tree))
         .route("/api/search", get(search::search))
         .route("/api/openapi.json", get(openapi::serve))

@@ -19,6 +19,9 @@ use super::schema::{InvalidRequest, NotFound, Unavailable};
         super::products::list,
         super::products::detail,
         super::products::related,
+        super::alerts::request,
+        super::alerts::view,
+        super::alerts::unsubscribe,
         super::categories::tree,
         super::search::search,
         crate::images::http::serve
@@ -29,6 +32,8 @@ use super::schema::{InvalidRequest, NotFound, Unavailable};
             InvalidRequest,
             NotFound,
             Unavailable,
+            super::alerts::InStock,
+            super::alerts::UnknownAlert,
             crate::images::http::NoSuchPhoto,
             crate::images::http::PhotosUnavailable
         )
@@ -57,12 +62,16 @@ mod tests {
         for path in [
             "/api/products",
             "/api/products/{slug}",
+            "/api/products/{slug}/related",
+            "/api/stock-alerts/{token}",
             "/api/categories",
             "/api/search",
             "/images/{key}/{size}.jpg",
         ] {
             assert!(document["paths"][path]["get"].is_object(), "{path} missing");
         }
+        assert!(document["paths"]["/api/products/{slug}/stock-alerts"]["post"].is_object());
+        assert!(document["paths"]["/api/stock-alerts/{token}"]["delete"].is_object());
         platform::testing::assert_checked_in_openapi(
             &pretty,
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("openapi.json"),

@@ -1,5 +1,5 @@
-//! The catalog's NATS service endpoints (`nats micro info catalog`): quote, reserve, release, commit and
-//! snapshot, under `rpc.catalog.*`. Each parses its request into domain values, calls one operation of
+//! The catalog's NATS service endpoints (`nats micro info catalog`): quote, reserve, release, commit,
+//! snapshot and `alerts.confirm` (back-in-stock alerts), under `rpc.catalog.*`. Each parses its request into domain values, calls one operation of
 //! [`Stock`] (or `products::snapshot`), and maps the result once ([`stock_reply`], [`quote_reply`]): refusals,
 //! invalid values included, are reply bodies naming the field; database failures are 503 service errors.
 //! The web admin's endpoints (`rpc.catalog.admin.*`) are registered by [`admin`].
@@ -10,13 +10,14 @@ use chrono::Duration;
 use platform::{
     Runtime,
     contracts::catalog::{
-        OrderStockRequest, QuoteReply, QuoteRequest, QuoteResponse, RPC_GROUP, ReserveRequest,
-        SnapshotRequest, StockOutcome, StockRejection, StockReply,
+        AlertConfirmRequest, OrderStockRequest, QuoteReply, QuoteRequest, QuoteResponse, RPC_GROUP,
+        ReserveRequest, SnapshotRequest, StockOutcome, StockRejection, StockReply,
     },
     rpc::{HandlerFailure, serve},
 };
 
 use crate::{
+    alerts,
     config::Config,
     domain::{
         InvalidValue,
@@ -87,7 +88,28 @@ pub async fn start(
     )
     .await?;
 
+    let confirm = endpoint(
+        &group,
+        "alerts.confirm",
+        "Whether a back-in-stock alert may be emailed now (sold out again: back to waiting)",
+    )
+    .await?;
+
     let shutdown = runtime.shutdown.clone();
+    let confirming = runtime.db.clone();
+    runtime.spawn(serve(
+        confirm,
+        CONCURRENCY,
+        shutdown.clone(),
+        move |request: AlertConfirmRequest| {
+            let pool = confirming.clone();
+            async move {
+                alerts::confirm(&pool, request.alert_id, request.event_id)
+                    .await
+                    .map_err(HandlerFailure::unavailable)
+            }
+        },
+    ));
     let quoting = stock.clone();
     runtime.spawn(serve(
         quote,

@@ -10,6 +10,7 @@ mod admin_import;
 mod admin_listing;
 mod admin_products;
 mod admin_stock;
+mod alerts;
 mod explain;
 mod images;
 mod listing;

@@ -6,6 +6,7 @@
 //! | `catalog.product.<SKU>.upserted` | [`ProductUpserted`]          |
 //! | `catalog.product.<SKU>.deleted`  | [`ProductDeleted`]           |
 //! | `catalog.stock.<SKU>.changed`    | [`StockChanged`]             |
+//! | `catalog.alerts.<SKU>.back_in_stock` | [`BackInStock`]          |
 //!
 //! Products and variants: a product has one or more variants, each with its own SKU, price and stock (a plain
 //! product has one, whose SKU is the product's own). Product events are keyed by the product's SKU and carry its
@@ -22,7 +23,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    contracts::{OrderNumber, Sku},
+    contracts::{Email, OrderNumber, Sku},
     events::Event,
 };
 
@@ -43,6 +44,10 @@ pub const RELEASE: &str = "rpc.catalog.release";
 pub const COMMIT: &str = "rpc.catalog.commit";
 /// Every active product's document, a page at a time in SKU order (search index rebuilds).
 pub const SNAPSHOT: &str = "rpc.catalog.snapshot";
+/// Filter for every back-in-stock alert.
+pub const ALERT_EVENTS: &str = "catalog.alerts.>";
+/// Whether a [`BackInStock`] alert should still be emailed now ([`AlertConfirmRequest`], [`AlertConfirmReply`]).
+pub const ALERT_CONFIRM: &str = "rpc.catalog.alerts.confirm";
 
 /// A category on a product's path, root first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -217,6 +222,72 @@ impl Event for StockChanged {
     fn subject(&self) -> String {
         format!("catalog.stock.{}.changed", self.sku)
     }
+}
+
+/// A shopper asked to be told when a variant is available again, and now it is. The catalog writes it in the
+/// transaction that made the variant available, and marks the request notified there: one event per request.
+/// Before emailing, the mailer asks [`ALERT_CONFIRM`] whether it still should (the variant may have sold out
+/// again, the shopper may have unsubscribed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BackInStock {
+    /// The request.
+    pub alert_id: u64,
+    pub email: Email,
+    /// The variant's SKU.
+    pub sku: Sku,
+    pub product_sku: Sku,
+    pub product_name: String,
+    /// The variant's option values ("42 / Blue"); empty for a plain product.
+    pub variant: String,
+    /// The product page's slug.
+    pub slug: String,
+    pub price: Decimal,
+    pub currency: String,
+    pub image: Option<String>,
+    /// The secret of the request's unsubscribe link.
+    pub unsubscribe_token: String,
+    pub requested_at: DateTime<Utc>,
+}
+
+impl Event for BackInStock {
+    const TYPE: &'static str = "BackInStock";
+    const VERSION: u16 = 1;
+
+    fn subject(&self) -> String {
+        format!("catalog.alerts.{}.back_in_stock", self.sku)
+    }
+}
+
+/// `rpc.catalog.alerts.confirm` request: may the alert announced by event `event_id` be emailed now?
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertConfirmRequest {
+    pub alert_id: u64,
+    pub event_id: uuid::Uuid,
+}
+
+/// `rpc.catalog.alerts.confirm` reply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "decision")]
+pub enum AlertConfirmReply {
+    /// Email it: the variant is available and the request still wants it from this event.
+    Send,
+    /// Do not email it.
+    Withdrawn { reason: AlertWithdrawn },
+}
+
+/// Why an alert is not emailed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AlertWithdrawn {
+    /// Sold out again before the email went out: the request waits for the next restock (a new event).
+    SoldOutAgain,
+    /// The shopper unsubscribed.
+    Unsubscribed,
+    /// Not this event's to send: the request was announced again by a later event, or there is no such request.
+    Superseded,
+    /// A reason added by a newer catalog.
+    #[serde(other)]
+    Unknown,
 }
 
 /// Why the stock of a product changed.

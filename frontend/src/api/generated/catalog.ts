@@ -72,6 +72,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/products/{slug}/stock-alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Email me once when this sold-out variant is available again */
+        post: operations["request_stock_alert"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/search": {
         parameters: {
             query?: never;
@@ -84,6 +101,24 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stock-alerts/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The alert of an unsubscribe link: which product, and whether it still waits */
+        get: operations["get_stock_alert"];
+        put?: never;
+        post?: never;
+        /** Unsubscribe: nothing is sent for this alert any more (again is the same) */
+        delete: operations["unsubscribe_stock_alert"];
         options?: never;
         head?: never;
         patch?: never;
@@ -110,6 +145,30 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description The request is recorded (or was already). */
+        AlertRecorded: {
+            sku: string;
+            /** @description Always `waiting`: the same answer whether or not the address asked before. */
+            state: string;
+        };
+        /** @description Tell me when it is back. */
+        AlertRequest: {
+            /** @description Where to write. */
+            email: string;
+            /** @description Which variant; may be left out for a product with one. */
+            sku?: string | null;
+        };
+        /** @description A request as its unsubscribe page shows it. */
+        AlertView: {
+            product_name: string;
+            sku: string;
+            /** @description The product page's slug. */
+            slug: string;
+            /** @description `waiting`, `notified` or `unsubscribed`. */
+            state: string;
+            /** @description The variant's option values ("42 / Blue"); empty for a plain product. */
+            variant: string;
+        };
         BrandCount: {
             /** Format: int64 */
             count: number;
@@ -373,6 +432,15 @@ export interface components {
         };
     };
     responses: {
+        /** @description The variant can be bought now (`code` `in_stock`), or the address already waits for the most products it may (`code` `too_many_alerts`): a problem document (RFC 9457) */
+        InStock: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description A query parameter is invalid: a problem document (RFC 9457) naming it in `errors[].field` */
         InvalidRequest: {
             headers: {
@@ -416,6 +484,15 @@ export interface components {
             headers: {
                 /** @description Whole seconds to wait before trying again */
                 "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description No such alert: a problem document (RFC 9457) */
+        UnknownAlert: {
+            headers: {
                 [name: string]: unknown;
             };
             content: {
@@ -544,6 +621,37 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    request_stock_alert: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The product's slug */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AlertRequest"];
+            };
+        };
+        responses: {
+            /** @description Recorded: one email when the variant is back, with an unsubscribe link */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertRecorded"];
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["InStock"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     search: {
         parameters: {
             query?: {
@@ -582,6 +690,54 @@ export interface operations {
                 };
             };
             400: components["responses"]["InvalidRequest"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    get_stock_alert: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The secret of the email's unsubscribe link */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The alert */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertView"];
+                };
+            };
+            404: components["responses"]["UnknownAlert"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    unsubscribe_stock_alert: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The secret of the email's unsubscribe link */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Unsubscribed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: components["responses"]["UnknownAlert"];
             503: components["responses"]["Unavailable"];
         };
     };
