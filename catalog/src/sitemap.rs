@@ -60,7 +60,7 @@ impl Sitemap {
     /// (the pages render from it).
     pub fn robots(&self) -> String {
         format!(
-            "User-agent: *\nDisallow: /cart\nDisallow: /checkout\nDisallow: /orders/\nDisallow: /search\n\
+            "User-agent: *\nDisallow: /cart\nDisallow: /checkout\nDisallow: /orders/\nDisallow: /search\nDisallow: /stock-alerts/\n\
              Disallow: /admin\nDisallow: /api/carts\nDisallow: /api/orders\n\nSitemap: {}/sitemap.xml\n",
             self.base
         )

@@ -256,9 +256,14 @@ describe('orders in the web admin', { concurrency: false }, () => {
     await screenshot(admin, 'admin-orders/08-top-products')
 
     await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click()
-    // The mailer and the bridge follow ORDERS; the search indexer has a consumer only with Meilisearch.
-    for (const consumer of ['mailer', 'bridge', 'search-indexer']) {
-      const lag = await admin.getByTestId('consumers').locator('tr', { hasText: consumer }).textContent()
+    // The mailer and the bridge follow ORDERS, the mailer's alerts CATALOG; the search indexer has a consumer only
+    // with Meilisearch.
+    for (const consumer of ['mailer', 'mailer-alerts', 'bridge', 'search-indexer']) {
+      const row = admin
+        .getByTestId('consumers')
+        .locator('tr')
+        .filter({ has: admin.locator('td:first-child', { hasText: new RegExp(`^\\s*${consumer}\\s*$`) }) })
+      const lag = await row.textContent()
       assert.ok(!lag.includes('not available'), `${consumer}'s lag is shown: ${lag}`)
       if (consumer !== 'search-indexer') assert.ok(!lag.includes('no such consumer'), `${consumer}: ${lag}`)
     }

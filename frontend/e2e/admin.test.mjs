@@ -2,12 +2,24 @@
 // catalog, the admin, the search indexer) at E2E_BASE_URL. The owner signs in with the password `./dev up`
 // wrote to .dev/admin-owner-password (or E2E_ADMIN_PASSWORD), creates a product with a variant and a photo
 // through the product form, finds it in the storefront and in search, changes its price and sees the new price
-// in the storefront, and finds both saves in the audit log; the category and stock pages show it too.
+// in the storefront, and finds both saves in the audit log; the category and stock pages show it too. Then the
+// lantern sells out (a count of zero), a shopper leaves an email on its product page, a delivery makes it
+// available, exactly one back-in-stock email reaches the mailer's files, and its link unsubscribes.
 // Screenshots go to e2e-artifacts/admin/.
 import assert from 'node:assert/strict'
 import { existsSync, readFileSync } from 'node:fs'
 import { after, before, describe, test } from 'node:test'
-import { api, assertStackReachable, eventually, launchBrowser, newContext, screenshot, watchErrors } from './support.mjs'
+import { findAlertEmail } from './order-side-effects.mjs'
+import {
+  accessibilityViolations,
+  api,
+  assertStackReachable,
+  eventually,
+  launchBrowser,
+  newContext,
+  screenshot,
+  watchErrors,
+} from './support.mjs'
 
 const OWNER_EMAIL = process.env.E2E_ADMIN_EMAIL ?? 'owner@shop.local'
 const PASSWORD_FILE = new URL('../../.dev/admin-owner-password', import.meta.url)
@@ -182,5 +194,47 @@ describe('the web admin', { concurrency: false }, () => {
     await page.locator('table.tree').waitFor()
     await screenshot(page, 'admin/10-categories')
     assert.deepEqual(errors, [])
+  })
+
+  test('sold out, a shopper asks to hear when it is back; the restock emails them once; the link unsubscribes', async () => {
+    // A count finds none left.
+    await page.goto(`/admin/stock/products/${productId}`)
+    await page.getByLabel('Change').selectOption('set')
+    await page.getByLabel('Units').fill('0')
+    await page.getByLabel('Reason').selectOption('counted')
+    await page.getByRole('button', { name: 'Adjust' }).click()
+    await page.getByText(`${sku}: on hand 10 → 0, 0 available.`).waitFor()
+
+    const shopperEmail = `alert-${stamp.toLowerCase()}@example.com`
+    const shopper = await newContext(browser)
+    const storefront = await shopper.newPage()
+    await eventually(async () => {
+      await storefront.goto(`/p/${slug}`)
+      await storefront.getByTestId('stock-alert').waitFor({ timeout: 2000 })
+    }, 15_000)
+    await storefront.getByRole('textbox', { name: 'Email' }).fill(shopperEmail)
+    await storefront.getByRole('button', { name: 'Notify me' }).click()
+    await storefront.getByTestId('stock-alert-done').waitFor()
+    await screenshot(storefront, 'admin/11-storefront-notify-me')
+    assert.deepEqual(await accessibilityViolations(storefront), [], 'no serious accessibility problem on 11-storefront-notify-me')
+
+    // A delivery: the catalog announces the request, the mailer writes one email.
+    await page.goto(`/admin/stock/products/${productId}`)
+    await page.getByLabel('Units').fill('5')
+    await page.getByLabel('Reason').selectOption('received')
+    await page.getByRole('button', { name: 'Adjust' }).click()
+    await page.getByText(`${sku}: on hand 0 → 5, 5 available.`).waitFor()
+    const email = await findAlertEmail(shopperEmail, name)
+    assert.equal(email.copies, 1, 'one email per request')
+    const text = email.parts.get('text/plain')
+    assert.ok(text.includes(`/p/${slug}?sku=${encodeURIComponent(sku)}`), `a link to the variant: ${text}`)
+    const unsubscribe = /https?:\/\/[^/\s]+(\/stock-alerts\/[0-9a-f]{32})/.exec(text)?.[1]
+    assert.ok(unsubscribe, `an unsubscribe link: ${text}`)
+
+    await storefront.goto(unsubscribe)
+    await storefront.getByRole('button', { name: 'Unsubscribe' }).click()
+    await storefront.getByTestId('alert-unsubscribed').waitFor()
+    await screenshot(storefront, 'admin/12-storefront-unsubscribed')
+    await shopper.close()
   })
 })

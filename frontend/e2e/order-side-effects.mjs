@@ -44,6 +44,22 @@ export async function verifyOrderSideEffects({ order, baseUrl }) {
   console.log(`# order ${order.number}: email ${email.file} and SQS message ${message.MessageId} checked`)
 }
 
+/** The back-in-stock alert email(s) to `recipient` about `productName`, polled until there is one: the email
+ *  parsed, with `copies` counting them (a request gets one email, never two). */
+export async function findAlertEmail(recipient, productName) {
+  return poll(`a back-in-stock email to ${recipient} in ${MAIL_DIR}`, async () => {
+    const names = (await readdir(MAIL_DIR).catch(() => [])).filter((n) => n.endsWith('.eml') && !n.startsWith('.'))
+    const matching = []
+    for (const name of names) {
+      const email = parseEmail(await readFile(join(MAIL_DIR, name), 'utf8'))
+      if (email.headers.get('x-shop-email-kind') !== 'back_in_stock') continue
+      if (!email.to.toLowerCase().includes(recipient.toLowerCase())) continue
+      if (email.subject.includes(productName)) matching.push({ ...email, file: name })
+    }
+    return matching.length ? { ...matching[0], copies: matching.length } : null
+  })
+}
+
 async function poll(what, find) {
   const deadline = Date.now() + WAIT_MS
   let lastError

@@ -28,6 +28,8 @@ export const routes = [
   { path: '/checkout', name: 'checkout', component: () => import('./pages/CheckoutPage.vue') },
   // The confirmation link (order_url from place-order, also in the email): /orders/SH-XXXX?token=...
   { path: '/orders/:number', name: 'order', component: () => import('./pages/OrderPage.vue') },
+  // The back-in-stock email's unsubscribe link.
+  { path: '/stock-alerts/:token', name: 'stock-alert', component: () => import('./pages/StockAlertPage.vue') },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./pages/NotFoundPage.vue') },
 ]
 

@@ -540,6 +540,7 @@ fn kind_to_contract(kind: Kind) -> EmailKind {
         Kind::OrderShipped => EmailKind::OrderShipped,
         Kind::OrderCancelled => EmailKind::OrderCancelled,
         Kind::OrderRefunded => EmailKind::OrderRefunded,
+        Kind::BackInStock => EmailKind::BackInStock,
     }
 }
 
@@ -549,6 +550,7 @@ fn kind_of(kind: EmailKind) -> Option<Kind> {
         EmailKind::OrderShipped => Kind::OrderShipped,
         EmailKind::OrderCancelled => Kind::OrderCancelled,
         EmailKind::OrderRefunded => Kind::OrderRefunded,
+        EmailKind::BackInStock => Kind::BackInStock,
         EmailKind::Unknown => return None,
     })
 }

@@ -1,6 +1,7 @@
-//! The mailer service: consumes order events from the `ORDERS` stream (durable consumer `mailer`), renders
-//! the shopper's email for each step of the order ([`mail`]: confirmed, shipped, cancelled, refunded; HTML
-//! and text) with tera from templates on disk, sends it through AWS SES v2 (or writes it to `.eml` files
+//! The mailer service: consumes order events from the `ORDERS` stream (durable consumer `mailer`) and the
+//! catalog's back-in-stock alerts from `CATALOG` (durable consumer `mailer-alerts`, `catalog.alerts.>`; each
+//! confirmed with the catalog just before sending), renders the shopper's email for each step of the order
+//! ([`mail`]: confirmed, shipped, cancelled, refunded, and the alert; HTML and text) with tera from templates on disk, sends it through AWS SES v2 (or writes it to `.eml` files
 //! locally), and keeps an email log (`email_log`) so that no email is ever sent twice: see [`worker`] for how,
 //! and for the rare cases with SES (a crash mid-send, no answer after the request may have reached it) where
 //! an email is marked `uncertain` for an operator rather than risk a second one. The file transport can always
@@ -145,7 +146,14 @@ pub async fn start_with_transport(
     let consumer = runtime.consumer(worker::consumer_spec(&config));
     let concurrency = config.concurrency;
     let ack_wait = config.ack_wait;
-    let worker = Worker::new(runtime.db.clone(), templates, transport, config);
+    let alerts = runtime.consumer(worker::alerts_consumer_spec(&config));
+    let worker = Worker::new(
+        runtime.db.clone(),
+        templates,
+        transport,
+        config,
+        runtime.nats.clone(),
+    );
     // Operators' resends go through the worker's transport and send rate; one a crash interrupted becomes
     // uncertain once it has been `sending` for twice the time a consumer's send may take.
     admin::endpoints(runtime, worker.clone()).await?;
@@ -154,6 +162,7 @@ pub async fn start_with_transport(
         ack_wait * 2,
         runtime.shutdown.clone(),
     ));
+    runtime.spawn(alerts.each(concurrency, worker.clone()));
     runtime.spawn(consumer.each(concurrency, worker));
     Ok(router())
 }

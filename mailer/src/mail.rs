@@ -1,6 +1,7 @@
-//! What the mailer tells a shopper, one [`Mail`] per order event it writes about: the confirmation
-//! (`OrderCreated`), the shipping notice (`OrderShipped`), the cancellation (`OrderCancelled`) and each refund
-//! (`OrderRefunded`). Pure values, no I/O: the worker builds one from an event (and, for the later emails,
+//! What the mailer tells a shopper, one [`Mail`] per event it writes about: the confirmation
+//! (`OrderCreated`), the shipping notice (`OrderShipped`), the cancellation (`OrderCancelled`), each refund
+//! (`OrderRefunded`), and a back-in-stock alert (the catalog's `BackInStock`, referenced as `SA-<alert id>`
+//! where an order email has its order number). Pure values, no I/O: the worker builds one from an event (and, for the later emails,
 //! from what the order's confirmation told the mailer), the email log stores it as the email's `content`,
 //! and [`crate::render`] turns it into a subject, a text part and an HTML part.
 //!
@@ -19,6 +20,7 @@
 use chrono::{DateTime, Utc};
 use platform::contracts::{
     Email, OrderNumber,
+    catalog::BackInStock,
     orders::{OrderCancelled, OrderCreated, OrderRefunded, OrderShipped},
 };
 use serde::{Deserialize, Serialize};
@@ -31,14 +33,16 @@ pub enum Kind {
     OrderShipped,
     OrderCancelled,
     OrderRefunded,
+    BackInStock,
 }
 
 impl Kind {
-    pub const ALL: [Self; 4] = [
+    pub const ALL: [Self; 5] = [
         Self::OrderConfirmation,
         Self::OrderShipped,
         Self::OrderCancelled,
         Self::OrderRefunded,
+        Self::BackInStock,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -47,6 +51,7 @@ impl Kind {
             Self::OrderShipped => "order_shipped",
             Self::OrderCancelled => "order_cancelled",
             Self::OrderRefunded => "order_refunded",
+            Self::BackInStock => "back_in_stock",
         }
     }
 
@@ -91,6 +96,11 @@ pub enum Mail {
         refund: OrderRefunded,
         lookup_token: Option<String>,
     },
+    BackInStock {
+        alert: BackInStock,
+        /// `SA-<alert id>`: what the email log keys it by (one email per request) in place of an order number.
+        reference: OrderNumber,
+    },
 }
 
 impl Mail {
@@ -100,6 +110,7 @@ impl Mail {
             Self::OrderShipped { .. } => Kind::OrderShipped,
             Self::OrderCancelled { .. } => Kind::OrderCancelled,
             Self::OrderRefunded { .. } => Kind::OrderRefunded,
+            Self::BackInStock { .. } => Kind::BackInStock,
         }
     }
 
@@ -109,6 +120,7 @@ impl Mail {
             Self::OrderShipped { shipment, .. } => &shipment.number,
             Self::OrderCancelled { cancellation, .. } => &cancellation.number,
             Self::OrderRefunded { refund, .. } => &refund.number,
+            Self::BackInStock { reference, .. } => reference,
         }
     }
 
@@ -123,6 +135,8 @@ impl Mail {
                 ..
             } => (customer_name, email),
             Self::OrderRefunded { refund, .. } => (&refund.customer_name, &refund.email),
+            // The shopper left only an address.
+            Self::BackInStock { alert, .. } => ("", &alert.email),
         }
     }
 
@@ -133,6 +147,7 @@ impl Mail {
             Self::OrderShipped { lookup_token, .. }
             | Self::OrderCancelled { lookup_token, .. }
             | Self::OrderRefunded { lookup_token, .. } => lookup_token.as_deref(),
+            Self::BackInStock { .. } => None,
         }
     }
 
@@ -157,6 +172,7 @@ impl Mail {
                 format!("Your order {number} has been refunded")
             }
             Self::OrderRefunded { .. } => format!("A refund for your order {number}"),
+            Self::BackInStock { alert, .. } => format!("Back in stock: {}", alert.product_name),
         }
     }
 
@@ -167,7 +183,15 @@ impl Mail {
             Self::OrderShipped { shipment, .. } => shipment.shipped_at,
             Self::OrderCancelled { cancellation, .. } => cancellation.cancelled_at,
             Self::OrderRefunded { refund, .. } => refund.refunded_at,
+            Self::BackInStock { alert, .. } => alert.requested_at,
         }
+    }
+
+    /// The alert email of `alert`.
+    pub fn back_in_stock(alert: BackInStock) -> Self {
+        let reference = OrderNumber::parse(&format!("SA-{}", alert.alert_id))
+            .expect("SA- and digits is a well-formed reference");
+        Self::BackInStock { alert, reference }
     }
 
     /// The shipping notice of `shipment`, with the order link when the order's confirmation is known.

@@ -1,7 +1,7 @@
 //! The emails, rendered with tera from the template files in `MAIL_TEMPLATES_DIR`, two per kind of
 //! [`Mail`]: `<kind>.html` (autoescaped: a customer's `<b>` arrives as text, never as markup) and `<kind>.txt`
 //! (not escaped: plain text shows names as they were typed), where `<kind>` is `order_confirmation`,
-//! `order_shipped`, `order_cancelled` or `order_refunded`.
+//! `order_shipped`, `order_cancelled`, `order_refunded` or `back_in_stock`.
 //!
 //! Amounts are formatted here from `Decimal`s (never floats) and handed to the templates as strings, with the
 //! rest of what they show, so templates hold only layout. Links are built here too: the order page's from
@@ -95,6 +95,24 @@ impl Templates {
             Mail::OrderRefunded { refund, .. } => {
                 tera::Context::from_serialize(RefundedContext::new(refund, common))
             }
+            Mail::BackInStock { alert, .. } => tera::Context::from_serialize(BackInStockContext {
+                product_name: &alert.product_name,
+                variant: non_blank(Some(&alert.variant)),
+                price: money(alert.price, &alert.currency),
+                product_url: format!(
+                    "{}/p/{}?sku={}",
+                    public_base_url.trim_end_matches('/'),
+                    percent_encode(&alert.slug),
+                    percent_encode(alert.sku.as_str())
+                ),
+                unsubscribe_url: format!(
+                    "{}/stock-alerts/{}",
+                    public_base_url.trim_end_matches('/'),
+                    percent_encode(&alert.unsubscribe_token)
+                ),
+                requested_on: day(alert.requested_at),
+                common,
+            }),
         }
         .context("building the template context")?;
         let [html_name, text_name] = template_names(mail.kind());
@@ -120,6 +138,21 @@ struct Common<'a> {
     email: &'a str,
     /// `None` when the mailer has no lookup token for the order (then there is no link to give).
     order_url: Option<String>,
+}
+
+/// What the back-in-stock alert's templates see.
+#[derive(Debug, Serialize)]
+struct BackInStockContext<'a> {
+    #[serde(flatten)]
+    common: Common<'a>,
+    product_name: &'a str,
+    /// The variant's options ("42 / Blue"); `None` for a plain product.
+    variant: Option<&'a str>,
+    price: String,
+    product_url: String,
+    /// The storefront's page that ends the request (a link scanner opening it unsubscribes nobody).
+    unsubscribe_url: String,
+    requested_on: String,
 }
 
 /// What the confirmation's templates see.

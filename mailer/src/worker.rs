@@ -83,11 +83,14 @@ use anyhow::Context as _;
 use platform::{
     backoff::Backoff,
     consumer::{ConsumerSpec, Delivery, Handler, Settle},
-    contracts::orders::{
-        ALL_ORDER_EVENTS, OrderCancelled, OrderCreated, OrderRefunded, OrderShipped,
+    contracts::{
+        catalog::{
+            ALERT_CONFIRM, ALERT_EVENTS, AlertConfirmReply, AlertConfirmRequest, BackInStock,
+        },
+        orders::{ALL_ORDER_EVENTS, OrderCancelled, OrderCreated, OrderRefunded, OrderShipped},
     },
     events::{Envelope, RawEnvelope},
-    streams::ORDERS_STREAM,
+    streams::{CATALOG_STREAM, MAILER_ALERTS_CONSUMER, ORDERS_STREAM},
 };
 use sqlx::MySqlPool;
 use tokio_util::sync::CancellationToken;
@@ -128,6 +131,19 @@ pub fn consumer_spec(config: &Config) -> ConsumerSpec {
     }
 }
 
+/// The durable consumer of back-in-stock alerts, shared by every replica like the orders' one.
+pub fn alerts_consumer_spec(config: &Config) -> ConsumerSpec {
+    ConsumerSpec {
+        stream: CATALOG_STREAM.to_owned(),
+        durable: MAILER_ALERTS_CONSUMER.to_owned(),
+        filter_subject: ALERT_EVENTS.to_owned(),
+        ..consumer_spec(config)
+    }
+}
+
+/// How long the catalog may take to confirm an alert before the message is tried again later.
+const CONFIRM_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// What became of an abandoned email.
 enum Recovered {
     /// Never delivered, and now claimed again by this handler: send it as attempt `attempt`.
@@ -152,10 +168,18 @@ struct Inner {
     limiter: TokenBucket,
     config: Config,
     shop_name: String,
+    /// For the catalog's confirmation of back-in-stock alerts.
+    nats: async_nats::Client,
 }
 
 impl Worker {
-    pub fn new(db: MySqlPool, templates: Templates, transport: Transport, config: Config) -> Self {
+    pub fn new(
+        db: MySqlPool,
+        templates: Templates,
+        transport: Transport,
+        config: Config,
+        nats: async_nats::Client,
+    ) -> Self {
         let shop_name = config
             .from
             .name
@@ -169,6 +193,7 @@ impl Worker {
                 limiter: TokenBucket::new(config.rate_per_sec),
                 config,
                 shop_name,
+                nats,
             }),
         }
     }
@@ -203,11 +228,35 @@ impl Worker {
                     }
                 }
             }
+            OrderEvent::BackInStock(envelope) => self.alert(envelope).await?,
             OrderEvent::Other { subject } => {
                 tracing::debug!(subject, "an order event the mailer writes no email about");
                 None
             }
         })
+    }
+
+    /// The alert email of `envelope`, unless the catalog withdraws it. Asked only while nothing was logged for
+    /// the event: once its email is in the log, it is this event's to finish (or already done), whatever the
+    /// stock does. Sold out again (the catalog puts the request back to wait for the next restock), unsubscribed
+    /// or superseded: no email, the message is acked.
+    async fn alert(&self, envelope: Envelope<BackInStock>) -> anyhow::Result<Option<(Uuid, Mail)>> {
+        let inner = &*self.inner;
+        if email_log::find(&inner.db, envelope.id).await?.is_none() {
+            let request = AlertConfirmRequest {
+                alert_id: envelope.data.alert_id,
+                event_id: envelope.id,
+            };
+            let reply: AlertConfirmReply =
+                platform::rpc::call(&inner.nats, ALERT_CONFIRM, &request, CONFIRM_TIMEOUT)
+                    .await
+                    .context("asking the catalog to confirm a back-in-stock alert")?;
+            if let AlertConfirmReply::Withdrawn { reason } = reply {
+                tracing::info!(event = %envelope.id, alert = envelope.data.alert_id, ?reason, "a back-in-stock alert was withdrawn; not sending it");
+                return Ok(None);
+            }
+        }
+        Ok(Some((envelope.id, Mail::back_in_stock(envelope.data))))
     }
 
     async fn deliver(
@@ -594,6 +643,8 @@ enum OrderEvent {
     Shipped(Envelope<OrderShipped>),
     Cancelled(Envelope<OrderCancelled>),
     Refunded(Envelope<OrderRefunded>),
+    /// A back-in-stock alert (from the `CATALOG` stream).
+    BackInStock(Envelope<BackInStock>),
     /// An order event the mailer writes no email about (not read).
     Other {
         subject: String,
@@ -607,6 +658,7 @@ impl OrderEvent {
             Self::Shipped(envelope) => Some(envelope.id),
             Self::Cancelled(envelope) => Some(envelope.id),
             Self::Refunded(envelope) => Some(envelope.id),
+            Self::BackInStock(envelope) => Some(envelope.id),
             Self::Other { .. } => None,
         }
     }
@@ -631,6 +683,9 @@ fn parse(subject: &str, payload: &[u8]) -> Result<OrderEvent, String> {
     // Reading checks the type and version, then the order number (it goes into the subject header and the
     // file transport's file name) and the address (a recipient), as their contract types refuse malformed ones.
     let event = match event_name {
+        "back_in_stock" if subject.starts_with("catalog.alerts.") => {
+            read()?.read().map(OrderEvent::BackInStock)
+        }
         "created" => read()?.read().map(OrderEvent::Created),
         "shipped" => read()?.read().map(OrderEvent::Shipped),
         "cancelled" => read()?.read().map(OrderEvent::Cancelled),

@@ -35,12 +35,15 @@ pub const MAILER_CONSUMER: &str = "mailer";
 pub const BRIDGE_CONSUMER: &str = "bridge";
 /// The search indexer's durable consumer of [`CATALOG_STREAM`] (Meilisearch).
 pub const SEARCH_INDEXER_CONSUMER: &str = "search-indexer";
+/// The mailer's durable consumer of [`CATALOG_STREAM`]'s back-in-stock alerts (`catalog.alerts.>`).
+pub const MAILER_ALERTS_CONSUMER: &str = "mailer-alerts";
 /// Every durable consumer of the shop's event streams as `(stream, consumer)`: the NATS configuration names
 /// each in its user's permissions, and the admin's dashboard shows how far behind each is.
-pub const DURABLE_CONSUMERS: [(&str, &str); 3] = [
+pub const DURABLE_CONSUMERS: [(&str, &str); 4] = [
     (ORDERS_STREAM, MAILER_CONSUMER),
     (ORDERS_STREAM, BRIDGE_CONSUMER),
     (CATALOG_STREAM, SEARCH_INDEXER_CONSUMER),
+    (CATALOG_STREAM, MAILER_ALERTS_CONSUMER),
 ];
 
 /// Limits applied to every event stream, from the environment.

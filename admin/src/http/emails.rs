@@ -44,11 +44,12 @@ const STATES: [&str; 6] = [
     "failed",
     "uncertain",
 ];
-const KINDS: [&str; 4] = [
+const KINDS: [&str; 5] = [
     "order_confirmation",
     "order_shipped",
     "order_cancelled",
     "order_refunded",
+    "back_in_stock",
 ];
 
 pub fn router() -> Router<AppState> {

@@ -1,6 +1,6 @@
 // The catalog service: listing, product detail, category tree and search-as-you-type.
 import { prefetch, queryString, request } from './http'
-import type { CategoryNode, ProductDetail, ProductPage, ProductSummary, SearchResult, SortKey } from './types'
+import type { CategoryNode, ProductDetail, ProductPage, ProductSummary, SearchResult, SortKey, StockAlert } from './types'
 
 /** The listing filters; the same names as the API's query parameters and the storefront's URLs. */
 export interface ListingFilters {
@@ -49,4 +49,19 @@ export const ahead = {
   listProducts: (filters: ListingFilters) => prefetch(listingPath(filters)),
   getProduct: (slug: string) => prefetch(productPath(slug)),
   search: (q: string, filters: ListingFilters) => prefetch(searchPath(q, filters)),
+}
+
+/** Email `email` once when the sold-out variant `sku` of product `slug` is available again. */
+export async function requestStockAlert(slug: string, sku: string, email: string): Promise<void> {
+  await request(`/api/products/${encodeURIComponent(slug)}/stock-alerts`, { method: 'POST', body: { email, sku } })
+}
+
+/** The alert of an email's unsubscribe link. */
+export function getStockAlert(token: string, signal?: AbortSignal): Promise<StockAlert> {
+  return request(`/api/stock-alerts/${encodeURIComponent(token)}`, { signal })
+}
+
+/** Unsubscribes the alert of an email's link (again is the same). */
+export async function unsubscribeStockAlert(token: string): Promise<void> {
+  await request(`/api/stock-alerts/${encodeURIComponent(token)}`, { method: 'DELETE' })
 }

@@ -18,6 +18,8 @@ export type Facets = Catalog['Facets']
 export type ProductPage = Catalog['Listing']
 export type ProductDetail = Catalog['ProductDetail']
 export type CategoryNode = Catalog['CategoryNode']
+/** A back-in-stock alert as its unsubscribe page shows it. */
+export type StockAlert = Catalog['AlertView']
 /** `highlight` is HTML-escaped text with <mark> around the matches: the only API text that may be rendered as HTML. */
 export type SearchHit = Catalog['Hit']
 export type SearchResult = Catalog['SearchResponse']

@@ -5,6 +5,7 @@ mod helpers;
 
 mod admin;
 mod admin_explain;
+mod alerts;
 mod dead_letters;
 mod files;
 mod order_emails;

@@ -86,6 +86,8 @@ pub enum EmailKind {
     OrderShipped,
     OrderCancelled,
     OrderRefunded,
+    /// A back-in-stock alert (its `order_number` is the alert's reference, `SA-<id>`).
+    BackInStock,
     #[serde(other)]
     Unknown,
 }

@@ -85,6 +85,7 @@ pub(crate) fn kind_label(kind: EmailKind) -> &'static str {
         EmailKind::OrderShipped => "Shipping notice",
         EmailKind::OrderCancelled => "Cancellation notice",
         EmailKind::OrderRefunded => "Refund notice",
+        EmailKind::BackInStock => "Back-in-stock alert",
         EmailKind::Unknown => "Email",
     }
 }
