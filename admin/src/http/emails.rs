@@ -127,6 +127,8 @@ struct EmailRow {
     id: u64,
     kind: &'static str,
     order_number: String,
+    /// Whether `order_number` is an order's (a back-in-stock alert's is its `SA-` reference: no order page).
+    of_order: bool,
     recipient: String,
     subject: String,
     state: String,
@@ -142,6 +144,7 @@ impl From<&EmailSummary> for EmailRow {
             id: email.id,
             kind: kind_label(email.kind),
             order_number: email.order_number.clone(),
+            of_order: email.kind != EmailKind::BackInStock,
             recipient: email.recipient.clone(),
             subject: email.subject.clone(),
             state: snake(email.state),
