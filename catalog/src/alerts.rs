@@ -23,6 +23,10 @@ use crate::{
 /// Most requests one address may have waiting: enough for any shopper, too few to turn the shop into a mailer
 /// for someone else's address.
 pub const MAX_WAITING_PER_EMAIL: u64 = 25;
+/// Most requests one variant may have waiting: its restock announces them all in one transaction (an event and
+/// a row update each, a few hundred per statement), which this keeps to a second or two however many addresses
+/// a script makes up.
+pub const MAX_WAITING_PER_VARIANT: u64 = 10_000;
 
 /// Why a request was not recorded.
 #[derive(Debug, thiserror::Error)]
@@ -35,6 +39,8 @@ pub enum AlertError {
     InStock(String),
     #[error("this address already waits for {MAX_WAITING_PER_EMAIL} products")]
     TooMany,
+    #[error("{MAX_WAITING_PER_VARIANT} requests already wait for {0}")]
+    VariantFull(String),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
@@ -72,6 +78,9 @@ pub async fn request(
     }
     if db::alerts::waiting_of(&mut tx, email.as_str()).await? >= MAX_WAITING_PER_EMAIL {
         return Err(AlertError::TooMany);
+    }
+    if db::alerts::waiting_for(&mut tx, variant.variant_id).await? >= MAX_WAITING_PER_VARIANT {
+        return Err(AlertError::VariantFull(variant.sku.clone()));
     }
     let token = uuid::Uuid::new_v4().simple().to_string();
     db::alerts::insert_waiting(&mut tx, variant.variant_id, email.as_str(), &token).await?;
@@ -131,10 +140,7 @@ pub async fn on_stock_changed(
         notified.push((request.id, envelope.id));
     }
     batch.write(conn).await?;
-    for (id, event_id) in notified {
-        db::alerts::mark_notified(conn, id, event_id).await?;
-    }
-    Ok(())
+    db::alerts::mark_notified(conn, &notified).await
 }
 
 /// Whether the alert announced by `event_id` may be emailed now: the request still notified by that event and

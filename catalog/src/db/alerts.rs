@@ -161,21 +161,42 @@ pub async fn offer(conn: &mut MySqlConnection, sku: &str) -> Result<Option<Offer
     .transpose()
 }
 
-/// Marks request `id` notified by event `event_id`.
+/// Requests marked notified per statement: a restock of a much-wanted product marks thousands in its transaction.
+const NOTIFIED_PER_STATEMENT: usize = 200;
+
+/// Marks each request `(id, event_id)` notified by its event.
 pub async fn mark_notified(
     conn: &mut MySqlConnection,
-    id: u64,
-    event_id: uuid::Uuid,
+    notified: &[(u64, uuid::Uuid)],
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE stock_alerts SET state = 'notified', notify_event_id = ?, notified_at = NOW(6) \
-         WHERE id = ?",
-    )
-    .bind(event_id.to_string())
-    .bind(id)
-    .execute(&mut *conn)
-    .await?;
+    for chunk in notified.chunks(NOTIFIED_PER_STATEMENT) {
+        let cases = " WHEN ? THEN ?".repeat(chunk.len());
+        let sql = format!(
+            "UPDATE stock_alerts SET state = 'notified', notified_at = NOW(6), \
+             notify_event_id = CASE id{cases} END WHERE id IN ({})",
+            super::placeholders(chunk.len())
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (id, event_id) in chunk {
+            query = query.bind(*id).bind(event_id.to_string());
+        }
+        for (id, _) in chunk {
+            query = query.bind(*id);
+        }
+        query.execute(&mut *conn).await?;
+    }
     Ok(())
+}
+
+/// How many requests wait for `variant_id`.
+pub async fn waiting_for(conn: &mut MySqlConnection, variant_id: u32) -> Result<u64, sqlx::Error> {
+    let count: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM stock_alerts WHERE variant_id = ? AND state = 'waiting'",
+    )
+    .bind(variant_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(count as u64)
 }
 
 /// A request as its unsubscribe page shows it, and as a confirmation reads it.

@@ -29,8 +29,8 @@ use crate::{
 
 platform::problem_response!(
     pub(super) InStock,
-    "The variant can be bought now (`code` `in_stock`), or the address already waits for the most products it \
-     may (`code` `too_many_alerts`): a problem document (RFC 9457)"
+    "The variant can be bought now (`code` `in_stock`), or the address or the variant already has as many \
+     requests waiting as it may (`code` `too_many_alerts`): a problem document (RFC 9457)"
 );
 platform::problem_response!(pub(super) UnknownAlert, "No such alert: a problem document (RFC 9457)");
 
@@ -69,6 +69,12 @@ fn alert_error(err: AlertError) -> ApiError {
             format!(
                 "this address already waits for {MAX_WAITING_PER_EMAIL} products; it hears about them first"
             ),
+            json!({"code": "too_many_alerts"}),
+        ),
+        AlertError::VariantFull(sku) => ApiError::problem(
+            StatusCode::CONFLICT,
+            "Too many alerts",
+            format!("the most requests one product takes already wait for {sku}; check back later"),
             json!({"code": "too_many_alerts"}),
         ),
         AlertError::Database(err) => ApiError::from(err),

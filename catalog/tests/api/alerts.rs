@@ -294,3 +294,42 @@ async fn requests_racing_a_restock_are_either_refused_as_in_stock_or_announced_n
     assert_eq!(announced(&app).await.len(), recorded);
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_restock_announces_hundreds_of_requests_each_with_its_own_event() {
+    let app = spawn_app().await;
+    sold_out(&app).await;
+    // More than one statement's worth (200), recorded as the endpoint records them.
+    let variant: u32 = sqlx::query_scalar("SELECT id FROM variants WHERE sku = 'PH-1'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    for i in 0..450 {
+        sqlx::query("INSERT INTO stock_alerts (variant_id, email, token) VALUES (?, ?, ?)")
+            .bind(variant)
+            .bind(format!("fan{i}@example.com"))
+            .bind(format!("{i:032x}"))
+            .execute(&app.pool)
+            .await
+            .unwrap();
+    }
+    app.order_call(RELEASE, "HOLD-1").await;
+
+    let events = announced(&app).await;
+    assert_eq!(events.len(), 450);
+    let marked: Vec<(u64, String)> = sqlx::query_as(
+        "SELECT id, notify_event_id FROM stock_alerts WHERE state = 'notified' ORDER BY id",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(marked.len(), 450);
+    for (event_id, data) in &events {
+        let alert_id = data["alert_id"].as_u64().unwrap();
+        assert!(
+            marked.contains(&(alert_id, event_id.to_string())),
+            "alert {alert_id} is marked with its own event {event_id}"
+        );
+    }
+    app.stop().await;
+}

@@ -432,7 +432,7 @@ export interface components {
         };
     };
     responses: {
-        /** @description The variant can be bought now (`code` `in_stock`), or the address already waits for the most products it may (`code` `too_many_alerts`): a problem document (RFC 9457) */
+        /** @description The variant can be bought now (`code` `in_stock`), or the address or the variant already has as many requests waiting as it may (`code` `too_many_alerts`): a problem document (RFC 9457) */
         InStock: {
             headers: {
                 [name: string]: unknown;
