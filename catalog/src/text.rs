@@ -89,30 +89,12 @@ impl Query {
 /// "watch"), so that a shopper's plural finds the catalog's singular and the other way round. Model numbers
 /// ("5s"), short words and words that only look plural ("glass", "series") have none.
 pub fn singular(word: &str) -> Option<String> {
-    const NOT_PLURALS: [&str; 6] = ["series", "species", "news", "lens", "gps", "canvas"];
-    if word.len() < 4
-        || !word.ends_with('s')
-        || word.chars().any(|c| c.is_ascii_digit())
-        || NOT_PLURALS.contains(&word)
-    {
-        return None;
+    let (keep, add_y) = singular_len(word)?;
+    let mut one = word[..keep].to_owned();
+    if add_y {
+        one.push('y');
     }
-    if let Some(stem) = word.strip_suffix("ies") {
-        return Some(format!("{stem}y"));
-    }
-    if ["sses", "shes", "ches", "xes", "zes"]
-        .iter()
-        .any(|ending| word.ends_with(ending))
-    {
-        return Some(word[..word.len() - 2].to_owned());
-    }
-    if ["ss", "us", "is"]
-        .iter()
-        .any(|ending| word.ends_with(ending))
-    {
-        return None;
-    }
-    Some(word[..word.len() - 1].to_owned())
+    Some(one)
 }
 
 /// What every form of `term` starts with: the term, or the part its singular shares with it ("headphone" of
@@ -140,11 +122,54 @@ pub enum WordMatch {
     Exact,
 }
 
+/// Whether `one` is the singular of `plural` by [`singular`]'s rules, without building it (called for every
+/// word of every candidate on every keystroke).
+fn is_singular_of(plural: &str, one: &str) -> bool {
+    if plural.len() <= one.len() || !plural.ends_with('s') {
+        return false;
+    }
+    let expected = singular_len(plural);
+    match expected {
+        Some((keep, add_y)) => {
+            one.len() == keep + usize::from(add_y)
+                && one.starts_with(&plural[..keep])
+                && (!add_y || one.ends_with('y'))
+        }
+        None => false,
+    }
+}
+
+/// How [`singular`] builds the singular of `word`: the length of `word` it keeps, and whether a `y` follows.
+fn singular_len(word: &str) -> Option<(usize, bool)> {
+    const NOT_PLURALS: [&str; 6] = ["series", "species", "news", "lens", "gps", "canvas"];
+    if word.len() < 4
+        || !word.ends_with('s')
+        || word.chars().any(|c| c.is_ascii_digit())
+        || NOT_PLURALS.contains(&word)
+    {
+        return None;
+    }
+    if word.ends_with("ies") {
+        return Some((word.len() - 3, true));
+    }
+    if ["sses", "shes", "ches", "xes", "zes"]
+        .iter()
+        .any(|ending| word.ends_with(ending))
+    {
+        return Some((word.len() - 2, false));
+    }
+    if ["ss", "us", "is"]
+        .iter()
+        .any(|ending| word.ends_with(ending))
+    {
+        return None;
+    }
+    Some((word.len() - 1, false))
+}
+
 /// How `term` matches `word` (both normalized by [`words`]), if at all.
 pub fn match_word(term: &str, word: &str) -> Option<WordMatch> {
-    if word == term
-        || singular(term).as_deref().unwrap_or(term) == singular(word).as_deref().unwrap_or(word)
-    {
+    if word == term || is_singular_of(term, word) || is_singular_of(word, term) {
         return Some(WordMatch::Exact);
     }
     word.starts_with(term).then_some(WordMatch::Prefix)
@@ -183,14 +208,15 @@ pub fn relevance(query: &Query, name: &str, brand: &str) -> u32 {
     let mut title_matched = vec![false; title_end];
     for (i, term) in query.terms.iter().enumerate() {
         let typing = query.is_prefix(i);
+        // A finished word found only as the start of a longer one ("pixel" in "PixelSkin") is a weak match.
         let term_score = if let Some((how, at)) = best_in(term, 0, title_end) {
             positions.push(at);
-            title_matched[at] = true;
             in_name += 1;
+            title_matched[at] |= how == WordMatch::Exact || typing;
             match how {
                 WordMatch::Exact => 10,
                 WordMatch::Prefix if typing => 9,
-                WordMatch::Prefix => 6,
+                WordMatch::Prefix => 5,
             }
         } else if let Some((how, at)) = best_in(term, title_end, name_words.len()) {
             positions.push(at);
@@ -198,7 +224,7 @@ pub fn relevance(query: &Query, name: &str, brand: &str) -> u32 {
             match how {
                 WordMatch::Exact => 7,
                 WordMatch::Prefix if typing => 6,
-                WordMatch::Prefix => 4,
+                WordMatch::Prefix => 3,
             }
         } else {
             match brand_words
