@@ -67,6 +67,18 @@ describe('search combobox', () => {
     expect(attr('aria-activedescendant')).toBeUndefined()
   })
 
+  it('shows a placeholder instead of a broken thumbnail when the photo host cannot be reached', async () => {
+    search.mockImplementation(async (q) => {
+      const result = searchResult(q, ['iPhone 7'])
+      return { ...result, hits: result.hits.map((hit) => ({ ...hit, image: 'https://unreachable.example/p.jpg' })) }
+    })
+    await typeAndWait('iph')
+    const option = wrapper.findAll('[role="option"]')[0]!
+    await option.get('img.search__thumb').trigger('error')
+    expect(option.find('img').exists()).toBe(false)
+    expect(option.find('.search__thumb--none').exists()).toBe(true)
+  })
+
   it('moves the active option with Down and Up, wrapping at both ends', async () => {
     await typeAndWait('iph')
     const ids = wrapper.findAll('[role="option"]').map((o) => o.attributes('id'))
