@@ -16,6 +16,7 @@ import {
   assertStackReachable,
   eventually,
   launchBrowser,
+  layoutShift,
   newContext,
   screenshot,
   watchErrors,
@@ -232,6 +233,9 @@ describe('the web admin', { concurrency: false }, () => {
     assert.ok(unsubscribe, `an unsubscribe link: ${text}`)
 
     await storefront.goto(unsubscribe)
+    await storefront.getByRole('button', { name: 'Unsubscribe' }).waitFor()
+    assert.deepEqual(await accessibilityViolations(storefront), [], 'no serious accessibility problem on the alert page')
+    assert.ok((await layoutShift(storefront)) < 0.1, 'a stable page: layout shift under 0.1 on the alert page')
     await storefront.getByRole('button', { name: 'Unsubscribe' }).click()
     await storefront.getByTestId('alert-unsubscribed').waitFor()
     await screenshot(storefront, 'admin/12-storefront-unsubscribed')
