@@ -204,7 +204,6 @@ pub async fn waiting_for(conn: &mut MySqlConnection, variant_id: u32) -> Result<
 pub struct Alert {
     pub id: u64,
     pub variant_id: u32,
-    pub email: String,
     pub state: String,
     pub notify_event_id: Option<String>,
     pub sku: String,
@@ -213,14 +212,13 @@ pub struct Alert {
     pub option_values: Vec<String>,
 }
 
-const ALERT_COLUMNS: &str = "a.id, a.variant_id, a.email, a.state, a.notify_event_id, v.sku, \
+const ALERT_COLUMNS: &str = "a.id, a.variant_id, a.state, a.notify_event_id, v.sku, \
      p.name AS product_name, p.slug, v.option_values";
 
 fn alert_from_row(row: &sqlx::mysql::MySqlRow) -> Result<Alert, sqlx::Error> {
     Ok(Alert {
         id: row.try_get("id")?,
         variant_id: row.try_get("variant_id")?,
-        email: row.try_get("email")?,
         state: row.try_get("state")?,
         notify_event_id: row.try_get("notify_event_id")?,
         sku: row.try_get("sku")?,
