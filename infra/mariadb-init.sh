@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # One schema and one user per service; a service never reads another's schema. Each user's password comes from
 # <SERVICE>_DB_PASSWORD (CATALOG_DB_PASSWORD, CHECKOUT_DB_PASSWORD, MAILER_DB_PASSWORD,
-# SEARCH_INDEXER_DB_PASSWORD, BRIDGE_DB_PASSWORD, ADMIN_DB_PASSWORD):
+# SEARCH_INDEXER_DB_PASSWORD, BRIDGE_DB_PASSWORD, ADMIN_DB_PASSWORD, ACCOUNTS_DB_PASSWORD):
 #   - compose mounts this file in MariaDB's /docker-entrypoint-initdb.d/, whose entrypoint sources it (hence not
 #     executable) on the first start of an empty data volume only; every password is required. A password set
 #     later (a rotation) is changed with ALTER USER, not here.
@@ -32,7 +32,7 @@ shop_db_password() { # user required(0|1)
 
 # The SQL, printed only once every password is known to be valid: nothing runs half.
 shop_db_init_sql() { # required(0|1)
-  local users=(catalog checkout mailer search_indexer bridge admin) user host sql=
+  local users=(catalog checkout mailer search_indexer bridge admin accounts) user host sql=
   local -A password=()
   for user in "${users[@]}"; do
     password[$user]=$(shop_db_password "$user" "$1") || return 1

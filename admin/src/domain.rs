@@ -3,7 +3,7 @@
 
 use std::{fmt, str::FromStr};
 
-use secrecy::{ExposeSecret as _, SecretString};
+use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 
 /// What a staff member may do, checked on the server for every action.
@@ -97,38 +97,19 @@ pub const MIN_PASSWORD_CHARS: usize = 12;
 /// Longest: enough for any passphrase, short of making hashing a denial of service.
 pub const MAX_PASSWORD_CHARS: usize = 256;
 
-/// A password someone chose, checked against the rules: at least 12 characters, at most 256, not the email.
-pub fn check_new_password(password: &SecretString, email: &Email) -> Result<(), &'static str> {
-    let password = password.expose_secret();
-    let chars = password.chars().count();
-    if chars < MIN_PASSWORD_CHARS {
-        return Err("must be at least 12 characters");
-    }
-    if chars > MAX_PASSWORD_CHARS {
-        return Err("must be at most 256 characters");
-    }
-    if password.trim().to_lowercase() == email.as_str()
-        || password.to_lowercase().contains(email.as_str())
-    {
-        return Err("must not be or contain the email address");
-    }
-    if password
-        .chars()
-        .all(|c| c == password.chars().next().unwrap_or(' '))
-    {
-        return Err("must not be one character repeated");
-    }
-    Ok(())
+/// What a staff password must be (`platform::password::Rules`: also not a common password).
+pub const PASSWORD_RULES: platform::password::Rules = platform::password::Rules {
+    min_chars: MIN_PASSWORD_CHARS,
+    max_chars: MAX_PASSWORD_CHARS,
+};
+
+/// A password someone chose, checked against the rules: at least 12 characters, at most 256, not the email,
+/// not a common password.
+pub fn check_new_password(password: &SecretString, email: &Email) -> Result<(), String> {
+    PASSWORD_RULES.check(password, email.as_str())
 }
 
-/// 256 random bits from the operating system, as 43 URL-safe characters.
-pub fn random_token() -> String {
-    let mut bytes = [0u8; 32];
-    // The OS random source does not fail on the platforms we run on; if it ever did, a request must fail
-    // rather than hand out a guessable token.
-    getrandom::fill(&mut bytes).expect("the operating system's random source failed");
-    data_encoding::BASE64URL_NOPAD.encode(&bytes)
-}
+pub use platform::tokens::random_token;
 
 #[cfg(test)]
 mod tests {
@@ -159,27 +140,18 @@ mod tests {
     fn weak_passwords_are_refused_with_the_reason() {
         let email = Email::parse("ann@shop.test").unwrap();
         let check = |password: &str| check_new_password(&SecretString::from(password), &email);
-        assert_eq!(check("short pass"), Err("must be at least 12 characters"));
+        assert_eq!(
+            check("short pass"),
+            Err("must be at least 12 characters".to_owned())
+        );
         assert_eq!(
             check("ann@shop.test"),
-            Err("must not be or contain the email address")
+            Err("must not be or contain the email address".to_owned())
         );
         assert_eq!(
             check("aaaaaaaaaaaaaaaa"),
-            Err("must not be one character repeated")
+            Err("must not be one character repeated".to_owned())
         );
         assert!(check("correct horse battery").is_ok());
-    }
-
-    #[test]
-    fn tokens_are_43_url_safe_characters_and_differ() {
-        let token = random_token();
-        assert_eq!(token.len(), 43);
-        assert!(
-            token
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        );
-        assert_ne!(token, random_token());
     }
 }

@@ -7,7 +7,7 @@
 //! session from the `__Host-admin_session` cookie ([`sessions`]); the CSRF check of every state-changing
 //! request ([`http::csrf`]); the role a page asks for ([`http::extract`]); an [`audit`] entry for every write,
 //! login outcome and refusal. Passwords are argon2id ([`platform::password`]), logins throttled
-//! ([`throttle`], rules in [`platform::login_throttle`]), a TOTP second factor optional ([`totp`]).
+//! ([`platform::login_throttle`]), a TOTP second factor optional ([`totp`]).
 
 pub mod audit;
 pub mod cli;
@@ -18,7 +18,6 @@ pub mod saved_views;
 pub mod services;
 pub mod sessions;
 pub mod staff;
-pub mod throttle;
 pub mod totp;
 pub mod uploads;
 

@@ -10,7 +10,6 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use sha2::{Digest as _, Sha256};
 use sqlx::{MySqlConnection, MySqlPool};
 
 use crate::{
@@ -59,22 +58,10 @@ impl Found {
 }
 
 /// The stored form of a session id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct IdHash(pub [u8; 32]);
-
-impl TryFrom<Vec<u8>> for IdHash {
-    type Error = String;
-
-    fn try_from(bytes: Vec<u8>) -> Result<Self, Self::Error> {
-        bytes
-            .try_into()
-            .map(Self)
-            .map_err(|_| "a session id hash is 32 bytes".to_owned())
-    }
-}
+pub use platform::tokens::TokenHash as IdHash;
 
 fn hash_id(id: &str) -> IdHash {
-    IdHash(Sha256::digest(id.as_bytes()).into())
+    IdHash::of(id)
 }
 
 fn micros(duration: Duration) -> i64 {

@@ -21,23 +21,16 @@ pub const MAX_LINES: usize = 50;
 /// The shop's currency.
 pub const CURRENCY: &str = "USD";
 /// Longest customer name and address line, city or region, and postal code, in characters.
-pub const MAX_NAME_CHARS: usize = 200;
-pub const MAX_CITY_CHARS: usize = 100;
-pub const MAX_POSTAL_CODE_CHARS: usize = 20;
-
-/// A field the client sent that cannot be used.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{field}: {reason}")]
-pub struct InvalidField {
-    pub field: String,
-    pub reason: String,
-}
+pub use platform::contracts::{
+    InvalidField,
+    orders::{
+        MAX_CITY_CHARS, MAX_LINE_CHARS as MAX_NAME_CHARS, MAX_POSTAL_CODE_CHARS,
+        text_field as parse_text,
+    },
+};
 
 fn invalid(field: &str, reason: impl Into<String>) -> InvalidField {
-    InvalidField {
-        field: field.to_owned(),
-        reason: reason.into(),
-    }
+    InvalidField::new(field, reason)
 }
 
 pub fn parse_quantity(field: &str, quantity: i64) -> Result<u32, InvalidField> {
@@ -188,60 +181,9 @@ pub fn parse_email(value: &str) -> Result<Email, InvalidField> {
 }
 
 /// Required text: trimmed, not empty, at most `max` characters, no control characters.
-pub fn parse_text(field: &str, value: &str, max: usize) -> Result<String, InvalidField> {
-    let value = value.trim();
-    if value.is_empty() {
-        return Err(invalid(field, "is required"));
-    }
-    if value.chars().count() > max {
-        return Err(invalid(field, format!("at most {max} characters")));
-    }
-    if value.chars().any(char::is_control) {
-        return Err(invalid(field, "must not contain control characters"));
-    }
-    Ok(value.to_owned())
-}
-
-fn optional_text(
-    field: &str,
-    value: Option<&str>,
-    max: usize,
-) -> Result<Option<String>, InvalidField> {
-    match value.map(str::trim).filter(|v| !v.is_empty()) {
-        Some(value) => parse_text(field, value, max).map(Some),
-        None => Ok(None),
-    }
-}
-
-/// A shipping address with every field checked.
+/// A shipping address with every field checked (`platform::contracts::orders::Address::parse`).
 pub fn parse_address(address: &Address) -> Result<Address, InvalidField> {
-    let country = address.country.trim().to_ascii_uppercase();
-    if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
-        return Err(invalid(
-            "shipping_address.country",
-            "an ISO 3166-1 alpha-2 code like US",
-        ));
-    }
-    Ok(Address {
-        line1: parse_text("shipping_address.line1", &address.line1, MAX_NAME_CHARS)?,
-        line2: optional_text(
-            "shipping_address.line2",
-            address.line2.as_deref(),
-            MAX_NAME_CHARS,
-        )?,
-        city: parse_text("shipping_address.city", &address.city, MAX_CITY_CHARS)?,
-        region: optional_text(
-            "shipping_address.region",
-            address.region.as_deref(),
-            MAX_CITY_CHARS,
-        )?,
-        postal_code: parse_text(
-            "shipping_address.postal_code",
-            &address.postal_code,
-            MAX_POSTAL_CODE_CHARS,
-        )?,
-        country,
-    })
+    address.parse("shipping_address")
 }
 
 /// The tracking page of a parcel, for the carriers whose address is known (DHL, UPS, FedEx, USPS, named in any

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod carts;
 pub mod catalog;
 pub mod config;
+pub mod customers;
 pub mod db;
 pub mod dead_letters;
 pub mod domain;

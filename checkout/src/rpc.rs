@@ -8,12 +8,19 @@ use std::collections::HashMap;
 
 use platform::{
     Runtime,
-    contracts::orders::{CountsRequest, TransitionRejection, TransitionReply, TransitionRequest},
+    contracts::{
+        customers::{
+            self, CartRequest, ClaimReply, ClaimRequest, ForgetReply, ForgetRequest, OrderReply,
+            OrderRequest, OrdersRequest, ReorderReply,
+        },
+        orders::{CountsRequest, TransitionRejection, TransitionReply, TransitionRequest},
+    },
     rpc::{HandlerFailure, serve},
 };
 
 use crate::{
     Checkout,
+    customers::{CustomerCartError, ForgetError, ReorderError},
     domain::{OrderState, parse_order_number},
     orders::{
         self,
@@ -45,6 +52,7 @@ async fn endpoint(
 
 pub async fn start(runtime: &Runtime, checkout: Checkout) -> anyhow::Result<()> {
     crate::admin::start(runtime, &checkout).await?;
+    customers(runtime, checkout.clone()).await?;
     let transitions = endpoint(runtime, "transition", "Move an order to another state").await?;
     let pool = checkout.pool.clone();
     runtime.spawn(serve(
@@ -77,6 +85,160 @@ pub async fn start(runtime: &Runtime, checkout: Checkout) -> anyhow::Result<()> 
         },
     ));
     Ok(())
+}
+
+/// One endpoint of `rpc.checkout.customers.*`, named `customers-<name>` in the services API, answered by
+/// `handler` up to 16 at a time.
+async fn customer_endpoint<Req, Resp, F, Fut>(
+    runtime: &Runtime,
+    name: &'static str,
+    description: &'static str,
+    checkout: &Checkout,
+    handler: F,
+) -> anyhow::Result<()>
+where
+    Req: serde::de::DeserializeOwned + Send + 'static,
+    Resp: serde::Serialize + Send + 'static,
+    F: Fn(Checkout, Req) -> Fut + Clone + Send + Sync + 'static,
+    Fut: Future<Output = Result<Resp, HandlerFailure>> + Send + 'static,
+{
+    let endpoint = runtime
+        .service
+        .group(customers::RPC_GROUP)
+        .endpoint_builder()
+        .name(format!("customers-{name}"))
+        .metadata(HashMap::from([(
+            "description".to_owned(),
+            description.to_owned(),
+        )]))
+        .add(name)
+        .await
+        .map_err(|err| anyhow::anyhow!("adding endpoint customers.{name}: {err}"))?;
+    let checkout = checkout.clone();
+    runtime.spawn(serve(
+        endpoint,
+        16,
+        runtime.shutdown.clone(),
+        move |request: Req| handler.clone()(checkout.clone(), request),
+    ));
+    Ok(())
+}
+
+/// The endpoints the accounts service calls for a signed-in customer (`rpc.checkout.customers.*`): it has
+/// checked the session and passes the customer's id (and confirmed address); only its NATS user may call them.
+async fn customers(runtime: &Runtime, checkout: Checkout) -> anyhow::Result<()> {
+    customer_endpoint(
+        runtime,
+        "cart",
+        "The signed-in customer's cart, with a guest cart merged into it",
+        &checkout,
+        async |checkout, request: CartRequest| {
+            crate::customers::cart(
+                &checkout,
+                request.customer_id,
+                request.cart_token.as_deref(),
+            )
+            .await
+            .map_err(|err| match err {
+                CustomerCartError::CheckoutInProgress => in_progress(),
+                CustomerCartError::Database(err) => HandlerFailure::unavailable(err),
+            })
+        },
+    )
+    .await?;
+    customer_endpoint(
+        runtime,
+        "orders",
+        "A page of the customer's orders, newest first, and how many guest orders they could claim",
+        &checkout,
+        async |checkout, request: OrdersRequest| {
+            crate::customers::orders(
+                &checkout,
+                request.customer_id,
+                &request.email,
+                request.before.as_deref(),
+                request.limit,
+            )
+            .await
+            .map_err(HandlerFailure::unavailable)
+        },
+    )
+    .await?;
+    customer_endpoint(
+        runtime,
+        "order",
+        "One of the customer's orders as its order page shows it",
+        &checkout,
+        async |checkout, request: OrderRequest| -> Result<OrderReply, HandlerFailure> {
+            let page = crate::customers::order(&checkout, request.customer_id, &request.number)
+                .await
+                .map_err(HandlerFailure::unavailable)?;
+            page.map(serde_json::to_value)
+                .transpose()
+                .map_err(HandlerFailure::unavailable)
+        },
+    )
+    .await?;
+    customer_endpoint(
+        runtime,
+        "reorder",
+        "The still-available lines of one of the customer's orders into their cart",
+        &checkout,
+        async |checkout, request: OrderRequest| match crate::customers::reorder(
+            &checkout,
+            request.customer_id,
+            &request.number,
+        )
+        .await
+        {
+            Ok(done) => Ok(ReorderReply::Done(done)),
+            Err(ReorderError::NotFound) => Ok(ReorderReply::NotFound),
+            Err(ReorderError::CheckoutInProgress) => Ok(ReorderReply::CheckoutInProgress),
+            Err(ReorderError::CatalogUnavailable(err)) => Err(HandlerFailure::unavailable(err)),
+            Err(ReorderError::Database(err)) => Err(HandlerFailure::unavailable(err)),
+        },
+    )
+    .await?;
+    customer_endpoint(
+        runtime,
+        "claim",
+        "Guest orders placed with the customer's confirmed address become theirs",
+        &checkout,
+        async |checkout, request: ClaimRequest| {
+            crate::customers::claim(&checkout, request.customer_id, &request.email)
+                .await
+                .map(|claimed| ClaimReply { claimed })
+                .map_err(HandlerFailure::unavailable)
+        },
+    )
+    .await?;
+    customer_endpoint(
+        runtime,
+        "forget",
+        "The customer deleted their account: anonymise their orders, delete their carts",
+        &checkout,
+        async |checkout, request: ForgetRequest| match crate::customers::forget(
+            &checkout,
+            request.customer_id,
+        )
+        .await
+        {
+            Ok((orders, carts)) => Ok(ForgetReply { orders, carts }),
+            Err(ForgetError::OrdersInProgress(open)) => Err(HandlerFailure {
+                code: 409,
+                status: format!("orders_in_progress: {open} orders are still on their way"),
+            }),
+            Err(ForgetError::Database(err)) => Err(HandlerFailure::unavailable(err)),
+        },
+    )
+    .await
+}
+
+fn in_progress() -> HandlerFailure {
+    HandlerFailure {
+        code: 409,
+        status: "checkout_in_progress: the customer's cart is being checked out".to_owned(),
+    }
 }
 
 fn rejected(code: TransitionRejection, message: impl Into<String>) -> TransitionReply {

@@ -541,6 +541,10 @@ fn kind_to_contract(kind: Kind) -> EmailKind {
         Kind::OrderCancelled => EmailKind::OrderCancelled,
         Kind::OrderRefunded => EmailKind::OrderRefunded,
         Kind::BackInStock => EmailKind::BackInStock,
+        Kind::AccountVerify => EmailKind::AccountVerify,
+        Kind::AccountExists => EmailKind::AccountExists,
+        Kind::PasswordReset => EmailKind::PasswordReset,
+        Kind::PasswordChanged => EmailKind::PasswordChanged,
     }
 }
 
@@ -551,6 +555,10 @@ fn kind_of(kind: EmailKind) -> Option<Kind> {
         EmailKind::OrderCancelled => Kind::OrderCancelled,
         EmailKind::OrderRefunded => Kind::OrderRefunded,
         EmailKind::BackInStock => Kind::BackInStock,
+        EmailKind::AccountVerify => Kind::AccountVerify,
+        EmailKind::AccountExists => Kind::AccountExists,
+        EmailKind::PasswordReset => Kind::PasswordReset,
+        EmailKind::PasswordChanged => Kind::PasswordChanged,
         EmailKind::Unknown => return None,
     })
 }

@@ -401,6 +401,8 @@ pub async fn interrupted_resends(
 
 /// The provider accepted the email: `sent` with its message id, in one statement. Whatever else happened to
 /// the row meanwhile, this is the truth.
+/// Records the email as sent. An account link's secret is dropped from the log with it (`Kind::holds_a_secret`):
+/// the log keeps that the email went out, not a way into the account.
 pub async fn mark_sent(
     pool: &MySqlPool,
     id: u64,
@@ -410,6 +412,7 @@ pub async fn mark_sent(
         sqlx::query(
             "UPDATE email_log e LEFT JOIN email_attempts a ON a.email_id = e.id AND a.attempt = e.attempts
              SET e.state = 'sent', e.provider_message_id = ?, e.sent_at = NOW(6), e.last_error = NULL,
+                 e.content = IF(e.kind IN ('account_verify', 'password_reset'), NULL, e.content),
                  a.outcome = 'sent', a.provider_message_id = ?, a.finished_at = NOW(6)
              WHERE e.id = ?",
         )

@@ -147,6 +147,8 @@ pub async fn start_with_transport(
     let concurrency = config.concurrency;
     let ack_wait = config.ack_wait;
     let alerts = runtime.consumer(worker::alerts_consumer_spec(&config));
+    // ACCOUNTS is the accounts service's to create: the loop waits for it likewise.
+    let accounts = runtime.consumer(worker::accounts_consumer_spec(&config));
     let worker = Worker::new(
         runtime.db.clone(),
         templates,
@@ -163,6 +165,7 @@ pub async fn start_with_transport(
         runtime.shutdown.clone(),
     ));
     runtime.spawn(alerts.each(concurrency, worker.clone()));
+    runtime.spawn(accounts.each(concurrency, worker.clone()));
     runtime.spawn(consumer.each(concurrency, worker));
     Ok(router())
 }

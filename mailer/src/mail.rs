@@ -1,7 +1,9 @@
 //! What the mailer tells a shopper, one [`Mail`] per event it writes about: the confirmation
 //! (`OrderCreated`), the shipping notice (`OrderShipped`), the cancellation (`OrderCancelled`), each refund
-//! (`OrderRefunded`), and a back-in-stock alert (the catalog's `BackInStock`, referenced as `SA-<alert id>`
-//! where an order email has its order number). Pure values, no I/O: the worker builds one from an event (and, for the later emails,
+//! (`OrderRefunded`), a back-in-stock alert (the catalog's `BackInStock`, referenced as `SA-<alert id>`
+//! where an order email has its order number), and the account emails of the accounts service (referenced as
+//! `AC-<customer id>`, one email per event): confirm your address, you already have an account, reset your
+//! password, your password was changed. Pure values, no I/O: the worker builds one from an event (and, for the later emails,
 //! from what the order's confirmation told the mailer), the email log stores it as the email's `content`,
 //! and [`crate::render`] turns it into a subject, a text part and an HTML part.
 //!
@@ -20,6 +22,7 @@
 use chrono::{DateTime, Utc};
 use platform::contracts::{
     Email, OrderNumber,
+    accounts::{CustomerId, PasswordChange},
     catalog::BackInStock,
     orders::{OrderCancelled, OrderCreated, OrderRefunded, OrderShipped},
 };
@@ -34,15 +37,23 @@ pub enum Kind {
     OrderCancelled,
     OrderRefunded,
     BackInStock,
+    AccountVerify,
+    AccountExists,
+    PasswordReset,
+    PasswordChanged,
 }
 
 impl Kind {
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 9] = [
         Self::OrderConfirmation,
         Self::OrderShipped,
         Self::OrderCancelled,
         Self::OrderRefunded,
         Self::BackInStock,
+        Self::AccountVerify,
+        Self::AccountExists,
+        Self::PasswordReset,
+        Self::PasswordChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -52,6 +63,10 @@ impl Kind {
             Self::OrderCancelled => "order_cancelled",
             Self::OrderRefunded => "order_refunded",
             Self::BackInStock => "back_in_stock",
+            Self::AccountVerify => "account_verify",
+            Self::AccountExists => "account_exists",
+            Self::PasswordReset => "password_reset",
+            Self::PasswordChanged => "password_changed",
         }
     }
 
@@ -59,9 +74,44 @@ impl Kind {
         Self::ALL.into_iter().find(|kind| kind.as_str() == text)
     }
 
-    /// Whether an order gets several emails of this kind (one per event) rather than one.
+    /// Whether an order (or an account) gets several emails of this kind (one per event) rather than one.
     pub fn repeats(self) -> bool {
-        matches!(self, Self::OrderRefunded)
+        matches!(
+            self,
+            Self::OrderRefunded
+                | Self::AccountVerify
+                | Self::AccountExists
+                | Self::PasswordReset
+                | Self::PasswordChanged
+        )
+    }
+
+    /// Whether its content holds a link's secret, dropped from the log once the email is sent.
+    pub fn holds_a_secret(self) -> bool {
+        matches!(self, Self::AccountVerify | Self::PasswordReset)
+    }
+}
+
+/// The owner of an account, as an account email addresses them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    pub customer_id: CustomerId,
+    pub email: Email,
+    pub name: String,
+    /// `AC-<customer id>`: what the email log keys an account's emails by.
+    pub reference: OrderNumber,
+}
+
+impl Account {
+    pub fn new(customer_id: CustomerId, email: Email, name: String) -> Self {
+        let reference = OrderNumber::parse(&format!("AC-{customer_id}"))
+            .expect("AC- and a UUID is a well-formed reference");
+        Self {
+            customer_id,
+            email,
+            name,
+            reference,
+        }
     }
 }
 
@@ -101,6 +151,32 @@ pub enum Mail {
         /// `SA-<alert id>`: what the email log keys it by (one email per request) in place of an order number.
         reference: OrderNumber,
     },
+    /// Confirm your address (`/account/verify#token=`), after a sign-up (`welcome`) or on request.
+    AccountVerify {
+        account: Account,
+        token: String,
+        expires_at: DateTime<Utc>,
+        welcome: bool,
+        requested_at: DateTime<Utc>,
+    },
+    /// Someone signed up with the address of your account.
+    AccountExists {
+        account: Account,
+        requested_at: DateTime<Utc>,
+    },
+    /// Reset your password (`/account/reset#token=`).
+    PasswordReset {
+        account: Account,
+        token: String,
+        expires_at: DateTime<Utc>,
+        requested_at: DateTime<Utc>,
+    },
+    /// Your password was changed.
+    PasswordChanged {
+        account: Account,
+        how: PasswordChange,
+        changed_at: DateTime<Utc>,
+    },
 }
 
 impl Mail {
@@ -111,6 +187,10 @@ impl Mail {
             Self::OrderCancelled { .. } => Kind::OrderCancelled,
             Self::OrderRefunded { .. } => Kind::OrderRefunded,
             Self::BackInStock { .. } => Kind::BackInStock,
+            Self::AccountVerify { .. } => Kind::AccountVerify,
+            Self::AccountExists { .. } => Kind::AccountExists,
+            Self::PasswordReset { .. } => Kind::PasswordReset,
+            Self::PasswordChanged { .. } => Kind::PasswordChanged,
         }
     }
 
@@ -121,6 +201,10 @@ impl Mail {
             Self::OrderCancelled { cancellation, .. } => &cancellation.number,
             Self::OrderRefunded { refund, .. } => &refund.number,
             Self::BackInStock { reference, .. } => reference,
+            Self::AccountVerify { account, .. }
+            | Self::AccountExists { account, .. }
+            | Self::PasswordReset { account, .. }
+            | Self::PasswordChanged { account, .. } => &account.reference,
         }
     }
 
@@ -137,6 +221,10 @@ impl Mail {
             Self::OrderRefunded { refund, .. } => (&refund.customer_name, &refund.email),
             // The shopper left only an address.
             Self::BackInStock { alert, .. } => ("", &alert.email),
+            Self::AccountVerify { account, .. }
+            | Self::AccountExists { account, .. }
+            | Self::PasswordReset { account, .. }
+            | Self::PasswordChanged { account, .. } => (&account.name, &account.email),
         }
     }
 
@@ -147,7 +235,11 @@ impl Mail {
             Self::OrderShipped { lookup_token, .. }
             | Self::OrderCancelled { lookup_token, .. }
             | Self::OrderRefunded { lookup_token, .. } => lookup_token.as_deref(),
-            Self::BackInStock { .. } => None,
+            Self::BackInStock { .. }
+            | Self::AccountVerify { .. }
+            | Self::AccountExists { .. }
+            | Self::PasswordReset { .. }
+            | Self::PasswordChanged { .. } => None,
         }
     }
 
@@ -173,6 +265,11 @@ impl Mail {
             }
             Self::OrderRefunded { .. } => format!("A refund for your order {number}"),
             Self::BackInStock { alert, .. } => format!("Back in stock: {}", alert.product_name),
+            Self::AccountVerify { welcome: true, .. } => "Confirm your email address".to_owned(),
+            Self::AccountVerify { .. } => "Your new link to confirm your email address".to_owned(),
+            Self::AccountExists { .. } => "You already have an account".to_owned(),
+            Self::PasswordReset { .. } => "Reset your password".to_owned(),
+            Self::PasswordChanged { .. } => "Your password was changed".to_owned(),
         }
     }
 
@@ -184,6 +281,20 @@ impl Mail {
             Self::OrderCancelled { cancellation, .. } => cancellation.cancelled_at,
             Self::OrderRefunded { refund, .. } => refund.refunded_at,
             Self::BackInStock { alert, .. } => alert.requested_at,
+            Self::AccountVerify { requested_at, .. }
+            | Self::AccountExists { requested_at, .. }
+            | Self::PasswordReset { requested_at, .. } => *requested_at,
+            Self::PasswordChanged { changed_at, .. } => *changed_at,
+        }
+    }
+
+    /// When the link in it stops working, for the emails that carry one.
+    pub fn link_expires_at(&self) -> Option<DateTime<Utc>> {
+        match self {
+            Self::AccountVerify { expires_at, .. } | Self::PasswordReset { expires_at, .. } => {
+                Some(*expires_at)
+            }
+            _ => None,
         }
     }
 
@@ -277,10 +388,20 @@ mod tests {
     }
 
     #[test]
-    fn kinds_round_trip_and_only_refunds_repeat() {
+    fn kinds_round_trip_and_only_refunds_and_account_emails_repeat() {
         for kind in Kind::ALL {
             assert_eq!(Kind::parse(kind.as_str()), Some(kind));
-            assert_eq!(kind.repeats(), kind == Kind::OrderRefunded);
+            let of_account =
+                kind.as_str().starts_with("account_") || kind.as_str().starts_with("password_");
+            assert_eq!(
+                kind.repeats(),
+                kind == Kind::OrderRefunded || of_account,
+                "{kind:?}"
+            );
+            assert_eq!(
+                kind.holds_a_secret(),
+                matches!(kind, Kind::AccountVerify | Kind::PasswordReset)
+            );
         }
         assert_eq!(Kind::parse("newsletter"), None);
     }

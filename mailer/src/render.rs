@@ -1,7 +1,8 @@
 //! The emails, rendered with tera from the template files in `MAIL_TEMPLATES_DIR`, two per kind of
 //! [`Mail`]: `<kind>.html` (autoescaped: a customer's `<b>` arrives as text, never as markup) and `<kind>.txt`
 //! (not escaped: plain text shows names as they were typed), where `<kind>` is `order_confirmation`,
-//! `order_shipped`, `order_cancelled`, `order_refunded` or `back_in_stock`.
+//! `order_shipped`, `order_cancelled`, `order_refunded`, `back_in_stock`, `account_verify`, `account_exists`,
+//! `password_reset` or `password_changed`.
 //!
 //! Amounts are formatted here from `Decimal`s (never floats) and handed to the templates as strings, with the
 //! rest of what they show, so templates hold only layout. Links are built here too: the order page's from
@@ -11,7 +12,10 @@
 use std::{path::Path, sync::Arc};
 
 use anyhow::Context as _;
-use platform::contracts::orders::{Address, OrderCreated, OrderRefunded, OrderShipped};
+use platform::contracts::{
+    accounts::PasswordChange,
+    orders::{Address, OrderCreated, OrderRefunded, OrderShipped},
+};
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
 use tera::Tera;
@@ -113,6 +117,34 @@ impl Templates {
                 requested_on: day(alert.requested_at),
                 common,
             }),
+            Mail::AccountVerify {
+                token,
+                expires_at,
+                welcome,
+                ..
+            } => tera::Context::from_serialize(AccountContext {
+                link: Some(storefront(public_base_url, "/account/verify#token=", token)),
+                expires: Some(moment(*expires_at)),
+                welcome: *welcome,
+                ..AccountContext::new(common, public_base_url)
+            }),
+            Mail::PasswordReset {
+                token, expires_at, ..
+            } => tera::Context::from_serialize(AccountContext {
+                link: Some(storefront(public_base_url, "/account/reset#token=", token)),
+                expires: Some(moment(*expires_at)),
+                ..AccountContext::new(common, public_base_url)
+            }),
+            Mail::AccountExists { .. } => {
+                tera::Context::from_serialize(AccountContext::new(common, public_base_url))
+            }
+            Mail::PasswordChanged {
+                how, changed_at, ..
+            } => tera::Context::from_serialize(AccountContext {
+                by_reset: matches!(how, PasswordChange::Reset),
+                changed_at: Some(moment(*changed_at)),
+                ..AccountContext::new(common, public_base_url)
+            }),
         }
         .context("building the template context")?;
         let [html_name, text_name] = template_names(mail.kind());
@@ -138,6 +170,53 @@ struct Common<'a> {
     email: &'a str,
     /// `None` when the mailer has no lookup token for the order (then there is no link to give).
     order_url: Option<String>,
+}
+
+/// What the account emails' templates see.
+#[derive(Debug, Serialize)]
+struct AccountContext<'a> {
+    #[serde(flatten)]
+    common: Common<'a>,
+    /// The confirmation or reset link.
+    link: Option<String>,
+    /// When that link stops working.
+    expires: Option<String>,
+    /// A confirmation right after signing up (rather than a new link asked for).
+    welcome: bool,
+    /// The password was set through a reset link (rather than changed while signed in).
+    by_reset: bool,
+    changed_at: Option<String>,
+    sign_in_url: String,
+    forgot_url: String,
+}
+
+impl<'a> AccountContext<'a> {
+    fn new(common: Common<'a>, public_base_url: &str) -> Self {
+        Self {
+            common,
+            link: None,
+            expires: None,
+            welcome: false,
+            by_reset: false,
+            changed_at: None,
+            sign_in_url: storefront(public_base_url, "/account/sign-in", ""),
+            forgot_url: storefront(public_base_url, "/account/forgot", ""),
+        }
+    }
+}
+
+/// `path` (and the encoded `secret` after it) on the storefront.
+fn storefront(public_base_url: &str, path: &str, secret: &str) -> String {
+    format!(
+        "{}{path}{}",
+        public_base_url.trim_end_matches('/'),
+        percent_encode(secret)
+    )
+}
+
+/// A moment, to the minute, in UTC.
+fn moment(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.format("%B %-d, %Y at %H:%M UTC").to_string()
 }
 
 /// What the back-in-stock alert's templates see.
@@ -502,6 +581,99 @@ mod tests {
         );
         assert!(rendered.text.contains("Placed on November 21, 2026"));
         assert!(!rendered.text.contains("&lt;") && !rendered.text.contains("&amp;"));
+    }
+
+    #[test]
+    fn account_emails_carry_their_link_in_the_fragment_and_escape_the_name() {
+        let account = crate::mail::Account::new(
+            uuid::Uuid::nil(),
+            platform::contracts::Email::parse("ann@example.com").unwrap(),
+            "Ann <b>Lee</b>".to_owned(),
+        );
+        let at = chrono::DateTime::parse_from_rfc3339("2026-12-01T10:30:00Z")
+            .unwrap()
+            .to_utc();
+        let verify = Mail::AccountVerify {
+            account: account.clone(),
+            token: "abc-_123".to_owned(),
+            expires_at: at,
+            welcome: true,
+            requested_at: at,
+        };
+        let rendered = templates()
+            .render(&verify, "Shop", "http://shop.test/")
+            .unwrap();
+        assert_eq!(rendered.subject, "Confirm your email address");
+        assert!(
+            rendered
+                .text
+                .contains("http://shop.test/account/verify#token=abc-_123")
+        );
+        assert!(
+            rendered
+                .text
+                .contains("until December 1, 2026 at 10:30 UTC")
+        );
+        assert!(
+            rendered.text.contains("Welcome, Ann <b>Lee</b>."),
+            "{}",
+            rendered.text
+        );
+        assert!(
+            rendered.html.contains("Ann &lt;b&gt;Lee&lt;&#x2F;b&gt;"),
+            "{}",
+            rendered.html
+        );
+        // Autoescaping writes `/` as `&#x2F;` inside the attribute, which the browser reads back as `/`.
+        assert!(
+            rendered
+                .html
+                .replace("&#x2F;", "/")
+                .contains(r#"href="http://shop.test/account/verify#token=abc-_123""#),
+            "{}",
+            rendered.html
+        );
+
+        let reset = Mail::PasswordReset {
+            account: account.clone(),
+            token: "t0k".to_owned(),
+            expires_at: at,
+            requested_at: at,
+        };
+        let rendered = templates()
+            .render(&reset, "Shop", "http://shop.test")
+            .unwrap();
+        assert!(
+            rendered
+                .text
+                .contains("http://shop.test/account/reset#token=t0k")
+        );
+
+        let exists = Mail::AccountExists {
+            account: account.clone(),
+            requested_at: at,
+        };
+        let rendered = templates()
+            .render(&exists, "Shop", "http://shop.test")
+            .unwrap();
+        assert!(rendered.text.contains("http://shop.test/account/sign-in"));
+        assert!(rendered.text.contains("http://shop.test/account/forgot"));
+        assert!(!rendered.text.contains("#token="));
+
+        let changed = Mail::PasswordChanged {
+            account,
+            how: platform::contracts::accounts::PasswordChange::Reset,
+            changed_at: at,
+        };
+        let rendered = templates()
+            .render(&changed, "Shop", "http://shop.test")
+            .unwrap();
+        assert!(
+            rendered
+                .text
+                .contains("reset with a link sent to this address")
+        );
+        assert!(rendered.text.contains("Every device was signed out."));
     }
 
     #[test]

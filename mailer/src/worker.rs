@@ -84,13 +84,20 @@ use platform::{
     backoff::Backoff,
     consumer::{ConsumerSpec, Delivery, Handler, Settle},
     contracts::{
+        accounts::{
+            ACCOUNT_EVENTS, CustomerRegistered, PasswordChanged, PasswordResetRequested,
+            SignUpAttempted, VerificationRequested,
+        },
         catalog::{
             ALERT_CONFIRM, ALERT_EVENTS, AlertConfirmReply, AlertConfirmRequest, BackInStock,
         },
         orders::{ALL_ORDER_EVENTS, OrderCancelled, OrderCreated, OrderRefunded, OrderShipped},
     },
     events::{Envelope, RawEnvelope},
-    streams::{CATALOG_STREAM, MAILER_ALERTS_CONSUMER, ORDERS_STREAM},
+    streams::{
+        ACCOUNTS_STREAM, CATALOG_STREAM, MAILER_ACCOUNTS_CONSUMER, MAILER_ALERTS_CONSUMER,
+        ORDERS_STREAM,
+    },
 };
 use sqlx::MySqlPool;
 use tokio_util::sync::CancellationToken;
@@ -99,7 +106,7 @@ use uuid::Uuid;
 use crate::{
     config::Config,
     email_log::{self, Claim, NewEmail, State},
-    mail::Mail,
+    mail::{Account, Mail},
     mime::{Mailbox, OutgoingEmail},
     rate::TokenBucket,
     render::{self, Templates},
@@ -137,6 +144,16 @@ pub fn alerts_consumer_spec(config: &Config) -> ConsumerSpec {
         stream: CATALOG_STREAM.to_owned(),
         durable: MAILER_ALERTS_CONSUMER.to_owned(),
         filter_subject: ALERT_EVENTS.to_owned(),
+        ..consumer_spec(config)
+    }
+}
+
+/// The durable consumer of account events (the accounts service's emails), shared by every replica.
+pub fn accounts_consumer_spec(config: &Config) -> ConsumerSpec {
+    ConsumerSpec {
+        stream: ACCOUNTS_STREAM.to_owned(),
+        durable: MAILER_ACCOUNTS_CONSUMER.to_owned(),
+        filter_subject: ACCOUNT_EVENTS.to_owned(),
         ..consumer_spec(config)
     }
 }
@@ -229,6 +246,19 @@ impl Worker {
                 }
             }
             OrderEvent::BackInStock(envelope) => self.alert(envelope).await?,
+            OrderEvent::Account { id, mail } => {
+                // A link past its expiry would only disappoint: the shopper asks for a new one.
+                match mail.link_expires_at() {
+                    Some(expires_at)
+                        if expires_at <= chrono::Utc::now()
+                            && email_log::find(db, id).await?.is_none() =>
+                    {
+                        tracing::info!(event = %id, kind = mail.kind().as_str(), "an account email whose link has expired; not sending it");
+                        None
+                    }
+                    _ => Some((id, *mail)),
+                }
+            }
             OrderEvent::Other { subject } => {
                 tracing::debug!(subject, "an order event the mailer writes no email about");
                 None
@@ -645,6 +675,11 @@ enum OrderEvent {
     Refunded(Envelope<OrderRefunded>),
     /// A back-in-stock alert (from the `CATALOG` stream).
     BackInStock(Envelope<BackInStock>),
+    /// An account email (from the `ACCOUNTS` stream), already read into its mail.
+    Account {
+        id: Uuid,
+        mail: Box<Mail>,
+    },
     /// An order event the mailer writes no email about (not read).
     Other {
         subject: String,
@@ -659,6 +694,7 @@ impl OrderEvent {
             Self::Cancelled(envelope) => Some(envelope.id),
             Self::Refunded(envelope) => Some(envelope.id),
             Self::BackInStock(envelope) => Some(envelope.id),
+            Self::Account { id, .. } => Some(*id),
             Self::Other { .. } => None,
         }
     }
@@ -682,6 +718,9 @@ fn parse(subject: &str, payload: &[u8]) -> Result<OrderEvent, String> {
     let read = || RawEnvelope::parse(payload).map_err(|err| err.to_string());
     // Reading checks the type and version, then the order number (it goes into the subject header and the
     // file transport's file name) and the address (a recipient), as their contract types refuse malformed ones.
+    if subject.starts_with("accounts.") {
+        return parse_account(event_name, subject, payload);
+    }
     let event = match event_name {
         "back_in_stock" if subject.starts_with("catalog.alerts.") => {
             read()?.read().map(OrderEvent::BackInStock)
@@ -697,6 +736,106 @@ fn parse(subject: &str, payload: &[u8]) -> Result<OrderEvent, String> {
         }
     };
     event.map_err(|err| err.to_string())
+}
+
+/// An account event on `subject` as the email it asks for; the events that ask for none are not read.
+fn parse_account(event_name: &str, subject: &str, payload: &[u8]) -> Result<OrderEvent, String> {
+    let read = || RawEnvelope::parse(payload).map_err(|err| err.to_string());
+    let account = |id, email, name| Account::new(id, email, name);
+    let (id, mail) = match event_name {
+        "registered" | "verification_requested" => {
+            let welcome = event_name == "registered";
+            let (id, at, (customer_id, email, name, token, expires_at)) = if welcome {
+                let envelope: Envelope<CustomerRegistered> =
+                    read()?.read().map_err(|err| err.to_string())?;
+                let data = envelope.data;
+                (
+                    envelope.id,
+                    envelope.occurred_at,
+                    (
+                        data.customer_id,
+                        data.email,
+                        data.name,
+                        data.verify_token,
+                        data.expires_at,
+                    ),
+                )
+            } else {
+                let envelope: Envelope<VerificationRequested> =
+                    read()?.read().map_err(|err| err.to_string())?;
+                let data = envelope.data;
+                (
+                    envelope.id,
+                    envelope.occurred_at,
+                    (
+                        data.customer_id,
+                        data.email,
+                        data.name,
+                        data.verify_token,
+                        data.expires_at,
+                    ),
+                )
+            };
+            (
+                id,
+                Mail::AccountVerify {
+                    account: account(customer_id, email, name),
+                    token,
+                    expires_at,
+                    welcome,
+                    requested_at: at,
+                },
+            )
+        }
+        "sign_up_attempted" => {
+            let envelope: Envelope<SignUpAttempted> =
+                read()?.read().map_err(|err| err.to_string())?;
+            let data = envelope.data;
+            (
+                envelope.id,
+                Mail::AccountExists {
+                    account: account(data.customer_id, data.email, data.name),
+                    requested_at: envelope.occurred_at,
+                },
+            )
+        }
+        "password_reset_requested" => {
+            let envelope: Envelope<PasswordResetRequested> =
+                read()?.read().map_err(|err| err.to_string())?;
+            let data = envelope.data;
+            (
+                envelope.id,
+                Mail::PasswordReset {
+                    account: account(data.customer_id, data.email, data.name),
+                    token: data.reset_token,
+                    expires_at: data.expires_at,
+                    requested_at: envelope.occurred_at,
+                },
+            )
+        }
+        "password_changed" => {
+            let envelope: Envelope<PasswordChanged> =
+                read()?.read().map_err(|err| err.to_string())?;
+            let data = envelope.data;
+            (
+                envelope.id,
+                Mail::PasswordChanged {
+                    account: account(data.customer_id, data.email, data.name),
+                    how: data.how,
+                    changed_at: envelope.occurred_at,
+                },
+            )
+        }
+        _ => {
+            return Ok(OrderEvent::Other {
+                subject: subject.to_owned(),
+            });
+        }
+    };
+    Ok(OrderEvent::Account {
+        id,
+        mail: Box::new(mail),
+    })
 }
 
 #[cfg(test)]
@@ -722,6 +861,41 @@ mod tests {
             "shipping_address": {"line1": "1 Main St", "city": "Springfield", "postal_code": "12345", "country": "US"},
             "state": "paid", "created_at": "2026-11-21T10:00:00Z", "lookup_token": "tok"
         })
+    }
+
+    #[test]
+    fn account_events_become_their_emails_and_the_others_are_not_read() {
+        let id = Uuid::now_v7();
+        let envelope = |event_type: &str, data: serde_json::Value| {
+            serde_json::to_vec(&json!({
+                "id": Uuid::now_v7(), "type": event_type, "version": 1,
+                "occurred_at": "2026-12-01T10:00:00Z", "source": "accounts", "data": data,
+            }))
+            .unwrap()
+        };
+        let registered = envelope(
+            "CustomerRegistered",
+            json!({"customer_id": id, "email": "ann@example.com", "name": "Ann", "verify_token": "t",
+                   "expires_at": "2026-12-02T10:00:00Z"}),
+        );
+        let subject = format!("accounts.customers.{id}.registered");
+        let Ok(OrderEvent::Account { mail, .. }) = parse(&subject, &registered) else {
+            panic!("a registration is an email");
+        };
+        assert!(matches!(*mail, Mail::AccountVerify { welcome: true, .. }));
+        assert_eq!(mail.number().as_str(), format!("AC-{id}"));
+        // The wrong event on the subject is refused; events without an email are not read.
+        assert!(
+            parse(
+                &format!("accounts.customers.{id}.password_changed"),
+                &registered
+            )
+            .is_err()
+        );
+        assert!(matches!(
+            parse(&format!("accounts.customers.{id}.deleted"), b"anything"),
+            Ok(OrderEvent::Other { .. })
+        ));
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod backoff;
 pub mod config;
 pub mod consumer;
 pub mod contracts;
+pub mod cookies;
 pub mod events;
 pub mod http;
 pub mod http_error;
@@ -34,6 +35,8 @@ pub mod service;
 pub mod sql;
 pub mod streams;
 pub mod telemetry;
+#[cfg(feature = "password")]
+pub mod tokens;
 
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -8,6 +8,10 @@
 //! [`verify`] with no stored hash (the account does not exist) still verifies, against a dummy hash of the same
 //! cost: a login for an unknown email takes as long as one with a wrong password, so the time of the answer
 //! does not tell which emails have accounts.
+//!
+//! [`Rules::check`] is what a new password must pass: a length window, not the account's email, not one
+//! character repeated, and not one of the ~100,000 most common passwords (the `passwords` crate's list,
+//! compared without regard to case). Staff and shoppers differ only in the minimum length.
 
 use std::sync::OnceLock;
 
@@ -23,6 +27,52 @@ pub const MEMORY_KIB: u32 = 19 * 1024;
 pub const ITERATIONS: u32 = 2;
 /// Lanes.
 pub const PARALLELISM: u32 = 1;
+
+/// What a new password must be: between `min_chars` and `max_chars` characters, and none of the weak kinds
+/// [`Rules::check`] names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rules {
+    pub min_chars: usize,
+    pub max_chars: usize,
+}
+
+impl Rules {
+    /// Why `password`, chosen by the owner of `email` (lower case), cannot be used; the reason completes
+    /// "the password ...".
+    pub fn check(&self, password: &SecretString, email: &str) -> Result<(), String> {
+        let password = password.expose_secret();
+        let chars = password.chars().count();
+        if chars < self.min_chars {
+            return Err(format!("must be at least {} characters", self.min_chars));
+        }
+        if chars > self.max_chars {
+            return Err(format!("must be at most {} characters", self.max_chars));
+        }
+        let lower = password.trim().to_lowercase();
+        if !email.is_empty() && lower.contains(email) {
+            return Err("must not be or contain the email address".to_owned());
+        }
+        let local_part = email.split('@').next().unwrap_or_default();
+        if local_part.chars().count() >= 4 && lower == local_part {
+            return Err("must not be the name in the email address".to_owned());
+        }
+        let mut chars = password.chars();
+        let first = chars.next();
+        if chars.all(|c| Some(c) == first) {
+            return Err("must not be one character repeated".to_owned());
+        }
+        if is_common(password) {
+            return Err("is one of the most common passwords; choose another".to_owned());
+        }
+        Ok(())
+    }
+}
+
+/// Whether `password` is on the list of common passwords, as typed or in lower case.
+pub fn is_common(password: &str) -> bool {
+    passwords::analyzer::is_common_password(password)
+        || passwords::analyzer::is_common_password(password.to_lowercase())
+}
 
 /// Why a password could not be hashed.
 #[derive(Debug, thiserror::Error)]
@@ -90,6 +140,51 @@ fn dummy_hash() -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn weak_passwords_are_refused_with_the_reason() {
+        let rules = Rules {
+            min_chars: 8,
+            max_chars: 128,
+        };
+        let check =
+            |password: &str| rules.check(&SecretString::from(password), "ann.lee@shop.test");
+        assert_eq!(
+            check("short1!"),
+            Err("must be at least 8 characters".to_owned())
+        );
+        assert_eq!(
+            check(&"x1".repeat(65)),
+            Err("must be at most 128 characters".to_owned())
+        );
+        assert_eq!(
+            check("Ann.Lee@shop.test!"),
+            Err("must not be or contain the email address".to_owned())
+        );
+        assert_eq!(
+            check("ann.lee"),
+            Err("must be at least 8 characters".to_owned())
+        );
+        assert_eq!(
+            check("zzzzzzzzzz"),
+            Err("must not be one character repeated".to_owned())
+        );
+        for common in [
+            "password1",
+            "Password1",
+            "iloveyou",
+            "qwertyuiop",
+            "12345678",
+        ] {
+            assert_eq!(
+                check(common),
+                Err("is one of the most common passwords; choose another".to_owned()),
+                "{common}"
+            );
+        }
+        assert!(check("correct horse battery").is_ok());
+        assert!(check("Tr0ub4dor&3x").is_ok());
+    }
 
     #[tokio::test]
     async fn a_hash_is_argon2id_with_the_owasp_parameters_and_verifies_only_its_password() {

@@ -151,6 +151,8 @@ mod tests {
             "mailer",
             "search-indexer",
             "bridge",
+            "admin",
+            "accounts",
             "proxy",
         ] {
             assert!(names.contains(name), "{name} is missing");

@@ -138,6 +138,12 @@ impl Runtime {
         self.tasks.spawn(task);
     }
 
+    /// The tracker of the background tasks, for work a request hands over to finish after its answer:
+    /// shutdown waits for those too.
+    pub fn tasks(&self) -> TaskTracker {
+        self.tasks.clone()
+    }
+
     /// Serves `routes` plus the operational routes until shutdown, then lets in-flight requests and
     /// background tasks finish (bounded by `SHUTDOWN_GRACE_SECS`), and closes NATS and the database.
     pub async fn serve(self, routes: Router) -> anyhow::Result<()> {

@@ -5,6 +5,7 @@
 //! |--------------|----------------|-------------------------------------------------------------|------------|
 //! | `CATALOG`    | `catalog.>`    | product upserted/deleted, stock changed                     | `catalog` |
 //! | `ORDERS`     | `orders.>`     | order created, paid, cancelled, status changed              | `checkout` |
+//! | `ACCOUNTS`   | `accounts.>`   | customer registered, verified, password reset requested, ... | `accounts` |
 //! | `DEADLETTER` | `deadletter.>` | messages a consumer gave up on ([`crate::consumer`])        | every consumer |
 //!
 //! Each service ensures only the streams it publishes to ([`crate::ServiceSpec::publishes_to`]): that is all
@@ -29,6 +30,11 @@ pub const ORDERS_STREAM: &str = "ORDERS";
 /// Subjects captured by [`ORDERS_STREAM`].
 pub const ORDERS_SUBJECTS: &str = "orders.>";
 
+/// The accounts service's event stream (the account emails' links: kept a day at most).
+pub const ACCOUNTS_STREAM: &str = "ACCOUNTS";
+/// Subjects captured by [`ACCOUNTS_STREAM`].
+pub const ACCOUNTS_SUBJECTS: &str = "accounts.>";
+
 /// The mailer's durable consumer of [`ORDERS_STREAM`] (order emails).
 pub const MAILER_CONSUMER: &str = "mailer";
 /// The bridge's durable consumer of [`ORDERS_STREAM`] (order events to SQS).
@@ -37,13 +43,16 @@ pub const BRIDGE_CONSUMER: &str = "bridge";
 pub const SEARCH_INDEXER_CONSUMER: &str = "search-indexer";
 /// The mailer's durable consumer of [`CATALOG_STREAM`]'s back-in-stock alerts (`catalog.alerts.>`).
 pub const MAILER_ALERTS_CONSUMER: &str = "mailer-alerts";
+/// The mailer's durable consumer of [`ACCOUNTS_STREAM`] (account emails).
+pub const MAILER_ACCOUNTS_CONSUMER: &str = "mailer-accounts";
 /// Every durable consumer of the shop's event streams as `(stream, consumer)`: the NATS configuration names
 /// each in its user's permissions, and the admin's dashboard shows how far behind each is.
-pub const DURABLE_CONSUMERS: [(&str, &str); 4] = [
+pub const DURABLE_CONSUMERS: [(&str, &str); 5] = [
     (ORDERS_STREAM, MAILER_CONSUMER),
     (ORDERS_STREAM, BRIDGE_CONSUMER),
     (CATALOG_STREAM, SEARCH_INDEXER_CONSUMER),
     (CATALOG_STREAM, MAILER_ALERTS_CONSUMER),
+    (ACCOUNTS_STREAM, MAILER_ACCOUNTS_CONSUMER),
 ];
 
 /// Limits applied to every event stream, from the environment.
@@ -106,6 +115,17 @@ impl StreamSettings {
                 ORDERS_SUBJECTS,
                 "Order events: created, paid, cancelled, status changed",
             ),
+            stream::Config {
+                // The verification and reset links in these events are valid for hours, not weeks.
+                max_age: self.max_age.min(Duration::from_secs(
+                    crate::contracts::accounts::ACCOUNTS_MAX_AGE_SECS,
+                )),
+                ..self.stream_config(
+                    ACCOUNTS_STREAM,
+                    ACCOUNTS_SUBJECTS,
+                    "Account events: registered, verified, password reset requested and changed, deleted",
+                )
+            },
         ]
     }
 

@@ -71,7 +71,7 @@ ensure_mariadb() {
   fi
   # The local passwords (each user's name, as database_url in stack.sh has them), whatever this shell exports.
   env -u CATALOG_DB_PASSWORD -u CHECKOUT_DB_PASSWORD -u MAILER_DB_PASSWORD -u SEARCH_INDEXER_DB_PASSWORD \
-    -u BRIDGE_DB_PASSWORD -u ADMIN_DB_PASSWORD bash "$ROOT/infra/mariadb-init.sh" | mariadb_admin ||
+    -u BRIDGE_DB_PASSWORD -u ADMIN_DB_PASSWORD -u ACCOUNTS_DB_PASSWORD bash "$ROOT/infra/mariadb-init.sh" | mariadb_admin ||
     fail "cannot create the schemas and users (see infra/mariadb-init.sh)"
 }
 

@@ -179,7 +179,7 @@ start_proxy() {
   mkdir -p "$run/tmp"
   sed -e "s|@RUN_DIR@|$run|g" -e "s|@FRONTEND_DIST@|$FRONTEND/dist|g" -e "s|@NGINX_DIR@|$ROOT/infra/nginx|g" \
     -e "s|@PROXY_PORT@|${PORT[proxy]}|g" -e "s|@CATALOG_PORT@|${PORT[catalog]}|g" -e "s|@CHECKOUT_PORT@|${PORT[checkout]}|g" \
-    -e "s|@ADMIN_PORT@|${PORT[admin]}|g" \
+    -e "s|@ADMIN_PORT@|${PORT[admin]}|g" -e "s|@ACCOUNTS_PORT@|${PORT[accounts]}|g" \
     "$ROOT/infra/nginx/nginx.local.conf.template" >"$run/nginx.conf"
   "$nginx" -t -q -e stderr -p "$run/" -c "$run/nginx.conf" -g 'daemon off;' >>"$LOGS/nginx.log" 2>&1 ||
     fail "the proxy config is invalid (see $LOGS/nginx.log)"
@@ -199,8 +199,8 @@ print_urls() {
   cat <<EOF
     each serves /healthz, /readyz and /metrics
 
-    MariaDB         127.0.0.1:${PORT[mariadb]}   (schemas catalog, checkout, mailer, search_indexer, bridge, admin)
-    NATS            nats://127.0.0.1:${PORT[nats]}   (the shop's own nats-server: streams CATALOG, ORDERS, DEADLETTER;
+    MariaDB         127.0.0.1:${PORT[mariadb]}   (schemas catalog, checkout, mailer, search_indexer, bridge, admin, accounts)
+    NATS            nats://127.0.0.1:${PORT[nats]}   (the shop's own nats-server: streams CATALOG, ORDERS, ACCOUNTS, DEADLETTER;
                     a user per service, passwords in $NATS_PASSWORDS_FILE; monitoring http://127.0.0.1:${PORT[nats-monitor]})
     SQS/SES (moto)  $AWS_ENDPOINT_URL   (queue ${SQS_QUEUE_NAME:-shop-orders})
     emails          ${MAIL_DIR:-$DEV/mail}/*.eml

@@ -44,12 +44,16 @@ const STATES: [&str; 6] = [
     "failed",
     "uncertain",
 ];
-const KINDS: [&str; 5] = [
+const KINDS: [&str; 9] = [
     "order_confirmation",
     "order_shipped",
     "order_cancelled",
     "order_refunded",
     "back_in_stock",
+    "account_verify",
+    "account_exists",
+    "password_reset",
+    "password_changed",
 ];
 
 pub fn router() -> Router<AppState> {
@@ -144,7 +148,13 @@ impl From<&EmailSummary> for EmailRow {
             id: email.id,
             kind: kind_label(email.kind),
             order_number: email.order_number.clone(),
-            of_order: email.kind != EmailKind::BackInStock,
+            of_order: matches!(
+                email.kind,
+                EmailKind::OrderConfirmation
+                    | EmailKind::OrderShipped
+                    | EmailKind::OrderCancelled
+                    | EmailKind::OrderRefunded
+            ),
             recipient: email.recipient.clone(),
             subject: email.subject.clone(),
             state: snake(email.state),

@@ -12,7 +12,7 @@
 pub mod account;
 pub mod audit;
 pub mod categories;
-pub mod cookies;
+pub use platform::cookies;
 pub mod csrf;
 pub(crate) mod csv_export;
 pub mod dashboard;
@@ -43,7 +43,6 @@ use crate::{
     config::Config,
     services::{EventConsumers, ServiceClient},
     sessions::Sessions,
-    throttle::Throttle,
 };
 
 /// What every handler may use.
@@ -59,7 +58,7 @@ pub struct AppState {
     /// The event streams' durable consumers, for their lag.
     pub consumers: EventConsumers,
     pub sessions: Sessions,
-    pub throttle: Throttle,
+    pub throttle: platform::login_throttle::Store,
     pub proxies: TrustedProxies,
     /// `HTTP_MAX_BODY_BYTES`: the most a middleware reading a body (the CSRF check) reads.
     pub max_body_bytes: usize,
@@ -90,7 +89,7 @@ impl AppState {
             mailer: ServiceClient::new(nats.clone(), "mailer", config.service_timeout),
             consumers: EventConsumers::new(nats, config.service_timeout),
             sessions: Sessions::new(db.clone(), config.sessions),
-            throttle: Throttle::new(db.clone(), config.throttle),
+            throttle: platform::login_throttle::Store::new(db.clone(), config.throttle),
             db,
             proxies: common.trusted_proxies.clone(),
             max_body_bytes: common.http_limits.max_body_bytes,

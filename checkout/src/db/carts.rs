@@ -29,7 +29,7 @@ pub struct Cart {
 const CART_COLUMNS: &str =
     "id, token, state, checkout_order, checkout_until, currency, expires_at, lines_version";
 
-fn cart_from_row(row: &sqlx::mysql::MySqlRow) -> Result<Cart, sqlx::Error> {
+pub(crate) fn cart_from_row(row: &sqlx::mysql::MySqlRow) -> Result<Cart, sqlx::Error> {
     let state: String = row.try_get("state")?;
     Ok(Cart {
         id: row.try_get("id")?,
@@ -352,7 +352,7 @@ pub async fn convert(
     number: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE carts SET state = 'converted', checkout_order = ?, checkout_until = NULL, \
+        "UPDATE carts SET state = 'converted', customer_cart = NULL, checkout_order = ?, checkout_until = NULL, \
          updated_at = CURRENT_TIMESTAMP(6) WHERE id = ?",
     )
     .bind(number)

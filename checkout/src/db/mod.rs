@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod carts;
 pub mod counts;
+pub mod customers;
 pub mod idempotency;
 pub mod orders;
 pub mod releases;

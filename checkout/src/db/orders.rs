@@ -39,8 +39,9 @@ pub async fn insert(
     let result = sqlx::query(
         "INSERT INTO orders (number, lookup_token_hash, cart_id, email, customer_name, address_line1, address_line2, \
          city, region, postal_code, country, shipping_method, subtotal, shipping, tax, total, currency, state, \
-         created_at, updated_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)",
+         created_at, updated_at, customer_id) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, \
+         (SELECT customer_id FROM carts WHERE id = ?))",
     )
     .bind(order.number)
     .bind(&order.lookup_token_hash[..])
@@ -61,6 +62,7 @@ pub async fn insert(
     .bind(order.currency)
     .bind(order.created_at)
     .bind(order.created_at)
+    .bind(order.cart_id)
     .execute(&mut *conn)
     .await?;
     let order_id = result.last_insert_id();

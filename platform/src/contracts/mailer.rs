@@ -88,6 +88,12 @@ pub enum EmailKind {
     OrderRefunded,
     /// A back-in-stock alert (its `order_number` is the alert's reference, `SA-<id>`).
     BackInStock,
+    /// The account emails (their `order_number` is the account's reference, `AC-<customer id>`): confirm
+    /// the address, you already have an account, reset the password, the password was changed.
+    AccountVerify,
+    AccountExists,
+    PasswordReset,
+    PasswordChanged,
     #[serde(other)]
     Unknown,
 }

@@ -18,7 +18,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    contracts::{Email, OrderNumber, Sku},
+    contracts::{Email, InvalidField, OrderNumber, Sku},
     events::Event,
 };
 
@@ -36,6 +36,7 @@ pub const COUNTS: &str = "rpc.checkout.counts";
 /// allowed); this is only the vocabulary. A state added by a newer checkout reads as [`OrderStatus::Unknown`]
 /// in an older consumer instead of failing the whole event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OrderStatus {
     Pending,
@@ -72,6 +73,46 @@ impl std::fmt::Display for OrderStatus {
     }
 }
 
+/// Longest address line (and name of the person at the address).
+pub const MAX_LINE_CHARS: usize = 200;
+/// Longest city or region.
+pub const MAX_CITY_CHARS: usize = 100;
+/// Longest postal code.
+pub const MAX_POSTAL_CODE_CHARS: usize = 20;
+
+/// Required text: trimmed, 1 to `max` characters, no control characters.
+pub fn text_field(field: &str, value: &str, max: usize) -> Result<String, InvalidField> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(InvalidField::new(field, "is required"));
+    }
+    if value.chars().count() > max {
+        return Err(InvalidField::new(
+            field,
+            format!("at most {max} characters"),
+        ));
+    }
+    if value.chars().any(char::is_control) {
+        return Err(InvalidField::new(
+            field,
+            "must not contain control characters",
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+/// Optional text: absent or blank is none; otherwise as [`text_field`].
+pub fn optional_text_field(
+    field: &str,
+    value: Option<&str>,
+    max: usize,
+) -> Result<Option<String>, InvalidField> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        Some(value) => text_field(field, value, max).map(Some),
+        None => Ok(None),
+    }
+}
+
 /// A postal address.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -85,6 +126,40 @@ pub struct Address {
     pub postal_code: String,
     /// ISO 3166-1 alpha-2.
     pub country: String,
+}
+
+impl Address {
+    /// The address with every field checked (trimmed, within its limits, the country upper case); errors
+    /// name the field under `prefix` (`shipping_address.city`). Checkout's orders and the accounts service's
+    /// saved addresses take the same addresses. An empty `prefix` names the fields alone (`city`).
+    pub fn parse(&self, prefix: &str) -> Result<Self, InvalidField> {
+        let field = |name: &str| {
+            if prefix.is_empty() {
+                name.to_owned()
+            } else {
+                format!("{prefix}.{name}")
+            }
+        };
+        let country = self.country.trim().to_ascii_uppercase();
+        if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
+            return Err(InvalidField::new(
+                &field("country"),
+                "an ISO 3166-1 alpha-2 code like US",
+            ));
+        }
+        Ok(Self {
+            line1: text_field(&field("line1"), &self.line1, MAX_LINE_CHARS)?,
+            line2: optional_text_field(&field("line2"), self.line2.as_deref(), MAX_LINE_CHARS)?,
+            city: text_field(&field("city"), &self.city, MAX_CITY_CHARS)?,
+            region: optional_text_field(&field("region"), self.region.as_deref(), MAX_CITY_CHARS)?,
+            postal_code: text_field(
+                &field("postal_code"),
+                &self.postal_code,
+                MAX_POSTAL_CODE_CHARS,
+            )?,
+            country,
+        })
+    }
 }
 
 /// One line of an order, as it was sold.

@@ -398,3 +398,21 @@ mod tests {
         assert!(serde_json::from_str::<Email>("\"nobody\"").is_err());
     }
 }
+
+/// A field of a request that cannot be used: the field's path (`shipping_address.city`) and why, never the
+/// value.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {reason}")]
+pub struct InvalidField {
+    pub field: String,
+    pub reason: String,
+}
+
+impl InvalidField {
+    pub fn new(field: &str, reason: impl Into<String>) -> Self {
+        Self {
+            field: field.to_owned(),
+            reason: reason.into(),
+        }
+    }
+}

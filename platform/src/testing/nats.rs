@@ -15,13 +15,14 @@ use super::free_port;
 use crate::nats::NatsAuth;
 
 /// Every user in `infra/nats-server.conf`; each gets its password from `NATS_<USER>_PASSWORD`.
-pub const NATS_USERS: [&str; 9] = [
+pub const NATS_USERS: [&str; 10] = [
     "catalog",
     "checkout",
     "mailer",
     "search-indexer",
     "bridge",
     "admin",
+    "accounts",
     "ops",
     "monitor",
     "sys",

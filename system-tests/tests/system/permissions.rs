@@ -337,9 +337,9 @@ async fn the_monitor_user_sees_streams_consumers_and_services_but_no_message() {
         .await
         .unwrap();
     names.sort();
-    assert_eq!(names, ["CATALOG", "DEADLETTER", "ORDERS"]);
+    assert_eq!(names, ["ACCOUNTS", "CATALOG", "DEADLETTER", "ORDERS"]);
     let listed: Vec<_> = monitor_jetstream.streams().try_collect().await.unwrap();
-    assert_eq!(listed.len(), 3);
+    assert_eq!(listed.len(), 4);
     let mut orders = monitor_jetstream.get_stream("ORDERS").await.unwrap();
     assert_eq!(orders.info().await.unwrap().state.messages, 1);
     let consumers: Vec<String> = orders.consumer_names().try_collect().await.unwrap();

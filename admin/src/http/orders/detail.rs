@@ -86,6 +86,10 @@ pub(crate) fn kind_label(kind: EmailKind) -> &'static str {
         EmailKind::OrderCancelled => "Cancellation notice",
         EmailKind::OrderRefunded => "Refund notice",
         EmailKind::BackInStock => "Back-in-stock alert",
+        EmailKind::AccountVerify => "Address confirmation",
+        EmailKind::AccountExists => "Account exists notice",
+        EmailKind::PasswordReset => "Password reset link",
+        EmailKind::PasswordChanged => "Password changed notice",
         EmailKind::Unknown => "Email",
     }
 }

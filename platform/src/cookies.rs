@@ -1,4 +1,5 @@
-//! The admin's cookies: read from the `Cookie` header, written with every protection a browser offers.
+//! Cookies of the services with a sign-in (the web admin, the accounts service): read from the `Cookie`
+//! header, written with every protection a browser offers.
 //! `__Host-` names make the browser insist on Secure, `Path=/` and no `Domain` (no subdomain can set or read
 //! them); HttpOnly keeps them from scripts; SameSite=Strict keeps them off every cross-site request.
 
@@ -20,6 +21,16 @@ pub fn get<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 pub fn set(name: &str, value: &str) -> HeaderValue {
     HeaderValue::from_str(&format!(
         "{name}={value}; Path=/; Secure; HttpOnly; SameSite=Strict"
+    ))
+    .unwrap_or_else(|_| clear(name))
+}
+
+/// A `Set-Cookie` value for a cookie the browser keeps for `max_age` across restarts (a "remember me"
+/// session; the server still decides how long the session behind it is valid).
+pub fn set_persistent(name: &str, value: &str, max_age: std::time::Duration) -> HeaderValue {
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age={}",
+        max_age.as_secs()
     ))
     .unwrap_or_else(|_| clear(name))
 }
