@@ -29,11 +29,13 @@ export default defineConfig(({ command }) => ({
 function apiProxy() {
   const catalog = process.env.CATALOG_URL ?? localUrl('catalog')
   const checkout = process.env.CHECKOUT_URL ?? localUrl('checkout')
+  const accounts = process.env.ACCOUNTS_URL ?? localUrl('accounts')
   return {
     // Checkout's paths first: the catch-all `/api` below would otherwise take them to the catalog.
     '/api/carts': checkout,
     '/api/orders': checkout,
     '/api/checkout': checkout,
+    '/api/account': accounts,
     '/api': catalog,
   }
 }

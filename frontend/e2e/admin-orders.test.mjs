@@ -8,17 +8,24 @@
 // and the dashboard's event lag show the day. Screenshots go to e2e-artifacts/admin-orders/.
 import assert from 'node:assert/strict'
 import { existsSync, readFileSync } from 'node:fs'
-import { readFile, readdir } from 'node:fs/promises'
-import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { jetstream, jetstreamManager } from '@nats-io/jetstream'
 import { connect, headers } from '@nats-io/transport-node'
 import { localPort } from '../scripts/ports.mjs'
-import { api, assertStackReachable, eventually, launchBrowser, newContext, screenshot, watchErrors } from './support.mjs'
+import {
+  MAIL_DIR,
+  api,
+  assertStackReachable,
+  emailsWhere,
+  eventually,
+  launchBrowser,
+  newContext,
+  screenshot,
+  watchErrors,
+} from './support.mjs'
 
 const OWNER_EMAIL = process.env.E2E_ADMIN_EMAIL ?? 'owner@shop.local'
 const PASSWORD_FILE = new URL('../../.dev/admin-owner-password', import.meta.url)
-const MAIL_DIR = process.env.E2E_MAIL_DIR ?? new URL('../../.dev/mail/', import.meta.url).pathname
 const NATS_URL = process.env.E2E_NATS_URL ?? `nats://127.0.0.1:${localPort('nats')}`
 const NATS_PASSWORDS = new URL('../../.dev/nats-passwords.env', import.meta.url)
 
@@ -47,18 +54,8 @@ async function findEmail(number, kind) {
 }
 
 /** Every `.eml` file of `kind` about order `number`. */
-async function findEmails(number, kind) {
-  const found = []
-  const names = (await readdir(MAIL_DIR).catch(() => [])).filter((n) => n.endsWith('.eml') && !n.startsWith('.'))
-  for (const name of names) {
-    const raw = await readFile(join(MAIL_DIR, name), 'utf8')
-    const head = raw.slice(0, raw.search(/\r?\n\r?\n/)).replace(/\r?\n[ \t]+/g, ' ')
-    const header = (field) => new RegExp(`^${field}:\\s*(.*)$`, 'im').exec(head)?.[1]?.trim()
-    if (header('X-Shop-Order-Number') === number && header('X-Shop-Email-Kind') === kind) {
-      found.push({ file: name, text: raw.replace(/=\r?\n/g, '') })
-    }
-  }
-  return found
+function findEmails(number, kind) {
+  return emailsWhere((header) => header('X-Shop-Order-Number') === number && header('X-Shop-Email-Kind') === kind)
 }
 
 async function waitForEmail(number, kind) {

@@ -1,6 +1,7 @@
 // Shared plumbing for the end-to-end tests: where the stack is, a headless Chromium from the system (no browser
 // download), screenshots, and direct API calls for facts the page does not show (stock before and after).
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs'
+import { readFile, readdir } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { chromium } from 'playwright-core'
@@ -9,6 +10,8 @@ import { localUrl } from '../scripts/ports.mjs'
 export const BASE_URL = (process.env.E2E_BASE_URL ?? localUrl('proxy')).replace(/\/$/, '')
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export const ARTIFACTS = new URL('../e2e-artifacts/', import.meta.url).pathname
+/** Where the mailer writes its `.eml` files (`./dev up`'s file transport). */
+export const MAIL_DIR = process.env.E2E_MAIL_DIR ?? new URL('../../.dev/mail/', import.meta.url).pathname
 
 /** Fails the whole run with a clear message when the stack is not up: a skipped e2e must never look green. */
 export async function assertStackReachable() {
@@ -156,4 +159,20 @@ export async function eventually(check, ms = 5000) {
       await new Promise((resolve) => setTimeout(resolve, 200))
     }
   }
+}
+
+/**
+ * Every `.eml` file in MAIL_DIR whose headers `matches` (called with a `header(name)` reader), oldest first, as
+ * `{file, text}` with quoted-printable soft line breaks undone.
+ */
+export async function emailsWhere(matches) {
+  const found = []
+  const names = (await readdir(MAIL_DIR).catch(() => [])).filter((n) => n.endsWith('.eml') && !n.startsWith('.'))
+  for (const name of names) {
+    const raw = await readFile(join(MAIL_DIR, name), 'utf8')
+    const head = raw.slice(0, raw.search(/\r?\n\r?\n/)).replace(/\r?\n[ \t]+/g, ' ')
+    const header = (field) => new RegExp(`^${field}:\\s*(.*)$`, 'im').exec(head)?.[1]?.trim()
+    if (matches(header)) found.push({ file: name, text: raw.replace(/=\r?\n/g, ''), date: Date.parse(header('Date') ?? '') })
+  }
+  return found.sort((a, b) => a.date - b.date)
 }

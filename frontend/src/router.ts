@@ -30,6 +30,22 @@ export const routes = [
   { path: '/orders/:number', name: 'order', component: () => import('./pages/OrderPage.vue') },
   // The back-in-stock email's unsubscribe link.
   { path: '/stock-alerts/:token', name: 'stock-alert', component: () => import('./pages/StockAlertPage.vue') },
+  // Shopper accounts; nothing else needs one (checkout stays open to guests). The emails' links carry their token
+  // in the fragment: /account/verify#token=..., /account/reset#token=...
+  // The account's sections share one page (AccountPage.vue, one chunk): each has its own address, so a reload or a
+  // link keeps it. /account is the settings.
+  { path: '/account', name: 'account', component: () => import('./pages/AccountPage.vue'), props: { section: 'settings' } },
+  { path: '/account/orders', name: 'account-orders', component: () => import('./pages/AccountPage.vue'), props: { section: 'orders' } },
+  { path: '/account/addresses', name: 'account-addresses', component: () => import('./pages/AccountPage.vue'), props: { section: 'addresses' } },
+  { path: '/account/wishlist', name: 'account-wishlist', component: () => import('./pages/AccountPage.vue'), props: { section: 'wishlist' } },
+  { path: '/account/privacy', name: 'account-privacy', component: () => import('./pages/AccountPage.vue'), props: { section: 'privacy' } },
+  // One of the account's orders: the confirmation page, read through the session instead of a lookup token.
+  { path: '/account/orders/:number', name: 'account-order', component: () => import('./pages/OrderPage.vue'), props: { mode: 'account' } },
+  { path: '/account/sign-in', name: 'sign-in', component: () => import('./pages/SignInPage.vue') },
+  { path: '/account/sign-up', name: 'sign-up', component: () => import('./pages/SignUpPage.vue') },
+  { path: '/account/verify', name: 'verify-email', component: () => import('./pages/VerifyEmailPage.vue') },
+  { path: '/account/forgot', name: 'forgot-password', component: () => import('./pages/ForgotPasswordPage.vue') },
+  { path: '/account/reset', name: 'reset-password', component: () => import('./pages/ResetPasswordPage.vue') },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./pages/NotFoundPage.vue') },
 ]
 

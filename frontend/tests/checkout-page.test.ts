@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { createMemoryHistory, createRouter, type Router } from 'vue-router'
@@ -6,8 +6,10 @@ import * as api from '../src/api/checkout'
 import { ApiError } from '../src/api/http'
 import { checkoutDraft, resetCheckoutDraft } from '../src/lib/checkout-draft'
 import CheckoutPage from '../src/pages/CheckoutPage.vue'
+import { useAccountStore } from '../src/stores/account'
 import { CART_TOKEN_KEY, useCartStore } from '../src/stores/cart'
-import { cart, cartLine } from './fixtures'
+import { type FakeApi, fakeApi, problem } from './fake-api'
+import { cart, cartLine, customer, savedAddress } from './fixtures'
 
 vi.mock('../src/api/checkout')
 const mocked = vi.mocked(api)
@@ -217,5 +219,130 @@ describe('totals before paying', () => {
     const wrapper = await mountPage()
     expect(wrapper.find('[data-testid="total"]').exists()).toBe(false)
     expect(wrapper.get('[data-testid="order-totals"]').text()).toContain('calculated when you place the order')
+  })
+})
+
+describe('a signed-in shopper at checkout', () => {
+  // Checkout's own calls are mocked above; the accounts service's go through this stand-in for fetch.
+  let accounts: FakeApi
+  beforeEach(() => {
+    accounts = fakeApi({ 'GET /api/account/addresses': { body: { addresses: [] } } })
+  })
+  afterEach(() => {
+    vi.unstubAllGlobals()
+  })
+
+  const value = (wrapper: Awaited<ReturnType<typeof mountPage>>, id: string) =>
+    (wrapper.get(`#${id}`).element as HTMLInputElement | HTMLSelectElement).value
+
+  it('finds their email filled in, and what they typed is never replaced', async () => {
+    useAccountStore().customer = customer({ email: 'ann@example.com' })
+    const wrapper = await mountPage()
+    expect((wrapper.get('#email').element as HTMLInputElement).value).toBe('ann@example.com')
+    expect((wrapper.get('#customer_name').element as HTMLInputElement).value).toBe('')
+    wrapper.unmount()
+
+    resetCheckoutDraft()
+    checkoutDraft.email = 'gift@example.com'
+    const again = await mountPage()
+    expect((again.get('#email').element as HTMLInputElement).value).toBe('gift@example.com')
+    again.unmount()
+  })
+
+  it('changes nothing for a guest', async () => {
+    const wrapper = await mountPage()
+    expect((wrapper.get('#email').element as HTMLInputElement).value).toBe('')
+    expect(wrapper.find('[data-testid="saved-addresses"]').exists()).toBe(false)
+    expect(wrapper.find('[data-testid="save-address"]').exists()).toBe(false)
+    expect(accounts.calls()).toEqual([])
+    wrapper.unmount()
+  })
+
+  it('fills an empty form with the default saved address, and another with one choice', async () => {
+    accounts.routes['GET /api/account/addresses'] = {
+      body: {
+        addresses: [
+          savedAddress(2, { is_default: true, name: 'Ann Lee', line1: '2 Oak Ave', line2: 'Apt 4', region: null, country: 'CA', postal_code: 'K1A 0B1', city: 'Ottawa' }),
+          savedAddress(1, { name: 'Ann at work', line1: '1 Main St' }),
+        ],
+      },
+    }
+    useAccountStore().customer = customer()
+    const wrapper = await mountPage()
+    expect(accounts.calls()).toEqual(['GET /api/account/addresses'])
+    expect(value(wrapper, 'customer_name')).toBe('Ann Lee')
+    expect(value(wrapper, 'line1')).toBe('2 Oak Ave')
+    expect(value(wrapper, 'line2')).toBe('Apt 4')
+    expect(value(wrapper, 'city')).toBe('Ottawa')
+    expect(value(wrapper, 'region')).toBe('')
+    expect(value(wrapper, 'postal_code')).toBe('K1A 0B1')
+    expect(value(wrapper, 'country')).toBe('CA')
+    expect(value(wrapper, 'saved_address')).toBe('2')
+    expect(wrapper.findAll('#saved_address option').map((o) => o.text())).toEqual([
+      'Choose one to fill in the form',
+      'Ann Lee, 2 Oak Ave, Ottawa (default)',
+      'Ann at work, 1 Main St, Springfield',
+    ])
+
+    await wrapper.get('#saved_address').setValue('1')
+    expect(value(wrapper, 'customer_name')).toBe('Ann at work')
+    expect(value(wrapper, 'line1')).toBe('1 Main St')
+    expect(value(wrapper, 'line2')).toBe('')
+    expect(value(wrapper, 'region')).toBe('IL')
+    expect(value(wrapper, 'country')).toBe('US')
+    // The "save" box starts unticked.
+    expect((wrapper.get('[data-testid="save-address"]').element as HTMLInputElement).checked).toBe(false)
+    wrapper.unmount()
+  })
+
+  it('leaves an address the shopper already typed alone', async () => {
+    accounts.routes['GET /api/account/addresses'] = { body: { addresses: [savedAddress(2, { is_default: true })] } }
+    checkoutDraft.line1 = '9 Elm St'
+    useAccountStore().customer = customer()
+    const wrapper = await mountPage()
+    expect(value(wrapper, 'line1')).toBe('9 Elm St')
+    expect(value(wrapper, 'customer_name')).toBe('')
+    expect(value(wrapper, 'saved_address')).toBe('')
+    wrapper.unmount()
+  })
+
+  it('saves the address to the account once the order is placed, when asked, without holding the order up', async () => {
+    accounts.routes['POST /api/account/addresses'] = problem(503)
+    mocked.placeOrder.mockResolvedValue({ number: 'SH-1', lookup_token: 'lt' } as never)
+    useAccountStore().customer = customer()
+    const wrapper = await mountPage()
+    await fill(wrapper)
+    await wrapper.get('[data-testid="save-address"]').setValue(true)
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+
+    expect(router.currentRoute.value.fullPath).toBe('/orders/SH-1?token=lt')
+    expect(accounts.bodyOf('POST /api/account/addresses')).toEqual({
+      name: 'Ada Lovelace',
+      line1: '1 Main St',
+      city: 'Springfield',
+      postal_code: '12345',
+      country: 'US',
+    })
+    wrapper.unmount()
+  })
+
+  it('saves nothing when the box is not ticked, or the order failed', async () => {
+    mocked.placeOrder.mockRejectedValueOnce(new ApiError(402, { code: 'card_declined', field: 'card_token' }))
+    mocked.placeOrder.mockResolvedValueOnce({ number: 'SH-1', lookup_token: 'lt' } as never)
+    useAccountStore().customer = customer()
+    const wrapper = await mountPage()
+    await fill(wrapper)
+    await wrapper.get('[data-testid="save-address"]').setValue(true)
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    expect(accounts.calls()).not.toContain('POST /api/account/addresses')
+
+    await wrapper.get('[data-testid="save-address"]').setValue(false)
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    expect(router.currentRoute.value.path).toBe('/orders/SH-1')
+    expect(accounts.calls()).not.toContain('POST /api/account/addresses')
+    wrapper.unmount()
   })
 })

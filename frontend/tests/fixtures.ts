@@ -1,5 +1,6 @@
 // Small builders for API answers used across the unit tests.
-import type { Cart, CartLine, SearchResult } from '../src/api/types'
+import type { Customer, MergeNote, OrderSummary, SavedAddress, SignedIn, WishlistItem } from '../src/api/account'
+import type { Cart, CartLine, OrderWithTimeline, SearchResult } from '../src/api/types'
 
 export function cartLine(overrides: Partial<CartLine> = {}): CartLine {
   return {
@@ -66,5 +67,95 @@ export function searchResult(
     })),
     facets: { categories: [{ slug: 'phones', name: 'Phones', count: names.length }], brands: [], price_ranges: [] },
     took_ms: 1,
+  }
+}
+
+export function customer(overrides: Partial<Customer> = {}): Customer {
+  return {
+    id: '0192a000-0000-7000-8000-000000000001',
+    email: 'ann@example.com',
+    name: 'Ann Lee',
+    email_verified: true,
+    created_at: '2030-01-01T00:00:00Z',
+    ...overrides,
+  }
+}
+
+export function signedIn(cartToken: string | null, notes: MergeNote[] = [], who: Customer = customer()): SignedIn {
+  return { customer: who, cart: { token: cartToken, notes } }
+}
+
+export function orderSummary(number: string, overrides: Partial<OrderSummary> = {}): OrderSummary {
+  return {
+    number,
+    placed_at: '2030-03-01T10:00:00Z',
+    status: 'paid',
+    total: '104.97',
+    currency: 'USD',
+    item_count: 3,
+    lines: [
+      { sku: 'CASE-1', name: 'Phone case', quantity: 2 },
+      { sku: 'CHG-1', name: 'Charger', quantity: 1 },
+    ],
+    ...overrides,
+  }
+}
+
+export function savedAddress(id: number, overrides: Partial<SavedAddress> = {}): SavedAddress {
+  return {
+    id,
+    name: 'Ann Lee',
+    line1: `${id} Main St`,
+    line2: null,
+    city: 'Springfield',
+    region: 'IL',
+    postal_code: '62701',
+    country: 'US',
+    is_default: false,
+    ...overrides,
+  }
+}
+
+export function wishlistItem(sku: string, overrides: Partial<WishlistItem> = {}): WishlistItem {
+  return {
+    sku,
+    name: `Product ${sku}`,
+    slug: sku.toLowerCase(),
+    image: null,
+    price: '19.99',
+    currency: 'USD',
+    available: 12,
+    for_sale: true,
+    added_at: '2030-03-01T10:00:00Z',
+    ...overrides,
+  }
+}
+
+/** An order page as checkout's lookup and the account's order both answer it. */
+export function orderPage(number: string, overrides: Partial<OrderWithTimeline> = {}): OrderWithTimeline {
+  return {
+    number,
+    state: 'shipped',
+    email: 'ann@example.com',
+    customer_name: 'Ann Lee',
+    currency: 'USD',
+    lines: [
+      { sku: 'CASE-1', name: 'Phone case', quantity: 2, unit_price: '19.99', line_total: '39.98' },
+      { sku: 'CHG-1', name: 'Charger', quantity: 1, unit_price: '29.99', line_total: '29.99' },
+    ],
+    subtotal: '69.97',
+    shipping: '4.99',
+    tax: '5.60',
+    total: '80.56',
+    shipping_method: 'standard',
+    shipping_address: { line1: '1 Main St', line2: null, city: 'Springfield', region: 'IL', postal_code: '62701', country: 'US' },
+    created_at: '2030-03-01T10:00:00Z',
+    updated_at: '2030-03-02T10:00:00Z',
+    timeline: [
+      { type: 'placed', at: '2030-03-01T10:00:00Z' },
+      { type: 'paid', at: '2030-03-01T10:00:05Z' },
+      { type: 'shipped', at: '2030-03-02T10:00:00Z', carrier: 'UPS', tracking_number: '1Z999', tracking_url: 'https://www.ups.com/track?tracknum=1Z999' },
+    ],
+    ...overrides,
   }
 }

@@ -4,6 +4,7 @@ import {
   emailReason,
   fieldMessage,
   formFieldFor,
+  validateAddress,
   validateCheckout,
 } from '../src/lib/validation'
 
@@ -84,5 +85,26 @@ describe('checkout form validation (mirrors checkout/src/domain.rs)', () => {
   it('turns reasons into sentences', () => {
     expect(fieldMessage('Email', 'is required')).toBe('Email is required.')
     expect(fieldMessage('Postal code', 'at most 20 characters')).toBe('At most 20 characters.')
+  })
+})
+
+describe('a saved address (the accounts service takes checkout’s rules)', () => {
+  const address = { name: 'Ada Lovelace', line1: '1 Main St', line2: '', city: 'Springfield', region: '', postal_code: '12345', country: 'us' }
+
+  it('accepts what checkout accepts, in its own field names', () => {
+    expect(validateAddress(address)).toEqual({})
+  })
+
+  it('gives checkout’s reasons for the same mistakes', () => {
+    expect(
+      validateAddress({ ...address, name: ' ', line2: 'x'.repeat(201), city: '', region: 'r'.repeat(101), postal_code: '1\u0007', country: 'USA' }),
+    ).toEqual({
+      name: 'is required',
+      line2: 'at most 200 characters',
+      city: 'is required',
+      region: 'at most 100 characters',
+      postal_code: 'must not contain control characters',
+      country: 'an ISO 3166-1 alpha-2 code like US',
+    })
   })
 })

@@ -1,6 +1,8 @@
 // Checkout form validation that mirrors the checkout service's own rules (checkout/src/domain.rs: parse_email,
 // parse_text, parse_address, ShippingMethod, TestCard) with the same field names and reasons, so a shopper sees
-// the same message whether the browser or the server caught the mistake.
+// the same message whether the browser or the server caught the mistake. An address saved to an account is
+// checked by the same rules (the accounts service takes the limits of checkout's address, so that a saved address
+// can always be ordered to).
 import type { CardToken, ShippingMethod } from '../api/types'
 
 export interface CheckoutForm {
@@ -35,7 +37,8 @@ export type FormErrors = Partial<Record<keyof CheckoutForm, string>>
 // Rust's char::is_control: the C0 and C1 control characters.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/
 
-function text(value: string, max: number, required: boolean): string | undefined {
+/** A line of text: trimmed, at most `max` characters (Unicode scalar values, as Rust counts), no control characters. */
+export function textReason(value: string, max: number, required: boolean): string | undefined {
   const trimmed = value.trim()
   if (!trimmed) return required ? 'is required' : undefined
   if ([...trimmed].length > max) return `at most ${max} characters`
@@ -62,21 +65,57 @@ export function emailReason(value: string): string | undefined {
   return valid ? undefined : 'not a valid email address'
 }
 
+/** Two letters (ISO 3166-1 alpha-2), in either case. */
+export function countryReason(value: string): string | undefined {
+  const country = value.trim()
+  if (!country) return 'is required'
+  if (!/^[A-Za-z]{2}$/.test(country)) return 'an ISO 3166-1 alpha-2 code like US'
+  return undefined
+}
+
+/** An address kept in the account, under the accounts service's field names. */
+export interface AddressForm {
+  name: string
+  line1: string
+  line2: string
+  city: string
+  region: string
+  postal_code: string
+  country: string
+}
+
+export type AddressErrors = Partial<Record<keyof AddressForm, string>>
+
+export function validateAddress(form: AddressForm): AddressErrors {
+  const reasons: AddressErrors = {
+    name: textReason(form.name, 200, true),
+    line1: textReason(form.line1, 200, true),
+    line2: textReason(form.line2, 200, false),
+    city: textReason(form.city, 100, true),
+    region: textReason(form.region, 100, false),
+    postal_code: textReason(form.postal_code, 20, true),
+    country: countryReason(form.country),
+  }
+  const errors: AddressErrors = {}
+  for (const [field, reason] of Object.entries(reasons) as Array<[keyof AddressForm, string | undefined]>) {
+    if (reason) errors[field] = reason
+  }
+  return errors
+}
+
 export function validateCheckout(form: CheckoutForm): FormErrors {
   const errors: FormErrors = {}
   const set = (field: keyof CheckoutForm, reason: string | undefined) => {
     if (reason) errors[field] = reason
   }
   set('email', emailReason(form.email))
-  set('customer_name', text(form.customer_name, 200, true))
-  set('line1', text(form.line1, 200, true))
-  set('line2', text(form.line2, 200, false))
-  set('city', text(form.city, 100, true))
-  set('region', text(form.region, 100, false))
-  set('postal_code', text(form.postal_code, 20, true))
-  const country = form.country.trim()
-  if (!country) set('country', 'is required')
-  else if (!/^[A-Za-z]{2}$/.test(country)) set('country', 'an ISO 3166-1 alpha-2 code like US')
+  set('customer_name', textReason(form.customer_name, 200, true))
+  set('line1', textReason(form.line1, 200, true))
+  set('line2', textReason(form.line2, 200, false))
+  set('city', textReason(form.city, 100, true))
+  set('region', textReason(form.region, 100, false))
+  set('postal_code', textReason(form.postal_code, 20, true))
+  set('country', countryReason(form.country))
   if (form.shipping_method !== 'standard' && form.shipping_method !== 'express') {
     set('shipping_method', 'choose standard or express')
   }

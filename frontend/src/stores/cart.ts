@@ -1,8 +1,13 @@
 // The guest cart. Its token is the only key to it, so it is kept in localStorage (it survives reloads); every
 // change is signalled to other tabs through a second localStorage key (the token itself rarely changes, and a
 // storage event fires only on a change), and the cart is re-read when the window gets focus again.
+//
+// A signed-in shopper's cart is the same kind of cart, tied to their account by the accounts service: the store
+// only swaps tokens when told (`adopt`, `followAccount`, `forgetCart`; stores/account.ts decides when), in the
+// same queue as every other call, so a late answer for the old cart cannot bring its token back.
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
+import type { CartLink, MergeNote } from '../api/account'
 import * as api from '../api/checkout'
 import { ApiError } from '../api/http'
 import type { Cart, PriceProblemLine, StockProblemLine } from '../api/types'
@@ -66,6 +71,8 @@ export const useCartStore = defineStore('cart', () => {
   const error = ref<string | null>(null)
   const errorSku = ref<string | null>(null)
   const checkoutNotice = ref<CheckoutNotice | null>(null)
+  /** What merging this browser's cart into the account's could not keep: shown once on the cart page. */
+  const mergeNotes = ref<MergeNote[]>([])
 
   const count = computed(() => cart.value?.item_count ?? 0)
 
@@ -91,14 +98,41 @@ export const useCartStore = defineStore('cart', () => {
     writeStorage(CART_TOKEN_KEY, null)
   }
 
+  /** Switches to another existing cart; what is shown stays until it is read (no flash of an empty cart). */
+  function use(next: string): void {
+    if (token.value === next) return
+    token.value = next
+    writeStorage(CART_TOKEN_KEY, next)
+  }
+
+  function keepNotes(notes: MergeNote[] | undefined): void {
+    if (notes?.length) mergeNotes.value = [...mergeNotes.value, ...notes]
+  }
+
   function signalOtherTabs(): void {
     writeStorage(CART_CHANGED_KEY, `${Date.now()}-${Math.random().toString(36).slice(2)}`)
   }
 
+  /**
+   * Set while a shopper is signed in (stores/account.ts): ties a cart just created to their account. It answers
+   * with the cart to use, theirs when they already had one, or null when it could not (the new cart then stays
+   * this browser's alone, as a guest's would).
+   */
+  let attachNewCart: ((token: string) => Promise<CartLink | null>) | null = null
+
+  function attachNewCartsWith(attach: ((token: string) => Promise<CartLink | null>) | null): void {
+    attachNewCart = attach
+  }
+
+  /** A new cart, tied to the account when signed in; the token to add to. */
   async function create(): Promise<string> {
     const created = await api.createCart()
     remember(created)
-    return created.token
+    if (!attachNewCart) return created.token
+    const link = await attachNewCart(created.token)
+    keepNotes(link?.notes)
+    if (link?.token) use(link.token)
+    return token.value ?? created.token
   }
 
   let refreshing: { token: string | null; done: Promise<void> } | null = null
@@ -189,6 +223,65 @@ export const useCartStore = defineStore('cart', () => {
     signalOtherTabs()
   }
 
+  /**
+   * Sign-in or an email link merged this browser's cart into the customer's: from now on this browser (and
+   * every tab of it) uses `link.token`. Resolves once the token is switched; the cart is read after that.
+   */
+  async function adopt(link: CartLink): Promise<void> {
+    keepNotes(link.notes)
+    const next = link.token
+    if (next) await enqueue(async () => use(next))
+    signalOtherTabs()
+    void refresh()
+  }
+
+  /**
+   * At start, signed in: this browser and the account must use one cart. A cart made here while signed out is
+   * merged into the account's (`attach` answers with the one to use); with none here, the account's is used.
+   * `attach` failing leaves both as they are (the next start tries again); its error is passed on.
+   */
+  async function followAccount(accountToken: string | null, attach: (local: string) => Promise<CartLink>): Promise<void> {
+    // Queued after any read already asked for: a local cart found gone by then is not merged.
+    const changed = await enqueue(async () => {
+      const local = token.value
+      if (local === accountToken) return false
+      if (!local) {
+        if (!accountToken) return false
+        use(accountToken)
+        return true
+      }
+      try {
+        const link = await attach(local)
+        keepNotes(link.notes)
+        if (link.token) use(link.token)
+      } catch (err) {
+        // This browser's cart is gone after all (expired, or ordered elsewhere): the account's is the one.
+        if (!isMissingCart(err)) throw err
+        if (accountToken) use(accountToken)
+        else forget()
+      }
+      return true
+    })
+    if (!changed) return
+    signalOtherTabs()
+    await refresh()
+  }
+
+  /**
+   * Signed out: the cart was the account's, so this browser forgets it (the next person at this computer does
+   * not see it) and the next add starts a new guest cart, in every tab.
+   */
+  async function forgetCart(): Promise<void> {
+    await enqueue(async () => forget())
+    mergeNotes.value = []
+    checkoutNotice.value = null
+    signalOtherTabs()
+  }
+
+  function dismissMergeNotes(): void {
+    mergeNotes.value = []
+  }
+
   /** Keeps this tab in step with the others and with changes made while it was in the background. */
   function startSync(target: Window = window): () => void {
     let lastFocus = 0
@@ -226,12 +319,18 @@ export const useCartStore = defineStore('cart', () => {
     error,
     errorSku,
     checkoutNotice,
+    mergeNotes,
     count,
     refresh,
     add,
     setQuantity,
     remove,
     orderPlaced,
+    adopt,
+    followAccount,
+    forgetCart,
+    dismissMergeNotes,
+    attachNewCartsWith,
     startSync,
   }
 })
