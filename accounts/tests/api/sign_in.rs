@@ -221,3 +221,55 @@ async fn a_password_change_needs_the_current_one_and_signs_out_the_other_devices
     assert_eq!(signed_out.status, 401);
     shop.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn another_site_can_neither_sign_a_browser_in_nor_out() {
+    let shop = Shop::start().await;
+    let _ann = shop
+        .customer("ann@example.com", "correct horse battery")
+        .await;
+    let url = format!("{}/api/account/sign-in", shop.accounts.address);
+    let body = json!({"email": "ann@example.com", "password": "correct horse battery"}).to_string();
+    // A form on another site posting to the shop.
+    let cross = shop
+        .http
+        .post(&url)
+        .header("origin", "https://evil.example")
+        .header("content-type", "application/json")
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cross.status(), 403);
+    assert!(cross.headers().get("set-cookie").is_none());
+    // A form can only send form encodings or text/plain without asking first.
+    let plain = shop
+        .http
+        .post(&url)
+        .header("content-type", "text/plain")
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(plain.status(), 415);
+    let out = shop
+        .http
+        .post(format!("{}/api/account/sign-out", shop.accounts.address))
+        .header("origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), 403);
+    // The shop's own page, on whatever port it is served.
+    let own = shop
+        .http
+        .post(&url)
+        .header("origin", "http://127.0.0.1:8080")
+        .header("content-type", "application/json; charset=utf-8")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(own.status(), 200);
+    shop.stop().await;
+}
