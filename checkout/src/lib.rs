@@ -13,6 +13,7 @@ pub mod domain;
 pub mod http;
 pub mod orders;
 pub mod payments;
+pub mod promotions;
 pub mod reconciler;
 pub mod rpc;
 pub mod seed;
