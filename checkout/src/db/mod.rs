@@ -6,6 +6,7 @@ pub mod counts;
 pub mod customers;
 pub mod idempotency;
 pub mod orders;
+pub mod promotions;
 pub mod releases;
 pub mod reports;
 

@@ -13,4 +13,5 @@ mod failures;
 mod http_limits;
 mod one_cart;
 mod place_order;
+mod promotions;
 mod state_machine;

@@ -1,0 +1,202 @@
+//! Promotions, their codes and redemptions. Uses are counted by conditional updates inside the order's
+//! transaction ([`redeem`]): the promotion's row lock, taken by the first of them, queues every other order
+//! redeeming it, so no limit can be passed however many orders race for the last use.
+
+use rust_decimal::Decimal;
+use sqlx::{MySqlConnection, MySqlPool, Row as _};
+
+use crate::promotions::rules::{Benefit, Promotion, Scope};
+
+const COLUMNS: &str = "id, name, kind, value, scope, min_subtotal, starts_at, ends_at, automatic, \
+                       first_order_only, state";
+
+fn promotion(row: &sqlx::mysql::MySqlRow, targets: Vec<String>) -> Result<Promotion, sqlx::Error> {
+    let kind: String = row.try_get("kind")?;
+    let value: Option<Decimal> = row.try_get("value")?;
+    let decode = |what: &str| sqlx::Error::ColumnDecode {
+        index: "kind".to_owned(),
+        source: format!("promotion {what}").into(),
+    };
+    let benefit = match (kind.as_str(), value) {
+        ("percent_off", Some(percent)) => Benefit::PercentOff(percent),
+        ("amount_off", Some(amount)) => Benefit::AmountOff(amount),
+        ("free_shipping", _) => Benefit::FreeShipping,
+        _ => return Err(decode("without a value")),
+    };
+    let scope: String = row.try_get("scope")?;
+    let scope = match scope.as_str() {
+        "order" => Scope::Order,
+        "categories" => Scope::Categories(targets),
+        "brands" => Scope::Brands(targets),
+        "skus" => Scope::Skus(targets),
+        _ => return Err(decode("of an unknown scope")),
+    };
+    let state: String = row.try_get("state")?;
+    Ok(Promotion {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        benefit,
+        scope,
+        min_subtotal: row.try_get("min_subtotal")?,
+        starts_at: row.try_get("starts_at")?,
+        ends_at: row.try_get("ends_at")?,
+        automatic: row.try_get("automatic")?,
+        first_order_only: row.try_get("first_order_only")?,
+        active: state == "active",
+    })
+}
+
+async fn targets_of(pool: &MySqlPool, id: u64) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT target FROM promotion_targets WHERE promotion_id = ? ORDER BY target",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await
+}
+
+/// Every active automatic promotion.
+pub async fn automatic(pool: &MySqlPool) -> Result<Vec<Promotion>, sqlx::Error> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM promotions WHERE automatic AND state = 'active' ORDER BY id"
+    )))
+    .fetch_all(pool)
+    .await?;
+    let mut promotions = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let id: u64 = row.try_get("id")?;
+        promotions.push(promotion(row, targets_of(pool, id).await?)?);
+    }
+    Ok(promotions)
+}
+
+/// The promotion of `code` (normalised by the caller), whatever its state.
+pub async fn by_code(pool: &MySqlPool, code: &str) -> Result<Option<Promotion>, sqlx::Error> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM promotions WHERE id = (SELECT promotion_id FROM promotion_codes WHERE code = ?)"
+    )))
+    .bind(code)
+    .fetch_optional(pool)
+    .await?;
+    match row {
+        Some(row) => {
+            let id: u64 = row.try_get("id")?;
+            Ok(Some(promotion(&row, targets_of(pool, id).await?)?))
+        }
+        None => Ok(None),
+    }
+}
+
+/// Why a use could not be counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("this promotion has been used up")]
+    UsedUp,
+    #[error("this code has been used up")]
+    CodeUsedUp,
+    #[error("this code was already used")]
+    CustomerLimit,
+}
+
+/// One use of a promotion by an order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Redemption<'a> {
+    pub promotion_id: u64,
+    pub code: Option<&'a str>,
+    pub order_number: &'a str,
+    pub customer_key: [u8; 32],
+    pub amount: Decimal,
+}
+
+/// Counts one use for the order in its transaction `conn`, or says which limit it would pass; on a refusal
+/// the caller rolls the transaction back (a use counted before the refusal goes with it).
+pub async fn redeem(
+    conn: &mut MySqlConnection,
+    redemption: &Redemption<'_>,
+) -> Result<Result<(), Refusal>, sqlx::Error> {
+    let counted = sqlx::query(
+        "UPDATE promotions SET uses = uses + 1 \
+         WHERE id = ? AND state = 'active' AND (max_uses IS NULL OR uses < max_uses)",
+    )
+    .bind(redemption.promotion_id)
+    .execute(&mut *conn)
+    .await?;
+    if counted.rows_affected() == 0 {
+        return Ok(Err(Refusal::UsedUp));
+    }
+    if let Some(code) = redemption.code {
+        let counted = sqlx::query(
+            "UPDATE promotion_codes SET uses = uses + 1 \
+             WHERE code = ? AND promotion_id = ? AND (max_uses IS NULL OR uses < max_uses)",
+        )
+        .bind(code)
+        .bind(redemption.promotion_id)
+        .execute(&mut *conn)
+        .await?;
+        if counted.rows_affected() == 0 {
+            return Ok(Err(Refusal::CodeUsedUp));
+        }
+    }
+    // The promotion's row is locked by the update above: the customer's other orders queue behind it.
+    let limit: Option<u32> =
+        sqlx::query_scalar("SELECT max_uses_per_customer FROM promotions WHERE id = ?")
+            .bind(redemption.promotion_id)
+            .fetch_one(&mut *conn)
+            .await?;
+    if let Some(limit) = limit {
+        let used: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM redemptions WHERE promotion_id = ? AND customer_key = ? AND state = 'held'",
+        )
+        .bind(redemption.promotion_id)
+        .bind(redemption.customer_key.as_slice())
+        .fetch_one(&mut *conn)
+        .await?;
+        if used >= i64::from(limit) {
+            return Ok(Err(Refusal::CustomerLimit));
+        }
+    }
+    sqlx::query(
+        "INSERT INTO redemptions (promotion_id, code, order_number, customer_key, amount) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(redemption.promotion_id)
+    .bind(redemption.code)
+    .bind(redemption.order_number)
+    .bind(redemption.customer_key.as_slice())
+    .bind(redemption.amount)
+    .execute(&mut *conn)
+    .await?;
+    Ok(Ok(()))
+}
+
+/// Gives back the uses the order `number` holds (it failed, or was cancelled before shipping); returns how
+/// many. Safe to repeat.
+pub async fn release(conn: &mut MySqlConnection, number: &str) -> Result<u64, sqlx::Error> {
+    let held = sqlx::query(
+        "SELECT id, promotion_id, code FROM redemptions WHERE order_number = ? AND state = 'held' FOR UPDATE",
+    )
+    .bind(number)
+    .fetch_all(&mut *conn)
+    .await?;
+    for row in &held {
+        let id: u64 = row.try_get("id")?;
+        let promotion: u64 = row.try_get("promotion_id")?;
+        let code: Option<String> = row.try_get("code")?;
+        sqlx::query(
+            "UPDATE redemptions SET state = 'released', released_at = CURRENT_TIMESTAMP(6) WHERE id = ?",
+        )
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+        sqlx::query("UPDATE promotions SET uses = uses - 1 WHERE id = ? AND uses > 0")
+            .bind(promotion)
+            .execute(&mut *conn)
+            .await?;
+        if let Some(code) = code {
+            sqlx::query("UPDATE promotion_codes SET uses = uses - 1 WHERE code = ? AND uses > 0")
+                .bind(code)
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    Ok(held.len() as u64)
+}
