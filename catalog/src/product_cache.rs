@@ -543,6 +543,9 @@ mod tests {
             available: 3,
             sellable: true,
             image: None,
+            product_sku: None,
+            brand: None,
+            categories: Vec::new(),
         }
     }
 

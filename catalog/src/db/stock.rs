@@ -27,6 +27,9 @@ pub struct QuoteRow {
     pub sellable: bool,
     pub available: u32,
     pub image: Option<String>,
+    pub brand: String,
+    /// The slugs of the product's categories and their ancestors.
+    pub categories: Vec<String>,
 }
 
 /// The variants with these SKUs (values that name none are simply not found).
@@ -34,7 +37,9 @@ pub async fn quote(pool: &MySqlPool, skus: &[String]) -> Result<Vec<QuoteRow>, s
     let sql = format!(
         "SELECT v.sku, p.sku AS product_sku, p.slug, p.name, v.option_values, v.price, p.status = 'active' AS sellable, \
                 GREATEST(CAST(COALESCE(i.on_hand, 0) AS SIGNED) - CAST(COALESCE(i.reserved, 0) AS SIGNED), 0) AS available, \
-                (SELECT url FROM product_images im WHERE im.product_id = p.id ORDER BY im.position LIMIT 1) AS image \
+                (SELECT url FROM product_images im WHERE im.product_id = p.id ORDER BY im.position LIMIT 1) AS image, \
+                p.brand, (SELECT GROUP_CONCAT(c.slug ORDER BY c.slug SEPARATOR '\\n') FROM product_categories pc \
+                          JOIN categories c ON c.id = pc.category_id WHERE pc.product_id = p.id) AS categories \
          FROM variants v JOIN products p ON p.id = v.product_id LEFT JOIN inventory i ON i.variant_id = v.id \
          WHERE v.sku IN ({})",
         placeholders(skus.len())
@@ -56,6 +61,11 @@ pub async fn quote(pool: &MySqlPool, skus: &[String]) -> Result<Vec<QuoteRow>, s
                 sellable: row.try_get("sellable")?,
                 available: row.try_get::<i64, _>("available")?.max(0) as u32,
                 image: row.try_get("image")?,
+                brand: row.try_get("brand")?,
+                categories: row
+                    .try_get::<Option<String>, _>("categories")?
+                    .map(|slugs| slugs.split('\n').map(str::to_owned).collect())
+                    .unwrap_or_default(),
             })
         })
         .collect()

@@ -164,6 +164,9 @@ impl Stock {
                         available: row.available,
                         sellable: row.sellable,
                         image: row.image,
+                        product_sku: Some(row.product_sku.clone()),
+                        brand: Some(row.brand),
+                        categories: row.categories,
                     };
                     (item, row.product_sku)
                 })

@@ -63,6 +63,10 @@ async fn a_quote_gives_current_price_and_availability_and_lists_unknown_skus() {
     assert_eq!(reply["ok"]["items"][0]["price"], "10.00");
     assert_eq!(reply["ok"]["items"][0]["available"], 4);
     assert_eq!(reply["ok"]["items"][0]["sellable"], true);
+    // What promotions look at: the product, its brand and its category path.
+    assert_eq!(reply["ok"]["items"][0]["product_sku"], "A-1");
+    assert_eq!(reply["ok"]["items"][0]["brand"], "Acme");
+    assert_eq!(reply["ok"]["items"][0]["categories"], serde_json::json!(["things"]));
     assert_eq!(reply["ok"]["unknown"][0], "NOPE");
     app.stop().await;
 }

@@ -346,6 +346,15 @@ pub struct QuoteItem {
     /// Active and so for sale; an archived or draft product is quoted but not sellable.
     pub sellable: bool,
     pub image: Option<String>,
+    /// The product's SKU (a variant's product; the same SKU for a plain product). Absent from older catalogs.
+    #[serde(default)]
+    pub product_sku: Option<String>,
+    /// The product's brand (what a brand promotion looks at). Absent from older catalogs.
+    #[serde(default)]
+    pub brand: Option<String>,
+    /// The slugs of the product's categories and all their ancestors (what a category promotion looks at).
+    #[serde(default)]
+    pub categories: Vec<String>,
 }
 
 /// `rpc.catalog.quote` reply: every known SKU quoted, the others listed as unknown.
