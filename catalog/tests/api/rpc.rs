@@ -66,7 +66,10 @@ async fn a_quote_gives_current_price_and_availability_and_lists_unknown_skus() {
     // What promotions look at: the product, its brand and its category path.
     assert_eq!(reply["ok"]["items"][0]["product_sku"], "A-1");
     assert_eq!(reply["ok"]["items"][0]["brand"], "Acme");
-    assert_eq!(reply["ok"]["items"][0]["categories"], serde_json::json!(["things"]));
+    assert_eq!(
+        reply["ok"]["items"][0]["categories"],
+        serde_json::json!(["things"])
+    );
     assert_eq!(reply["ok"]["unknown"][0], "NOPE");
     app.stop().await;
 }
