@@ -25,7 +25,7 @@ use platform::{
     },
     keyset::{Arg, decode_cursor, encode_cursor},
 };
-use sqlx::{MySqlConnection, Row as _};
+use sqlx::MySqlConnection;
 use uuid::Uuid;
 
 use crate::{
@@ -34,6 +34,7 @@ use crate::{
     db::{
         self,
         carts::{Cart, CartItem},
+        customers::CartKey,
     },
     domain::{CURRENCY, CartState, MAX_LINES, MAX_QUANTITY, OrderState, parse_order_number},
     orders::view::{OrderPage, OrderView, shopper_timeline},
@@ -80,36 +81,6 @@ pub async fn cart(
     }
 }
 
-const CART_COLUMNS: &str = "id, token, state, checkout_order, checkout_until, currency, expires_at, \
-                            lines_version, customer_id";
-
-/// A cart row and whose it is.
-struct Owned {
-    cart: Cart,
-    customer: Option<String>,
-}
-
-async fn lock(
-    conn: &mut MySqlConnection,
-    condition: &str,
-    value: &str,
-) -> Result<Option<Owned>, sqlx::Error> {
-    // Only the fixed conditions below are spliced in.
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {CART_COLUMNS} FROM carts WHERE {condition} FOR UPDATE"
-    )))
-    .bind(value)
-    .fetch_optional(&mut *conn)
-    .await?;
-    row.map(|row| {
-        Ok(Owned {
-            cart: db::carts::cart_from_row(&row)?,
-            customer: row.try_get("customer_id")?,
-        })
-    })
-    .transpose()
-}
-
 async fn merge(
     checkout: &Checkout,
     conn: &mut MySqlConnection,
@@ -118,20 +89,19 @@ async fn merge(
 ) -> Result<CartLink, CustomerCartError> {
     let customer_id = customer.to_string();
     let now = Utc::now();
-    let mut own = lock(conn, "customer_cart = ?", &customer_id).await?;
+    let mut own = db::customers::lock_cart(conn, CartKey::Customer(&customer_id)).await?;
     if let Some(expired) = own.take_if(|own| own.cart.expires_at <= now) {
         // Past its expiry it is nobody's cart any more; the reconciler deletes it.
-        sqlx::query("UPDATE carts SET customer_id = NULL, customer_cart = NULL WHERE id = ?")
-            .bind(expired.cart.id)
-            .execute(&mut *conn)
-            .await?;
+        db::customers::unlink_cart(conn, expired.cart.id).await?;
     }
     let guest = match guest_token {
-        Some(token) => lock(conn, "token = ?", token).await?.filter(|guest| {
-            guest.cart.expires_at > now
-                && guest.cart.state == CartState::Open
-                && guest.customer.is_none()
-        }),
+        Some(token) => db::customers::lock_cart(conn, CartKey::Token(token))
+            .await?
+            .filter(|guest| {
+                guest.cart.expires_at > now
+                    && guest.cart.state == CartState::Open
+                    && guest.customer.is_none()
+            }),
         None => None,
     };
     let link = |cart: &Cart, notes| CartLink {
@@ -147,12 +117,7 @@ async fn merge(
         (None, Some(guest)) => {
             // A unique key violation here means another sign-in gave the customer a cart meanwhile: the
             // caller goes round again and merges into that one.
-            sqlx::query("UPDATE carts SET customer_id = ?, customer_cart = ? WHERE id = ?")
-                .bind(&customer_id)
-                .bind(&customer_id)
-                .bind(guest.cart.id)
-                .execute(&mut *conn)
-                .await?;
+            db::customers::link_cart(conn, guest.cart.id, &customer_id).await?;
             Ok(link(&guest.cart, Vec::new()))
         }
         (Some(own), Some(guest)) => {
@@ -178,19 +143,8 @@ async fn merge_lines(
     for line in &changed {
         db::carts::put_item(conn, own.id, line).await?;
     }
-    let expires_at = Utc::now() + chrono::Duration::days(checkout.config.cart_ttl_days);
-    sqlx::query(
-        "UPDATE carts SET updated_at = CURRENT_TIMESTAMP(6), lines_version = lines_version + 1, \
-         expires_at = GREATEST(expires_at, ?) WHERE id = ?",
-    )
-    .bind(expires_at)
-    .bind(own.id)
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query("DELETE FROM carts WHERE id = ?")
-        .bind(guest.id)
-        .execute(&mut *conn)
-        .await?;
+    db::customers::lines_changed(conn, own.id, extended_expiry(checkout)).await?;
+    db::customers::delete_cart(conn, guest.id).await?;
     Ok(notes)
 }
 
@@ -238,6 +192,11 @@ fn note(item: &CartItem, requested: u32, kept: u32, reason: MergeReason) -> Merg
         kept,
         reason,
     }
+}
+
+/// A cart whose lines just changed stays at least a full `CART_TTL_DAYS` from now.
+fn extended_expiry(checkout: &Checkout) -> chrono::DateTime<Utc> {
+    Utc::now() + chrono::Duration::days(checkout.config.cart_ttl_days)
 }
 
 /// Orders in a page of the history when the caller does not say.
@@ -312,14 +271,8 @@ pub async fn order(
     customer: Uuid,
     number: &str,
 ) -> Result<Option<OrderPage>, sqlx::Error> {
-    let Ok(number) = parse_order_number(number) else {
-        return Ok(None);
-    };
     let mut conn = checkout.pool.acquire().await?;
-    let Some(id) = db::customers::order_of(&mut conn, &customer.to_string(), &number).await? else {
-        return Ok(None);
-    };
-    let Some(order) = db::orders::by_number(&mut conn, &number, db::Locking::None).await? else {
+    let Some((id, order)) = customer_order(&mut conn, customer, number).await? else {
         return Ok(None);
     };
     let timeline = shopper_timeline(
@@ -331,6 +284,24 @@ pub async fn order(
         order: OrderView::from(order),
         timeline,
     }))
+}
+
+/// The customer's order `number` and its id; `None` when it is not theirs, does not exist or the number is
+/// malformed.
+async fn customer_order(
+    conn: &mut MySqlConnection,
+    customer: Uuid,
+    number: &str,
+) -> Result<Option<(u64, db::orders::Order)>, sqlx::Error> {
+    let Ok(number) = parse_order_number(number) else {
+        return Ok(None);
+    };
+    let Some(id) = db::customers::order_of(conn, &customer.to_string(), &number).await? else {
+        return Ok(None);
+    };
+    Ok(db::orders::by_number(conn, &number, db::Locking::None)
+        .await?
+        .map(|order| (id, order)))
 }
 
 /// Gives the customer the orders placed as a guest with their confirmed `email`.
@@ -367,10 +338,12 @@ pub async fn reorder(
     customer: Uuid,
     number: &str,
 ) -> Result<Reordered, ReorderError> {
-    let page = order(checkout, customer, number)
+    let mut conn = checkout.pool.acquire().await?;
+    let (_, order) = customer_order(&mut conn, customer, number)
         .await?
         .ok_or(ReorderError::NotFound)?;
-    let lines = page.order.lines;
+    drop(conn);
+    let lines = order.lines;
     let quote = checkout
         .catalog
         .quote(lines.iter().map(|line| line.sku.to_string()).collect())
@@ -390,14 +363,9 @@ pub async fn reorder(
                 // A new cart, made the customer's; a concurrent one may win the unique key: then go round.
                 let ttl = chrono::Duration::days(checkout.config.cart_ttl_days);
                 let new = db::carts::create(&checkout.pool, CURRENCY, ttl).await?;
-                let linked = sqlx::query(
-                    "UPDATE carts SET customer_id = ?, customer_cart = ? WHERE id = ? AND customer_id IS NULL",
-                )
-                .bind(customer.to_string())
-                .bind(customer.to_string())
-                .bind(new.id)
-                .execute(&checkout.pool)
-                .await;
+                let mut conn = checkout.pool.acquire().await?;
+                let linked =
+                    db::customers::link_cart(&mut conn, new.id, &customer.to_string()).await;
                 match linked {
                     Ok(_) => new.token,
                     Err(err) if attempts < 3 && worth_retrying(&err) => continue,
@@ -406,7 +374,7 @@ pub async fn reorder(
             }
         };
         let mut tx = checkout.pool.begin().await?;
-        let Some(own) = lock(&mut tx, "token = ?", &token).await? else {
+        let Some(own) = db::customers::lock_cart(&mut tx, CartKey::Token(&token)).await? else {
             continue;
         };
         if own.cart.state != CartState::Open {
@@ -420,15 +388,7 @@ pub async fn reorder(
         for line in &changed {
             db::carts::put_item(&mut tx, own.cart.id, line).await?;
         }
-        let expires_at = Utc::now() + chrono::Duration::days(checkout.config.cart_ttl_days);
-        sqlx::query(
-            "UPDATE carts SET updated_at = CURRENT_TIMESTAMP(6), lines_version = lines_version + 1, \
-             expires_at = GREATEST(expires_at, ?) WHERE id = ?",
-        )
-        .bind(expires_at)
-        .bind(own.cart.id)
-        .execute(&mut *tx)
-        .await?;
+        db::customers::lines_changed(&mut tx, own.cart.id, extended_expiry(checkout)).await?;
         tx.commit().await?;
         return Ok(Reordered {
             cart: CartLink {

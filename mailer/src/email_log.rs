@@ -401,6 +401,16 @@ pub async fn interrupted_resends(
 
 /// The provider accepted the email: `sent` with its message id, in one statement. Whatever else happened to
 /// the row meanwhile, this is the truth.
+/// The kinds whose content holds a link's secret (`Kind::holds_a_secret`), comma-separated for `FIND_IN_SET`.
+fn secret_kinds() -> String {
+    Kind::ALL
+        .into_iter()
+        .filter(|kind| kind.holds_a_secret())
+        .map(Kind::as_str)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 /// Records the email as sent. An account link's secret is dropped from the log with it (`Kind::holds_a_secret`):
 /// the log keeps that the email went out, not a way into the account.
 pub async fn mark_sent(
@@ -412,11 +422,12 @@ pub async fn mark_sent(
         sqlx::query(
             "UPDATE email_log e LEFT JOIN email_attempts a ON a.email_id = e.id AND a.attempt = e.attempts
              SET e.state = 'sent', e.provider_message_id = ?, e.sent_at = NOW(6), e.last_error = NULL,
-                 e.content = IF(e.kind IN ('account_verify', 'password_reset'), NULL, e.content),
+                 e.content = IF(FIND_IN_SET(e.kind, ?), NULL, e.content),
                  a.outcome = 'sent', a.provider_message_id = ?, a.finished_at = NOW(6)
              WHERE e.id = ?",
         )
         .bind(truncate(provider_message_id, 255))
+        .bind(secret_kinds())
         .bind(truncate(provider_message_id, 255))
         .bind(id)
         .execute(pool)

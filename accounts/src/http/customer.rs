@@ -17,12 +17,11 @@ use platform::{
     },
     cookies,
     http_error::{ApiError, json_body},
-    rpc::RpcError,
 };
 use serde_json::json;
 
 use super::{
-    AppState,
+    AppState, checkout_failed,
     extract::{SignedInCustomer, signed_out},
     schema::{
         AddressRequest, AddressView, AddressesView, Conflict, DeleteAccountRequest, InvalidRequest,
@@ -36,15 +35,6 @@ use crate::{
     sessions,
     wishlist::{self, WishlistError},
 };
-
-/// A call to checkout that got no usable answer.
-fn checkout_failed(err: RpcError) -> ApiError {
-    if err.is_unavailable() {
-        ApiError::Unavailable("checkout is unavailable".to_owned())
-    } else {
-        ApiError::Internal(err.into())
-    }
-}
 
 fn conflict(code: &'static str, detail: impl Into<String>) -> ApiError {
     ApiError::problem(

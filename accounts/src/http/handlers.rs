@@ -21,7 +21,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::{
-    AppState,
+    AppState, checkout_failed,
     extract::{Client, SignedInCustomer, signed_out},
     schema::{
         Accepted, AccountView, CartRequest, CartView, ChangePasswordRequest, EmailRequest,
@@ -411,13 +411,7 @@ pub(super) async fn cart(
         .checkout
         .cart(customer.customer_id, cart_token)
         .await
-        .map_err(|err| {
-            if err.is_unavailable() {
-                ApiError::Unavailable("checkout is unavailable".to_owned())
-            } else {
-                ApiError::Internal(err.into())
-            }
-        })?;
+        .map_err(checkout_failed)?;
     Ok(Json(CartView { cart }))
 }
 

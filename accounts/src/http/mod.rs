@@ -128,6 +128,15 @@ fn limited(route: MethodRouter<AppState>, limiter: &Option<RateLimiter>) -> Meth
     }
 }
 
+/// A call to checkout that got no usable answer: 503 when it is down or slow, else a logged 500.
+fn checkout_failed(err: platform::rpc::RpcError) -> platform::http_error::ApiError {
+    if err.is_unavailable() {
+        platform::http_error::ApiError::Unavailable("checkout is unavailable".to_owned())
+    } else {
+        platform::http_error::ApiError::Internal(err.into())
+    }
+}
+
 /// The host of a `Host` header or of an origin (`https://shop.example:8443` -> `shop.example`).
 fn host_of(value: &str) -> &str {
     let value = value.split_once("://").map_or(value, |(_, rest)| rest);

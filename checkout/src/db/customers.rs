@@ -4,6 +4,106 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use sqlx::{MySqlConnection, MySqlPool, Row as _};
 
+use super::carts::{Cart, cart_from_row};
+
+/// Which cart to lock.
+#[derive(Debug, Clone, Copy)]
+pub enum CartKey<'a> {
+    /// The customer's current cart (their id).
+    Customer(&'a str),
+    /// The cart with this token.
+    Token(&'a str),
+}
+
+/// A cart row and whose it is.
+#[derive(Debug, Clone)]
+pub struct Owned {
+    pub cart: Cart,
+    pub customer: Option<String>,
+}
+
+/// The cart `key` names (whatever its expiry), locked inside `conn`'s transaction.
+pub async fn lock_cart(
+    conn: &mut MySqlConnection,
+    key: CartKey<'_>,
+) -> Result<Option<Owned>, sqlx::Error> {
+    const SELECT: &str = "SELECT id, token, state, checkout_order, checkout_until, currency, expires_at, \
+                          lines_version, customer_id FROM carts";
+    let (sql, value) = match key {
+        CartKey::Customer(customer) => (
+            format!("{SELECT} WHERE customer_cart = ? FOR UPDATE"),
+            customer,
+        ),
+        CartKey::Token(token) => (format!("{SELECT} WHERE token = ? FOR UPDATE"), token),
+    };
+    // Only the fixed statements above are spliced in.
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(value)
+        .fetch_optional(conn)
+        .await?;
+    row.map(|row| {
+        Ok(Owned {
+            cart: cart_from_row(&row)?,
+            customer: row.try_get("customer_id")?,
+        })
+    })
+    .transpose()
+}
+
+/// Makes cart `id`, nobody's yet, the customer's current cart. A unique key violation means the customer got
+/// another current cart meanwhile.
+pub async fn link_cart(
+    conn: &mut MySqlConnection,
+    id: u64,
+    customer: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE carts SET customer_id = ?, customer_cart = ? WHERE id = ? AND customer_id IS NULL",
+    )
+    .bind(customer)
+    .bind(customer)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Cart `id` is nobody's any more (it expired).
+pub async fn unlink_cart(conn: &mut MySqlConnection, id: u64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE carts SET customer_id = NULL, customer_cart = NULL WHERE id = ?")
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Cart `id`'s lines changed (a merge or a reorder): its lines' version moves and it lives at least until
+/// `expires_at`.
+pub async fn lines_changed(
+    conn: &mut MySqlConnection,
+    id: u64,
+    expires_at: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE carts SET updated_at = CURRENT_TIMESTAMP(6), lines_version = lines_version + 1, \
+         expires_at = GREATEST(expires_at, ?) WHERE id = ?",
+    )
+    .bind(expires_at)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Deletes cart `id` and its lines (a guest cart merged into a customer's).
+pub async fn delete_cart(conn: &mut MySqlConnection, id: u64) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM carts WHERE id = ?")
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// One order of a customer's history, without its lines.
 #[derive(Debug, Clone)]
 pub struct HistoryRow {
