@@ -11,7 +11,6 @@ use std::time::Duration;
 use chrono::SubsecRound as _;
 
 use platform::contracts::catalog::{QuoteItem, QuoteResponse};
-use rust_decimal::Decimal;
 
 use crate::{
     Checkout,
@@ -20,8 +19,18 @@ use crate::{
         self,
         carts::{Cart, CartItem},
     },
-    domain::{CartState, MAX_LINES, MAX_QUANTITY, ShippingMethod, Sku, Totals},
+    domain::{CartState, MAX_LINES, MAX_QUANTITY, ShippingMethod, Sku},
+    promotions::{self, CodeRefused, PricingError, Shopper},
 };
+
+impl From<PricingError> for CartError {
+    fn from(err: PricingError) -> Self {
+        match err {
+            PricingError::CatalogUnavailable(err) => Self::CatalogUnavailable(err),
+            PricingError::Database(err) => Self::Database(err),
+        }
+    }
+}
 
 /// Why a cart change was refused.
 #[derive(Debug, thiserror::Error)]
@@ -52,6 +61,9 @@ pub enum CartError {
     CatalogUnavailable(String),
     #[error("the catalog refused the request: {0}")]
     CatalogRefused(String),
+    /// The code takes nothing off this cart now.
+    #[error("{0}")]
+    Coupon(CodeRefused),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
@@ -90,17 +102,6 @@ fn check_open(cart: &Cart) -> Result<(), CartError> {
             retry_after: busy_for(cart),
         }),
     }
-}
-
-/// What an order of the cart's `items` charges with `method`: the lines at the prices they were added at (a
-/// changed price is refused by place-order, never charged), shipping and tax. The one rule place-order charges
-/// by and the totals preview shows.
-pub fn order_totals(items: &[CartItem], method: ShippingMethod, tax_rate: Decimal) -> Totals {
-    let priced: Vec<(Decimal, u32)> = items
-        .iter()
-        .map(|item| (item.unit_price, item.quantity))
-        .collect();
-    Totals::compute(&priced, method, tax_rate)
 }
 
 /// When to ask again about a cart an attempt holds: a live attempt is over in a second or two (the cart is then
@@ -283,6 +284,63 @@ pub async fn remove(checkout: &Checkout, token: &str, sku: &Sku) -> Result<Chang
         }
     })
     .await?;
+    Ok(Changed {
+        cart,
+        items,
+        quote: None,
+    })
+}
+
+/// Puts the promotion code `code` (normalised) on the cart, replacing any other, when it takes something off
+/// the cart as it is now; else says why not and leaves the cart as it was. The code is checked again by the
+/// totals and by place-order (the cart may change, the promotion may end).
+pub async fn apply_coupon(
+    checkout: &Checkout,
+    token: &str,
+    code: &str,
+) -> Result<Changed, CartError> {
+    let (mut cart, items) = open_cart(checkout, token).await?;
+    cart.coupon_code = Some(code.to_owned());
+    let priced = promotions::price_cart(
+        checkout,
+        &cart,
+        &items,
+        None,
+        ShippingMethod::Standard,
+        Shopper {
+            customer: cart.customer.as_deref(),
+            email: None,
+        },
+    )
+    .await?;
+    if let Some((_, Some(refused))) = priced.coupon {
+        return Err(CartError::Coupon(refused));
+    }
+    set_coupon(checkout, cart, items, Some(code)).await
+}
+
+/// Takes the code off the cart (nothing to do when it has none).
+pub async fn remove_coupon(checkout: &Checkout, token: &str) -> Result<Changed, CartError> {
+    let (cart, items) = open_cart(checkout, token).await?;
+    set_coupon(checkout, cart, items, None).await
+}
+
+async fn set_coupon(
+    checkout: &Checkout,
+    mut cart: Cart,
+    items: Vec<CartItem>,
+    code: Option<&str>,
+) -> Result<Changed, CartError> {
+    let mut conn = checkout.pool.acquire().await?;
+    if !db::carts::set_coupon(&mut conn, cart.id, code).await? {
+        // Claimed by a place-order attempt (or ordered) since it was read.
+        let (now, _) = db::carts::with_items(&mut conn, &cart.token)
+            .await?
+            .ok_or(CartError::NotFound)?;
+        check_open(&now)?;
+        return Err(CartError::NotFound);
+    }
+    cart.coupon_code = code.map(str::to_owned);
     Ok(Changed {
         cart,
         items,

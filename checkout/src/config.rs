@@ -43,6 +43,8 @@ pub struct RateLimits {
     pub cart_changes: u32,
     /// `RATE_LIMIT_ORDERS_PER_MIN` (default 10): place-order requests.
     pub orders: u32,
+    /// `RATE_LIMIT_COUPONS_PER_MIN` (default 10): codes tried on carts (guessing single-use codes is slow).
+    pub coupons: u32,
 }
 
 impl RateLimits {
@@ -51,6 +53,7 @@ impl RateLimits {
         carts: 0,
         cart_changes: 0,
         orders: 0,
+        coupons: 0,
     };
 }
 
@@ -70,6 +73,7 @@ impl Config {
                 carts: var("RATE_LIMIT_CARTS_PER_MIN", 20)?,
                 cart_changes: var("RATE_LIMIT_CART_CHANGES_PER_MIN", 120)?,
                 orders: var("RATE_LIMIT_ORDERS_PER_MIN", 10)?,
+                coupons: var("RATE_LIMIT_COUPONS_PER_MIN", 10)?,
             },
         })
     }

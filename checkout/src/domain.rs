@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 pub use platform::contracts::{
@@ -116,33 +116,18 @@ impl ShippingMethod {
     }
 }
 
-/// An order's money, exact to the cent.
+/// An order's money, exact to the cent: `total = subtotal - discount + shipping + tax`. Computed in one
+/// place, `promotions::priced`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Totals {
+    /// The lines at their prices, before any discount.
     pub subtotal: Decimal,
+    /// Taken off the lines by promotions.
+    pub discount: Decimal,
+    /// Charged for shipping, after any free-shipping promotion.
     pub shipping: Decimal,
     pub tax: Decimal,
     pub total: Decimal,
-}
-
-impl Totals {
-    /// `lines` are (unit price, quantity). Tax is on the subtotal, rounded half away from zero to the cent.
-    pub fn compute(lines: &[(Decimal, u32)], shipping: ShippingMethod, tax_rate: Decimal) -> Self {
-        let subtotal: Decimal = lines
-            .iter()
-            .map(|(price, quantity)| *price * Decimal::from(*quantity))
-            .sum();
-        let subtotal = subtotal.round_dp(2);
-        let tax =
-            (subtotal * tax_rate).round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
-        let shipping = shipping.price();
-        Self {
-            subtotal,
-            shipping,
-            tax,
-            total: subtotal + shipping + tax,
-        }
-    }
 }
 
 /// The documented test cards of the mock payment provider.
@@ -326,24 +311,6 @@ impl fmt::Display for OrderState {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn totals_are_exact_and_tax_rounds_half_up_to_the_cent() {
-        let totals = Totals::compute(
-            &[(Decimal::new(1999, 2), 3), (Decimal::new(5, 2), 1)],
-            ShippingMethod::Standard,
-            Decimal::new(8, 2),
-        );
-        assert_eq!(totals.subtotal, Decimal::new(6002, 2));
-        assert_eq!(totals.tax, Decimal::new(480, 2), "60.02 * 0.08 = 4.8016");
-        assert_eq!(totals.total, Decimal::new(6002 + 499 + 480, 2));
-        let half = Totals::compute(
-            &[(Decimal::new(1, 2) * Decimal::from(25), 1)],
-            ShippingMethod::Express,
-            Decimal::new(1, 1),
-        );
-        assert_eq!(half.tax, Decimal::new(3, 2), "0.025 rounds to 0.03");
-    }
 
     #[test]
     fn the_state_machine_allows_the_documented_path_and_refuses_the_rest() {

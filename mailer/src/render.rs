@@ -243,6 +243,8 @@ struct ConfirmationContext<'a> {
     lines: Vec<LineContext<'a>>,
     item_count: u64,
     subtotal: String,
+    /// Each promotion the order got: "Summer sale (SUMMER)" and the amount off, negative.
+    discounts: Vec<DiscountContext>,
     shipping: String,
     tax: String,
     total: String,
@@ -250,6 +252,12 @@ struct ConfirmationContext<'a> {
     shipping_method: String,
     /// The address as the lines of an envelope.
     shipping_address: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct DiscountContext {
+    label: String,
+    amount: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -285,6 +293,17 @@ impl<'a> ConfirmationContext<'a> {
                 .map(|line| u64::from(line.quantity))
                 .sum(),
             subtotal: money(order.subtotal, currency),
+            discounts: order
+                .discounts
+                .iter()
+                .map(|discount| DiscountContext {
+                    label: match &discount.code {
+                        Some(code) => format!("{} ({code})", discount.name),
+                        None => discount.name.clone(),
+                    },
+                    amount: format!("-{}", money(discount.amount + discount.shipping, currency)),
+                })
+                .collect(),
             shipping: money(order.shipping, currency),
             tax: money(order.tax, currency),
             total: money(order.total, currency),
@@ -533,6 +552,53 @@ mod tests {
 
     fn confirmation(order: OrderCreated) -> Mail {
         Mail::OrderConfirmation { order }
+    }
+
+    #[test]
+    fn the_confirmation_lists_each_discount_between_subtotal_and_shipping() {
+        let mut order = order("Ana");
+        order.discount = "246.90".parse().unwrap();
+        order.discounts = vec![
+            platform::contracts::orders::Discount {
+                name: "Welcome <10%>".into(),
+                code: Some("WELCOME10".into()),
+                amount: "246.90".parse().unwrap(),
+                shipping: Decimal::ZERO,
+            },
+            platform::contracts::orders::Discount {
+                name: "Free shipping".into(),
+                code: None,
+                amount: Decimal::ZERO,
+                shipping: "4.99".parse().unwrap(),
+            },
+        ];
+        let rendered = templates()
+            .render(&confirmation(order), "Shop", "http://shop.test/")
+            .unwrap();
+        assert!(
+            rendered.text.contains(
+                "Subtotal: $2,469.00\nWelcome <10%> (WELCOME10): -$246.90\nFree shipping: -$4.99\nExpress shipping:"
+            ),
+            "{}",
+            rendered.text
+        );
+        assert!(rendered.html.contains("Welcome &lt;10%&gt; (WELCOME10)"));
+        assert!(rendered.html.contains("-$246.90"));
+        // An order without promotions shows no discount line.
+        let plain = templates()
+            .render(
+                &confirmation(self::order("Ana")),
+                "Shop",
+                "http://shop.test/",
+            )
+            .unwrap();
+        assert!(
+            plain
+                .text
+                .contains("Subtotal: $2,469.00\nExpress shipping:"),
+            "{}",
+            plain.text
+        );
     }
 
     fn templates() -> Templates {

@@ -26,6 +26,7 @@ pub(crate) mod listing;
 pub mod login;
 pub mod orders;
 pub mod products;
+pub mod promotions;
 pub mod render;
 pub mod reports;
 pub mod staff;
@@ -51,7 +52,7 @@ pub struct AppState {
     pub db: MySqlPool,
     /// The catalog's admin endpoints (`rpc.catalog.admin.*`).
     pub catalog: ServiceClient,
-    /// Checkout's admin endpoints (`rpc.checkout.admin.*`): orders.
+    /// Checkout's admin endpoints (`rpc.checkout.admin.*`): orders and promotions.
     pub checkout: ServiceClient,
     /// The mailer's admin endpoints (`rpc.mailer.admin.*`): the email log.
     pub mailer: ServiceClient,
@@ -113,6 +114,7 @@ pub fn router(state: AppState) -> Router {
         .merge(dead_letters::router())
         .merge(products::router())
         .merge(orders::router())
+        .merge(promotions::router())
         .merge(emails::router())
         .merge(reports::router())
         .merge(static_files::router())

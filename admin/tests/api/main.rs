@@ -11,6 +11,7 @@ mod csrf;
 mod dead_letters;
 mod orders;
 mod products;
+mod promotions;
 mod reports;
 mod roles;
 mod service_client;

@@ -432,7 +432,13 @@ async fn refund(
                     ));
                     continue;
                 }
-                let line_amount = line.detail.unit_price * Decimal::from(*quantity);
+                let line_amount = line.detail.unit_price * Decimal::from(*quantity)
+                    - discount_of_units(
+                        line.discount,
+                        line.detail.quantity,
+                        line.detail.refunded_quantity,
+                        *quantity,
+                    );
                 amount += line_amount;
                 units.push((line.line_no, *quantity));
                 refunded_lines.push(RefundedLine {
@@ -537,9 +543,44 @@ async fn refund(
     Ok(Ok(()))
 }
 
+/// The part of a line's `discount` (over its `units`) that `refunding` more units take back, when `refunded`
+/// were refunded before: the discount is shared unit by unit, rounded half away from zero to the cent on the
+/// running count, so however a line is refunded its refunds take back exactly its discount, never a cent more.
+fn discount_of_units(discount: Decimal, units: u32, refunded: u32, refunding: u32) -> Decimal {
+    if units == 0 {
+        return Decimal::ZERO;
+    }
+    let share = |count: u32| {
+        (discount * Decimal::from(count) / Decimal::from(units))
+            .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+    };
+    share(refunded + refunding) - share(refunded)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn refunded_units_take_back_their_share_of_the_discount_exactly() {
+        let d = |text: &str| text.parse::<Decimal>().unwrap();
+        // 1.00 off 3 units: 0.33, 0.34, 0.33 (on the running count: 0.33, 0.67, 1.00).
+        assert_eq!(discount_of_units(d("1.00"), 3, 0, 1), d("0.33"));
+        assert_eq!(discount_of_units(d("1.00"), 3, 1, 1), d("0.34"));
+        assert_eq!(discount_of_units(d("1.00"), 3, 2, 1), d("0.33"));
+        assert_eq!(discount_of_units(d("1.00"), 3, 0, 3), d("1.00"));
+        // However the units are split, the refunds add up to the discount.
+        for split in [[1, 1, 1, 0], [2, 1, 0, 0], [1, 2, 0, 0]] {
+            let mut refunded = 0;
+            let mut total = Decimal::ZERO;
+            for refunding in split {
+                total += discount_of_units(d("1.00"), 3, refunded, refunding);
+                refunded += refunding;
+            }
+            assert_eq!(total, d("1.00"));
+        }
+        assert_eq!(discount_of_units(Decimal::ZERO, 2, 0, 2), Decimal::ZERO);
+    }
     use platform::contracts::orders_admin::RefundLine;
 
     #[test]

@@ -1,5 +1,5 @@
 //! `orders.get`: an order with everything that happened to it, for the admin's order page (and as the reply of
-//! every action, so the page shows the order as the action left it).
+//! every action, so the page shows the order as the action left it), the promotions it got included.
 
 use platform::contracts::{
     admin::AdminReply,
@@ -43,6 +43,7 @@ pub async fn detail(conn: &mut MySqlConnection, order: Order) -> Result<OrderDet
     let shipments = db::admin::shipments(conn, order.id).await?;
     let history = db::admin::history(conn, order.id).await?;
     let notes = db::admin::notes(conn, order.id).await?;
+    let discounts = db::promotions_admin::order_discounts(conn, &order.number).await?;
     let paid: Decimal = payments
         .iter()
         .filter(|p| p.record.kind == PaymentKind::Charge && p.record.state == "succeeded")
@@ -101,10 +102,12 @@ pub async fn detail(conn: &mut MySqlConnection, order: Order) -> Result<OrderDet
         shipping_method: order.shipping_method,
         lines: lines.into_iter().map(|line| line.detail).collect(),
         subtotal: order.subtotal,
+        discount: order.discount,
         shipping: order.shipping,
         tax: order.tax,
         total: order.total,
         currency: order.currency,
+        discounts,
         paid,
         refunded: order.refunded_total,
         payments: payments.into_iter().map(|p| p.record).collect(),

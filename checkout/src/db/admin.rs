@@ -183,12 +183,14 @@ fn order_row(row: &MySqlRow) -> Result<OrderRow, sqlx::Error> {
 pub struct Line {
     pub line_no: u16,
     pub detail: DetailLine,
+    /// The line's share of the order's discounts.
+    pub discount: Decimal,
 }
 
 /// The order's lines in order.
 pub async fn lines(conn: &mut MySqlConnection, order_id: u64) -> Result<Vec<Line>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT line_no, sku, name, unit_price, quantity, line_total, refunded_quantity FROM order_items \
+        "SELECT line_no, sku, name, unit_price, quantity, line_total, discount, refunded_quantity FROM order_items \
          WHERE order_id = ? ORDER BY line_no",
     )
     .bind(order_id)
@@ -206,6 +208,7 @@ pub async fn lines(conn: &mut MySqlConnection, order_id: u64) -> Result<Vec<Line
                     line_total: row.try_get("line_total")?,
                     refunded_quantity: row.try_get("refunded_quantity")?,
                 },
+                discount: row.try_get("discount")?,
             })
         })
         .collect()

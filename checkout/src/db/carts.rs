@@ -23,11 +23,15 @@ pub struct Cart {
     pub expires_at: DateTime<Utc>,
     /// Bumped by every change of the lines: see [`touch_open`].
     pub lines_version: u32,
+    /// The shopper account whose current cart this is.
+    pub customer: Option<String>,
+    /// The promotion code applied to the cart (normalised), checked again by the totals and place-order.
+    pub coupon_code: Option<String>,
 }
 
 /// The columns [`Cart`] is read from.
-const CART_COLUMNS: &str =
-    "id, token, state, checkout_order, checkout_until, currency, expires_at, lines_version";
+pub(crate) const CART_COLUMNS: &str = "id, token, state, checkout_order, checkout_until, currency, expires_at, \
+                                      lines_version, customer_id, coupon_code";
 
 pub(crate) fn cart_from_row(row: &sqlx::mysql::MySqlRow) -> Result<Cart, sqlx::Error> {
     let state: String = row.try_get("state")?;
@@ -43,6 +47,8 @@ pub(crate) fn cart_from_row(row: &sqlx::mysql::MySqlRow) -> Result<Cart, sqlx::E
         currency: row.try_get("currency")?,
         expires_at: row.try_get("expires_at")?,
         lines_version: row.try_get("lines_version")?,
+        customer: row.try_get("customer_id")?,
+        coupon_code: row.try_get("coupon_code")?,
     })
 }
 
@@ -85,6 +91,8 @@ pub async fn create(pool: &MySqlPool, currency: &str, ttl: Duration) -> Result<C
         currency: currency.to_owned(),
         expires_at,
         lines_version: 0,
+        customer: None,
+        coupon_code: None,
     })
 }
 
@@ -145,7 +153,7 @@ pub async fn with_items(
 ) -> Result<Option<(Cart, Vec<CartItem>)>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT c.id, c.token, c.state, c.checkout_order, c.checkout_until, c.currency, c.expires_at, c.lines_version, \
-         i.sku, i.quantity, i.unit_price, i.name, i.slug, i.image \
+         c.customer_id, c.coupon_code, i.sku, i.quantity, i.unit_price, i.name, i.slug, i.image \
          FROM carts c LEFT JOIN cart_items i ON i.cart_id = c.id \
          WHERE c.token = ? AND c.expires_at > CURRENT_TIMESTAMP(6) ORDER BY i.added_at, i.sku",
     )
@@ -343,6 +351,22 @@ pub async fn release_claim(
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// Sets (or with `None` clears) the open cart's promotion code; false when the cart is not open.
+pub async fn set_coupon(
+    conn: &mut MySqlConnection,
+    cart_id: u64,
+    code: Option<&str>,
+) -> Result<bool, sqlx::Error> {
+    let updated = sqlx::query(
+        "UPDATE carts SET coupon_code = ?, updated_at = CURRENT_TIMESTAMP(6) WHERE id = ? AND state = 'open'",
+    )
+    .bind(code)
+    .bind(cart_id)
+    .execute(conn)
+    .await?;
+    Ok(updated.rows_affected() > 0)
 }
 
 /// The attempt `number` paid: the cart is ordered and stays so.

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use sqlx::{MySqlConnection, MySqlPool, Row as _};
 
-use super::carts::{Cart, cart_from_row};
+use super::carts::{CART_COLUMNS, Cart, cart_from_row};
 
 /// Which cart to lock.
 #[derive(Debug, Clone, Copy)]
@@ -27,14 +27,15 @@ pub async fn lock_cart(
     conn: &mut MySqlConnection,
     key: CartKey<'_>,
 ) -> Result<Option<Owned>, sqlx::Error> {
-    const SELECT: &str = "SELECT id, token, state, checkout_order, checkout_until, currency, expires_at, \
-                          lines_version, customer_id FROM carts";
     let (sql, value) = match key {
         CartKey::Customer(customer) => (
-            format!("{SELECT} WHERE customer_cart = ? FOR UPDATE"),
+            format!("SELECT {CART_COLUMNS} FROM carts WHERE customer_cart = ? FOR UPDATE"),
             customer,
         ),
-        CartKey::Token(token) => (format!("{SELECT} WHERE token = ? FOR UPDATE"), token),
+        CartKey::Token(token) => (
+            format!("SELECT {CART_COLUMNS} FROM carts WHERE token = ? FOR UPDATE"),
+            token,
+        ),
     };
     // Only the fixed statements above are spliced in.
     let row = sqlx::query(sqlx::AssertSqlSafe(sql))

@@ -7,6 +7,7 @@ pub mod customers;
 pub mod idempotency;
 pub mod orders;
 pub mod promotions;
+pub mod promotions_admin;
 pub mod releases;
 pub mod reports;
 

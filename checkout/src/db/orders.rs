@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use platform::contracts::{
     Email, OrderNumber,
-    orders::{Address, OrderLine},
+    orders::{Address, Discount, OrderLine},
 };
 use rust_decimal::Decimal;
 use sqlx::{MySqlConnection, Row as _};
@@ -38,9 +38,9 @@ pub async fn insert(
 ) -> Result<Order, sqlx::Error> {
     let result = sqlx::query(
         "INSERT INTO orders (number, lookup_token_hash, cart_id, email, customer_name, address_line1, address_line2, \
-         city, region, postal_code, country, shipping_method, subtotal, shipping, tax, total, currency, state, \
-         created_at, updated_at, customer_id) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, \
+         city, region, postal_code, country, shipping_method, subtotal, discount, shipping, tax, total, currency, \
+         state, created_at, updated_at, customer_id) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, \
          (SELECT customer_id FROM carts WHERE id = ?))",
     )
     .bind(order.number)
@@ -56,6 +56,7 @@ pub async fn insert(
     .bind(&order.address.country)
     .bind(order.shipping_method.as_str())
     .bind(order.totals.subtotal)
+    .bind(order.totals.discount)
     .bind(order.totals.shipping)
     .bind(order.totals.tax)
     .bind(order.totals.total)
@@ -67,7 +68,7 @@ pub async fn insert(
     .await?;
     let order_id = result.last_insert_id();
     let mut insert = sqlx::QueryBuilder::new(
-        "INSERT INTO order_items (order_id, line_no, sku, name, unit_price, quantity, line_total) ",
+        "INSERT INTO order_items (order_id, line_no, sku, name, unit_price, quantity, line_total, discount) ",
     );
     insert.push_values(order.lines.iter().enumerate(), |mut row, (i, line)| {
         row.push_bind(order_id)
@@ -76,7 +77,8 @@ pub async fn insert(
             .push_bind(&line.name)
             .push_bind(line.unit_price)
             .push_bind(line.quantity)
-            .push_bind(line.line_total);
+            .push_bind(line.line_total)
+            .push_bind(line.discount);
     });
     insert.build().execute(&mut *conn).await?;
     record_history(
@@ -98,6 +100,9 @@ pub async fn insert(
         shipping_address: order.address.clone(),
         shipping_method: order.shipping_method.as_str().to_owned(),
         subtotal: order.totals.subtotal,
+        discount: order.totals.discount,
+        // The caller adds them once their uses are counted.
+        discounts: Vec::new(),
         shipping: order.totals.shipping,
         tax: order.totals.tax,
         total: order.totals.total,
@@ -245,6 +250,11 @@ pub struct Order {
     pub shipping_address: Address,
     pub shipping_method: String,
     pub subtotal: Decimal,
+    /// Taken off the lines by promotions.
+    pub discount: Decimal,
+    /// Each promotion the order got (its uses may since have been released).
+    pub discounts: Vec<Discount>,
+    /// Charged for shipping.
     pub shipping: Decimal,
     pub tax: Decimal,
     pub total: Decimal,
@@ -292,6 +302,7 @@ pub async fn by_number(
             unit_price: line.try_get("line_unit_price")?,
             quantity: line.try_get("line_quantity")?,
             line_total: line.try_get("line_total")?,
+            discount: line.try_get("line_discount")?,
         });
     }
     Ok(Some(Order {
@@ -311,6 +322,8 @@ pub async fn by_number(
         },
         shipping_method: row.try_get("shipping_method")?,
         subtotal: row.try_get("subtotal")?,
+        discount: row.try_get("discount")?,
+        discounts: super::promotions::of_order(conn, number).await?,
         shipping: row.try_get("shipping")?,
         tax: row.try_get("tax")?,
         total: row.try_get("total")?,
@@ -327,7 +340,7 @@ pub async fn by_number(
 }
 
 const BY_NUMBER_SQL: &str = "SELECT o.*, i.sku AS line_sku, i.name AS line_name, i.unit_price AS line_unit_price, \
-     i.quantity AS line_quantity, i.line_total FROM orders o LEFT JOIN order_items i ON i.order_id = o.id \
+     i.quantity AS line_quantity, i.line_total, i.discount AS line_discount FROM orders o LEFT JOIN order_items i ON i.order_id = o.id \
      WHERE o.number = ? ORDER BY i.line_no";
 
 /// A stored state; one this version does not know is an error where it is read, not a guess.

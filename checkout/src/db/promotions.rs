@@ -55,10 +55,11 @@ async fn targets_of(pool: &MySqlPool, id: u64) -> Result<Vec<String>, sqlx::Erro
     .await
 }
 
-/// Every active automatic promotion.
+/// Every active automatic promotion with uses left.
 pub async fn automatic(pool: &MySqlPool) -> Result<Vec<Promotion>, sqlx::Error> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM promotions WHERE automatic AND state = 'active' ORDER BY id"
+        "SELECT {COLUMNS} FROM promotions \
+         WHERE automatic AND state = 'active' AND (max_uses IS NULL OR uses < max_uses) ORDER BY id"
     )))
     .fetch_all(pool)
     .await?;
@@ -70,10 +71,20 @@ pub async fn automatic(pool: &MySqlPool) -> Result<Vec<Promotion>, sqlx::Error> 
     Ok(promotions)
 }
 
+/// A code's promotion, and whether the promotion or the code has no use left (as last counted: the count
+/// that decides is [`redeem`]'s, with the order).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Coded {
+    pub promotion: Promotion,
+    pub used_up: bool,
+}
+
 /// The promotion of `code` (normalised by the caller), whatever its state.
-pub async fn by_code(pool: &MySqlPool, code: &str) -> Result<Option<Promotion>, sqlx::Error> {
+pub async fn by_code(pool: &MySqlPool, code: &str) -> Result<Option<Coded>, sqlx::Error> {
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM promotions WHERE id = (SELECT promotion_id FROM promotion_codes WHERE code = ?)"
+        "SELECT p.{COLUMNS}, \
+         ((p.max_uses IS NOT NULL AND p.uses >= p.max_uses) OR (c.max_uses IS NOT NULL AND c.uses >= c.max_uses)) \
+         AS used_up FROM promotion_codes c JOIN promotions p ON p.id = c.promotion_id WHERE c.code = ?"
     )))
     .bind(code)
     .fetch_optional(pool)
@@ -81,10 +92,56 @@ pub async fn by_code(pool: &MySqlPool, code: &str) -> Result<Option<Promotion>, 
     match row {
         Some(row) => {
             let id: u64 = row.try_get("id")?;
-            Ok(Some(promotion(&row, targets_of(pool, id).await?)?))
+            Ok(Some(Coded {
+                promotion: promotion(&row, targets_of(pool, id).await?)?,
+                used_up: row.try_get::<i64, _>("used_up")? != 0,
+            }))
         }
         None => Ok(None),
     }
+}
+
+/// Whether the shopper (`customer`, or a guest's `email`) has an order that was paid.
+pub async fn has_ordered(
+    conn: &mut MySqlConnection,
+    customer: Option<&str>,
+    email: Option<&str>,
+) -> Result<bool, sqlx::Error> {
+    if customer.is_none() && email.is_none() {
+        return Ok(false);
+    }
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM orders WHERE (customer_id = ? OR email = ?) \
+         AND state IN ('paid', 'processing', 'shipped', 'delivered', 'refunded'))",
+    )
+    .bind(customer)
+    .bind(email)
+    .fetch_one(conn)
+    .await
+    .map(|exists: i64| exists != 0)
+}
+
+/// The discounts order `number` got, in the order they were applied.
+pub async fn of_order(
+    conn: &mut MySqlConnection,
+    number: &str,
+) -> Result<Vec<platform::contracts::orders::Discount>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT name, code, amount, shipping FROM redemptions WHERE order_number = ? ORDER BY id",
+    )
+    .bind(number)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(platform::contracts::orders::Discount {
+                name: row.try_get("name")?,
+                code: row.try_get("code")?,
+                amount: row.try_get("amount")?,
+                shipping: row.try_get("shipping")?,
+            })
+        })
+        .collect()
 }
 
 /// Why a use could not be counted.
@@ -102,10 +159,15 @@ pub enum Refusal {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Redemption<'a> {
     pub promotion_id: u64,
+    /// The promotion's name as the shopper saw it.
+    pub name: &'a str,
     pub code: Option<&'a str>,
     pub order_number: &'a str,
     pub customer_key: [u8; 32],
+    /// Off the lines.
     pub amount: Decimal,
+    /// Off shipping.
+    pub shipping: Decimal,
 }
 
 /// Counts one use for the order in its transaction `conn`, or says which limit it would pass; on a refusal
@@ -145,7 +207,9 @@ pub async fn redeem(
             .await?;
     if let Some(limit) = limit {
         let used: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM redemptions WHERE promotion_id = ? AND customer_key = ? AND state = 'held'",
+            // A locking read: it sees every use committed before the promotion's lock was granted.
+            "SELECT COUNT(*) FROM redemptions WHERE promotion_id = ? AND customer_key = ? AND state = 'held' \
+             FOR UPDATE",
         )
         .bind(redemption.promotion_id)
         .bind(redemption.customer_key.as_slice())
@@ -156,37 +220,48 @@ pub async fn redeem(
         }
     }
     sqlx::query(
-        "INSERT INTO redemptions (promotion_id, code, order_number, customer_key, amount) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO redemptions (promotion_id, name, code, order_number, customer_key, amount, shipping) \
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(redemption.promotion_id)
+    .bind(redemption.name)
     .bind(redemption.code)
     .bind(redemption.order_number)
     .bind(redemption.customer_key.as_slice())
     .bind(redemption.amount)
+    .bind(redemption.shipping)
     .execute(&mut *conn)
     .await?;
     Ok(Ok(()))
 }
 
 /// Gives back the uses the order `number` holds (it failed, or was cancelled before shipping); returns how
-/// many. Safe to repeat.
+/// many. Safe to repeat: a redemption is released by the update that finds it held, and only then are the
+/// counts lowered.
 pub async fn release(conn: &mut MySqlConnection, number: &str) -> Result<u64, sqlx::Error> {
     let held = sqlx::query(
-        "SELECT id, promotion_id, code FROM redemptions WHERE order_number = ? AND state = 'held' FOR UPDATE",
+        "SELECT id, promotion_id, code FROM redemptions WHERE order_number = ? AND state = 'held' \
+         ORDER BY promotion_id",
     )
     .bind(number)
     .fetch_all(&mut *conn)
     .await?;
+    let mut released = 0;
     for row in &held {
         let id: u64 = row.try_get("id")?;
         let promotion: u64 = row.try_get("promotion_id")?;
         let code: Option<String> = row.try_get("code")?;
-        sqlx::query(
-            "UPDATE redemptions SET state = 'released', released_at = CURRENT_TIMESTAMP(6) WHERE id = ?",
+        let updated = sqlx::query(
+            "UPDATE redemptions SET state = 'released', released_at = CURRENT_TIMESTAMP(6) \
+             WHERE id = ? AND state = 'held'",
         )
         .bind(id)
         .execute(&mut *conn)
         .await?;
+        if updated.rows_affected() == 0 {
+            continue;
+        }
+        released += 1;
         sqlx::query("UPDATE promotions SET uses = uses - 1 WHERE id = ? AND uses > 0")
             .bind(promotion)
             .execute(&mut *conn)
@@ -198,5 +273,5 @@ pub async fn release(conn: &mut MySqlConnection, number: &str) -> Result<u64, sq
                 .await?;
         }
     }
-    Ok(held.len() as u64)
+    Ok(released)
 }

@@ -28,7 +28,9 @@ use crate::{
         carts::{Cart, CartItem},
     },
     domain::{CURRENCY, CartState, MAX_QUANTITY, ShippingMethod, Sku, parse_quantity, parse_sku},
+    promotions::{self, Discounted, PricingError, Shopper},
 };
+use platform::contracts::orders::Discount;
 
 /// A cart line: the price and name seen when it was added, checked against the catalog now.
 #[derive(Debug, Serialize, ToSchema)]
@@ -70,6 +72,36 @@ pub(super) struct CartView {
     /// Most units of one product in a cart.
     max_quantity: u32,
     expires_at: chrono::DateTime<chrono::Utc>,
+    /// The promotion code on the cart, if any, and whether it takes something off now.
+    #[schema(required = true)]
+    coupon: Option<Coupon>,
+    /// Taken off the lines by promotions (the code's and automatic ones), as the cart is now.
+    discount: Decimal,
+    /// Each promotion that applies, in the order applied; `shipping` is off standard shipping (the totals
+    /// give the chosen method's).
+    discounts: Vec<Discount>,
+}
+
+/// A promotion code on a cart.
+#[derive(Debug, Serialize, ToSchema)]
+pub(super) struct Coupon {
+    /// As stored: upper case.
+    code: String,
+    /// False when it takes nothing off now; `reason` says why ("this code has expired", "spend at least
+    /// 50.00 to use this code", "this code has been used up", ...). Place-order refuses such a code.
+    applies: bool,
+    #[schema(required = true)]
+    reason: Option<String>,
+}
+
+impl Coupon {
+    fn of(priced: &Discounted) -> Option<Self> {
+        priced.coupon.as_ref().map(|(code, refused)| Self {
+            code: code.clone(),
+            applies: refused.is_none(),
+            reason: refused.as_ref().map(ToString::to_string),
+        })
+    }
 }
 
 /// `amount` with two decimals, even when nothing is in the cart yet ("0.00", not "0"), like every other amount.
@@ -105,6 +137,25 @@ async fn render(
             .quote(items.iter().map(|item| item.sku.to_string()).collect())
             .await
             .ok(),
+    };
+    let shopper = Shopper {
+        customer: cart.customer.as_deref(),
+        email: None,
+    };
+    // Shown without discounts while a promotion needs the catalog and it is down (`checked` says so).
+    let priced = match promotions::price_cart(
+        state,
+        cart,
+        &items,
+        quote.as_ref(),
+        ShippingMethod::Standard,
+        shopper,
+    )
+    .await
+    {
+        Ok(priced) => Some(priced),
+        Err(PricingError::CatalogUnavailable(_)) => None,
+        Err(PricingError::Database(err)) => return Err(err.into()),
     };
     let lines: Vec<CartLine> = items
         .into_iter()
@@ -144,6 +195,12 @@ async fn render(
         items: lines,
         max_quantity: MAX_QUANTITY,
         expires_at: cart.expires_at,
+        coupon: priced.as_ref().and_then(Coupon::of),
+        discount: cents(priced.as_ref().map_or(Decimal::ZERO, |p| p.totals.discount)),
+        discounts: priced
+            .as_ref()
+            .map(Discounted::discounts)
+            .unwrap_or_default(),
     })
 }
 
@@ -194,6 +251,12 @@ impl From<CartError> for ApiError {
                 ApiError::Unavailable("the catalog is unavailable".to_owned())
             }
             CartError::CatalogRefused(_) => ApiError::field("sku", "cannot be quoted"),
+            CartError::Coupon(_) => ApiError::problem(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Code not applicable",
+                detail.clone(),
+                json!({"code": "coupon_refused", "errors": [{"field": "code", "reason": detail}]}),
+            ),
             CartError::Database(err) => err.into(),
         }
     }
@@ -256,7 +319,7 @@ pub(super) struct TotalsQuery {
     shipping_method: Option<String>,
 }
 
-/// What placing the order now would charge: the same rule as place-order (`carts::order_totals`), so the
+/// What placing the order now would charge: the same rule as place-order (`promotions::price_cart`), so the
 /// number shown is the number charged. A line whose price changed since it was added is counted at the price it
 /// was added at: place-order refuses it (`price_changed`) rather than charge another price, and the cart
 /// (`GET /api/carts/{token}`) says which.
@@ -267,10 +330,20 @@ pub(super) struct CartTotals {
     item_count: u32,
     /// The lines at the prices they were added at.
     subtotal: Decimal,
+    /// Taken off the lines by promotions.
+    discount: Decimal,
+    /// The method's price less any free-shipping promotion.
     shipping: Decimal,
-    /// `TAX_RATE` of the subtotal, rounded half away from zero to the cent; the same for every address.
+    /// `TAX_RATE` of the subtotal less the discount, rounded half away from zero to the cent; the same for
+    /// every address.
     tax: Decimal,
+    /// `subtotal - discount + shipping + tax`: what place-order charges (send it as `expected_total`).
     total: Decimal,
+    /// Each promotion applied, in the order applied.
+    discounts: Vec<Discount>,
+    /// The cart's promotion code, if any; place-order refuses one that does not apply.
+    #[schema(required = true)]
+    coupon: Option<Coupon>,
 }
 
 #[utoipa::path(
@@ -303,15 +376,25 @@ pub(super) async fn totals(
         .await?
         .ok_or(ApiError::NotFound("cart"))?;
     drop(conn);
-    let totals = carts::order_totals(&items, method, state.config.tax_rate);
+    let shopper = Shopper {
+        customer: cart.customer.as_deref(),
+        email: None,
+    };
+    let priced = promotions::price_cart(&state, &cart, &items, None, method, shopper)
+        .await
+        .map_err(CartError::from)?;
+    let totals = priced.totals;
     Ok(Json(CartTotals {
         currency: cart.currency,
         shipping_method: method,
         item_count: items.iter().map(|item| item.quantity).sum(),
         subtotal: cents(totals.subtotal),
+        discount: cents(totals.discount),
         shipping: cents(totals.shipping),
         tax: cents(totals.tax),
         total: cents(totals.total),
+        discounts: priced.discounts(),
+        coupon: Coupon::of(&priced),
     }))
 }
 
@@ -429,5 +512,75 @@ pub(super) async fn remove_item(
 ) -> Result<Json<CartView>, ApiError> {
     let sku = Sku::parse(&sku).map_err(|_| CartError::NoSuchLine)?;
     let cart = carts::remove(&state, &token, &sku).await?;
+    changed(&state, cart).await
+}
+
+/// A promotion code to put on the cart.
+#[derive(Debug, Deserialize, ToSchema)]
+struct ApplyCoupon {
+    /// As the shopper typed it: any case, surrounding spaces ignored.
+    #[schema(value_type = String, min_length = 3, max_length = 40, pattern = r"^\s*[A-Za-z0-9-]{3,40}\s*$")]
+    code: Option<String>,
+}
+
+#[utoipa::path(
+    put,
+    path = "/api/carts/{token}/coupon",
+    operation_id = "apply_cart_coupon",
+    tag = "carts",
+    summary = "Put a promotion code on the cart (replacing any other)",
+    params(CartToken),
+    request_body = ApplyCoupon,
+    responses(
+        (status = 200, description = "The cart with the code and what it takes off", body = CartView),
+        (status = 400, response = InvalidRequest),
+        (status = 404, response = NotFound),
+        (status = 409, description = "`cart_converted`, or `checkout_in_progress` (Retry-After)",
+            body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u32, description = "With checkout_in_progress: seconds to wait"))),
+        (status = 413, response = TooLarge),
+        (status = 422, description = "`coupon_refused`: the code does not exist, is used up, or takes nothing off this cart; `errors[0].reason` says why. The cart is unchanged",
+            body = Problem, content_type = "application/problem+json"),
+        (status = 429, response = RateLimited),
+        (status = 503, response = Unavailable),
+    )
+)]
+pub(super) async fn apply_coupon(
+    State(state): State<Checkout>,
+    Path(token): Path<String>,
+    body: Bytes,
+) -> Result<Json<CartView>, ApiError> {
+    let request: ApplyCoupon = json_body(&body)?;
+    let code = match request.code.as_deref() {
+        None => return Err(ApiError::field("code", "is required")),
+        Some(code) => {
+            promotions::normalise_code(code).map_err(|reason| ApiError::field("code", reason))?
+        }
+    };
+    let cart = carts::apply_coupon(&state, &token, &code).await?;
+    changed(&state, cart).await
+}
+
+#[utoipa::path(
+    delete,
+    path = "/api/carts/{token}/coupon",
+    operation_id = "remove_cart_coupon",
+    tag = "carts",
+    summary = "Take the promotion code off the cart",
+    params(CartToken),
+    responses(
+        (status = 200, description = "The cart without a code", body = CartView),
+        (status = 404, response = NotFound),
+        (status = 409, description = "`cart_converted`, or `checkout_in_progress` (Retry-After)",
+            body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u32, description = "With checkout_in_progress: seconds to wait"))),
+        (status = 503, response = Unavailable),
+    )
+)]
+pub(super) async fn remove_coupon(
+    State(state): State<Checkout>,
+    Path(token): Path<String>,
+) -> Result<Json<CartView>, ApiError> {
+    let cart = carts::remove_coupon(&state, &token).await?;
     changed(&state, cart).await
 }

@@ -24,6 +24,7 @@ pub fn router(state: Checkout, proxies: &TrustedProxies) -> Router {
     let carts = limit("carts", limits.carts);
     let changes = limit("cart_changes", limits.cart_changes);
     let orders = limit("orders", limits.orders);
+    let coupons = limit("coupons", limits.coupons);
     Router::new()
         .route("/api/carts", limited(post(carts::create), &carts))
         .route("/api/carts/{token}", get(carts::get))
@@ -38,6 +39,10 @@ pub fn router(state: Checkout, proxies: &TrustedProxies) -> Router {
                 put(carts::set_quantity).delete(carts::remove_item),
                 &changes,
             ),
+        )
+        .route(
+            "/api/carts/{token}/coupon",
+            limited(put(carts::apply_coupon), &coupons).delete(carts::remove_coupon),
         )
         .route("/api/orders", limited(post(orders::place), &orders))
         .route("/api/orders/{number}", get(orders::lookup))

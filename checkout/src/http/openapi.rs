@@ -22,6 +22,8 @@ use crate::{domain::TestCard, orders::attempt::PriceChange};
         super::carts::add_item,
         super::carts::set_quantity,
         super::carts::remove_item,
+        super::carts::apply_coupon,
+        super::carts::remove_coupon,
         super::orders::place,
         super::orders::lookup
     ),

@@ -8,6 +8,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use platform::http_error::{ApiError, PROBLEM_JSON, Problem, json_body};
+use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde_json::json;
 use sha2::{Digest as _, Sha256};
@@ -77,6 +78,10 @@ struct PlaceOrderBody {
     shipping_method: Option<String>,
     #[schema(schema_with = card_token, required = true)]
     card_token: Option<String>,
+    /// The `total` of the totals preview the shopper saw, as a decimal string: when given, an order that would
+    /// charge anything else is refused (409 `total_changed`) instead of placed.
+    #[schema(value_type = Option<String>, pattern = r"^\d{1,10}(\.\d{1,2})?$", example = "54.37")]
+    expected_total: Option<serde_json::Value>,
 }
 
 fn field_error(err: InvalidField) -> ApiError {
@@ -116,6 +121,17 @@ pub(super) fn parse_request(body: &[u8]) -> Result<PlaceOrder, ApiError> {
         ShippingMethod::parse(required("shipping_method", &body.shipping_method)?)
             .map_err(field_error)?;
     let card = TestCard::parse(required("card_token", &body.card_token)?).map_err(field_error)?;
+    let expected_total = match body.expected_total {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::String(total)) => Some(parse_total(&total)?),
+        Some(serde_json::Value::Number(total)) => Some(parse_total(&total.to_string())?),
+        Some(_) => {
+            return Err(ApiError::field(
+                "expected_total",
+                "must be a decimal string",
+            ));
+        }
+    };
     Ok(PlaceOrder {
         cart_token,
         email,
@@ -123,7 +139,23 @@ pub(super) fn parse_request(body: &[u8]) -> Result<PlaceOrder, ApiError> {
         address,
         shipping_method,
         card,
+        expected_total,
     })
+}
+
+/// An amount as the totals preview writes it: at most two decimals, not negative.
+fn parse_total(text: &str) -> Result<Decimal, ApiError> {
+    let invalid = || {
+        ApiError::field(
+            "expected_total",
+            "must be an amount with at most two decimals",
+        )
+    };
+    let total: Decimal = text.trim().parse().map_err(|_| invalid())?;
+    if total.is_sign_negative() || total.scale() > 2 || total > Decimal::from(10_000_000_000u64) {
+        return Err(invalid());
+    }
+    Ok(total)
 }
 
 fn idempotency_key(headers: &HeaderMap) -> Result<String, ApiError> {
@@ -210,6 +242,22 @@ impl From<PlaceError> for ApiError {
                 conflict("out_of_stock", detail, json!({"lines": lines}))
             }
             PlaceError::NotOrderable(_) => conflict("not_orderable", detail, json!({})),
+            PlaceError::CouponRefused(_) => ApiError::problem(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Code not applicable",
+                format!("{detail}; take the code off the cart to order without it"),
+                json!({"code": "coupon_refused", "errors": [{"field": "code", "reason": detail}]}),
+            ),
+            PlaceError::PromotionUsedUp(_) => conflict(
+                "promotion_used_up",
+                format!("{detail}; nothing was charged"),
+                json!({}),
+            ),
+            PlaceError::TotalChanged { total, .. } => conflict(
+                "total_changed",
+                format!("the total is now {total}; check it and place the order again (nothing was charged)"),
+                json!({"total": total}),
+            ),
             PlaceError::CatalogUnavailable(_) => ApiError::Unavailable(
                 "the catalog is unavailable, nothing was ordered".to_owned(),
             ),

@@ -7,8 +7,9 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::{
-    db::idempotency::AttemptIds,
+    db::{idempotency::AttemptIds, promotions::Refusal},
     domain::{Email, OrderNumber, ShippingMethod, Sku, TestCard},
+    promotions::CodeRefused,
 };
 
 /// A validated place-order request.
@@ -20,6 +21,9 @@ pub struct PlaceOrder {
     pub address: Address,
     pub shipping_method: ShippingMethod,
     pub card: TestCard,
+    /// The total the shopper was shown (the totals preview's): an order that would charge anything else is
+    /// refused rather than placed.
+    pub expected_total: Option<Decimal>,
 }
 
 /// One place-order attempt: its order number and lookup token, whichever request runs it.
@@ -62,6 +66,15 @@ pub enum PlaceError {
     NotOrderable(String),
     #[error("the catalog is unavailable: {0}")]
     CatalogUnavailable(String),
+    /// The cart's promotion code takes nothing off now (the shopper may take it off and order).
+    #[error("{0}")]
+    CouponRefused(CodeRefused),
+    /// A promotion's last use went to another order meanwhile.
+    #[error("{0}")]
+    PromotionUsedUp(Refusal),
+    /// The order would charge another total than the one the shopper was shown.
+    #[error("the total is now {total}, not {expected}")]
+    TotalChanged { expected: Decimal, total: Decimal },
     #[error("payment declined: {reason}")]
     Declined { number: OrderNumber, reason: String },
     #[error("the payment provider is unavailable")]

@@ -214,7 +214,7 @@ async fn record_in_summary(
                     sku: line.sku.as_str(),
                     name: &line.name,
                     units: line.quantity.into(),
-                    revenue: line.line_total,
+                    revenue: line.line_total - line.discount,
                 })
                 .collect();
             db::reports::record_paid(tx, day, order.total, &lines).await
@@ -236,6 +236,8 @@ fn add_paid_events(
         customer_name: order.customer_name.clone(),
         lines: order.lines.clone(),
         subtotal: order.subtotal,
+        discount: order.discount,
+        discounts: order.discounts.clone(),
         shipping: order.shipping,
         tax: order.tax,
         total: order.total,

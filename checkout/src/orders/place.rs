@@ -48,7 +48,8 @@ use crate::{
         carts::{Cart, CartItem},
         orders::Order,
     },
-    domain::{CURRENCY, CartState, OrderNumber, Totals},
+    domain::{CURRENCY, CartState, OrderNumber},
+    promotions::{self, Discounted, PricingError, Shopper},
 };
 
 pub async fn place(
@@ -149,6 +150,9 @@ async fn reserve_and_write(
     if items.is_empty() {
         return Err(before_reserving(PlaceError::CartEmpty));
     }
+    let priced = price(checkout, request, cart, &items)
+        .await
+        .map_err(before_reserving)?;
 
     // Every line or none, at the prices the shopper saw: the reserve refuses a line that is unknown, not for
     // sale, short or repriced, so no quote is asked for first.
@@ -175,22 +179,27 @@ async fn reserve_and_write(
         }
     }
 
+    let line_discounts = priced.line_discounts();
     let order_lines: Vec<OrderLine> = items
         .iter()
-        .map(|item| OrderLine {
+        .zip(line_discounts)
+        .map(|(item, discount)| OrderLine {
             sku: item.sku.clone(),
             name: item.name.clone(),
             unit_price: item.unit_price,
             quantity: item.quantity,
             line_total: item.unit_price * Decimal::from(item.quantity),
+            discount,
         })
         .collect();
-    let totals =
-        crate::carts::order_totals(&items, request.shipping_method, checkout.config.tax_rate);
-    match write_order(checkout, attempt, request, cart, &order_lines, totals).await {
-        Ok(Some(order)) => Ok(order),
+    match write_order(checkout, attempt, request, cart, &order_lines, &priced).await {
+        Ok(Written::Order(order)) => Ok(*order),
         // The reconciler took the cart back (this attempt had outlived its lease) and is releasing its stock.
-        Ok(None) => Err((PlaceError::AttemptAbandoned, Cleanup::None)),
+        Ok(Written::NotHeld) => Err((PlaceError::AttemptAbandoned, Cleanup::None)),
+        Ok(Written::Refused(refusal)) => Err((
+            PlaceError::PromotionUsedUp(refusal),
+            Cleanup::ReleaseStockAndGiveBackCart,
+        )),
         // A concurrent retry of this same attempt wrote it first: carry on with that one.
         Err(err) if db::is_duplicate_key(&err) => {
             let written = async {
@@ -206,6 +215,54 @@ async fn reserve_and_write(
     }
 }
 
+/// What [`write_order`] did.
+enum Written {
+    Order(Box<Order>),
+    /// The attempt no longer holds the cart.
+    NotHeld,
+    /// A promotion's limit would be passed: nothing was written.
+    Refused(db::promotions::Refusal),
+}
+
+/// Prices the cart as the totals preview does, and refuses an order that would not charge what the shopper
+/// was shown: a code that takes nothing off, or another total than `expected_total`.
+async fn price(
+    checkout: &Checkout,
+    request: &PlaceOrder,
+    cart: &Cart,
+    items: &[CartItem],
+) -> Result<Discounted, PlaceError> {
+    let shopper = Shopper {
+        customer: cart.customer.as_deref(),
+        email: Some(request.email.as_str()),
+    };
+    let priced = promotions::price_cart(
+        checkout,
+        cart,
+        items,
+        None,
+        request.shipping_method,
+        shopper,
+    )
+    .await
+    .map_err(|err| match err {
+        PricingError::CatalogUnavailable(err) => PlaceError::CatalogUnavailable(err),
+        PricingError::Database(err) => PlaceError::Database(err),
+    })?;
+    if let Some((_, Some(refused))) = &priced.coupon {
+        return Err(PlaceError::CouponRefused(refused.clone()));
+    }
+    if let Some(expected) = request.expected_total
+        && expected != priced.totals.total
+    {
+        return Err(PlaceError::TotalChanged {
+            expected,
+            total: priced.totals.total,
+        });
+    }
+    Ok(priced)
+}
+
 /// The pending order and its lines, and one more payment attempt on the cart, in one transaction
 /// that first makes sure the attempt still holds the cart (`None` when it does not). The order is returned as
 /// written, not read back.
@@ -215,8 +272,8 @@ async fn write_order(
     request: &PlaceOrder,
     cart: &Cart,
     lines: &[OrderLine],
-    totals: Totals,
-) -> Result<Option<Order>, sqlx::Error> {
+    priced: &Discounted,
+) -> Result<Written, sqlx::Error> {
     let number = &attempt.ids.order_number;
     let mut tx = checkout.pool.begin().await?;
     // The reconciler gives back a stale claim under this same row lock, after checking that no order exists.
@@ -229,7 +286,7 @@ async fn write_order(
     .await?;
     if !held {
         tx.rollback().await?;
-        return Ok(None);
+        return Ok(Written::NotHeld);
     }
     let order = db::orders::insert(
         &mut tx,
@@ -241,15 +298,42 @@ async fn write_order(
             customer_name: &request.customer_name,
             address: &request.address,
             shipping_method: request.shipping_method,
-            totals,
+            totals: priced.totals,
             currency: CURRENCY,
             lines,
             created_at: Utc::now().trunc_subsecs(6),
         },
     )
     .await?;
+    // Each promotion's use is counted with the order, or neither is written.
+    let customer_key = Shopper {
+        customer: cart.customer.as_deref(),
+        email: Some(request.email.as_str()),
+    }
+    .key();
+    // In the promotions' id order, the order every transaction locks them in.
+    let mut applied: Vec<_> = priced.outcome.applied.iter().collect();
+    applied.sort_by_key(|applied| applied.promotion_id);
+    for applied in applied {
+        let redemption = db::promotions::Redemption {
+            promotion_id: applied.promotion_id,
+            name: &applied.name,
+            code: priced.code_for(applied.promotion_id),
+            order_number: number,
+            customer_key,
+            amount: applied.amount,
+            shipping: applied.shipping,
+        };
+        if let Err(refusal) = db::promotions::redeem(&mut tx, &redemption).await? {
+            tx.rollback().await?;
+            return Ok(Written::Refused(refusal));
+        }
+    }
     tx.commit().await?;
-    Ok(Some(order))
+    let mut order = order;
+    // As the redemptions just written record them.
+    order.discounts = priced.discounts();
+    Ok(Written::Order(Box::new(order)))
 }
 
 /// What the shopper is told when the catalog refused the reserve (nothing was reserved). Repriced lines take

@@ -68,6 +68,10 @@ pub async fn record_moved(
         reason: reason.map(str::to_owned),
         changed_at: now,
     })?;
+    if matches!(to, OrderState::Cancelled | OrderState::PaymentFailed) {
+        // Never shipped: the promotions' uses go back (a refunded order keeps them).
+        db::promotions::release(conn, number).await?;
+    }
     if to == OrderState::Cancelled {
         events.add(OrderCancelled {
             number: number.clone(),

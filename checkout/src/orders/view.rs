@@ -3,7 +3,7 @@
 //! can never leak into an answer by a field added to the row.
 
 use chrono::{DateTime, Utc};
-use platform::contracts::orders::{Address, OrderLine, OrderStatus};
+use platform::contracts::orders::{Address, Discount, OrderLine, OrderStatus};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -27,7 +27,13 @@ pub struct OrderView {
     pub shipping_address: Address,
     #[schema(value_type = ShippingMethod)]
     pub shipping_method: String,
+    /// The lines at their prices, before any discount.
     pub subtotal: Decimal,
+    /// Taken off the lines by promotions: `total = subtotal - discount + shipping + tax`.
+    pub discount: Decimal,
+    /// Each promotion applied, in the order applied.
+    pub discounts: Vec<Discount>,
+    /// Charged for shipping (after any free-shipping promotion).
     pub shipping: Decimal,
     pub tax: Decimal,
     pub total: Decimal,
@@ -49,6 +55,8 @@ impl From<Order> for OrderView {
             shipping_address: order.shipping_address,
             shipping_method: order.shipping_method,
             subtotal: order.subtotal,
+            discount: order.discount,
+            discounts: order.discounts,
             shipping: order.shipping,
             tax: order.tax,
             total: order.total,

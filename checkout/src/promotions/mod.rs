@@ -7,10 +7,16 @@
 //! shipping charged, which is not taxed.
 pub mod rules;
 
-use platform::contracts::catalog::QuoteResponse;
+use chrono::Utc;
+use platform::contracts::{catalog::QuoteResponse, orders::Discount};
 use rust_decimal::{Decimal, RoundingStrategy};
+use sha2::{Digest as _, Sha256};
 
-use crate::{db::carts::CartItem, domain::ShippingMethod};
+use crate::{
+    Checkout, db,
+    db::carts::{Cart, CartItem},
+    domain::{ShippingMethod, Totals},
+};
 
 /// The cart's lines as the rules see them: the price the shopper saw, and the product, brand and categories
 /// the catalog's quote names (a line the quote does not cover is in no category and of no brand: only
@@ -33,27 +39,15 @@ pub fn rule_lines(items: &[CartItem], quote: Option<&QuoteResponse>) -> Vec<rule
         .collect()
 }
 
-/// What an order of these lines charges once `outcome`'s discounts are taken off.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Priced {
-    /// The lines at the prices they were added at, before any discount.
-    pub subtotal: Decimal,
-    /// Taken off the lines by every promotion together.
-    pub discount: Decimal,
-    /// The shipping method's price less any free-shipping promotion.
-    pub shipping: Decimal,
-    pub tax: Decimal,
-    pub total: Decimal,
-}
-
 /// The totals of `lines` shipped by `method` with `outcome`'s discounts, tax at `tax_rate` on the
-/// discounted subtotal, rounded half away from zero to the cent.
+/// discounted subtotal, rounded half away from zero to the cent. With no promotion applied, the totals of
+/// list prices, flat shipping and tax.
 pub fn priced(
     lines: &[rules::Line],
     method: ShippingMethod,
     outcome: &rules::Outcome,
     tax_rate: Decimal,
-) -> Priced {
+) -> Totals {
     let subtotal: Decimal = lines
         .iter()
         .map(|line| line.amount)
@@ -64,13 +58,175 @@ pub fn priced(
     let taxable = subtotal - discount;
     let tax =
         (taxable * tax_rate).round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
-    Priced {
+    Totals {
         subtotal,
         discount,
         shipping,
         tax,
         total: taxable + shipping + tax,
     }
+}
+
+/// Who is buying, as far as known: an account's cart names its customer; place-order adds the email.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Shopper<'a> {
+    pub customer: Option<&'a str>,
+    pub email: Option<&'a str>,
+}
+
+impl Shopper<'_> {
+    /// The key a per-customer limit counts uses by: the account, else the email without regard to case.
+    pub fn key(&self) -> [u8; 32] {
+        let key = match (self.customer, self.email) {
+            (Some(customer), _) => format!("customer:{customer}"),
+            (None, Some(email)) => format!("email:{}", email.to_lowercase()),
+            (None, None) => String::new(),
+        };
+        Sha256::digest(key.as_bytes()).into()
+    }
+}
+
+/// Why the cart's code takes nothing off, in words the shopper can act on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CodeRefused {
+    #[error("this code does not exist")]
+    Unknown,
+    #[error("this code has been used up")]
+    UsedUp,
+    #[error("{0}")]
+    NotApplicable(rules::NotApplicable),
+}
+
+/// A cart priced with its promotions: what the totals preview shows and place-order charges.
+#[derive(Debug, Clone)]
+pub struct Discounted {
+    pub totals: Totals,
+    pub lines: Vec<rules::Line>,
+    pub outcome: rules::Outcome,
+    /// The cart's code, and why it takes nothing off when it does not.
+    pub coupon: Option<(String, Option<CodeRefused>)>,
+    /// The promotion the code is for, when it applied.
+    code_promotion: Option<u64>,
+}
+
+impl Discounted {
+    /// Each promotion applied, in the order applied, named as the shopper sees it.
+    pub fn discounts(&self) -> Vec<Discount> {
+        self.outcome
+            .applied
+            .iter()
+            .map(|applied| Discount {
+                name: applied.name.clone(),
+                code: self.code_for(applied.promotion_id).map(str::to_owned),
+                amount: applied.amount,
+                shipping: applied.shipping,
+            })
+            .collect()
+    }
+
+    /// The code typed for `promotion`, if it is the code's.
+    pub fn code_for(&self, promotion: u64) -> Option<&str> {
+        match (&self.coupon, self.code_promotion) {
+            (Some((code, None)), Some(id)) if id == promotion => Some(code),
+            _ => None,
+        }
+    }
+
+    /// Each line's share of the discounts, by line index.
+    pub fn line_discounts(&self) -> Vec<Decimal> {
+        let mut shares = vec![Decimal::ZERO; self.lines.len()];
+        for applied in &self.outcome.applied {
+            for (index, share) in &applied.per_line {
+                shares[*index] += share;
+            }
+        }
+        shares
+    }
+}
+
+/// Why a cart could not be priced.
+#[derive(Debug, thiserror::Error)]
+pub enum PricingError {
+    /// A promotion's scope needs the products' brands and categories, and the catalog did not answer.
+    #[error("the catalog is unavailable: {0}")]
+    CatalogUnavailable(String),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// Prices the cart's `items` with `method`: every automatic promotion and the cart's code, evaluated by
+/// [`rules::evaluate`] now. `quote` is one the caller already has; when a promotion's scope looks at brands,
+/// categories or products and there is none, the catalog is asked.
+pub async fn price_cart(
+    checkout: &Checkout,
+    cart: &Cart,
+    items: &[CartItem],
+    quote: Option<&QuoteResponse>,
+    method: ShippingMethod,
+    shopper: Shopper<'_>,
+) -> Result<Discounted, PricingError> {
+    let automatic = db::promotions::automatic(&checkout.pool).await?;
+    let coded = match &cart.coupon_code {
+        Some(code) => Some((
+            code.clone(),
+            db::promotions::by_code(&checkout.pool, code).await?,
+        )),
+        None => None,
+    };
+    let looks_at_products = automatic
+        .iter()
+        .chain(
+            coded
+                .iter()
+                .filter_map(|(_, coded)| coded.as_ref().map(|c| &c.promotion)),
+        )
+        .any(|promotion| promotion.scope != rules::Scope::Order);
+    let asked;
+    let quote = match quote {
+        Some(quote) => Some(quote),
+        None if looks_at_products && !items.is_empty() => {
+            let skus = items.iter().map(|item| item.sku.to_string()).collect();
+            asked = checkout
+                .catalog
+                .quote(skus)
+                .await
+                .map_err(|err| PricingError::CatalogUnavailable(err.to_string()))?;
+            Some(&asked)
+        }
+        None => None,
+    };
+    let lines = rule_lines(items, quote);
+    let has_ordered = match (shopper.customer, shopper.email) {
+        (None, None) => false,
+        _ => {
+            let mut conn = checkout.pool.acquire().await?;
+            db::promotions::has_ordered(&mut conn, shopper.customer, shopper.email).await?
+        }
+    };
+    let context = rules::Context {
+        now: Utc::now(),
+        has_ordered,
+    };
+    let (code_promotion, mut refused) = match &coded {
+        None => (None, None),
+        Some((_, None)) => (None, Some(CodeRefused::Unknown)),
+        Some((_, Some(coded))) if coded.used_up => (None, Some(CodeRefused::UsedUp)),
+        Some((_, Some(coded))) => (Some(&coded.promotion), None),
+    };
+    let outcome = rules::evaluate(&lines, method.price(), &automatic, code_promotion, &context);
+    if let Some(reason) = &outcome.code_refused {
+        refused = Some(CodeRefused::NotApplicable(reason.clone()));
+    }
+    let code_promotion = code_promotion
+        .filter(|_| refused.is_none())
+        .map(|promotion| promotion.id);
+    Ok(Discounted {
+        totals: priced(&lines, method, &outcome, checkout.config.tax_rate),
+        coupon: coded.map(|(code, _)| (code, refused)),
+        code_promotion,
+        lines,
+        outcome,
+    })
 }
 
 /// Longest code.
@@ -151,7 +307,15 @@ mod tests {
             totals.total,
             totals.subtotal - totals.discount + totals.shipping + totals.tax
         );
-        // Without promotions, the same as before promotions existed.
+    }
+
+    #[test]
+    fn without_promotions_totals_are_list_prices_flat_shipping_and_tax_rounded_half_up() {
+        let context = rules::Context {
+            now: chrono::Utc::now(),
+            has_ordered: false,
+        };
+        let lines = rule_lines(&[item("A-1", "19.99", 3), item("B-1", "0.05", 1)], None);
         let none = rules::evaluate(
             &lines,
             ShippingMethod::Standard.price(),
@@ -165,15 +329,19 @@ mod tests {
             &none,
             "0.08".parse().unwrap(),
         );
-        let before = crate::domain::Totals::compute(
-            &[("19.99".parse().unwrap(), 3), ("0.05".parse().unwrap(), 1)],
-            ShippingMethod::Standard,
-            "0.08".parse().unwrap(),
+        assert_eq!(plain.subtotal, Decimal::new(6002, 2));
+        assert_eq!(plain.discount, Decimal::ZERO);
+        assert_eq!(plain.tax, Decimal::new(480, 2), "60.02 * 0.08 = 4.8016");
+        assert_eq!(plain.total, Decimal::new(6002 + 499 + 480, 2));
+        let lines = rule_lines(&[item("C-1", "0.25", 1)], None);
+        let none = rules::evaluate(&lines, ShippingMethod::Express.price(), &[], None, &context);
+        let half = priced(
+            &lines,
+            ShippingMethod::Express,
+            &none,
+            "0.1".parse().unwrap(),
         );
-        assert_eq!(
-            (plain.subtotal, plain.shipping, plain.tax, plain.total),
-            (before.subtotal, before.shipping, before.tax, before.total)
-        );
+        assert_eq!(half.tax, Decimal::new(3, 2), "0.025 rounds to 0.03");
     }
 
     #[test]

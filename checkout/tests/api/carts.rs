@@ -149,7 +149,8 @@ async fn the_totals_before_paying_are_what_place_order_charges_for_each_shipping
         standard.body,
         json!({
             "currency": "USD", "shipping_method": "standard", "item_count": 5,
-            "subtotal": "41.33", "shipping": "4.99", "tax": "3.31", "total": "49.63"
+            "subtotal": "41.33", "discount": "0.00", "shipping": "4.99", "tax": "3.31", "total": "49.63",
+            "discounts": [], "coupon": null
         })
     );
     let express = totals("?shipping_method=express").await.body;

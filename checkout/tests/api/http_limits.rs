@@ -207,6 +207,7 @@ async fn one_address_making_carts_too_fast_gets_429s_and_cannot_dodge_them_with_
                 carts: 5,
                 cart_changes: 0,
                 orders: 0,
+                coupons: 0,
             },
             ..checkout_config()
         },
@@ -244,6 +245,7 @@ async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_limit() {
                 carts: 2,
                 cart_changes: 0,
                 orders: 0,
+                coupons: 0,
             },
             ..checkout_config()
         },

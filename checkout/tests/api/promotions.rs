@@ -49,10 +49,12 @@ async fn order(
         &mut tx,
         &Redemption {
             promotion_id,
+            name: "Test",
             code,
             order_number: number,
             customer_key: customer(email),
             amount: Decimal::TEN,
+            shipping: Decimal::ZERO,
         },
     )
     .await
@@ -181,4 +183,388 @@ async fn a_single_use_code_and_a_per_customer_limit_hold_under_concurrency() {
         .await
         .unwrap();
     assert_eq!(uses, 2, "the refused orders counted nothing");
+}
+
+// ---- Shoppers: codes on carts, the totals and place-order --------------------------------------------------
+
+mod shoppers {
+    use platform::{
+        contracts::orders_admin::{Action, RefundLine, RefundOf},
+        testing::TestProduct,
+    };
+    use rust_decimal::Decimal;
+    use serde_json::{Value, json};
+    use uuid::Uuid;
+
+    use crate::{
+        admin_orders::{act, get, ok},
+        helpers::{Reply, Shop, order_body, spawn_shop},
+    };
+
+    fn money(text: &str) -> Value {
+        Value::from(text)
+    }
+
+    /// A promotion with `code`, written as the admin writes it; its id.
+    async fn code(shop: &Shop, code: &str, columns: &str, values: &str) -> u64 {
+        let pool = &shop.checkout.pool;
+        let sql =
+            format!("INSERT INTO promotions (name, {columns}) VALUES ('Promo {code}', {values})");
+        let id = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .execute(pool)
+            .await
+            .unwrap()
+            .last_insert_id();
+        sqlx::query("INSERT INTO promotion_codes (code, promotion_id) VALUES (?, ?)")
+            .bind(code)
+            .bind(id)
+            .execute(pool)
+            .await
+            .unwrap();
+        id
+    }
+
+    async fn apply(shop: &Shop, cart: &str, code: &str) -> Reply {
+        let url = format!("{}/api/carts/{cart}/coupon", shop.checkout.address);
+        shop.send(shop.http.put(url).json(&json!({ "code": code })))
+            .await
+    }
+
+    async fn totals(shop: &Shop, cart: &str, method: &str) -> Value {
+        let url = format!(
+            "{}/api/carts/{cart}/totals?shipping_method={method}",
+            shop.checkout.address
+        );
+        let reply = shop.send(shop.http.get(url)).await;
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        reply.body
+    }
+
+    async fn uses(shop: &Shop, id: u64) -> u32 {
+        sqlx::query_scalar("SELECT uses FROM promotions WHERE id = ?")
+            .bind(id)
+            .fetch_one(&shop.checkout.pool)
+            .await
+            .unwrap()
+    }
+
+    async fn cart_with(shop: &Shop, lines: &[(&str, i64)]) -> String {
+        let cart = shop.new_cart().await;
+        for (sku, units) in lines {
+            let added = shop.add(&cart, sku, *units).await;
+            assert_eq!(added.status, 200, "{}", added.body);
+        }
+        cart
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_code_shows_in_the_cart_and_totals_and_the_order_charges_exactly_that() {
+        let shop = spawn_shop().await;
+        shop.load(vec![
+            TestProduct::new("A-1", "19.99", 50),
+            TestProduct {
+                brand: "Zest".to_owned(),
+                ..TestProduct::new("B-1", "0.05", 50)
+            },
+        ])
+        .await;
+        let id = code(&shop, "WELCOME10", "kind, value", "'percent_off', 10").await;
+        // Free shipping for every basket, automatically.
+        sqlx::query(
+            "INSERT INTO promotions (name, kind, automatic, min_subtotal) VALUES ('Free shipping', 'free_shipping', TRUE, 50)",
+        )
+        .execute(&shop.checkout.pool)
+        .await
+        .unwrap();
+        let cart = cart_with(&shop, &[("A-1", 3), ("B-1", 1)]).await;
+
+        // Any case, spaces around.
+        let applied = apply(&shop, &cart, "  welcome10 ").await;
+        assert_eq!(applied.status, 200, "{}", applied.body);
+        assert_eq!(
+            applied.body["coupon"],
+            json!({"code": "WELCOME10", "applies": true, "reason": null})
+        );
+        assert_eq!(applied.body["discount"], money("6.01"));
+        assert_eq!(shop.cart(&cart).await["coupon"]["code"], "WELCOME10");
+
+        // 10% of 59.97 = 6.00, of 0.05 = 0.01; shipping free over 50; 8% tax on 54.01.
+        let shown = totals(&shop, &cart, "express").await;
+        assert_eq!(shown["subtotal"], money("60.02"));
+        assert_eq!(shown["discount"], money("6.01"));
+        assert_eq!(shown["shipping"], money("0.00"));
+        assert_eq!(shown["tax"], money("4.32"));
+        assert_eq!(shown["total"], money("58.33"));
+        assert_eq!(
+            shown["discounts"],
+            json!([
+                {"name": "Promo WELCOME10", "code": "WELCOME10", "amount": "6.01", "shipping": "0.00"},
+                {"name": "Free shipping", "code": null, "amount": "0.00", "shipping": "14.99"},
+            ])
+        );
+
+        // A stale total is refused, nothing charged; the shown one places the order.
+        let mut body = order_body(&cart, "tok_visa");
+        body["shipping_method"] = json!("express");
+        body["expected_total"] = json!("60.00");
+        let stale = shop.place(&Uuid::new_v4().to_string(), &body).await;
+        assert_eq!(stale.status, 409, "{}", stale.body);
+        assert_eq!(stale.body["code"], "total_changed");
+        assert_eq!(stale.body["total"], money("58.33"));
+        assert_eq!(uses(&shop, id).await, 0);
+        body["expected_total"] = shown["total"].clone();
+        let placed = shop.place(&Uuid::new_v4().to_string(), &body).await;
+        assert_eq!(placed.status, 201, "{}", placed.body);
+        let order = &placed.body;
+        assert_eq!(order["total"], money("58.33"));
+        assert_eq!(order["discount"], money("6.01"));
+        assert_eq!(order["shipping"], money("0.00"));
+        assert_eq!(order["discounts"], shown["discounts"]);
+        assert_eq!(order["lines"][0]["discount"], money("6.00"));
+        assert_eq!(order["lines"][1]["discount"], money("0.01"));
+        assert_eq!(uses(&shop, id).await, 1);
+
+        // The event says it too.
+        let number = order["number"].as_str().unwrap();
+        let payload: Vec<u8> = sqlx::query_scalar("SELECT payload FROM outbox WHERE subject = ?")
+            .bind(format!("orders.{number}.created"))
+            .fetch_one(&shop.checkout.pool)
+            .await
+            .unwrap();
+        let event: Value = serde_json::from_slice::<Value>(&payload).unwrap()["data"].clone();
+        assert_eq!(event["discount"], money("6.01"));
+        assert_eq!(event["discounts"], shown["discounts"]);
+        assert_eq!(event["lines"][0]["discount"], money("6.00"));
+
+        // A refund of one of the three A-1 gives back what it cost after its share of the discount:
+        // 19.99 - 2.00.
+        let admin = shop.nats.connect_as("admin").await;
+        let detail = get(&admin, number).await;
+        let refunded = ok(act(
+            &admin,
+            number,
+            detail.version,
+            Action::Refund {
+                refund: RefundOf::Lines(vec![RefundLine {
+                    sku: "A-1".to_owned(),
+                    quantity: 1,
+                }]),
+                reason: "broken".to_owned(),
+            },
+        )
+        .await);
+        assert_eq!(refunded.refunded, "17.99".parse::<Decimal>().unwrap());
+        shop.stop().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_code_that_does_not_apply_says_why_and_leaves_the_cart_as_it_was() {
+        let shop = spawn_shop().await;
+        shop.load(vec![TestProduct::new("A-1", "10.00", 50)]).await;
+        code(
+            &shop,
+            "OLD",
+            "kind, value, ends_at",
+            "'amount_off', 5, '2020-01-01'",
+        )
+        .await;
+        code(
+            &shop,
+            "BIG",
+            "kind, value, min_subtotal",
+            "'amount_off', 5, 50",
+        )
+        .await;
+        code(
+            &shop,
+            "GONE",
+            "kind, value, max_uses, uses",
+            "'amount_off', 5, 1, 1",
+        )
+        .await;
+        code(
+            &shop,
+            "PAUSED",
+            "kind, value, state",
+            "'amount_off', 5, 'paused'",
+        )
+        .await;
+        code(
+            &shop,
+            "ZEST",
+            "kind, value, scope",
+            "'percent_off', 5, 'brands'",
+        )
+        .await;
+        let cart = cart_with(&shop, &[("A-1", 1)]).await;
+
+        for (typed, reason) in [
+            ("nope-nope", "this code does not exist"),
+            ("old", "this code has expired"),
+            ("big", "spend at least 50.00 to use this code"),
+            ("gone", "this code has been used up"),
+            ("paused", "this code is not active"),
+            ("zest", "nothing in the cart qualifies for this code"),
+        ] {
+            let refused = apply(&shop, &cart, typed).await;
+            assert_eq!(refused.status, 422, "{typed}: {}", refused.body);
+            assert_eq!(refused.body["code"], "coupon_refused");
+            assert_eq!(
+                refused.body["errors"],
+                json!([{"field": "code", "reason": reason}]),
+                "{typed}"
+            );
+        }
+        for malformed in ["x", "no spaces", "ü-ber", &"X".repeat(41)] {
+            let refused = apply(&shop, &cart, malformed).await;
+            assert_eq!(refused.status, 400, "{malformed}: {}", refused.body);
+            assert_eq!(refused.body["errors"][0]["field"], "code");
+        }
+        let missing = shop
+            .send(
+                shop.http
+                    .put(format!("{}/api/carts/{cart}/coupon", shop.checkout.address))
+                    .json(&json!({})),
+            )
+            .await;
+        assert_eq!(missing.status, 400, "{}", missing.body);
+        assert_eq!(shop.cart(&cart).await["coupon"], Value::Null);
+
+        // Applied while it fits, then the cart changes: the code stays, says why, and place-order refuses it.
+        let cart = cart_with(&shop, &[("A-1", 5)]).await;
+        assert_eq!(apply(&shop, &cart, "BIG").await.status, 200);
+        let url = format!("{}/api/carts/{cart}/items/A-1", shop.checkout.address);
+        let fewer = shop
+            .send(shop.http.put(url).json(&json!({"quantity": 2})))
+            .await;
+        assert_eq!(fewer.status, 200);
+        assert_eq!(
+            fewer.body["coupon"],
+            json!({"code": "BIG", "applies": false, "reason": "spend at least 50.00 to use this code"})
+        );
+        assert_eq!(fewer.body["discount"], money("0.00"));
+        let refused = shop
+            .place(&Uuid::new_v4().to_string(), &order_body(&cart, "tok_visa"))
+            .await;
+        assert_eq!(refused.status, 422, "{}", refused.body);
+        assert_eq!(refused.body["code"], "coupon_refused");
+        assert_eq!(shop.cart(&cart).await["state"], "open");
+        // Taken off, the order goes through at list price.
+        let url = format!("{}/api/carts/{cart}/coupon", shop.checkout.address);
+        let removed = shop.send(shop.http.delete(url)).await;
+        assert_eq!(removed.status, 200);
+        assert_eq!(removed.body["coupon"], Value::Null);
+        let placed = shop
+            .place(&Uuid::new_v4().to_string(), &order_body(&cart, "tok_visa"))
+            .await;
+        assert_eq!(placed.status, 201, "{}", placed.body);
+        assert_eq!(placed.body["discounts"], json!([]));
+        shop.stop().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn buyers_racing_for_the_last_uses_get_exactly_that_many_and_the_rest_409() {
+        let shop = spawn_shop().await;
+        shop.load(vec![TestProduct::new("A-1", "10.00", 1000)])
+            .await;
+        let id = code(
+            &shop,
+            "LAST3",
+            "kind, value, max_uses",
+            "'amount_off', 1, 3",
+        )
+        .await;
+        const BUYERS: usize = 60;
+        let mut carts = Vec::new();
+        for _ in 0..BUYERS {
+            let cart = cart_with(&shop, &[("A-1", 1)]).await;
+            assert_eq!(apply(&shop, &cart, "last3").await.status, 200);
+            carts.push(cart);
+        }
+        let shop = std::sync::Arc::new(shop);
+        let orders = carts.into_iter().enumerate().map(|(i, cart)| {
+            let shop = shop.clone();
+            tokio::spawn(async move {
+                let mut body = order_body(&cart, "tok_visa");
+                body["email"] = json!(format!("buyer{i}@example.com"));
+                shop.place(&Uuid::new_v4().to_string(), &body).await
+            })
+        });
+        let mut statuses = Vec::new();
+        for reply in futures::future::join_all(orders).await {
+            let reply = reply.unwrap();
+            if reply.status == 409 {
+                assert_eq!(reply.body["code"], "promotion_used_up", "{}", reply.body);
+            }
+            statuses.push(reply.status);
+        }
+        assert_eq!(
+            statuses.iter().filter(|s| **s == 201).count(),
+            3,
+            "{statuses:?}"
+        );
+        assert_eq!(
+            statuses.iter().filter(|s| **s == 409).count(),
+            BUYERS - 3,
+            "{statuses:?}"
+        );
+        assert_eq!(uses(&shop, id).await, 3);
+        assert_eq!(
+            shop.count("SELECT COUNT(*) FROM redemptions WHERE state = 'held'")
+                .await,
+            3
+        );
+        // The losers' stock went back.
+        platform::testing::eventually("the losers' stock back", async || {
+            shop.available("A-1").await == 997
+        })
+        .await;
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_declined_payment_or_a_cancelled_order_gives_the_use_back() {
+        let shop = spawn_shop().await;
+        shop.load(vec![TestProduct::new("A-1", "10.00", 50)]).await;
+        let id = code(&shop, "ONCE", "kind, value, max_uses", "'amount_off', 2, 1").await;
+
+        let cart = cart_with(&shop, &[("A-1", 1)]).await;
+        assert_eq!(apply(&shop, &cart, "ONCE").await.status, 200);
+        let declined = shop
+            .place(
+                &Uuid::new_v4().to_string(),
+                &order_body(&cart, "tok_declined"),
+            )
+            .await;
+        assert_eq!(declined.status, 402, "{}", declined.body);
+        assert_eq!(uses(&shop, id).await, 0, "a failed payment holds no use");
+
+        let placed = shop
+            .place(&Uuid::new_v4().to_string(), &order_body(&cart, "tok_visa"))
+            .await;
+        assert_eq!(placed.status, 201, "{}", placed.body);
+        assert_eq!(uses(&shop, id).await, 1);
+        let other = cart_with(&shop, &[("A-1", 1)]).await;
+        let used_up = apply(&shop, &other, "ONCE").await;
+        assert_eq!(used_up.status, 422);
+        assert_eq!(
+            used_up.body["errors"][0]["reason"],
+            "this code has been used up"
+        );
+
+        let admin = shop.nats.connect_as("admin").await;
+        let number = placed.body["number"].as_str().unwrap();
+        let detail = get(&admin, number).await;
+        ok(act(
+            &admin,
+            number,
+            detail.version,
+            Action::Cancel {
+                reason: "changed their mind".to_owned(),
+            },
+        )
+        .await);
+        assert_eq!(uses(&shop, id).await, 0, "cancelled before shipping");
+        assert_eq!(apply(&shop, &other, "ONCE").await.status, 200);
+        shop.stop().await;
+    }
 }

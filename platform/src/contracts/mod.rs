@@ -10,6 +10,7 @@ pub mod dead_letters;
 pub mod mailer;
 pub mod orders;
 pub mod orders_admin;
+pub mod promotions_admin;
 pub mod search;
 mod values;
 

@@ -170,7 +170,26 @@ pub struct OrderLine {
     pub name: String,
     pub unit_price: Decimal,
     pub quantity: u32,
+    /// `unit_price` times `quantity`, before any discount.
     pub line_total: Decimal,
+    /// This line's share of the order's discounts (what a refund of its units does not give back).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
+    pub discount: Decimal,
+}
+
+/// A promotion an order got: its name, the code typed for it (none for an automatic one), and what it took
+/// off the lines and off shipping.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Discount {
+    pub name: String,
+    #[cfg_attr(feature = "openapi", schema(required = true))]
+    pub code: Option<String>,
+    /// Off the lines.
+    pub amount: Decimal,
+    /// Off shipping.
+    pub shipping: Decimal,
 }
 
 /// An order was placed and paid: everything a confirmation email or an outside system needs.
@@ -181,6 +200,12 @@ pub struct OrderCreated {
     pub customer_name: String,
     pub lines: Vec<OrderLine>,
     pub subtotal: Decimal,
+    /// Taken off the lines by promotions: `total = subtotal - discount + shipping + tax`.
+    #[serde(default)]
+    pub discount: Decimal,
+    /// Each promotion applied; `shipping` is what was charged after any free-shipping one.
+    #[serde(default)]
+    pub discounts: Vec<Discount>,
     pub shipping: Decimal,
     pub tax: Decimal,
     pub total: Decimal,

@@ -210,10 +210,19 @@ pub struct OrderDetail {
     pub shipping_method: String,
     pub lines: Vec<DetailLine>,
     pub subtotal: Decimal,
+    /// Taken off the lines by promotions: `total = subtotal - discount + shipping + tax` (0 from a checkout
+    /// older than promotions).
+    #[serde(default)]
+    pub discount: Decimal,
+    /// What was charged for shipping, after any free-shipping promotion.
     pub shipping: Decimal,
     pub tax: Decimal,
     pub total: Decimal,
     pub currency: String,
+    /// The promotions the order got, in the order they were applied; a released one gave its use back
+    /// (the order failed or was cancelled before shipping).
+    #[serde(default)]
+    pub discounts: Vec<OrderDiscount>,
     /// Charged (0 until paid).
     pub paid: Decimal,
     /// Refunded so far; never more than `paid`.
@@ -239,6 +248,32 @@ pub struct DetailLine {
     pub line_total: Decimal,
     /// Units refunded by line so far.
     pub refunded_quantity: u32,
+}
+
+/// A promotion an order got: its name when it was applied, the code typed for it (none for an automatic one),
+/// what it took off the lines and off shipping, and whether the order still holds its use.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderDiscount {
+    pub promotion_id: u64,
+    pub name: String,
+    pub code: Option<String>,
+    /// Off the lines.
+    pub amount: Decimal,
+    /// Off shipping.
+    pub shipping: Decimal,
+    pub state: RedemptionState,
+}
+
+/// Whether an order holds its use of a promotion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RedemptionState {
+    /// Counted against the promotion's limits.
+    Held,
+    /// Given back: the order failed, or was cancelled before shipping.
+    Released,
+    #[serde(other)]
+    Unknown,
 }
 
 /// A charge or a refund with the payment provider.

@@ -73,6 +73,7 @@ pub fn order_created_for(customer_name: &str, lines: usize) -> OrderCreated {
             unit_price,
             quantity: 2,
             line_total: unit_price * Decimal::from(2),
+            discount: Decimal::ZERO,
         })
         .collect();
     let subtotal: Decimal = lines.iter().map(|line| line.line_total).sum();
@@ -84,6 +85,8 @@ pub fn order_created_for(customer_name: &str, lines: usize) -> OrderCreated {
         customer_name: customer_name.to_owned(),
         lines,
         subtotal,
+        discount: Decimal::ZERO,
+        discounts: Vec::new(),
         shipping,
         tax,
         total: subtotal + shipping + tax,
