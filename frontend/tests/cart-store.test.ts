@@ -146,6 +146,41 @@ describe('cart store', () => {
     stop()
   })
 
+  it('replaces the cart with the answer when a code goes on or comes off', async () => {
+    localStorage.setItem(CART_TOKEN_KEY, 't1')
+    const withCode = cart('t1', [cartLine()], { coupon: { code: 'WELCOME10', applies: true, reason: null }, discount: '5.00' })
+    mocked.applyCoupon.mockResolvedValue(withCode)
+    mocked.removeCoupon.mockResolvedValue(cart('t1', [cartLine()]))
+    const store = useCartStore()
+
+    await store.applyCoupon(' welcome10 ')
+    expect(mocked.applyCoupon).toHaveBeenCalledWith('t1', 'welcome10')
+    expect(store.cart?.coupon?.code).toBe('WELCOME10')
+    expect(localStorage.getItem(CART_CHANGED_KEY)).not.toBeNull()
+
+    await store.removeCoupon()
+    expect(mocked.removeCoupon).toHaveBeenCalledWith('t1')
+    expect(store.cart?.coupon).toBeNull()
+  })
+
+  it('passes a refused code on for the field to show, and forgets a cart ordered meanwhile', async () => {
+    localStorage.setItem(CART_TOKEN_KEY, 't1')
+    mocked.getCart.mockResolvedValue(cart('t1', [cartLine()]))
+    const store = useCartStore()
+    await store.refresh()
+
+    const refused = new ApiError(422, { code: 'coupon_refused', errors: [{ field: 'code', reason: 'this code does not exist' }] })
+    mocked.applyCoupon.mockRejectedValueOnce(refused)
+    await expect(store.applyCoupon('NOPE')).rejects.toBe(refused)
+    expect(store.token).toBe('t1')
+    expect(store.busy).toBe(false)
+
+    mocked.applyCoupon.mockRejectedValueOnce(new ApiError(409, { code: 'cart_converted' }))
+    mocked.getCart.mockResolvedValue(cart('t1', [], { state: 'converted' }))
+    await expect(store.applyCoupon('WELCOME10')).rejects.toBeInstanceOf(ApiError)
+    expect(store.token).toBeNull()
+  })
+
   it('forgets the cart once it became an order', async () => {
     localStorage.setItem(CART_TOKEN_KEY, 't1')
     const store = useCartStore()

@@ -9,7 +9,7 @@ import CheckoutPage from '../src/pages/CheckoutPage.vue'
 import { useAccountStore } from '../src/stores/account'
 import { CART_TOKEN_KEY, useCartStore } from '../src/stores/cart'
 import { type FakeApi, fakeApi, problem } from './fake-api'
-import { cart, cartLine, customer, savedAddress } from './fixtures'
+import { cart, cartLine, cartTotals, customer, discount, savedAddress } from './fixtures'
 
 vi.mock('../src/api/checkout')
 const mocked = vi.mocked(api)
@@ -191,15 +191,12 @@ describe('checkout form', () => {
 })
 
 describe('totals before paying', () => {
-  const totals = (method: 'standard' | 'express') => ({
-    currency: 'USD',
-    shipping_method: method,
-    item_count: 2,
-    subtotal: '99.98',
-    shipping: method === 'standard' ? '4.99' : '14.99',
-    tax: '8.00',
-    total: method === 'standard' ? '112.97' : '122.97',
-  })
+  const totals = (method: 'standard' | 'express') =>
+    cartTotals({
+      shipping_method: method,
+      shipping: method === 'standard' ? '4.99' : '14.99',
+      total: method === 'standard' ? '112.97' : '122.97',
+    })
 
   it('shows the tax and total the server computes for the chosen method, and asks again when it changes', async () => {
     mocked.getCartTotals.mockImplementation(async (_token, method) => totals(method))
@@ -219,6 +216,164 @@ describe('totals before paying', () => {
     const wrapper = await mountPage()
     expect(wrapper.find('[data-testid="total"]').exists()).toBe(false)
     expect(wrapper.get('[data-testid="order-totals"]').text()).toContain('calculated when you place the order')
+  })
+})
+
+describe('promotions at checkout', () => {
+  const line = cartLine({ quantity: 2, line_total: '99.98' })
+  const coupon = { code: 'WELCOME10', applies: true, reason: null }
+  const discounted = cartTotals({
+    coupon,
+    discount: '10.00',
+    discounts: [discount('Welcome 10%', 'WELCOME10', '10.00'), discount('Free shipping', null, '0.00', '4.99')],
+    shipping: '0.00',
+    tax: '7.20',
+    total: '97.18',
+  })
+  const rows = (wrapper: Awaited<ReturnType<typeof mountPage>>) =>
+    wrapper.findAll('[data-testid="discount-line"]').map((row) => `${row.get('dt').text()} ${row.get('dd').text()}`)
+
+  beforeEach(() => {
+    mocked.getCart.mockResolvedValue(
+      cart('t1', [line], { subtotal: '99.98', coupon, discount: '10.00', discounts: [discount('Welcome 10%', 'WELCOME10', '10.00')] }),
+    )
+  })
+
+  it('lists the subtotal, each discount, free shipping struck through, tax and total', async () => {
+    mocked.getCartTotals.mockResolvedValue(discounted)
+    const wrapper = await mountPage()
+    const labels = wrapper.findAll('[data-testid="order-totals"] dt').map((dt) => dt.text())
+    expect(labels).toEqual(['Subtotal', 'Welcome 10% (WELCOME10)', 'Free shipping', 'Shipping (standard)', 'Tax', 'Total'])
+    expect(rows(wrapper)).toEqual(['Welcome 10% (WELCOME10) −$10.00', 'Free shipping Free shipping'])
+    const shipping = wrapper.get('[data-testid="shipping"]')
+    expect(shipping.get('s').text()).toBe('was $4.99')
+    expect(shipping.text()).toContain('Free')
+    expect(wrapper.get('[data-testid="total"]').text()).toBe('$97.18')
+    expect(wrapper.get('[data-testid="coupon-applied"]').text()).toBe('WELCOME10')
+    wrapper.unmount()
+  })
+
+  it('places the order with the total shown as expected_total', async () => {
+    mocked.getCartTotals.mockResolvedValue(discounted)
+    mocked.placeOrder.mockResolvedValue({ number: 'SH-1', lookup_token: 'lt' } as never)
+    const wrapper = await mountPage()
+    await fill(wrapper)
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    expect(mocked.placeOrder.mock.calls[0]![0].expected_total).toBe('97.18')
+    wrapper.unmount()
+  })
+
+  it('sends no expected_total when no total is shown', async () => {
+    mocked.getCartTotals.mockRejectedValue(new ApiError(503, { title: 'Unavailable' }))
+    mocked.placeOrder.mockResolvedValue({ number: 'SH-1', lookup_token: 'lt' } as never)
+    const wrapper = await mountPage()
+    await fill(wrapper)
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    expect(mocked.placeOrder.mock.calls[0]![0]).not.toHaveProperty('expected_total')
+    wrapper.unmount()
+  })
+
+  it('shows the new total when it changed, and the next attempt confirms that one', async () => {
+    const changed = cartTotals({ ...discounted, discounts: [discount('Welcome 10%', 'WELCOME10', '10.00')], shipping: '4.99', total: '102.17' })
+    let now = discounted
+    mocked.getCartTotals.mockImplementation(async () => now)
+    mocked.placeOrder
+      .mockImplementationOnce(async () => {
+        now = changed // a promotion ended meanwhile
+        throw new ApiError(409, { code: 'total_changed', total: '102.17' })
+      })
+      .mockResolvedValueOnce({ number: 'SH-1', lookup_token: 'lt' } as never)
+    const wrapper = await mountPage()
+    await fill(wrapper)
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+
+    expect(wrapper.get('[data-testid="form-error"]').text()).toContain(
+      'The total changed to $102.17 — please check and place your order again',
+    )
+    expect(wrapper.get('[data-testid="total"]').text()).toBe('$102.17')
+    expect(wrapper.get('[data-testid="shipping"]').text()).toBe('$4.99')
+    expect(router.currentRoute.value.path).toBe('/checkout')
+
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    const [first, second] = mocked.placeOrder.mock.calls
+    expect(first![0].expected_total).toBe('97.18')
+    expect(second![0].expected_total).toBe('102.17')
+    // Another body: a new attempt, not a replay of the refusal.
+    expect(second![1]).not.toBe(first![1])
+    expect(router.currentRoute.value.fullPath).toBe('/orders/SH-1?token=lt')
+    wrapper.unmount()
+  })
+
+  it('shows why the code was refused at the code field, and offers removing it', async () => {
+    mocked.getCartTotals.mockResolvedValue(discounted)
+    mocked.placeOrder.mockRejectedValue(
+      new ApiError(422, { code: 'coupon_refused', errors: [{ field: 'code', reason: 'this code has expired' }] }),
+    )
+    const wrapper = await mountPage()
+    mocked.getCart.mockResolvedValue(
+      cart('t1', [line], { subtotal: '99.98', coupon: { code: 'WELCOME10', applies: false, reason: 'this code has expired' } }),
+    )
+    mocked.getCartTotals.mockClear()
+    await fill(wrapper)
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+
+    expect(wrapper.get('[data-testid="coupon-error"]').text()).toBe('This code has expired.')
+    expect(wrapper.get('[data-testid="form-error"]').text()).toContain('Nothing was charged')
+    const remove = wrapper.get('[data-testid="coupon-remove"]')
+    expect(document.activeElement).toBe(remove.element)
+    expect(remove.attributes('aria-describedby')).toBe('coupon-error')
+    expect(mocked.getCartTotals).toHaveBeenCalled()
+
+    mocked.removeCoupon.mockResolvedValue(cart('t1', [line], { subtotal: '99.98' }))
+    await remove.trigger('click')
+    await flushPromises()
+    expect(mocked.removeCoupon).toHaveBeenCalledWith('t1')
+    expect(wrapper.find('[data-testid="coupon-error"]').exists()).toBe(false)
+    expect(wrapper.find('[data-testid="coupon-input"]').exists()).toBe(true)
+    wrapper.unmount()
+  })
+
+  it('reads the cart again when a promotion was used up meanwhile, and shows its reason at the code', async () => {
+    mocked.getCartTotals.mockResolvedValue(discounted)
+    mocked.placeOrder.mockRejectedValue(new ApiError(409, { code: 'promotion_used_up' }))
+    const wrapper = await mountPage()
+    mocked.getCart.mockResolvedValue(
+      cart('t1', [line], { subtotal: '99.98', coupon: { code: 'WELCOME10', applies: false, reason: 'this code has been used up' } }),
+    )
+    const reads = mocked.getCart.mock.calls.length
+    await fill(wrapper)
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+
+    expect(mocked.getCart.mock.calls.length).toBeGreaterThan(reads)
+    expect(wrapper.get('[data-testid="coupon-error"]').text()).toBe('This code has been used up.')
+    expect(wrapper.get('[data-testid="form-error"]').text()).toContain('Nothing was charged')
+    wrapper.unmount()
+  })
+
+  it('asks for the totals again once a code is put on the cart here', async () => {
+    mocked.getCart.mockResolvedValue(cart('t1', [line], { subtotal: '99.98' }))
+    mocked.getCartTotals.mockImplementation(async () => (mocked.applyCoupon.mock.calls.length ? discounted : cartTotals()))
+    mocked.applyCoupon.mockResolvedValue(
+      cart('t1', [line], { subtotal: '99.98', coupon, discount: '10.00', discounts: [discount('Welcome 10%', 'WELCOME10', '10.00')] }),
+    )
+    const wrapper = await mountPage()
+    expect(wrapper.get('[data-testid="total"]').text()).toBe('$112.97')
+    mocked.getCartTotals.mockClear()
+    await wrapper.get('[data-testid="coupon-input"]').setValue('welcome10')
+    await wrapper.get('[data-testid="coupon-apply"]').trigger('click')
+    await flushPromises()
+
+    expect(mocked.applyCoupon).toHaveBeenCalledWith('t1', 'welcome10')
+    expect(mocked.getCartTotals).toHaveBeenCalledWith('t1', 'standard')
+    expect(wrapper.get('[data-testid="total"]').text()).toBe('$97.18')
+    expect(rows(wrapper)[0]).toBe('Welcome 10% (WELCOME10) −$10.00')
+    wrapper.unmount()
   })
 })
 

@@ -1,6 +1,6 @@
 // Small builders for API answers used across the unit tests.
 import type { Customer, MergeNote, OrderSummary, SavedAddress, SignedIn, WishlistItem } from '../src/api/account'
-import type { Cart, CartLine, OrderWithTimeline, SearchResult } from '../src/api/types'
+import type { Cart, CartLine, CartTotals, Discount, OrderWithTimeline, SearchResult } from '../src/api/types'
 
 export function cartLine(overrides: Partial<CartLine> = {}): CartLine {
   return {
@@ -31,6 +31,31 @@ export function cart(token: string, items: CartLine[] = [], overrides: Partial<C
     has_changes: false,
     max_quantity: 10,
     expires_at: '2030-01-01T00:00:00Z',
+    coupon: null,
+    discount: '0.00',
+    discounts: [],
+    ...overrides,
+  }
+}
+
+/** A promotion applied: `amount` off the lines, `shipping` off the shipping charge. */
+export function discount(name: string, code: string | null, amount: string, shipping = '0.00'): Discount {
+  return { name, code, amount, shipping }
+}
+
+/** What checkout's totals preview answers for a cart without promotions unless told otherwise. */
+export function cartTotals(overrides: Partial<CartTotals> = {}): CartTotals {
+  return {
+    currency: 'USD',
+    shipping_method: 'standard',
+    item_count: 2,
+    subtotal: '99.98',
+    discount: '0.00',
+    discounts: [],
+    coupon: null,
+    shipping: '4.99',
+    tax: '8.00',
+    total: '112.97',
     ...overrides,
   }
 }
@@ -140,10 +165,12 @@ export function orderPage(number: string, overrides: Partial<OrderWithTimeline> 
     customer_name: 'Ann Lee',
     currency: 'USD',
     lines: [
-      { sku: 'CASE-1', name: 'Phone case', quantity: 2, unit_price: '19.99', line_total: '39.98' },
-      { sku: 'CHG-1', name: 'Charger', quantity: 1, unit_price: '29.99', line_total: '29.99' },
+      { sku: 'CASE-1', name: 'Phone case', quantity: 2, unit_price: '19.99', line_total: '39.98', discount: '0.00' },
+      { sku: 'CHG-1', name: 'Charger', quantity: 1, unit_price: '29.99', line_total: '29.99', discount: '0.00' },
     ],
     subtotal: '69.97',
+    discount: '0.00',
+    discounts: [],
     shipping: '4.99',
     tax: '5.60',
     total: '80.56',

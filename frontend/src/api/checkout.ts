@@ -29,6 +29,15 @@ export function removeItem(token: string, sku: string): Promise<Cart> {
   return request(`${cartPath(token)}/items/${encodeURIComponent(sku)}`, { method: 'DELETE' })
 }
 
+/** Puts a promotion code on the cart, replacing any other; `code` as typed (the server trims and upper-cases it). */
+export function applyCoupon(token: string, code: string): Promise<Cart> {
+  return request(`${cartPath(token)}/coupon`, { method: 'PUT', body: { code } })
+}
+
+export function removeCoupon(token: string): Promise<Cart> {
+  return request(`${cartPath(token)}/coupon`, { method: 'DELETE' })
+}
+
 /** `idempotencyKey` is one per checkout attempt: the same key with the same body replays the first answer. */
 export function placeOrder(body: PlaceOrderRequest, idempotencyKey: string): Promise<PlacedOrder> {
   return request('/api/orders', { method: 'POST', body, headers: { 'Idempotency-Key': idempotencyKey } })

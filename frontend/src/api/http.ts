@@ -16,6 +16,8 @@ export interface Problem {
   errors?: FieldError[]
   lines?: unknown[]
   order_number?: string
+  /** With 409 total_changed: what placing the order would charge now. */
+  total?: string
 }
 
 export class ApiError extends Error {

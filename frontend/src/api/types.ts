@@ -30,6 +30,10 @@ export type CartState = Checkout['CartState']
 export type Cart = Checkout['Cart']
 /** What placing the order now would charge (the rule place-order charges by). */
 export type CartTotals = Checkout['CartTotals']
+/** The promotion code on a cart; `applies` false (with a `reason`) when it takes nothing off now. */
+export type Coupon = Checkout['Coupon']
+/** One promotion applied: `amount` off the lines, `shipping` off the shipping charge; `code` null when automatic. */
+export type Discount = Checkout['Discount']
 export type Address = Checkout['Address']
 export type ShippingMethod = Checkout['ShippingMethod']
 export type PlaceOrderRequest = Checkout['PlaceOrder']

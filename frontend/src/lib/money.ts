@@ -3,7 +3,8 @@
 
 const SYMBOLS: Record<string, string> = { USD: '$', EUR: '€', GBP: '£', CAD: 'CA$', AUD: 'A$' }
 
-const DECIMAL = /^(-)?(\d+)(?:\.(\d+))?$/
+/** A decimal amount as the APIs send it: sign, whole part, fraction. */
+export const DECIMAL = /^(-)?(\d+)(?:\.(\d+))?$/
 
 /** Adds one to a string of digits ("199" -> "200"), for rounding. */
 function incrementDigits(digits: string): string {
@@ -57,4 +58,3 @@ export function formatPriceRange(min: string, max: string | null, currency = 'US
   if (/^0+(\.0+)?$/.test(min)) return `Under ${format(max)}`
   return `${format(min)} – ${format(max)}`
 }
-

@@ -211,6 +211,33 @@ export const useCartStore = defineStore('cart', () => {
     return change(sku, () => withToken((t) => api.removeItem(t, sku)))
   }
 
+  /**
+   * Puts a promotion code on the cart (replacing any other); the answer is the cart with the code and what it
+   * takes off, which replaces the one shown. A refusal is thrown (an ApiError), for the code field to show: the
+   * service leaves the cart as it was, but one ordered or being paid for meanwhile is read again.
+   */
+  function applyCoupon(code: string): Promise<void> {
+    return changeCoupon(() => withToken((t) => api.applyCoupon(t, code.trim())))
+  }
+
+  /** Takes the code off the cart; failures are thrown as by applyCoupon. */
+  function removeCoupon(): Promise<void> {
+    return changeCoupon(() => withToken((t) => api.removeCoupon(t)))
+  }
+
+  async function changeCoupon(work: () => Promise<Cart>): Promise<void> {
+    busy.value = true
+    try {
+      remember(await enqueue(work))
+      signalOtherTabs()
+    } catch (err) {
+      if (err instanceof ApiError && (err.status === 404 || err.status === 409)) await refresh()
+      throw err
+    } finally {
+      busy.value = false
+    }
+  }
+
   async function withToken(work: (token: string) => Promise<Cart>): Promise<Cart> {
     if (!token.value) throw new ApiError(404, { title: 'Not found', detail: 'cart not found' })
     return work(token.value)
@@ -325,6 +352,8 @@ export const useCartStore = defineStore('cart', () => {
     add,
     setQuantity,
     remove,
+    applyCoupon,
+    removeCoupon,
     orderPlaced,
     adopt,
     followAccount,

@@ -38,6 +38,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/carts/{token}/coupon": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Put a promotion code on the cart (replacing any other) */
+        put: operations["apply_cart_coupon"];
+        post?: never;
+        /** Take the promotion code off the cart */
+        delete: operations["remove_cart_coupon"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/carts/{token}/items": {
         parameters: {
             query?: never;
@@ -146,11 +164,24 @@ export interface components {
             postal_code: string;
             region?: string | null;
         };
+        /** @description A promotion code to put on the cart. */
+        ApplyCoupon: {
+            /** @description As the shopper typed it: any case, surrounding spaces ignored. */
+            code: string;
+        };
         /** @description A guest cart; its token is the only way to reach it. */
         Cart: {
             /** @description False when the catalog could not be asked: prices and stock are the snapshots only. */
             checked: boolean;
+            coupon: components["schemas"]["Coupon"] | null;
             currency: string;
+            /** @description Taken off the lines by promotions (the code's and automatic ones), as the cart is now. */
+            discount: string;
+            /**
+             * @description Each promotion that applies, in the order applied; `shipping` is off standard shipping (the totals
+             *     give the chosen method's).
+             */
+            discounts: components["schemas"]["Discount"][];
             /** Format: date-time */
             expires_at: string;
             has_changes: boolean;
@@ -195,22 +226,55 @@ export interface components {
          */
         CartState: "open" | "checking_out" | "converted";
         /**
-         * @description What placing the order now would charge: the same rule as place-order (`carts::order_totals`), so the
+         * @description What placing the order now would charge: the same rule as place-order (`promotions::price_cart`), so the
          *     number shown is the number charged. A line whose price changed since it was added is counted at the price it
          *     was added at: place-order refuses it (`price_changed`) rather than charge another price, and the cart
          *     (`GET /api/carts/{token}`) says which.
          */
         CartTotals: {
+            coupon: components["schemas"]["Coupon"] | null;
             currency: string;
+            /** @description Taken off the lines by promotions. */
+            discount: string;
+            /** @description Each promotion applied, in the order applied. */
+            discounts: components["schemas"]["Discount"][];
             /** Format: int32 */
             item_count: number;
+            /** @description The method's price less any free-shipping promotion. */
             shipping: string;
             shipping_method: components["schemas"]["ShippingMethod"];
             /** @description The lines at the prices they were added at. */
             subtotal: string;
-            /** @description `TAX_RATE` of the subtotal, rounded half away from zero to the cent; the same for every address. */
+            /**
+             * @description `TAX_RATE` of the subtotal less the discount, rounded half away from zero to the cent; the same for
+             *     every address.
+             */
             tax: string;
+            /** @description `subtotal - discount + shipping + tax`: what place-order charges (send it as `expected_total`). */
             total: string;
+        };
+        /** @description A promotion code on a cart. */
+        Coupon: {
+            /**
+             * @description False when it takes nothing off now; `reason` says why ("this code has expired", "spend at least
+             *     50.00 to use this code", "this code has been used up", ...). Place-order refuses such a code.
+             */
+            applies: boolean;
+            /** @description As stored: upper case. */
+            code: string;
+            reason: string | null;
+        };
+        /**
+         * @description A promotion an order got: its name, the code typed for it (none for an automatic one), and what it took
+         *     off the lines and off shipping.
+         */
+        Discount: {
+            /** @description Off the lines. */
+            amount: string;
+            code: string | null;
+            name: string;
+            /** @description Off shipping. */
+            shipping: string;
         };
         /**
          * Format: email
@@ -228,13 +292,19 @@ export interface components {
             created_at: string;
             currency: string;
             customer_name: string;
+            /** @description Taken off the lines by promotions: `total = subtotal - discount + shipping + tax`. */
+            discount: string;
+            /** @description Each promotion applied, in the order applied. */
+            discounts: components["schemas"]["Discount"][];
             email: components["schemas"]["Email"];
             lines: components["schemas"]["OrderLine"][];
             number: components["schemas"]["OrderNumber"];
+            /** @description Charged for shipping (after any free-shipping promotion). */
             shipping: string;
             shipping_address: components["schemas"]["Address"];
             shipping_method: components["schemas"]["ShippingMethod"];
             state: components["schemas"]["OrderState"];
+            /** @description The lines at their prices, before any discount. */
             subtotal: string;
             tax: string;
             total: string;
@@ -243,6 +313,9 @@ export interface components {
         };
         /** @description One line of an order, as it was sold. */
         OrderLine: {
+            /** @description This line's share of the order's discounts (what a refund of its units does not give back). */
+            discount: string;
+            /** @description `unit_price` times `quantity`, before any discount. */
             line_total: string;
             name: string;
             /** Format: int32 */
@@ -273,6 +346,12 @@ export interface components {
             cart_token: string;
             customer_name: string;
             email: components["schemas"]["Email"];
+            /**
+             * @description The `total` of the totals preview the shopper saw, as a decimal string: when given, an order that would
+             *     charge anything else is refused (409 `total_changed`) instead of placed.
+             * @example 54.37
+             */
+            expected_total?: string | null;
             shipping_address: components["schemas"]["ShippingAddress"];
             shipping_method: components["schemas"]["ShippingMethod"];
         };
@@ -474,6 +553,94 @@ export interface operations {
                 };
             };
             404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    apply_cart_coupon: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The cart's token, from its creation */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApplyCoupon"];
+            };
+        };
+        responses: {
+            /** @description The cart with the code and what it takes off */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cart"];
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            404: components["responses"]["NotFound"];
+            /** @description `cart_converted`, or `checkout_in_progress` (Retry-After) */
+            409: {
+                headers: {
+                    /** @description With checkout_in_progress: seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["TooLarge"];
+            /** @description `coupon_refused`: the code does not exist, is used up, or takes nothing off this cart; `errors[0].reason` says why. The cart is unchanged */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    remove_cart_coupon: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The cart's token, from its creation */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The cart without a code */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cart"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            /** @description `cart_converted`, or `checkout_in_progress` (Retry-After) */
+            409: {
+                headers: {
+                    /** @description With checkout_in_progress: seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             503: components["responses"]["Unavailable"];
         };
     };
