@@ -15,7 +15,11 @@ ALTER TABLE order_items
     ADD COLUMN discount DECIMAL(12, 2) NOT NULL DEFAULT 0 AFTER line_total;
 
 -- A redemption is also the order's record of the discount: the promotion's name when it was applied, what it
--- took off the lines (`amount`) and off shipping.
+-- took off the lines (`amount`) and off shipping. `email_key` (SHA-256 of the order's lower-case email) lets a
+-- per-customer limit count a shopper's uses whether they ordered signed in (`customer_key` is then the
+-- account's) or as a guest with the same address.
 ALTER TABLE redemptions
-    ADD COLUMN name     VARCHAR(120)   NOT NULL DEFAULT '' AFTER code,
-    ADD COLUMN shipping DECIMAL(12, 2) NOT NULL DEFAULT 0 AFTER amount;
+    ADD COLUMN name      VARCHAR(120)   NOT NULL DEFAULT '' AFTER code,
+    ADD COLUMN shipping  DECIMAL(12, 2) NOT NULL DEFAULT 0 AFTER amount,
+    ADD COLUMN email_key BINARY(32)     NULL AFTER customer_key,
+    ADD KEY ix_redemptions_email (promotion_id, email_key, state);

@@ -163,7 +163,10 @@ pub struct Redemption<'a> {
     pub name: &'a str,
     pub code: Option<&'a str>,
     pub order_number: &'a str,
+    /// The account's key, or the email's for a guest (see `promotions::Shopper`).
     pub customer_key: [u8; 32],
+    /// The order's email's key: a per-customer limit counts uses under either key.
+    pub email_key: [u8; 32],
     /// Off the lines.
     pub amount: Decimal,
     /// Off shipping.
@@ -208,11 +211,13 @@ pub async fn redeem(
     if let Some(limit) = limit {
         let used: i64 = sqlx::query_scalar(
             // A locking read: it sees every use committed before the promotion's lock was granted.
-            "SELECT COUNT(*) FROM redemptions WHERE promotion_id = ? AND customer_key = ? AND state = 'held' \
-             FOR UPDATE",
+            "SELECT COUNT(*) FROM redemptions WHERE promotion_id = ? AND state = 'held' \
+             AND (customer_key = ? OR customer_key = ? OR email_key = ?) FOR UPDATE",
         )
         .bind(redemption.promotion_id)
         .bind(redemption.customer_key.as_slice())
+        .bind(redemption.email_key.as_slice())
+        .bind(redemption.email_key.as_slice())
         .fetch_one(&mut *conn)
         .await?;
         if used >= i64::from(limit) {
@@ -220,14 +225,15 @@ pub async fn redeem(
         }
     }
     sqlx::query(
-        "INSERT INTO redemptions (promotion_id, name, code, order_number, customer_key, amount, shipping) \
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO redemptions (promotion_id, name, code, order_number, customer_key, email_key, amount, shipping) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(redemption.promotion_id)
     .bind(redemption.name)
     .bind(redemption.code)
     .bind(redemption.order_number)
     .bind(redemption.customer_key.as_slice())
+    .bind(redemption.email_key.as_slice())
     .bind(redemption.amount)
     .bind(redemption.shipping)
     .execute(&mut *conn)

@@ -306,11 +306,10 @@ async fn write_order(
     )
     .await?;
     // Each promotion's use is counted with the order, or neither is written.
-    let customer_key = Shopper {
+    let shopper = Shopper {
         customer: cart.customer.as_deref(),
         email: Some(request.email.as_str()),
-    }
-    .key();
+    };
     // In the promotions' id order, the order every transaction locks them in.
     let mut applied: Vec<_> = priced.outcome.applied.iter().collect();
     applied.sort_by_key(|applied| applied.promotion_id);
@@ -320,7 +319,8 @@ async fn write_order(
             name: &applied.name,
             code: priced.code_for(applied.promotion_id),
             order_number: number,
-            customer_key,
+            customer_key: shopper.key(),
+            email_key: shopper.email_key(),
             amount: applied.amount,
             shipping: applied.shipping,
         };

@@ -77,12 +77,16 @@ pub struct Shopper<'a> {
 impl Shopper<'_> {
     /// The key a per-customer limit counts uses by: the account, else the email without regard to case.
     pub fn key(&self) -> [u8; 32] {
-        let key = match (self.customer, self.email) {
-            (Some(customer), _) => format!("customer:{customer}"),
-            (None, Some(email)) => format!("email:{}", email.to_lowercase()),
-            (None, None) => String::new(),
-        };
-        Sha256::digest(key.as_bytes()).into()
+        match self.customer {
+            Some(customer) => Sha256::digest(format!("customer:{customer}").as_bytes()).into(),
+            None => self.email_key(),
+        }
+    }
+
+    /// The email's key, whoever orders with it: the limit also counts a signed-in shopper's uses as a guest.
+    pub fn email_key(&self) -> [u8; 32] {
+        let email = self.email.unwrap_or_default().to_lowercase();
+        Sha256::digest(format!("email:{email}").as_bytes()).into()
     }
 }
 

@@ -53,6 +53,7 @@ async fn order(
             code,
             order_number: number,
             customer_key: customer(email),
+            email_key: customer(email),
             amount: Decimal::TEN,
             shipping: Decimal::ZERO,
         },
@@ -565,6 +566,55 @@ mod shoppers {
         .await);
         assert_eq!(uses(&shop, id).await, 0, "cancelled before shipping");
         assert_eq!(apply(&shop, &other, "ONCE").await.status, 200);
+        shop.stop().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_per_customer_limit_counts_the_account_and_its_email_as_one_shopper() {
+        let shop = spawn_shop().await;
+        shop.load(vec![TestProduct::new("A-1", "10.00", 50)]).await;
+        let id = code(
+            &shop,
+            "ONCEEACH",
+            "kind, value, max_uses_per_customer",
+            "'amount_off', 1, 1",
+        )
+        .await;
+        // (account, email, expected status)
+        let attempts = [
+            (Some("c-ana"), "ana@example.com", 201),
+            (None, "ANA@example.com", 409),
+            (Some("c-ana"), "ana.work@example.com", 409),
+            (None, "bo@example.com", 201),
+        ];
+        for (account, email, expected) in attempts {
+            let cart = cart_with(&shop, &[("A-1", 1)]).await;
+            if let Some(account) = account {
+                sqlx::query("UPDATE carts SET customer_id = ? WHERE token = ?")
+                    .bind(account)
+                    .bind(&cart)
+                    .execute(&shop.checkout.pool)
+                    .await
+                    .unwrap();
+            }
+            assert_eq!(apply(&shop, &cart, "onceeach").await.status, 200);
+            let mut body = order_body(&cart, "tok_visa");
+            body["email"] = json!(email);
+            let reply = shop.place(&Uuid::new_v4().to_string(), &body).await;
+            assert_eq!(
+                reply.status, expected,
+                "{account:?} {email}: {}",
+                reply.body
+            );
+            if expected == 409 {
+                assert_eq!(reply.body["code"], "promotion_used_up");
+                assert_eq!(
+                    reply.body["detail"],
+                    "this code was already used; nothing was charged"
+                );
+            }
+        }
+        assert_eq!(uses(&shop, id).await, 2);
         shop.stop().await;
     }
 }
