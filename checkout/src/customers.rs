@@ -130,7 +130,8 @@ async fn merge(
     }
 }
 
-/// Moves the guest cart's lines into the customer's (both locked) and deletes the guest cart.
+/// Moves the guest cart's lines (and its promotion code, if any) into the customer's (both locked) and deletes
+/// the guest cart.
 async fn merge_lines(
     checkout: &Checkout,
     conn: &mut MySqlConnection,
@@ -144,6 +145,10 @@ async fn merge_lines(
         db::carts::put_item(conn, own.id, line).await?;
     }
     db::customers::lines_changed(conn, own.id, extended_expiry(checkout)).await?;
+    // A promotion code typed as a guest is the one the shopper means now.
+    if let Some(code) = &guest.coupon_code {
+        db::carts::set_coupon(conn, own.id, Some(code)).await?;
+    }
     db::customers::delete_cart(conn, guest.id).await?;
     Ok(notes)
 }

@@ -27,6 +27,27 @@ async fn signing_in_merges_the_guest_cart_into_the_customers_on_any_device() {
     b.add("PH-1", 5).await;
     b.add("PH-2", 2).await;
     let guest = b.cart.clone().unwrap();
+    // A promotion code typed as a guest comes along.
+    let promotion = sqlx::query(
+        "INSERT INTO promotions (name, kind, value) VALUES ('Five off', 'amount_off', 5)",
+    )
+    .execute(&shop.checkout.pool)
+    .await
+    .unwrap()
+    .last_insert_id();
+    sqlx::query("INSERT INTO promotion_codes (code, promotion_id) VALUES ('FIVE-OFF', ?)")
+        .bind(promotion)
+        .execute(&shop.checkout.pool)
+        .await
+        .unwrap();
+    let applied = b
+        .send(
+            reqwest::Method::PUT,
+            &format!("/api/carts/{guest}/coupon"),
+            Some(json!({"code": "five-off"})),
+        )
+        .await;
+    assert_eq!(applied.status, 200, "{}", applied.body);
     let reply = b.sign_in("ann@example.com", "correct horse battery").await;
     assert_eq!(reply.status, 200, "{}", reply.body);
     assert_eq!(
@@ -47,6 +68,9 @@ async fn signing_in_merges_the_guest_cart_into_the_customers_on_any_device() {
         b.lines().await,
         "the same cart on both devices"
     );
+    let merged = b.get(&format!("/api/carts/{own}")).await;
+    assert_eq!(merged.body["coupon"]["code"], "FIVE-OFF", "{}", merged.body);
+    assert_eq!(merged.body["discount"], "5.00");
     // The guest cart is gone: another tab still holding it adds nothing twice.
     let gone = b.get(&format!("/api/carts/{guest}")).await;
     assert_eq!(gone.status, 404);
