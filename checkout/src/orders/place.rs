@@ -49,7 +49,7 @@ use crate::{
         orders::Order,
     },
     domain::{CURRENCY, CartState, OrderNumber},
-    promotions::{self, Discounted, PricingError, Shopper},
+    promotions::{self, CodeRefused, Discounted, PricingError, Shopper},
 };
 
 pub async fn place(
@@ -249,8 +249,15 @@ async fn price(
         PricingError::CatalogUnavailable(err) => PlaceError::CatalogUnavailable(err),
         PricingError::Database(err) => PlaceError::Database(err),
     })?;
-    if let Some((_, Some(refused))) = &priced.coupon {
-        return Err(PlaceError::CouponRefused(refused.clone()));
+    match &priced.coupon {
+        // Used up is used up, whether counted now or by the order's own redemption: the same 409.
+        Some((_, Some(CodeRefused::UsedUp))) => {
+            return Err(PlaceError::PromotionUsedUp(
+                db::promotions::Refusal::CodeUsedUp,
+            ));
+        }
+        Some((_, Some(refused))) => return Err(PlaceError::CouponRefused(refused.clone())),
+        _ => {}
     }
     if let Some(expected) = request.expected_total
         && expected != priced.totals.total
