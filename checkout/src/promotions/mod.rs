@@ -1,6 +1,9 @@
 //! Promotions: coupon codes and automatic discounts, owned by checkout. [`rules`] decides, purely, what
-//! applies and how each discount is spread over the lines; [`priced`] turns a cart's lines and the catalog's
-//! quote into the rules' lines and the discounted totals. The totals preview and place-order both use them.
+//! applies and how each discount is spread over the lines; [`price_cart`] reads a cart's promotions (the
+//! automatic ones and its code), turns its lines and the catalog's quote into the rules' lines ([`rule_lines`])
+//! and computes the discounted totals ([`priced`]). The cart view, the totals preview and place-order all call
+//! it, so the price shown is the price charged; place-order then counts each use with the order
+//! (`db::promotions::redeem`).
 //!
 //! Tax is on what the lines cost after their discounts (the rate is the same for every line, so the tax of
 //! the discounted subtotal equals the sum of the lines' taxes before rounding); a shipping discount lowers the

@@ -4,7 +4,9 @@
 //! for its expiry (the reservation TTL here is far longer than the test).
 //!
 //! What became of the orders, the charges and the stock is asked of checkout and the catalog over NATS
-//! (`rpc.checkout.counts`, quotes, and the order and stock events they published), as an operator would.
+//! (`rpc.checkout.counts`, quotes, and the order and stock events they published), as an operator would. An
+//! automatic promotion applies to every order of the crash test: its uses end equal to the paid orders, none
+//! held by an attempt a crash abandoned and none counted twice.
 
 use std::{collections::BTreeSet, time::Duration};
 
@@ -217,9 +219,45 @@ impl Shop {
     }
 }
 
+/// Creates an automatic 10 % promotion through checkout's admin endpoint, as the web admin does; its id.
+async fn automatic_promotion(ops: &async_nats::Client) -> u64 {
+    let command = json!({
+        "idempotency_key": uuid::Uuid::new_v4(), "actor": {"staff_id": 1, "email": "ops@shop.test"},
+        "name": "Ten off everything", "kind": "percent_off", "value": "10", "scope": "order",
+        "automatic": true, "max_uses": 1000
+    });
+    let reply: Value = platform::rpc::call(
+        ops,
+        "rpc.checkout.admin.promotions.save",
+        &command,
+        Duration::from_secs(10),
+    )
+    .await
+    .unwrap();
+    reply["ok"]["id"]
+        .as_u64()
+        .unwrap_or_else(|| panic!("{reply}"))
+}
+
+/// The promotion's uses, as the admin shows them.
+async fn promotion_uses(ops: &async_nats::Client, id: u64) -> u64 {
+    let reply: Value = platform::rpc::call(
+        ops,
+        "rpc.checkout.admin.promotions.get",
+        &json!({ "id": id }),
+        Duration::from_secs(10),
+    )
+    .await
+    .unwrap();
+    reply["ok"]["uses"]
+        .as_u64()
+        .unwrap_or_else(|| panic!("{reply}"))
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn checkout_killed_mid_flow_pays_each_shopper_exactly_once_when_they_retry_their_key() {
     let mut shop = start_shop().await;
+    let promotion = automatic_promotion(&shop.ops).await;
     let answers = {
         let (customers, checkout) = (&shop.shoppers, &mut shop.checkout);
         let shoppers = join_all((0..SHOPPERS).map(|i| customers.checkout_until_final(i)));
@@ -253,6 +291,17 @@ async fn checkout_killed_mid_flow_pays_each_shopper_exactly_once_when_they_retry
     )
     .await;
     shop.check_each_shopper_paid_once(&answers).await;
+    for (i, (_, order)) in answers.iter().enumerate() {
+        assert_eq!(
+            order["discounts"][0]["name"], "Ten off everything",
+            "shopper {i}: {order}"
+        );
+    }
+    assert_eq!(
+        promotion_uses(&shop.ops, promotion).await,
+        SHOPPERS as u64,
+        "one use per paid order: none held by an abandoned attempt, none twice"
+    );
     shop.eventually(
         "no stock stays reserved",
         Duration::from_secs(60),
