@@ -190,7 +190,10 @@ async fn a_single_use_code_and_a_per_customer_limit_hold_under_concurrency() {
 
 mod shoppers {
     use platform::{
-        contracts::orders_admin::{Action, RefundLine, RefundOf},
+        contracts::{
+            orders_admin::{Action, RefundLine, RefundOf},
+            promotions_admin::PromotionDetail,
+        },
         testing::TestProduct,
     };
     use rust_decimal::Decimal;
@@ -355,6 +358,24 @@ mod shoppers {
         )
         .await);
         assert_eq!(refunded.refunded, "17.99".parse::<Decimal>().unwrap());
+
+        // The admin's figures: one use, what it took off, and what the order brought net of the refund.
+        let detail: platform::contracts::admin::AdminReply<PromotionDetail> =
+            crate::admin_orders::call(
+                &admin,
+                platform::contracts::promotions_admin::PROMOTIONS_GET,
+                &platform::contracts::promotions_admin::GetPromotion { id },
+            )
+            .await;
+        let platform::contracts::admin::AdminReply::Ok(detail) = detail else {
+            panic!("{detail:?}");
+        };
+        assert_eq!(detail.stats.uses, 1);
+        assert_eq!(detail.stats.discount, "6.01".parse::<Decimal>().unwrap());
+        assert_eq!(
+            detail.stats.revenue,
+            "58.33".parse::<Decimal>().unwrap() - "17.99".parse::<Decimal>().unwrap()
+        );
         shop.stop().await;
     }
 
