@@ -203,8 +203,18 @@ pub async fn price_cart(
         None => None,
     };
     let lines = rule_lines(items, quote);
+    // Asked only when a promotion depends on it: most orders need no such read.
+    let first_order_only = automatic
+        .iter()
+        .chain(
+            coded
+                .iter()
+                .filter_map(|(_, coded)| coded.as_ref().map(|c| &c.promotion)),
+        )
+        .any(|promotion| promotion.first_order_only);
     let has_ordered = match (shopper.customer, shopper.email) {
         (None, None) => false,
+        _ if !first_order_only => false,
         _ => {
             let mut conn = checkout.pool.acquire().await?;
             db::promotions::has_ordered(&mut conn, shopper.customer, shopper.email).await?

@@ -638,4 +638,35 @@ mod shoppers {
         assert_eq!(uses(&shop, id).await, 2);
         shop.stop().await;
     }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_first_order_code_is_refused_to_an_email_that_has_ordered() {
+        let shop = spawn_shop().await;
+        shop.load(vec![TestProduct::new("A-1", "10.00", 50)]).await;
+        code(
+            &shop,
+            "FIRST",
+            "kind, value, first_order_only",
+            "'amount_off', 2, TRUE",
+        )
+        .await;
+        for (email, expected) in [("new@example.com", 201), ("NEW@example.com", 422)] {
+            let cart = cart_with(&shop, &[("A-1", 1)]).await;
+            // The cart does not know the email yet: the code applies there.
+            assert_eq!(apply(&shop, &cart, "first").await.status, 200);
+            let mut body = order_body(&cart, "tok_visa");
+            body["email"] = json!(email);
+            let reply = shop.place(&Uuid::new_v4().to_string(), &body).await;
+            assert_eq!(reply.status, expected, "{email}: {}", reply.body);
+            if expected == 422 {
+                assert_eq!(
+                    reply.body["errors"],
+                    json!([{"field": "code", "reason": "this code is for a first order only"}])
+                );
+            } else {
+                assert_eq!(reply.body["discount"], money("2.00"));
+            }
+        }
+        shop.stop().await;
+    }
 }
