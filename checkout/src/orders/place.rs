@@ -1,4 +1,5 @@
-//! Place-order: claim the cart -> reserve at the prices the shopper saw -> order, lines and payment in one transaction -> charge
+//! Place-order: claim the cart -> price it with its promotions (as the totals preview did) -> reserve at the
+//! prices the shopper saw -> order, lines, payment and each promotion's use in one transaction -> charge
 //! -> record the outcome ([`super::outcome`]) -> settle the stock with the catalog.
 //!
 //! # One cart, one paid order
@@ -271,8 +272,9 @@ async fn price(
 }
 
 /// The pending order and its lines, and one more payment attempt on the cart, in one transaction
-/// that first makes sure the attempt still holds the cart (`None` when it does not). The order is returned as
-/// written, not read back.
+/// that first makes sure the attempt still holds the cart ([`Written::NotHeld`] when it does not) and ends by
+/// counting each promotion's use ([`Written::Refused`], nothing written, when one has none left). The order is
+/// returned as written, not read back.
 async fn write_order(
     checkout: &Checkout,
     attempt: &Attempt,
