@@ -307,10 +307,7 @@ pub async fn apply_coupon(
         &items,
         None,
         ShippingMethod::Standard,
-        Shopper {
-            customer: cart.customer.as_deref(),
-            email: None,
-        },
+        Shopper::of(&cart, None),
     )
     .await?;
     if let Some((_, Some(refused))) = priced.coupon {
@@ -334,7 +331,7 @@ async fn set_coupon(
     let mut conn = checkout.pool.acquire().await?;
     if !db::carts::set_coupon(&mut conn, cart.id, code).await? {
         // Claimed by a place-order attempt (or ordered) since it was read.
-        let (now, _) = db::carts::with_items(&mut conn, &cart.token)
+        let now = db::carts::by_token(&mut conn, &cart.token, db::Locking::None)
             .await?
             .ok_or(CartError::NotFound)?;
         check_open(&now)?;

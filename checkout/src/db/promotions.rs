@@ -2,6 +2,8 @@
 //! transaction ([`redeem`]): the promotion's row lock, taken by the first of them, queues every other order
 //! redeeming it, so no limit can be passed however many orders race for the last use.
 
+use std::collections::HashMap;
+
 use rust_decimal::Decimal;
 use sqlx::{MySqlConnection, MySqlPool, Row as _};
 
@@ -46,29 +48,51 @@ fn promotion(row: &sqlx::mysql::MySqlRow, targets: Vec<String>) -> Result<Promot
     })
 }
 
-async fn targets_of(pool: &MySqlPool, id: u64) -> Result<Vec<String>, sqlx::Error> {
+/// The targets of promotion `id` (category slugs, brands or SKUs), in order.
+pub(crate) async fn targets_of<'e>(
+    executor: impl sqlx::MySqlExecutor<'e>,
+    id: u64,
+) -> Result<Vec<String>, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT target FROM promotion_targets WHERE promotion_id = ? ORDER BY target",
     )
     .bind(id)
-    .fetch_all(pool)
+    .fetch_all(executor)
     .await
 }
 
-/// Every active automatic promotion with uses left.
+/// The promotions that apply without a code: active, with uses left.
+const AUTOMATIC: &str = "automatic AND state = 'active' AND (max_uses IS NULL OR uses < max_uses)";
+
+/// Every active automatic promotion with uses left, and their targets read in one more statement (every
+/// cart view, totals preview and order asks).
 pub async fn automatic(pool: &MySqlPool) -> Result<Vec<Promotion>, sqlx::Error> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM promotions \
-         WHERE automatic AND state = 'active' AND (max_uses IS NULL OR uses < max_uses) ORDER BY id"
+        "SELECT {COLUMNS} FROM promotions WHERE {AUTOMATIC} ORDER BY id"
     )))
     .fetch_all(pool)
     .await?;
-    let mut promotions = Vec::with_capacity(rows.len());
-    for row in &rows {
-        let id: u64 = row.try_get("id")?;
-        promotions.push(promotion(row, targets_of(pool, id).await?)?);
+    let mut targets: HashMap<u64, Vec<String>> = HashMap::new();
+    if !rows.is_empty() {
+        let listed = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT t.promotion_id, t.target FROM promotion_targets t \
+             WHERE t.promotion_id IN (SELECT id FROM promotions WHERE {AUTOMATIC}) ORDER BY t.target"
+        )))
+        .fetch_all(pool)
+        .await?;
+        for row in &listed {
+            targets
+                .entry(row.try_get("promotion_id")?)
+                .or_default()
+                .push(row.try_get("target")?);
+        }
     }
-    Ok(promotions)
+    rows.iter()
+        .map(|row| {
+            let id: u64 = row.try_get("id")?;
+            promotion(row, targets.remove(&id).unwrap_or_default())
+        })
+        .collect()
 }
 
 /// A code's promotion, and whether the promotion or the code has no use left (as last counted: the count

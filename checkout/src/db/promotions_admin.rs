@@ -106,18 +106,9 @@ pub async fn by_id(
         return Ok(None);
     };
     let mut promotion = stored(&row)?;
-    promotion.rules.targets = targets(conn, id).await?;
+    promotion.rules.targets = super::promotions::targets_of(&mut *conn, id).await?;
     promotion.rules.code = shareable_code(conn, id).await?;
     Ok(Some(promotion))
-}
-
-async fn targets(conn: &mut MySqlConnection, id: u64) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT target FROM promotion_targets WHERE promotion_id = ? ORDER BY target",
-    )
-    .bind(id)
-    .fetch_all(conn)
-    .await
 }
 
 /// The code of promotion `id` without a use limit (the first, should there be several).

@@ -138,10 +138,7 @@ async fn render(
             .await
             .ok(),
     };
-    let shopper = Shopper {
-        customer: cart.customer.as_deref(),
-        email: None,
-    };
+    let shopper = Shopper::of(cart, None);
     // Shown without discounts while a promotion needs the catalog and it is down (`checked` says so).
     let priced = match promotions::price_cart(
         state,
@@ -376,10 +373,7 @@ pub(super) async fn totals(
         .await?
         .ok_or(ApiError::NotFound("cart"))?;
     drop(conn);
-    let shopper = Shopper {
-        customer: cart.customer.as_deref(),
-        email: None,
-    };
+    let shopper = Shopper::of(&cart, None);
     let priced = promotions::price_cart(&state, &cart, &items, None, method, shopper)
         .await
         .map_err(CartError::from)?;

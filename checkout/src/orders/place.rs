@@ -233,10 +233,7 @@ async fn price(
     cart: &Cart,
     items: &[CartItem],
 ) -> Result<Discounted, PlaceError> {
-    let shopper = Shopper {
-        customer: cart.customer.as_deref(),
-        email: Some(request.email.as_str()),
-    };
+    let shopper = Shopper::of(cart, Some(request.email.as_str()));
     let priced = promotions::price_cart(
         checkout,
         cart,
@@ -315,10 +312,7 @@ async fn write_order(
     )
     .await?;
     // Each promotion's use is counted with the order, or neither is written.
-    let shopper = Shopper {
-        customer: cart.customer.as_deref(),
-        email: Some(request.email.as_str()),
-    };
+    let shopper = Shopper::of(cart, Some(request.email.as_str()));
     // In the promotions' id order, the order every transaction locks them in.
     let mut applied: Vec<_> = priced.outcome.applied.iter().collect();
     applied.sort_by_key(|applied| applied.promotion_id);

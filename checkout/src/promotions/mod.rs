@@ -77,7 +77,15 @@ pub struct Shopper<'a> {
     pub email: Option<&'a str>,
 }
 
-impl Shopper<'_> {
+impl<'a> Shopper<'a> {
+    /// The shopper of `cart` (its account, if any), ordering with `email` once known.
+    pub fn of(cart: &'a Cart, email: Option<&'a str>) -> Self {
+        Self {
+            customer: cart.customer.as_deref(),
+            email,
+        }
+    }
+
     /// The key a per-customer limit counts uses by: the account, else the email without regard to case.
     pub fn key(&self) -> [u8; 32] {
         match self.customer {
@@ -141,13 +149,7 @@ impl Discounted {
 
     /// Each line's share of the discounts, by line index.
     pub fn line_discounts(&self) -> Vec<Decimal> {
-        let mut shares = vec![Decimal::ZERO; self.lines.len()];
-        for applied in &self.outcome.applied {
-            for (index, share) in &applied.per_line {
-                shares[*index] += share;
-            }
-        }
-        shares
+        self.outcome.line_discounts(self.lines.len())
     }
 }
 
@@ -180,13 +182,17 @@ pub async fn price_cart(
         )),
         None => None,
     };
-    let looks_at_products = automatic
+    // The promotions in play: every automatic one, and the code's.
+    let in_play: Vec<&rules::Promotion> = automatic
         .iter()
         .chain(
             coded
                 .iter()
                 .filter_map(|(_, coded)| coded.as_ref().map(|c| &c.promotion)),
         )
+        .collect();
+    let looks_at_products = in_play
+        .iter()
         .any(|promotion| promotion.scope != rules::Scope::Order);
     let asked;
     let quote = match quote {
@@ -204,14 +210,7 @@ pub async fn price_cart(
     };
     let lines = rule_lines(items, quote);
     // Asked only when a promotion depends on it: most orders need no such read.
-    let first_order_only = automatic
-        .iter()
-        .chain(
-            coded
-                .iter()
-                .filter_map(|(_, coded)| coded.as_ref().map(|c| &c.promotion)),
-        )
-        .any(|promotion| promotion.first_order_only);
+    let first_order_only = in_play.iter().any(|promotion| promotion.first_order_only);
     let has_ordered = match (shopper.customer, shopper.email) {
         (None, None) => false,
         _ if !first_order_only => false,

@@ -139,15 +139,24 @@ impl Outcome {
         self.applied.iter().map(|applied| applied.shipping).sum()
     }
 
-    /// What each line costs after every discount, by line index.
-    pub fn line_amounts(&self, lines: &[Line]) -> Vec<Decimal> {
-        let mut amounts: Vec<Decimal> = lines.iter().map(|line| line.amount).collect();
+    /// Each of `lines` lines' share of the discounts together, by line index.
+    pub fn line_discounts(&self, lines: usize) -> Vec<Decimal> {
+        let mut shares = vec![Decimal::ZERO; lines];
         for applied in &self.applied {
             for (index, share) in &applied.per_line {
-                amounts[*index] -= share;
+                shares[*index] += share;
             }
         }
-        amounts
+        shares
+    }
+
+    /// What each line costs after every discount, by line index.
+    pub fn line_amounts(&self, lines: &[Line]) -> Vec<Decimal> {
+        lines
+            .iter()
+            .zip(self.line_discounts(lines.len()))
+            .map(|(line, share)| line.amount - share)
+            .collect()
     }
 }
 
